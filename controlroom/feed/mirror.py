@@ -1,0 +1,133 @@
+"""The exact per-SKU stock mirror, fed by validated events.
+
+The mirror is pure bookkeeping with no sockets, so the live feed client, the
+offline evaluator and the session replay all count stock the same way.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from controlroom.protocol import Reject
+
+
+@dataclass(slots=True)
+class SkuStock:
+    """Mutable per-SKU state owned by the core thread."""
+
+    sku: str
+    name: str
+    tier: str
+    price_cents: int
+    available: int
+    frozen: bool = False
+    delisted: bool = False
+    exposure: float = 1.0
+    sold: int = 0  # units ordered minus units cancelled, this session
+    orders: int = 0
+    gmv_cents: int = 0
+    cart: int = 0  # net units sitting in carts as far as cart events tell
+    last_order_ts: float = 0.0
+
+
+class StockMirror:
+    """Mirrors available stock exactly: orders subtract, cancels add, ``stock`` sets.
+
+    An ``order_id`` is counted once however often it arrives, and so is its cancel.
+    A ``stock`` value that differs from the mirror is recorded in ``drifts``.
+    """
+
+    def __init__(self) -> None:
+        self.room: str | None = None
+        self.skus: dict[str, SkuStock] = {}
+        self.viewers = 0
+        self.entries = 0
+        self.featured: str | None = None
+        self.last_ts = 0.0
+        self.orders_seen: set[str] = set()
+        self.cancels_seen: set[str] = set()
+        self.drifts: list[tuple[float, str, int, int]] = []  # (ts, sku, mirror, shop)
+        self.units = 0
+        self.orders = 0
+        self.gmv_cents = 0
+
+    def reset(self, snap: dict) -> None:
+        """Adopt a snapshot reply as the new truth (keeps session totals and seen ids)."""
+        self.room = snap["room"]
+        self.viewers = int(snap.get("viewers") or 0)
+        self.featured = snap.get("featured")
+        old = self.skus
+        skus: dict[str, SkuStock] = {}
+        for s in snap["skus"]:
+            prev = old.get(s["sku"])
+            st = SkuStock(
+                sku=s["sku"], name=s.get("name") or s["sku"], tier=s.get("tier") or "long_tail",
+                price_cents=int(s.get("price_cents") or 0), available=int(s["available"]),
+                frozen=bool(s.get("frozen")), delisted=bool(s.get("delisted", False)),
+                exposure=float(s.get("exposure", 1.0)),
+            )
+            if prev is not None:
+                st.sold, st.orders, st.gmv_cents, st.cart = prev.sold, prev.orders, prev.gmv_cents, prev.cart
+                st.last_order_ts = prev.last_order_ts
+            skus[st.sku] = st
+        self.skus = skus
+
+    def apply(self, ev: dict) -> bool:
+        """Apply one validated event. Returns False for a duplicate (counted once already).
+
+        Raises :class:`Reject` (``unknown_sku``) for a SKU not in the catalogue; the
+        event then changes nothing.
+        """
+        topic = ev["topic"]
+        ts = ev["ts"]
+        if ts > self.last_ts:
+            self.last_ts = ts
+        if topic == "hb":
+            return True
+        if topic == "traffic":
+            self.viewers = ev["viewers"]
+            self.entries += ev["entries"]
+            self.featured = ev["featured"]
+            return True
+        st = self.skus.get(ev["sku"])
+        if st is None:
+            raise Reject("unknown_sku", ev["sku"][:64])
+        if topic == "order":
+            oid = ev["order_id"]
+            if oid in self.orders_seen:
+                return False
+            self.orders_seen.add(oid)
+            q = ev["qty"]
+            st.available -= q
+            st.sold += q
+            st.orders += 1
+            st.gmv_cents += q * ev["price_cents"]
+            st.last_order_ts = ts
+            self.units += q
+            self.orders += 1
+            self.gmv_cents += q * ev["price_cents"]
+        elif topic == "cancel":
+            oid = ev["order_id"]
+            if oid in self.cancels_seen:
+                return False
+            self.cancels_seen.add(oid)
+            q = ev["qty"]
+            st.available += q
+            st.sold -= q
+            self.units -= q
+            # Refund at the SKU's list price: cancels carry no price on the wire.
+            st.gmv_cents -= q * st.price_cents
+            self.gmv_cents -= q * st.price_cents
+        elif topic == "cart":
+            st.cart = max(0, st.cart + ev["delta"])
+        elif topic == "stock":
+            if ev["available"] != st.available:
+                self.drifts.append((ts, st.sku, st.available, ev["available"]))
+            st.available = ev["available"]
+            st.frozen = ev["frozen"]
+            if "delisted" in ev:
+                st.delisted = bool(ev["delisted"])
+        return True
+
+    def available(self) -> dict[str, int]:
+        """Per-SKU available stock, as a plain dict."""
+        return {k: s.available for k, s in self.skus.items()}

@@ -1,0 +1,125 @@
+"""Immutable view snapshots: what the core publishes for front ends to read.
+
+The core thread builds a new :class:`ViewSnapshot` a few times a second and
+swaps it in atomically (a single attribute assignment); the GUI thread reads
+whatever snapshot is current on its own timer.  Nothing in here is ever
+mutated after construction, so no lock is needed to read it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+LEVELS = ("ok", "watch", "warning", "critical")
+LEVEL_RANK = {name: i for i, name in enumerate(LEVELS)}
+
+
+@dataclass(frozen=True, slots=True)
+class SkuView:
+    """One SKU as the desk shows it."""
+
+    sku: str
+    name: str
+    tier: str
+    price_cents: int
+    available: int
+    frozen: bool
+    delisted: bool = False
+    sold: int = 0  # net units sold this session (orders minus cancels)
+    rate_per_min: float = 0.0  # predicted order rate now, units/min
+    window_min: float = 30.0  # forecast window of the SKU's tier
+    predicted_sales: float = 0.0  # expected units sold in the window
+    predicted_hi: float = 0.0  # upper band of the same
+    sellout_s: float | None = None  # expected seconds to sell-out (None = not in sight)
+    sellout_pessimistic_s: float | None = None
+    warning_line: float = 0.0
+    safety_stock: float = 0.0
+    level: str = "ok"  # one of LEVELS
+    cart_rate_per_min: float = 0.0
+    featured: bool = False
+    spark: tuple[float, ...] = ()  # available stock, last 30 minutes, oldest first
+
+    @property
+    def sold_out(self) -> bool:
+        return self.available <= 0
+
+
+@dataclass(frozen=True, slots=True)
+class AlertView:
+    """One alert (firing, pending, recovering, or in history)."""
+
+    key: str  # stable id of this alert instance
+    sku: str | None  # None for room-level alerts (feed)
+    level: str  # watch | warning | critical | feed | lost_sales
+    state: str  # pending | firing | recovering | resolved
+    since_ts: float
+    reason: str
+    available: int | None = None
+    rate_per_min: float | None = None
+    predicted_sellout_s: float | None = None
+    threshold: float | None = None
+    acked: bool = False
+    snoozed_until: float | None = None
+    ended_ts: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CommandView:
+    """The fate of one command sent to the shop."""
+
+    id: str
+    op: str
+    sku: str
+    qty: int | None
+    origin: str  # operator | auto
+    by: str
+    state: str  # queued | sent | acked | rejected | failed
+    created_ts: float  # wall clock
+    rtt_ms: float | None = None
+    error: str | None = None
+    attempts: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class FeedView:
+    """The feed's health."""
+
+    state: str = "connecting"  # connecting | live | stale | resyncing
+    epoch: str | None = None
+    seq: int = 0
+    last_gap: str | None = None
+    last_drift: str | None = None
+    events: int = 0
+    rejects: int = 0
+    resyncs: int = 0
+    gaps: int = 0
+    last_message_age_s: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ViewSnapshot:
+    """Everything a front end needs for one frame."""
+
+    version: int = 0
+    ts: float = 0.0  # shop clock of the last event
+    started_ts: float = 0.0
+    room: str = ""
+    viewers: int = 0
+    featured: str | None = None
+    gmv_cents: int = 0
+    units: int = 0
+    orders: int = 0
+    feed: FeedView = field(default_factory=FeedView)
+    command_channel: str = "idle"  # idle | ok | retrying | down
+    skus: tuple[SkuView, ...] = ()
+    alerts: tuple[AlertView, ...] = ()  # active (pending/firing/recovering), most severe first
+    history: tuple[AlertView, ...] = ()  # resolved, newest first (bounded)
+    commands: tuple[CommandView, ...] = ()  # newest first (bounded)
+    viewers_series: tuple[tuple[float, int], ...] = ()  # (ts, viewers), last 30 minutes
+
+    def firing_counts(self) -> dict[str, int]:
+        """Number of firing alerts per level."""
+        counts: dict[str, int] = {}
+        for a in self.alerts:
+            if a.state in ("firing", "recovering"):
+                counts[a.level] = counts.get(a.level, 0) + 1
+        return counts
