@@ -205,3 +205,30 @@ def decode_reply(frame: bytes) -> dict:
 def error_reply(req_id: Any, text: str) -> dict:
     """The standard ``ok:false`` reply."""
     return {"id": req_id if isinstance(req_id, str) else None, "ok": False, "error": text}
+
+
+def validate_command(req: Any) -> dict:
+    """Check a command request's shape (not whether its SKU exists); raise Reject with a clear text."""
+    if type(req) is not dict:
+        raise Reject("not_object", "request must be a JSON object")
+    op = req.get("op")
+    if op not in COMMAND_OPS:
+        raise Reject("bad_value", f"unknown op {str(op)[:40]!r}")
+    rid = req.get("id")
+    if type(rid) is not str or not rid:
+        raise Reject("missing_field", "id must be a non-empty string")
+    sku = req.get("sku")
+    if type(sku) is not str or not sku:
+        raise Reject("missing_field", "sku must be a non-empty string")
+    by = req.get("by", "")
+    if type(by) is not str:
+        raise Reject("bad_type", "by must be a string")
+    if op == "restock":
+        q = req.get("qty")
+        if not _is_int(q) or q < 1:
+            raise Reject("bad_qty", "restock qty must be an integer >= 1")
+    elif op == "exposure":
+        w = req.get("weight")
+        if not _is_num(w) or not 0.0 <= w <= 1.0:
+            raise Reject("bad_value", "exposure weight must be a number from 0.0 to 1.0")
+    return req

@@ -1,0 +1,263 @@
+"""The demo shop's books: demand, a lagging storefront, oversell and lost-sales accounting.
+
+:class:`ShopModel` is pure and time-stepped (no sockets, no wall clock), so the
+same seeded show runs live behind a :class:`~controlroom.shop.ShopServer`
+(``controlroom simulate``) or offline at full speed (``controlroom evaluate``).
+
+How overselling happens here, as in real shops: the live storefront decides
+whether to accept an order against a *view* of the warehouse (stock, frozen,
+delisted) that lags the truth by ``lag_s`` seconds.  An order accepted against
+that stale view beyond the true stock is oversold: the shop publishes it, then
+cancels it at once with ``reason: "oversold"`` and counts it.  Buyers who
+arrive while the view says sold out or frozen are lost sales.
+"""
+from __future__ import annotations
+
+import heapq
+import time
+from collections import deque
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from controlroom.shop.stamp import Stamper
+from controlroom.simulate.scenarios import Scenario, make_scenario
+
+
+@dataclass
+class Books:
+    """The shop's own accounting of what went wrong (ground truth for evaluation)."""
+
+    oversold: dict[str, int] = field(default_factory=dict)  # units cancelled as oversold
+    lost: dict[str, float] = field(default_factory=dict)  # units buyers wanted but could not buy
+    sellout_ts: dict[str, float] = field(default_factory=dict)  # first time true stock hit 0
+    frozen_ts: dict[str, float] = field(default_factory=dict)  # first time frozen
+    orders: int = 0
+    units: int = 0
+
+    def totals(self) -> dict:
+        """Summary numbers."""
+        return {"oversold_units": sum(self.oversold.values()),
+                "lost_units": round(sum(self.lost.values()), 1),
+                "sellouts": len(self.sellout_ts), "orders": self.orders, "units": self.units}
+
+
+class ShopModel:
+    """A seeded live show's shop, stepped in shop time.
+
+    ``step(dt)`` advances the shop clock and returns stamped ``(topic, event)``
+    pairs ready for the wire.  ``apply_command(req)`` applies freeze/restock/…
+    (the warehouse changes at once; the storefront sees it after the lag).
+    """
+
+    def __init__(self, scenario: str | Scenario = "evening-show", seed: int = 1, lag_s: float = 2.0,
+                 start_ts: float | None = None, stamper: Stamper | None = None) -> None:
+        self.scenario = make_scenario(scenario, seed) if isinstance(scenario, str) else scenario
+        sc = self.scenario
+        self.seed = seed
+        self.lag_s = float(lag_s)
+        self.start_ts = float(start_ts if start_ts is not None else round(time.time(), 3))
+        self.now = self.start_ts
+        self.rng = np.random.default_rng(seed)
+        self.stamper = stamper or Stamper(sc.room, clock=lambda: self.now)
+        self.stamper.clock = lambda: self.now
+        self.duration_s = sc.duration_s
+        n = len(sc.skus)
+        self.index = {s.sku: i for i, s in enumerate(sc.skus)}
+        self.available = np.array([s.stock for s in sc.skus], dtype=np.int64)
+        self.frozen = np.zeros(n, dtype=bool)
+        self.delisted = np.zeros(n, dtype=bool)
+        self.exposure = np.ones(n, dtype=float)
+        self.base = np.array([s.base_rate for s in sc.skus]) / 60.0
+        self.feat = np.array([s.feature_rate for s in sc.skus]) / 60.0
+        self.other = np.array([s.other_rate for s in sc.skus]) / 60.0
+        self.max_qty = [s.max_qty for s in sc.skus]
+        self.prices = [s.price_cents for s in sc.skus]
+        self.books = Books()
+        self._view: deque[tuple[float, np.ndarray, np.ndarray]] = deque()
+        self._cancels: list[tuple[float, int, str, int]] = []  # (due_ts, tiebreak, order_id, sku index)
+        self._order_no = 0
+        self._outbox: list[tuple[str, dict]] = []
+        self._last_traffic = self.start_ts
+        self._entries_acc = 0.0
+        self.viewers = int(sc.viewers(0.0))
+        self.featured: str | None = None
+
+    # --- catalogue and snapshot ---------------------------------------------------------
+    @property
+    def room(self) -> str:
+        return self.scenario.room
+
+    @property
+    def catalog(self) -> list[dict]:
+        """The SKUs with their current state, in snapshot form."""
+        out = []
+        for i, s in enumerate(self.scenario.skus):
+            out.append({"sku": s.sku, "name": s.name, "tier": s.tier, "price_cents": s.price_cents,
+                        "available": int(self.available[i]), "frozen": bool(self.frozen[i]),
+                        "delisted": bool(self.delisted[i]), "exposure": float(self.exposure[i])})
+        return out
+
+    def snapshot(self) -> dict:
+        """The book's answer to a snapshot request (the server adds id, ok, epoch, seq)."""
+        return {"room": self.room, "viewers": self.viewers, "featured": self.featured, "skus": self.catalog}
+
+    @property
+    def done(self) -> bool:
+        return self.now - self.start_ts >= self.duration_s
+
+    def drain(self) -> list[tuple[str, dict]]:
+        """Events stamped outside step() (command results) not yet handed out."""
+        out, self._outbox = self._outbox, []
+        return out
+
+    # --- demand -----------------------------------------------------------------------------
+    def _interest(self, t: float) -> np.ndarray:
+        """Live demand per SKU in orders/s at show time ``t`` (before exposure and stock)."""
+        sc = self.scenario
+        rate = self.base * sc.audience_factor(t)
+        feat = self._featured_at(t)
+        if feat is not None:
+            start, end, sku = feat
+            i = self.index[sku]
+            rate[i] += self.feat[i] * min(1.0, (t - start) / sc.feature_ramp_s) * sc.audience_factor(t) * 1.4
+        prev = self._previous_feature(t)
+        if prev is not None:
+            start, end, sku = prev
+            i = self.index[sku]
+            rate[i] += self.feat[i] * np.exp(-(t - end) / sc.feature_decay_s) * sc.audience_factor(t)
+        for i, s in enumerate(sc.skus):
+            for fstart, fdur, frate in s.flashes:
+                if fstart <= t < fstart + fdur:
+                    rate[i] += frate
+        return rate
+
+    def _featured_at(self, t: float):
+        for f in self.scenario.featured:
+            if f[0] <= t < f[1]:
+                return f
+            if f[0] > t:
+                break
+        return None
+
+    def _previous_feature(self, t: float):
+        prev = None
+        for f in self.scenario.featured:
+            if f[1] <= t:
+                prev = f
+            else:
+                break
+        return prev
+
+    def _storefront_view(self) -> tuple[np.ndarray, np.ndarray]:
+        """Available and blocked (frozen or delisted) as the storefront sees them: ``lag_s`` old."""
+        cutoff = self.now - self.lag_s
+        view = self._view
+        while len(view) > 1 and view[1][0] <= cutoff:
+            view.popleft()
+        if not view:
+            return self.available, self.frozen | self.delisted
+        return view[0][1], view[0][2]
+
+    # --- stepping ---------------------------------------------------------------------------
+    def step(self, dt: float) -> list[tuple[str, dict]]:
+        """Advance the shop clock by ``dt`` seconds; return the stamped events of that slice."""
+        out = self._outbox
+        self._outbox = []
+        self.now += dt
+        t = self.now - self.start_ts
+        sc = self.scenario
+        stamp = self.stamper.stamp
+        feat = self._featured_at(t)
+        self.featured = feat[2] if feat else None
+
+        # User cancels that fell due.
+        while self._cancels and self._cancels[0][0] <= self.now:
+            _, _, oid, i = heapq.heappop(self._cancels)
+            self._return(i, oid, 1, "user", out)
+
+        live_orders = self.rng.poisson(self._interest(t - sc.cart_lead_s) * self.exposure * (~self.delisted) * dt)
+        other_orders = self.rng.poisson(self.other * dt)
+        carts = self.rng.poisson(self._interest(t) * sc.carts_per_order * self.exposure * (~self.delisted) * dt)
+        cart_removed = self.rng.poisson(carts * 0.25 + 0.0)
+        view_avail, view_blocked = self._storefront_view()
+        for i in np.flatnonzero(live_orders | other_orders | carts):
+            sku = sc.skus[i].sku
+            c = int(carts[i]) - int(cart_removed[i])
+            if c:
+                out.append(("cart", stamp({"sku": sku, "delta": c})))
+            for _ in range(int(live_orders[i])):
+                qty = 1 if self.max_qty[i] == 1 else int(self.rng.integers(1, self.max_qty[i] + 1))
+                if view_blocked[i] or view_avail[i] <= 0:
+                    self.books.lost[sku] = self.books.lost.get(sku, 0.0) + qty
+                    continue
+                self._sell(i, sku, qty, "live", out)
+            for _ in range(int(other_orders[i])):
+                # Other channels check the warehouse directly: no lag, no oversell.
+                if self.frozen[i] or self.delisted[i] or self.available[i] < 1:
+                    continue
+                self._sell(i, sku, 1, "other", out)
+
+        if self.now - self._last_traffic >= 1.0:
+            v = sc.viewers(t)
+            self._entries_acc += v * 0.015 * (self.now - self._last_traffic) * (0.8 + 0.4 * self.rng.random())
+            self.viewers = int(v)
+            out.append(("traffic", stamp({"viewers": self.viewers, "entries": int(self._entries_acc),
+                                          "featured": self.featured})))
+            self._entries_acc -= int(self._entries_acc)
+            self._last_traffic = self.now
+        self._view.append((self.now, self.available.copy(), self.frozen | self.delisted))
+        return out
+
+    def _sell(self, i: int, sku: str, qty: int, channel: str, out: list) -> None:
+        self._order_no += 1
+        oid = f"{self.stamper.epoch}-{self._order_no}"
+        out.append(("order", self.stamper.stamp({"order_id": oid, "sku": sku, "qty": qty,
+                                                 "price_cents": self.prices[i], "channel": channel})))
+        self.available[i] -= qty
+        self.books.orders += 1
+        self.books.units += qty
+        if self.available[i] < 0:
+            # Accepted against a stale view: the warehouse cannot ship it.
+            self.books.oversold[sku] = self.books.oversold.get(sku, 0) + qty
+            self._return(i, oid, qty, "oversold", out)
+        else:
+            if self.available[i] == 0 and sku not in self.books.sellout_ts:
+                self.books.sellout_ts[sku] = self.now
+            if channel == "live" and self.rng.random() < self.scenario.user_cancel_frac:
+                due = self.now + float(self.rng.uniform(60, 600))
+                heapq.heappush(self._cancels, (due, self._order_no, oid, i))
+
+    def _return(self, i: int, oid: str, qty: int, reason: str, out: list) -> None:
+        sku = self.scenario.skus[i].sku
+        self.available[i] += qty
+        self.books.units -= qty
+        out.append(("cancel", self.stamper.stamp({"order_id": oid, "sku": sku, "qty": qty, "reason": reason})))
+
+    # --- commands ---------------------------------------------------------------------------
+    def apply_command(self, req: dict) -> dict:
+        """Apply a validated command to the warehouse; stamp the resulting ``stock`` event."""
+        sku = req.get("sku")
+        i = self.index.get(sku)
+        if i is None:
+            return {"ok": False, "error": f"unknown SKU {str(sku)[:64]!r}"}
+        op = req["op"]
+        if op == "freeze":
+            self.frozen[i] = True
+            self.books.frozen_ts.setdefault(sku, self.now)
+        elif op == "unfreeze":
+            self.frozen[i] = False
+        elif op == "restock":
+            self.available[i] += int(req["qty"])
+        elif op == "exposure":
+            self.exposure[i] = float(req["weight"])
+        elif op == "delist":
+            self.delisted[i] = True
+        elif op == "relist":
+            self.delisted[i] = False
+        else:  # validate_command keeps unknown ops out; this guards direct callers
+            return {"ok": False, "error": f"unknown op {op!r}"}
+        state = {"sku": sku, "available": int(self.available[i]), "frozen": bool(self.frozen[i]),
+                 "delisted": bool(self.delisted[i]), "exposure": float(self.exposure[i])}
+        self._outbox.append(("stock", self.stamper.stamp(dict(state))))
+        return {"ok": True, **state}
