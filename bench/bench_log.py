@@ -1,0 +1,206 @@
+"""Benchmark of the session log: writer throughput at 200,000 events/s and reader speed.
+
+Run: ``.venv/bin/python bench/bench_log.py [--quick]`` (or ``run(quick)`` from code).
+
+What it measures, all in one run on the same machine:
+
+1. **paced**: a producer thread behaves like the core thread at 200,000 events/s:
+   for each feed message it decodes a JSON array of 500 order/cart/traffic
+   events (``orjson.loads``), tags the topic, and hands the batch to
+   ``SessionLog.events`` (one call per message), pacing itself to the target
+   rate.  Reports the rate the producer achieved, the time the writer needed
+   to commit everything after the last hand-off, the maximum queue depth (in
+   batches) and whether every event is in the file (no loss).
+2. **max**: the same without pacing, with a small queue bound, to find the
+   writer's ceiling (the producer blocks when the queue is full).
+3. **baseline**: raw ``sqlite3`` ``executemany`` of the already-built row
+   tuples into the same table in one thread, same commit size: the floor cost
+   of SQLite itself.  ``ratio`` = writer ceiling / baseline.
+4. **reader**: decoding every event of the paced log back to dicts in order with
+   ``LogReader.iter_event_batches`` (the replay input), events/s.
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+if __name__ == "__main__" and __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import orjson
+
+from controlroom.log import SessionLog, open_log
+from controlroom.log.schema import INSERT_SQL
+
+BATCH = 500  # events per feed message
+
+
+def _payloads(n_events: int, epoch: str = "bench") -> list[tuple[str, bytes]]:
+    """Pre-encoded feed messages: (topic, JSON array of BATCH events)."""
+    out = []
+    seq = 0
+    ts = 1_760_000_000.0
+    skus = [f"SKU-{i:03d}" for i in range(60)]
+    for b in range(0, n_events, BATCH):
+        k = min(BATCH, n_events - b)
+        kind = b // BATCH % 10
+        evs = []
+        for j in range(k):
+            seq += 1
+            ts += 0.000005
+            if kind < 8:
+                evs.append({"v": 1, "epoch": epoch, "seq": seq, "ts": ts, "room": "bench",
+                            "order_id": f"o{seq}", "sku": skus[seq % 60], "qty": 1 + seq % 3,
+                            "price_cents": 2999, "channel": "live"})
+            elif kind == 8:
+                evs.append({"v": 1, "epoch": epoch, "seq": seq, "ts": ts, "room": "bench",
+                            "sku": skus[seq % 60], "delta": 1})
+            else:
+                evs.append({"v": 1, "epoch": epoch, "seq": seq, "ts": ts, "room": "bench",
+                            "viewers": 12000 + seq % 50, "entries": 3, "featured": skus[seq % 60]})
+        topic = "order" if kind < 8 else ("cart" if kind == 8 else "traffic")
+        out.append((topic, orjson.dumps(evs)))
+    return out
+
+
+def _produce(log: SessionLog, payloads, rate: float | None) -> dict:
+    """Decode each message and hand it to the log, paced to ``rate`` events/s (None = flat out)."""
+    loads = orjson.loads
+    n = 0
+    behind_max = 0.0
+    t0 = time.perf_counter()
+    for topic, payload in payloads:
+        if rate:
+            due = t0 + n / rate
+            now = time.perf_counter()
+            if now < due:
+                time.sleep(due - now)
+            else:
+                behind_max = max(behind_max, now - due)
+        batch = loads(payload)
+        for e in batch:
+            e["topic"] = topic
+        log.events(batch, time.time())
+        n += len(batch)
+    return {"events": n, "seconds": time.perf_counter() - t0, "max_behind_s": behind_max}
+
+
+def _writer_run(path: Path, payloads, rate: float | None, max_queue_batches: int) -> dict:
+    log = SessionLog(path, room="bench", settings={"bench": True}, app_version="bench",
+                     max_queue_batches=max_queue_batches).start()
+    res: dict = {}
+    th = threading.Thread(target=lambda: res.update(_produce(log, payloads, rate)), name="producer")
+    t0 = time.perf_counter()
+    th.start()
+    th.join()
+    t_sent = time.perf_counter()
+    ok = log.flush(timeout=120)
+    t_done = time.perf_counter()
+    st = log.stats
+    log.close()
+    with sqlite3.connect(path) as c:
+        rows = c.execute("SELECT count(*), coalesce(sum(seq), 0) FROM events").fetchone()
+    n = res["events"]
+    return {
+        "target_rate": rate,
+        "events": n,
+        "producer_rate": n / res["seconds"],
+        "producer_max_behind_s": res["max_behind_s"],
+        "drain_after_last_s": t_done - t_sent,
+        "events_per_s": n / (t_done - t0),
+        "max_queue_depth": st["max_queue_depth"],
+        "queue_bound": max_queue_batches,
+        "producer_waits": st["producer_waits"],
+        "commits": st["commits"],
+        "flush_ok": ok,
+        "rows_in_file": rows[0],
+        "no_loss": rows[0] == n and rows[1] == n * (n + 1) // 2 and st["dropped"] == 0,
+    }
+
+
+def _baseline(path: Path, payloads) -> dict:
+    """Raw executemany of pre-built tuples, one thread, commit every 5,000 rows."""
+    from controlroom.log.schema import create_schema
+
+    dumps = orjson.dumps
+    rows = []
+    for topic, payload in payloads:
+        for e in orjson.loads(payload):
+            e["topic"] = topic
+            rows.append((e.get("epoch"), e.get("seq"), topic, e.get("ts"), 0.0, e.get("sku"), e.get("qty"),
+                         e.get("order_id"), dumps(e).decode()))
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    create_schema(conn)
+    sql = INSERT_SQL["events"]
+    t0 = time.perf_counter()
+    for i in range(0, len(rows), 5000):
+        conn.execute("BEGIN")
+        conn.executemany(sql, rows[i:i + 5000])
+        conn.execute("COMMIT")
+    dt = time.perf_counter() - t0
+    conn.close()
+    return {"events": len(rows), "events_per_s": len(rows) / dt}
+
+
+def _reader(path: Path) -> dict:
+    with open_log(path) as r:
+        t0 = time.perf_counter()
+        n = 0
+        last_seq = 0
+        ordered = True
+        for batch in r.iter_event_batches():
+            n += len(batch)
+            if batch[0]["seq"] <= last_seq:
+                ordered = False
+            last_seq = batch[-1]["seq"]
+        dt = time.perf_counter() - t0
+    return {"events": n, "seconds": dt, "events_per_s": n / dt, "in_seq_order": ordered}
+
+
+def run(quick: bool = False) -> dict:
+    """Run all four measurements; returns a dict of the numbers (also printed by ``__main__``)."""
+    n_paced = 300_000 if quick else 1_000_000
+    n_max = 200_000 if quick else 600_000
+    with tempfile.TemporaryDirectory(prefix="bench_log_") as d:
+        d = Path(d)
+        payloads = _payloads(n_paced)
+        paced = _writer_run(d / "paced.sqlite", payloads, 200_000.0, max_queue_batches=10_000)
+        reader = _reader(d / "paced.sqlite")
+        maxp = payloads[: n_max // BATCH]
+        flat = _writer_run(d / "max.sqlite", maxp, None, max_queue_batches=64)
+        base = _baseline(d / "base.sqlite", maxp)
+        size_mb = os.path.getsize(d / "paced.sqlite") / 1e6
+    return {
+        "paced_200k": paced,
+        "max": flat,
+        "baseline_raw_executemany": base,
+        "ratio_writer_to_baseline": flat["events_per_s"] / base["events_per_s"],
+        "reader": reader,
+        "paced_file_mb": size_mb,
+    }
+
+
+def _print(res: dict) -> None:
+    p, m, b, r = res["paced_200k"], res["max"], res["baseline_raw_executemany"], res["reader"]
+    print(f"paced 200k/s : {p['events']:,} events, producer achieved {p['producer_rate']:,.0f}/s, "
+          f"writer drained {p['drain_after_last_s']*1000:.0f} ms after the last batch, "
+          f"max queue depth {p['max_queue_depth']} batches of {BATCH} (bound {p['queue_bound']}), "
+          f"commits {p['commits']}, no loss: {p['no_loss']}")
+    print(f"writer max   : {m['events_per_s']:,.0f} events/s ({m['events']:,} events, queue bound "
+          f"{m['queue_bound']}, producer waits {m['producer_waits']}, no loss: {m['no_loss']})")
+    print(f"baseline     : raw executemany {b['events_per_s']:,.0f} events/s; writer/baseline = "
+          f"{res['ratio_writer_to_baseline']:.2f}")
+    print(f"reader       : {r['events']:,} events in {r['seconds']:.2f} s = {r['events_per_s']:,.0f} events/s "
+          f"(in order: {r['in_seq_order']})")
+    print(f"file size    : {res['paced_file_mb']:.0f} MB")
+
+
+if __name__ == "__main__":
+    _print(run(quick="--quick" in sys.argv[1:]))

@@ -1,0 +1,579 @@
+"""The session log writer: one thread, one SQLite connection, group commit.
+
+Producers (the core thread, the command client, the GUI's settings dialog)
+call the cheap methods of :class:`SessionLog`; each call puts exactly one item
+on a queue (one hand-off per batch, never per event).  The writer thread turns
+items into rows and inserts them with ``executemany`` inside a transaction
+that it commits every ``commit_interval_s`` (default 100 ms), after
+``batch_rows`` rows, on :meth:`SessionLog.flush` and on close.  So the feed
+never waits for the disk, and a ``kill -9`` at any moment loses at most the
+rows of the transaction still open (WAL mode: every committed transaction
+survives a crash of the process and the file stays intact).
+
+Opening an existing log continues it: a new row in ``segments``, a ``feed``
+row with state ``restart`` and the gap, and ``session.ended_at`` cleared until
+the next clean close.  See ``docs/session-log.md``.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import queue
+import sqlite3
+import threading
+import time
+from pathlib import Path
+from typing import Any, Iterable
+
+import orjson
+
+from controlroom.log import schema
+from controlroom.log.schema import (ACTION_COLUMNS, ALERT_COLUMNS, INSERT_SQL, LogFormatError,
+                                    SAMPLE_COLUMNS)
+
+log = logging.getLogger(__name__)
+
+# Queue item kinds (first element of each queued tuple).
+_EVENTS, _REJECT, _FEED, _ALERT, _ACTION, _SAMPLES, _SKUS, _SETTINGS, _SNAPSHOT, _FLUSH, _STOP = range(11)
+_TABLE = {_EVENTS: "events", _REJECT: "rejects", _FEED: "feed", _ALERT: "alerts", _ACTION: "actions",
+          _SAMPLES: "samples", _SKUS: "skus", _SETTINGS: "settings_changes", _SNAPSHOT: "snapshots"}
+
+_ACTION_SET = frozenset(ACTION_COLUMNS)
+_JSON_OPTS = orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY
+
+
+def _json(obj: Any, sort: bool = False) -> str:
+    opts = _JSON_OPTS | (orjson.OPT_SORT_KEYS if sort else 0)
+    try:
+        return orjson.dumps(obj, default=str, option=opts).decode()
+    except TypeError:  # e.g. an integer beyond 64 bits: the stdlib encoder copes
+        return json.dumps(obj, default=str, sort_keys=sort, skipkeys=True)
+
+
+def _settings_json(settings: Any) -> str:
+    if settings is None:
+        return "{}"
+    if not isinstance(settings, dict) and hasattr(settings, "as_dict"):
+        settings = settings.as_dict()
+    return _json(settings, sort=True)
+
+
+def _clean(v: Any) -> Any:
+    """A value SQLite can bind: used only on the slow path after a failed insert."""
+    if v is None or type(v) in (str, float, bytes):
+        return v
+    if type(v) is bool:
+        return int(v)
+    if isinstance(v, int):
+        return v if -(1 << 63) <= v < (1 << 63) else str(v)
+    if isinstance(v, float):
+        return float(v)
+    if isinstance(v, (bytearray, memoryview)):
+        return bytes(v)
+    try:
+        return _json(v)
+    except Exception:  # pragma: no cover - last resort
+        return repr(v)
+
+
+class SessionLog:
+    """Writes one live session to a SQLite file from a single background thread.
+
+    All producer methods are cheap (one ``queue.put`` per call) and thread-safe.
+    The list passed to :meth:`events` is copied (shallowly); the event dicts in
+    it must not be mutated afterwards.
+    """
+
+    def __init__(self, path: str | os.PathLike, *, room: str, settings: Any = None,
+                 app_version: str = "", commit_interval_s: float = 0.1, batch_rows: int = 5000,
+                 max_queue_batches: int = 10_000, synchronous: str = "NORMAL",
+                 raw_limit: int = 512) -> None:
+        self.path = Path(path)
+        self.room = room
+        self.settings = settings
+        self.app_version = app_version
+        self.commit_interval_s = float(commit_interval_s)
+        self.batch_rows = int(batch_rows)
+        self.max_queue_batches = int(max_queue_batches)
+        self.synchronous = synchronous.upper()
+        if self.synchronous not in ("NORMAL", "FULL", "EXTRA"):
+            raise ValueError("synchronous must be NORMAL, FULL or EXTRA")
+        self.raw_limit = int(raw_limit)
+        self.segment: int | None = None  # 1 for a new file, n+1 when continuing
+        self.continued = False
+        self.gap_s: float | None = None  # seconds between the previous segment and this one
+        self.migrated_from: int | None = None
+
+        self._q: queue.SimpleQueue = queue.SimpleQueue()
+        self._plock = threading.Lock()  # producer-side counters
+        self._room_cv = threading.Condition()
+        self._waiting = 0
+        self._conn: sqlite3.Connection | None = None
+        self._thread: threading.Thread | None = None
+        self._closed = False
+        self._alive = False
+        # producer-side counters (under _plock)
+        self._queued_items = 0
+        self._queued_rows = 0
+        self._max_depth = 0
+        self._producer_waits = 0
+        self._producer_wait_s = 0.0
+        # writer-side counters (writer thread only)
+        self._committed_rows = 0
+        self._committed: dict[str, int] = {t: 0 for t in _TABLE.values()}
+        self._txn_counts: dict[str, int] = {}
+        self._commits = 0
+        self._max_commit_s = 0.0
+        self._dropped_rows = 0
+        self._errors = 0
+        self._last_error: str | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+    def start(self) -> "SessionLog":
+        """Open (create or continue) the file and start the writer thread."""
+        if self._thread is not None:
+            raise RuntimeError("SessionLog already started")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False, timeout=10.0)
+        try:
+            mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                raise LogFormatError(f"cannot switch {self.path} to WAL mode (got {mode})")
+            conn.execute(f"PRAGMA synchronous={self.synchronous}")
+            conn.execute("PRAGMA cache_size=-32768")
+            conn.execute("PRAGMA journal_size_limit=67108864")
+            conn.execute("PRAGMA wal_autocheckpoint=4000")
+            if schema.is_empty(conn):
+                schema.create_schema(conn)
+                self._new_session(conn)
+            else:
+                frm, _ = schema.migrate(conn)
+                if frm != schema.SCHEMA_VERSION:
+                    self.migrated_from = frm
+                self._continue_session(conn)
+        except BaseException:
+            conn.close()
+            raise
+        self._conn = conn
+        self._alive = True
+        self._thread = threading.Thread(target=self._run, name="controlroom-log-writer", daemon=True)
+        self._thread.start()
+        return self
+
+    def _new_session(self, conn: sqlite3.Connection) -> None:
+        now = time.time()
+        sj = _settings_json(self.settings)
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO session (id, room, started_at, ended_at, app_version, settings)"
+                     " VALUES (1, ?, ?, NULL, ?, ?)", (self.room, now, self.app_version, sj))
+        conn.execute("INSERT INTO segments (segment, started_at, ended_at, last_commit_at, app_version,"
+                     " pid, gap_s, previous_clean, settings) VALUES (1, ?, NULL, ?, ?, ?, NULL, NULL, ?)",
+                     (now, now, self.app_version, os.getpid(), sj))
+        conn.execute("COMMIT")
+        self.segment = 1
+
+    def _continue_session(self, conn: sqlite3.Connection) -> None:
+        now = time.time()
+        sj = _settings_json(self.settings)
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            row = conn.execute("SELECT room, settings FROM session ORDER BY id LIMIT 1").fetchone()
+            if row is None:
+                conn.execute("INSERT INTO session (id, room, started_at, ended_at, app_version, settings)"
+                             " VALUES (1, ?, ?, NULL, ?, ?)", (self.room, now, self.app_version, sj))
+                row = (self.room, sj)
+            elif row[0] != self.room:
+                raise LogFormatError(f"{self.path} is the log of room {row[0]!r}, not {self.room!r}")
+            prev = conn.execute("SELECT segment, started_at, ended_at, last_commit_at FROM segments"
+                                " ORDER BY segment DESC LIMIT 1").fetchone()
+            if prev is None:
+                seg, gap, clean, detail = 1, None, None, "log continued (no earlier segment recorded)"
+            else:
+                seg = prev[0] + 1
+                clean = prev[2] is not None
+                since = prev[2] if clean else (prev[3] or prev[1])
+                gap = max(0.0, now - since)
+                how = "closed cleanly" if clean else "ended without close (crash or kill)"
+                detail = (f"segment {seg} started {gap:.1f} s after the last commit of segment "
+                          f"{prev[0]}, which {how}")
+            conn.execute("INSERT INTO segments (segment, started_at, ended_at, last_commit_at, app_version,"
+                         " pid, gap_s, previous_clean, settings) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?)",
+                         (seg, now, now, self.app_version, os.getpid(), gap,
+                          None if clean is None else int(clean), sj))
+            conn.execute(INSERT_SQL["feed"], (now, "restart", detail))
+            conn.execute("UPDATE session SET ended_at = NULL")
+            last = conn.execute("SELECT settings FROM settings_changes ORDER BY id DESC LIMIT 1").fetchone()
+            if (last[0] if last else row[1]) != sj:
+                conn.execute(INSERT_SQL["settings_changes"], (now, "restart", sj))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        self.segment, self.continued, self.gap_s = seg, True, gap
+
+    def flush(self, timeout: float = 5.0) -> bool:
+        """Block until everything queued before this call is committed.
+
+        Returns False on timeout, when the writer is not running, or when any
+        write has failed since the log started (see ``stats['last_error']``).
+        """
+        if not self._alive:
+            return False
+        done = threading.Event()
+        self._q.put((_FLUSH, done))
+        if not done.wait(timeout):
+            return False
+        return self._dropped_rows == 0
+
+    def close(self, timeout: float = 30.0) -> None:
+        """Commit everything, set ``session.ended_at``, stop the thread, close the file."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._thread is None:
+            return
+        self._q.put((_STOP,))
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            log.error("session log writer did not stop within %.1f s", timeout)
+
+    def __enter__(self) -> "SessionLog":
+        if self._thread is None:
+            self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ producer side
+    def _put(self, item: tuple, nrows: int) -> None:
+        if self._closed:
+            raise RuntimeError("session log is closed")
+        q = self._q
+        depth = q.qsize()
+        if depth >= self.max_queue_batches:
+            self._wait_for_room()
+            depth = q.qsize()
+        with self._plock:
+            self._queued_items += 1
+            self._queued_rows += nrows
+            if depth >= self._max_depth:
+                self._max_depth = depth + 1
+        q.put(item)
+
+    def _wait_for_room(self) -> None:
+        t0 = time.perf_counter()
+        with self._room_cv:
+            self._waiting += 1
+            try:
+                while self._q.qsize() >= self.max_queue_batches:
+                    if not self._alive:
+                        raise RuntimeError("session log writer is not running and its queue is full")
+                    self._room_cv.wait(0.05)
+            finally:
+                self._waiting -= 1
+        with self._plock:
+            self._producer_waits += 1
+            self._producer_wait_s += time.perf_counter() - t0
+
+    def events(self, batch: list[dict], received_at: float) -> None:
+        """Accepted, validated events (dicts with ``topic``), all received at ``received_at``."""
+        if batch:
+            self._put((_EVENTS, list(batch), received_at), len(batch))
+
+    def reject(self, received_at: float, reason: str, raw: bytes | bytearray | memoryview | str) -> None:
+        """A refused message or event; ``raw`` is truncated to ``raw_limit`` bytes (default 512)."""
+        if isinstance(raw, str):
+            raw = raw.encode("utf-8", "replace")
+        elif isinstance(raw, (list, tuple)):
+            raw = b" ".join(bytes(f) for f in raw)
+        n = len(raw)
+        self._put((_REJECT, received_at, reason, bytes(raw[: self.raw_limit]), n), 1)
+
+    def feed(self, ts: float, state: str, detail: str = "") -> None:
+        """A feed state change or incident (connected, stale, gap, resync, drift, ...)."""
+        self._put((_FEED, ts, state, detail), 1)
+
+    def alert(self, t: Any) -> None:
+        """One :class:`~controlroom.alerts.transition.AlertTransition` (or a dict of its fields)."""
+        self._put((_ALERT, t), 1)
+
+    def action(self, row: dict) -> None:
+        """One command and its fate: ts, sku, op, qty, origin, operator, command_id, sent_at,
+        acked_at, ok, error (other keys go to the ``extra`` JSON column)."""
+        self._put((_ACTION, row), 1)
+
+    def samples(self, rows: list[tuple]) -> None:
+        """Per-SKU state rows ``(ts, sku, available, sold, rate_per_min, predicted_sellout_s, level)``."""
+        if rows:
+            self._put((_SAMPLES, list(rows)), len(rows))
+
+    def skus(self, rows: Iterable[dict]) -> None:
+        """The catalogue at the start: sku, name, tier, price_cents, available.
+
+        A SKU already in the file (a continued session) keeps its starting stock;
+        name, tier and price are updated.
+        """
+        rows = list(rows)
+        if rows:
+            self._put((_SKUS, rows, time.time()), len(rows))
+
+    def snapshot(self, snap: dict, received_at: float) -> None:
+        """A snapshot the mirror was reset to (start, resync); replay resets at the same point."""
+        self._put((_SNAPSHOT, snap, received_at), 1)
+
+    def settings_changed(self, ts: float, settings: Any, by: str = "") -> None:
+        """A live change of settings (the full new settings)."""
+        self._put((_SETTINGS, ts, settings, by), 1)
+
+    @property
+    def stats(self) -> dict:
+        with self._plock:
+            s = {
+                "queued": self._queued_rows,
+                "queued_items": self._queued_items,
+                "queue_depth": self._q.qsize(),
+                "max_queue_depth": self._max_depth,
+                "max_queue_batches": self.max_queue_batches,
+                "producer_waits": self._producer_waits,
+                "producer_wait_s": self._producer_wait_s,
+            }
+        s.update({
+            "committed": self._committed_rows,
+            "committed_by_table": dict(self._committed),
+            "commits": self._commits,
+            "max_commit_s": self._max_commit_s,
+            "dropped": self._dropped_rows,
+            "errors": self._errors,
+            "last_error": self._last_error,
+            "segment": self.segment,
+            "continued": self.continued,
+            "running": self._alive,
+        })
+        return s
+
+    # ------------------------------------------------------------------ writer thread
+    def _run(self) -> None:
+        conn = self._conn
+        assert conn is not None
+        q = self._q
+        interval = self.commit_interval_s
+        limit = self.batch_rows
+        mono = time.monotonic
+        in_txn = False
+        txn_rows = 0
+        txn_start = 0.0
+        try:
+            while True:
+                if in_txn:
+                    timeout = txn_start + interval - mono()
+                    if timeout <= 0:
+                        in_txn = self._commit(txn_rows)
+                        continue
+                    try:
+                        item = q.get(timeout=timeout)
+                    except queue.Empty:
+                        in_txn = self._commit(txn_rows)
+                        continue
+                else:
+                    item = q.get()
+                if self._waiting:
+                    with self._room_cv:
+                        self._room_cv.notify_all()
+                kind = item[0]
+                if kind == _FLUSH:
+                    if in_txn:
+                        in_txn = self._commit(txn_rows)
+                    item[1].set()
+                    continue
+                if kind == _STOP:
+                    if in_txn:
+                        in_txn = self._commit(txn_rows)
+                    break
+                if not in_txn:
+                    try:
+                        conn.execute("BEGIN")
+                    except sqlite3.Error as e:
+                        self._fail(e, self._item_rows(item))
+                        continue
+                    in_txn = True
+                    txn_start = mono()
+                    txn_rows = 0
+                    self._txn_counts = {}
+                ok, n = self._write(item)
+                if not ok:  # the transaction was lost
+                    in_txn = False
+                    continue
+                txn_rows += n
+                if txn_rows >= limit:
+                    in_txn = self._commit(txn_rows)
+        except Exception as e:  # pragma: no cover - keep the reason for stats
+            self._fail(e, 0)
+            log.exception("session log writer crashed")
+        finally:
+            self._alive = False
+            self._finish(conn)
+            with self._room_cv:
+                self._room_cv.notify_all()
+
+    def _item_rows(self, item: tuple) -> int:
+        kind = item[0]
+        if kind in (_EVENTS, _SAMPLES, _SKUS):
+            return len(item[1])
+        return 1
+
+    def _fail(self, e: BaseException, lost: int) -> None:
+        self._errors += 1
+        self._dropped_rows += lost
+        self._last_error = f"{type(e).__name__}: {e}"
+        log.error("session log write failed (%d rows lost): %s", lost, self._last_error)
+
+    def _commit(self, txn_rows: int) -> bool:
+        """Commit the open transaction; returns the new ``in_txn`` (always False)."""
+        conn = self._conn
+        t0 = time.perf_counter()
+        try:
+            conn.execute("UPDATE segments SET last_commit_at = ? WHERE segment = ?", (time.time(), self.segment))
+            conn.execute("COMMIT")
+        except sqlite3.Error as e:
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+            self._fail(e, txn_rows)
+            return False
+        dt = time.perf_counter() - t0
+        if dt > self._max_commit_s:
+            self._max_commit_s = dt
+        self._commits += 1
+        self._committed_rows += txn_rows
+        for t, n in self._txn_counts.items():
+            self._committed[t] += n
+        return False
+
+    def _write(self, item: tuple) -> tuple[bool, int]:
+        """Insert one item inside the open transaction; returns (transaction still open, rows)."""
+        conn = self._conn
+        kind = item[0]
+        table = _TABLE[kind]
+        try:
+            conn.execute("SAVEPOINT item")
+            n = self._insert(kind, item, fast=True)
+            conn.execute("RELEASE item")
+        except Exception as e:
+            try:
+                conn.execute("ROLLBACK TO item")
+                conn.execute("RELEASE item")
+            except sqlite3.Error:
+                # The whole transaction is gone (I/O error, disk full): count what was in it.
+                try:
+                    conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
+                self._fail(e, sum(self._txn_counts.values()) + self._item_rows(item))
+                self._txn_counts = {}
+                return False, 0
+            log.warning("session log: slow path for %s after %s: %s", table, type(e).__name__, e)
+            try:
+                n = self._insert(kind, item, fast=False)
+            except Exception as e2:
+                self._fail(e2, self._item_rows(item))
+                n = 0
+        self._txn_counts[table] = self._txn_counts.get(table, 0) + n
+        return True, n
+
+    def _insert(self, kind: int, item: tuple, fast: bool) -> int:
+        conn = self._conn
+        if kind == _EVENTS:
+            batch, rat = item[1], item[2]
+            if fast:
+                dumps = orjson.dumps
+                rows = [(e.get("epoch"), e.get("seq"), e.get("topic"), e.get("ts"), rat, e.get("sku"),
+                         e.get("qty"), e.get("order_id"), dumps(e).decode()) for e in batch]
+                conn.executemany(INSERT_SQL["events"], rows)
+                return len(rows)
+            return self._slow_rows(INSERT_SQL["events"], (
+                (e.get("epoch"), e.get("seq"), e.get("topic"), e.get("ts"), rat, e.get("sku"),
+                 e.get("qty"), e.get("order_id"), _json(e)) if isinstance(e, dict) else
+                (None, None, None, None, rat, None, None, None, _json(e)) for e in batch))
+        if kind == _SAMPLES:
+            rows = item[1]
+            if fast:
+                conn.executemany(INSERT_SQL["samples"], rows)
+                return len(rows)
+            return self._slow_rows(INSERT_SQL["samples"],
+                                   (tuple(r[:7]) + (None,) * (7 - len(r[:7])) for r in rows))
+        if kind == _REJECT:
+            return self._one(INSERT_SQL["rejects"], item[1:5], fast)
+        if kind == _FEED:
+            return self._one(INSERT_SQL["feed"], item[1:4], fast)
+        if kind == _ALERT:
+            t = item[1]
+            row = t if isinstance(t, dict) else t.as_row()
+            return self._one(INSERT_SQL["alerts"], tuple(row.get(c) for c in ALERT_COLUMNS), fast)
+        if kind == _ACTION:
+            row = item[1]
+            extra = {k: v for k, v in row.items() if k not in _ACTION_SET}
+            ok = row.get("ok")
+            vals = tuple(row.get(c) for c in ACTION_COLUMNS[:9]) + (
+                None if ok is None else int(bool(ok)), row.get("error"), _json(extra) if extra else None)
+            return self._one(INSERT_SQL["actions"], vals, fast)
+        if kind == _SETTINGS:
+            _, ts, settings, by = item
+            return self._one(INSERT_SQL["settings_changes"], (ts, by, _settings_json(settings)), fast)
+        if kind == _SNAPSHOT:
+            snap, rat = item[1], item[2]
+            after = conn.execute("SELECT max(id) FROM events").fetchone()[0] or 0
+            room = snap.get("room") if isinstance(snap, dict) else None
+            return self._one(INSERT_SQL["snapshots"], (rat, after, room, _json(snap)), fast)
+        if kind == _SKUS:
+            rows, now = item[1], item[2]
+            sql = ('INSERT INTO skus (sku, name, tier, price_cents, available, added_at) VALUES (?,?,?,?,?,?)'
+                   ' ON CONFLICT(sku) DO UPDATE SET name=excluded.name, tier=excluded.tier,'
+                   ' price_cents=excluded.price_cents')
+            vals = [(r.get("sku"), r.get("name"), r.get("tier"), r.get("price_cents"), r.get("available"), now)
+                    for r in rows]
+            if fast:
+                conn.executemany(sql, vals)
+                return len(vals)
+            return self._slow_rows(sql, vals)
+        raise ValueError(f"unknown queue item kind {kind}")  # pragma: no cover
+
+    def _one(self, sql: str, vals: tuple, fast: bool) -> int:
+        if fast:
+            self._conn.execute(sql, vals)
+            return 1
+        return self._slow_rows(sql, [vals])
+
+    def _slow_rows(self, sql: str, rows: Iterable[tuple]) -> int:
+        """Insert row by row with values coerced to bindable types; count rows that still fail."""
+        conn = self._conn
+        n = 0
+        for r in rows:
+            try:
+                conn.execute(sql, tuple(_clean(v) for v in r))
+                n += 1
+            except sqlite3.Error as e:
+                self._fail(e, 1)
+        return n
+
+    def _finish(self, conn: sqlite3.Connection) -> None:
+        try:
+            if conn.in_transaction:
+                conn.execute("COMMIT")
+            now = time.time()
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("UPDATE segments SET ended_at = ?, last_commit_at = ? WHERE segment = ?",
+                         (now, now, self.segment))
+            conn.execute("UPDATE session SET ended_at = ?", (now,))
+            conn.execute("COMMIT")
+            try:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error:
+                pass
+        except sqlite3.Error as e:
+            self._fail(e, 0)
+        finally:
+            conn.close()
+            self._conn = None
