@@ -13,6 +13,15 @@ stay on one thread).  What the shop *is* lives in a ``book`` object:
   events and hand them out through ``book.drain()``;
 * ``book.drain() -> list[(topic, stamped_event)]``.
 
+Commands are answered by ``id``: a repeated ``id`` gets the stored reply and
+changes nothing.  Pass the previous server's :attr:`ShopServer.replies` to a new
+server (``replies=``) to keep that promise across a restart (a real shop should
+persist it with its inventory).  With ``curve=`` (a
+:class:`controlroom.commands.keys.ServerCurve`) both sockets are CURVE servers
+that accept only authorised control-room keys, and every applied or rejected
+command is recorded with the sender's authenticated key (``command_log`` /
+``rejections``, field ``key``; ``None`` without CURVE).
+
 Example (a minimal shop)::
 
     from controlroom.shop import ShopServer, Stamper
@@ -28,7 +37,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from typing import Any, Iterable
 
 import orjson
@@ -38,6 +47,7 @@ from controlroom.protocol import (
     DEFAULT_EVENTS_ENDPOINT,
     DEFAULT_REQUESTS_ENDPOINT,
     HEARTBEAT_INTERVAL_S,
+    MAX_PAYLOAD_BYTES,
     Reject,
     error_reply,
     validate_command,
@@ -47,6 +57,7 @@ from controlroom.shop.stamp import Stamper
 log = logging.getLogger(__name__)
 
 REPLY_CACHE = 100_000  # command ids remembered for idempotent replays
+MAX_REQUESTS_PER_POLL = 1_000  # a flood of requests cannot starve publishing and heartbeats
 
 
 class ShopServer:
@@ -62,6 +73,7 @@ class ShopServer:
         context: zmq.Context | None = None,
         curve: Any = None,
         sndhwm: int = 1_000_000,
+        replies: OrderedDict | None = None,
     ) -> None:
         self.book = book
         self.stamper = stamper
@@ -73,17 +85,29 @@ class ShopServer:
         self.router = self.ctx.socket(zmq.ROUTER)
         self.router.setsockopt(zmq.LINGER, 0)
         self.router.setsockopt(zmq.ROUTER_MANDATORY, 0)
-        if curve is not None:
-            curve.make_server(self.pub)
-            curve.make_server(self.router)
-        self.pub.bind(events_endpoint)
-        self.router.bind(requests_endpoint)
+        try:
+            if curve is not None:
+                curve.make_server(self.pub)
+                curve.make_server(self.router)
+            self.pub.bind(events_endpoint)
+            self.router.bind(requests_endpoint)
+        except BaseException:
+            # A failed bind (port taken, bad key file ...) must not leak the other socket.
+            self.pub.close(0)
+            self.router.close(0)
+            raise
         self.events_endpoint = self.pub.getsockopt_string(zmq.LAST_ENDPOINT)
         self.requests_endpoint = self.router.getsockopt_string(zmq.LAST_ENDPOINT)
-        self._replies: OrderedDict[str, bytes] = OrderedDict()
+        # id -> stored reply; hand it to the next server after a restart to stay exactly-once.
+        self.replies: OrderedDict[str, bytes] = replies if replies is not None else OrderedDict()
+        self._replies = self.replies
         self._last_hb = 0.0
+        self.requests = 0  # request messages received (snapshots, commands, garbage)
+        self.replays = 0  # repeated command ids answered from the stored reply
         self.commands_applied = 0
+        self.commands_rejected = 0
         self.command_log: list[dict] = []  # every applied command with who sent it
+        self.rejections: deque[dict] = deque(maxlen=10_000)  # refused requests with who sent them
         self.closed = False
 
     # --- publishing ---------------------------------------------------------------
@@ -136,7 +160,7 @@ class ShopServer:
         if time.monotonic() - self._last_hb >= HEARTBEAT_INTERVAL_S:
             self.heartbeat()
         if self.router.poll(timeout_ms, zmq.POLLIN):
-            while True:
+            while handled < MAX_REQUESTS_PER_POLL:
                 try:
                     frames = self.router.recv_multipart(zmq.NOBLOCK, copy=False)
                 except zmq.Again:
@@ -150,42 +174,69 @@ class ShopServer:
         return handled
 
     def _handle(self, frames: list) -> None:
-        ident = frames[0].bytes
+        self.requests += 1
         user = None
         try:
-            user = frames[-1].get("User-Id")
+            user = frames[-1].get("User-Id")  # the CURVE key the ZAP handler authenticated
         except (zmq.ZMQError, AttributeError, KeyError):
             user = None
+        if isinstance(user, bytes):
+            user = user.decode("ascii", "replace")
         body = frames[-1].bytes
-        reply = self._answer(body, user)
-        self.router.send_multipart([ident, reply])
+        reply = self._answer(body, user or None)
+        # Keep the whole envelope (identity, and the empty delimiter a REQ client adds).
+        self.router.send_multipart([*frames[:-1], reply])
+
+    def _refuse(self, rid: Any, text: str, user: str | None, req: Any = None) -> bytes:
+        self.commands_rejected += 1
+        entry = {"id": rid if isinstance(rid, str) else None, "error": text, "key": user, "at": time.time()}
+        if type(req) is dict:
+            entry.update(op=str(req.get("op"))[:40], sku=str(req.get("sku"))[:64], by=str(req.get("by"))[:64])
+        self.rejections.append(entry)
+        return orjson.dumps(error_reply(rid, text))
 
     def _answer(self, body: bytes, user: str | None) -> bytes:
+        if len(body) > MAX_PAYLOAD_BYTES:
+            return self._refuse(None, f"request larger than {MAX_PAYLOAD_BYTES} bytes", user)
         try:
             req = orjson.loads(body)
         except orjson.JSONDecodeError:
-            return orjson.dumps(error_reply(None, "malformed JSON request"))
+            return self._refuse(None, "malformed JSON request", user)
         if type(req) is not dict:
-            return orjson.dumps(error_reply(None, "request must be a JSON object"))
+            return self._refuse(None, "request must be a JSON object", user)
         rid = req.get("id")
         op = req.get("op")
         if op == "snapshot":
-            snap = self.book.snapshot()
+            try:
+                snap = self.book.snapshot()
+            except Exception:
+                log.exception("book.snapshot() failed")
+                return orjson.dumps(error_reply(rid, "shop error while taking the snapshot"))
             rep = {"id": rid, "ok": True, "epoch": self.stamper.epoch, "seq": self.stamper.seq, **snap}
             return orjson.dumps(rep)
         if isinstance(rid, str) and rid in self._replies:
             # A retried command: same answer, no second effect.
+            self.replays += 1
             return self._replies[rid]
         try:
             validate_command(req)
         except Reject as e:
-            return orjson.dumps(error_reply(rid, e.detail or e.reason))
-        rep = self.book.apply_command(req)
-        rep = {"id": rid, **rep}
-        if rep.get("ok"):
+            return self._refuse(rid, e.detail or e.reason, user, req)
+        try:
+            rep = self.book.apply_command(req)
+            if type(rep) is not dict or type(rep.get("ok")) is not bool:
+                raise TypeError(f"book.apply_command returned {rep!r:.80}")
+        except Exception:
+            # Stored like any answer: a retry must not try a half-applied command again.
+            log.exception("book.apply_command(%r) failed", req)
+            rep = {"ok": False, "error": "shop error while applying the command"}
+        rep = {**rep, "id": rid}
+        if rep["ok"]:
             self.commands_applied += 1
             self.command_log.append({"id": rid, "op": op, "sku": req.get("sku"), "by": req.get("by"),
                                      "key": user, "at": time.time()})
+        else:
+            self._refuse(rid, str(rep.get("error")), user, req)
         data = orjson.dumps(rep)
         self._replies[rid] = data
         if len(self._replies) > REPLY_CACHE:
