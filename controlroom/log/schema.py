@@ -13,7 +13,8 @@ Version history
 * **0** — the unversioned draft layout (``user_version`` 0, no application id):
   no ``segments``, ``snapshots`` or ``settings_changes`` tables; ``events``
   without ``raw``; ``alerts`` without ``key``, ``by`` and ``until``; ``rejects``
-  without ``raw_len``; ``actions`` without ``extra``; no index on ``samples``.
+  without ``raw_len``; ``actions`` without ``extra``; ``skus`` without ``added_at``;
+  no indexes on ``samples`` and ``alerts``.
 * **1** — the current layout.
 
 A migration step ``n -> n+1`` lives in :data:`MIGRATIONS`; :func:`migrate`
@@ -153,6 +154,7 @@ def _migrate_0_to_1(conn: sqlite3.Connection) -> None:
         "alerts": [("key", str), ("by", str), ("until", float)],
         "rejects": [("raw_len", int)],
         "actions": [("extra", str)],
+        "skus": [("added_at", float)],
     }
     for table, cols in adds.items():
         have = _columns(conn, table)

@@ -48,7 +48,7 @@ def _json(obj: Any, sort: bool = False) -> str:
     try:
         return orjson.dumps(obj, default=str, option=opts).decode()
     except TypeError:  # e.g. an integer beyond 64 bits: the stdlib encoder copes
-        return json.dumps(obj, default=str, sort_keys=sort, skipkeys=True)
+        return json.dumps(obj, default=str, sort_keys=sort, skipkeys=True, separators=(",", ":"))
 
 
 def _settings_json(settings: Any) -> str:
