@@ -1,0 +1,536 @@
+"""The engine: per-SKU burn rates and forecasts, the tiered alert rules, auto actions.
+
+Driven by the core thread (see ``docs/engine.md``):
+
+* :meth:`Engine.on_event` for every accepted event, after the mirror applied it;
+  O(1) and cheap.  An order that takes a SKU down to its safety stock fires the
+  critical alert (and queues the auto-freeze) right there, not at the next tick.
+* :meth:`Engine.tick` at least once per shop-second: forecasts every SKU and
+  runs the alert state machines; returns the transitions since the last call.
+* :meth:`Engine.set_feed_state` when the feed changes state: a stale feed
+  raises one room-level alert and holds every SKU alert until it is live again.
+
+The only clock is the events' ``ts`` (shop time); the engine is deterministic.
+"""
+from __future__ import annotations
+
+from math import sqrt
+
+from controlroom.alerts.state import Alert, AlertBook
+from controlroom.alerts.transition import AlertTransition
+from controlroom.engine import baselines
+from controlroom.engine.forecast import Forecast, sellout_seconds, upper_band, window_sales
+from controlroom.engine.rates import exposure, posterior_rate, posterior_var
+from controlroom.engine.sku import RoomModel, SkuModel, scales
+from controlroom.engine.tiers import critical_condition, safety_stock, warning_condition, warning_line
+from controlroom.feed.mirror import SkuStock, StockMirror
+from controlroom.settings import Settings
+from controlroom.view import AlertView
+
+__all__ = ["Engine"]
+
+LOW_STOCK = ("watch", "warning", "critical")
+SKU_LEVELS = LOW_STOCK + ("lost_sales",)
+FEATURED_STRENGTH_S = 120.0  # seconds of featuring the tier's featured prior is worth
+QTY_EWMA = 0.05  # smoothing of the mean order size
+LATCH_RATIO = 1.25  # a detected change holds until fast and pooled rates are within this ratio
+
+
+def _fmt_s(s: float | None) -> str:
+    if s is None:
+        return "not in sight"
+    if s < 90:
+        return f"{s:.0f} s"
+    return f"{s / 60:.1f} min"
+
+
+class Engine:
+    """Consumption-rate engine and alert rules for one session (see module doc)."""
+
+    def __init__(self, settings: Settings, mirror: StockMirror) -> None:
+        self.settings = settings
+        self.mirror = mirror
+        self.book = AlertBook(settings.engine.history_max)
+        self.models: dict[str, SkuModel] = {}
+        self.now = float(mirror.last_ts or 0.0)
+        self.start_ts: float | None = self.now if self.now > 0 else None
+        self.room = RoomModel(settings.engine, self.now)
+        self.feed_state = "live"
+        self.held = False
+        self._out: list[AlertTransition] = []
+        self._actions: list[dict] = []
+        self._configure(settings)
+        self._sync_skus(self.now)
+
+    # --- configuration -------------------------------------------------------------------------
+    def _configure(self, settings: Settings) -> None:
+        e = settings.engine
+        self._e = e
+        self._policy = e.policy
+        self._immediate = e.policy == "engine"
+        self._burst = e.burst_qty_factor
+        self._inv_inst = 1.0 / e.instant_scale_s
+        self._scales = scales(e)
+        self._tau_d = e.surge_decay_min * 60.0
+
+    def update_settings(self, settings: Settings) -> None:
+        """Apply new settings live: tiers, thresholds, time scales, policy."""
+        self.settings = settings
+        self._configure(settings)
+        e = settings.engine
+        self.book.history_max = e.history_max
+        for sku, m in self.models.items():
+            st = self.mirror.skus.get(sku)
+            tname = settings.tier_of(sku, st.tier if st else None)
+            m.set_tier(tname, settings.tiers[tname])
+            m.live.retune(self._scales)
+            m.other.retune((e.slow_scale_s,))
+            m.carts.retune((e.fast_scale_s, e.mid_scale_s, e.slow_scale_s))
+            m.ord_cusum.configure(e.cusum_ratio, e.cusum_threshold)
+            m.ord_down.configure(1.0 / e.cusum_ratio, e.cusum_threshold)
+            m.cart_cusum.configure(e.cusum_ratio, e.cusum_threshold)
+            m.fc = None
+        self.room.entries.retune((e.fast_scale_s, e.slow_scale_s))
+
+    # --- catalogue -----------------------------------------------------------------------------
+    def _start(self, ts: float) -> None:
+        """First real shop time seen: anchor every estimator there."""
+        self.start_ts = ts
+        self.room = RoomModel(self._e, ts)
+        self.room.featured = None
+        for sku in list(self.models):
+            st = self.mirror.skus.get(sku)
+            self.models[sku] = self._new_model(sku, st, ts)
+        self._set_featured(self.mirror.featured, ts)
+
+    def _new_model(self, sku: str, st: SkuStock | None, ts: float) -> SkuModel:
+        tname = self.settings.tier_of(sku, st.tier if st else None)
+        m = SkuModel(sku, tname, self.settings.tiers[tname], self._e, ts)
+        if st is not None:
+            m.was_frozen = st.frozen
+        return m
+
+    def _model(self, sku: str, ts: float) -> SkuModel | None:
+        st = self.mirror.skus.get(sku)
+        if st is None:
+            return None
+        m = self.models[sku] = self._new_model(sku, st, ts if ts > 0 else self.now)
+        return m
+
+    def _sync_skus(self, ts: float) -> None:
+        skus = self.mirror.skus
+        for sku, st in skus.items():
+            m = self.models.get(sku)
+            if m is None:
+                self._model(sku, ts)
+            else:
+                tname = self.settings.tier_of(sku, st.tier)
+                if tname != m.tier_name:
+                    m.set_tier(tname, self.settings.tiers[tname])
+        for sku in [s for s in self.models if s not in skus]:
+            del self.models[sku]
+            self.book.resolve_sku(sku, ts, self._out, "SKU left the catalogue")
+
+    def on_reset(self, ts: float) -> None:
+        """The mirror adopted a snapshot: SKUs may have appeared or gone, tiers changed."""
+        if self.start_ts is None and ts > 0:
+            self._start(ts)
+        if ts > self.now:
+            self.now = ts
+        self._sync_skus(ts)
+        self._set_featured(self.mirror.featured, ts)
+
+    def _set_featured(self, sku: str | None, ts: float) -> None:
+        room = self.room
+        if sku == room.featured:
+            return
+        old = self.models.get(room.featured) if room.featured else None
+        if old is not None and old.feat_since is not None:
+            old.feat_time += max(0.0, ts - old.feat_since)
+            old.feat_since = None
+        room.featured = sku
+        new = self.models.get(sku) if sku else None
+        if new is not None:
+            new.feat_since = ts
+
+    # --- hot path ------------------------------------------------------------------------------
+    def on_event(self, ev: dict) -> None:
+        """Account one accepted, validated event (the mirror has already applied it)."""
+        topic = ev["topic"]
+        ts = ev["ts"]
+        if ts > self.now:
+            if self.start_ts is None:
+                self._start(ts)
+            self.now = ts
+        if topic == "order":
+            sku = ev["sku"]
+            m = self.models.get(sku) or self._model(sku, ts)
+            if m is None:
+                return
+            q = ev["qty"]
+            if ev["channel"] == "live":
+                cap = m.mean_qty * self._burst
+                u = q if q <= cap else cap
+                m.mean_qty += QTY_EWMA * (q - m.mean_qty)
+                m.live.add(ts, u)
+                m.live_units += q
+                m.ord_cusum.update(ts, 1.0, m.ord_base)
+                m.ord_down.update(ts, 1.0, m.down_base)
+                if m.feat_since is not None:
+                    m.feat_units += u
+                s = (m.live.c[0] * self._inv_inst + m.other_rate) * m.lag_margin
+                if s > m.safety:
+                    m.safety = s
+            else:
+                m.other.add(ts, q)
+            if self._immediate and not self.held:
+                st = self.mirror.skus.get(sku)
+                if st is not None and st.available <= m.safety and not (st.frozen or st.delisted):
+                    self._critical_now(m, st, ts, self._out)
+        elif topic == "cart":
+            d = ev["delta"]
+            if d > 0:
+                sku = ev["sku"]
+                m = self.models.get(sku) or self._model(sku, ts)
+                if m is None:
+                    return
+                m.carts.add(ts, d)
+                m.cart_adds += d
+                m.cart_cusum.update(ts, d, m.cart_base)
+        elif topic == "traffic":
+            self.room.entries.add(ts, ev["entries"])
+            if ev["featured"] != self.room.featured:
+                self._set_featured(ev["featured"], ts)
+        elif topic == "stock":
+            m = self.models.get(ev["sku"])
+            if m is not None and ev["frozen"] and not m.was_frozen:
+                m.freeze_sent = False
+
+    def _critical_now(self, m: SkuModel, st: SkuStock, ts: float, out: list) -> None:
+        """Available at safety stock: critical at once, and the tier's freeze action."""
+        book = self.book
+        a = book.get(m.sku, "critical")
+        fc = m.fc
+        rate = fc.rate_per_min if fc else None
+        if a is None or a.state != "firing":
+            reason = f"available {st.available} at safety stock {m.safety:.0f}: act now"
+            a, _ = book.fire_now(m.sku, "critical", ts, reason, out,
+                                 (st.available, rate, fc.sellout_pessimistic_s if fc else None, m.safety))
+            book.resolve_level(m.sku, "warning", ts, out, "superseded by critical")
+            book.resolve_level(m.sku, "watch", ts, out, "superseded by critical")
+        if not m.freeze_sent and m.tier.auto_freeze != "off":
+            m.freeze_sent = True
+            confirm = m.tier.auto_freeze == "confirm"
+            self._actions.append({
+                "op": "freeze", "sku": m.sku, "by": "auto", "confirm": confirm, "ts": ts, "alert": a.key,
+                "reason": f"available {st.available} at safety stock {m.safety:.0f} ({m.tier_name})",
+            })
+
+    # --- feed ----------------------------------------------------------------------------------
+    def set_feed_state(self, state: str, ts: float) -> list[AlertTransition]:
+        """The feed's state changed: stale raises one feed alert; anything but live holds SKU alerts."""
+        out, self._out = self._out, []
+        self.feed_state = state
+        self.held = state != "live"
+        book = self.book
+        if state == "stale" and self._e.feed_alert and book.get(None, "feed") is None:
+            book.fire_now(None, "feed", ts, "feed stale: no data from the shop; SKU alerts held", out)
+        elif state == "live":
+            book.resolve_level(None, "feed", ts, out, "feed live again")
+        return out
+
+    # --- per second ----------------------------------------------------------------------------
+    def tick(self, ts: float) -> list[AlertTransition]:
+        """Forecast every SKU and run the alert rules; return all transitions since the last call."""
+        if self.start_ts is None and ts > 0:
+            self._start(ts)
+        if ts > self.now:
+            self.now = ts
+        ts = self.now
+        out, self._out = self._out, []
+        if self.held:
+            return out
+        self.book.expire_silences(ts, out)
+        mirror = self.mirror
+        if mirror.featured != self.room.featured:
+            self._set_featured(mirror.featured, ts)
+        models = self.models
+        policy = self._policy
+        for sku, st in mirror.skus.items():
+            m = models.get(sku) or self._model(sku, ts)
+            if policy == "engine":
+                m.fc = self._evaluate(m, st, ts, out)
+            else:
+                m.fc = self._evaluate_baseline(m, st, ts, out)
+            m.fc_ts = ts
+            m.was_frozen = st.frozen
+        return out
+
+    def _blocked(self, m: SkuModel, st: SkuStock, ts: float, out: list) -> bool:
+        if st.frozen or st.delisted:
+            if self.book.active:
+                self.book.resolve_sku(m.sku, ts, out, "frozen" if st.frozen else "delisted")
+            m.freeze_sent = False if not st.frozen else m.freeze_sent
+            return True
+        return False
+
+    def _predict(self, m: SkuModel, st: SkuStock, ts: float) -> tuple:
+        """The engine's numbers for one SKU (rates per second).
+
+        Level: without a detected change, the pooled (precision-weighted) rate of
+        all scales, which is the best estimate of a steady rate.  When the CUSUM
+        detects a rise, the fast scale (and a rising trend); when it detects a
+        fall, the fast scale, and no reversion back up.  Leading indicators (a cart
+        surge at the SKU's conversion; being featured) can only raise the level.
+        """
+        e = self._e
+        tier = m.tier
+        age = ts - m.t0
+        viewers = self.mirror.viewers
+        tf = 1.0
+        if viewers > 0:
+            tf = min(4.0, max(0.25, viewers / e.reference_viewers))
+        lam0 = tier.prior_rate_per_min / 60.0 * tf
+        beta = e.prior_strength_s
+        t_i, t_f, t_m, t_s, t_l = self._scales
+        ci, cf, cm, cs, cl = m.live.at(ts)
+        e_i, e_f, e_m, e_s = exposure(t_i, age), exposure(t_f, age), exposure(t_m, age), exposure(t_s, age)
+        r_i = posterior_rate(ci, e_i, lam0, beta)
+        r_f = posterior_rate(cf, e_f, lam0, beta)
+        r_m = posterior_rate(cm, e_m, lam0, beta)
+        r_s = posterior_rate(cs, e_s, lam0, beta)
+        pooled = posterior_rate(cf + cm + cs, e_f + e_m + e_s, lam0, beta)
+        r_l = posterior_rate(cl, exposure(t_l, age), lam0, beta)
+        r_o = m.other.value(ts, 0) / (e_s + beta) if e_s + beta > 0 else 0.0
+        m.other_rate = r_o
+        h = e.cusum_threshold
+        s_up = m.ord_cusum.value(ts, m.ord_base)
+        s_down = m.ord_down.value(ts, m.down_base)
+        up = s_up >= h
+        down = not up and s_down >= h
+        kf, km, ks = m.carts.at(ts)
+        cart_f = kf / e_f if e_f > 1.0 else 0.0
+        cart_m = km / e_m if e_m > 1.0 else 0.0
+        cart_s = ks / e_s if e_s > 1.0 else 0.0
+        level = pooled
+        base = r_s
+        slope = 0.0
+        if up:
+            m.up_latch, m.down_latch = True, False
+        elif down:
+            m.up_latch, m.down_latch = False, True
+        if m.up_latch:
+            if r_f <= pooled * LATCH_RATIO:
+                m.up_latch = False
+            else:
+                level = r_f
+                if r_f > r_m and t_m > t_f:
+                    slope = (r_f - r_m) / (t_m - t_f)
+        elif m.down_latch:
+            if r_f * LATCH_RATIO >= pooled:
+                m.down_latch = False
+            else:
+                level = r_f
+                base = r_f
+        if tier.rate_basis == "longrun":
+            level = base = r_l
+            slope = 0.0
+        kappa = (m.live_units + e.cart_conversion_prior * e.cart_conversion_strength) / (
+            m.cart_adds + e.cart_conversion_strength)
+        s_cart = 0.0
+        surge_c = False
+        if tier.leading_indicators:
+            s_cart = m.cart_cusum.value(ts, m.cart_base)
+            surge_c = s_cart >= h
+            if surge_c:
+                lam_cart = kappa * cart_f
+                if lam_cart > level:
+                    level = lam_cart
+            if self.room.featured == m.sku:
+                ft = m.featured_time(ts)
+                lam_feat = (m.feat_units + tier.featured_rate_per_min / 60.0 * tf * FEATURED_STRENGTH_S) / (
+                    ft + FEATURED_STRENGTH_S)
+                ef, es = self.room.entries.at(ts)
+                if es > 0 and age > t_f:
+                    ratio = (ef / e_f) / (es / e_s)
+                    if ratio > 1.0:
+                        lam_feat = max(lam_feat, r_m * min(ratio, e.traffic_uplift_max))
+                if lam_feat > level:
+                    level = lam_feat
+        w = tier.window_min * 60.0
+        tau_d = self._tau_d
+        mu = window_sales(level, base, w, tau_d, slope, e.trend_weight) + r_o * w
+        sd = sqrt(posterior_var(cm, e_m, lam0, beta))
+        hi = upper_band(mu, sd, w, e.band_z)
+        rate_now = level + r_o
+        hz = max(60.0, tier.critical_horizon_min * 60.0)
+        mu_h = window_sales(level, base, hz, tau_d) + r_o * hz
+        rate_hi = upper_band(mu_h, sd, hz, e.band_z) / hz
+        inst = r_i + r_o
+        if inst > rate_hi:
+            rate_hi = inst
+        a = st.available
+        sellout = sellout_seconds(a, rate_now)
+        sellout_p = sellout_seconds(a, rate_hi)
+        line = warning_line(tier, mu)
+        # Enter fast, leave slow: the warning clears only above the line the long-run
+        # rate (featured bursts included) would also draw.
+        exit_line = tier.multiplier * (r_l + r_o) * w
+        if exit_line < line:
+            exit_line = line
+        safety = safety_stock(tier, inst if inst > rate_now else rate_now)
+        m.safety_tick = safety
+        m.safety = safety
+        floor = e.cusum_min_rate_per_min / 60.0
+        q = m.mean_qty
+        ob = r_s / q
+        m.ord_base = ob if ob > floor else floor
+        db = pooled / q
+        m.down_base = db if db > floor else floor
+        m.cart_base = cart_s if cart_s > floor else floor
+        surge = up or surge_c
+        exit_surge = s_up < h * 0.5 and s_cart < h * 0.5
+        return (rate_now, w, mu, hi, sellout, sellout_p, line, safety, cart_f, surge, exit_surge, cart_m,
+                kappa, r_s + r_o, surge_c and not up, exit_line)
+
+    def _evaluate(self, m: SkuModel, st: SkuStock, ts: float, out: list) -> Forecast:
+        (rate, w, mu, hi, sellout, sellout_p, line, safety, cart_f, surge, exit_surge, cart_m, kappa,
+         slow, cart_only, exit_line) = self._predict(m, st, ts)
+        tier = m.tier
+        book = self.book
+        sku = m.sku
+        if not self._blocked(m, st, ts, out):
+            a = st.available
+            rpm = rate * 60.0
+            if a > safety * tier.exit_ratio:
+                m.freeze_sent = False
+            # critical
+            if a <= safety:
+                self._critical_now(m, st, ts, out)
+                crit = book.get(sku, "critical")
+                crit.set_numbers(a, rpm, sellout_p, safety)
+            else:
+                enter, clear = critical_condition(tier, a, safety, sellout_p)
+                book.step(sku, "critical", ts, enter, clear, tier.pending_s, tier.recover_s,
+                          f"pessimistic sell-out in {_fmt_s(sellout_p)} at {rpm:.1f}/min (horizon "
+                          f"{tier.critical_horizon_min:g} min): act now", out, (a, rpm, sellout_p, safety))
+            if book.is_on(sku, "critical"):
+                book.resolve_level(sku, "warning", ts, out, "superseded by critical")
+                book.resolve_level(sku, "watch", ts, out, "superseded by critical")
+            else:
+                enter, clear = warning_condition(tier, a, line, exit_line)
+                book.step(sku, "warning", ts, enter, clear, tier.pending_s, tier.recover_s,
+                          f"available {a} below warning line {line:.0f} ({tier.multiplier:g} x "
+                          f"{mu:.0f} predicted in {tier.window_min:g} min): prepare a restock",
+                          out, (a, rpm, sellout, line))
+                warn = book.get(sku, "warning")
+                if warn is not None and warn.state != "pending":
+                    book.resolve_level(sku, "watch", ts, out, "superseded by warning")
+                elif warn is not None:
+                    pass  # a warning is about to fire: leave the watch as it is until it does
+                elif tier.watch:
+                    reach = rate * w * self._e.watch_horizon_windows
+                    enter = surge and a < reach
+                    clear = exit_surge or a >= reach * tier.exit_ratio
+                    what = "cart surge" if cart_only else "consumption accelerating"
+                    book.step(sku, "watch", ts, enter, clear, tier.pending_s, tier.recover_s,
+                              f"{what}: {rpm:.1f}/min vs {slow * 60:.1f}/min on the slow scale; "
+                              f"sell-out in {_fmt_s(sellout)}", out, (a, rpm, sellout, reach))
+                elif book.get(sku, "watch") is not None:
+                    book.resolve_level(sku, "watch", ts, out, "tier raises no watch")
+            # losing sales
+            cart_pm = cart_m * 60.0  # the medium scale: steady enough not to flap at the threshold
+            e = self._e
+            viewers = self.mirror.viewers
+            enter = a <= 0 and viewers > 0 and cart_pm >= e.lost_sales_min_cart_per_min
+            clear = a > 0 or viewers <= 0 or cart_pm < e.lost_sales_min_cart_per_min * 0.5
+            lost = kappa * cart_pm
+            book.step(sku, "lost_sales", ts, enter, clear, e.lost_sales_pending_s, tier.recover_s,
+                      f"sold out with {viewers} viewers and {cart_pm:.1f} cart adds/min: losing about "
+                      f"{lost:.1f} sales/min", out, (a, lost, 0.0, e.lost_sales_min_cart_per_min))
+        return Forecast(rate_per_min=rate * 60.0, window_min=tier.window_min, predicted_sales=mu,
+                        predicted_hi=hi, sellout_s=sellout, sellout_pessimistic_s=sellout_p,
+                        warning_line=line, safety_stock=safety, level=book.level_of(sku),
+                        cart_rate_per_min=cart_f * 60.0)
+
+    def _evaluate_baseline(self, m: SkuModel, st: SkuStock, ts: float, out: list) -> Forecast:
+        e = self._e
+        tier = m.tier
+        book = self.book
+        sku = m.sku
+        a = st.available
+        if self._policy == "naive":
+            rate = baselines.naive_rate_per_s(st.sold, ts - (self.start_ts or ts))
+            line = baselines.naive_line(rate, e.naive_multiplier, e.naive_window_min)
+            w_min = e.naive_window_min
+            why = f"{e.naive_multiplier:g} x {rate * 60:.1f}/min session average over {w_min:g} min"
+        else:
+            rate = 0.0
+            line = baselines.static_line(e.static_threshold)
+            w_min = tier.window_min
+            why = "fixed threshold"
+        for lvl in ("watch", "critical", "lost_sales"):
+            if book.get(sku, lvl) is not None:
+                book.resolve_level(sku, lvl, ts, out, f"policy {self._policy} raises no {lvl}")
+        sellout = sellout_seconds(a, rate)
+        if not self._blocked(m, st, ts, out):
+            enter, clear = warning_condition(tier, a, line)
+            book.step(sku, "warning", ts, enter, clear, tier.pending_s, tier.recover_s,
+                      f"available {a} below {line:.0f} ({why})", out, (a, rate * 60.0, sellout, line))
+        mu = rate * w_min * 60.0
+        return Forecast(rate_per_min=rate * 60.0, window_min=w_min, predicted_sales=mu, predicted_hi=mu,
+                        sellout_s=sellout, sellout_pessimistic_s=sellout, warning_line=line, safety_stock=0.0,
+                        level=book.level_of(sku), cart_rate_per_min=0.0)
+
+    # --- outputs -------------------------------------------------------------------------------
+    def take_transitions(self) -> list[AlertTransition]:
+        """Transitions queued by ``on_event``/``on_reset`` since the last tick (tick returns them too)."""
+        out, self._out = self._out, []
+        return out
+
+    def take_actions(self) -> list[dict]:
+        """Auto actions queued since the last call (``confirm: True`` = ask the operator first)."""
+        if not self._actions:
+            return []
+        out, self._actions = self._actions, []
+        return out
+
+    @property
+    def actions_pending(self) -> int:
+        """Number of queued actions (cheap check for the hot path)."""
+        return len(self._actions)
+
+    def forecast(self, sku: str) -> Forecast:
+        """The SKU's forecast as of the last tick (computed now if it has none yet)."""
+        m = self.models.get(sku)
+        if m is None:
+            m = self._model(sku, self.now)
+            if m is None:
+                raise KeyError(sku)
+        if m.fc is None:
+            st = self.mirror.skus[sku]
+            if self._policy == "engine":
+                p = self._predict(m, st, self.now)
+                m.fc = Forecast(rate_per_min=p[0] * 60.0, window_min=m.tier.window_min, predicted_sales=p[2],
+                                predicted_hi=p[3], sellout_s=p[4], sellout_pessimistic_s=p[5], warning_line=p[6],
+                                safety_stock=p[7], level=self.book.level_of(sku), cart_rate_per_min=p[8] * 60.0)
+            else:
+                m.fc = self._evaluate_baseline(m, st, self.now, self._out)
+        return m.fc
+
+    def ack(self, key: str, by: str, ts: float) -> AlertTransition | None:
+        """Acknowledge an active alert (stops repeats and sound); recorded as a transition."""
+        return self.book.ack(key, by, ts)
+
+    def snooze(self, key: str, minutes: float, by: str, ts: float) -> AlertTransition | None:
+        """Silence an active alert for ``minutes`` of shop time; it expires on its own."""
+        return self.book.snooze(key, minutes, by, ts)
+
+    def active_alerts(self) -> list[Alert]:
+        """Pending, firing and recovering alerts, most severe first (``a.to_view()`` for the desk)."""
+        return self.book.sorted_active()
+
+    @property
+    def history(self) -> list[AlertView]:
+        """Resolved alerts that had fired, oldest first (bounded by ``engine.history_max``)."""
+        return self.book.history

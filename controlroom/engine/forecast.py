@@ -1,0 +1,66 @@
+"""The forecast of one SKU: predicted rate, window sales with a band, sell-out times, lines.
+
+:func:`window_sales` is the rate model: the current level ``level`` (units/s) is
+expected to fade back to the baseline ``base`` with time constant ``tau_d``
+(live-stream surges follow the host's attention and die down), plus a damped,
+rising-only trend.  Integrated over the window ``w`` seconds:
+
+    base*w + (level - base) * tau_d * (1 - exp(-w/tau_d))
+           + trend_weight * slope * tau_d**2 * (w/tau_d - 1 + exp(-w/tau_d))
+
+The band is Poisson noise plus the rate's own (Gamma posterior) uncertainty:
+``hi = mu + z * sqrt(mu + (sigma_rate * w)**2)``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import exp, sqrt
+
+__all__ = ["Forecast", "window_sales", "upper_band", "sellout_seconds"]
+
+
+@dataclass(frozen=True, slots=True)
+class Forecast:
+    """What the engine predicts for one SKU now (rates in units/min, times in seconds)."""
+
+    rate_per_min: float = 0.0  # predicted order rate now (live + other channels)
+    window_min: float = 30.0  # the tier's forecast window
+    predicted_sales: float = 0.0  # expected units sold in the window
+    predicted_hi: float = 0.0  # upper band of the same
+    sellout_s: float | None = None  # expected seconds to sell-out at the current rate (None: not in sight)
+    sellout_pessimistic_s: float | None = None  # same at the upper rate
+    warning_line: float = 0.0  # dynamic warning line (units)
+    safety_stock: float = 0.0  # dynamic safety stock (units)
+    level: str = "ok"  # ok | watch | warning | critical: the SKU's most severe active alert
+    cart_rate_per_min: float = 0.0  # cart adds per minute (fast scale)
+
+    def as_dict(self) -> dict:
+        return {f: getattr(self, f) for f in self.__slots__}
+
+
+def window_sales(level: float, base: float, w: float, tau_d: float, slope: float = 0.0,
+                 trend_weight: float = 0.0) -> float:
+    """Expected units sold in ``w`` seconds (rates in units/s, slope in units/s^2, rising only)."""
+    if w <= 0.0:
+        return 0.0
+    x = w / tau_d
+    e = exp(-x)
+    mu = base * w + (level - base) * tau_d * (1.0 - e)
+    if slope > 0.0 and trend_weight > 0.0:
+        mu += trend_weight * slope * tau_d * tau_d * (x - 1.0 + e)
+    return mu if mu > 0.0 else 0.0
+
+
+def upper_band(mu: float, rate_sd: float, w: float, z: float) -> float:
+    """Upper band of window sales: Poisson noise plus rate uncertainty."""
+    rw = rate_sd * w
+    return mu + z * sqrt(mu + rw * rw)
+
+
+def sellout_seconds(available: int, rate_per_s: float) -> float | None:
+    """Seconds until ``available`` runs out at ``rate_per_s``; 0 when out, None when not selling."""
+    if available <= 0:
+        return 0.0
+    if rate_per_s <= 1e-9:
+        return None
+    return available / rate_per_s

@@ -1,0 +1,74 @@
+"""Per-SKU and room-level estimator state (mutable, owned by the core thread)."""
+from __future__ import annotations
+
+from controlroom.engine.change import PoissonCusum
+from controlroom.engine.forecast import Forecast
+from controlroom.engine.rates import DecayedCounts
+from controlroom.settings import EngineSettings, TierSettings
+
+__all__ = ["SkuModel", "RoomModel", "scales"]
+
+
+def scales(e: EngineSettings) -> tuple[float, float, float, float]:
+    """The five burn-rate time scales (instant, fast, mid, slow, long-run), seconds."""
+    return (e.instant_scale_s, e.fast_scale_s, e.mid_scale_s, e.slow_scale_s, e.longrun_scale_s)
+
+
+class SkuModel:
+    """Everything the engine keeps about one SKU between events."""
+
+    __slots__ = ("sku", "tier_name", "tier", "t0", "live", "other", "carts", "ord_cusum", "ord_down", "cart_cusum",
+                 "mean_qty", "live_units", "cart_adds", "ord_base", "down_base", "cart_base", "safety", "safety_tick",
+                 "lag_margin", "other_rate", "fc", "fc_ts", "feat_units", "feat_time", "feat_since",
+                 "freeze_sent", "was_frozen", "up_latch", "down_latch")
+
+    def __init__(self, sku: str, tier_name: str, tier: TierSettings, e: EngineSettings, t0: float) -> None:
+        self.sku = sku
+        self.t0 = t0
+        sc = scales(e)
+        self.live = DecayedCounts(sc, t0)  # live-channel units (burst-capped)
+        self.other = DecayedCounts((e.slow_scale_s,), t0)  # other-channel units
+        self.carts = DecayedCounts((e.fast_scale_s, e.mid_scale_s, e.slow_scale_s), t0)  # cart adds
+        self.ord_cusum = PoissonCusum(e.cusum_ratio, e.cusum_threshold, t0)  # rate up
+        self.ord_down = PoissonCusum(1.0 / e.cusum_ratio, e.cusum_threshold, t0)  # rate down
+        self.cart_cusum = PoissonCusum(e.cusum_ratio, e.cusum_threshold, t0)
+        self.mean_qty = 1.0
+        self.live_units = 0  # live units this session (for the cart->order conversion)
+        self.cart_adds = 0
+        self.ord_base = e.cusum_min_rate_per_min / 60.0  # change-detector baselines (events/s), set per tick
+        self.down_base = e.cusum_min_rate_per_min / 60.0
+        self.cart_base = e.cusum_min_rate_per_min / 60.0
+        self.other_rate = 0.0
+        self.fc: Forecast | None = None
+        self.fc_ts = -1.0
+        self.feat_units = 0.0  # live units ordered while featured
+        self.feat_time = 0.0  # seconds featured (closed periods)
+        self.feat_since: float | None = None  # start of the current featured period
+        self.freeze_sent = False
+        self.was_frozen = False
+        self.up_latch = False  # a detected rise, held until the fast rate is back near the pooled one
+        self.down_latch = False  # same for a detected fall
+        self.set_tier(tier_name, tier)
+
+    def set_tier(self, tier_name: str, tier: TierSettings) -> None:
+        self.tier_name = tier_name
+        self.tier = tier
+        self.lag_margin = tier.safety_lag_s * tier.safety_margin
+        self.safety_tick = tier.safety_floor
+        self.safety = tier.safety_floor
+
+    def featured_time(self, ts: float) -> float:
+        if self.feat_since is None:
+            return self.feat_time
+        return self.feat_time + max(0.0, ts - self.feat_since)
+
+
+class RoomModel:
+    """Room-level traffic: entries on a fast and a slow scale, the featured SKU."""
+
+    __slots__ = ("entries", "featured", "t0")
+
+    def __init__(self, e: EngineSettings, t0: float) -> None:
+        self.entries = DecayedCounts((e.fast_scale_s, e.slow_scale_s), t0)
+        self.featured: str | None = None
+        self.t0 = t0
