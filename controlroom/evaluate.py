@@ -1,0 +1,219 @@
+"""Engine vs baselines on the demo shop: ``controlroom evaluate --scenario NAME --seed N``.
+
+Method (also in ``docs/engine.md``):
+
+1. **Open loop**: the seeded show runs with no command applied; its events go,
+   in shop-time order, through one mirror + engine per policy (``engine``,
+   ``naive``, ``static``), ticking every shop-second (:mod:`controlroom.replay`).
+   The shop's own books give the ground truth: each SKU's first sell-out time.
+   Lead time, misses, false warnings and alert rates of all three policies come
+   from this run, so every policy is judged on exactly the same feed.
+2. **Closed loop** (engine only): the same show (same seed) runs again and the
+   engine's freeze actions are applied to the shop (``model.apply_command``):
+   ``auto`` tiers at once, ``confirm`` tiers after a simulated operator delay
+   (``--confirm-delay``, default 15 s; ``--no-confirm`` leaves them unconfirmed).
+   Its oversold and lost-sales units are the engine's; the baselines only alert,
+   so theirs are the open-loop books.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from typing import Any
+
+from controlroom import metrics
+from controlroom.protocol import validate_event
+from controlroom.replay import Replayer
+from controlroom.settings import POLICIES, Settings, SettingsError, load_settings
+
+__all__ = ["evaluate", "evaluate_all", "run_open_loop", "run_closed_loop", "main"]
+
+START_TS = 1_700_000_000.0  # fixed shop clock start: runs are reproducible
+DEFAULT_DT = 0.5
+
+
+def _model(scenario: str, seed: int, lag_s: float):
+    from controlroom.simulate.model import ShopModel
+
+    return ShopModel(scenario, seed, lag_s=lag_s, start_ts=START_TS)
+
+
+def _end(model, until_s: float | None) -> float:
+    d = model.duration_s if until_s is None else min(model.duration_s, until_s)
+    return model.start_ts + d
+
+
+def run_open_loop(scenario: str, seed: int, settings_by_policy: dict[str, Settings], *, dt: float = DEFAULT_DT,
+                  until_s: float | None = None, lag_s: float = 2.0):
+    """Run the show once with no commands; feed every policy's engine. Returns (model, {policy: result})."""
+    model = _model(scenario, seed, lag_s)
+    snap = model.snapshot()
+    reps = {p: Replayer(s, snap, start_ts=model.now) for p, s in settings_by_policy.items()}
+    feeds = [r.feed for r in reps.values()]
+    end = _end(model, until_s)
+    while model.now < end - 1e-9:
+        for topic, fields in model.step(dt):
+            ev = validate_event(topic, fields)
+            for f in feeds:
+                f(ev)
+    return model, {p: r.finish(model.now) for p, r in reps.items()}
+
+
+def run_closed_loop(scenario: str, seed: int, settings: Settings, *, dt: float = DEFAULT_DT,
+                    until_s: float | None = None, lag_s: float = 2.0, confirm_delay_s: float | None = 15.0):
+    """Run the show with the engine's freeze actions applied to the shop. Returns (model, result)."""
+    model = _model(scenario, seed, lag_s)
+    due: list[tuple[float, dict]] = []
+    applied: list[dict] = []
+
+    def on_action(a: dict, ts: float) -> None:
+        if a.get("confirm"):
+            if confirm_delay_s is not None:
+                due.append((ts + confirm_delay_s, a))
+        else:
+            applied.append({**a, "applied_ts": ts, "reply": model.apply_command({"op": a["op"], "sku": a["sku"]})})
+
+    rep = Replayer(settings, model.snapshot(), start_ts=model.now, on_action=on_action)
+    end = _end(model, until_s)
+    while model.now < end - 1e-9:
+        for topic, fields in model.step(dt):
+            rep.feed(validate_event(topic, fields))
+        if due:
+            now = model.now
+            for item in [d for d in due if d[0] <= now]:
+                due.remove(item)
+                a = item[1]
+                applied.append({**a, "applied_ts": now, "reply": model.apply_command({"op": a["op"], "sku": a["sku"]})})
+    res = rep.finish(model.now)
+    return model, res, applied
+
+
+def _summary(model, result, settings: Settings, sellouts: dict, duration_s: float) -> dict:
+    tiers = {s["sku"]: s["tier"] for s in model.catalog}
+    windows = {sku: settings.tier_settings(sku, tiers[sku]).window_min for sku in tiers}
+    return metrics.summarize(result.transitions, sellouts, windows, len(tiers), duration_s)
+
+
+def evaluate_all(scenario: str, seed: int, settings: Settings | None = None, *, policies=POLICIES,
+                 dt: float = DEFAULT_DT, until_s: float | None = None, lag_s: float = 2.0,
+                 confirm_delay_s: float | None = 15.0, closed_loop: bool = True) -> dict[str, dict]:
+    """Metrics for each policy on one seeded show (see module doc)."""
+    settings = settings or Settings()
+    by_policy = {p: settings.with_changes({"engine.policy": p}) for p in policies}
+    t0 = time.perf_counter()
+    model, results = run_open_loop(scenario, seed, by_policy, dt=dt, until_s=until_s, lag_s=lag_s)
+    duration = model.now - model.start_ts
+    sellouts = dict(model.books.sellout_ts)
+    open_books = {"oversold_units": sum(model.books.oversold.values()),
+                  "lost_units": round(sum(model.books.lost.values()), 1)}
+    out: dict[str, dict] = {}
+    for p in policies:
+        m = _summary(model, results[p], by_policy[p], sellouts, duration)
+        m.update(policy=p, scenario=scenario, seed=seed, **open_books, loop="open")
+        out[p] = m
+    if closed_loop and "engine" in policies:
+        cmodel, cres, applied = run_closed_loop(scenario, seed, by_policy["engine"], dt=dt, until_s=until_s,
+                                               lag_s=lag_s, confirm_delay_s=confirm_delay_s)
+        e = out["engine"]
+        e["oversold_units"] = sum(cmodel.books.oversold.values())
+        e["lost_units"] = round(sum(cmodel.books.lost.values()), 1)
+        e["loop"] = "closed"
+        e["freezes_applied"] = len(applied)
+        cl = _summary(cmodel, cres, by_policy["engine"], dict(cmodel.books.sellout_ts), cmodel.now - cmodel.start_ts)
+        e["closed_loop_alerts_per_operator_per_10min"] = cl["alerts_per_operator_per_10min"]
+        e["closed_loop_sellouts"] = cl["sellouts"]
+    for m in out.values():
+        m["elapsed_s"] = round(time.perf_counter() - t0, 2)
+    return out
+
+
+def evaluate(scenario: str, seed: int, policy: str, settings: Settings | None = None, **kw: Any) -> dict:
+    """Metrics of one policy (``engine``, ``naive`` or ``static``) on one seeded show."""
+    if policy not in POLICIES:
+        raise ValueError(f"unknown policy {policy!r}; choose one of {', '.join(POLICIES)}")
+    return evaluate_all(scenario, seed, settings, policies=(policy,), **kw)[policy]
+
+
+ROWS = [
+    ("median warning lead time (s)", "median_lead_s"),
+    ("sell-outs with no warning", "misses"),
+    ("false warnings per SKU-hour", "false_warnings_per_sku_hour"),
+    ("  (false warnings)", "false_warnings"),
+    ("alerts per operator per 10 min", "alerts_per_operator_per_10min"),
+    ("  (alerts fired)", "alerts"),
+    ("incidents per operator per 10 min", "incidents_per_operator_per_10min"),
+    ("oversold units", "oversold_units"),
+    ("lost sales (units)", "lost_units"),
+]
+
+
+def format_table(res: dict[str, dict]) -> str:
+    """The side-by-side table ``main`` prints."""
+    pols = list(res)
+    first = res[pols[0]]
+    lines = [f"scenario {first['scenario']} seed {first['seed']}: {first['duration_s']:.0f} s of show, "
+             f"{first['skus']} SKUs, {first['sellouts']} sell-outs (open loop), 1 operator"]
+    w = 36
+    lines.append("".ljust(w) + "".join(p.rjust(12) for p in pols))
+    for label, key in ROWS:
+        cells = []
+        for p in pols:
+            v = res[p].get(key)
+            cells.append(("-" if v is None else (f"{v:.3f}" if isinstance(v, float) and key != "median_lead_s"
+                                                  else (f"{v:.0f}" if isinstance(v, float) else str(v)))).rjust(12))
+        lines.append(label.ljust(w) + "".join(cells))
+    if "engine" in res and res["engine"].get("loop") == "closed":
+        e = res["engine"]
+        lines.append(f"engine oversold/lost from the closed loop ({e['freezes_applied']} freezes applied); "
+                     f"baselines alert only (open loop). Closed-loop engine alerts per 10 min: "
+                     f"{e['closed_loop_alerts_per_operator_per_10min']:.3f}")
+    for p in pols:
+        by = res[p]["alerts_by_level"]
+        lines.append(f"{p}: alerts by level {json.dumps(by, sort_keys=True)}; missed {res[p]['missed_skus']}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="controlroom evaluate", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--scenario", default="evening-show")
+    ap.add_argument("--seed", type=int, nargs="+", default=[1])
+    ap.add_argument("--config", default=None, help="settings TOML")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="settings override")
+    ap.add_argument("--dt", type=float, default=DEFAULT_DT, help="shop time step (s)")
+    ap.add_argument("--until", type=float, default=None, help="evaluate only the first N seconds")
+    ap.add_argument("--lag", type=float, default=2.0, help="storefront lag of the demo shop (s)")
+    ap.add_argument("--confirm-delay", type=float, default=15.0, help="simulated operator confirm delay (s)")
+    ap.add_argument("--no-confirm", action="store_true", help="confirm-tier freezes are never confirmed")
+    ap.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    args = ap.parse_args(argv)
+    try:
+        overrides = dict(kv.split("=", 1) for kv in args.set)
+    except ValueError:
+        print("--set needs KEY=VALUE", file=sys.stderr)
+        return 2
+    try:
+        settings = load_settings(args.config, overrides)
+    except SettingsError as e:
+        print(f"settings: {e}", file=sys.stderr)
+        return 2
+    all_res = {}
+    for seed in args.seed:
+        try:
+            res = evaluate_all(args.scenario, seed, settings, dt=args.dt, until_s=args.until, lag_s=args.lag,
+                               confirm_delay_s=None if args.no_confirm else args.confirm_delay)
+        except ValueError as e:
+            print(str(e), file=sys.stderr)
+            return 2
+        all_res[seed] = res
+        if not args.json:
+            print(format_table(res))
+            print()
+    if args.json:
+        print(json.dumps(all_res, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

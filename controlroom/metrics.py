@@ -1,0 +1,204 @@
+"""Alert quality metrics: pure functions over alert transitions and ground-truth sell-outs.
+
+Transitions may be :class:`~controlroom.alerts.transition.AlertTransition` objects
+or plain dict rows (the session log's ``alerts`` table): only ``key``, ``ts``,
+``sku``, ``level`` and ``state`` are read.  Ground truth is ``sellouts``: SKU ->
+shop time its true stock first hit zero (SKUs that never sold out are absent).
+
+Definitions (also in ``docs/engine.md``):
+
+* **warning span**: for one SKU, the union of the firing/recovering periods of its
+  ``warning`` and ``critical`` alerts, overlapping or touching periods merged (a
+  warning superseded by a critical at the same second is one span).
+* **lead time** of a sell-out: sell-out time minus the start of the warning span
+  that covers it (started at or before the sell-out, not ended before it).  No
+  covering span: a **miss**.
+* **false warning**: a warning span of a SKU that did not sell out within twice its
+  tier's window of the span's start.
+* **alerts per operator per 10 min**: alert instances that reached ``firing`` (any
+  level, each key counted once), per 10 minutes of show, per operator.
+* **incidents**: per SKU, overlapping alert periods of any level merged; an
+  escalation watch -> warning -> critical -> losing sales is one incident.
+"""
+from __future__ import annotations
+
+import statistics
+from typing import Any, Callable, Iterable, Mapping
+
+__all__ = [
+    "WARN_LEVELS", "alert_periods", "spans", "warning_spans", "lead_times", "median_lead_s", "misses",
+    "false_warnings", "false_warnings_per_sku_hour", "fired_alerts", "alerts_per_operator_per_10min",
+    "incidents", "incidents_per_operator_per_10min", "summarize",
+]
+
+WARN_LEVELS = ("warning", "critical")
+_ON = ("firing", "recovering")
+
+
+def _g(t: Any, name: str) -> Any:
+    return t[name] if isinstance(t, Mapping) else getattr(t, name)
+
+
+def alert_periods(transitions: Iterable, levels: Iterable[str] | None = None) -> list[tuple[str | None, str, str, float, float | None]]:
+    """``(sku, level, key, fired_ts, ended_ts|None)`` for every alert that fired, in firing order.
+
+    The period runs from the first ``firing`` to ``resolved`` (None: still active
+    at the end of the transitions).
+    """
+    lv = None if levels is None else set(levels)
+    start: dict[str, float] = {}
+    meta: dict[str, tuple] = {}
+    end: dict[str, float] = {}
+    order: list[str] = []
+    for t in transitions:
+        level = _g(t, "level")
+        if lv is not None and level not in lv:
+            continue
+        key = _g(t, "key")
+        state = _g(t, "state")
+        if state in _ON and key not in start:
+            start[key] = float(_g(t, "ts"))
+            meta[key] = (_g(t, "sku"), level)
+            order.append(key)
+        elif state == "resolved" and key in start and key not in end:
+            end[key] = float(_g(t, "ts"))
+    return [(meta[k][0], meta[k][1], k, start[k], end.get(k)) for k in order]
+
+
+def spans(transitions: Iterable, levels: Iterable[str] | None = None,
+          merge_gap_s: float = 0.0) -> dict[str | None, list[list]]:
+    """Per SKU, merged ``[start, end|None]`` periods of the given levels' alerts."""
+    per: dict[str | None, list[tuple[float, float | None]]] = {}
+    for sku, _lvl, _k, s, e in alert_periods(transitions, levels):
+        per.setdefault(sku, []).append((s, e))
+    out: dict[str | None, list[list]] = {}
+    for sku, ps in per.items():
+        ps.sort(key=lambda p: p[0])
+        merged: list[list] = []
+        for s, e in ps:
+            if merged:
+                last = merged[-1]
+                if last[1] is None or s <= last[1] + merge_gap_s:
+                    if last[1] is not None and (e is None or e > last[1]):
+                        last[1] = e
+                    continue
+            merged.append([s, e])
+        out[sku] = merged
+    return out
+
+
+def warning_spans(transitions: Iterable, merge_gap_s: float = 0.0) -> dict[str | None, list[list]]:
+    """Per SKU, merged warning-or-critical spans."""
+    return spans(transitions, WARN_LEVELS, merge_gap_s)
+
+
+def lead_times(transitions: Iterable, sellouts: Mapping[str, float],
+               merge_gap_s: float = 0.0) -> dict[str, float | None]:
+    """Per sold-out SKU: seconds of warning before the sell-out (None: no warning covered it)."""
+    sp = warning_spans(transitions, merge_gap_s)
+    out: dict[str, float | None] = {}
+    for sku, so in sellouts.items():
+        lead = None
+        for s, e in sp.get(sku, ()):
+            if s <= so and (e is None or e >= so):
+                lead = so - s
+                break
+        out[sku] = lead
+    return out
+
+
+def median_lead_s(leads: Mapping[str, float | None]) -> float | None:
+    """Median lead time over the warned sell-outs (None if none was warned)."""
+    vals = [v for v in leads.values() if v is not None]
+    return statistics.median(vals) if vals else None
+
+
+def misses(leads: Mapping[str, float | None]) -> list[str]:
+    """Sell-outs no warning covered."""
+    return sorted(k for k, v in leads.items() if v is None)
+
+
+def _window_of(windows: Mapping[str, float] | Callable[[str], float] | float, sku: str) -> float:
+    if callable(windows):
+        return float(windows(sku))
+    if isinstance(windows, Mapping):
+        return float(windows[sku])
+    return float(windows)
+
+
+def false_warnings(transitions: Iterable, sellouts: Mapping[str, float],
+                   windows_min: Mapping[str, float] | Callable[[str], float] | float,
+                   merge_gap_s: float = 0.0) -> list[tuple[str, float]]:
+    """``(sku, span_start)`` of warning spans whose SKU did not sell out within 2 x its window."""
+    out = []
+    for sku, sps in warning_spans(transitions, merge_gap_s).items():
+        if sku is None:
+            continue
+        horizon = 2.0 * _window_of(windows_min, sku) * 60.0
+        so = sellouts.get(sku)
+        for s, _e in sps:
+            if so is None or so > s + horizon:
+                out.append((sku, s))
+    return sorted(out, key=lambda x: x[1])
+
+
+def false_warnings_per_sku_hour(n_false: int, n_skus: int, duration_s: float) -> float:
+    """False warnings per SKU-hour of show."""
+    hours = n_skus * duration_s / 3600.0
+    return n_false / hours if hours > 0 else 0.0
+
+
+def fired_alerts(transitions: Iterable, levels: Iterable[str] | None = None) -> list[tuple[str | None, str, str, float]]:
+    """``(sku, level, key, fired_ts)`` of every alert instance that reached firing."""
+    return [(s, lvl, k, f) for s, lvl, k, f, _e in alert_periods(transitions, levels)]
+
+
+def alerts_per_operator_per_10min(n_alerts: int, duration_s: float, operators: int = 1) -> float:
+    """The EEMUA 191 rate: alerts per operator per 10 minutes."""
+    if duration_s <= 0 or operators <= 0:
+        return 0.0
+    return n_alerts / (duration_s / 600.0) / operators
+
+
+def incidents(transitions: Iterable, levels: Iterable[str] | None = None,
+              merge_gap_s: float = 0.0) -> list[tuple[str | None, float]]:
+    """``(sku, start)`` of per-SKU incidents: overlapping alert periods of any level merged."""
+    out = [(sku, s) for sku, sps in spans(transitions, levels, merge_gap_s).items() for s, _e in sps]
+    return sorted(out, key=lambda x: (x[1], str(x[0])))
+
+
+def incidents_per_operator_per_10min(n_incidents: int, duration_s: float, operators: int = 1) -> float:
+    return alerts_per_operator_per_10min(n_incidents, duration_s, operators)
+
+
+def summarize(transitions: Iterable, sellouts: Mapping[str, float],
+              windows_min: Mapping[str, float] | Callable[[str], float] | float,
+              n_skus: int, duration_s: float, operators: int = 1, merge_gap_s: float = 0.0) -> dict:
+    """All the metrics at once, as a JSON-able dict."""
+    trs = list(transitions)
+    leads = lead_times(trs, sellouts, merge_gap_s)
+    fw = false_warnings(trs, sellouts, windows_min, merge_gap_s)
+    fired = fired_alerts(trs)
+    by_level: dict[str, int] = {}
+    for _s, lvl, _k, _f in fired:
+        by_level[lvl] = by_level.get(lvl, 0) + 1
+    inc = incidents(trs)
+    med = median_lead_s(leads)
+    return {
+        "sellouts": len(sellouts),
+        "warned": sum(1 for v in leads.values() if v is not None),
+        "misses": len(misses(leads)),
+        "missed_skus": misses(leads),
+        "median_lead_s": None if med is None else round(med, 1),
+        "lead_s": {k: (None if v is None else round(v, 1)) for k, v in sorted(leads.items())},
+        "false_warnings": len(fw),
+        "false_warnings_per_sku_hour": round(false_warnings_per_sku_hour(len(fw), n_skus, duration_s), 4),
+        "alerts": len(fired),
+        "alerts_by_level": by_level,
+        "alerts_per_operator_per_10min": round(alerts_per_operator_per_10min(len(fired), duration_s, operators), 3),
+        "incidents": len(inc),
+        "incidents_per_operator_per_10min": round(alerts_per_operator_per_10min(len(inc), duration_s, operators), 3),
+        "duration_s": duration_s,
+        "skus": n_skus,
+        "operators": operators,
+    }
