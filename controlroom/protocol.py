@@ -41,7 +41,6 @@ REJECT_REASONS = {
     "other_room": "event belongs to another room",
     "unknown_sku": "SKU not in the catalogue",
     "duplicate": "order_id (or cancel for it) already counted",
-    "stale_seq": "seq already applied",
 }
 
 

@@ -114,7 +114,10 @@ class ViewSnapshot:
     alerts: tuple[AlertView, ...] = ()  # active (pending/firing/recovering), most severe first
     history: tuple[AlertView, ...] = ()  # resolved, newest first (bounded)
     commands: tuple[CommandView, ...] = ()  # newest first (bounded)
-    viewers_series: tuple[tuple[float, int], ...] = ()  # (ts, viewers), last 30 minutes
+    room_series: tuple[tuple[float, int, float], ...] = ()  # (ts, viewers, orders/min), last 30 minutes
+    featured_periods: tuple[tuple[float, float | None, str], ...] = ()  # (start, end or None, sku)
+    confirmations: tuple[dict, ...] = ()  # auto actions a tier wants the operator to confirm
+    settings_version: int = 0
 
     def firing_counts(self) -> dict[str, int]:
         """Number of firing alerts per level."""

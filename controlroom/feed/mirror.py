@@ -5,6 +5,7 @@ offline evaluator and the session replay all count stock the same way.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from controlroom.protocol import Reject
@@ -126,6 +127,59 @@ class StockMirror:
             st.frozen = ev["frozen"]
             if "delisted" in ev:
                 st.delisted = bool(ev["delisted"])
+        return True
+
+    def apply_columns(self, topic: str, cols: tuple) -> bool:
+        """Apply a whole checked batch (see ``feed.validate.check_batch``) at once.
+
+        All or nothing: returns False, changing nothing, when the batch holds a
+        duplicate or an unknown SKU, so the caller can take the per-event path.
+        """
+        ts = cols[3]
+        if topic == "order":
+            oid, sku, qty, price = cols[5], cols[6], cols[7], cols[8]
+            seen = self.orders_seen
+            if len(set(oid)) != len(oid) or not seen.isdisjoint(oid) or not self.skus.keys() >= set(sku):
+                return False
+            seen.update(oid)
+            skus = self.skus
+            last_ts = dict(zip(sku, ts))
+            units_gmv = Counter()
+            if max(qty) == 1:
+                units = Counter(sku)
+                for (s, p), c in Counter(zip(sku, price)).items():
+                    units_gmv[s] += p * c
+            else:
+                units = Counter()
+                for s, q, p in zip(sku, qty, price):
+                    units[s] += q
+                    units_gmv[s] += q * p
+            orders = Counter(sku)
+            for s, u in units.items():
+                st = skus[s]
+                st.available -= u
+                st.sold += u
+                st.orders += orders[s]
+                g = units_gmv[s]
+                st.gmv_cents += g
+                st.last_order_ts = last_ts[s]
+                self.gmv_cents += g
+            self.units += sum(units.values())
+            self.orders += len(oid)
+        elif topic == "cart":
+            sku, delta = cols[5], cols[6]
+            if not self.skus.keys() >= set(sku):
+                return False
+            for s, d in zip(sku, delta):
+                st = self.skus[s]
+                st.cart = max(0, st.cart + d)
+        elif topic == "hb":
+            pass
+        else:
+            return False  # cancels, stock and traffic are rare: the per-event path is fine
+        m = max(ts)
+        if m > self.last_ts:
+            self.last_ts = m
         return True
 
     def available(self) -> dict[str, int]:

@@ -243,9 +243,12 @@ class ShopServer:
             self._replies.popitem(last=False)
         return data
 
-    def close(self) -> None:
-        """Close both sockets (the context stays for its owner)."""
+    def close(self, linger_ms: int = 0) -> None:
+        """Close both sockets (the context stays for its owner).
+
+        ``linger_ms`` > 0 gives queued events that long to leave (a graceful stop).
+        """
         if not self.closed:
             self.closed = True
-            self.pub.close(0)
-            self.router.close(0)
+            self.pub.close(linger_ms)
+            self.router.close(linger_ms)

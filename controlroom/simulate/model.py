@@ -83,6 +83,11 @@ class ShopModel:
         self.viewers = int(sc.viewers(0.0))
         self.featured: str | None = None
 
+    def restart_publisher(self) -> Stamper:
+        """Model a publisher restart: a new epoch, seq from 1, the books unchanged."""
+        self.stamper = Stamper(self.room, clock=lambda: self.now)
+        return self.stamper
+
     # --- catalogue and snapshot ---------------------------------------------------------
     @property
     def room(self) -> str:

@@ -1,0 +1,114 @@
+"""The ``controlroom`` command line: one verb per job.
+
+Verbs import what they need lazily, so ``controlroom simulate`` never loads
+Qt and ``controlroom --help`` is instant.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from controlroom import __version__
+from controlroom.protocol import DEFAULT_EVENTS_ENDPOINT, DEFAULT_REQUESTS_ENDPOINT
+
+
+def _endpoint_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--events", default=None, help=f"events PUB endpoint (default {DEFAULT_EVENTS_ENDPOINT})")
+    p.add_argument("--requests", default=None, help=f"requests ROUTER endpoint (default {DEFAULT_REQUESTS_ENDPOINT})")
+    p.add_argument("--keys", default=None, metavar="DIR",
+                   help="CURVE key folder (default: the demo keys, made on first start)")
+    p.add_argument("--insecure", action="store_true", help="no CURVE encryption/authentication (testing only)")
+
+
+def _session_args(p: argparse.ArgumentParser) -> None:
+    _endpoint_args(p)
+    p.add_argument("--config", default=None, metavar="TOML", help="settings file (see docs/settings.md)")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="override one setting for this session, e.g. --set tiers.profit.multiplier=1.8")
+    p.add_argument("--log", default=None, metavar="FILE", help="session log file (default: per-user data folder)")
+    p.add_argument("--no-log", action="store_true", help="do not write a session log")
+    p.add_argument("--operator", default=None, help="operator name recorded with commands")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser (also used to document the CLI)."""
+    ap = argparse.ArgumentParser(prog="controlroom", description="Live-stream stock control room (直播库存中控台)")
+    ap.add_argument("--version", action="version", version=f"controlroom {__version__}")
+    sub = ap.add_subparsers(dest="verb", metavar="VERB")
+
+    p = sub.add_parser("simulate", help="run the built-in demo shop (shop side of the protocol)")
+    p.add_argument("--scenario", default="evening-show", help="evening-show (default), flash-sale or steady")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--speed", type=float, default=1.0, help="shop-clock acceleration (default 1 = real time)")
+    p.add_argument("--lag", type=float, default=2.0, help="storefront view lag in seconds (default 2)")
+    p.add_argument("--duration", type=float, default=None, help="stop after this many wall seconds")
+    p.add_argument("--show-seconds", type=float, default=None,
+                   help="end the show after this many shop seconds (then linger)")
+    p.add_argument("--linger", type=float, default=10.0,
+                   help="keep serving snapshots and heartbeats this long after the show ends")
+    p.add_argument("--quiet", action="store_true", help="no per-second line")
+    _endpoint_args(p)
+
+    p = sub.add_parser("engine", help="run the feed and engine without a window")
+    p.add_argument("--headless", action="store_true", help="no Qt (the only mode of this verb)")
+    p.add_argument("--duration", type=float, default=None, help="stop after this many wall seconds")
+    p.add_argument("--quiet", action="store_true", help="only the final JSON summary")
+    _session_args(p)
+
+    p = sub.add_parser("desk", help="open the operator desk on a live shop")
+    _session_args(p)
+    p.add_argument("--lang", default=None, help="UI language: zh_CN or en (default: system)")
+
+    p = sub.add_parser("demo", help="demo shop + operator desk in one go (what `make demo` runs)")
+    p.add_argument("--scenario", default="evening-show")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--speed", type=float, default=5.0, help="shop-clock acceleration (default 5)")
+    p.add_argument("--lang", default=None, help="UI language: zh_CN or en (default: system)")
+    p.add_argument("--headless", action="store_true", help="no window: demo shop + headless engine summary")
+    p.add_argument("--duration", type=float, default=None, help="stop after this many wall seconds")
+    _session_args(p)
+
+    sub.add_parser("evaluate", help="compare engine, naive and static on a scenario", add_help=False)
+    sub.add_parser("keys", help="CURVE key management: keys generate DIR", add_help=False)
+    sub.add_parser("review", help="report of a saved session log", add_help=False)
+    sub.add_parser("backtest", help="replay a session log with other settings", add_help=False)
+    sub.add_parser("tune", help="suggest settings for the next show from a session log", add_help=False)
+    return ap
+
+
+# Verbs whose modules own their argument parsing.
+DELEGATED = {
+    "evaluate": ("controlroom.evaluate", "main"),
+    "keys": ("controlroom.commands.keys", "keys_main"),
+    "review": ("controlroom.review.cli", "report_main"),
+    "backtest": ("controlroom.review.cli", "backtest_main"),
+    "tune": ("controlroom.review.cli", "tune_main"),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``controlroom`` console script."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in DELEGATED:
+        import importlib
+
+        mod, fn = DELEGATED[argv[0]]
+        return int(getattr(importlib.import_module(mod), fn)(argv[1:]) or 0)
+    ap = build_parser()
+    args = ap.parse_args(argv)
+    if args.verb is None:
+        ap.print_help()
+        return 2
+    from controlroom import runners
+
+    try:
+        return int(getattr(runners, f"run_{args.verb}")(args) or 0)
+    except runners.UsageError as e:
+        print(f"controlroom {args.verb}: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,391 @@
+"""The feed client: the ZeroMQ Guide's Clone pattern over protocol v1.
+
+Subscribe first, then ask for a snapshot; events that arrive meanwhile are
+buffered, those already reflected in the snapshot (``seq`` ≤ its ``seq``) are
+dropped and the rest applied.  A gap in ``seq``, a new ``epoch`` or 3 s with no
+message (wall clock) starts a resync with capped backoff.  The client never
+applies an event it cannot place exactly: anything it cannot apply does not
+advance ``seq``, so the next good event shows a gap and a snapshot restores the
+truth.
+
+The client is run by one thread, which owns its sockets (``poll`` or, inside a
+bigger loop, ``register`` + ``handle`` + ``service``).  What it accepts goes to a
+``listener`` one batch at a time (see :class:`FeedListener`).
+"""
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections import Counter, deque
+from typing import Any, Callable
+
+import orjson
+import zmq
+
+from controlroom.feed.mirror import StockMirror
+from controlroom.feed.validate import check_batch
+from controlroom.protocol import (
+    DEFAULT_EVENTS_ENDPOINT,
+    DEFAULT_REQUESTS_ENDPOINT,
+    Reject,
+    decode_payload,
+    decode_topic,
+    validate_event,
+)
+
+log = logging.getLogger(__name__)
+
+RAW_KEEP = 512  # bytes of a rejected message kept for review
+MAX_MSGS_PER_HANDLE = 2000  # bound one handle() call so the owner's loop stays responsive
+
+
+class FeedListener:
+    """What the owner of a :class:`FeedClient` hears. Override what you need."""
+
+    def on_events(self, events: list[dict], received_at: float) -> None:
+        """Accepted events, in seq order (a batch, never one call per event)."""
+
+    def on_reset(self, snapshot: dict, received_at: float) -> None:
+        """A snapshot was adopted; the mirror now reflects it."""
+
+    def on_reject(self, received_at: float, reason: str, raw: bytes) -> None:
+        """A message or event was refused (``raw`` is truncated)."""
+
+    def on_feed_state(self, state: str, detail: str, received_at: float) -> None:
+        """State change (connecting/live/stale/resyncing) or incident (gap/drift/epoch)."""
+
+
+class FeedClient:
+    """Receives the shop's feed exactly: no event lost, none counted twice."""
+
+    def __init__(
+        self,
+        events_endpoint: str = DEFAULT_EVENTS_ENDPOINT,
+        requests_endpoint: str = DEFAULT_REQUESTS_ENDPOINT,
+        *,
+        room: str | None = None,
+        listener: FeedListener | None = None,
+        context: zmq.Context | None = None,
+        curve: Any = None,
+        stale_after_s: float = 3.0,
+        snapshot_timeout_s: float = 2.0,
+        backoff_max_s: float = 5.0,
+        clock: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] = time.time,
+    ) -> None:
+        self.events_endpoint = events_endpoint
+        self.requests_endpoint = requests_endpoint
+        self.room = room
+        self.listener = listener or FeedListener()
+        self.ctx = context or zmq.Context.instance()
+        self.curve = curve
+        self.stale_after_s = stale_after_s
+        self.snapshot_timeout_s = snapshot_timeout_s
+        self.backoff_max_s = backoff_max_s
+        self.clock = clock
+        self.wall = wall
+        self.mirror = StockMirror()
+        self.state = "connecting"
+        self.epoch: str | None = None
+        self.seq = 0
+        self.counts: Counter = Counter()  # events accepted by topic
+        self.rejects: Counter = Counter()  # by reason
+        self.reject_samples: deque = deque(maxlen=200)
+        self.gaps = 0
+        self.resyncs = 0
+        self.snapshots = 0
+        self.skipped = 0  # events already reflected in a snapshot or seen before
+        self.last_gap: str | None = None
+        self.last_drift: str | None = None
+        self.incidents: deque = deque(maxlen=500)  # (wall, kind, detail)
+        self._buffer: list[dict] = []
+        self._pending_id: str | None = None
+        self._pending_since = 0.0
+        self._next_try = 0.0
+        self._backoff = 0.5
+        self._drifts_seen = 0
+        self.last_message = self.clock()
+        self.sub = self._new_sub()
+        self.dealer = self._new_dealer()
+        self._poller: zmq.Poller | None = None
+        self._request_snapshot()
+
+    # --- sockets --------------------------------------------------------------------------
+    def _new_sub(self) -> zmq.Socket:
+        s = self.ctx.socket(zmq.SUB)
+        s.setsockopt(zmq.LINGER, 0)
+        s.setsockopt(zmq.RCVHWM, 0)  # never drop at our end; the shop's HWM bounds memory
+        if self.curve is not None:
+            self.curve.apply(s)
+        s.setsockopt(zmq.SUBSCRIBE, b"")
+        s.connect(self.events_endpoint)
+        return s
+
+    def _new_dealer(self) -> zmq.Socket:
+        s = self.ctx.socket(zmq.DEALER)
+        s.setsockopt(zmq.LINGER, 0)
+        if self.curve is not None:
+            self.curve.apply(s)
+        s.connect(self.requests_endpoint)
+        return s
+
+    def register(self, poller: zmq.Poller) -> None:
+        """Add this client's sockets to the owner's poller."""
+        self._poller = poller
+        poller.register(self.sub, zmq.POLLIN)
+        poller.register(self.dealer, zmq.POLLIN)
+
+    def close(self) -> None:
+        """Close both sockets."""
+        for s in (self.sub, self.dealer):
+            if self._poller is not None:
+                try:
+                    self._poller.unregister(s)
+                except KeyError:
+                    pass
+            s.close(0)
+
+    # --- the loop -------------------------------------------------------------------------
+    def poll(self, timeout_ms: int = 100) -> None:
+        """Standalone use: wait up to ``timeout_ms`` for input, handle it, service timers."""
+        if self._poller is None:
+            self.register(zmq.Poller())
+        ready = dict(self._poller.poll(timeout_ms))
+        self.handle(ready)
+        self.service()
+
+    def handle(self, ready: dict) -> None:
+        """Handle whichever of our sockets ``ready`` (from Poller.poll) marks readable."""
+        if ready.get(self.dealer):
+            self._handle_replies()
+        if ready.get(self.sub):
+            self._handle_events()
+
+    def service(self) -> None:
+        """Timers: staleness, snapshot timeouts and retries with backoff."""
+        now = self.clock()
+        if self.state != "stale" and now - self.last_message > self.stale_after_s:
+            self._set_state("stale", f"no message for {now - self.last_message:.1f}s")
+            self._start_resync(now)
+        if self._pending_id is not None and now - self._pending_since > self.snapshot_timeout_s:
+            # Lazy Pirate: the reply is not coming; reopen the socket and try again later.
+            self._pending_id = None
+            self.dealer_reopen()
+            self._next_try = now + self._backoff
+            self._backoff = min(self.backoff_max_s, self._backoff * 2)
+        if self._pending_id is None and self.state in ("connecting", "resyncing", "stale") and now >= self._next_try:
+            self._request_snapshot()
+
+    def dealer_reopen(self) -> None:
+        """Replace the request socket (drops any half-done exchange)."""
+        if self._poller is not None:
+            self._poller.unregister(self.dealer)
+        self.dealer.close(0)
+        self.dealer = self._new_dealer()
+        if self._poller is not None:
+            self._poller.register(self.dealer, zmq.POLLIN)
+
+    # --- snapshot -------------------------------------------------------------------------
+    def _request_snapshot(self) -> None:
+        self._pending_id = uuid.uuid4().hex
+        self._pending_since = self.clock()
+        self.dealer.send(orjson.dumps({"op": "snapshot", "id": self._pending_id}))
+
+    def _start_resync(self, now: float) -> None:
+        self.resyncs += 1
+        self._buffer = []
+        self._pending_id = None
+        self._next_try = now  # first try at once, later ones back off
+        if self.state != "stale":
+            self._set_state("resyncing", self.last_gap or "")
+
+    def _handle_replies(self) -> None:
+        while True:
+            try:
+                frames = self.dealer.recv_multipart(zmq.NOBLOCK)
+            except zmq.Again:
+                return
+            try:
+                rep = orjson.loads(frames[-1])
+            except orjson.JSONDecodeError:
+                self._reject(self.wall(), "not_json", frames[-1])
+                continue
+            if type(rep) is not dict or rep.get("id") != self._pending_id:
+                continue  # a late answer to a request we gave up on
+            self._pending_id = None
+            if not rep.get("ok"):
+                self._note("snapshot_error", str(rep.get("error"))[:200])
+                self._next_try = self.clock() + self._backoff
+                continue
+            try:
+                self._adopt(rep)
+            except (KeyError, TypeError, ValueError) as e:
+                self._reject(self.wall(), "bad_type", frames[-1])
+                self._note("snapshot_error", f"malformed snapshot: {e}"[:200])
+                self._next_try = self.clock() + self._backoff
+
+    def _adopt(self, snap: dict) -> None:
+        epoch, seq, room = snap["epoch"], int(snap["seq"]), snap["room"]
+        if self.room is not None and room != self.room:
+            raise ValueError(f"snapshot is for room {room!r}, expected {self.room!r}")
+        skus = snap["skus"]
+        if type(skus) is not list:
+            raise TypeError("skus must be a list")
+        now_wall = self.wall()
+        self.mirror.reset(snap)
+        self.room = room
+        self.epoch = epoch
+        self.seq = seq
+        self.snapshots += 1
+        self._drifts_seen = len(self.mirror.drifts)
+        self.listener.on_reset(snap, now_wall)
+        buffered, self._buffer = self._buffer, []
+        self._set_state("live", f"snapshot epoch {epoch} seq {seq}")
+        self._backoff = 0.5
+        # Events that queued while we waited: drop what the snapshot already holds.
+        rest = [ev for ev in buffered if ev["epoch"] == epoch and ev["seq"] > seq and ev["room"] == room]
+        self.skipped += len(buffered) - len(rest)
+        if rest:
+            self._apply_events(rest, now_wall)
+
+    # --- events ---------------------------------------------------------------------------
+    def _handle_events(self) -> None:
+        sub = self.sub
+        now_wall = self.wall()
+        got = 0
+        for _ in range(MAX_MSGS_PER_HANDLE):
+            try:
+                frames = sub.recv_multipart(zmq.NOBLOCK)
+            except zmq.Again:
+                break
+            got += 1
+            self._on_message(frames, now_wall)
+        if got:
+            self.last_message = self.clock()
+            if self.state == "stale":
+                self._set_state("resyncing", "messages again")
+
+    def _on_message(self, frames: list[bytes], now_wall: float) -> None:
+        if len(frames) != 2:
+            self._reject(now_wall, "bad_frames", b"|".join(frames)[:RAW_KEEP])
+            return
+        try:
+            topic = decode_topic(frames[0])
+            evs = decode_payload(frames[1])
+        except Reject as e:
+            self._reject(now_wall, e.reason, frames[0] + b" " + frames[1][:RAW_KEEP])
+            return
+        if self.state == "live":
+            cols = check_batch(topic, evs, self.epoch, self.room, self.seq + 1) if len(evs) > 4 else None
+            if cols is not None and self.mirror.apply_columns(topic, cols):
+                for ev in evs:
+                    ev["topic"] = topic
+                self.seq += len(evs)
+                self.counts[topic] += len(evs)
+                self.listener.on_events(evs, now_wall)
+                return
+        good = []
+        for ev in evs:
+            try:
+                validate_event(topic, ev)
+            except Reject as e:
+                self._reject(now_wall, e.reason, orjson.dumps(ev)[:RAW_KEEP] if _dumpable(ev) else frames[1][:RAW_KEEP])
+                continue
+            if self.room is not None and ev["room"] != self.room:
+                self._reject(now_wall, "other_room", orjson.dumps(ev)[:RAW_KEEP])
+                continue
+            good.append(ev)
+        if not good:
+            return
+        if self.state == "live":
+            self._apply_events(good, now_wall)
+        else:
+            self._buffer.extend(good)
+            if len(self._buffer) > 2_000_000:
+                # The snapshot is not coming and memory is not infinite: start over.
+                self._buffer = []
+
+    def _apply_events(self, evs: list[dict], now_wall: float) -> None:
+        """Apply validated events in order; any gap or new epoch starts a resync."""
+        accepted = []
+        mirror = self.mirror
+        for i, ev in enumerate(evs):
+            if ev["epoch"] != self.epoch:
+                self.last_gap = f"new epoch {ev['epoch']} (was {self.epoch})"
+                self._incident(now_wall, "epoch", self.last_gap)
+                self._resync_from(evs[i:], now_wall, accepted)
+                return
+            seq = ev["seq"]
+            if seq <= self.seq:
+                # Already reflected (queued before a snapshot) or delivered twice: not bad input.
+                self.skipped += 1
+                continue
+            if seq != self.seq + 1:
+                self.gaps += 1
+                self.last_gap = f"expected seq {self.seq + 1}, got {seq}"
+                self._incident(now_wall, "gap", self.last_gap)
+                self._resync_from(evs[i:], now_wall, accepted)
+                return
+            try:
+                fresh = mirror.apply(ev)
+            except Reject as e:
+                # Cannot place it (e.g. a SKU we do not know yet): leave seq alone so the
+                # next event shows a gap and a snapshot brings the catalogue up to date.
+                self._reject(now_wall, e.reason, orjson.dumps(ev)[:RAW_KEEP])
+                continue
+            self.seq = seq
+            if not fresh:
+                self._reject(now_wall, "duplicate", orjson.dumps(ev)[:RAW_KEEP])
+                continue
+            accepted.append(ev)
+            self.counts[ev["topic"]] += 1
+            if ev["topic"] == "stock" and len(mirror.drifts) > self._drifts_seen:
+                self._drifts_seen = len(mirror.drifts)
+                ts, sku, had, shop = mirror.drifts[-1]
+                self.last_drift = f"{sku}: mirror {had}, shop {shop} ({shop - had:+d})"
+                self._incident(now_wall, "drift", self.last_drift)
+        if accepted:
+            self.listener.on_events(accepted, now_wall)
+
+    def _resync_from(self, rest: list[dict], now_wall: float, accepted: list[dict]) -> None:
+        if accepted:
+            self.listener.on_events(accepted, now_wall)
+        self._start_resync(self.clock())
+        self._buffer = list(rest)
+
+    # --- bookkeeping ----------------------------------------------------------------------
+    def _reject(self, now_wall: float, reason: str, raw: bytes) -> None:
+        self.rejects[reason] += 1
+        raw = bytes(raw[:RAW_KEEP])
+        self.reject_samples.append((now_wall, reason, raw))
+        self.listener.on_reject(now_wall, reason, raw)
+
+    def _set_state(self, state: str, detail: str) -> None:
+        if state != self.state:
+            self.state = state
+            self._incident(self.wall(), state, detail)
+
+    def _incident(self, now_wall: float, kind: str, detail: str) -> None:
+        self.incidents.append((now_wall, kind, detail))
+        self.listener.on_feed_state(kind, detail, now_wall)
+
+    def _note(self, kind: str, detail: str) -> None:
+        self._incident(self.wall(), kind, detail)
+
+    def summary(self) -> dict:
+        """Counters for the headless summary and tests."""
+        return {
+            "state": self.state, "room": self.room, "epoch": self.epoch, "seq": self.seq,
+            "events": dict(self.counts), "rejects": dict(self.rejects), "gaps": self.gaps,
+            "resyncs": self.resyncs, "snapshots": self.snapshots, "skipped": self.skipped, "drifts": len(self.mirror.drifts),
+            "available": self.mirror.available(),
+        }
+
+
+def _dumpable(ev: Any) -> bool:
+    try:
+        orjson.dumps(ev)
+        return True
+    except TypeError:
+        return False

@@ -1,0 +1,296 @@
+"""One live session: the core thread that owns the sockets and wires the core together.
+
+The core thread runs feed → mirror → engine → alert rules → auto actions →
+commands with no hand-off on the hot path.  Out of it go: batches to the log
+writer thread, and an immutable :class:`~controlroom.view.ViewSnapshot` swapped
+in ~10 times a second for front ends.  Into it come intents (commands, acks,
+snoozes, settings) through one thread-safe queue.  Nothing here imports Qt.
+"""
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections import deque
+from typing import Any
+
+import numpy as np
+import zmq
+
+from controlroom.feed.client import FeedClient, FeedListener
+from controlroom.history import SkuHistory
+from controlroom.snapshot import SnapshotBuilder
+
+log = logging.getLogger(__name__)
+
+LOOP_POLL_MS = 5  # longest an intent waits for the core thread when the feed is idle
+SNAPSHOT_INTERVAL_S = 0.1  # 10 Hz view snapshots
+
+
+class LiveSession(FeedListener):
+    """The control room's core for one live show.
+
+    Thread-safe from any thread: :attr:`snapshot`, :meth:`history`, and the
+    intent methods (:meth:`command`, :meth:`ack`, :meth:`snooze`,
+    :meth:`confirm`, :meth:`update_settings`).  Everything else belongs to the
+    core thread started by :meth:`start`.
+    """
+
+    def __init__(self, settings: Any, *, curve: Any = None, session_log: Any = None, log_factory: Any = None,
+                 operator: str = "operator", context: zmq.Context | None = None, engine_factory: Any = None) -> None:
+        self.settings = settings
+        self.curve = curve
+        self.session_log = session_log
+        self._log_factory = log_factory  # room -> SessionLog, called once the first snapshot names the room
+        self.operator = operator
+        self.ctx = context or zmq.Context.instance()
+        self._engine_factory = engine_factory
+        self.snapshot = SnapshotBuilder.empty()
+        self.history_store = SkuHistory()
+        self._intents: queue.SimpleQueue = queue.SimpleQueue()
+        self._stop = threading.Event()
+        self.thread: threading.Thread | None = None
+        self.started = threading.Event()
+        self.error: BaseException | None = None
+        # Owned by the core thread once started:
+        self.feed: FeedClient | None = None
+        self.engine = None
+        self.commands = None
+        self.builder: SnapshotBuilder | None = None
+        self.transitions: deque = deque(maxlen=5000)  # recent alert transitions (headless output, tests)
+        self._transition_queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._next_tick_ts = 0.0
+        self.loop_iterations = 0
+
+    # --- life cycle -----------------------------------------------------------------------
+    def start(self) -> "LiveSession":
+        """Start the core thread; returns when its sockets exist."""
+        self.thread = threading.Thread(target=self._run_safely, name="controlroom-core", daemon=True)
+        self.thread.start()
+        self.started.wait(10)
+        if self.error:
+            raise self.error
+        return self
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop the core thread and close the session log."""
+        self._stop.set()
+        if self.thread is not None:
+            self.thread.join(timeout)
+        if self.session_log is not None:
+            self.session_log.close()
+
+    def _run_safely(self) -> None:
+        try:
+            self._run()
+        except BaseException as e:
+            log.exception("core thread died")
+            self.error = e
+            self.started.set()
+
+    # --- intents (any thread) -----------------------------------------------------------------
+    def command(self, op: str, sku: str, *, qty: int | None = None, weight: float | None = None,
+                by: str | None = None) -> None:
+        """Ask the core to send a command to the shop (operator origin)."""
+        self._intents.put(("command", dict(op=op, sku=sku, qty=qty, weight=weight, by=by or self.operator)))
+
+    def ack(self, key: str, by: str | None = None) -> None:
+        """Acknowledge an alert."""
+        self._intents.put(("ack", dict(key=key, by=by or self.operator)))
+
+    def snooze(self, key: str, minutes: float, by: str | None = None) -> None:
+        """Silence an alert for ``minutes`` of shop time."""
+        self._intents.put(("snooze", dict(key=key, minutes=minutes, by=by or self.operator)))
+
+    def confirm(self, confirmation_id: str, accept: bool, by: str | None = None) -> None:
+        """Answer an auto action that its tier wants confirmed (e.g. freezing a profit SKU)."""
+        self._intents.put(("confirm", dict(id=confirmation_id, accept=accept, by=by or self.operator)))
+
+    def update_settings(self, settings: Any, by: str | None = None) -> None:
+        """Apply new settings live (logged)."""
+        self._intents.put(("settings", dict(settings=settings, by=by or self.operator)))
+
+    def history(self, sku: str) -> tuple[np.ndarray, np.ndarray]:
+        """(ts, available) samples of one SKU: copies, safe to keep."""
+        return self.history_store.get(sku)
+
+    # --- the core thread ------------------------------------------------------------------------
+    def _make_engine(self, mirror):
+        if self._engine_factory is not None:
+            return self._engine_factory(self.settings, mirror)
+        from controlroom.engine import Engine
+
+        return Engine(self.settings, mirror)
+
+    def _run(self) -> None:
+        s = self.settings
+        fs = s.feed
+        self.feed = FeedClient(fs.events_endpoint, fs.requests_endpoint, room=fs.room, listener=self,
+                               context=self.ctx, curve=self.curve, stale_after_s=fs.stale_after_s,
+                               backoff_max_s=fs.resync_backoff_max_s)
+        self.engine = self._make_engine(self.feed.mirror)
+        from controlroom.commands import CommandClient
+
+        cs = s.commands
+        self.commands = CommandClient(fs.requests_endpoint, context=self.ctx, curve=self.curve,
+                                      timeout_ms=cs.timeout_ms, retries=cs.retries)
+        self.builder = SnapshotBuilder(self)
+        poller = zmq.Poller()
+        self.feed.register(poller)
+        cmd_sock = self.commands.socket
+        poller.register(cmd_sock, zmq.POLLIN)
+        self.started.set()
+        next_snapshot = 0.0
+        feed, engine, commands = self.feed, self.engine, self.commands
+        last_state = feed.state
+        try:
+            while not self._stop.is_set():
+                ready = dict(poller.poll(LOOP_POLL_MS))
+                self.loop_iterations += 1
+                feed.handle(ready)
+                if commands.socket is not cmd_sock:  # reconnected: keep the poller in step
+                    poller.unregister(cmd_sock)
+                    cmd_sock = commands.socket
+                    poller.register(cmd_sock, zmq.POLLIN)
+                if ready.get(cmd_sock):
+                    commands.handle_readable()
+                commands.service()
+                feed.service()
+                if feed.state != last_state:
+                    last_state = feed.state
+                    self._emit(engine.set_feed_state(feed.state, feed.mirror.last_ts))
+                self._drain_intents()
+                self._tick_engine()
+                self._run_actions()
+                self._log_command_updates()
+                now = time.monotonic()
+                if now >= next_snapshot:
+                    next_snapshot = now + SNAPSHOT_INTERVAL_S
+                    self.snapshot = self.builder.build()
+        finally:
+            feed.close()
+            commands.close()
+
+    # FeedListener: called on the core thread by the feed client.
+    def on_events(self, events: list[dict], received_at: float) -> None:
+        on_event = self.engine.on_event
+        for ev in events:
+            on_event(ev)
+        if self.session_log is not None:
+            self.session_log.events(events, received_at)
+        # Critical-at-safety-stock is decided inside on_event; act on it before the next batch.
+        self._run_actions()
+
+    def on_reset(self, snapshot: dict, received_at: float) -> None:
+        if self.session_log is None and self._log_factory is not None:
+            self.session_log = self._log_factory(snapshot["room"])
+            self._log_factory = None
+        self.engine.on_reset(self.feed.mirror.last_ts)
+        self.history_store.ensure(self.feed.mirror.skus.keys())
+        if self.session_log is not None:
+            self.session_log.skus([{k: s.get(k) for k in ("sku", "name", "tier", "price_cents", "available")}
+                                   for s in snapshot["skus"]])
+            self.session_log.feed(received_at, "resync", f"snapshot epoch {snapshot['epoch']} seq {snapshot['seq']}")
+
+    def on_reject(self, received_at: float, reason: str, raw: bytes) -> None:
+        if self.session_log is not None:
+            self.session_log.reject(received_at, reason, raw)
+
+    def on_feed_state(self, state: str, detail: str, received_at: float) -> None:
+        if self.session_log is not None:
+            self.session_log.feed(received_at, state, detail)
+
+    # --- per loop work --------------------------------------------------------------------------
+    def _emit(self, transitions) -> None:
+        if not transitions:
+            return
+        self.transitions.extend(transitions)
+        self._transition_queue.put(transitions)
+        if self.session_log is not None:
+            for t in transitions:
+                self.session_log.alert(t)
+
+    def take_transitions(self) -> list:
+        """Alert transitions since the last call (any thread; one consumer)."""
+        out = []
+        while True:
+            try:
+                out.extend(self._transition_queue.get_nowait())
+            except queue.Empty:
+                return out
+
+    def _tick_engine(self) -> None:
+        ts = self.feed.mirror.last_ts
+        if ts <= 0 or ts < self._next_tick_ts:
+            return
+        # One tick per shop-second, however many seconds a batch jumped over.
+        self._next_tick_ts = float(int(ts)) + 1.0
+        self._emit(self.engine.tick(ts))
+        self._sample(ts)
+
+    def _sample(self, ts: float) -> None:
+        rows = []
+        eng = self.engine
+        for sku, st in self.feed.mirror.skus.items():
+            f = eng.forecast(sku)
+            rows.append((ts, sku, st.available, st.sold, f.rate_per_min, f.sellout_s, f.level))
+            self.history_store.add(sku, ts, st.available)
+        self.builder.on_second(ts)
+        if self.session_log is not None:
+            self.session_log.samples(rows)
+
+    def _run_actions(self) -> None:
+        actions = self.engine.take_actions()
+        for a in actions:
+            if a.get("confirm"):
+                self.builder.add_confirmation(a)
+            else:
+                self._send(a["op"], a["sku"], qty=a.get("qty"), weight=a.get("weight"), by="auto", origin="auto")
+
+    def _send(self, op, sku, *, qty=None, weight=None, by, origin):
+        rec = self.commands.submit(op, sku, qty=qty, weight=weight, by=by, origin=origin)
+        self._log_command(rec)
+        return rec
+
+    def _log_command_updates(self) -> None:
+        for rec in self.commands.take_updates():
+            self._log_command(rec)
+
+    def _log_command(self, rec) -> None:
+        if self.session_log is None:
+            return
+        self.session_log.action({
+            "ts": self.feed.mirror.last_ts, "sku": rec.sku, "op": rec.op, "qty": rec.qty, "origin": rec.origin,
+            "operator": rec.by, "command_id": rec.id, "sent_at": rec.sent_at, "acked_at": rec.acked_at,
+            "ok": None if rec.state in ("sent", "queued") else rec.state == "acked", "error": rec.error,
+            "state": rec.state,
+        })
+
+    def _drain_intents(self) -> None:
+        ts = self.feed.mirror.last_ts
+        while True:
+            try:
+                kind, a = self._intents.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                if kind == "command":
+                    self._send(a["op"], a["sku"], qty=a["qty"], weight=a["weight"], by=a["by"], origin="operator")
+                elif kind == "ack":
+                    self._emit([t for t in [self.engine.ack(a["key"], a["by"], ts)] if t])
+                elif kind == "snooze":
+                    self._emit([t for t in [self.engine.snooze(a["key"], a["minutes"], a["by"], ts)] if t])
+                elif kind == "confirm":
+                    act = self.builder.pop_confirmation(a["id"])
+                    if act is not None and a["accept"]:
+                        self._send(act["op"], act["sku"], qty=act.get("qty"), weight=act.get("weight"),
+                                   by=a["by"], origin="operator")
+                elif kind == "settings":
+                    self.settings = a["settings"]
+                    self.engine.update_settings(a["settings"])
+                    self.builder.settings_version += 1
+                    if self.session_log is not None and hasattr(self.session_log, "settings_changed"):
+                        self.session_log.settings_changed(ts, a["settings"].to_dict(), a["by"])
+            except Exception:  # a bad intent must not take the core down
+                log.exception("intent %s failed", kind)
