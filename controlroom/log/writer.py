@@ -54,8 +54,11 @@ def _json(obj: Any, sort: bool = False) -> str:
 def _settings_json(settings: Any) -> str:
     if settings is None:
         return "{}"
-    if not isinstance(settings, dict) and hasattr(settings, "as_dict"):
-        settings = settings.as_dict()
+    if not isinstance(settings, dict):
+        for name in ("to_dict", "as_dict"):  # controlroom.settings.Settings has to_dict()
+            if hasattr(settings, name):
+                settings = getattr(settings, name)()
+                break
     return _json(settings, sort=True)
 
 

@@ -1,0 +1,84 @@
+"""Entry points of the review verbs (``controlroom review / backtest / tune``), headless.
+
+``controlroom.cli`` dispatches ``review``, ``backtest`` and ``tune`` to
+:func:`report_main`, :func:`backtest_main` and :func:`tune_main` with the
+arguments after the verb; each returns a process exit code.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Sequence
+
+from controlroom.log.schema import LogFormatError
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def summary_lines(rv) -> list[str]:
+    """The headline numbers as plain text (printed by ``controlroom review``)."""
+    from controlroom.review.report import dur, money
+
+    t = rv.totals()
+    al = rv.alerts
+    p50 = "—" if t["ack_latency_p50_ms"] is None else f"{t['ack_latency_p50_ms']:.0f} ms"
+    return [
+        f"room {rv.room}: {dur(rv.duration_s)} of show, {t['events']:,} events, {t['skus']} SKUs",
+        f"GMV {money(t['gmv_cents'])} (gross {money(t['gross_gmv_cents'])}), {t['units_sold']:,} units sold, "
+        f"{t['orders']:,} orders",
+        f"sell-outs {t['sellouts']}, misses {t['misses']}, median lead time {dur(al.median_lead_s)}",
+        f"warning spans {t['warning_spans']}, false warnings {t['false_warnings']}, "
+        f"alerts per 10 min {t['alerts_per_10min']:.1f} ({t['alerts_fired']} fired)",
+        f"oversold units {t['oversold_units']}, estimated lost sales {t['lost_units_est']:,.1f} units "
+        f"= {money(t['lost_gmv_cents_est'])}",
+        f"actions {t['actions']} ({t['actions_failed']} failed), ack latency p50 {p50}",
+        f"feed incidents {t['feed_incidents']}, rejects {t['rejects']}, segments {t['segments']}",
+    ]
+
+
+def report_main(argv: Sequence[str] | None = None) -> int:
+    """``controlroom review FILE [--report out.html] [--csv DIR]``."""
+    ap = argparse.ArgumentParser(prog="controlroom review",
+                                 description="Review a session log: headline numbers, HTML report, CSV export.")
+    ap.add_argument("file", help="session log (.sqlite)")
+    ap.add_argument("--report", metavar="OUT.html", help="write a self-contained HTML report")
+    ap.add_argument("--csv", metavar="DIR", help="write the report's tables as CSV files into DIR")
+    ap.add_argument("--title", help="report title (default: 'Session review — <room>')")
+    ap.add_argument("-q", "--quiet", action="store_true", help="do not print the summary")
+    args = ap.parse_args(argv)
+    from controlroom.log import open_log
+    from controlroom.review.analysis import build_review
+    from controlroom.review.csvout import write_csv
+    from controlroom.review.report import write_report
+
+    try:
+        with open_log(args.file) as reader:
+            rv = build_review(reader)
+    except (FileNotFoundError, LogFormatError) as e:
+        print(f"controlroom review: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    if not args.quiet:
+        print("\n".join(summary_lines(rv)))
+    if args.report:
+        p = write_report(rv, args.report, args.title)
+        if not args.quiet:
+            print(f"report: {p}")
+    if args.csv:
+        files = write_csv(rv, args.csv)
+        if not args.quiet:
+            print(f"csv: {len(files)} files in {args.csv}")
+    return EXIT_OK
+
+
+def backtest_main(argv: Sequence[str] | None = None) -> int:
+    """``controlroom backtest FILE --config other.toml``."""
+    from controlroom.review.backtest import main
+
+    return main(argv)
+
+
+def tune_main(argv: Sequence[str] | None = None) -> int:
+    """``controlroom tune FILE``."""
+    from controlroom.review.tune import main
+
+    return main(argv)
