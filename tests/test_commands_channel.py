@@ -336,3 +336,15 @@ def test_timeouts_follow_the_injected_clock(ctx):
                     (5, 2, "failed")]
     assert cc.next_deadline() is None
     cc.close()
+
+
+def test_zero_retries_setting_is_accepted(ctx):
+    fake = FakeShop(ctx)
+    cc = CommandClient(fake.endpoint, context=ctx, timeout_ms=20, retries=0)
+    assert cc.retries == 1 and cc.max_attempts == 3  # reconnect after every silent attempt, fail after 3
+    rec = cc.submit("freeze", SKU)
+    assert drive(cc, lambda: rec.done, timeout=2)
+    assert rec.state == "failed" and rec.attempts == 3 and cc.reconnects == 2
+    cc.close()
+    with pytest.raises(ValueError):
+        CommandClient(fake.endpoint, context=ctx, timeout_ms=0)

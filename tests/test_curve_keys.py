@@ -13,6 +13,7 @@ from controlroom.commands import CommandClient
 from controlroom.commands.keys import (
     ClientCurve,
     ServerCurve,
+    curves_from_dir,
     default_keys_dir,
     demo_key_paths,
     ensure_demo_keys,
@@ -122,3 +123,34 @@ def test_keys_cli(tmp_path, capsys):
     assert keys_main(["show", str(tmp_path / "nope.key")]) == 1
     assert keys_main(["generate", str(tmp_path / "d2")]) == 0
     assert (tmp_path / "d2" / "controlroom.key_secret").exists()
+
+
+def test_curves_from_dir_loads_shop_desk_and_demo_folders(tmp_path):
+    demo = tmp_path / "demo"
+    s0, c0 = ensure_demo_keys(demo)
+    s0.close()
+    server, client = curves_from_dir(demo)
+    assert server.public_text == c0.server_key.decode() and client.public_text == c0.public_text
+    server.close()
+    # A desk's folder: its own pair and the shop's public key only.
+    desk = tmp_path / "desk"
+    generate_keys(desk / "client", "desk-mia")
+    (desk / "server").mkdir()
+    (desk / "server" / "shop.key").write_bytes(demo_key_paths(demo)["server_public"].read_bytes())
+    server, client = curves_from_dir(desk)
+    assert server is None and client.server_key == c0.server_key
+    # A shop's folder: its pair and the authorised folder.
+    shop = tmp_path / "shop"
+    generate_keys(shop / "server", "shop")
+    (shop / "authorized_clients").mkdir()
+    server, client = curves_from_dir(shop)
+    assert client is None and server is not None
+    server.close()
+    with pytest.raises(FileNotFoundError):
+        curves_from_dir(tmp_path / "nothing")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(FileNotFoundError, match="layout"):
+        curves_from_dir(tmp_path / "empty")
+    generate_keys(desk / "client", "second")
+    with pytest.raises(ValueError, match="exactly one"):
+        curves_from_dir(desk)

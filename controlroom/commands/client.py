@@ -10,7 +10,7 @@ an ``id`` once and answers a repeated ``id`` with the stored reply, so the clien
 may resend freely:
 
 * no reply within ``timeout_ms`` -> resend the same bytes (same ``id``);
-* ``retries`` attempts without any reply -> reconnect (drop the connection and
+* ``retries`` attempts without any reply (0 counts as 1) -> reconnect (drop the connection and
   whatever is still queued on it, connect afresh; the socket object stays the
   same, so the owner's poller keeps working) and resend the pending commands;
 * ``max_attempts`` attempts in all (default ``3 * retries``) -> ``failed``.
@@ -89,13 +89,13 @@ class CommandClient:
                  timeout_ms: int = 500, retries: int = 3, max_attempts: int | None = None,
                  max_records: int = 500, clock: Callable[[], float] = time.monotonic,
                  wall_clock: Callable[[], float] = time.time) -> None:
-        if timeout_ms <= 0 or retries < 1:
-            raise ValueError("timeout_ms must be > 0 and retries >= 1")
+        if timeout_ms <= 0 or retries < 0:
+            raise ValueError("timeout_ms must be > 0 and retries >= 0")
         self.endpoint = endpoint
         self.ctx = context or zmq.Context.instance()
         self.curve = curve
         self.timeout_s = timeout_ms / 1000.0
-        self.retries = int(retries)
+        self.retries = max(1, int(retries))  # 0 means: reconnect after every silent attempt
         self.max_attempts = int(max_attempts) if max_attempts is not None else 3 * self.retries
         if self.max_attempts < 1:
             raise ValueError("max_attempts must be >= 1")

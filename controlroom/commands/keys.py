@@ -310,6 +310,45 @@ def ensure_demo_keys(base_dir: str | os.PathLike | None = None,
     return server, client
 
 
+def _one(folder: Path, pattern: str) -> Path | None:
+    found = sorted(folder.glob(pattern)) if folder.is_dir() else []
+    if len(found) > 1:
+        raise ValueError(f"{folder} holds several {pattern} files ({', '.join(p.name for p in found)}); "
+                         "keep exactly one")
+    return found[0] if found else None
+
+
+def curves_from_dir(base_dir: str | os.PathLike,
+                    context: zmq.Context | None = None) -> tuple[ServerCurve | None, ClientCurve | None]:
+    """Load the CURVE set-up kept in a key folder (``--keys DIR``): (server, client), either may be None.
+
+    The folder uses the demo layout, with any file names::
+
+        server/NAME.key_secret + authorized_clients/   -> the shop side (on the shop machine)
+        client/NAME.key_secret + server/SHOP.key        -> the control-room side (on the desk)
+
+    A desk's folder holds only ``client/`` and the shop's public ``server/SHOP.key``; a
+    shop's holds ``server/`` and ``authorized_clients/``; the demo's holds both.
+    """
+    b = Path(base_dir).expanduser()
+    if not b.is_dir():
+        raise FileNotFoundError(f"key folder {b} not found")
+    server = client = None
+    srv_secret = _one(b / "server", "*.key_secret")
+    if srv_secret is not None:
+        server = ServerCurve(srv_secret, b / "authorized_clients", context)
+    cli_secret = _one(b / "client", "*.key_secret")
+    if cli_secret is not None:
+        srv_public = _one(b / "server", "*.key")
+        if srv_public is None:
+            raise FileNotFoundError(f"{b / 'server'}: no shop public key (.key file) for the control room")
+        client = ClientCurve(cli_secret, srv_public)
+    if server is None and client is None:
+        raise FileNotFoundError(f"{b}: neither server/*.key_secret nor client/*.key_secret found "
+                                "(see docs/security.md for the folder layout)")
+    return server, client
+
+
 # --- command line: controlroom keys ... ----------------------------------------------------
 
 def keys_main(argv: list[str] | None = None) -> int:

@@ -5,6 +5,7 @@
   thread that creates and owns the server's sockets.  Other threads touch the
   book only through :meth:`ShopThread.call`, which runs a function in the shop
   thread.
+* :func:`paced_shop_main` is a shop process for benchmarks (feed at a set rate).
 * :class:`LossyProxy` sits between a client and the shop's request socket and
   drops chosen replies, as a flaky network would.
 """
@@ -270,3 +271,61 @@ def raw_request(endpoint: str, body: bytes | dict, *, context: zmq.Context | Non
         return orjson.loads(s.recv_multipart()[-1])
     finally:
         s.close(0)
+
+
+def paced_shop_main(conn: Any, keys_dir: str | None, quiet_sku: str = "PF01") -> None:
+    """A shop process for benchmarks: serve commands, publish orders at the rate the parent asks for.
+
+    Protocol on ``conn`` (a multiprocessing pipe end): it first sends ``(events_ep, requests_ep)``;
+    then ``("rate", events_per_s)`` (answered ``("rate", r)``) sets the feed rate, one ``order``
+    event per message, paced in ~1 ms slices; ``("stop",)`` is answered with
+    ``{"sent", "applied"}`` and ends it.  ``keys_dir``: demo key folder for CURVE, or None.
+    Orders never name ``quiet_sku`` (the SKU the benchmark freezes).
+    """
+    from controlroom.commands.keys import ensure_demo_keys
+    from controlroom.simulate.model import ShopModel
+
+    ctx = zmq.Context()
+    curve = None
+    if keys_dir:
+        curve, _ = ensure_demo_keys(keys_dir, context=ctx)
+    model = ShopModel("flash-sale", seed=1)
+    shop = ShopServer(model, model.stamper, context=ctx, curve=curve,
+                      events_endpoint="tcp://127.0.0.1:*", requests_endpoint="tcp://127.0.0.1:*")
+    conn.send((shop.events_endpoint, shop.requests_endpoint))
+    skus = [s["sku"] for s in model.catalog if s["sku"] != quiet_sku]
+    rate = 0.0
+    t0 = time.perf_counter()
+    sent_at_t0 = 0
+    sent = 0
+    order_no = 0
+    next_ctl = 0.0
+    publish = shop.publish
+    try:
+        while True:
+            now = time.perf_counter()
+            if now >= next_ctl:
+                next_ctl = now + 0.01
+                if conn.poll():
+                    msg = conn.recv()
+                    if msg[0] == "stop":
+                        conn.send({"sent": sent, "applied": shop.commands_applied})
+                        return
+                    if msg[0] == "rate":
+                        rate = float(msg[1])
+                        t0, sent_at_t0 = now, sent
+                        conn.send(("rate", rate))
+            if rate > 0:
+                due = int((now - t0) * rate) - (sent - sent_at_t0)
+                for _ in range(min(due, 2_000)):  # a slice never blocks the request socket for long
+                    order_no += 1
+                    publish("order", {"order_id": f"b{order_no}", "sku": skus[order_no % len(skus)], "qty": 1,
+                                      "price_cents": 1990, "channel": "live"})
+                    sent += 1
+            # Requests wake this poll at once; otherwise it paces the feed in ~1 ms slices.
+            shop.poll(timeout_ms=1)
+    finally:
+        shop.close()
+        if curve is not None:
+            curve.close()
+        ctx.destroy(0)
