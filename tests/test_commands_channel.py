@@ -348,3 +348,15 @@ def test_zero_retries_setting_is_accepted(ctx):
     cc.close()
     with pytest.raises(ValueError):
         CommandClient(fake.endpoint, context=ctx, timeout_ms=0)
+
+
+def test_numpy_values_from_the_engine_are_sent_as_plain_json(ctx, shop):
+    np = pytest.importorskip("numpy")
+    cc = CommandClient(shop.requests_endpoint, context=ctx)
+    r1 = cc.submit("restock", np.str_(SKU), qty=np.int64(2))
+    r2 = cc.submit("exposure", SKU, weight=np.float64(0.5))
+    r3 = cc.submit("restock", SKU, qty=True)  # a boolean is not a quantity
+    assert drive(cc, lambda: r1.done and r2.done)
+    assert (r1.state, r2.state, r3.state) == ("acked", "acked", "rejected")
+    assert type(r1.qty) is int and type(r2.weight) is float and type(r1.sku) is str
+    cc.close()

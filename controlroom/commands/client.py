@@ -23,6 +23,7 @@ never silently lost.  A command the client can see is malformed (unknown op,
 from __future__ import annotations
 
 import logging
+import numbers
 import time
 import uuid
 from collections import deque
@@ -140,6 +141,13 @@ class CommandClient:
             raise ValueError(f"origin must be one of {ORIGINS}, not {origin!r}")
         if by is None:
             by = "auto" if origin == "auto" else "operator"
+        # numpy scalars and str subclasses (from the engine) travel as plain JSON values.
+        if isinstance(qty, numbers.Integral) and not isinstance(qty, bool):
+            qty = int(qty)
+        if isinstance(weight, numbers.Real) and not isinstance(weight, bool):
+            weight = float(weight)
+        if isinstance(sku, str):
+            sku = str(sku)
         rec = CommandRecord(id=uuid.uuid4().hex, op=op, sku=sku, qty=qty, weight=weight, by=by, origin=origin,
                             created_at=self.wall_clock())
         self._records.append(rec)
