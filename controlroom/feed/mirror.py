@@ -139,28 +139,33 @@ class StockMirror:
         if topic == "order":
             oid, sku, qty, price = cols[5], cols[6], cols[7], cols[8]
             seen = self.orders_seen
-            if len(set(oid)) != len(oid) or not seen.isdisjoint(oid) or not self.skus.keys() >= set(sku):
+            skus = self.skus
+            sku_set = set(sku)
+            if not skus.keys() >= sku_set or not seen.isdisjoint(oid) or len(set(oid)) != len(oid):
                 return False
             seen.update(oid)
-            skus = self.skus
-            last_ts = dict(zip(sku, ts))
-            units_gmv = Counter()
+            orders = Counter(sku)
             if max(qty) == 1:
-                units = Counter(sku)
-                for (s, p), c in Counter(zip(sku, price)).items():
-                    units_gmv[s] += p * c
+                units = orders
+                if len(set(price)) == 1:
+                    p = price[0]
+                    gmv = {s: p * c for s, c in orders.items()}
+                else:
+                    gmv = Counter()
+                    for s, p in zip(sku, price):
+                        gmv[s] += p
             else:
-                units = Counter()
+                units, gmv = Counter(), Counter()
                 for s, q, p in zip(sku, qty, price):
                     units[s] += q
-                    units_gmv[s] += q * p
-            orders = Counter(sku)
+                    gmv[s] += q * p
+            last_ts = dict(zip(sku, ts)) if len(sku_set) > 1 else {sku[0]: ts[-1]}
             for s, u in units.items():
                 st = skus[s]
                 st.available -= u
                 st.sold += u
                 st.orders += orders[s]
-                g = units_gmv[s]
+                g = gmv[s]
                 st.gmv_cents += g
                 st.last_order_ts = last_ts[s]
                 self.gmv_cents += g

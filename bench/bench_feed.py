@@ -1,0 +1,165 @@
+"""Feed benchmark: the feed client's full path against a bare pyzmq receive-and-decode loop.
+
+A publisher process floods N order events over loopback (pre-encoded, so the
+publisher is never the bottleneck), with an unlimited high-water mark (no
+drops).  The receiver waits until everything is sent and queued, then times
+how long it takes to drain and handle all N events:
+
+* (a) **bare**: ``recv_multipart`` + ``orjson.loads``, nothing else;
+* (b) **feed client**: the real :class:`~controlroom.feed.client.FeedClient`
+  (validation, seq/epoch checks, order-id dedup, stock mirror), already live
+  on a snapshot.
+
+Both run in the same process, one after the other, for one event per message
+and for 100-event batches.  Printed: events/s of each and the ratio (b)/(a).
+Target: ratio >= 0.5 with zero events lost.
+"""
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import sys
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import orjson
+import zmq
+
+TARGET_RATIO = 0.5
+SKUS = [f"B{i:03d}" for i in range(50)]
+
+
+class _Book:
+    """Just enough shop for a snapshot: 50 SKUs with plenty of stock."""
+
+    def __init__(self, room):
+        self.room = room
+
+    def snapshot(self):
+        return {"room": self.room, "viewers": 0, "featured": None,
+                "skus": [{"sku": s, "name": s, "tier": "profit", "price_cents": 100, "available": 10**9,
+                          "frozen": False} for s in SKUS]}
+
+    def apply_command(self, req):
+        return {"ok": False, "error": "read-only benchmark shop"}
+
+    def drain(self):
+        return []
+
+
+def _publisher(conn, n: int, batch: int) -> None:
+    from controlroom.shop import ShopServer, Stamper
+
+    ctx = zmq.Context()
+    stamper = Stamper("bench", clock=lambda: 1_700_000_000.0)
+    shop = ShopServer(_Book("bench"), stamper, events_endpoint="tcp://127.0.0.1:*",
+                      requests_endpoint="tcp://127.0.0.1:*", context=ctx, sndhwm=0)
+    conn.send((shop.events_endpoint, shop.requests_endpoint))
+    # Pre-encode every message: the benchmark measures the receiver, not the publisher.
+    msgs = []
+    for start in range(0, n, batch):
+        evs = [stamper.stamp({"order_id": f"o{i}", "sku": SKUS[i % len(SKUS)], "qty": 1, "price_cents": 100,
+                              "channel": "live"}, ts=1_700_000_000.0 + i * 1e-4) for i in range(start, min(n, start + batch))]
+        msgs.append([b"order", orjson.dumps(evs if batch > 1 else evs[0])])
+    # Serve snapshots until told to flood (heartbeats would add seqs: send none).
+    while not conn.poll(0):
+        if shop.router.poll(10):
+            frames = shop.router.recv_multipart()
+            req = orjson.loads(frames[-1])
+            snap = {"id": req.get("id"), "ok": True, "epoch": stamper.epoch, "seq": 0, **shop.book.snapshot()}
+            shop.router.send_multipart([frames[0], orjson.dumps(snap)])
+    conn.recv()
+    for m in msgs:
+        shop.pub.send_multipart(m)
+    conn.send("sent")
+    conn.recv()  # wait for the parent before closing (closing could drop queued messages)
+    shop.close()
+    ctx.term()
+
+
+def _measure(n: int, batch: int, mode: str) -> dict:
+    ctx_mp = mp.get_context("spawn")
+    parent, child = ctx_mp.Pipe()
+    proc = ctx_mp.Process(target=_publisher, args=(child, n, batch), daemon=True)
+    proc.start()
+    ev_ep, rq_ep = parent.recv()
+    ctx = zmq.Context()
+    try:
+        if mode == "bare":
+            sub = ctx.socket(zmq.SUB)
+            sub.setsockopt(zmq.RCVHWM, 0)
+            sub.setsockopt(zmq.SUBSCRIBE, b"")
+            sub.connect(ev_ep)
+            time.sleep(0.3)  # let the subscription reach the publisher
+            parent.send("go")
+            parent.recv()
+            got = 0
+            t0 = time.perf_counter()
+            while got < n:
+                if not sub.poll(5000):
+                    break
+                frames = sub.recv_multipart()
+                obj = orjson.loads(frames[1])
+                got += len(obj) if type(obj) is list else 1
+            dt = time.perf_counter() - t0
+            sub.close(0)
+            received = got
+        else:
+            from controlroom.feed.client import FeedClient
+
+            fc = FeedClient(ev_ep, rq_ep, context=ctx, stale_after_s=3600)
+            end = time.monotonic() + 10
+            while fc.state != "live" and time.monotonic() < end:
+                fc.poll(10)
+            assert fc.state == "live", "feed client never went live"
+            time.sleep(0.3)
+            parent.send("go")
+            parent.recv()
+            poller = zmq.Poller()
+            poller.register(fc.sub, zmq.POLLIN)
+            t0 = time.perf_counter()
+            while fc.seq < n:
+                if not poller.poll(5000):
+                    break
+                fc.handle({fc.sub: zmq.POLLIN})
+            dt = time.perf_counter() - t0
+            received = fc.seq
+            assert sum(fc.rejects.values()) == 0, fc.rejects
+            assert fc.mirror.orders == n, (fc.mirror.orders, n)
+            fc.close()
+        parent.send("bye")
+        proc.join(10)
+    finally:
+        ctx.term()
+    return {"events": received, "seconds": dt, "events_per_s": received / dt if dt else 0.0, "lost": n - received}
+
+
+def run(quick: bool = False) -> dict:
+    """Run both receivers for single events and 100-event batches; return the figures."""
+    n = 5_000 if quick else 200_000
+    out = {}
+    for batch in (1, 100):
+        bare = _measure(n, batch, "bare")
+        full = _measure(n, batch, "feed")
+        ratio = full["events_per_s"] / bare["events_per_s"] if bare["events_per_s"] else 0.0
+        out[f"batch{batch}"] = {"bare": bare, "feed": full, "ratio": ratio,
+                                "ok": ratio >= TARGET_RATIO and full["lost"] == 0 and bare["lost"] == 0}
+    return out
+
+
+def report(res: dict) -> str:
+    lines = ["feed: full feed-client path vs bare recv+decode (same run, loopback)"]
+    for k, v in res.items():
+        lines.append(f"  {k:>8}: bare {v['bare']['events_per_s']:>11,.0f} ev/s   feed client "
+                     f"{v['feed']['events_per_s']:>11,.0f} ev/s   ratio {v['ratio']:.2f} (target >= {TARGET_RATIO})"
+                     f"   lost {v['feed']['lost']}   {'OK' if v['ok'] else 'MISSED'}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true")
+    print(report(run(ap.parse_args().quick)))
