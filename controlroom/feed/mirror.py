@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from controlroom.protocol import Reject
 
 
+STR_ONLY = frozenset((str,))
+
+
 @dataclass(slots=True)
 class SkuStock:
     """Mutable per-SKU state owned by the core thread."""
@@ -140,6 +143,8 @@ class StockMirror:
             oid, sku, qty, price = cols[5], cols[6], cols[7], cols[8]
             seen = self.orders_seen
             skus = self.skus
+            if not STR_ONLY >= set(map(type, sku)):
+                return False
             sku_set = set(sku)
             if not skus.keys() >= sku_set or not seen.isdisjoint(oid) or len(set(oid)) != len(oid):
                 return False
@@ -173,7 +178,7 @@ class StockMirror:
             self.orders += len(oid)
         elif topic == "cart":
             sku, delta = cols[5], cols[6]
-            if not self.skus.keys() >= set(sku):
+            if not STR_ONLY >= set(map(type, sku)) or not self.skus.keys() >= set(sku):
                 return False
             for s, d in zip(sku, delta):
                 st = self.skus[s]

@@ -41,6 +41,14 @@ def _positions(topic: str, keys: tuple) -> tuple | None:
 
 
 def check_batch(topic: str, evs: list, epoch: str, room: str, next_seq: int) -> tuple | None:
+    """Like :func:`_check_batch`, but any surprise (an unhashable value, say) means "not fast"."""
+    try:
+        return _check_batch(topic, evs, epoch, room, next_seq)
+    except (TypeError, ValueError, IndexError, KeyError):
+        return None
+
+
+def _check_batch(topic: str, evs: list, epoch: str, room: str, next_seq: int) -> tuple | None:
     """Return the batch's columns if every event is valid and in sequence, else None.
 
     Valid means: protocol-valid, of ``epoch`` and ``room``, with seqs exactly
