@@ -1,0 +1,10 @@
+"""A tiny run of the feed benchmark: it must work and lose nothing (no timing asserted here)."""
+from bench import bench_feed
+
+
+def test_feed_benchmark_smoke_loses_nothing():
+    res = bench_feed.run(quick=True)
+    for case in ("batch1", "batch100"):
+        for side in ("bare", "feed"):
+            assert res[case][side]["lost"] == 0, res
+            assert res[case][side]["events_per_s"] > 0
