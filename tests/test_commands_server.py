@@ -30,8 +30,8 @@ def shop(ctx):
 
 
 def state(shop):
-    """Everything a command could change, plus the feed's seq (a published event would move it)."""
-    return shop.call(lambda srv: (srv.book.snapshot(), srv.stamper.seq, srv.commands_applied))
+    """Everything a command could change, plus the feed's seq less heartbeats (an event would move it)."""
+    return shop.call(lambda srv: (srv.book.snapshot(), srv.stamper.seq - srv.heartbeats, srv.commands_applied))
 
 
 _ids = itertools.count(1)

@@ -102,6 +102,7 @@ class ShopServer:
         self.replies: OrderedDict[str, bytes] = replies if replies is not None else OrderedDict()
         self._replies = self.replies
         self._last_hb = 0.0
+        self.heartbeats = 0  # hb events sent (each takes a seq)
         self.requests = 0  # request messages received (snapshots, commands, garbage)
         self.replays = 0  # repeated command ids answered from the stored reply
         self.commands_applied = 0
@@ -148,6 +149,7 @@ class ShopServer:
     def heartbeat(self) -> None:
         """Send a heartbeat now."""
         self._last_hb = time.monotonic()
+        self.heartbeats += 1
         self.publish("hb")
 
     # --- serving ------------------------------------------------------------------
