@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import zmq
+from zmq.utils.monitor import parse_monitor_message
 
 from controlroom.protocol import COMMAND_OPS, Reject, decode_reply, encode_request, validate_command
 from controlroom.view import CommandView
@@ -242,8 +243,9 @@ class CommandClient:
             # connection and resend everything still pending there.
             self._reconnect()
             for rec in list(self._pending.values()):
-                self._send(rec, now)
-                self._changed(rec)
+                if rec.attempts < self.max_attempts:  # one at its cap fails at its own timeout
+                    self._send(rec, now)
+                    self._changed(rec)
         else:
             for rec in due:
                 self._send(rec, now)
@@ -278,7 +280,6 @@ class CommandClient:
             except zmq.Again:
                 return
             try:
-                from zmq.utils.monitor import parse_monitor_message
                 ev = parse_monitor_message(msg)["event"]
             except Exception:  # pragma: no cover - malformed monitor frame
                 continue
