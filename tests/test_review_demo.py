@@ -18,14 +18,14 @@ pytest.importorskip("controlroom.replay")
 START = 1_700_000_000.0
 
 
-def write_demo_session(path, scenario="evening-show", seed=3, until_s=600.0, dt=0.5):
+def write_demo_session(path, scenario="evening-show", seed=3, until_s=600.0, dt=0.5, settings=None):
     """Run the demo shop for ``until_s`` shop seconds; log everything. Returns the shop model."""
     from controlroom.protocol import validate_event
     from controlroom.replay import Replayer
     from controlroom.settings import Settings
     from controlroom.simulate.model import ShopModel
 
-    settings = Settings()
+    settings = settings or Settings()
     model = ShopModel(scenario, seed, lag_s=2.0, start_ts=START)
     log = SessionLog(path, room=model.room, settings=settings, app_version="demo-test").start()
     snap = model.snapshot()
@@ -73,6 +73,15 @@ def write_demo_session(path, scenario="evening-show", seed=3, until_s=600.0, dt=
     assert log.flush(30)
     log.close()
     return model
+
+
+def small_scenario(duration_s=1200.0):
+    """Six long-tail SKUs at steady rates that all sell out within 20 minutes (fast to run and replay)."""
+    from controlroom.simulate.scenarios import Scenario, SkuSpec
+
+    skus = [SkuSpec(f"LT{i}", f"Tail {i}", "long_tail", 1000 + 500 * i, stock=40 + 10 * i, base_rate=4.0 + i,
+                    feature_rate=0.0) for i in range(6)]
+    return Scenario("small", "demo-small", duration_s, skus, [], viewers_base=10000, viewers_peak=10000, ramp_s=1.0)
 
 
 @pytest.fixture(scope="module")
