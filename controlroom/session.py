@@ -191,6 +191,7 @@ class LiveSession(FeedListener):
         if self.session_log is not None:
             self.session_log.skus([{k: s.get(k) for k in ("sku", "name", "tier", "price_cents", "available")}
                                    for s in snapshot["skus"]])
+            self.session_log.snapshot(snapshot, received_at)
             self.session_log.feed(received_at, "resync", f"snapshot epoch {snapshot['epoch']} seq {snapshot['seq']}")
 
     def on_reject(self, received_at: float, reason: str, raw: bytes) -> None:
