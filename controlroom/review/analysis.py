@@ -131,7 +131,6 @@ class FeedIncident:
     state: str
     detail: str
     duration_s: float | None
-    wall_clock: bool = False
 
 
 @dataclass
@@ -605,7 +604,7 @@ def feed_incidents(rows: list[dict], segments: list[dict]) -> list[FeedIncident]
         if st == "restart":
             gap = gaps[restart_no] if restart_no < len(gaps) else None
             restart_no += 1
-            out.append(FeedIncident(r["ts"], st, r["detail"] or "", gap, wall_clock=True))
+            out.append(FeedIncident(r["ts"], st, r["detail"] or "", gap))
             continue
         dur = None
         if st in ("stale", "resync", "resyncing", "connecting", "disconnected", "down", "gap"):

@@ -60,7 +60,7 @@ def write_csv(rv: Review, outdir: str | os.PathLike) -> list[Path]:
                                "ok", "latency_ms", "error"],
            ([a.ts, a.sku, a.op, a.qty, a.origin, a.operator, a.command_id, a.sent_at, a.acked_at,
              None if a.ok is None else int(a.ok), a.latency_ms, a.error] for a in rv.actions))
-    _write(d / "feed_incidents.csv", ["ts", "state", "duration_s", "detail", "wall_clock"],
-           ([i.ts, i.state, i.duration_s, i.detail, int(i.wall_clock)] for i in rv.incidents))
+    _write(d / "feed_incidents.csv", ["ts", "state", "duration_s", "detail"],
+           ([i.ts, i.state, i.duration_s, i.detail] for i in rv.incidents))
     _write(d / "rejects.csv", ["reason", "count"], rv.rejects.items())
     return [d / f for f in FILES]

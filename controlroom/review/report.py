@@ -350,10 +350,10 @@ def render_html(rv: Review, title: str | None = None) -> str:
     # -- feed
     inc_rows = []
     for i in rv.incidents:
-        inc_rows.append([when(i.ts, None if i.wall_clock else t0) + (' <span class="rel">wall clock</span>' if i.wall_clock else ""),
+        inc_rows.append([when(i.ts),
                          pill(i.state, "feed" if i.state != "restart" else "warning"),
                          dur(i.duration_s) if i.duration_s is not None else "—", escape(i.detail)])
-    inc_table = table([("time", "t"), ("state", ""), ("lasted", "n"), ("detail", "")], inc_rows,
+    inc_table = table([("time (wall clock)", "t"), ("state", ""), ("lasted", "n"), ("detail", "")], inc_rows,
                       "The feed stayed live the whole session.")
     rej_table = table([("reason", ""), ("messages", "n")],
                       [[escape(k), num(v)] for k, v in rv.rejects.items()], "Nothing was rejected.")
