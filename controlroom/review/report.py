@@ -40,8 +40,14 @@ th{text-align:left;font-weight:600;color:var(--muted);font-size:11.5px;text-tran
 border-bottom:1px solid var(--line);padding:6px 8px;white-space:nowrap}
 td{border-bottom:1px solid #f0f2f5;padding:5px 8px;vertical-align:top}
 tbody tr:nth-child(even) td{background:#fafbfc}
-td.n,th.n{text-align:right}
+td.n,th.n{text-align:right;white-space:nowrap}
 td.t{white-space:nowrap}
+td.name{max-width:210px}
+td.name small{display:block;color:var(--muted);font-size:11.5px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.scroll{overflow-x:auto}
+table.compact td{padding:4px 5px;font-size:12.5px}
+table.compact th{padding:5px 5px;font-size:10.5px;letter-spacing:.2px}
+table.compact td.name{max-width:150px}
 .rel{color:var(--muted);font-size:11px;margin-left:4px}
 .pill{display:inline-block;padding:0 7px;border-radius:9px;font-size:11.5px;font-weight:600;line-height:18px}
 .pill.critical,.pill.miss,.pill.false,.pill.fail{background:#fde8e8;color:#9b1c1c}
@@ -124,7 +130,8 @@ def pill(text: str, cls: str) -> str:
     return f'<span class="pill {escape(cls)}">{escape(text)}</span>'
 
 
-def table(head: Sequence[tuple[str, str]], rows: Iterable[Sequence[str]], empty: str = "None.") -> str:
+def table(head: Sequence[tuple[str, str]], rows: Iterable[Sequence[str]], empty: str = "None.",
+          cls: str = "") -> str:
     """``head``: (title, css class) pairs; cells are already-escaped HTML."""
     rows = list(rows)
     if not rows:
@@ -132,7 +139,7 @@ def table(head: Sequence[tuple[str, str]], rows: Iterable[Sequence[str]], empty:
     th = "".join(f'<th class="{c}">{escape(h)}</th>' for h, c in head)
     body = "".join("<tr>" + "".join(f'<td class="{head[i][1]}">{cell}</td>' for i, cell in enumerate(r)) + "</tr>"
                    for r in rows)
-    return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+    return f'<table class="{cls}"><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def kpi(label: str, value: str, note: str = "", tone: str = "") -> str:
@@ -267,14 +274,14 @@ def render_html(rv: Review, title: str | None = None) -> str:
     so_rows = []
     for so in al.sellouts:
         so_rows.append([
-            f"<b>{escape(so.sku)}</b> {escape(names.get(so.sku, ''))}",
+            f'<b>{escape(so.sku)}</b><small>{escape(names.get(so.sku, ""))}</small>',
             when(so.ts, t0),
             when(so.ended_ts, t0) if so.ended_ts is not None else pill("still sold out", "muted"),
             dur(so.duration_s),
             when(so.warned_ts, t0) if so.warned_ts is not None else "—",
             (dur(so.lead_s) if so.lead_s is not None else pill("miss", "miss")),
         ])
-    so_table = table([("SKU", ""), ("sold out", "t"), ("back in stock", "t"), ("sold out for", "n"),
+    so_table = table([("SKU", "name"), ("sold out", "t"), ("back in stock", "t"), ("sold out for", "n"),
                       ("first warned", "t"), ("lead time", "n")], so_rows, "No SKU sold out.")
 
     sp_rows = []
@@ -307,9 +314,10 @@ def render_html(rv: Review, title: str | None = None) -> str:
     sku_rows = []
     for s in sorted(st.skus.values(), key=lambda s: (-s.gmv_cents, s.sku)):
         sku_rows.append([
-            f"<b>{escape(s.sku)}</b>", escape(s.name), escape(s.tier), num(s.start_available),
-            num(s.units_sold), num(s.orders), money(s.gmv_cents), num(s.oversold_units) if s.oversold_units else "—",
-            num(s.final_available), when(s.first_sellout_ts, t0) if s.first_sellout_ts is not None else "—",
+            f'<b>{escape(s.sku)}</b><small title="{escape(s.name)}">{escape(s.name)}</small>', escape(s.tier),
+            num(s.start_available), num(s.units_sold), num(s.orders), money(s.gmv_cents),
+            num(s.oversold_units) if s.oversold_units else "—",
+            num(s.final_available), svg.clock(s.first_sellout_ts, True) if s.first_sellout_ts is not None else "—",
             dur(s.sold_out_s) if s.sold_out_s else "—", dur(s.frozen_s) if s.frozen_s else "—",
             (f"{s.warnings}" + (f' <span class="rel">{s.false_warnings} false</span>' if s.false_warnings else ""))
             if s.warnings else "—",
@@ -317,10 +325,10 @@ def render_html(rv: Review, title: str | None = None) -> str:
             pill(s.peak_level, s.peak_level),
             num(s.lost_units, 1) if s.lost_units else "—",
         ])
-    sku_table = table([("SKU", ""), ("name", ""), ("tier", ""), ("start", "n"), ("sold", "n"), ("orders", "n"),
+    sku_table = table([("SKU", "name"), ("tier", ""), ("start", "n"), ("sold", "n"), ("orders", "n"),
                        ("GMV", "n"), ("oversold", "n"), ("final", "n"), ("first sell-out", "t"),
-                       ("sold out for", "n"), ("frozen for", "n"), ("warnings", "n"), ("lead", "n"),
-                       ("peak", ""), ("lost units", "n")], sku_rows, "No SKUs.")
+                       ("sold out", "n"), ("frozen", "n"), ("warnings", "n"), ("lead", "n"),
+                       ("peak", ""), ("lost units", "n")], sku_rows, "No SKUs.", cls="compact")
 
     # -- lost sales
     lost_rows = []
@@ -331,7 +339,7 @@ def render_html(rv: Review, title: str | None = None) -> str:
                           num(u.avg_rate_per_min, 2) if u.duration_s > SURGE_HOLD_S else "—",
                           num(u.lost_units, 1), money(u.lost_cents)])
     lost_table = table([("SKU", ""), ("why", ""), ("from", "t"), ("to", "t"), ("for", "n"), ("rate before /min", "n"),
-                        ("from", ""), ("then /min", "n"), ("lost units", "n"), ("lost GMV", "n")], lost_rows,
+                        ("rate source", ""), ("then /min", "n"), ("lost units", "n"), ("lost GMV", "n")], lost_rows,
                        "No SKU was sold out or frozen.")
 
     # -- actions
@@ -371,7 +379,7 @@ def render_html(rv: Review, title: str | None = None) -> str:
 <section><h2>Warning spans</h2><p class="sub">Warning and critical alerts of a SKU, merged into spans. Sold out: the SKU sold out within twice its tier's forecast window; acted: it did not, but a freeze, restock, exposure or delist command succeeded during the span; false: neither.</p>{sp_table}</section>
 <section><h2>Alerts per 10 minutes</h2><p class="sub">Alert instances that started firing, by level: {num(al.per_10min, 1)} per 10 minutes on average for one operator, {len(al.fired)} in all.</p>{alerts_chart}{alerts_legend}</section>
 <section><h2>Stock burn-down per SKU</h2><p class="sub">Available stock over the show from the events (same time axis, each SKU on its own scale), shaded by the alert level the engine sampled each second; sold-out SKUs first.</p>{_burn_downs(rv)}</section>
-<section><h2>Per-SKU summary</h2>{sku_table}</section>
+<section><h2>Per-SKU summary</h2><p class="sub">Sorted by GMV. Sold out and frozen: total time; lead: warning lead time of the first sell-out; lost units: the estimate below.</p><div class="scroll">{sku_table}</div></section>
 <section><h2>Estimated lost sales</h2><p class="sub">While a SKU was sold out or frozen, at list price: the first {SURGE_HOLD_S / 60:.0f} minutes at the order rate just before (the engine's rate from the last sample; without samples, the units ordered in the {OBSERVED_WINDOW_S / 60:.0f} minutes before), the rest at the SKU's average rate while on sale. An estimate: buyers who switched SKU are not netted out.</p>{lost_table}</section>
 <section><h2>Actions</h2><p class="sub">Commands sent to the shop, operator and automatic, with the time from first send to the shop's acknowledgement.</p>{lat_chart}{act_table}</section>
 <section class="two"><div><h2>Feed incidents</h2><p class="sub">Stale feed, gaps, resyncs, stock drift, restarts of the control room.</p>{inc_table}</div>
