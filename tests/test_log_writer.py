@@ -278,3 +278,15 @@ def test_default_log_path_follows_xdg(monkeypatch, tmp_path):
     monkeypatch.setattr("sys.platform", "win32")
     monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "local"))
     assert default_log_path("r").parent == tmp_path / "local" / "controlroom" / "sessions"
+
+
+def test_one_writer_per_file(tmp_path):
+    p = tmp_path / "s.sqlite"
+    log = new_log(p)
+    with pytest.raises(LogFormatError, match="another controlroom process"):
+        new_log(p)
+    with open_log(p) as r:  # readers are welcome while it is written
+        assert r.count("events") == 0
+    log.close()
+    assert not (tmp_path / "s.sqlite.lock").exists()
+    new_log(p).close()  # free again after a clean close

@@ -113,6 +113,7 @@ class SessionLog:
         self._room_cv = threading.Condition()
         self._waiting = 0
         self._conn: sqlite3.Connection | None = None
+        self._lock_file: Any = None
         self._thread: threading.Thread | None = None
         self._closed = False
         self._alive = False
@@ -138,7 +139,12 @@ class SessionLog:
         if self._thread is not None:
             raise RuntimeError("SessionLog already started")
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False, timeout=10.0)
+        self._take_lock()
+        try:
+            conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False, timeout=10.0)
+        except BaseException:
+            self._release_lock()
+            raise
         try:
             mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
             if str(mode).lower() != "wal":
@@ -157,12 +163,50 @@ class SessionLog:
                 self._continue_session(conn)
         except BaseException:
             conn.close()
+            self._release_lock()
             raise
         self._conn = conn
         self._alive = True
         self._thread = threading.Thread(target=self._run, name="controlroom-log-writer", daemon=True)
         self._thread.start()
         return self
+
+    @property
+    def lock_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".lock")
+
+    def _take_lock(self) -> None:
+        """One writer per file: an advisory lock on ``<file>.lock`` (released by the OS on any exit).
+
+        Two apps started with the same ``--log`` would otherwise interleave their rows.
+        (On Windows, where ``fcntl`` is missing, no lock is taken.)
+        """
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows
+            return
+        f = open(self.lock_path, "a+")
+        try:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            f.close()
+            raise LogFormatError(f"{self.path} is being written by another controlroom process") from None
+        f.seek(0)
+        f.truncate()
+        f.write(f"{os.getpid()}\n")
+        f.flush()
+        self._lock_file = f
+
+    def _release_lock(self, remove: bool = False) -> None:
+        f, self._lock_file = self._lock_file, None
+        if f is None:
+            return
+        try:
+            if remove:
+                os.unlink(self.lock_path)
+        except OSError:
+            pass
+        f.close()
 
     def _new_session(self, conn: sqlite3.Connection) -> None:
         now = time.time()
@@ -580,3 +624,4 @@ class SessionLog:
         finally:
             conn.close()
             self._conn = None
+            self._release_lock(remove=True)
