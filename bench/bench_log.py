@@ -77,6 +77,8 @@ def _produce(log: SessionLog, payloads, rate: float | None) -> dict:
     loads = orjson.loads
     n = 0
     behind_max = 0.0
+    call_s = 0.0
+    calls = 0
     t0 = time.perf_counter()
     for topic, payload in payloads:
         if rate:
@@ -89,9 +91,13 @@ def _produce(log: SessionLog, payloads, rate: float | None) -> dict:
         batch = loads(payload)
         for e in batch:
             e["topic"] = topic
+        c0 = time.perf_counter()
         log.events(batch, time.time())
+        call_s += time.perf_counter() - c0
+        calls += 1
         n += len(batch)
-    return {"events": n, "seconds": time.perf_counter() - t0, "max_behind_s": behind_max}
+    return {"events": n, "seconds": time.perf_counter() - t0, "max_behind_s": behind_max,
+            "call_us": call_s / max(1, calls) * 1e6}
 
 
 SKUS = [{"sku": f"SKU-{i:03d}", "name": f"Bench {i}", "tier": ("traffic_driver", "profit", "long_tail")[i % 3],
@@ -120,6 +126,7 @@ def _writer_run(path: Path, payloads, rate: float | None, max_queue_batches: int
         "events": n,
         "producer_rate": n / res["seconds"],
         "producer_max_behind_s": res["max_behind_s"],
+        "producer_call_us": res["call_us"],
         "drain_after_last_s": t_done - t_sent,
         "events_per_s": n / (t_done - t0),
         "max_queue_depth": st["max_queue_depth"],
@@ -215,7 +222,8 @@ def _print(res: dict) -> None:
     print(f"paced 200k/s : {p['events']:,} events, producer achieved {p['producer_rate']:,.0f}/s, "
           f"writer drained {p['drain_after_last_s']*1000:.0f} ms after the last batch, "
           f"max queue depth {p['max_queue_depth']} batches of {BATCH} (bound {p['queue_bound']}), "
-          f"commits {p['commits']}, no loss: {p['no_loss']}")
+          f"commits {p['commits']}, no loss: {p['no_loss']}, "
+          f"SessionLog.events() call {p['producer_call_us']:.1f} us per batch")
     print(f"writer max   : {m['events_per_s']:,.0f} events/s ({m['events']:,} events, queue bound "
           f"{m['queue_bound']}, producer waits {m['producer_waits']}, no loss: {m['no_loss']})")
     print(f"baseline     : raw executemany {b['events_per_s']:,.0f} events/s; writer/baseline = "
