@@ -148,13 +148,10 @@ class LiveSession(FeedListener):
             while not self._stop.is_set():
                 ready = dict(poller.poll(LOOP_POLL_MS))
                 self.loop_iterations += 1
-                feed.handle(ready)
-                if commands.socket is not cmd_sock:  # reconnected: keep the poller in step
-                    poller.unregister(cmd_sock)
-                    cmd_sock = commands.socket
-                    poller.register(cmd_sock, zmq.POLLIN)
+                # Command replies first: a burst of feed must never delay an acknowledgement.
                 if ready.get(cmd_sock):
                     commands.handle_readable()
+                feed.handle(ready)
                 commands.service()
                 feed.service()
                 if feed.state != last_state:

@@ -37,7 +37,7 @@ from controlroom.protocol import (
 log = logging.getLogger(__name__)
 
 RAW_KEEP = 512  # bytes of a rejected message kept for review
-MAX_MSGS_PER_HANDLE = 2000  # bound one handle() call so the owner's loop stays responsive
+MAX_MSGS_PER_HANDLE = 200  # bound one handle() call so commands and timers get their turn
 
 
 class FeedListener:
@@ -109,7 +109,9 @@ class FeedClient:
         self.sub = self._new_sub()
         self.dealer = self._new_dealer()
         self._poller: zmq.Poller | None = None
-        self._request_snapshot()
+        # Slow joiner: ask for the snapshot once the subscription delivers its first message
+        # (so no event can fall between the snapshot and the stream), or after 1 s at the latest.
+        self._next_try = self.clock() + 1.0
 
     # --- sockets --------------------------------------------------------------------------
     def _new_sub(self) -> zmq.Socket:
@@ -265,6 +267,8 @@ class FeedClient:
             self.last_message = self.clock()
             if self.state == "stale":
                 self._set_state("resyncing", "messages again")
+            if self.state == "connecting" and self._pending_id is None:
+                self._request_snapshot()
 
     def _on_message(self, frames: list[bytes], now_wall: float) -> None:
         if len(frames) != 2:
