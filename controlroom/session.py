@@ -38,7 +38,8 @@ class LiveSession(FeedListener):
     """
 
     def __init__(self, settings: Any, *, curve: Any = None, session_log: Any = None, log_factory: Any = None,
-                 operator: str = "operator", context: zmq.Context | None = None, engine_factory: Any = None) -> None:
+                 operator: str = "operator", context: zmq.Context | None = None, engine_factory: Any = None,
+                 notifier: Any = None) -> None:
         self.settings = settings
         self.curve = curve
         self.session_log = session_log
@@ -46,6 +47,7 @@ class LiveSession(FeedListener):
         self.operator = operator
         self.ctx = context or zmq.Context.instance()
         self._engine_factory = engine_factory
+        self.notifier = notifier  # controlroom.notify.Notifier: webhooks on their own thread
         self.snapshot = SnapshotBuilder.empty()
         self.history_store = SkuHistory()
         self._intents: queue.SimpleQueue = queue.SimpleQueue()
@@ -80,6 +82,8 @@ class LiveSession(FeedListener):
             self.thread.join(timeout)
         if self.session_log is not None:
             self.session_log.close()
+        if self.notifier is not None:
+            self.notifier.close()
 
     def _run_safely(self) -> None:
         try:
@@ -180,6 +184,8 @@ class LiveSession(FeedListener):
         self._run_actions()
 
     def on_reset(self, snapshot: dict, received_at: float) -> None:
+        if self.notifier is not None:
+            self.notifier.room = snapshot["room"]
         if self.session_log is None and self._log_factory is not None:
             self.session_log = self._log_factory(snapshot["room"])
             self._log_factory = None
@@ -205,6 +211,8 @@ class LiveSession(FeedListener):
             return
         self.transitions.extend(transitions)
         self._transition_queue.put(transitions)
+        if self.notifier is not None:
+            self.notifier.submit(transitions)
         if self.session_log is not None:
             for t in transitions:
                 self.session_log.alert(t)
