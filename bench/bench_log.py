@@ -217,24 +217,34 @@ def run(quick: bool = False) -> dict:
     }
 
 
-def _print(res: dict) -> None:
+def report(res: dict) -> str:
+    """The figures as text, each target marked OK or MISSED (used by ``python -m bench``)."""
     p, m, b, r = res["paced_200k"], res["max"], res["baseline_raw_executemany"], res["reader"]
-    print(f"paced 200k/s : {p['events']:,} events, producer achieved {p['producer_rate']:,.0f}/s, "
-          f"writer drained {p['drain_after_last_s']*1000:.0f} ms after the last batch, "
-          f"max queue depth {p['max_queue_depth']} batches of {BATCH} (bound {p['queue_bound']}), "
-          f"commits {p['commits']}, no loss: {p['no_loss']}, "
-          f"SessionLog.events() call {p['producer_call_us']:.1f} us per batch")
-    print(f"writer max   : {m['events_per_s']:,.0f} events/s ({m['events']:,} events, queue bound "
-          f"{m['queue_bound']}, producer waits {m['producer_waits']}, no loss: {m['no_loss']})")
-    print(f"baseline     : raw executemany {b['events_per_s']:,.0f} events/s; writer/baseline = "
-          f"{res['ratio_writer_to_baseline']:.2f}")
-    print(f"reader       : {r['events']:,} events in {r['seconds']:.2f} s = {r['events_per_s']:,.0f} events/s "
-          f"(in order: {r['in_seq_order']})")
+    keeps_up = (p["no_loss"] and p["flush_ok"] and p["producer_rate"] >= 0.98 * p["target_rate"]
+                and p["drain_after_last_s"] < 1.0 and p["max_queue_depth"] < p["queue_bound"] // 10)
+    lines = [
+        f"paced 200k/s : {p['events']:,} events, producer achieved {p['producer_rate']:,.0f}/s, "
+        f"writer drained {p['drain_after_last_s']*1000:.0f} ms after the last batch, "
+        f"max queue depth {p['max_queue_depth']} batches of {BATCH} (bound {p['queue_bound']}), "
+        f"commits {p['commits']}, no loss: {p['no_loss']}, "
+        f"SessionLog.events() call {p['producer_call_us']:.1f} us per batch   {'OK' if keeps_up else 'MISSED'}",
+        f"writer max   : {m['events_per_s']:,.0f} events/s ({m['events']:,} events, queue bound "
+        f"{m['queue_bound']}, producer waits {m['producer_waits']}, no loss: {m['no_loss']})",
+        f"baseline     : raw executemany {b['events_per_s']:,.0f} events/s; writer/baseline = "
+        f"{res['ratio_writer_to_baseline']:.2f}",
+        f"reader       : {r['events']:,} events in {r['seconds']:.2f} s = {r['events_per_s']:,.0f} events/s "
+        f"(in order: {r['in_seq_order']})   {'OK' if r['events_per_s'] >= 500_000 and r['in_seq_order'] else 'MISSED'}",
+    ]
     e = res.get("engine_replay")
     if e:
-        print(f"engine replay: {e['events']:,} events in {e['seconds']:.2f} s = {e['events_per_s']:,.0f} events/s "
-              f"(mirror + engine, for information)")
-    print(f"file size    : {res['paced_file_mb']:.0f} MB")
+        lines.append(f"engine replay: {e['events']:,} events in {e['seconds']:.2f} s = {e['events_per_s']:,.0f} "
+                     f"events/s (mirror + engine, for information)")
+    lines.append(f"file size    : {res['paced_file_mb']:.0f} MB")
+    return "\n".join(lines)
+
+
+def _print(res: dict) -> None:
+    print(report(res))
 
 
 if __name__ == "__main__":
