@@ -9,8 +9,9 @@ statistic as CUSUM on bucketed counts as the bucket width goes to zero, so a
 surge is declared within a few events of its start (seconds, not the minutes
 a slow average needs), and it costs O(1) per event.
 
-The statistic is capped (``cap`` x threshold) so that after a long surge it
-drains back within seconds once the rate falls.
+The statistic is capped at the threshold plus ``cap_s`` seconds of baseline
+drain, so that after a long surge it falls back below the threshold within
+about ``cap_s`` seconds once the rate does, whatever the rate's scale.
 """
 from __future__ import annotations
 
@@ -22,32 +23,34 @@ __all__ = ["PoissonCusum"]
 class PoissonCusum:
     """One-sided Poisson CUSUM for a rate increase by ``ratio`` over a baseline (per second)."""
 
-    __slots__ = ("s", "last", "log_k", "k1", "h", "cap")
+    __slots__ = ("s", "last", "log_k", "k1", "h", "cap_s")
 
-    def __init__(self, ratio: float, threshold: float, t0: float = 0.0, cap: float = 2.0) -> None:
+    def __init__(self, ratio: float, threshold: float, t0: float = 0.0, cap_s: float = 10.0) -> None:
         self.s = 0.0
         self.last = t0
-        self.configure(ratio, threshold, cap)
+        self.configure(ratio, threshold, cap_s)
 
-    def configure(self, ratio: float, threshold: float, cap: float = 2.0) -> None:
+    def configure(self, ratio: float, threshold: float, cap_s: float = 10.0) -> None:
         """Change the detector's parameters, keeping its statistic."""
         self.log_k = log(ratio)
         self.k1 = ratio - 1.0
         self.h = threshold
-        self.cap = threshold * cap
+        self.cap_s = cap_s
 
     def update(self, ts: float, n: float, base_rate: float) -> float:
         """Account ``n`` events at ``ts`` given the baseline rate (events/s); return the statistic."""
         dt = ts - self.last
         s = self.s
+        drain = self.k1 * base_rate
         if dt > 0.0:
-            s -= self.k1 * base_rate * dt
+            s -= drain * dt
             if s < 0.0:
                 s = 0.0
             self.last = ts
         s += n * self.log_k
-        if s > self.cap:
-            s = self.cap
+        cap = self.h + abs(drain) * self.cap_s
+        if s > cap:
+            s = cap
         self.s = s
         return s
 

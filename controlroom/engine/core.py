@@ -72,6 +72,8 @@ class Engine:
         self._inv_inst = 1.0 / e.instant_scale_s
         self._scales = scales(e)
         self._tau_d = e.surge_decay_min * 60.0
+        self._tail = e.feature_tail_s
+        self._off_scales = (e.fast_scale_s, e.mid_scale_s, e.slow_scale_s)
 
     def update_settings(self, settings: Settings) -> None:
         """Apply new settings live: tiers, thresholds, time scales, policy."""
@@ -85,6 +87,7 @@ class Engine:
             m.set_tier(tname, settings.tiers[tname])
             m.live.retune(self._scales)
             m.other.retune((e.slow_scale_s,))
+            m.off.retune(self._off_scales)
             m.carts.retune((e.fast_scale_s, e.mid_scale_s, e.slow_scale_s))
             m.ord_cusum.configure(e.cusum_ratio, e.cusum_threshold)
             m.ord_down.configure(1.0 / e.cusum_ratio, e.cusum_threshold)
@@ -146,11 +149,14 @@ class Engine:
             return
         old = self.models.get(room.featured) if room.featured else None
         if old is not None and old.feat_since is not None:
+            old.off_exposures(ts, self._off_scales, self._tail)
             old.feat_time += max(0.0, ts - old.feat_since)
             old.feat_since = None
+            old.feat_end = ts
         room.featured = sku
         new = self.models.get(sku) if sku else None
         if new is not None:
+            new.off_exposures(ts, self._off_scales, self._tail)
             new.feat_since = ts
 
     # --- hot path ------------------------------------------------------------------------------
@@ -176,8 +182,10 @@ class Engine:
                 m.live_units += q
                 m.ord_cusum.update(ts, 1.0, m.ord_base)
                 m.ord_down.update(ts, 1.0, m.down_base)
-                if m.feat_since is not None:
+                if m.feat_since is not None or ts - m.feat_end < self._tail:
                     m.feat_units += u
+                else:
+                    m.off.add(ts, u)
                 s = (m.live.c[0] * self._inv_inst + m.other_rate) * m.lag_margin
                 if s > m.safety:
                     m.safety = s
@@ -312,36 +320,49 @@ class Engine:
         cart_f = kf / e_f if e_f > 1.0 else 0.0
         cart_m = km / e_m if e_m > 1.0 else 0.0
         cart_s = ks / e_s if e_s > 1.0 else 0.0
-        level = pooled
-        base = r_s
+        featured = m.featured_now(ts, self._tail)
+        of, om, os_ = m.off.at(ts)
+        xf, xm, xs = m.off_exposures(ts, self._off_scales, self._tail)
+        off_rate = posterior_rate(os_, xs, lam0, beta)  # what a featured burst fades back to
+        if featured:
+            level = pooled
+        else:
+            level = posterior_rate(of + om + os_, xf + xm + xs, lam0, beta)
+        base = off_rate
         slope = 0.0
         if up:
             m.up_latch, m.down_latch = True, False
         elif down:
             m.up_latch, m.down_latch = False, True
         if m.up_latch:
-            if r_f <= pooled * LATCH_RATIO:
+            if r_f <= level * LATCH_RATIO:
                 m.up_latch = False
             else:
                 level = r_f
                 if r_f > r_m and t_m > t_f:
                     slope = (r_f - r_m) / (t_m - t_f)
+                    level += e.trend_weight * slope * e.trend_horizon_s
         elif m.down_latch:
-            if r_f * LATCH_RATIO >= pooled:
+            if r_f * LATCH_RATIO >= level:
                 m.down_latch = False
             else:
                 level = r_f
-                base = r_f
+                if r_f < base:
+                    base = r_f
         if tier.rate_basis == "longrun":
             level = base = r_l
             slope = 0.0
-        kappa = (m.live_units + e.cart_conversion_prior * e.cart_conversion_strength) / (
-            m.cart_adds + e.cart_conversion_strength)
-        s_cart = 0.0
-        surge_c = False
-        if tier.leading_indicators:
-            s_cart = m.cart_cusum.value(ts, m.cart_base)
-            surge_c = s_cart >= h
+        s_cart = m.cart_cusum.value(ts, m.cart_base)
+        surge_c = s_cart >= h
+        if not surge_c and not m.up_latch and cart_f <= 2.0 * cart_s:
+            # Orders follow cart adds with a lag, so the conversion is learnt only in steady
+            # periods; during a cart surge the last steady value is used.
+            m.kappa = (m.live_units + e.cart_conversion_prior * e.cart_conversion_strength) / (
+                m.cart_adds + e.cart_conversion_strength)
+        kappa = m.kappa
+        if not tier.leading_indicators:
+            surge_c = False
+        else:
             if surge_c:
                 lam_cart = kappa * cart_f
                 if lam_cart > level:
@@ -359,7 +380,7 @@ class Engine:
                     level = lam_feat
         w = tier.window_min * 60.0
         tau_d = self._tau_d
-        mu = window_sales(level, base, w, tau_d, slope, e.trend_weight) + r_o * w
+        mu = window_sales(level, base, w, tau_d) + r_o * w
         sd = sqrt(posterior_var(cm, e_m, lam0, beta))
         hi = upper_band(mu, sd, w, e.band_z)
         rate_now = level + r_o
@@ -373,6 +394,10 @@ class Engine:
         sellout = sellout_seconds(a, rate_now)
         sellout_p = sellout_seconds(a, rate_hi)
         line = warning_line(tier, mu)
+        if e.longrun_enters and tier.rate_basis == "dynamic":
+            lr = tier.multiplier * (r_l + r_o) * w
+            if lr > line:
+                line = lr
         # Enter fast, leave slow: the warning clears only above the line the long-run
         # rate (featured bursts included) would also draw.
         exit_line = tier.multiplier * (r_l + r_o) * w
@@ -410,18 +435,27 @@ class Engine:
                 crit = book.get(sku, "critical")
                 crit.set_numbers(a, rpm, sellout_p, safety)
             else:
+                was_on = book.is_on(sku, "critical")
                 enter, clear = critical_condition(tier, a, safety, sellout_p)
                 book.step(sku, "critical", ts, enter, clear, tier.pending_s, tier.recover_s,
                           f"pessimistic sell-out in {_fmt_s(sellout_p)} at {rpm:.1f}/min (horizon "
                           f"{tier.critical_horizon_min:g} min): act now", out, (a, rpm, sellout_p, safety))
+                if was_on and book.get(sku, "critical") is None:
+                    m.deescalated = True
+            w_reason = (f"available {a} below warning line {line:.0f} ({tier.multiplier:g} x "
+                        f"{mu:.0f} predicted in {tier.window_min:g} min): prepare a restock")
             if book.is_on(sku, "critical"):
                 book.resolve_level(sku, "warning", ts, out, "superseded by critical")
                 book.resolve_level(sku, "watch", ts, out, "superseded by critical")
             else:
                 enter, clear = warning_condition(tier, a, line, exit_line)
-                book.step(sku, "warning", ts, enter, clear, tier.pending_s, tier.recover_s,
-                          f"available {a} below warning line {line:.0f} ({tier.multiplier:g} x "
-                          f"{mu:.0f} predicted in {tier.window_min:g} min): prepare a restock",
+                if m.deescalated:
+                    # The critical just resolved: if the warning still holds (it was only hidden),
+                    # it takes over at once, no new pending period.
+                    m.deescalated = False
+                    if not clear:
+                        book.fire_now(sku, "warning", ts, w_reason, out, (a, rpm, sellout, line))
+                book.step(sku, "warning", ts, enter, clear, tier.pending_s, tier.recover_s, w_reason,
                           out, (a, rpm, sellout, line))
                 warn = book.get(sku, "warning")
                 if warn is not None and warn.state != "pending":
@@ -443,9 +477,10 @@ class Engine:
             e = self._e
             viewers = self.mirror.viewers
             enter = a <= 0 and viewers > 0 and cart_pm >= e.lost_sales_min_cart_per_min
-            clear = a > 0 or viewers <= 0 or cart_pm < e.lost_sales_min_cart_per_min * 0.5
+            # A unit or two back from a cancel does not end it: exit above the safety floor.
+            clear = a > tier.safety_floor or viewers <= 0 or cart_pm < e.lost_sales_min_cart_per_min * 0.5
             lost = kappa * cart_pm
-            book.step(sku, "lost_sales", ts, enter, clear, e.lost_sales_pending_s, tier.recover_s,
+            book.step(sku, "lost_sales", ts, enter, clear, e.lost_sales_pending_s, e.lost_sales_recover_s,
                       f"sold out with {viewers} viewers and {cart_pm:.1f} cart adds/min: losing about "
                       f"{lost:.1f} sales/min", out, (a, lost, 0.0, e.lost_sales_min_cart_per_min))
         return Forecast(rate_per_min=rate * 60.0, window_min=tier.window_min, predicted_sales=mu,

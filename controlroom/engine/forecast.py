@@ -2,11 +2,14 @@
 
 :func:`window_sales` is the rate model: the current level ``level`` (units/s) is
 expected to fade back to the baseline ``base`` with time constant ``tau_d``
-(live-stream surges follow the host's attention and die down), plus a damped,
-rising-only trend.  Integrated over the window ``w`` seconds:
+(live-stream surges follow the host's attention and die down).  Integrated
+over the window ``w`` seconds:
 
     base*w + (level - base) * tau_d * (1 - exp(-w/tau_d))
-           + trend_weight * slope * tau_d**2 * (w/tau_d - 1 + exp(-w/tau_d))
+
+The engine's trend term enters through ``level``: while a rise is detected, the
+fast rate lags a linear rise by about its time scale, so ``slope x trend_horizon``
+is added back to the level (and fades with it).
 
 The band is Poisson noise plus the rate's own (Gamma posterior) uncertainty:
 ``hi = mu + z * sqrt(mu + (sigma_rate * w)**2)``.
@@ -38,16 +41,11 @@ class Forecast:
         return {f: getattr(self, f) for f in self.__slots__}
 
 
-def window_sales(level: float, base: float, w: float, tau_d: float, slope: float = 0.0,
-                 trend_weight: float = 0.0) -> float:
-    """Expected units sold in ``w`` seconds (rates in units/s, slope in units/s^2, rising only)."""
+def window_sales(level: float, base: float, w: float, tau_d: float) -> float:
+    """Expected units sold in ``w`` seconds when ``level`` (units/s) fades to ``base``."""
     if w <= 0.0:
         return 0.0
-    x = w / tau_d
-    e = exp(-x)
-    mu = base * w + (level - base) * tau_d * (1.0 - e)
-    if slope > 0.0 and trend_weight > 0.0:
-        mu += trend_weight * slope * tau_d * tau_d * (x - 1.0 + e)
+    mu = base * w + (level - base) * tau_d * (1.0 - exp(-w / tau_d))
     return mu if mu > 0.0 else 0.0
 
 

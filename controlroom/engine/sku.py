@@ -1,6 +1,8 @@
 """Per-SKU and room-level estimator state (mutable, owned by the core thread)."""
 from __future__ import annotations
 
+from math import exp
+
 from controlroom.engine.change import PoissonCusum
 from controlroom.engine.forecast import Forecast
 from controlroom.engine.rates import DecayedCounts
@@ -20,7 +22,7 @@ class SkuModel:
     __slots__ = ("sku", "tier_name", "tier", "t0", "live", "other", "carts", "ord_cusum", "ord_down", "cart_cusum",
                  "mean_qty", "live_units", "cart_adds", "ord_base", "down_base", "cart_base", "safety", "safety_tick",
                  "lag_margin", "other_rate", "fc", "fc_ts", "feat_units", "feat_time", "feat_since",
-                 "freeze_sent", "was_frozen", "up_latch", "down_latch")
+                 "freeze_sent", "was_frozen", "up_latch", "down_latch", "deescalated", "kappa", "feat_end", "off", "off_expo", "off_last")
 
     def __init__(self, sku: str, tier_name: str, tier: TierSettings, e: EngineSettings, t0: float) -> None:
         self.sku = sku
@@ -46,8 +48,18 @@ class SkuModel:
         self.feat_since: float | None = None  # start of the current featured period
         self.freeze_sent = False
         self.was_frozen = False
+        self.deescalated = False  # the critical resolved this tick
+        self.kappa = e.cart_conversion_prior  # units per cart add, learnt outside cart surges
         self.up_latch = False  # a detected rise, held until the fast rate is back near the pooled one
         self.down_latch = False  # same for a detected fall
+        self.feat_end = -1e18  # when the last featured period ended
+        # Off-feature rates: units ordered, and decayed exposure, while not featured (nor in the
+        # feature's tail), on the fast, mid and slow scales.  A non-featured SKU is forecast from
+        # these (a past feature's orders say nothing of the next minutes); a featured burst fades
+        # back to the slow one.
+        self.off = DecayedCounts((e.fast_scale_s, e.mid_scale_s, e.slow_scale_s), t0)
+        self.off_expo = [0.0, 0.0, 0.0]
+        self.off_last = t0
         self.set_tier(tier_name, tier)
 
     def set_tier(self, tier_name: str, tier: TierSettings) -> None:
@@ -56,6 +68,22 @@ class SkuModel:
         self.lag_margin = tier.safety_lag_s * tier.safety_margin
         self.safety_tick = tier.safety_floor
         self.safety = tier.safety_floor
+
+    def featured_now(self, ts: float, tail_s: float) -> bool:
+        """Featured, or within the tail after a feature."""
+        return self.feat_since is not None or ts - self.feat_end < tail_s
+
+    def off_exposures(self, ts: float, taus: tuple[float, float, float], tail_s: float) -> list[float]:
+        """Advance and return the decayed off-feature exposures (seconds) at ``ts``."""
+        dt = ts - self.off_last
+        ex = self.off_expo
+        if dt > 0.0:
+            off = not self.featured_now(ts, tail_s)
+            for i, tau in enumerate(taus):
+                k = exp(-dt / tau)
+                ex[i] = ex[i] * k + (tau * (1.0 - k) if off else 0.0)
+            self.off_last = ts
+        return ex
 
     def featured_time(self, ts: float) -> float:
         if self.feat_since is None:
