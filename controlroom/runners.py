@@ -1,6 +1,7 @@
 """What each ``controlroom`` verb runs (the CLI only parses arguments)."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import socket
@@ -194,7 +195,7 @@ def headless_loop(settings, client_curve, args, *, duration: float | None, quiet
     feed = session.feed
     summary = feed.summary()
     summary["alerts"] = _count_transitions(session.transitions)
-    summary["commands"] = [r.to_view().__dict__ if hasattr(r.to_view(), "__dict__") else str(r)
+    summary["commands"] = [{k: v for k, v in dataclasses.asdict(r.to_view()).items() if v is not None}
                            for r in session.commands.records[-20:]] if session.commands else []
     if session.session_log is not None:
         summary["log"] = str(getattr(session.session_log, "path", ""))
