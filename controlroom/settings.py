@@ -93,6 +93,7 @@ class EngineSettings:
     feature_tail_s: float = setting(120.0, "s", "orders this long after a feature ends still count as featured demand", ge=0)
     traffic_uplift_max: float = setting(3.0, "x", "cap on the featured SKU's rate uplift from an entry surge", ge=1)
     reference_viewers: int = setting(10000, "viewers", "audience at which the tiers' prior rates apply", gt=0)
+    watch_pending_s: float = setting(2.0, "s", "a detected surge must last this long before watch fires (the detector already confirmed it)", ge=0)
     watch_horizon_windows: float = setting(1.0, "windows", "a surge raises watch only if it would empty the SKU within this many windows", gt=0)
     lost_sales_min_cart_per_min: float = setting(2.0, "adds/min", "sold-out SKU: cart adds per minute that raise 'losing sales'", gt=0)
     lost_sales_pending_s: float = setting(30.0, "s", "'losing sales' must hold this long before it fires", ge=0)

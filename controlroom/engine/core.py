@@ -88,7 +88,7 @@ class Engine:
             m.live.retune(self._scales)
             m.other.retune((e.slow_scale_s,))
             m.off.retune(self._off_scales)
-            m.carts.retune((e.fast_scale_s, e.mid_scale_s, e.slow_scale_s))
+            m.carts.retune((e.instant_scale_s, e.fast_scale_s, e.mid_scale_s, e.slow_scale_s))
             m.ord_cusum.configure(e.cusum_ratio, e.cusum_threshold)
             m.ord_down.configure(1.0 / e.cusum_ratio, e.cusum_threshold)
             m.cart_cusum.configure(e.cusum_ratio, e.cusum_threshold)
@@ -303,9 +303,12 @@ class Engine:
         t_i, t_f, t_m, t_s, t_l = self._scales
         ci, cf, cm, cs, cl = m.live.at(ts)
         e_i, e_f, e_m, e_s = exposure(t_i, age), exposure(t_f, age), exposure(t_m, age), exposure(t_s, age)
-        r_i = posterior_rate(ci, e_i, lam0, beta)
-        r_f = posterior_rate(cf, e_f, lam0, beta)
-        r_m = posterior_rate(cm, e_m, lam0, beta)
+        # The prior is worth prior_strength_s on the slow scale and proportionally less on
+        # shorter ones, so it shapes the cold start without muting a fresh surge.
+        b_i, b_f, b_m = (beta * min(1.0, t / t_s) for t in (t_i, t_f, t_m))
+        r_i = posterior_rate(ci, e_i, lam0, b_i)
+        r_f = posterior_rate(cf, e_f, lam0, b_f)
+        r_m = posterior_rate(cm, e_m, lam0, b_m)
         r_s = posterior_rate(cs, e_s, lam0, beta)
         pooled = posterior_rate(cf + cm + cs, e_f + e_m + e_s, lam0, beta)
         r_l = posterior_rate(cl, exposure(t_l, age), lam0, beta)
@@ -316,7 +319,8 @@ class Engine:
         s_down = m.ord_down.value(ts, m.down_base)
         up = s_up >= h
         down = not up and s_down >= h
-        kf, km, ks = m.carts.at(ts)
+        ki, kf, km, ks = m.carts.at(ts)
+        cart_i = ki / e_i if e_i > 1.0 else 0.0
         cart_f = kf / e_f if e_f > 1.0 else 0.0
         cart_m = km / e_m if e_m > 1.0 else 0.0
         cart_s = ks / e_s if e_s > 1.0 else 0.0
@@ -335,15 +339,17 @@ class Engine:
         elif down:
             m.up_latch, m.down_latch = False, True
         if m.up_latch:
-            if r_f <= level * LATCH_RATIO:
+            if not up and r_f <= level * LATCH_RATIO:
                 m.up_latch = False
             else:
-                level = r_f
+                # A confirmed rise: the post-change rate (orders since the change point) and the
+                # instant rate are the freshest estimates; the fast one lags.
+                level = max(r_i, r_f, m.ord_cusum.rate_since(ts) * m.mean_qty if up else 0.0)
                 if r_f > r_m and t_m > t_f:
                     slope = (r_f - r_m) / (t_m - t_f)
                     level += e.trend_weight * slope * e.trend_horizon_s
         elif m.down_latch:
-            if r_f * LATCH_RATIO >= level:
+            if not down and r_f * LATCH_RATIO >= level:
                 m.down_latch = False
             else:
                 level = r_f
@@ -364,7 +370,7 @@ class Engine:
             surge_c = False
         else:
             if surge_c:
-                lam_cart = kappa * cart_f
+                lam_cart = kappa * max(cart_i, cart_f, m.cart_cusum.rate_since(ts))
                 if lam_cart > level:
                     level = lam_cart
             if self.room.featured == m.sku:
@@ -381,7 +387,7 @@ class Engine:
         w = tier.window_min * 60.0
         tau_d = self._tau_d
         mu = window_sales(level, base, w, tau_d) + r_o * w
-        sd = sqrt(posterior_var(cm, e_m, lam0, beta))
+        sd = sqrt(posterior_var(cm, e_m, lam0, b_m))
         hi = upper_band(mu, sd, w, e.band_z)
         rate_now = level + r_o
         hz = max(60.0, tier.critical_horizon_min * 60.0)
@@ -416,11 +422,11 @@ class Engine:
         surge = up or surge_c
         exit_surge = s_up < h * 0.5 and s_cart < h * 0.5
         return (rate_now, w, mu, hi, sellout, sellout_p, line, safety, cart_f, surge, exit_surge, cart_m,
-                kappa, r_s + r_o, surge_c and not up, exit_line)
+                kappa, r_s + r_o, surge_c and not up, exit_line, rate_hi)
 
     def _evaluate(self, m: SkuModel, st: SkuStock, ts: float, out: list) -> Forecast:
         (rate, w, mu, hi, sellout, sellout_p, line, safety, cart_f, surge, exit_surge, cart_m, kappa,
-         slow, cart_only, exit_line) = self._predict(m, st, ts)
+         slow, cart_only, exit_line, rate_hi) = self._predict(m, st, ts)
         tier = m.tier
         book = self.book
         sku = m.sku
@@ -463,11 +469,12 @@ class Engine:
                 elif warn is not None:
                     pass  # a warning is about to fire: leave the watch as it is until it does
                 elif tier.watch:
-                    reach = rate * w * self._e.watch_horizon_windows
+                    # Relevant if, at the pessimistic rate, the surge would empty the SKU soon.
+                    reach = (rate_hi if rate_hi > rate else rate) * w * self._e.watch_horizon_windows
                     enter = surge and a < reach
                     clear = exit_surge or a >= reach * tier.exit_ratio
                     what = "cart surge" if cart_only else "consumption accelerating"
-                    book.step(sku, "watch", ts, enter, clear, tier.pending_s, tier.recover_s,
+                    book.step(sku, "watch", ts, enter, clear, self._e.watch_pending_s, tier.recover_s,
                               f"{what}: {rpm:.1f}/min vs {slow * 60:.1f}/min on the slow scale; "
                               f"sell-out in {_fmt_s(sellout)}", out, (a, rpm, sellout, reach))
                 elif book.get(sku, "watch") is not None:

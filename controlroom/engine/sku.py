@@ -30,7 +30,7 @@ class SkuModel:
         sc = scales(e)
         self.live = DecayedCounts(sc, t0)  # live-channel units (burst-capped)
         self.other = DecayedCounts((e.slow_scale_s,), t0)  # other-channel units
-        self.carts = DecayedCounts((e.fast_scale_s, e.mid_scale_s, e.slow_scale_s), t0)  # cart adds
+        self.carts = DecayedCounts((e.instant_scale_s, e.fast_scale_s, e.mid_scale_s, e.slow_scale_s), t0)  # cart adds
         self.ord_cusum = PoissonCusum(e.cusum_ratio, e.cusum_threshold, t0)  # rate up
         self.ord_down = PoissonCusum(1.0 / e.cusum_ratio, e.cusum_threshold, t0)  # rate down
         self.cart_cusum = PoissonCusum(e.cusum_ratio, e.cusum_threshold, t0)
