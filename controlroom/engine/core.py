@@ -394,7 +394,8 @@ class Engine:
         mu_h = window_sales(level, base, hz, tau_d) + r_o * hz
         rate_hi = upper_band(mu_h, sd, hz, e.band_z) / hz
         inst = r_i + r_o
-        if inst > rate_hi:
+        if m.up_latch and tier.rate_basis == "dynamic" and inst > rate_hi:
+            # Only a confirmed rise lets the (noisy) instant rate drive the pessimistic case.
             rate_hi = inst
         a = st.available
         sellout = sellout_seconds(a, rate_now)

@@ -22,7 +22,7 @@ class Script:
     """Builder of a deterministic event stream for one room."""
 
     def __init__(self, skus: list[dict], *, room: str = "test-room", start_ts: float = 1_700_000_000.0,
-                 viewers: int = 1000, featured: str | None = None) -> None:
+                 viewers: int = 1000, featured: str | None = None, id_prefix: str = "o") -> None:
         self.room = room
         self.start_ts = float(start_ts)
         self.viewers = viewers
@@ -36,6 +36,7 @@ class Script:
         self._items: list[tuple[float, int, str, dict]] = []  # (ts, order of insertion, topic, fields)
         self._n = 0
         self._orders = 0
+        self.id_prefix = id_prefix
         self.sold = {s["sku"]: 0 for s in self.skus}
 
     def ts(self, t: float) -> float:
@@ -69,7 +70,7 @@ class Script:
         ids = []
         for t in self._times(per_min, start_s, end_s):
             self._orders += 1
-            oid = f"o{self._orders}"
+            oid = f"{self.id_prefix}{self._orders}"
             ids.append(oid)
             self.sold[sku] += qty
             self._add(t, "order", {"order_id": oid, "sku": sku, "qty": qty, "price_cents": price_cents,
@@ -79,7 +80,7 @@ class Script:
     def order(self, sku: str, at_s: float, qty: int = 1, channel: str = "live") -> str:
         """One order at ``at_s``."""
         self._orders += 1
-        oid = f"o{self._orders}"
+        oid = f"{self.id_prefix}{self._orders}"
         self.sold[sku] += qty
         self._add(at_s, "order", {"order_id": oid, "sku": sku, "qty": qty, "price_cents": 1000, "channel": channel})
         return oid
