@@ -205,10 +205,14 @@ class Settings:
         return out
 
     def with_changes(self, overrides: dict | None = None, /, **kw: Any) -> "Settings":
-        """A new Settings with ``overrides`` applied (dotted keys or nested dicts), checked."""
+        """A new Settings with ``overrides`` applied (dotted keys or nested dicts), checked.
+
+        String values for non-string fields are read as TOML values (``"1.8"``, ``"true"``),
+        so command-line ``KEY=VALUE`` pairs can be passed as they are.
+        """
         changes = dict(overrides or {})
         changes.update(kw)
-        return _apply(self, _nest(changes))
+        return _apply(self, _nest(changes), parse_strings=True)
 
     @staticmethod
     def describe() -> list[tuple[str, Any, str, str]]:
@@ -248,15 +252,19 @@ def _parse_text(key: str, text: str) -> Any:
         raise SettingsError(key, f"cannot read {text!r} as a value") from None
 
 
-def _check(key: str, f: dataclasses.Field, typ: Any, value: Any) -> Any:
-    """Return ``value`` converted to the field's type, or raise SettingsError."""
+def _check(key: str, f: dataclasses.Field, typ: Any, value: Any, parse_strings: bool = False) -> Any:
+    """Return ``value`` converted to the field's type, or raise SettingsError.
+
+    ``parse_strings`` (command-line overrides): a string for a non-string field is read
+    as a TOML value first (``"1.8"`` -> 1.8).  In a TOML file it is a type error.
+    """
     optional = typing.get_origin(typ) in (typing.Union, types.UnionType) and type(None) in typing.get_args(typ)
     base = next((a for a in typing.get_args(typ) if a is not type(None)), typ) if optional else typ
     if value is None:
         if optional:
             return None
         raise SettingsError(key, "must be set (no null)")
-    if isinstance(value, str) and base is not str:
+    if parse_strings and isinstance(value, str) and base is not str:
         value = _parse_text(key, value)
     if base is bool:
         if type(value) is not bool:
@@ -285,7 +293,7 @@ def _check(key: str, f: dataclasses.Field, typ: Any, value: Any) -> Any:
     return value
 
 
-def _apply_section(prefix: str, obj: Any, data: Any) -> Any:
+def _apply_section(prefix: str, obj: Any, data: Any, parse_strings: bool = False) -> Any:
     if not isinstance(data, dict):
         raise SettingsError(prefix, f"expected a table, got {type(data).__name__}")
     fields = {f.name: f for f in dataclasses.fields(obj)}
@@ -296,25 +304,25 @@ def _apply_section(prefix: str, obj: Any, data: Any) -> Any:
         f = fields.get(k)
         if f is None:
             raise SettingsError(key, "unknown key")
-        changes[k] = _check(key, f, hints[k], v)
+        changes[k] = _check(key, f, hints[k], v, parse_strings)
     return dataclasses.replace(obj, **changes) if changes else obj
 
 
-def _apply(base: Settings, data: dict) -> Settings:
+def _apply(base: Settings, data: dict, parse_strings: bool = False) -> Settings:
     """``base`` with the nested ``data`` applied and checked."""
     if not isinstance(data, dict):
         raise SettingsError("<settings>", "expected a table")
     new: dict[str, Any] = {}
     for k, v in data.items():
         if k in SECTIONS:
-            new[k] = _apply_section(k, getattr(base, k), v)
+            new[k] = _apply_section(k, getattr(base, k), v, parse_strings)
         elif k == "tiers":
             if not isinstance(v, dict):
                 raise SettingsError("tiers", f"expected a table, got {type(v).__name__}")
             tiers = dict(base.tiers)
             for tname, tdata in v.items():
                 start = tiers.get(tname) or DEFAULT_TIERS.get(tname) or TierSettings()
-                tiers[tname] = _apply_section(f"tiers.{tname}", start, tdata)
+                tiers[tname] = _apply_section(f"tiers.{tname}", start, tdata, parse_strings)
             new["tiers"] = tiers
         elif k == "sku_tiers":
             if not isinstance(v, dict):
