@@ -1,0 +1,125 @@
+"""The Qt application: theme, fonts, translations, the snapshot bridge, and ``run_desk_app``.
+
+``controlroom desk`` and ``controlroom demo`` call :func:`run_desk_app`; tests and
+the screenshot script build the same pieces with :func:`make_app` and
+:func:`build_desk`.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
+from PySide6.QtWidgets import QApplication
+
+from ui import theme
+
+log = logging.getLogger(__name__)
+
+TRANSLATIONS = theme.RESOURCES / "translations"
+LANGS = ("zh_CN", "en")
+
+
+def resolve_lang(lang: str | None) -> str:
+    """``zh_CN`` or ``en``: the asked language, else the system's (Chinese systems get Chinese)."""
+    if lang:
+        low = lang.replace("-", "_").lower()
+        if low.startswith("zh"):
+            return "zh_CN"
+        if low.startswith("en"):
+            return "en"
+        raise ValueError(f"unknown language {lang!r}; choose zh_CN or en")
+    return "zh_CN" if QLocale.system().name().lower().startswith("zh") else "en"
+
+
+def _pick_font(families: list[str]) -> str | None:
+    have = set(QFontDatabase.families())
+    return next((f for f in families if f in have), None)
+
+
+def install_translations(app: QApplication, lang: str) -> list[QTranslator]:
+    """Load the desk's translation (and Qt's own) for ``lang``; returns the installed translators."""
+    out = []
+    if lang == "en":
+        return out
+    tr = QTranslator(app)
+    if tr.load(str(TRANSLATIONS / f"controlroom_{lang}.qm")):
+        app.installTranslator(tr)
+        out.append(tr)
+    else:
+        log.warning("no translation file for %s", lang)
+    qt = QTranslator(app)
+    if qt.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)) or \
+            qt.load(f"qt_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(qt)
+        out.append(qt)
+    return out
+
+
+def make_app(lang: str | None = None, argv: list[str] | None = None) -> QApplication:
+    """The QApplication with theme, fonts and translations (reuses an existing instance)."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv if argv is not None else [sys.argv[0]])
+    app.setApplicationName("controlroom")
+    app.setOrganizationName("controlroom")
+    app.setApplicationDisplayName("controlroom")
+    app.setWindowIcon(QIcon(theme.icon_path("app")))
+    lang = resolve_lang(lang)
+    for t in getattr(app, "_controlroom_translators", []):
+        app.removeTranslator(t)
+    app._controlroom_translators = install_translations(app, lang)
+    app._controlroom_lang = lang
+    family = _pick_font(theme.UI_FONT_FAMILIES)
+    if family:
+        f = QFont(family)
+        f.setPointSizeF(9.5)
+        app.setFont(f)
+    app.setStyle("Fusion")
+    app.setStyleSheet(theme.stylesheet())
+    return app
+
+
+def build_desk(session: Any, *, hz: float | None = None, store=None, sound=None, charts: bool = True):
+    """(bridge, window) for a started :class:`~controlroom.session.LiveSession`; the bridge is not started."""
+    from ui.bridge import DEFAULT_HZ, SnapshotBridge
+    from ui.desk.window import DeskWindow
+
+    bridge = SnapshotBridge(session, hz=hz or DEFAULT_HZ)
+    window = DeskWindow(bridge, store=store, sound=sound, charts=charts)
+    bridge.setParent(window)
+    return bridge, window
+
+
+def run_desk_app(settings: Any, client_curve: Any, args: Any) -> int:
+    """Open the desk on a live shop and run until the window closes (or ``args.duration`` passes)."""
+    from controlroom.runners import open_session_log
+    from controlroom.session import LiveSession
+
+    try:
+        lang = resolve_lang(getattr(args, "lang", None))
+    except ValueError as e:
+        print(f"controlroom desk: {e}", file=sys.stderr)
+        return 2
+    app = make_app(lang)
+    session = LiveSession(settings, curve=client_curve, operator=getattr(args, "operator", None) or "operator",
+                          log_factory=lambda room: open_session_log(args, settings, room))
+    session.start()
+    bridge, window = build_desk(session)
+    window.show()
+    bridge.start()
+    duration = getattr(args, "duration", None)
+    if duration:
+        QTimer.singleShot(int(float(duration) * 1000), window.close)
+    app.setQuitOnLastWindowClosed(True)
+    try:
+        rc = app.exec()
+    finally:
+        bridge.stop()
+        session.stop()
+    if session.session_log is not None and getattr(session.session_log, "path", None):
+        print(f"session log: {session.session_log.path}", file=sys.stderr)
+    return int(rc or 0)
+

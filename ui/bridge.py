@@ -1,0 +1,147 @@
+"""The single bridge between the core and the GUI thread.
+
+The core thread swaps an immutable :class:`~controlroom.view.ViewSnapshot` into
+``session.snapshot`` ~10 times a second.  The bridge pulls it on a QTimer
+(15 Hz by default) and emits **one** ``snapshot`` signal per new snapshot —
+never one signal per event.  User intents go back through the session's intent
+methods (one thread-safe queue the core thread drains); nothing here touches a
+socket or the disk, so the GUI thread never blocks on either.
+
+The bridge also keeps the little bookkeeping a view needs and the core does not
+publish: which operator commands were just asked for and not yet seen in a
+snapshot ("sending…"), and at which shop time a command was first seen (to mark
+actions on the charts' shop-time axis).
+"""
+from __future__ import annotations
+
+import time
+from collections import OrderedDict, deque
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+
+DEFAULT_HZ = 15.0
+
+
+@dataclass
+class LocalCommand:
+    """A command the operator asked for that the core has not reported yet."""
+
+    token: int
+    op: str
+    sku: str
+    qty: int | None
+    weight: float | None
+    asked_wall: float
+    matched_id: str | None = None
+
+
+class SnapshotBridge(QObject):
+    """Pulls the session's snapshot on a timer; forwards intents to the session."""
+
+    snapshot = Signal(object)  # ViewSnapshot, once per new version
+    coreFailed = Signal(str)
+
+    def __init__(self, session: Any, hz: float = DEFAULT_HZ, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.current = session.snapshot
+        self._last_version = -1
+        self._timer = QTimer(self)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.setInterval(max(10, int(1000 / hz)))
+        self._timer.timeout.connect(self.pull)
+        self._local: deque[LocalCommand] = deque(maxlen=200)
+        self._token = 0
+        self.command_shop_ts: OrderedDict[str, float] = OrderedDict()  # command id -> shop ts first seen
+        self._core_failed = False
+        self.pulls = 0
+        self.emitted = 0
+        self.last_refresh_ms = 0.0  # time spent in the slots of the last emitted snapshot
+
+    # --- life cycle ---------------------------------------------------------------------------
+    def start(self) -> None:
+        self._timer.start()
+        self.pull()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    @property
+    def interval_ms(self) -> int:
+        return self._timer.interval()
+
+    # --- the pull ------------------------------------------------------------------------------
+    def pull(self, force: bool = False) -> bool:
+        """Read the current snapshot; emit it if it is new (or ``force``).  Returns True if emitted."""
+        self.pulls += 1
+        err = getattr(self.session, "error", None)
+        if err is not None and not self._core_failed:
+            self._core_failed = True
+            self.coreFailed.emit(repr(err))
+        snap = self.session.snapshot
+        if snap.version == self._last_version and not force:
+            return False
+        self._last_version = snap.version
+        self.current = snap
+        self._track_commands(snap)
+        t0 = time.perf_counter()
+        self.snapshot.emit(snap)
+        self.last_refresh_ms = (time.perf_counter() - t0) * 1000.0
+        self.emitted += 1
+        return True
+
+    def _track_commands(self, snap) -> None:
+        seen = self.command_shop_ts
+        for c in snap.commands:
+            if c.id in seen:
+                break  # newest first: everything after this was seen before
+            seen[c.id] = snap.ts
+        while len(seen) > 2000:
+            seen.popitem(last=False)
+        # Match local "sending…" entries to the records the core now reports.
+        if not self._local:
+            return
+        claimed = {lc.matched_id for lc in self._local if lc.matched_id}
+        for lc in self._local:
+            if lc.matched_id is not None:
+                continue
+            for c in reversed(snap.commands):  # oldest first
+                if (c.id not in claimed and c.op == lc.op and c.sku == lc.sku and c.origin == "operator"
+                        and c.created_ts >= lc.asked_wall - 1.0):
+                    lc.matched_id = c.id
+                    claimed.add(c.id)
+                    break
+        now = time.time()
+        while self._local and (self._local[0].matched_id is not None or now - self._local[0].asked_wall > 30):
+            self._local.popleft()
+
+    def pending_local(self, sku: str | None = None) -> list[LocalCommand]:
+        """Operator commands asked for but not yet reported by the core (newest first)."""
+        return [lc for lc in reversed(self._local) if lc.matched_id is None and (sku is None or lc.sku == sku)]
+
+    # --- intents ---------------------------------------------------------------------------------
+    def command(self, op: str, sku: str, *, qty: int | None = None, weight: float | None = None) -> None:
+        self._token += 1
+        self._local.append(LocalCommand(self._token, op, sku, qty, weight, time.time()))
+        self.session.command(op, sku, qty=qty, weight=weight)
+
+    def ack(self, key: str) -> None:
+        self.session.ack(key)
+
+    def snooze(self, key: str, minutes: float) -> None:
+        self.session.snooze(key, minutes)
+
+    def confirm(self, confirmation_id: str, accept: bool) -> None:
+        self.session.confirm(confirmation_id, accept)
+
+    def update_settings(self, settings: Any) -> None:
+        self.session.update_settings(settings)
+
+    @property
+    def settings(self) -> Any:
+        return self.session.settings
+
+    def history(self, sku: str):
+        return self.session.history(sku)

@@ -1,0 +1,481 @@
+"""One-click actions on the selected SKU, their fates inline, the failure banner and auto-action confirmations.
+
+The panel decides nothing about stock: it turns clicks and keys into intents
+(``commandRequested``), shows what the core reports about each command
+(``snapshot.commands``: pending → acknowledged, or rejected/failed with the
+reason) and asks the operator about auto actions the tier wants confirmed
+(``snapshot.confirmations``).  Dangerous actions on the profit tier (freeze,
+delist, lower exposure) take a second keystroke or click: the first arms an
+inline confirm bar, the same key again (or Enter) sends, Esc cancels.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSpinBox, \
+    QToolButton, QVBoxLayout, QWidget
+
+from ui import fmt, theme
+
+RESTOCK_PRESETS = (50, 100, 200, 500)
+LOWER_EXPOSURE_WEIGHT = 0.3
+DANGEROUS = ("freeze", "delist", "exposure_down")  # ask twice on the profit tier
+CONFIRM_TIERS = ("profit",)
+ARM_TIMEOUT_MS = 6000
+STATUS_ROWS = 3
+
+
+class ActionsPanel(QWidget):
+    """Buttons, shortcuts and inline command fates for the selected SKU."""
+
+    commandRequested = Signal(str, str, object, object)  # op, sku, qty, weight
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.sku: str | None = None
+        self.view = None
+        self.tier: str | None = None
+        self.armed: tuple[str, str] | None = None  # (action name, sku)
+        self._arm_timer = QTimer(self)
+        self._arm_timer.setSingleShot(True)
+        self._arm_timer.setInterval(ARM_TIMEOUT_MS)
+        self._arm_timer.timeout.connect(self.cancel)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(5)
+        top = QHBoxLayout()
+        top.setSpacing(10)
+        title = QLabel(self.tr("ACTIONS"))
+        title.setObjectName("panelTitle")
+        top.addWidget(title)
+        self.sku_label = QLabel(self.tr("Select a SKU in the table"))
+        self.sku_label.setObjectName("skuTitle")
+        top.addWidget(self.sku_label)
+        self.sku_detail = QLabel("")
+        self.sku_detail.setObjectName("muted")
+        top.addWidget(self.sku_detail, 1)
+        lay.addLayout(top)
+
+        # --- actions (owned here, shortcuts active anywhere in the window) ---
+        self.act = {}
+        self._action("freeze", self.tr("Freeze"), "F", "freeze", self.tr("Stop selling the selected SKU now"))
+        self._action("unfreeze", self.tr("Unfreeze"), "U", "unfreeze", self.tr("Resume selling the selected SKU"))
+        for i, q in enumerate(RESTOCK_PRESETS):
+            self._action(f"restock_{q}", f"+{q}", f"Ctrl+{i + 1}", "restock",
+                         self.tr("Restock the selected SKU by {n} units").format(n=q))
+        self._action("restock_custom", self.tr("Restock"), None, "restock",
+                     self.tr("Restock by the custom amount"))
+        self._action("restock_amount", self.tr("Custom amount"), "R", None,
+                     self.tr("Type a custom restock amount (Enter sends it)"))
+        self._action("exposure_down", self.tr("Lower exposure"), "E", "exposure",
+                     self.tr("Show the selected SKU less in the live room (weight {w:g})").format(
+                         w=LOWER_EXPOSURE_WEIGHT))
+        self._action("exposure_up", self.tr("Full exposure"), "Shift+E", "exposure-up",
+                     self.tr("Restore the selected SKU's exposure (weight 1)"))
+        self._action("delist", self.tr("Delist"), "D", "delist", self.tr("Take the selected SKU off the shop"))
+        self._action("relist", self.tr("Relist"), "L", "relist", self.tr("Put the selected SKU back on the shop"))
+        self._action("confirm", self.tr("Confirm"), "Return", None, self.tr("Confirm the armed action"),
+                     extra_keys=("Enter",))
+        self._action("cancel", self.tr("Cancel"), "Esc", None, self.tr("Cancel the armed action"))
+        self.act["confirm"].setEnabled(False)
+        self.act["cancel"].setEnabled(False)
+
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(6)
+        grid.setVerticalSpacing(6)
+        self.buttons = {}
+        for c, name in enumerate(("freeze", "unfreeze", "exposure_down", "exposure_up", "delist", "relist")):
+            grid.addWidget(self._button(name, "danger" if name in DANGEROUS else None), 0, c)
+        for c, q in enumerate(RESTOCK_PRESETS):
+            grid.addWidget(self._button(f"restock_{q}", "primary", icon=False), 1, c)
+        self.custom_qty = QSpinBox()
+        self.custom_qty.setRange(1, 1_000_000)
+        self.custom_qty.setValue(300)
+        self.custom_qty.setSingleStep(50)
+        self.custom_qty.setToolTip(self.tr("Custom restock amount (R jumps here, Enter sends)"))
+        self.custom_qty.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.custom_qty.setMinimumHeight(28)
+        self.custom_qty.installEventFilter(self)
+        self.custom_qty.lineEdit().installEventFilter(self)
+        grid.addWidget(self.custom_qty, 1, 4)
+        grid.addWidget(self._button("restock_custom", "primary"), 1, 5)
+        for c in range(6):
+            grid.setColumnStretch(c, 1)
+        lay.addLayout(grid)
+
+        # --- the inline confirm bar (profit tier) ---
+        self.confirm_bar = QFrame()
+        self.confirm_bar.setObjectName("confirmBar")
+        cb = QHBoxLayout(self.confirm_bar)
+        cb.setContentsMargins(8, 6, 8, 6)
+        self.confirm_text = QLabel("")
+        self.confirm_text.setWordWrap(True)
+        cb.addWidget(self.confirm_text, 1)
+        self.confirm_button = QPushButton(self.tr("Confirm"))
+        self.confirm_button.setProperty("role", "armed")
+        self.confirm_button.clicked.connect(self.confirm)
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.clicked.connect(self.cancel)
+        cb.addWidget(self.confirm_button)
+        cb.addWidget(self.cancel_button)
+        self.confirm_bar.hide()
+        lay.addWidget(self.confirm_bar)
+
+        # --- inline fates of this SKU's commands ---
+        self.status_rows = []
+        for _ in range(STATUS_ROWS):
+            lab = QLabel("")
+            lab.setTextFormat(Qt.TextFormat.RichText)
+            lay.addWidget(lab)
+            self.status_rows.append(lab)
+        lay.addStretch(1)
+        self._set_enabled(False)
+
+    def eventFilter(self, obj, ev) -> bool:
+        # Enter in the custom amount sends the restock (the spin box itself would only "finish editing").
+        if ev.type() == QEvent.Type.KeyPress and ev.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+                and obj in (self.custom_qty, self.custom_qty.lineEdit()) and self.armed is None:
+            self.custom_qty.interpretText()
+            self.trigger("restock_custom")
+            return True
+        return super().eventFilter(obj, ev)
+
+    # --- construction helpers -----------------------------------------------------------------------
+    def _action(self, name: str, text: str, key: str | None, icon: str | None, tip: str, extra_keys=()) -> QAction:
+        a = QAction(text, self)
+        if icon:
+            a.setIcon(QIcon(theme.icon_path(icon)))
+        if key:
+            a.setShortcuts([QKeySequence(key)] + [QKeySequence(k) for k in extra_keys])
+            a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            native = QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText)
+            a.setToolTip(f"{tip} ({native})")
+        else:
+            a.setToolTip(tip)
+        a.setData(name)
+        a.triggered.connect(lambda checked=False, n=name: self.trigger(n))
+        self.addAction(a)
+        self.act[name] = a
+        return a
+
+    def _button(self, name: str, role: str | None = None, icon: bool = True) -> QToolButton:
+        b = QToolButton()
+        b.setDefaultAction(self.act[name])
+        b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon if icon
+                             else Qt.ToolButtonStyle.ToolButtonTextOnly)
+        b.setIconSize(QSize(16, 16))
+        b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        b.setMinimumHeight(28)
+        if role:
+            b.setProperty("role", role)
+        self.buttons[name] = b
+        return b
+
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        """(keys, what) for the help overlay."""
+        rows = []
+        for name in ("freeze", "unfreeze", *[f"restock_{q}" for q in RESTOCK_PRESETS], "restock_amount",
+                     "exposure_down", "exposure_up", "delist", "relist", "confirm", "cancel"):
+            a = self.act[name]
+            keys = " / ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in a.shortcuts())
+            rows.append((keys, a.toolTip().rsplit(" (", 1)[0]))
+        return rows
+
+    def _set_enabled(self, on: bool) -> None:
+        for name, a in self.act.items():
+            if name not in ("confirm", "cancel"):
+                a.setEnabled(on)
+        self.custom_qty.setEnabled(on)
+
+    # --- selection ------------------------------------------------------------------------------
+    def set_sku(self, view, tier: str | None) -> None:
+        changed = (view.sku if view else None) != self.sku
+        self.view = view
+        self.sku = view.sku if view else None
+        self.tier = tier
+        if changed and self.armed:
+            self.cancel()
+        self._set_enabled(view is not None)
+        if view is None:
+            self.sku_label.setText(self.tr("Select a SKU in the table"))
+            self.sku_detail.setText("")
+            return
+        color = theme.level_color(view.level) if view.level != "ok" else theme.TEXT
+        self.sku_label.setText(f'<span style="color:{color}">{view.sku}</span> {_html(view.name)}')
+        state = []
+        if view.frozen:
+            state.append(self.tr("frozen"))
+        if view.delisted:
+            state.append(self.tr("delisted"))
+        if view.available <= 0:
+            state.append(self.tr("sold out"))
+        self.sku_detail.setText(self.tr("{tier} · {level} · available {n} · {rate}/min{state}").format(
+            tier=fmt.tier_name(tier or view.tier), level=fmt.level_name(view.level), n=fmt.count(view.available),
+            rate=fmt.rate(view.rate_per_min), state=(" · " + " · ".join(state)) if state else ""))
+        # Show what makes sense now (both stay usable: the shop decides).
+        self.buttons["freeze"].setProperty("role", "danger" if not view.frozen else None)
+
+    # --- intents -----------------------------------------------------------------------------------
+    def trigger(self, name: str) -> bool:
+        """Run an action by name (buttons and shortcuts land here).  Returns True if a command was sent."""
+        if name == "confirm":
+            return self.confirm()
+        if name == "cancel":
+            self.cancel()
+            return False
+        if self.sku is None:
+            return False
+        if name == "restock_amount":
+            # R puts the cursor in the amount; Enter there sends.
+            self.custom_qty.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.custom_qty.selectAll()
+            return False
+        if name in DANGEROUS and self.tier in CONFIRM_TIERS:
+            if self.armed == (name, self.sku):
+                return self.confirm()
+            self._arm(name)
+            return False
+        return self._send(name)
+
+    def _arm(self, name: str) -> None:
+        self.armed = (name, self.sku)
+        key = self.act[name].shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        self.confirm_text.setText(self.tr("{what} {sku} ({tier} tier)? Press {key} again or Enter to confirm, "
+                                          "Esc to cancel.").format(what=self.act[name].text(), sku=self.sku,
+                                                                   tier=fmt.tier_name(self.tier or ""), key=key))
+        self.confirm_bar.show()
+        self.buttons[name].setProperty("role", "armed")
+        self._restyle(self.buttons[name])
+        self.act["confirm"].setEnabled(True)
+        self.act["cancel"].setEnabled(True)
+        self._arm_timer.start()
+
+    def confirm(self) -> bool:
+        if self.armed is None:
+            return False
+        name, sku = self.armed
+        self._disarm()
+        if sku != self.sku:
+            return False
+        return self._send(name)
+
+    def cancel(self) -> None:
+        self._disarm()
+
+    def _disarm(self) -> None:
+        if self.armed is not None:
+            b = self.buttons.get(self.armed[0])
+            if b is not None:
+                b.setProperty("role", "danger")
+                self._restyle(b)
+        self.armed = None
+        self._arm_timer.stop()
+        self.confirm_bar.hide()
+        self.act["confirm"].setEnabled(False)
+        self.act["cancel"].setEnabled(False)
+
+    @staticmethod
+    def _restyle(w) -> None:
+        w.style().unpolish(w)
+        w.style().polish(w)
+
+    def _send(self, name: str) -> bool:
+        sku = self.sku
+        if name == "freeze":
+            self.commandRequested.emit("freeze", sku, None, None)
+        elif name == "unfreeze":
+            self.commandRequested.emit("unfreeze", sku, None, None)
+        elif name.startswith("restock_"):
+            qty = self.custom_qty.value() if name == "restock_custom" else int(name.split("_")[1])
+            self.commandRequested.emit("restock", sku, int(qty), None)
+        elif name == "exposure_down":
+            self.commandRequested.emit("exposure", sku, None, LOWER_EXPOSURE_WEIGHT)
+        elif name == "exposure_up":
+            self.commandRequested.emit("exposure", sku, None, 1.0)
+        elif name == "delist":
+            self.commandRequested.emit("delist", sku, None, None)
+        elif name == "relist":
+            self.commandRequested.emit("relist", sku, None, None)
+        else:
+            return False
+        return True
+
+    # --- per snapshot ---------------------------------------------------------------------------------
+    def update_commands(self, snap, local_pending: list) -> None:
+        """Inline fates of the selected SKU's latest commands."""
+        rows = []
+        if self.sku is not None:
+            for lc in local_pending:
+                if lc.sku == self.sku:
+                    rows.append(self._row(lc.op, lc.qty, lc.weight, "queued", None, None, "operator", ""))
+            for c in snap.commands:
+                if c.sku == self.sku:
+                    rows.append(self._row(c.op, c.qty, None, c.state, c.rtt_ms, c.error, c.origin,
+                                          fmt.shop_time(c.created_ts)))
+                    if len(rows) >= STATUS_ROWS:
+                        break
+        if self.sku is not None and not rows:
+            none_yet = self.tr("No commands for this SKU yet")
+            rows.append(f'<span style="color:{theme.MUTED}">{_html(none_yet)}</span>')
+        for lab, text in zip(self.status_rows, rows + [""] * (STATUS_ROWS - len(rows))):
+            if lab.text() != text:
+                lab.setText(text)
+
+    def _row(self, op, qty, weight, state, rtt, error, origin, when) -> str:
+        what = fmt.op_name(op)
+        if qty:
+            what += f" +{qty}"
+        color = theme.COMMAND_COLORS.get(state, theme.MUTED)
+        status = fmt.command_state_name(state)
+        if state == "acked" and rtt is not None:
+            status += f" {rtt:.0f} ms"
+        if error and state in ("rejected", "failed"):
+            status += f": {_html(error)}"
+        if weight is not None:
+            what += f" {weight:g}"
+        return (f'<span style="color:{theme.MUTED}">{when}</span> <b>{_html(what)}</b> '
+                f'<span style="color:{color}; font-weight:600">{status}</span> '
+                f'<span style="color:{theme.MUTED}">· {fmt.origin_name(origin)}</span>')
+
+
+def _html(s: str) -> str:
+    return str(s).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class FailureBanner(QFrame):
+    """A failed or rejected command, impossible to miss, until dismissed."""
+
+    showSku = Signal(str)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("failBanner")
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(10, 6, 8, 6)
+        icon = QLabel()
+        icon.setPixmap(QIcon(theme.icon_path("bell")).pixmap(18, 18))
+        lay.addWidget(icon)
+        self.text = QLabel("")
+        self.text.setWordWrap(True)
+        lay.addWidget(self.text, 1)
+        self.show_button = QPushButton(self.tr("Show SKU"))
+        self.dismiss_button = QPushButton(self.tr("Dismiss"))
+        self.dismiss_button.setToolTip(self.tr("Dismiss (Ctrl+D)"))
+        lay.addWidget(self.show_button)
+        lay.addWidget(self.dismiss_button)
+        self.show_button.clicked.connect(lambda: self._sku and self.showSku.emit(self._sku))
+        self.dismiss_button.clicked.connect(self.dismiss)
+        self._dismissed: set[str] = set()
+        self._current: list = []
+        self._sku: str | None = None
+        self.hide()
+
+    def update_from(self, snap) -> None:
+        failed = [c for c in snap.commands if c.state in ("failed", "rejected") and c.id not in self._dismissed]
+        self._current = failed
+        if not failed:
+            if self.isVisible():
+                self.hide()
+            return
+        c = failed[0]
+        self._sku = c.sku
+        more = len(failed) - 1
+        text = self.tr("{op} {sku} {state}: {error}").format(
+            op=fmt.op_name(c.op) + (f" +{c.qty}" if c.qty else ""), sku=c.sku, state=fmt.command_state_name(c.state),
+            error=c.error or "—")
+        if c.origin == "auto":
+            text += " " + self.tr("(auto action)")
+        if more:
+            text += " " + self.tr("· {n} more failed").format(n=more)
+        if self.text.text() != text:
+            self.text.setText(text)
+        if not self.isVisible():
+            self.show()
+
+    def dismiss(self) -> None:
+        self._dismissed.update(c.id for c in self._current)
+        self._current = []
+        self.hide()
+
+    @property
+    def failed_ids(self) -> list[str]:
+        return [c.id for c in self._current]
+
+
+class AutoConfirmBox(QFrame):
+    """Auto actions the tier wants confirmed (e.g. freezing a profit SKU at safety stock)."""
+
+    answer = Signal(str, bool)
+    showSku = Signal(str)
+
+    MAX_ROWS = 3
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("autoConfirm")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(8, 6, 8, 6)
+        lay.setSpacing(4)
+        self.title = QLabel(self.tr("WAITING FOR YOU: auto actions to confirm (Y accepts, N rejects the first)"))
+        self.title.setObjectName("panelTitle")
+        self.title.setWordWrap(True)
+        lay.addWidget(self.title)
+        self.rows = []
+        for _ in range(self.MAX_ROWS):
+            w = QWidget()
+            h = QHBoxLayout(w)
+            h.setContentsMargins(0, 0, 0, 0)
+            lab = QLabel("")
+            lab.setWordWrap(True)
+            yes = QPushButton(self.tr("Accept"))
+            yes.setProperty("role", "armed")
+            no = QPushButton(self.tr("Reject"))
+            h.addWidget(lab, 1)
+            h.addWidget(yes)
+            h.addWidget(no)
+            lay.addWidget(w)
+            self.rows.append((w, lab, yes, no))
+            yes.clicked.connect(lambda checked=False, w=w: self._answer(w, True))
+            no.clicked.connect(lambda checked=False, w=w: self._answer(w, False))
+        self._ids: list[str | None] = [None] * self.MAX_ROWS
+        self._answered: set[str] = set()
+        self.pending: list[dict] = []
+        self.hide()
+
+    def _answer(self, w, accept: bool) -> None:
+        for i, row in enumerate(self.rows):
+            if row[0] is w and self._ids[i]:
+                self.answer_id(self._ids[i], accept)
+
+    def answer_id(self, cid: str, accept: bool) -> None:
+        self._answered.add(cid)
+        self.answer.emit(cid, accept)
+        self.pending = [c for c in self.pending if c["id"] != cid]
+        self._render()
+
+    def answer_first(self, accept: bool) -> str | None:
+        if not self.pending:
+            return None
+        cid = self.pending[0]["id"]
+        self.answer_id(cid, accept)
+        return cid
+
+    def update_from(self, snap) -> None:
+        pending = [c for c in snap.confirmations if c.get("id") not in self._answered]
+        if [c["id"] for c in pending] == [c["id"] for c in self.pending]:
+            return
+        self.pending = pending
+        self._render()
+
+    def _render(self) -> None:
+        for i, (w, lab, yes, no) in enumerate(self.rows):
+            if i < len(self.pending):
+                c = self.pending[i]
+                self._ids[i] = c["id"]
+                lab.setText(self.tr("{op} {sku}: {reason}").format(op=fmt.op_name(c.get("op", "")),
+                                                                   sku=c.get("sku", ""), reason=c.get("reason", "")))
+                w.show()
+            else:
+                self._ids[i] = None
+                w.hide()
+        self.setVisible(bool(self.pending))

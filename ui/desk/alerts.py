@@ -1,0 +1,355 @@
+"""The alert panel: active alerts (critical on top), acknowledge / snooze / jump, resolved history.
+
+Order is the core's (most severe first).  A critical alert that fires and is
+neither acknowledged nor snoozed flashes its row and repeats the critical sound
+until it is acknowledged (the sound can be muted).
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QTableView, QTabWidget, \
+    QToolButton, QVBoxLayout, QWidget
+
+from ui import fmt, theme
+
+KEY_ROLE = Qt.ItemDataRole.UserRole + 11
+SKU_ROLE = Qt.ItemDataRole.UserRole + 12
+
+FLASH_MS = 450
+SOUND_EVERY_FLASHES = 7  # repeat the sound about every 3 s while a critical alert is unacknowledged
+SNOOZE_CHOICES = (5, 15, 30)
+
+
+def is_flashing(a, now_ts: float) -> bool:
+    """A critical alert that is firing, not acknowledged and not snoozed."""
+    return (a.level == "critical" and a.state == "firing" and not a.acked
+            and not (a.snoozed_until is not None and a.snoozed_until > now_ts))
+
+
+class AlertModel(QAbstractTableModel):
+    """Alerts as rows; ``history=True`` for resolved ones."""
+
+    def __init__(self, history: bool = False, parent=None) -> None:
+        super().__init__(parent)
+        self.history = history
+        self._rows: tuple = ()
+        self._keys: list[str] = []
+        self._names: dict[str, str] = {}
+        self.now_ts = 0.0
+        self.flash_on = False
+        self.resets = 0
+        self._fg = {lvl: QColor(c) for lvl, c in theme.LEVEL_COLORS.items()}
+        self._tint = {}
+        for lvl, c in theme.LEVEL_COLORS.items():
+            q = QColor(c)
+            q.setAlpha(40)
+            self._tint[lvl] = q
+        self._flash = QColor(theme.LEVEL_COLORS["critical"])
+        self._flash.setAlpha(150)
+        self._muted = QColor(theme.MUTED)
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    # --- updates --------------------------------------------------------------------------------
+    def update(self, alerts: tuple, names: dict[str, str], now_ts: float) -> bool:
+        """Apply alerts (already in display order); True if the set of rows changed (a reset)."""
+        self._names = names
+        self.now_ts = now_ts
+        keys = [a.key for a in alerts]
+        if keys != self._keys:
+            self.beginResetModel()
+            self._rows, self._keys = alerts, keys
+            self.endResetModel()
+            self.resets += 1
+            return True
+        old = self._rows
+        self._rows = alerts
+        changed = [i for i, (a, b) in enumerate(zip(old, alerts)) if a != b]
+        if changed:
+            self.dataChanged.emit(self.index(min(changed), 0), self.index(max(changed), self.columnCount() - 1))
+        if alerts:  # "since" is relative to now: refresh that column
+            c = 4
+            self.dataChanged.emit(self.index(0, c), self.index(len(alerts) - 1, c))
+        return False
+
+    def set_flash(self, on: bool) -> None:
+        self.flash_on = on
+        rows = [i for i, a in enumerate(self._rows) if is_flashing(a, self.now_ts)]
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), self.columnCount() - 1),
+                                  [Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole])
+
+    def alert_at(self, row: int):
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, key: str) -> int | None:
+        try:
+            return self._keys.index(key)
+        except ValueError:
+            return None
+
+    def alerts(self) -> tuple:
+        return self._rows
+
+    def flashing(self) -> list:
+        return [a for a in self._rows if is_flashing(a, self.now_ts)]
+
+    # --- text -------------------------------------------------------------------------------------
+    def what(self, a) -> str:
+        lvl = a.level
+        if lvl == "critical":
+            return self.tr("Sell-out imminent")
+        if lvl == "warning":
+            return self.tr("Below warning line")
+        if lvl == "watch":
+            return self.tr("Demand surge")
+        if lvl == "lost_sales":
+            return self.tr("Sold out and still wanted")
+        if lvl == "feed":
+            return self.tr("Feed stale")
+        return a.reason
+
+    def why(self, a) -> str:
+        bits = []
+        if a.available is not None:
+            bits.append(self.tr("avail {n}").format(n=fmt.count(a.available)))
+        if a.threshold is not None and a.level in ("warning", "critical"):
+            label = self.tr("line {n}") if a.level == "warning" else self.tr("safety {n}")
+            bits.append(label.format(n=f"{a.threshold:,.0f}"))
+        if a.rate_per_min is not None:
+            if a.level == "lost_sales":
+                bits.append(self.tr("losing {r}/min").format(r=fmt.rate(a.rate_per_min)))
+            else:
+                bits.append(self.tr("{r}/min").format(r=fmt.rate(a.rate_per_min)))
+        if a.predicted_sellout_s is not None and a.level not in ("lost_sales", "feed"):
+            bits.append(self.tr("sell-out {t}").format(t=fmt.duration(a.predicted_sellout_s)))
+        return " · ".join(bits) if bits else a.reason
+
+    def state_text(self, a) -> str:
+        bits = [fmt.alert_state_name(a.state)]
+        if a.acked:
+            bits.append(self.tr("acked"))
+        if a.snoozed_until is not None and a.snoozed_until > self.now_ts:
+            bits.append(self.tr("snoozed {t}").format(t=fmt.duration(a.snoozed_until - self.now_ts)))
+        return " · ".join(bits)
+
+    # --- Qt model API ---------------------------------------------------------------------------------
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else 6
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        last = self.tr("Ended") if self.history else self.tr("State")
+        return (self.tr("Level"), self.tr("SKU"), self.tr("What"), self.tr("Why"), self.tr("Since"), last)[section]
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        a = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return fmt.level_name(a.level)
+            if col == 1:
+                if a.sku is None:
+                    return self.tr("room")
+                name = self._names.get(a.sku)
+                return f"{a.sku} {name}" if name else a.sku
+            if col == 2:
+                return self.what(a)
+            if col == 3:
+                return self.why(a)
+            if col == 4:
+                if self.history:
+                    return fmt.shop_time(a.since_ts)
+                return f"{fmt.shop_time(a.since_ts)} · {fmt.age(self.now_ts, a.since_ts)}"
+            if col == 5:
+                if self.history:
+                    if a.ended_ts:
+                        return f"{fmt.shop_time(a.ended_ts)} (+{fmt.duration(a.ended_ts - a.since_ts)})"
+                    return "—"
+                return self.state_text(a)
+            return None
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if not self.history and self.flash_on and is_flashing(a, self.now_ts):
+                return self._flash
+            if not self.history and a.state in ("firing", "recovering") and not a.acked:
+                return self._tint.get(a.level)
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if col == 0:
+                return self._fg.get(a.level, self._muted)
+            if self.history or a.acked or a.state == "pending":
+                return self._muted
+            return None
+        if role == Qt.ItemDataRole.FontRole:
+            if col == 0 or (a.level == "critical" and not a.acked and not self.history):
+                return self._bold
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == 4:
+                return fmt.ago(self.now_ts, a.since_ts)
+            return a.reason
+        if role == KEY_ROLE:
+            return a.key
+        if role == SKU_ROLE:
+            return a.sku
+        return None
+
+
+class AlertPanel(QWidget):
+    """Active alerts and history in tabs, with acknowledge / snooze / jump buttons."""
+
+    jumpToSku = Signal(str)
+    ackRequested = Signal(str)
+    snoozeRequested = Signal(str, float)
+
+    def __init__(self, sound, parent=None) -> None:
+        super().__init__(parent)
+        self.sound = sound
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(4)
+        bar = QHBoxLayout()
+        bar.setSpacing(4)
+        self.title = QLabel(self.tr("ALERTS"))
+        self.title.setObjectName("panelTitle")
+        bar.addWidget(self.title)
+        bar.addStretch(1)
+        self.ack_button = QToolButton()
+        self.snooze_buttons = {m: QToolButton() for m in SNOOZE_CHOICES}
+        self.jump_button = QToolButton()
+        for b in (self.ack_button, *self.snooze_buttons.values(), self.jump_button):
+            b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            bar.addWidget(b)
+        lay.addLayout(bar)
+        self.tabs = QTabWidget()
+        self.model = AlertModel(False, self)
+        self.history_model = AlertModel(True, self)
+        self.table = self._table(self.model)
+        self.history_table = self._table(self.history_model)
+        self.tabs.addTab(self.table, "")
+        self.tabs.addTab(self.history_table, "")
+        lay.addWidget(self.tabs, 1)
+        self.table.doubleClicked.connect(lambda ix: self.jump())
+        self.history_table.doubleClicked.connect(lambda ix: self._jump_history(ix))
+        self._flash_timer = QTimer(self)
+        self._flash_timer.setInterval(FLASH_MS)
+        self._flash_timer.timeout.connect(self._flash)
+        self._flash_timer.start()
+        self._flashes = 0
+        self._sounded_keys: set[str] = set()
+        self._count_tabs(0, 0)
+
+    def _table(self, model) -> QTableView:
+        t = QTableView()
+        t.setModel(model)
+        t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        t.setAlternatingRowColors(False)
+        t.setShowGrid(False)
+        t.setWordWrap(False)
+        t.verticalHeader().hide()
+        t.verticalHeader().setDefaultSectionSize(24)
+        h = t.horizontalHeader()
+        h.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        h.setStretchLastSection(False)
+        for col, w in enumerate((62, 156, 126, 300, 118, 96)):
+            t.setColumnWidth(col, w)
+        h.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)  # "why" takes what is left
+        t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        t.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        return t
+
+    def _count_tabs(self, active: int, history: int) -> None:
+        self.tabs.setTabText(0, self.tr("Active ({n})").format(n=active))
+        self.tabs.setTabText(1, self.tr("History ({n})").format(n=history))
+
+    # --- per snapshot ------------------------------------------------------------------------------
+    def update_from(self, snap, names: dict[str, str]) -> None:
+        key = self.selected_key()
+        if self.model.update(snap.alerts, names, snap.ts) and key is not None:
+            self.select_key(key)
+        hkey = self._selected(self.history_table, self.history_model)
+        if self.history_model.update(snap.history, names, snap.ts) and hkey is not None:
+            row = self.history_model.row_of(hkey)
+            if row is not None:
+                self.history_table.selectRow(row)
+        self._count_tabs(len(snap.alerts), len(snap.history))
+        # A new critical alert sounds at once (then every few seconds from the flash timer).
+        flashing = self.model.flashing()
+        new = [a for a in flashing if a.key not in self._sounded_keys]
+        if new:
+            self._sounded_keys.update(a.key for a in new)
+            self._flashes = 0
+            self.sound.play()
+
+    def _flash(self) -> None:
+        self.model.set_flash(not self.model.flash_on)
+        if self.model.flashing():
+            self._flashes += 1
+            if self._flashes % SOUND_EVERY_FLASHES == 0:
+                self.sound.play()
+
+    # --- selection and intents --------------------------------------------------------------------------
+    def _selected(self, table, model) -> str | None:
+        rows = table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        a = model.alert_at(rows[0].row())
+        return a.key if a else None
+
+    def selected_key(self) -> str | None:
+        return self._selected(self.table, self.model)
+
+    def select_key(self, key: str) -> bool:
+        row = self.model.row_of(key)
+        if row is None:
+            return False
+        self.table.selectionModel().select(self.model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                           | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.setCurrentIndex(self.model.index(row, 0))
+        return True
+
+    def target(self):
+        """The alert the buttons act on: the selected one, else the first unacknowledged (most severe)."""
+        key = self.selected_key()
+        if key is not None:
+            row = self.model.row_of(key)
+            if row is not None:
+                return self.model.alert_at(row)
+        for a in self.model.alerts():
+            if not a.acked:
+                return a
+        return None
+
+    def ack(self) -> str | None:
+        a = self.target()
+        if a is None:
+            return None
+        self.ackRequested.emit(a.key)
+        return a.key
+
+    def snooze(self, minutes: float) -> str | None:
+        a = self.target()
+        if a is None:
+            return None
+        self.snoozeRequested.emit(a.key, float(minutes))
+        return a.key
+
+    def jump(self) -> str | None:
+        a = self.target()
+        if a is None or not a.sku:
+            return None
+        self.jumpToSku.emit(a.sku)
+        return a.sku
+
+    def _jump_history(self, ix) -> None:
+        a = self.history_model.alert_at(ix.row())
+        if a is not None and a.sku:
+            self.jumpToSku.emit(a.sku)

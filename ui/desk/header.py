@@ -1,0 +1,205 @@
+"""The header: room, session clock, viewers (with trend), GMV, units, on air, feed and command channel, alert counts."""
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
+
+from ui import fmt, theme
+
+
+class TrendLine(QWidget):
+    """A tiny line of the last 30 minutes of one series (viewers)."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._values: list[float] = []
+        self._pen = QPen(QColor(theme.VIEWERS), 1.0)
+        self.setMinimumSize(64, 22)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+
+    def sizeHint(self) -> QSize:
+        return QSize(72, 24)
+
+    def set_values(self, values: list[float]) -> None:
+        if values != self._values:
+            self._values = values
+            self.update()
+
+    def paintEvent(self, event) -> None:
+        vals = self._values
+        if len(vals) < 2:
+            return
+        p = QPainter(self)
+        r = self.rect().adjusted(1, 2, -1, -2)
+        lo, hi = min(vals), max(vals)
+        span = (hi - lo) or 1.0
+        n = len(vals)
+        poly = QPolygonF([QPointF(r.left() + i * r.width() / (n - 1), r.bottom() - (v - lo) / span * r.height())
+                          for i, v in enumerate(vals)])
+        p.setPen(self._pen)
+        p.drawPolyline(poly)
+        p.end()
+
+
+def _chip(text: str = "") -> QLabel:
+    lab = QLabel(text)
+    lab.setProperty("chip", True)
+    lab.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return lab
+
+
+def _set_chip(lab: QLabel, text: str, color: str) -> None:
+    if lab.text() != text:
+        lab.setText(text)
+    style = f"background: {color};"
+    if lab.styleSheet() != style:
+        lab.setStyleSheet(style)
+
+
+class HeaderBar(QFrame):
+    """Everything the operator glances at, on one line."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("header")
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(12, 6, 8, 6)
+        lay.setSpacing(18)
+        self.room = self._group(lay, self.tr("Room"))
+        self.clock = self._group(lay, self.tr("Session"))
+        vbox = self._group_box(lay, self.tr("Viewers"))
+        row = QHBoxLayout()
+        row.setSpacing(6)
+        self.viewers = QLabel("—")
+        self.viewers.setObjectName("value")
+        self.trend = TrendLine()
+        row.addWidget(self.viewers)
+        row.addWidget(self.trend)
+        vbox.addLayout(row)
+        self.gmv = self._group(lay, self.tr("GMV"))
+        self.units = self._group(lay, self.tr("Units"))
+        self.featured = self._group(lay, self.tr("On air"))
+        self.featured.setMinimumWidth(120)
+        self.featured.setMaximumWidth(260)
+        lay.addStretch(1)
+        # Feed and command channel.
+        fbox = self._group_box(lay, self.tr("Feed"))
+        frow = QHBoxLayout()
+        frow.setSpacing(6)
+        self.feed_chip = _chip("—")
+        self.feed_detail = QLabel("")
+        self.feed_detail.setObjectName("caption")
+        self.feed_detail.setMinimumWidth(150)
+        self.feed_detail.setMaximumWidth(260)
+        frow.addWidget(self.feed_chip)
+        frow.addWidget(self.feed_detail)
+        fbox.addLayout(frow)
+        cbox = self._group_box(lay, self.tr("Commands"))
+        self.channel_chip = _chip("—")
+        cbox.addWidget(self.channel_chip)
+        # Alert counts.
+        abox = self._group_box(lay, self.tr("Firing alerts"))
+        arow = QHBoxLayout()
+        arow.setSpacing(4)
+        self.count_chips = {}
+        for lvl in ("critical", "warning", "watch"):
+            c = _chip("")
+            self.count_chips[lvl] = c
+            arow.addWidget(c)
+        abox.addLayout(arow)
+        # Buttons (actions are set by the window).
+        self.mute_button = QToolButton()
+        self.settings_button = QToolButton()
+        self.help_button = QToolButton()
+        for b in (self.mute_button, self.settings_button, self.help_button):
+            b.setAutoRaise(False)
+            b.setIconSize(QSize(18, 18))
+            lay.addWidget(b)
+        self._last_state = None
+        self.retranslate_counts({})
+
+    def _group_box(self, lay: QHBoxLayout, caption: str) -> QVBoxLayout:
+        box = QVBoxLayout()
+        box.setSpacing(1)
+        cap = QLabel(caption)
+        cap.setObjectName("caption")
+        box.addWidget(cap)
+        lay.addLayout(box)
+        return box
+
+    def _group(self, lay: QHBoxLayout, caption: str) -> QLabel:
+        box = self._group_box(lay, caption)
+        val = QLabel("—")
+        val.setObjectName("value")
+        box.addWidget(val)
+        return val
+
+    def retranslate_counts(self, counts: dict) -> None:
+        for lvl, chip in self.count_chips.items():
+            n = counts.get(lvl, 0)
+            color = theme.level_color(lvl) if n else theme.RAISED
+            _set_chip(chip, f"{fmt.level_name(lvl)} {n}", color)
+            chip.setToolTip(self.tr("{n} firing {level} alert(s)").format(n=n, level=fmt.level_name(lvl)))
+
+    # --- per snapshot --------------------------------------------------------------------------------
+    def update_from(self, snap, *, core_error: str | None = None) -> None:
+        self._set(self.room, snap.room or "—")
+        elapsed = snap.ts - snap.started_ts if snap.started_ts else 0.0
+        self._set(self.clock, fmt.clock(elapsed))
+        self.clock.setToolTip(self.tr("Shop clock {t}").format(t=fmt.shop_time(snap.ts)))
+        self._set(self.viewers, fmt.count(snap.viewers))
+        if snap.room_series:
+            series = snap.room_series
+            step = max(1, len(series) // 60)
+            self.trend.set_values([float(s[1]) for s in series[::step]])
+        self._set(self.gmv, fmt.money(snap.gmv_cents))
+        self._set(self.units, fmt.count(snap.units))
+        name = "—"
+        if snap.featured:
+            for v in snap.skus:
+                if v.sku == snap.featured:
+                    name = f"{v.sku} {v.name}"
+                    break
+            else:
+                name = snap.featured
+        self._set(self.featured, name)
+        self.featured.setToolTip(name)
+        f = snap.feed
+        state = "down" if core_error else f.state
+        if core_error:
+            _set_chip(self.feed_chip, self.tr("CORE STOPPED"), theme.LEVEL_COLORS["critical"])
+            detail = core_error
+        else:
+            text = fmt.feed_state_name(f.state)
+            _set_chip(self.feed_chip, text.upper() if f.state != "live" else text,
+                      theme.FEED_COLORS.get(f.state, theme.MUTED))
+            bits = []
+            if f.state == "stale" and f.last_message_age_s is not None:
+                bits.append(self.tr("silent {s} s").format(s=f"{f.last_message_age_s:.1f}"))
+            if f.last_gap:
+                bits.append(self.tr("gap: {g}").format(g=f.last_gap))
+            if f.last_drift:
+                bits.append(self.tr("drift: {d}").format(d=f.last_drift))
+            if not bits:
+                bits.append(self.tr("seq {seq} · {n} resyncs").format(seq=f.seq, n=f.resyncs))
+            detail = " · ".join(bits)
+        self._set(self.feed_detail, detail)
+        self.feed_chip.setToolTip(self.tr("Feed {state}: {events} events, {rejects} rejected, {gaps} gaps, "
+                                          "{resyncs} resyncs; last message {age} s ago").format(
+            state=fmt.feed_state_name(f.state), events=f.events, rejects=f.rejects, gaps=f.gaps, resyncs=f.resyncs,
+            age="—" if f.last_message_age_s is None else f"{f.last_message_age_s:.1f}"))
+        self.feed_detail.setToolTip(detail)
+        self._last_state = state
+        _set_chip(self.channel_chip, fmt.channel_state_name(snap.command_channel),
+                  theme.CHANNEL_COLORS.get(snap.command_channel, theme.MUTED))
+        self.retranslate_counts(snap.firing_counts())
+
+    @staticmethod
+    def _set(lab: QLabel, text: str) -> None:
+        if lab.text() != text:
+            lab.setText(text)
+
+    @property
+    def feed_text(self) -> str:
+        return self.feed_chip.text()

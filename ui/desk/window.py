@@ -1,0 +1,443 @@
+"""The operator desk's main window: composes the parts, routes intents, persists the layout.
+
+Thin by design: every refresh starts from one immutable snapshot handed over by
+the :class:`~ui.bridge.SnapshotBridge`; every click or key becomes an intent
+sent back through it.  No widget decides a level or an action.
+"""
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit, \
+    QMainWindow, QMenu, QSizePolicy, QSplitter, QTableView, QVBoxLayout, QWidget
+
+from ui import fmt, theme
+from ui.desk.actions import ActionsPanel, AutoConfirmBox, FailureBanner
+from ui.desk.alerts import SNOOZE_CHOICES, AlertPanel
+from ui.desk.charts import ChartsPanel
+from ui.desk.header import HeaderBar
+from ui.desk.help import HelpOverlay
+from ui.desk.sku_table import COL, COLUMNS, HIDDEN_BY_DEFAULT, SKU_ROLE, BadgeDelegate, SkuFilterProxy, \
+    SkuTableModel, SparklineDelegate
+from ui.sound import AlertSound
+
+SETTINGS_VERSION = 1  # bump when the saved layout format changes
+
+
+def _panel(widget: QWidget, margins=(8, 8, 8, 8)) -> QFrame:
+    f = QFrame()
+    f.setObjectName("panel")
+    lay = QVBoxLayout(f)
+    lay.setContentsMargins(*margins)
+    lay.addWidget(widget)
+    return f
+
+
+class DeskWindow(QMainWindow):
+    """The whole desk.  ``bridge``: a :class:`~ui.bridge.SnapshotBridge`."""
+
+    refreshed = Signal(float)  # ms spent applying the last snapshot
+
+    def __init__(self, bridge, *, store: QSettings | None = None, sound: AlertSound | None = None,
+                 charts: bool = True) -> None:
+        super().__init__()
+        self.bridge = bridge
+        self.store = store if store is not None else QSettings("controlroom", "desk")
+        self.sound = sound or AlertSound(self)
+        self.setWindowTitle(self.tr("Live stock control room"))
+        self.setWindowIcon(QIcon(theme.icon_path("app")))
+        self.selected_sku: str | None = None
+        self._names: dict[str, str] = {}
+        self._names_key = None
+        self._settings_version = None
+        self._dialog = None
+        self.timings: dict[str, float] = {}
+        self.refresh_count = 0
+
+        central = QWidget()
+        self.setCentralWidget(central)
+        root = QVBoxLayout(central)
+        root.setContentsMargins(8, 8, 8, 4)
+        root.setSpacing(6)
+        self.header = HeaderBar()
+        root.addWidget(self.header)
+        self.banner = FailureBanner()
+        root.addWidget(self.banner)
+
+        # --- SKU table with its filters ---
+        self.model = SkuTableModel(self)
+        self.proxy = SkuFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        table_box = QWidget()
+        tv = QVBoxLayout(table_box)
+        tv.setContentsMargins(0, 0, 0, 0)
+        tv.setSpacing(6)
+        filters = QHBoxLayout()
+        title = QLabel(self.tr("SKUS"))
+        title.setObjectName("panelTitle")
+        filters.addWidget(title)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Search SKU or name  (Ctrl+F)"))
+        self.search.setClearButtonEnabled(True)
+        self.search.addAction(QIcon(theme.icon_path("search")), QLineEdit.ActionPosition.LeadingPosition)
+        self.search.textChanged.connect(self.proxy.set_search)
+        filters.addWidget(self.search, 2)
+        self.tier_filter = QComboBox()
+        self.tier_filter.addItem(self.tr("All tiers"), None)
+        for t in ("traffic_driver", "profit", "long_tail"):
+            self.tier_filter.addItem(fmt.tier_name(t), t)
+        self.tier_filter.currentIndexChanged.connect(lambda i: self.proxy.set_tier(self.tier_filter.currentData()))
+        filters.addWidget(self.tier_filter, 1)
+        self.level_filter = QComboBox()
+        for key, text in (("all", self.tr("All levels")), ("alerting", self.tr("Any alert")),
+                          ("watch", self.tr("Watch and worse")), ("warning", self.tr("Warning and worse")),
+                          ("critical", self.tr("Critical only")), ("ok", self.tr("OK only"))):
+            self.level_filter.addItem(text, key)
+        self.level_filter.currentIndexChanged.connect(lambda i: self.proxy.set_level(self.level_filter.currentData()))
+        filters.addWidget(self.level_filter, 1)
+        self.count_label = QLabel("")
+        self.count_label.setObjectName("muted")
+        filters.addWidget(self.count_label)
+        tv.addLayout(filters)
+        self.table = QTableView()
+        self.table.setObjectName("skuTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(COL["level"], Qt.SortOrder.AscendingOrder)  # urgency
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.spark_delegate = SparklineDelegate(self.table)
+        self.badge_delegate = BadgeDelegate(self.table)
+        self.table.setItemDelegateForColumn(COL["spark"], self.spark_delegate)
+        self.table.setItemDelegateForColumn(COL["status"], self.badge_delegate)
+        hh = self.table.horizontalHeader()
+        hh.setSectionsMovable(True)
+        hh.setHighlightSections(False)
+        hh.setStretchLastSection(False)
+        hh.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        hh.customContextMenuRequested.connect(self._column_menu)
+        widths = {"level": 74, "sku": 50, "name": 136, "tier": 86, "available": 70, "sold": 56, "rate": 64,
+                  "sellout": 112, "warning_line": 62, "safety": 58, "status": 96, "spark": 84}
+        fm = hh.fontMetrics()
+        for name, w in widths.items():
+            text = self.model.headerData(COL[name], Qt.Orientation.Horizontal) or ""
+            self.table.setColumnWidth(COL[name], max(w, fm.horizontalAdvance(text) + 26))
+        for name in HIDDEN_BY_DEFAULT:
+            self.table.setColumnHidden(COL[name], True)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        tv.addWidget(self.table, 1)
+
+        # --- alerts, charts, actions ---
+        self.alerts = AlertPanel(self.sound)
+        self.alerts.jumpToSku.connect(self.jump_to_sku)
+        self.alerts.ackRequested.connect(self.bridge.ack)
+        self.alerts.snoozeRequested.connect(self.bridge.snooze)
+        self.charts = ChartsPanel() if charts else None
+        if self.charts is not None:
+            self.charts.skuClicked.connect(self.jump_to_sku)
+        self.actions = ActionsPanel()
+        self.actions.commandRequested.connect(self._command)
+        self.confirms = AutoConfirmBox()
+        self.confirms.answer.connect(self.bridge.confirm)
+        self.banner.showSku.connect(self.jump_to_sku)
+
+        self.left = QSplitter(Qt.Orientation.Vertical)
+        self.left.setObjectName("leftSplitter")
+        self.left.addWidget(_panel(table_box))
+        self.left.addWidget(_panel(self.alerts))
+        self.left.setStretchFactor(0, 3)
+        self.left.setStretchFactor(1, 2)
+        self.left.setSizes([560, 360])
+        top_right = QWidget()
+        rv = QVBoxLayout(top_right)
+        rv.setContentsMargins(0, 0, 0, 0)
+        rv.setSpacing(6)
+        rv.addWidget(self.confirms)
+        rv.addWidget(_panel(self.actions))
+        self.right = QSplitter(Qt.Orientation.Vertical)
+        self.right.setObjectName("rightSplitter")
+        self.right.addWidget(top_right)
+        top_right.setSizePolicy(top_right.sizePolicy().horizontalPolicy(), QSizePolicy.Policy.Maximum)
+        if self.charts is not None:
+            self.right.addWidget(_panel(self.charts, (4, 4, 4, 4)))
+            self.right.setStretchFactor(0, 0)
+            self.right.setStretchFactor(1, 1)
+            self.right.setSizes([top_right.sizeHint().height(), 800])
+        self.main = QSplitter(Qt.Orientation.Horizontal)
+        self.main.setObjectName("mainSplitter")
+        self.main.addWidget(self.left)
+        self.main.addWidget(self.right)
+        self.main.setStretchFactor(0, 5)
+        self.main.setStretchFactor(1, 4)
+        self.main.setSizes([960, 700])
+        root.addWidget(self.main, 1)
+
+        self.status = self.statusBar()
+        self.status_left = QLabel("")
+        self.status.addWidget(self.status_left, 1)
+        self.status_right = QLabel("")
+        self.status.addPermanentWidget(self.status_right)
+
+        self._make_actions()
+        self.help = HelpOverlay(central)
+        self.help.set_rows(self.shortcut_sections())
+        self.resize(1600, 960)
+        self.restore_layout()
+        self.bridge.snapshot.connect(self.apply_snapshot)
+        self.bridge.coreFailed.connect(lambda e: self.status_left.setText(self.tr("Core stopped: {e}").format(e=e)))
+
+    # --- window-level actions and shortcuts ----------------------------------------------------------
+    def _add(self, name: str, text: str, keys, slot, icon: str | None = None, checkable=False) -> QAction:
+        a = QAction(text, self)
+        if icon:
+            a.setIcon(QIcon(theme.icon_path(icon)))
+        keys = [keys] if isinstance(keys, str) else list(keys)
+        a.setShortcuts([QKeySequence(k) for k in keys])
+        a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        a.setCheckable(checkable)
+        native = " / ".join(QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in keys)
+        a.setToolTip(f"{text} ({native})")
+        a.triggered.connect(slot)
+        self.addAction(a)
+        self.win_actions[name] = a
+        return a
+
+    def _make_actions(self) -> None:
+        self.win_actions: dict[str, QAction] = {}
+        self._add("ack", self.tr("Acknowledge alert"), "A", lambda: self.alerts.ack(), "ack")
+        snooze_keys = {5: "S", 15: "Shift+S", 30: "Alt+S"}
+        for m in SNOOZE_CHOICES:
+            self._add(f"snooze_{m}", self.tr("Snooze {m} min").format(m=m), snooze_keys[m],
+                      lambda checked=False, m=m: self.alerts.snooze(m), "snooze")
+        self._add("jump", self.tr("Jump to the alert's SKU"), "J", lambda: self.alerts.jump(), "jump")
+        self._add("mute", self.tr("Mute sound"), "M", self._toggle_mute, "sound", checkable=True)
+        self._add("search", self.tr("Search"), ["Ctrl+F", "/"], self._focus_search, "search")
+        self._add("table", self.tr("Go to the SKU table"), "Ctrl+T", lambda: self.table.setFocus())
+        self._add("alerts", self.tr("Go to the alerts"), "Ctrl+Shift+A", lambda: self.alerts.table.setFocus())
+        self._add("accept", self.tr("Accept the first auto action"), "Y", lambda: self.confirms.answer_first(True))
+        self._add("reject", self.tr("Reject the first auto action"), "N", lambda: self.confirms.answer_first(False))
+        self._add("dismiss", self.tr("Dismiss the failure banner"), "Ctrl+D", self.banner.dismiss)
+        self._add("settings", self.tr("Settings"), "Ctrl+,", self.open_settings, "settings")
+        self._add("help", self.tr("Keyboard shortcuts"), "F1", lambda: self.help.toggle(), "help")
+        self._add("quit", self.tr("Quit"), "Ctrl+Q", self.close)
+        self.header.mute_button.setDefaultAction(self.win_actions["mute"])
+        self.header.settings_button.setDefaultAction(self.win_actions["settings"])
+        self.header.help_button.setDefaultAction(self.win_actions["help"])
+        for m, b in self.alerts.snooze_buttons.items():
+            b.setDefaultAction(self.win_actions[f"snooze_{m}"])
+            b.setText(self.tr("{m} min").format(m=m))
+        self.alerts.ack_button.setDefaultAction(self.win_actions["ack"])
+        self.alerts.ack_button.setText(self.tr("Acknowledge"))
+        self.alerts.jump_button.setDefaultAction(self.win_actions["jump"])
+        self.alerts.jump_button.setText(self.tr("Jump"))
+        self.sound.mutedChanged.connect(self._muted_changed)
+
+    def shortcut_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        def rows(names):
+            out = []
+            for n in names:
+                a = self.win_actions[n]
+                keys = " / ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in a.shortcuts())
+                out.append((keys, a.toolTip().rsplit(" (", 1)[0]))
+            return out
+
+        return [
+            (self.tr("Selected SKU"), self.actions.shortcut_rows()),
+            (self.tr("Alerts"), rows(["ack", "snooze_5", "snooze_15", "snooze_30", "jump", "mute"])
+             + rows(["accept", "reject", "dismiss"])),
+            (self.tr("Moving around"), rows(["search", "table", "alerts", "settings", "help", "quit"])
+             + [(self.tr("Up / Down"), self.tr("Select the previous / next SKU in the table"))]),
+        ]
+
+    def _toggle_mute(self) -> None:
+        self.sound.set_muted(not self.sound.muted)
+
+    def _muted_changed(self, muted: bool) -> None:
+        a = self.win_actions["mute"]
+        a.setChecked(muted)
+        a.setIcon(QIcon(theme.icon_path("mute" if muted else "sound")))
+        a.setText(self.tr("Unmute sound") if muted else self.tr("Mute sound"))
+
+    def _focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _column_menu(self, pos) -> None:
+        menu = QMenu(self)
+        for i, name in enumerate(COLUMNS):
+            if name == "level":
+                continue
+            a = menu.addAction(self.model.headerData(i, Qt.Orientation.Horizontal))
+            a.setCheckable(True)
+            a.setChecked(not self.table.isColumnHidden(i))
+            a.toggled.connect(lambda on, i=i: self.table.setColumnHidden(i, not on))
+        menu.exec(self.table.horizontalHeader().mapToGlobal(pos))
+
+    # --- selection --------------------------------------------------------------------------------------
+    def _current_changed(self, current, previous) -> None:
+        sku = current.data(SKU_ROLE) if current.isValid() else None
+        if sku != self.selected_sku:
+            self.selected_sku = sku
+            self._update_actions(self.bridge.current)
+
+    def select_sku(self, sku: str) -> bool:
+        """Select a SKU's row (clearing filters that hide it); True if found."""
+        row = self.model.row_of(sku)
+        if row is None:
+            return False
+        src = self.model.index(row, 0)
+        pix = self.proxy.mapFromSource(src)
+        if not pix.isValid():
+            self.search.clear()
+            self.tier_filter.setCurrentIndex(0)
+            self.level_filter.setCurrentIndex(0)
+            self.proxy.clear_filters()
+            pix = self.proxy.mapFromSource(src)
+        self.table.selectionModel().setCurrentIndex(
+            pix, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.scrollTo(pix, QAbstractItemView.ScrollHint.EnsureVisible)
+        self.selected_sku = sku
+        self._update_actions(self.bridge.current)
+        return True
+
+    def jump_to_sku(self, sku: str) -> None:
+        if self.select_sku(sku):
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            if self.charts is not None:
+                self.charts.update_from(self.bridge.current, self.model, self.bridge.history, self.selected_sku,
+                                        self.bridge.command_shop_ts, self._tier_label)
+
+    # --- intents -------------------------------------------------------------------------------------------
+    def _command(self, op: str, sku: str, qty, weight) -> None:
+        self.bridge.command(op, sku, qty=qty, weight=weight)
+        what = fmt.op_name(op) + (f" +{qty}" if qty else "")
+        self.status_left.setText(self.tr("Sent: {what} {sku}").format(what=what, sku=sku))
+        self.actions.update_commands(self.bridge.current, self.bridge.pending_local(sku))
+
+    def open_settings(self) -> None:
+        from ui.desk.settings_dialog import SettingsDialog
+
+        if self._dialog is not None and self._dialog.isVisible():
+            self._dialog.raise_()
+            self._dialog.activateWindow()
+            return
+        skus = sorted((v.sku, v.name, v.tier) for v in self.bridge.current.skus)
+        self._dialog = SettingsDialog(self.bridge.settings, skus, self)
+        self._dialog.applied.connect(self._settings_applied)
+        self._dialog.show()
+
+    def _settings_applied(self, settings) -> None:
+        self.bridge.update_settings(settings)
+        self.status_left.setText(self.tr("Settings sent to the core; they apply at once and are logged."))
+
+    # --- the refresh ------------------------------------------------------------------------------------------
+    def _tier_label(self, sku: str, shop_tier: str) -> str:
+        return fmt.tier_name(self.model.tier_of(sku) or shop_tier)
+
+    def apply_snapshot(self, snap) -> None:
+        """Everything the desk shows, from one snapshot."""
+        t0 = time.perf_counter()
+        settings = self.bridge.settings
+        tier_of = settings.tier_of if settings is not None else None
+        self.model.set_now(snap.ts)
+        self.model.update(snap.skus, tier_of)
+        t1 = time.perf_counter()
+        key = (len(snap.skus), snap.skus[0].sku if snap.skus else None, self.model.resets)
+        if key != self._names_key:
+            self._names = {v.sku: v.name for v in snap.skus}
+            self._names_key = key
+        core_error = repr(self.bridge.session.error) if getattr(self.bridge.session, "error", None) else None
+        self.header.update_from(snap, core_error=core_error)
+        self.alerts.update_from(snap, self._names)
+        self.banner.update_from(snap)
+        self.confirms.update_from(snap)
+        self._update_actions(snap)
+        t2 = time.perf_counter()
+        if self.charts is not None and self.charts.isVisible():
+            self.charts.update_from(snap, self.model, self.bridge.history, self.selected_sku,
+                                    self.bridge.command_shop_ts, self._tier_label)
+        t3 = time.perf_counter()
+        shown = self.proxy.rowCount()
+        total = self.model.rowCount()
+        self.count_label.setText(self.tr("{shown} of {total}").format(shown=shown, total=total)
+                                 if shown != total else self.tr("{total} SKUs").format(total=total))
+        if snap.settings_version != self._settings_version:
+            if self._settings_version is not None:
+                self.status_left.setText(self.tr("Settings applied (version {v}).").format(v=snap.settings_version))
+            self._settings_version = snap.settings_version
+        f = snap.feed
+        self.status_right.setText(self.tr("snapshot {v} · {events} events · refresh {ms:.1f} ms · sound: {snd}{mute}")
+                                  .format(v=snap.version, events=fmt.count(f.events),
+                                          ms=self.timings.get("total_ms", 0.0), snd=self.sound.backend,
+                                          mute=self.tr(" (muted)") if self.sound.muted else ""))
+        t4 = time.perf_counter()
+        self.timings = {"table_ms": (t1 - t0) * 1000, "panels_ms": (t2 - t1) * 1000, "charts_ms": (t3 - t2) * 1000,
+                        "total_ms": (t4 - t0) * 1000}
+        self.refresh_count += 1
+        self.refreshed.emit(self.timings["total_ms"])
+
+    def _update_actions(self, snap) -> None:
+        v = self.model.view_of(self.selected_sku) if self.selected_sku else None
+        self.actions.set_sku(v, self.model.tier_of(self.selected_sku) if v else None)
+        self.actions.update_commands(snap, self.bridge.pending_local(self.selected_sku) if v else [])
+
+    # --- persistence -----------------------------------------------------------------------------------------
+    def _splitters(self) -> dict[str, QSplitter]:
+        out = {"main": self.main, "left": self.left, "right": self.right}
+        if self.charts is not None:
+            out["charts"] = self.charts.splitter
+        return out
+
+    def save_layout(self) -> None:
+        s = self.store
+        s.setValue("layout/version", SETTINGS_VERSION)
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        for name, sp in self._splitters().items():
+            s.setValue(f"splitters/{name}", sp.saveState())
+        s.setValue("table/header", self.table.horizontalHeader().saveState())
+        s.setValue("alerts/header", self.alerts.table.horizontalHeader().saveState())
+        s.setValue("sound/muted", self.sound.muted)
+        s.sync()
+
+    def restore_layout(self) -> None:
+        s = self.store
+        if int(s.value("layout/version", 0) or 0) != SETTINGS_VERSION:
+            return
+        geo = s.value("window/geometry")
+        if isinstance(geo, QByteArray) and not geo.isEmpty():
+            self.restoreGeometry(geo)
+        st = s.value("window/state")
+        if isinstance(st, QByteArray) and not st.isEmpty():
+            self.restoreState(st)
+        for name, sp in self._splitters().items():
+            v = s.value(f"splitters/{name}")
+            if isinstance(v, QByteArray) and not v.isEmpty():
+                sp.restoreState(v)
+        v = s.value("table/header")
+        if isinstance(v, QByteArray) and not v.isEmpty():
+            self.table.horizontalHeader().restoreState(v)
+        v = s.value("alerts/header")
+        if isinstance(v, QByteArray) and not v.isEmpty():
+            self.alerts.table.horizontalHeader().restoreState(v)
+        muted = s.value("sound/muted", False)
+        self.sound.set_muted(muted in (True, "true", "1", 1))
+
+    def closeEvent(self, ev) -> None:
+        self.save_layout()
+        super().closeEvent(ev)
+
+    def sizeHint(self) -> QSize:
+        return QSize(1600, 960)

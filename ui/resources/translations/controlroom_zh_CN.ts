@@ -1,0 +1,1193 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+    <context>
+        <name>ActionsPanel</name>
+        <message>
+            <source>ACTIONS</source>
+            <translation>操作</translation>
+        </message>
+        <message>
+            <source>Select a SKU in the table</source>
+            <translation>在表格中选择一个商品</translation>
+        </message>
+        <message>
+            <source>Freeze</source>
+            <translation>冻结</translation>
+        </message>
+        <message>
+            <source>Stop selling the selected SKU now</source>
+            <translation>立即停止销售所选商品</translation>
+        </message>
+        <message>
+            <source>Unfreeze</source>
+            <translation>解冻</translation>
+        </message>
+        <message>
+            <source>Resume selling the selected SKU</source>
+            <translation>恢复销售所选商品</translation>
+        </message>
+        <message>
+            <source>Restock the selected SKU by {n} units</source>
+            <translation>为所选商品补货 {n} 件</translation>
+        </message>
+        <message>
+            <source>Restock</source>
+            <translation>补货</translation>
+        </message>
+        <message>
+            <source>Restock by the custom amount</source>
+            <translation>按自定义数量补货</translation>
+        </message>
+        <message>
+            <source>Custom amount</source>
+            <translation>自定义数量</translation>
+        </message>
+        <message>
+            <source>Type a custom restock amount (Enter sends it)</source>
+            <translation>输入自定义补货数量（回车发送）</translation>
+        </message>
+        <message>
+            <source>Lower exposure</source>
+            <translation>降低曝光</translation>
+        </message>
+        <message>
+            <source>Show the selected SKU less in the live room (weight {w:g})</source>
+            <translation>降低所选商品在直播间的曝光（权重 {w:g}）</translation>
+        </message>
+        <message>
+            <source>Full exposure</source>
+            <translation>恢复曝光</translation>
+        </message>
+        <message>
+            <source>Restore the selected SKU's exposure (weight 1)</source>
+            <translation>恢复所选商品的曝光（权重 1）</translation>
+        </message>
+        <message>
+            <source>Delist</source>
+            <translation>下架</translation>
+        </message>
+        <message>
+            <source>Take the selected SKU off the shop</source>
+            <translation>将所选商品下架</translation>
+        </message>
+        <message>
+            <source>Relist</source>
+            <translation>上架</translation>
+        </message>
+        <message>
+            <source>Put the selected SKU back on the shop</source>
+            <translation>将所选商品重新上架</translation>
+        </message>
+        <message>
+            <source>Confirm</source>
+            <translation>确认</translation>
+        </message>
+        <message>
+            <source>Confirm the armed action</source>
+            <translation>确认待执行的操作</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>取消</translation>
+        </message>
+        <message>
+            <source>Cancel the armed action</source>
+            <translation>取消待执行的操作</translation>
+        </message>
+        <message>
+            <source>Custom restock amount (R jumps here, Enter sends)</source>
+            <translation>自定义补货数量（按 R 跳到这里，回车发送）</translation>
+        </message>
+        <message>
+            <source>frozen</source>
+            <translation>已冻结</translation>
+        </message>
+        <message>
+            <source>delisted</source>
+            <translation>已下架</translation>
+        </message>
+        <message>
+            <source>sold out</source>
+            <translation>售罄</translation>
+        </message>
+        <message>
+            <source>{tier} · {level} · available {n} · {rate}/min{state}</source>
+            <translation>{tier} · {level} · 可售 {n} · {rate}/分钟{state}</translation>
+        </message>
+        <message>
+            <source>{what} {sku} ({tier} tier)? Press {key} again or Enter to confirm, Esc to cancel.</source>
+            <translation>{what} {sku}（{tier}）？再按 {key} 或回车确认，Esc 取消。</translation>
+        </message>
+        <message>
+            <source>No commands for this SKU yet</source>
+            <translation>该商品暂无指令</translation>
+        </message>
+    </context>
+    <context>
+        <name>AlertModel</name>
+        <message>
+            <source>Sell-out imminent</source>
+            <translation>即将售罄</translation>
+        </message>
+        <message>
+            <source>Below warning line</source>
+            <translation>低于预警线</translation>
+        </message>
+        <message>
+            <source>Demand surge</source>
+            <translation>需求激增</translation>
+        </message>
+        <message>
+            <source>Sold out and still wanted</source>
+            <translation>已售罄，仍有需求</translation>
+        </message>
+        <message>
+            <source>Feed stale</source>
+            <translation>数据流中断</translation>
+        </message>
+        <message>
+            <source>avail {n}</source>
+            <translation>可售 {n}</translation>
+        </message>
+        <message>
+            <source>line {n}</source>
+            <translation>预警线 {n}</translation>
+        </message>
+        <message>
+            <source>safety {n}</source>
+            <translation>安全库存 {n}</translation>
+        </message>
+        <message>
+            <source>losing {r}/min</source>
+            <translation>每分钟流失 {r}</translation>
+        </message>
+        <message>
+            <source>{r}/min</source>
+            <translation>{r}/分钟</translation>
+        </message>
+        <message>
+            <source>sell-out {t}</source>
+            <translation>{t}后售罄</translation>
+        </message>
+        <message>
+            <source>acked</source>
+            <translation>已确认</translation>
+        </message>
+        <message>
+            <source>snoozed {t}</source>
+            <translation>静音 {t}</translation>
+        </message>
+        <message>
+            <source>Ended</source>
+            <translation>结束</translation>
+        </message>
+        <message>
+            <source>State</source>
+            <translation>状态</translation>
+        </message>
+        <message>
+            <source>Level</source>
+            <translation>级别</translation>
+        </message>
+        <message>
+            <source>SKU</source>
+            <translation>商品</translation>
+        </message>
+        <message>
+            <source>What</source>
+            <translation>事件</translation>
+        </message>
+        <message>
+            <source>Why</source>
+            <translation>依据</translation>
+        </message>
+        <message>
+            <source>Since</source>
+            <translation>开始于</translation>
+        </message>
+        <message>
+            <source>room</source>
+            <translation>直播间</translation>
+        </message>
+    </context>
+    <context>
+        <name>AlertPanel</name>
+        <message>
+            <source>ALERTS</source>
+            <translation>告警</translation>
+        </message>
+        <message>
+            <source>Active ({n})</source>
+            <translation>进行中（{n}）</translation>
+        </message>
+        <message>
+            <source>History ({n})</source>
+            <translation>历史（{n}）</translation>
+        </message>
+    </context>
+    <context>
+        <name>AlertState</name>
+        <message>
+            <source>pending</source>
+            <translation>待触发</translation>
+        </message>
+        <message>
+            <source>firing</source>
+            <translation>告警中</translation>
+        </message>
+        <message>
+            <source>recovering</source>
+            <translation>恢复中</translation>
+        </message>
+        <message>
+            <source>resolved</source>
+            <translation>已解除</translation>
+        </message>
+    </context>
+    <context>
+        <name>AutoConfirmBox</name>
+        <message>
+            <source>WAITING FOR YOU: auto actions to confirm (Y accepts, N rejects the first)</source>
+            <translation>待确认：自动操作需要您确认（Y 接受、N 拒绝第一条）</translation>
+        </message>
+        <message>
+            <source>Accept</source>
+            <translation>接受</translation>
+        </message>
+        <message>
+            <source>Reject</source>
+            <translation>拒绝</translation>
+        </message>
+        <message>
+            <source>{op} {sku}: {reason}</source>
+            <translation>{op} {sku}：{reason}</translation>
+        </message>
+    </context>
+    <context>
+        <name>BadgeDelegate</name>
+        <message>
+            <source>sold out</source>
+            <translation>售罄</translation>
+        </message>
+        <message>
+            <source>frozen</source>
+            <translation>已冻结</translation>
+        </message>
+        <message>
+            <source>delisted</source>
+            <translation>已下架</translation>
+        </message>
+        <message>
+            <source>on air</source>
+            <translation>讲解中</translation>
+        </message>
+    </context>
+    <context>
+        <name>ChartsPanel</name>
+        <message>
+            <source>Room viewers</source>
+            <translation>直播间在线人数</translation>
+        </message>
+        <message>
+            <source>Orders per minute (featured periods shaded)</source>
+            <translation>每分钟订单数（阴影为讲解时段）</translation>
+        </message>
+    </context>
+    <context>
+        <name>DeskWindow</name>
+        <message>
+            <source>Live stock control room</source>
+            <translation>直播库存中控台</translation>
+        </message>
+        <message>
+            <source>SKUS</source>
+            <translation>商品</translation>
+        </message>
+        <message>
+            <source>Search SKU or name  (Ctrl+F)</source>
+            <translation>搜索商品编号或名称（Ctrl+F）</translation>
+        </message>
+        <message>
+            <source>All tiers</source>
+            <translation>全部分层</translation>
+        </message>
+        <message>
+            <source>All levels</source>
+            <translation>全部级别</translation>
+        </message>
+        <message>
+            <source>Any alert</source>
+            <translation>有告警</translation>
+        </message>
+        <message>
+            <source>Watch and worse</source>
+            <translation>关注及以上</translation>
+        </message>
+        <message>
+            <source>Warning and worse</source>
+            <translation>预警及以上</translation>
+        </message>
+        <message>
+            <source>Critical only</source>
+            <translation>仅紧急</translation>
+        </message>
+        <message>
+            <source>OK only</source>
+            <translation>仅正常</translation>
+        </message>
+        <message>
+            <source>Core stopped: {e}</source>
+            <translation>核心已停止：{e}</translation>
+        </message>
+        <message>
+            <source>Acknowledge alert</source>
+            <translation>确认告警</translation>
+        </message>
+        <message>
+            <source>Snooze {m} min</source>
+            <translation>静音 {m} 分钟</translation>
+        </message>
+        <message>
+            <source>Jump to the alert's SKU</source>
+            <translation>跳转到告警商品</translation>
+        </message>
+        <message>
+            <source>Mute sound</source>
+            <translation>静音提示音</translation>
+        </message>
+        <message>
+            <source>Search</source>
+            <translation>搜索</translation>
+        </message>
+        <message>
+            <source>Go to the SKU table</source>
+            <translation>转到商品表</translation>
+        </message>
+        <message>
+            <source>Go to the alerts</source>
+            <translation>转到告警列表</translation>
+        </message>
+        <message>
+            <source>Accept the first auto action</source>
+            <translation>接受第一条自动操作</translation>
+        </message>
+        <message>
+            <source>Reject the first auto action</source>
+            <translation>拒绝第一条自动操作</translation>
+        </message>
+        <message>
+            <source>Dismiss the failure banner</source>
+            <translation>关闭失败提示</translation>
+        </message>
+        <message>
+            <source>Settings</source>
+            <translation>设置</translation>
+        </message>
+        <message>
+            <source>Keyboard shortcuts</source>
+            <translation>快捷键</translation>
+        </message>
+        <message>
+            <source>Quit</source>
+            <translation>退出</translation>
+        </message>
+        <message>
+            <source>{m} min</source>
+            <translation>{m} 分钟</translation>
+        </message>
+        <message>
+            <source>Acknowledge</source>
+            <translation>确认</translation>
+        </message>
+        <message>
+            <source>Jump</source>
+            <translation>跳转</translation>
+        </message>
+        <message>
+            <source>Selected SKU</source>
+            <translation>所选商品</translation>
+        </message>
+        <message>
+            <source>Alerts</source>
+            <translation>告警</translation>
+        </message>
+        <message>
+            <source>Moving around</source>
+            <translation>导航</translation>
+        </message>
+        <message>
+            <source>Up / Down</source>
+            <translation>上 / 下</translation>
+        </message>
+        <message>
+            <source>Select the previous / next SKU in the table</source>
+            <translation>选择表格中的上一个 / 下一个商品</translation>
+        </message>
+        <message>
+            <source>Unmute sound</source>
+            <translation>打开提示音</translation>
+        </message>
+        <message>
+            <source>Sent: {what} {sku}</source>
+            <translation>已发送：{what} {sku}</translation>
+        </message>
+        <message>
+            <source>Settings sent to the core; they apply at once and are logged.</source>
+            <translation>设置已发送到核心，立即生效并记入日志。</translation>
+        </message>
+        <message>
+            <source>{shown} of {total}</source>
+            <translation>{shown} / {total}</translation>
+        </message>
+        <message>
+            <source>{total} SKUs</source>
+            <translation>{total} 个商品</translation>
+        </message>
+        <message>
+            <source>Settings applied (version {v}).</source>
+            <translation>设置已生效（版本 {v}）。</translation>
+        </message>
+        <message>
+            <source>snapshot {v} · {events} events · refresh {ms:.1f} ms · sound: {snd}{mute}</source>
+            <translation>快照 {v} · {events} 条事件 · 刷新 {ms:.1f} 毫秒 · 声音：{snd}{mute}</translation>
+        </message>
+        <message>
+            <source> (muted)</source>
+            <translation>（已静音）</translation>
+        </message>
+    </context>
+    <context>
+        <name>FailureBanner</name>
+        <message>
+            <source>Show SKU</source>
+            <translation>查看商品</translation>
+        </message>
+        <message>
+            <source>Dismiss</source>
+            <translation>关闭</translation>
+        </message>
+        <message>
+            <source>Dismiss (Ctrl+D)</source>
+            <translation>关闭（Ctrl+D）</translation>
+        </message>
+        <message>
+            <source>{op} {sku} {state}: {error}</source>
+            <translation>{op} {sku} {state}：{error}</translation>
+        </message>
+        <message>
+            <source>(auto action)</source>
+            <translation>（自动操作）</translation>
+        </message>
+        <message>
+            <source>· {n} more failed</source>
+            <translation>· 另有 {n} 条失败</translation>
+        </message>
+    </context>
+    <context>
+        <name>HeaderBar</name>
+        <message>
+            <source>Room</source>
+            <translation>直播间</translation>
+        </message>
+        <message>
+            <source>Session</source>
+            <translation>场次时长</translation>
+        </message>
+        <message>
+            <source>Viewers</source>
+            <translation>在线人数</translation>
+        </message>
+        <message>
+            <source>GMV</source>
+            <translation>成交额</translation>
+        </message>
+        <message>
+            <source>Units</source>
+            <translation>件数</translation>
+        </message>
+        <message>
+            <source>On air</source>
+            <translation>讲解中</translation>
+        </message>
+        <message>
+            <source>Feed</source>
+            <translation>数据流</translation>
+        </message>
+        <message>
+            <source>Commands</source>
+            <translation>指令通道</translation>
+        </message>
+        <message>
+            <source>Firing alerts</source>
+            <translation>告警</translation>
+        </message>
+        <message>
+            <source>{n} firing {level} alert(s)</source>
+            <translation>{n} 条{level}告警</translation>
+        </message>
+        <message>
+            <source>Shop clock {t}</source>
+            <translation>店铺时间 {t}</translation>
+        </message>
+        <message>
+            <source>CORE STOPPED</source>
+            <translation>核心已停止</translation>
+        </message>
+        <message>
+            <source>silent {s} s</source>
+            <translation>{s} 秒无消息</translation>
+        </message>
+        <message>
+            <source>gap: {g}</source>
+            <translation>缺口：{g}</translation>
+        </message>
+        <message>
+            <source>drift: {d}</source>
+            <translation>偏差：{d}</translation>
+        </message>
+        <message>
+            <source>seq {seq} · {n} resyncs</source>
+            <translation>序号 {seq} · 重新同步 {n} 次</translation>
+        </message>
+        <message>
+            <source>Feed {state}: {events} events, {rejects} rejected, {gaps} gaps, {resyncs} resyncs; last message {age} s ago</source>
+            <translation>数据流{state}：{events} 条事件，拒收 {rejects}，缺口 {gaps}，重新同步 {resyncs} 次；最后一条消息在 {age} 秒前</translation>
+        </message>
+    </context>
+    <context>
+        <name>HelpOverlay</name>
+        <message>
+            <source>Keyboard shortcuts  ·  F1 or Esc closes</source>
+            <translation>快捷键  ·  按 F1 或 Esc 关闭</translation>
+        </message>
+    </context>
+    <context>
+        <name>Labels</name>
+        <message>
+            <source>ok</source>
+            <translation>正常</translation>
+        </message>
+        <message>
+            <source>watch</source>
+            <translation>关注</translation>
+        </message>
+        <message>
+            <source>warning</source>
+            <translation>预警</translation>
+        </message>
+        <message>
+            <source>critical</source>
+            <translation>紧急</translation>
+        </message>
+        <message>
+            <source>losing sales</source>
+            <translation>流失</translation>
+        </message>
+        <message>
+            <source>feed</source>
+            <translation>数据流</translation>
+        </message>
+        <message>
+            <source>traffic driver</source>
+            <translation>引流款</translation>
+        </message>
+        <message>
+            <source>profit</source>
+            <translation>利润款</translation>
+        </message>
+        <message>
+            <source>long tail</source>
+            <translation>长尾款</translation>
+        </message>
+        <message>
+            <source>connecting</source>
+            <translation>连接中</translation>
+        </message>
+        <message>
+            <source>live</source>
+            <translation>实时</translation>
+        </message>
+        <message>
+            <source>stale</source>
+            <translation>中断</translation>
+        </message>
+        <message>
+            <source>resyncing</source>
+            <translation>同步中</translation>
+        </message>
+        <message>
+            <source>idle</source>
+            <translation>空闲</translation>
+        </message>
+        <message>
+            <source>retrying</source>
+            <translation>重试中</translation>
+        </message>
+        <message>
+            <source>down</source>
+            <translation>不可用</translation>
+        </message>
+        <message>
+            <source>Freeze</source>
+            <translation>冻结</translation>
+        </message>
+        <message>
+            <source>Unfreeze</source>
+            <translation>解冻</translation>
+        </message>
+        <message>
+            <source>Restock</source>
+            <translation>补货</translation>
+        </message>
+        <message>
+            <source>Exposure</source>
+            <translation>曝光</translation>
+        </message>
+        <message>
+            <source>Delist</source>
+            <translation>下架</translation>
+        </message>
+        <message>
+            <source>Relist</source>
+            <translation>上架</translation>
+        </message>
+        <message>
+            <source>sending…</source>
+            <translation>发送中…</translation>
+        </message>
+        <message>
+            <source>pending</source>
+            <translation>等待回执</translation>
+        </message>
+        <message>
+            <source>acknowledged</source>
+            <translation>已执行</translation>
+        </message>
+        <message>
+            <source>REJECTED</source>
+            <translation>被拒绝</translation>
+        </message>
+        <message>
+            <source>FAILED</source>
+            <translation>失败</translation>
+        </message>
+        <message>
+            <source>{n}s</source>
+            <translation>{n}秒</translation>
+        </message>
+        <message>
+            <source>{m}m</source>
+            <translation>{m}分</translation>
+        </message>
+        <message>
+            <source>{h}h{m}m</source>
+            <translation>{h}时{m}分</translation>
+        </message>
+        <message>
+            <source>operator</source>
+            <translation>运营</translation>
+        </message>
+        <message>
+            <source>auto</source>
+            <translation>自动</translation>
+        </message>
+        <message>
+            <source>{n} s</source>
+            <translation>{n} 秒</translation>
+        </message>
+        <message>
+            <source>{n} min</source>
+            <translation>{n} 分钟</translation>
+        </message>
+        <message>
+            <source>{n} h</source>
+            <translation>{n} 小时</translation>
+        </message>
+        <message>
+            <source>not in sight</source>
+            <translation>暂无</translation>
+        </message>
+        <message>
+            <source>{n}s ago</source>
+            <translation>{n} 秒前</translation>
+        </message>
+        <message>
+            <source>{m}m {s}s ago</source>
+            <translation>{m} 分 {s} 秒前</translation>
+        </message>
+        <message>
+            <source>{h}h {m}m ago</source>
+            <translation>{h} 小时 {m} 分前</translation>
+        </message>
+    </context>
+    <context>
+        <name>SettingsDialog</name>
+        <message>
+            <source>Settings</source>
+            <translation>设置</translation>
+        </message>
+        <message>
+            <source>Changes apply to the running show at once and are written to the session log. Hover a field for its full description.</source>
+            <translation>修改会立即作用于正在进行的直播，并写入场次日志。鼠标悬停可查看完整说明。</translation>
+        </message>
+        <message>
+            <source>Engine</source>
+            <translation>引擎</translation>
+        </message>
+        <message>
+            <source>Per-SKU tier</source>
+            <translation>单品分层</translation>
+        </message>
+        <message>
+            <source>Apply and close</source>
+            <translation>应用并关闭</translation>
+        </message>
+        <message>
+            <source>Apply</source>
+            <translation>应用</translation>
+        </message>
+        <message>
+            <source>Close</source>
+            <translation>关闭</translation>
+        </message>
+        <message>
+            <source>A per-SKU tier beats the tier the shop sends. Pick a SKU and a tier, then Set.</source>
+            <translation>单品分层优先于店铺下发的分层。选择商品和分层，然后点“设置”。</translation>
+        </message>
+        <message>
+            <source>Set override</source>
+            <translation>设置</translation>
+        </message>
+        <message>
+            <source>Current overrides</source>
+            <translation>当前单品分层</translation>
+        </message>
+        <message>
+            <source>Remove selected override</source>
+            <translation>移除所选单品分层</translation>
+        </message>
+        <message>
+            <source>Not applied: {err}</source>
+            <translation>未生效：{err}</translation>
+        </message>
+    </context>
+    <context>
+        <name>SettingsDoc</name>
+        <message>
+            <source>endpoint</source>
+            <translation>地址</translation>
+        </message>
+        <message>
+            <source>s</source>
+            <translation>秒</translation>
+        </message>
+        <message>
+            <source>no message for this long (wall clock) marks the feed stale</source>
+            <translation>超过此时长（墙钟）没有消息即视为数据流中断</translation>
+        </message>
+        <message>
+            <source>longest wait between snapshot retries</source>
+            <translation>快照重试之间的最长等待</translation>
+        </message>
+        <message>
+            <source>room id</source>
+            <translation>直播间 ID</translation>
+        </message>
+        <message>
+            <source>choice</source>
+            <translation>选项</translation>
+        </message>
+        <message>
+            <source>alert policy: engine, or a baseline: naive or static</source>
+            <translation>告警策略：引擎，或基线：朴素 / 固定阈值</translation>
+        </message>
+        <message>
+            <source>units</source>
+            <translation>件</translation>
+        </message>
+        <message>
+            <source>static baseline: warn below this many units</source>
+            <translation>固定阈值基线：低于此件数即预警</translation>
+        </message>
+        <message>
+            <source>x</source>
+            <translation>倍</translation>
+        </message>
+        <message>
+            <source>naive baseline: warning line = this x predicted window sales</source>
+            <translation>朴素基线：预警线 = 此倍数 × 窗口预计销量</translation>
+        </message>
+        <message>
+            <source>min</source>
+            <translation>分钟</translation>
+        </message>
+        <message>
+            <source>naive baseline: the window its session-average rate predicts</source>
+            <translation>朴素基线：用场均速度预测的窗口长度</translation>
+        </message>
+        <message>
+            <source>time scale of the instant rate (safety stock, flash sales)</source>
+            <translation>瞬时速度的时间尺度（安全库存、秒杀）</translation>
+        </message>
+        <message>
+            <source>time scale of the fast burn rate</source>
+            <translation>快速消耗速度的时间尺度</translation>
+        </message>
+        <message>
+            <source>time scale of the medium burn rate</source>
+            <translation>中速消耗速度的时间尺度</translation>
+        </message>
+        <message>
+            <source>time scale of the slow burn rate (the baseline surges are measured against)</source>
+            <translation>慢速消耗速度的时间尺度（判断激增的基准）</translation>
+        </message>
+        <message>
+            <source>time scale of the long-run rate (features included) that keeps a warning from clearing</source>
+            <translation>长期速度的时间尺度（含讲解时段），用于防止预警过早解除</translation>
+        </message>
+        <message>
+            <source>change detector: the rate multiple it looks for</source>
+            <translation>变化检测：要识别的速度倍数</translation>
+        </message>
+        <message>
+            <source>nats</source>
+            <translation>奈特</translation>
+        </message>
+        <message>
+            <source>change detector: log-likelihood ratio that declares a surge</source>
+            <translation>变化检测：判定激增的对数似然比</translation>
+        </message>
+        <message>
+            <source>units/min</source>
+            <translation>件/分钟</translation>
+        </message>
+        <message>
+            <source>change detector: floor on the baseline rate</source>
+            <translation>变化检测：基准速度下限</translation>
+        </message>
+        <message>
+            <source>an elevated rate is assumed to fade to the slow rate with this time constant</source>
+            <translation>升高的速度按此时间常数回落到慢速</translation>
+        </message>
+        <message>
+            <source>bool</source>
+            <translation>开关</translation>
+        </message>
+        <message>
+            <source>the long-run rate also raises the warning line (not only keeps it from clearing)</source>
+            <translation>长期速度也可抬高预警线（不只是防止解除）</translation>
+        </message>
+        <message>
+            <source>ratio</source>
+            <translation>比例</translation>
+        </message>
+        <message>
+            <source>weight of the rising-only trend term (during a detected rise)</source>
+            <translation>上升趋势项的权重（检测到上升时）</translation>
+        </message>
+        <message>
+            <source>sigma</source>
+            <translation>σ</translation>
+        </message>
+        <message>
+            <source>width of the upper band (predicted_hi, pessimistic sell-out)</source>
+            <translation>上界宽度（预测上限、悲观售罄时间）</translation>
+        </message>
+        <message>
+            <source>units/add</source>
+            <translation>件/加购</translation>
+        </message>
+        <message>
+            <source>cart-to-order conversion assumed before a SKU has its own</source>
+            <translation>商品自身数据不足时假设的加购转化率</translation>
+        </message>
+        <message>
+            <source>adds</source>
+            <translation>次加购</translation>
+        </message>
+        <message>
+            <source>cart adds the conversion prior is worth</source>
+            <translation>转化率先验相当于多少次加购</translation>
+        </message>
+        <message>
+            <source>orders this long after a feature ends still count as featured demand</source>
+            <translation>讲解结束后这段时间内的订单仍计为讲解需求</translation>
+        </message>
+        <message>
+            <source>viewers</source>
+            <translation>人</translation>
+        </message>
+        <message>
+            <source>a detected surge must last this long before watch fires (the detector already confirmed it)</source>
+            <translation>检测到的激增需持续这么久才触发关注</translation>
+        </message>
+        <message>
+            <source>windows</source>
+            <translation>个窗口</translation>
+        </message>
+        <message>
+            <source>a surge raises watch only if it would empty the SKU within this many windows</source>
+            <translation>只有在这么多个窗口内会售罄的激增才触发关注</translation>
+        </message>
+        <message>
+            <source>adds/min</source>
+            <translation>加购/分钟</translation>
+        </message>
+        <message>
+            <source>raise one room-level alert while the feed is stale</source>
+            <translation>数据流中断期间发出一条直播间级告警</translation>
+        </message>
+        <message>
+            <source>alerts</source>
+            <translation>条</translation>
+        </message>
+        <message>
+            <source>resolved alerts kept in memory for the desk</source>
+            <translation>中控台保留的已解除告警数量</translation>
+        </message>
+        <message>
+            <source>tier</source>
+            <translation>分层</translation>
+        </message>
+        <message>
+            <source>tier for a SKU whose snapshot tier is unknown</source>
+            <translation>快照中分层未知的商品所用分层</translation>
+        </message>
+        <message>
+            <source>forecast window: predicted sales are over this many minutes</source>
+            <translation>预测窗口：预计销量按这么多分钟计算</translation>
+        </message>
+        <message>
+            <source>warning line = multiplier x predicted window sales</source>
+            <translation>预警线 = 倍数 × 窗口预计销量</translation>
+        </message>
+        <message>
+            <source>the warning line never drops below this (for a selling SKU)</source>
+            <translation>预警线的下限（对在售商品）</translation>
+        </message>
+        <message>
+            <source>hysteresis: a condition clears only past threshold x this</source>
+            <translation>滞回：越过阈值 × 此倍数才解除</translation>
+        </message>
+        <message>
+            <source>critical when the pessimistic sell-out is nearer than this</source>
+            <translation>悲观售罄时间早于此值即为紧急</translation>
+        </message>
+        <message>
+            <source>freeze-in-flight time the safety stock must cover</source>
+            <translation>安全库存需覆盖的冻结生效时间</translation>
+        </message>
+        <message>
+            <source>safety stock = rate x lag x margin</source>
+            <translation>安全库存 = 速度 × 延迟 × 余量</translation>
+        </message>
+        <message>
+            <source>safety stock never drops below this</source>
+            <translation>安全库存的下限</translation>
+        </message>
+        <message>
+            <source>at safety stock: auto (freeze), confirm (ask the operator), off</source>
+            <translation>到达安全库存时：自动冻结 / 询问运营 / 关闭</translation>
+        </message>
+        <message>
+            <source>a condition must hold this long before its alert fires</source>
+            <translation>条件需持续这么久才触发告警</translation>
+        </message>
+        <message>
+            <source>a cleared alert keeps firing (recovering) this long before it resolves</source>
+            <translation>条件消失后告警保持（恢复中）这么久才解除</translation>
+        </message>
+        <message>
+            <source>dynamic (multi-scale rate, change detector, leading indicators) or longrun (one long-run rate: the simple rule)</source>
+            <translation>动态（多尺度速度、变化检测、先行指标）或长期（单一长期速度的简单规则）</translation>
+        </message>
+        <message>
+            <source>raise watch alerts (surges) for this tier</source>
+            <translation>为此分层发出关注（激增）告警</translation>
+        </message>
+        <message>
+            <source>let cart adds and featured traffic raise the predicted rate</source>
+            <translation>允许加购和讲解流量抬高预测速度</translation>
+        </message>
+        <message>
+            <source>ms</source>
+            <translation>毫秒</translation>
+        </message>
+        <message>
+            <source>a command unanswered this long is retried</source>
+            <translation>指令超过此时间未应答即重试</translation>
+        </message>
+        <message>
+            <source>count</source>
+            <translation>次</translation>
+        </message>
+        <message>
+            <source>retries before a command is declared failed</source>
+            <translation>判定指令失败前的重试次数</translation>
+        </message>
+        <message>
+            <source>path</source>
+            <translation>路径</translation>
+        </message>
+        <message>
+            <source>session log file (unset: sessions/&lt;room&gt;-&lt;start&gt;.sqlite)</source>
+            <translation>场次日志文件（未设置：sessions/&lt;直播间&gt;-&lt;开始时间&gt;.sqlite）</translation>
+        </message>
+        <message>
+            <source>group commit: the writer commits at least this often</source>
+            <translation>批量提交：写入线程至少这么频繁地提交</translation>
+        </message>
+        <message>
+            <source>rows</source>
+            <translation>行</translation>
+        </message>
+        <message>
+            <source>group commit: or after this many rows</source>
+            <translation>批量提交：或累计这么多行后提交</translation>
+        </message>
+        <message>
+            <source>auto</source>
+            <translation>自动冻结</translation>
+        </message>
+        <message>
+            <source>confirm</source>
+            <translation>询问确认</translation>
+        </message>
+        <message>
+            <source>off</source>
+            <translation>关闭</translation>
+        </message>
+        <message>
+            <source>dynamic</source>
+            <translation>动态</translation>
+        </message>
+        <message>
+            <source>longrun</source>
+            <translation>长期</translation>
+        </message>
+        <message>
+            <source>engine</source>
+            <translation>引擎</translation>
+        </message>
+        <message>
+            <source>naive</source>
+            <translation>朴素基线</translation>
+        </message>
+        <message>
+            <source>static</source>
+            <translation>固定阈值</translation>
+        </message>
+    </context>
+    <context>
+        <name>SkuTableModel</name>
+        <message>
+            <source>Level</source>
+            <translation>级别</translation>
+        </message>
+        <message>
+            <source>SKU</source>
+            <translation>编号</translation>
+        </message>
+        <message>
+            <source>Name</source>
+            <translation>名称</translation>
+        </message>
+        <message>
+            <source>Tier</source>
+            <translation>分层</translation>
+        </message>
+        <message>
+            <source>Available</source>
+            <translation>可售</translation>
+        </message>
+        <message>
+            <source>Sold</source>
+            <translation>已售</translation>
+        </message>
+        <message>
+            <source>Rate/min</source>
+            <translation>每分钟</translation>
+        </message>
+        <message>
+            <source>Sell-out</source>
+            <translation>预计售罄</translation>
+        </message>
+        <message>
+            <source>Warn line</source>
+            <translation>预警线</translation>
+        </message>
+        <message>
+            <source>Safety</source>
+            <translation>安全库存</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>状态</translation>
+        </message>
+        <message>
+            <source>30 min</source>
+            <translation>30 分钟</translation>
+        </message>
+        <message>
+            <source>Alert level decided by the engine; sorting by it sorts by urgency</source>
+            <translation>引擎判定的告警级别；按此列排序即按紧急程度排序</translation>
+        </message>
+        <message>
+            <source>SKU id</source>
+            <translation>商品编号</translation>
+        </message>
+        <message>
+            <source>Product name</source>
+            <translation>商品名称</translation>
+        </message>
+        <message>
+            <source>Tier (a settings override is marked *)</source>
+            <translation>分层（设置中单独指定的标 *）</translation>
+        </message>
+        <message>
+            <source>Units available now (exact, from the feed)</source>
+            <translation>当前可售件数（来自数据流，精确值）</translation>
+        </message>
+        <message>
+            <source>Net units sold this session</source>
+            <translation>本场净售出件数</translation>
+        </message>
+        <message>
+            <source>Predicted order rate now, units per minute</source>
+            <translation>当前预测下单速度（件/分钟）</translation>
+        </message>
+        <message>
+            <source>Predicted time to sell-out: soonest (at the pessimistic rate) to expected</source>
+            <translation>预计售罄时间：最快（悲观速度）至预期</translation>
+        </message>
+        <message>
+            <source>Dynamic warning line: below it, a restock is due</source>
+            <translation>动态预警线：低于此值应补货</translation>
+        </message>
+        <message>
+            <source>Dynamic safety stock: freeze at or below it</source>
+            <translation>动态安全库存：达到或低于此值应冻结</translation>
+        </message>
+        <message>
+            <source>Frozen, delisted, sold out, on air</source>
+            <translation>冻结、下架、售罄、讲解中</translation>
+        </message>
+        <message>
+            <source>Available stock over the last 30 minutes</source>
+            <translation>近 30 分钟可售库存</translation>
+        </message>
+        <message>
+            <source>{name} ({sku})
+Available {avail}, sold {sold}
+Rate {rate}/min over a {win:g} min window: {pred:.0f} expected, up to {hi:.0f}
+Warning line {line:.0f}, safety stock {safety:.0f}
+Sell-out in {so}, pessimistic {sop}</source>
+            <translation>{name}（{sku}）
+可售 {avail}，已售 {sold}
+速度 {rate}/分钟，{win:g} 分钟窗口内预计售出 {pred:.0f}，最多 {hi:.0f}
+预警线 {line:.0f}，安全库存 {safety:.0f}
+预计 {so} 后售罄，悲观 {sop}</translation>
+        </message>
+    </context>
+</TS>
