@@ -496,34 +496,38 @@ class Engine:
                         warning_line=line, safety_stock=safety, level=book.level_of(sku),
                         cart_rate_per_min=cart_f * 60.0)
 
-    def _evaluate_baseline(self, m: SkuModel, st: SkuStock, ts: float, out: list) -> Forecast:
+    def _baseline_numbers(self, m: SkuModel, st: SkuStock, ts: float) -> tuple[float, float, float, str]:
+        """(rate per s, line, window min, why) of the baseline policy."""
         e = self._e
+        if self._policy == "naive":
+            rate = baselines.naive_rate_per_s(st.sold, ts - (self.start_ts or ts))
+            line = baselines.naive_line(rate, e.naive_multiplier, e.naive_window_min)
+            return rate, line, e.naive_window_min, (
+                f"{e.naive_multiplier:g} x {rate * 60:.1f}/min session average over {e.naive_window_min:g} min")
+        return 0.0, baselines.static_line(e.static_threshold), m.tier.window_min, "fixed threshold"
+
+    def _baseline_forecast(self, m: SkuModel, st: SkuStock, rate: float, line: float, w_min: float) -> Forecast:
+        mu = rate * w_min * 60.0
+        sellout = sellout_seconds(st.available, rate)
+        return Forecast(rate_per_min=rate * 60.0, window_min=w_min, predicted_sales=mu, predicted_hi=mu,
+                        sellout_s=sellout, sellout_pessimistic_s=sellout, warning_line=line, safety_stock=0.0,
+                        level=self.book.level_of(m.sku), cart_rate_per_min=0.0)
+
+    def _evaluate_baseline(self, m: SkuModel, st: SkuStock, ts: float, out: list) -> Forecast:
         tier = m.tier
         book = self.book
         sku = m.sku
         a = st.available
-        if self._policy == "naive":
-            rate = baselines.naive_rate_per_s(st.sold, ts - (self.start_ts or ts))
-            line = baselines.naive_line(rate, e.naive_multiplier, e.naive_window_min)
-            w_min = e.naive_window_min
-            why = f"{e.naive_multiplier:g} x {rate * 60:.1f}/min session average over {w_min:g} min"
-        else:
-            rate = 0.0
-            line = baselines.static_line(e.static_threshold)
-            w_min = tier.window_min
-            why = "fixed threshold"
+        rate, line, w_min, why = self._baseline_numbers(m, st, ts)
         for lvl in ("watch", "critical", "lost_sales"):
             if book.get(sku, lvl) is not None:
                 book.resolve_level(sku, lvl, ts, out, f"policy {self._policy} raises no {lvl}")
-        sellout = sellout_seconds(a, rate)
         if not self._blocked(m, st, ts, out):
             enter, clear = warning_condition(tier, a, line)
             book.step(sku, "warning", ts, enter, clear, tier.pending_s, tier.recover_s,
-                      f"available {a} below {line:.0f} ({why})", out, (a, rate * 60.0, sellout, line))
-        mu = rate * w_min * 60.0
-        return Forecast(rate_per_min=rate * 60.0, window_min=w_min, predicted_sales=mu, predicted_hi=mu,
-                        sellout_s=sellout, sellout_pessimistic_s=sellout, warning_line=line, safety_stock=0.0,
-                        level=book.level_of(sku), cart_rate_per_min=0.0)
+                      f"available {a} below {line:.0f} ({why})", out,
+                      (a, rate * 60.0, sellout_seconds(a, rate), line))
+        return self._baseline_forecast(m, st, rate, line, w_min)
 
     # --- outputs -------------------------------------------------------------------------------
     def take_transitions(self) -> list[AlertTransition]:
@@ -557,8 +561,9 @@ class Engine:
                 m.fc = Forecast(rate_per_min=p[0] * 60.0, window_min=m.tier.window_min, predicted_sales=p[2],
                                 predicted_hi=p[3], sellout_s=p[4], sellout_pessimistic_s=p[5], warning_line=p[6],
                                 safety_stock=p[7], level=self.book.level_of(sku), cart_rate_per_min=p[8] * 60.0)
-            else:
-                m.fc = self._evaluate_baseline(m, st, self.now, self._out)
+            else:  # no side effects here: alerts only move on tick
+                rate, line, w_min, _why = self._baseline_numbers(m, st, self.now)
+                m.fc = self._baseline_forecast(m, st, rate, line, w_min)
         return m.fc
 
     def ack(self, key: str, by: str, ts: float) -> AlertTransition | None:
