@@ -26,7 +26,7 @@ from typing import Any
 
 __all__ = [
     "Settings", "FeedSettings", "EngineSettings", "TierSettings", "CommandSettings", "LogSettings",
-    "SettingsError", "load_settings", "settings_from_dict", "settings_markdown", "DEFAULT_TIERS",
+    "NotifySettings", "SettingsError", "load_settings", "settings_from_dict", "settings_markdown", "DEFAULT_TIERS",
     "POLICIES", "AUTO_FREEZE",
 ]
 
@@ -44,9 +44,13 @@ class SettingsError(ValueError):
 
 
 def setting(default: Any, unit: str, doc: str, *, ge: float | None = None, gt: float | None = None,
-            le: float | None = None, choices: tuple | None = None) -> Any:
-    """Declare one settings field: default, unit, one-line description and allowed range."""
-    meta = {"unit": unit, "doc": doc, "ge": ge, "gt": gt, "le": le, "choices": choices}
+            le: float | None = None, choices: tuple | None = None, check: Any = None) -> Any:
+    """Declare one settings field: default, unit, one-line description and allowed range.
+
+    ``check(key, value)`` (optional) converts and checks a structured value (a list of
+    tables, say) and raises :class:`SettingsError`; scalar fields are checked by type.
+    """
+    meta = {"unit": unit, "doc": doc, "ge": ge, "gt": gt, "le": le, "choices": choices, "check": check}
     return field(default=default, metadata=meta)
 
 
@@ -153,7 +157,10 @@ class CommandSettings:
     """The command client (freeze, restock, ...)."""
 
     timeout_ms: int = setting(500, "ms", "a command unanswered this long is retried", gt=0)
-    retries: int = setting(3, "count", "retries before a command is declared failed", ge=0)
+    retries: int = setting(3, "count", "unanswered attempts on one connection before the client reconnects "
+                                       "(0 counts as 1)", ge=0)
+    max_attempts: int = setting(9, "count", "attempts in all (across reconnects) before a command is declared failed",
+                                ge=1)
 
 
 @dataclass(frozen=True)
@@ -165,8 +172,73 @@ class LogSettings:
     batch_rows: int = setting(5000, "rows", "group commit: or after this many rows", gt=0)
 
 
+WEBHOOK_LEVELS = ("watch", "warning", "critical", "feed", "lost_sales")  # = alerts.ALERT_LEVELS
+WEBHOOK_STATES = ("pending", "firing", "recovering", "resolved", "acked", "snoozed")  # = alerts.ALERT_STATES
+WEBHOOK_DEFAULT_LEVELS = ("critical", "lost_sales", "feed")
+WEBHOOK_DEFAULT_STATES = ("firing", "resolved")
+_WEBHOOK_KEYS = ("url", "levels", "states", "headers")
+
+
+def _str_list(key: str, v: Any, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    if not isinstance(v, (list, tuple)):
+        raise SettingsError(key, f"expected a list of strings, got {type(v).__name__}")
+    out = []
+    for x in v:
+        if type(x) is not str:
+            raise SettingsError(key, f"expected strings, got {type(x).__name__}")
+        if x not in allowed:
+            raise SettingsError(key, f"unknown value {x!r} (known: {', '.join(allowed)})")
+        out.append(x)
+    return tuple(out)
+
+
+def check_webhooks(key: str, value: Any) -> tuple[dict, ...]:
+    """``notify.webhooks``: a list of tables ``{url, levels, states, headers}``, normalised.
+
+    Each entry comes out with every key: ``levels`` and ``states`` as tuples (defaults
+    ``critical, lost_sales, feed`` and ``firing, resolved``), ``headers`` as a dict of strings.
+    """
+    if not isinstance(value, (list, tuple)):
+        raise SettingsError(key, f"expected a list of tables ([[notify.webhooks]]), got {type(value).__name__}")
+    out = []
+    for i, hook in enumerate(value):
+        k = f"{key}[{i}]"
+        if not isinstance(hook, dict):
+            raise SettingsError(k, f"expected a table, got {type(hook).__name__}")
+        for name in hook:
+            if name not in _WEBHOOK_KEYS:
+                raise SettingsError(f"{k}.{name}", f"unknown key (known: {', '.join(_WEBHOOK_KEYS)})")
+        url = hook.get("url")
+        if type(url) is not str or not url.startswith(("http://", "https://")) or len(url) <= len("http://"):
+            raise SettingsError(f"{k}.url", f"must be an http:// or https:// URL, got {url!r}")
+        headers = hook.get("headers", {})
+        if not isinstance(headers, dict):
+            raise SettingsError(f"{k}.headers", f"expected a table of strings, got {type(headers).__name__}")
+        for hk, hv in headers.items():
+            if type(hv) is not str or not hk:
+                raise SettingsError(f"{k}.headers.{hk}", "header names and values must be strings")
+        out.append({
+            "url": url,
+            "levels": _str_list(f"{k}.levels", hook.get("levels", WEBHOOK_DEFAULT_LEVELS), WEBHOOK_LEVELS),
+            "states": _str_list(f"{k}.states", hook.get("states", WEBHOOK_DEFAULT_STATES), WEBHOOK_STATES),
+            "headers": dict(headers),
+        })
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class NotifySettings:
+    """Alert notifications to the outside world (webhooks, posted from their own thread)."""
+
+    webhooks: tuple = setting((), "list of tables",
+                              "webhooks: [[notify.webhooks]] tables {url, levels, states, headers}; levels default "
+                              "critical, lost_sales, feed; states default firing, resolved", check=check_webhooks)
+    timeout_s: float = setting(3.0, "s", "a webhook call unanswered this long counts as failed", gt=0)
+    retries: int = setting(2, "count", "retries of a failed webhook call before the notification is dropped", ge=0)
+
+
 SECTIONS: dict[str, type] = {"feed": FeedSettings, "engine": EngineSettings, "commands": CommandSettings,
-                             "log": LogSettings}
+                             "log": LogSettings, "notify": NotifySettings}
 
 
 # --- the whole ---------------------------------------------------------------------------------
@@ -181,6 +253,7 @@ class Settings:
     sku_tiers: dict[str, str] = field(default_factory=dict)
     commands: CommandSettings = field(default_factory=CommandSettings)
     log: LogSettings = field(default_factory=LogSettings)
+    notify: NotifySettings = field(default_factory=NotifySettings)
 
     def tier_of(self, sku: str, snapshot_tier: str | None = None) -> str:
         """The tier a SKU uses: settings override, else the snapshot's, else the default tier."""
@@ -202,6 +275,10 @@ class Settings:
         out["sku_tiers"] = dict(self.sku_tiers)
         for name in ("commands", "log"):
             out[name] = dataclasses.asdict(getattr(self, name))
+        n = self.notify
+        out["notify"] = {"webhooks": [{"url": h["url"], "levels": list(h["levels"]), "states": list(h["states"]),
+                                       "headers": dict(h["headers"])} for h in n.webhooks],
+                         "timeout_s": n.timeout_s, "retries": n.retries}
         return out
 
     def with_changes(self, overrides: dict | None = None, /, **kw: Any) -> "Settings":
@@ -223,7 +300,7 @@ class Settings:
         for tname, tier in DEFAULT_TIERS.items():
             rows += _describe_section(f"tiers.{tname}", tier)
         rows.append(("sku_tiers.<sku>", None, "tier", "per-SKU tier override (beats the snapshot's tier)"))
-        for sec in ("commands", "log"):
+        for sec in ("commands", "log", "notify"):
             rows += _describe_section(sec, SECTIONS[sec]())
         return rows
 
@@ -264,6 +341,11 @@ def _check(key: str, f: dataclasses.Field, typ: Any, value: Any, parse_strings: 
         if optional:
             return None
         raise SettingsError(key, "must be set (no null)")
+    m = f.metadata
+    if m.get("check") is not None:
+        if parse_strings and isinstance(value, str):
+            value = _parse_text(key, value)
+        return m["check"](key, value)
     if parse_strings and isinstance(value, str) and base is not str:
         value = _parse_text(key, value)
     if base is bool:
@@ -281,7 +363,6 @@ def _check(key: str, f: dataclasses.Field, typ: Any, value: Any, parse_strings: 
     elif base is str:
         if type(value) is not str:
             raise SettingsError(key, f"expected a string, got {type(value).__name__}")
-    m = f.metadata
     if m.get("choices") and value not in m["choices"]:
         raise SettingsError(key, f"must be one of {', '.join(map(str, m['choices']))}, got {value!r}")
     if m.get("ge") is not None and value < m["ge"]:
@@ -441,6 +522,8 @@ def _fmt(v: Any) -> str:
         return "true" if v else "false"
     if isinstance(v, str):
         return f'"{v}"'
+    if isinstance(v, (tuple, list)) and not v:
+        return "[]"
     return repr(v)
 
 
@@ -469,6 +552,12 @@ def settings_markdown() -> str:
         "",
         "[sku_tiers]",
         'PF03 = "traffic_driver"',
+        "",
+        "[[notify.webhooks]]",
+        'url = "https://chat.example.com/hooks/stock-desk"',
+        'levels = ["critical", "lost_sales"]',
+        'states = ["firing"]',
+        'headers = { Authorization = "Bearer ..." }',
         "```",
         "",
     ]

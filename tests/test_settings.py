@@ -26,7 +26,8 @@ def test_defaults():
     assert s.feed.requests_endpoint == "tcp://127.0.0.1:7702"
     assert (s.feed.stale_after_s, s.feed.resync_backoff_max_s, s.feed.room) == (3.0, 5.0, None)
     assert (s.engine.policy, s.engine.static_threshold) == ("engine", 100)
-    assert (s.commands.timeout_ms, s.commands.retries) == (500, 3)
+    assert (s.commands.timeout_ms, s.commands.retries, s.commands.max_attempts) == (500, 3, 9)
+    assert (s.notify.webhooks, s.notify.timeout_s, s.notify.retries) == ((), 3.0, 2)
     assert (s.log.path, s.log.commit_interval_ms, s.log.batch_rows) == (None, 100, 5000)
     td, pf, lt = s.tiers["traffic_driver"], s.tiers["profit"], s.tiers["long_tail"]
     assert (td.window_min, td.multiplier, td.auto_freeze) == (15.0, 2.0, "auto")
@@ -42,7 +43,8 @@ def test_every_field_has_unit_and_description():
     for key, _default, unit, doc in rows:
         assert unit and doc and "\n" not in doc, key
     n_fields = sum(len(dataclasses.fields(c)) for c in
-                   (type(Settings().feed), type(Settings().engine), type(Settings().commands), type(Settings().log)))
+                   (type(Settings().feed), type(Settings().engine), type(Settings().commands), type(Settings().log),
+                      type(Settings().notify)))
     assert len(rows) == n_fields + 3 * len(dataclasses.fields(TierSettings)) + 1
     assert ("tiers.profit.multiplier", 1.5) in [(r[0], r[1]) for r in rows]
 
@@ -144,7 +146,7 @@ def test_to_dict_is_json_and_round_trips():
     d = s.to_dict()
     assert json.loads(json.dumps(d)) == d
     assert d["tiers"]["profit"]["multiplier"] == 1.8 and d["feed"]["room"] is None
-    assert set(d) == {"feed", "engine", "tiers", "sku_tiers", "commands", "log"}
+    assert set(d) == {"feed", "engine", "tiers", "sku_tiers", "commands", "log", "notify"}
     assert settings_from_dict(d) == s
     assert settings_from_dict(Settings().to_dict()) == Settings()
 
@@ -153,3 +155,58 @@ def test_default_tiers_match_the_tier_rules_of_thumb():
     assert set(DEFAULT_TIERS) == {"traffic_driver", "profit", "long_tail"}
     # the article's rule of thumb: 1.5 x predicted 30-minute sales for profit items
     assert (DEFAULT_TIERS["profit"].multiplier, DEFAULT_TIERS["profit"].window_min) == (1.5, 30.0)
+
+
+def test_notify_webhooks_from_toml_normalised_and_round_trip(tmp_path):
+    p = write(tmp_path, """
+[notify]
+timeout_s = 1.5
+retries = 0
+
+[[notify.webhooks]]
+url = "https://chat.example.com/hook"
+levels = ["critical"]
+headers = { Authorization = "Bearer x" }
+
+[[notify.webhooks]]
+url = "http://127.0.0.1:9/all"
+states = ["firing", "acked"]
+""")
+    s = load_settings(p)
+    assert (s.notify.timeout_s, s.notify.retries) == (1.5, 0)
+    a, b = s.notify.webhooks
+    assert a == {"url": "https://chat.example.com/hook", "levels": ("critical",), "states": ("firing", "resolved"),
+                 "headers": {"Authorization": "Bearer x"}}
+    assert b["levels"] == ("critical", "lost_sales", "feed") and b["states"] == ("firing", "acked")
+    d = s.to_dict()
+    assert json.loads(json.dumps(d)) == d and d["notify"]["webhooks"][0]["levels"] == ["critical"]
+    assert settings_from_dict(json.loads(json.dumps(d))) == s
+    # the notifier accepts the settings' tables as they are
+    from controlroom.notify import notifier_from_config
+
+    n = notifier_from_config(d["notify"]["webhooks"], timeout_s=s.notify.timeout_s, retries=s.notify.retries)
+    assert [h.url for h in n.webhooks] == [a["url"], b["url"]]
+    assert n.webhooks[0].wants("critical", "firing") and not n.webhooks[0].wants("warning", "firing")
+
+
+@pytest.mark.parametrize("text,key,reason", [
+    ("[notify]\nwebhooks = 3\n", "notify.webhooks", "list of tables"),
+    ("[[notify.webhooks]]\nurl = \"ftp://x\"\n", "notify.webhooks[0].url", "http"),
+    ("[[notify.webhooks]]\nlevels = [\"critical\"]\n", "notify.webhooks[0].url", "http"),
+    ("[[notify.webhooks]]\nurl = \"http://a/b\"\nlevels = [\"loud\"]\n", "notify.webhooks[0].levels", "unknown value"),
+    ("[[notify.webhooks]]\nurl = \"http://a/b\"\nstates = \"firing\"\n", "notify.webhooks[0].states", "list of strings"),
+    ("[[notify.webhooks]]\nurl = \"http://a/b\"\nheaders = { X = 1 }\n", "notify.webhooks[0].headers.X", "strings"),
+    ("[[notify.webhooks]]\nurl = \"http://a/b\"\nsecret = 1\n", "notify.webhooks[0].secret", "unknown key"),
+    ("[notify]\nretries = -1\n", "notify.retries", "out of range"),
+    ("[commands]\nmax_attempts = 0\n", "commands.max_attempts", "out of range"),
+])
+def test_bad_notify_and_command_settings(tmp_path, text, key, reason):
+    with pytest.raises(SettingsError) as ei:
+        load_settings(write(tmp_path, text))
+    assert ei.value.key == key and reason in ei.value.reason
+
+
+def test_webhooks_override_from_the_command_line():
+    s = load_settings(None, {"notify.webhooks": '[{url = "http://h/x", levels = ["warning"]}]',
+                             "commands.max_attempts": "4"})
+    assert s.notify.webhooks[0]["levels"] == ("warning",) and s.commands.max_attempts == 4
