@@ -123,6 +123,7 @@ def evaluate_all(scenario: str, seed: int, settings: Settings | None = None, *, 
         e["freezes_applied"] = len(applied)
         cl = _summary(cmodel, cres, by_policy["engine"], dict(cmodel.books.sellout_ts), cmodel.now - cmodel.start_ts)
         e["closed_loop_alerts_per_operator_per_10min"] = cl["alerts_per_operator_per_10min"]
+        e["closed_loop_alarms_per_operator_per_10min"] = cl["alarms_per_operator_per_10min"]
         e["closed_loop_sellouts"] = cl["sellouts"]
     for m in out.values():
         m["elapsed_s"] = round(time.perf_counter() - t0, 2)
@@ -141,9 +142,12 @@ ROWS = [
     ("sell-outs with no warning", "misses"),
     ("false warnings per SKU-hour", "false_warnings_per_sku_hour"),
     ("  (false warnings)", "false_warnings"),
-    ("alerts per operator per 10 min", "alerts_per_operator_per_10min"),
-    ("  (alerts fired)", "alerts"),
-    ("incidents per operator per 10 min", "incidents_per_operator_per_10min"),
+    ("alarms per operator per 10 min (EEMUA: escalation = 1, watch advisory)", "alarms_per_operator_per_10min"),
+    ("  (alarms)", "alarms"),
+    ("watch advisories per 10 min (panel only, not alarms)", "advisories_per_operator_per_10min"),
+    ("raw alert instances per 10 min (any level, unmerged)", "alerts_per_operator_per_10min"),
+    ("  (alert instances fired)", "alerts"),
+    ("incidents per operator per 10 min (any level merged)", "incidents_per_operator_per_10min"),
     ("oversold units", "oversold_units"),
     ("lost sales (units)", "lost_units"),
 ]
@@ -155,7 +159,7 @@ def format_table(res: dict[str, dict]) -> str:
     first = res[pols[0]]
     lines = [f"scenario {first['scenario']} seed {first['seed']}: {first['duration_s']:.0f} s of show, "
              f"{first['skus']} SKUs, {first['sellouts']} sell-outs (open loop), 1 operator"]
-    w = 36
+    w = max(len(label) for label, _k in ROWS) + 2
     lines.append("".ljust(w) + "".join(p.rjust(12) for p in pols))
     for label, key in ROWS:
         cells = []
@@ -167,8 +171,9 @@ def format_table(res: dict[str, dict]) -> str:
     if "engine" in res and res["engine"].get("loop") == "closed":
         e = res["engine"]
         lines.append(f"engine oversold/lost from the closed loop ({e['freezes_applied']} freezes applied); "
-                     f"baselines alert only (open loop). Closed-loop engine alerts per 10 min: "
-                     f"{e['closed_loop_alerts_per_operator_per_10min']:.3f}")
+                     f"baselines alert only (open loop). Closed-loop engine alarms per 10 min: "
+                     f"{e['closed_loop_alarms_per_operator_per_10min']:.3f} (raw alert instances "
+                     f"{e['closed_loop_alerts_per_operator_per_10min']:.3f})")
     for p in pols:
         by = res[p]["alerts_by_level"]
         lines.append(f"{p}: alerts by level {json.dumps(by, sort_keys=True)}; missed {res[p]['missed_skus']}")

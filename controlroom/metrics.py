@@ -15,8 +15,16 @@ Definitions (also in ``docs/engine.md``):
   covering span: a **miss**.
 * **false warning**: a warning span of a SKU that did not sell out within twice its
   tier's window of the span's start.
-* **alerts per operator per 10 min**: alert instances that reached ``firing`` (any
-  level, each key counted once), per 10 minutes of show, per operator.
+* **alarms per operator per 10 min** (the EEMUA 191 rate): an *alarm* is an
+  annunciation that requires operator action.  Per SKU, the overlapping or touching
+  firing periods of its ``warning``, ``critical`` and ``lost_sales`` alerts are one
+  alarm (the desk shows one row whose level escalates: warning -> critical -> losing
+  sales in one episode is one alarm); the room's ``feed`` alert is one alarm per
+  episode.  ``watch`` is advisory (panel only, no sound, no action needed) and is not
+  an alarm: it is counted apart as **advisories**.
+* **raw alert instances per 10 min**: alert instances that reached ``firing`` (any
+  level, each key counted once), per 10 minutes of show, per operator: nothing merged,
+  nothing left out.
 * **incidents**: per SKU, overlapping alert periods of any level merged; an
   escalation watch -> warning -> critical -> losing sales is one incident.
 """
@@ -28,10 +36,13 @@ from typing import Any, Callable, Iterable, Mapping
 __all__ = [
     "WARN_LEVELS", "alert_periods", "spans", "warning_spans", "lead_times", "median_lead_s", "misses",
     "false_warnings", "false_warnings_per_sku_hour", "fired_alerts", "alerts_per_operator_per_10min",
-    "incidents", "incidents_per_operator_per_10min", "summarize",
+    "incidents", "incidents_per_operator_per_10min", "ALARM_LEVELS", "ADVISORY_LEVELS", "alarms", "advisories",
+    "summarize",
 ]
 
 WARN_LEVELS = ("warning", "critical")
+ALARM_LEVELS = ("warning", "critical", "lost_sales", "feed")  # need operator action
+ADVISORY_LEVELS = ("watch",)  # panel only: look, no action needed
 _ON = ("firing", "recovering")
 
 
@@ -171,6 +182,18 @@ def incidents_per_operator_per_10min(n_incidents: int, duration_s: float, operat
     return alerts_per_operator_per_10min(n_incidents, duration_s, operators)
 
 
+def alarms(transitions: Iterable, merge_gap_s: float = 0.0) -> list[tuple[str | None, float]]:
+    """``(sku, start)`` of every alarm: per SKU, the overlapping or touching firing periods of its
+    warning, critical and losing-sales alerts merged (one escalating episode is one alarm); the
+    room's feed alert (sku None) likewise.  Watch is advisory and never part of an alarm."""
+    return incidents(transitions, ALARM_LEVELS, merge_gap_s)
+
+
+def advisories(transitions: Iterable) -> list[tuple[str | None, str, str, float]]:
+    """Watch alert instances that fired (advisory: panel only, no sound, no action needed)."""
+    return fired_alerts(transitions, ADVISORY_LEVELS)
+
+
 def summarize(transitions: Iterable, sellouts: Mapping[str, float],
               windows_min: Mapping[str, float] | Callable[[str], float] | float,
               n_skus: int, duration_s: float, operators: int = 1, merge_gap_s: float = 0.0) -> dict:
@@ -183,6 +206,8 @@ def summarize(transitions: Iterable, sellouts: Mapping[str, float],
     for _s, lvl, _k, _f in fired:
         by_level[lvl] = by_level.get(lvl, 0) + 1
     inc = incidents(trs)
+    alm = alarms(trs, merge_gap_s)
+    adv = advisories(trs)
     med = median_lead_s(leads)
     return {
         "sellouts": len(sellouts),
@@ -196,6 +221,10 @@ def summarize(transitions: Iterable, sellouts: Mapping[str, float],
         "alerts": len(fired),
         "alerts_by_level": by_level,
         "alerts_per_operator_per_10min": round(alerts_per_operator_per_10min(len(fired), duration_s, operators), 3),
+        "alarms": len(alm),
+        "alarms_per_operator_per_10min": round(alerts_per_operator_per_10min(len(alm), duration_s, operators), 3),
+        "advisories": len(adv),
+        "advisories_per_operator_per_10min": round(alerts_per_operator_per_10min(len(adv), duration_s, operators), 3),
         "incidents": len(inc),
         "incidents_per_operator_per_10min": round(alerts_per_operator_per_10min(len(inc), duration_s, operators), 3),
         "duration_s": duration_s,

@@ -91,3 +91,26 @@ def test_summarize():
     assert s["false_warnings"] == 1 and s["false_warnings_per_sku_hour"] == 0.5
     assert s["alerts"] == 2 and s["alerts_by_level"] == {"warning": 2}
     assert s["alerts_per_operator_per_10min"] == pytest.approx(2 / 6, abs=1e-3)
+
+
+def test_alarms_count_an_escalation_once_and_leave_watch_out():
+    t = (episode("a:watch:1", "A", "watch", 0, 60)          # advisory only
+         + episode("a:w:2", "A", "warning", 60, 300)        # warning ->
+         + episode("a:c:3", "A", "critical", 300)           # critical (touching) ->
+         + episode("a:l:4", "A", "lost_sales", 900, 1500)   # losing sales while critical: one alarm
+         + episode("b:watch:5", "B", "watch", 100, 200)     # a watch that never escalated: no alarm
+         + episode("c:w:6", "C", "warning", 100, 400)       # C: two separate warnings = two alarms
+         + episode("c:w:7", "C", "warning", 1000, 1200)
+         + episode("room:feed:8", None, "feed", 2000, 2100))
+    t.sort(key=lambda x: x.ts)
+    assert sorted((str(s), ts) for s, ts in metrics.alarms(t)) == [
+        ("A", 60.0), ("C", 100.0), ("C", 1000.0), ("None", 2000.0)]
+    assert [k for _s, _l, k, _f in metrics.advisories(t)] == ["a:watch:1", "b:watch:5"]
+    s = metrics.summarize(t, {"A": 800.0}, 15, n_skus=3, duration_s=3000)
+    assert (s["alarms"], s["advisories"], s["alerts"]) == (4, 2, 8)
+    assert s["alarms_per_operator_per_10min"] == pytest.approx(0.8)
+    assert s["advisories_per_operator_per_10min"] == pytest.approx(0.4)
+    assert s["alerts_per_operator_per_10min"] == pytest.approx(1.6)  # the raw count is still there
+    # a gap between a resolved warning and a new critical makes two alarms
+    g = episode("d:w:1", "D", "warning", 0, 100) + episode("d:c:2", "D", "critical", 101)
+    assert len(metrics.alarms(g)) == 2
