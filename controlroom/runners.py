@@ -80,6 +80,18 @@ def open_session_log(args, settings, room: str) -> Any:
     return lg
 
 
+def build_session(settings, client_curve, args) -> Any:
+    """The live session a verb runs: core thread, session log (once the room is known), webhooks."""
+    from controlroom.notify import notifier_from_config
+    from controlroom.session import LiveSession
+
+    ns = settings.notify
+    notifier = notifier_from_config([dict(h) for h in ns.webhooks], timeout_s=ns.timeout_s,
+                                    retries=ns.retries).start() if ns.webhooks else None
+    return LiveSession(settings, curve=client_curve, operator=getattr(args, "operator", None) or "operator",
+                       log_factory=lambda room: open_session_log(args, settings, room), notifier=notifier)
+
+
 def fmt_money(cents: int) -> str:
     return f"¥{cents / 100:,.2f}"
 
@@ -152,10 +164,7 @@ def run_engine(args) -> int:
 
 
 def headless_loop(settings, client_curve, args, *, duration: float | None, quiet: bool) -> int:
-    from controlroom.session import LiveSession
-
-    session = LiveSession(settings, curve=client_curve, operator=getattr(args, "operator", None) or "operator",
-                          log_factory=lambda room: open_session_log(args, settings, room))
+    session = build_session(settings, client_curve, args)
     session.start()
     t0 = time.monotonic()
     last_events = 0

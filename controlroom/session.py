@@ -138,7 +138,7 @@ class LiveSession(FeedListener):
 
         cs = s.commands
         self.commands = CommandClient(fs.requests_endpoint, context=self.ctx, curve=self.curve,
-                                      timeout_ms=cs.timeout_ms, retries=cs.retries)
+                                      timeout_ms=cs.timeout_ms, retries=cs.retries, max_attempts=cs.max_attempts)
         self.builder = SnapshotBuilder(self)
         poller = zmq.Poller()
         self.feed.register(poller)

@@ -98,3 +98,34 @@ def test_dead_gateway_fails_counted_and_never_blocks_submit():
 def test_bad_webhook_config_is_refused_clearly():
     with pytest.raises(ValueError, match="http"):
         Webhook.from_dict({"url": "ftp://nope"})
+
+
+def test_live_session_posts_critical_alerts_to_a_webhook(tmp_path):
+    """End to end: demo shop → core → engine → notifier → local HTTP gateway, settings from TOML."""
+    import argparse
+
+    from controlroom.runners import build_session
+    from controlroom.settings import load_settings
+    from controlroom.simulate.model import ShopModel
+    from controlroom.simulate.runner import DemoShop
+    from tests.conftest import LOOPBACK, wait_until
+    from tests.test_session_live import _flash_scenario
+
+    gw = Gateway()
+    shop = DemoShop(model=ShopModel(_flash_scenario(), seed=1), speed=8, events_endpoint=LOOPBACK,
+                    requests_endpoint=LOOPBACK).start()
+    ev, rq = shop.endpoints
+    cfg = tmp_path / "show.toml"
+    cfg.write_text(f'[feed]\nevents_endpoint = "{ev}"\nrequests_endpoint = "{rq}"\n'
+                   f'[[notify.webhooks]]\nurl = "{gw.url}"\nlevels = ["critical"]\n')
+    settings = load_settings(str(cfg))
+    args = argparse.Namespace(operator="test", no_log=True, log=None)
+    session = build_session(settings, None, args).start()
+    try:
+        assert wait_until(lambda: any(r[2]["level"] == "critical" for r in gw.received), 40)
+        body = next(r[2] for r in gw.received if r[2]["level"] == "critical")
+        assert body["sku"] == "HOT1" and body["room"] == "demo-flash-test" and body["state"] == "firing"
+    finally:
+        session.stop()
+        shop.stop()
+        gw.close()
