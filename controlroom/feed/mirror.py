@@ -30,7 +30,6 @@ class SkuStock:
     orders: int = 0
     gmv_cents: int = 0
     cart: int = 0  # net units sitting in carts as far as cart events tell
-    last_order_ts: float = 0.0
 
 
 class StockMirror:
@@ -71,7 +70,6 @@ class StockMirror:
             )
             if prev is not None:
                 st.sold, st.orders, st.gmv_cents, st.cart = prev.sold, prev.orders, prev.gmv_cents, prev.cart
-                st.last_order_ts = prev.last_order_ts
             skus[st.sku] = st
         self.skus = skus
 
@@ -105,7 +103,6 @@ class StockMirror:
             st.sold += q
             st.orders += 1
             st.gmv_cents += q * ev["price_cents"]
-            st.last_order_ts = ts
             self.units += q
             self.orders += 1
             self.gmv_cents += q * ev["price_cents"]
@@ -149,22 +146,27 @@ class StockMirror:
             if not skus.keys() >= sku_set or not seen.isdisjoint(oid) or len(set(oid)) != len(oid):
                 return False
             seen.update(oid)
+            if max(qty) == 1 and len(set(price)) == 1:
+                # The common shape at peak: single units at one price. Counted in C.
+                p = price[0]
+                for s, u in Counter(sku).items():
+                    st = skus[s]
+                    st.available -= u
+                    st.sold += u
+                    st.orders += u
+                    st.gmv_cents += p * u
+                self.gmv_cents += p * len(oid)
+                self.units += len(oid)
+                self.orders += len(oid)
+                m = max(ts)
+                if m > self.last_ts:
+                    self.last_ts = m
+                return True
             orders = Counter(sku)
-            if max(qty) == 1:
-                units = orders
-                if len(set(price)) == 1:
-                    p = price[0]
-                    gmv = {s: p * c for s, c in orders.items()}
-                else:
-                    gmv = Counter()
-                    for s, p in zip(sku, price):
-                        gmv[s] += p
-            else:
-                units, gmv = Counter(), Counter()
-                for s, q, p in zip(sku, qty, price):
-                    units[s] += q
-                    gmv[s] += q * p
-            last_ts = dict(zip(sku, ts)) if len(sku_set) > 1 else {sku[0]: ts[-1]}
+            units, gmv = Counter(), Counter()
+            for s, q, p in zip(sku, qty, price):
+                units[s] += q
+                gmv[s] += q * p
             for s, u in units.items():
                 st = skus[s]
                 st.available -= u
@@ -172,7 +174,6 @@ class StockMirror:
                 st.orders += orders[s]
                 g = gmv[s]
                 st.gmv_cents += g
-                st.last_order_ts = last_ts[s]
                 self.gmv_cents += g
             self.units += sum(units.values())
             self.orders += len(oid)
