@@ -68,6 +68,7 @@ ZH: dict[str, str] = {
     "Reject": "拒绝",
     "{op} {sku}: {reason}": "{op} {sku}：{reason}",
     # --- charts ---
+    "now": "现在",
     "Room viewers": "直播间在线人数",
     "Orders per minute (featured periods shaded)": "每分钟订单数（阴影为讲解时段）",
     # --- window ---
@@ -308,6 +309,15 @@ ZH: dict[str, str] = {
     "session log file (unset: sessions/<room>-<start>.sqlite)": "场次日志文件（未设置：sessions/<直播间>-<开始时间>.sqlite）",
     "group commit: the writer commits at least this often": "批量提交：写入线程至少这么频繁地提交",
     "group commit: or after this many rows": "批量提交：或累计这么多行后提交",
+    "after a feature ends, its extra demand fades with this time constant": "讲解结束后，额外需求按此时间常数消退",
+    "a feature that runs past its usual length is assumed to go on at least this long": "超出通常时长的讲解，假定至少再持续这么久",
+    "unanswered attempts on one connection before the client reconnects (0 counts as 1)": "同一连接上未应答多少次后重新连接（0 按 1 计）",
+    "attempts in all (across reconnects) before a command is declared failed": "判定指令失败前的总尝试次数（含重连）",
+    "list of tables": "表列表",
+    "webhooks: [[notify.webhooks]] tables {url, levels, states, headers}; levels default critical, lost_sales, feed; states default firing, resolved":
+        "Webhook：[[notify.webhooks]] 表 {url, levels, states, headers}；levels 默认 critical、lost_sales、feed；states 默认 firing、resolved",
+    "a webhook call unanswered this long counts as failed": "Webhook 调用超过此时间未应答即视为失败",
+    "retries of a failed webhook call before the notification is dropped": "Webhook 调用失败后的重试次数，超过则放弃该通知",
     "the shop's PUB socket (events)": "店铺的 PUB 套接字（事件）",
     "the shop's ROUTER socket (snapshot and commands)": "店铺的 ROUTER 套接字（快照与指令）",
     "accept only this room's events (unset: the first snapshot's room)": "只接收此直播间的事件（未设置：以第一个快照为准）",

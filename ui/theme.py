@@ -56,6 +56,24 @@ def level_color(level: str) -> str:
     return LEVEL_COLORS.get(level, MUTED)
 
 
+def palette():
+    """The dark palette (base colours for every widget; the QSS only styles specific ones)."""
+    from PySide6.QtGui import QColor, QPalette
+
+    pal = QPalette()
+    role = QPalette.ColorRole
+    for r, c in ((role.Window, BG), (role.WindowText, TEXT), (role.Base, PANEL), (role.AlternateBase, "#1b222c"),
+                 (role.Text, TEXT), (role.Button, SURFACE), (role.ButtonText, TEXT), (role.ToolTipBase, RAISED),
+                 (role.ToolTipText, TEXT), (role.Highlight, "#2c4471"), (role.HighlightedText, TEXT),
+                 (role.PlaceholderText, MUTED), (role.BrightText, "#ffffff"), (role.Link, ACCENT),
+                 (role.Mid, BORDER), (role.Dark, "#0d1117"), (role.Light, RAISED), (role.Midlight, SURFACE),
+                 (role.Shadow, "#05070a")):
+        pal.setColor(r, QColor(c))
+    for r in (role.Text, role.WindowText, role.ButtonText):
+        pal.setColor(QPalette.ColorGroup.Disabled, r, QColor("#56606f"))
+    return pal
+
+
 def stylesheet() -> str:
     """The QSS with the palette substituted in."""
     qss = (RESOURCES / "style.qss").read_text(encoding="utf-8")

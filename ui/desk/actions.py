@@ -190,18 +190,23 @@ class ActionsPanel(QWidget):
     # --- selection ------------------------------------------------------------------------------
     def set_sku(self, view, tier: str | None) -> None:
         changed = (view.sku if view else None) != self.sku
+        if not changed and view is self.view:
+            return
         self.view = view
         self.sku = view.sku if view else None
         self.tier = tier
         if changed and self.armed:
             self.cancel()
-        self._set_enabled(view is not None)
+        if changed or view is None:
+            self._set_enabled(view is not None)
         if view is None:
             self.sku_label.setText(self.tr("Select a SKU in the table"))
             self.sku_detail.setText("")
             return
         color = theme.level_color(view.level) if view.level != "ok" else theme.TEXT
-        self.sku_label.setText(f'<span style="color:{color}">{view.sku}</span> {_html(view.name)}')
+        title = f'<span style="color:{color}">{view.sku}</span> {_html(view.name)}'
+        if self.sku_label.text() != title:
+            self.sku_label.setText(title)
         state = []
         if view.frozen:
             state.append(self.tr("frozen"))
@@ -209,11 +214,11 @@ class ActionsPanel(QWidget):
             state.append(self.tr("delisted"))
         if view.available <= 0:
             state.append(self.tr("sold out"))
-        self.sku_detail.setText(self.tr("{tier} · {level} · available {n} · {rate}/min{state}").format(
+        detail = self.tr("{tier} · {level} · available {n} · {rate}/min{state}").format(
             tier=fmt.tier_name(tier or view.tier), level=fmt.level_name(view.level), n=fmt.count(view.available),
-            rate=fmt.rate(view.rate_per_min), state=(" · " + " · ".join(state)) if state else ""))
-        # Show what makes sense now (both stay usable: the shop decides).
-        self.buttons["freeze"].setProperty("role", "danger" if not view.frozen else None)
+            rate=fmt.rate(view.rate_per_min), state=(" · " + " · ".join(state)) if state else "")
+        if self.sku_detail.text() != detail:
+            self.sku_detail.setText(detail)
 
     # --- intents -----------------------------------------------------------------------------------
     def trigger(self, name: str) -> bool:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabe
     QToolButton, QVBoxLayout, QWidget
 
 from ui import fmt, theme
+from ui.desk.cells import CELL_ROLE, FastCellDelegate
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 11
 SKU_ROLE = Qt.ItemDataRole.UserRole + 12
@@ -39,6 +40,7 @@ class AlertModel(QAbstractTableModel):
         self.now_ts = 0.0
         self.flash_on = False
         self.resets = 0
+        self._ages: list[str] = []
         self._fg = {lvl: QColor(c) for lvl, c in theme.LEVEL_COLORS.items()}
         self._tint = {}
         for lvl, c in theme.LEVEL_COLORS.items():
@@ -53,32 +55,82 @@ class AlertModel(QAbstractTableModel):
 
     # --- updates --------------------------------------------------------------------------------
     def update(self, alerts: tuple, names: dict[str, str], now_ts: float) -> bool:
-        """Apply alerts (already in display order); True if the set of rows changed (a reset)."""
+        """Apply alerts (already in display order).  Rows are removed, inserted and moved in place
+        (no reset: the selection and the scroll position stay); returns True if the set of rows changed."""
         self._names = names
         self.now_ts = now_ts
         keys = [a.key for a in alerts]
-        if keys != self._keys:
-            self.beginResetModel()
-            self._rows, self._keys = alerts, keys
-            self.endResetModel()
-            self.resets += 1
-            return True
+        changed_set = keys != self._keys
+        if changed_set:
+            self._apply_rows(alerts, keys)
         old = self._rows
         self._rows = alerts
-        changed = [i for i, (a, b) in enumerate(zip(old, alerts)) if a != b]
-        if changed:
-            self.dataChanged.emit(self.index(min(changed), 0), self.index(max(changed), self.columnCount() - 1))
-        if alerts:  # "since" is relative to now: refresh that column
-            c = 4
-            self.dataChanged.emit(self.index(0, c), self.index(len(alerts) - 1, c))
-        return False
+        if not changed_set:
+            changed = [i for i, (a, b) in enumerate(zip(old, alerts)) if a != b]
+            if changed:
+                self.dataChanged.emit(self.index(min(changed), 0), self.index(max(changed), self.columnCount() - 1),
+                                      [CELL_ROLE, Qt.ItemDataRole.DisplayRole])
+        if alerts and not self.history:  # "since" is relative to now: refresh that column when it reads differently
+            ages = [fmt.age(now_ts, a.since_ts) for a in alerts]
+            if ages != self._ages:
+                self._ages = ages
+                self.dataChanged.emit(self.index(0, 4), self.index(len(alerts) - 1, 4),
+                                      [CELL_ROLE, Qt.ItemDataRole.DisplayRole])
+        return changed_set
+
+    def _apply_rows(self, alerts: tuple, keys: list[str]) -> None:
+        new = set(keys)
+        by_key = {a.key: a for a in alerts}
+        # 1. remove the rows that went away (bottom up, in contiguous blocks)
+        rows = list(self._rows)
+        cur = list(self._keys)
+        i = len(cur) - 1
+        while i >= 0:
+            if cur[i] in new:
+                i -= 1
+                continue
+            j = i
+            while j - 1 >= 0 and cur[j - 1] not in new:
+                j -= 1
+            self.beginRemoveRows(QModelIndex(), j, i)
+            del cur[j:i + 1]
+            del rows[j:i + 1]
+            self._rows, self._keys = tuple(rows), list(cur)
+            self.endRemoveRows()
+            i = j - 1
+        # 2. insert the new ones where they belong relative to the kept order
+        have = set(cur)
+        for pos, k in enumerate(keys):
+            if k in have:
+                continue
+            at = min(pos, len(cur))
+            self.beginInsertRows(QModelIndex(), at, at)
+            cur.insert(at, k)
+            rows.insert(at, by_key[k])
+            self._rows, self._keys = tuple(rows), list(cur)
+            self.endInsertRows()
+            have.add(k)
+        # 3. reorder if the order still differs (persistent indexes follow their alert)
+        if cur != keys:
+            self.layoutAboutToBeChanged.emit()
+            new_pos = {k: i for i, k in enumerate(keys)}
+            old_pers = self.persistentIndexList()
+            if old_pers:
+                self.changePersistentIndexList(
+                    old_pers, [self.index(new_pos[cur[ix.row()]], ix.column()) for ix in old_pers])
+            self._rows, self._keys = tuple(alerts), list(keys)
+            self.layoutChanged.emit()
+        else:
+            self._rows, self._keys = tuple(alerts), list(keys)
+        self.resets += 1  # counts changes of the row set (tests read it)
+        self._ages = []
 
     def set_flash(self, on: bool) -> None:
         self.flash_on = on
         rows = [i for i, a in enumerate(self._rows) if is_flashing(a, self.now_ts)]
         if rows:
             self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), self.columnCount() - 1),
-                                  [Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole])
+                                  [CELL_ROLE, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole])
 
     def alert_at(self, row: int):
         return self._rows[row] if 0 <= row < len(self._rows) else None
@@ -147,46 +199,66 @@ class AlertModel(QAbstractTableModel):
         last = self.tr("Ended") if self.history else self.tr("State")
         return (self.tr("Level"), self.tr("SKU"), self.tr("What"), self.tr("Why"), self.tr("Since"), last)[section]
 
+    def cell(self, row: int, col: int) -> tuple:
+        return self._cell(self._rows[row], col)
+
+    def _cell(self, a, col: int) -> tuple:
+        bg = self.data_bg(a)
+        fg = self.data_fg(a, col)
+        bold = col == 0 or (a.level == "critical" and not a.acked and not self.history)
+        return (self._text(a, col), fg, bg, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), bold, a)
+
+    def data_bg(self, a):
+        if not self.history and self.flash_on and is_flashing(a, self.now_ts):
+            return self._flash
+        if not self.history and a.state in ("firing", "recovering") and not a.acked:
+            return self._tint.get(a.level)
+        return None
+
+    def data_fg(self, a, col: int):
+        if col == 0:
+            return self._fg.get(a.level, self._muted)
+        if self.history or a.acked or a.state == "pending":
+            return self._muted
+        return None
+
+    def _text(self, a, col: int) -> str:
+        if col == 0:
+            return fmt.level_name(a.level)
+        if col == 1:
+            if a.sku is None:
+                return self.tr("room")
+            name = self._names.get(a.sku)
+            return f"{a.sku} {name}" if name else a.sku
+        if col == 2:
+            return self.what(a)
+        if col == 3:
+            return self.why(a)
+        if col == 4:
+            if self.history:
+                return fmt.shop_time(a.since_ts)
+            return f"{fmt.shop_time(a.since_ts)} · {fmt.age(self.now_ts, a.since_ts)}"
+        if col == 5:
+            if self.history:
+                if a.ended_ts:
+                    return f"{fmt.shop_time(a.ended_ts)} (+{fmt.duration(a.ended_ts - a.since_ts)})"
+                return "—"
+            return self.state_text(a)
+        return ""
+
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
         a = self._rows[index.row()]
         col = index.column()
+        if role == CELL_ROLE:
+            return self._cell(a, col)
         if role == Qt.ItemDataRole.DisplayRole:
-            if col == 0:
-                return fmt.level_name(a.level)
-            if col == 1:
-                if a.sku is None:
-                    return self.tr("room")
-                name = self._names.get(a.sku)
-                return f"{a.sku} {name}" if name else a.sku
-            if col == 2:
-                return self.what(a)
-            if col == 3:
-                return self.why(a)
-            if col == 4:
-                if self.history:
-                    return fmt.shop_time(a.since_ts)
-                return f"{fmt.shop_time(a.since_ts)} · {fmt.age(self.now_ts, a.since_ts)}"
-            if col == 5:
-                if self.history:
-                    if a.ended_ts:
-                        return f"{fmt.shop_time(a.ended_ts)} (+{fmt.duration(a.ended_ts - a.since_ts)})"
-                    return "—"
-                return self.state_text(a)
-            return None
+            return self._text(a, col)
         if role == Qt.ItemDataRole.BackgroundRole:
-            if not self.history and self.flash_on and is_flashing(a, self.now_ts):
-                return self._flash
-            if not self.history and a.state in ("firing", "recovering") and not a.acked:
-                return self._tint.get(a.level)
-            return None
+            return self.data_bg(a)
         if role == Qt.ItemDataRole.ForegroundRole:
-            if col == 0:
-                return self._fg.get(a.level, self._muted)
-            if self.history or a.acked or a.state == "pending":
-                return self._muted
-            return None
+            return self.data_fg(a, col)
         if role == Qt.ItemDataRole.FontRole:
             if col == 0 or (a.level == "critical" and not a.acked and not self.history):
                 return self._bold
@@ -249,6 +321,8 @@ class AlertPanel(QWidget):
     def _table(self, model) -> QTableView:
         t = QTableView()
         t.setModel(model)
+        t.setItemDelegate(FastCellDelegate(t, model=model))
+        t.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         t.setAlternatingRowColors(False)
@@ -267,8 +341,9 @@ class AlertPanel(QWidget):
         return t
 
     def _count_tabs(self, active: int, history: int) -> None:
-        self.tabs.setTabText(0, self.tr("Active ({n})").format(n=active))
-        self.tabs.setTabText(1, self.tr("History ({n})").format(n=history))
+        for i, text in enumerate((self.tr("Active ({n})").format(n=active), self.tr("History ({n})").format(n=history))):
+            if self.tabs.tabText(i) != text:  # setTabText re-lays the tab bar out even for the same text
+                self.tabs.setTabText(i, text)
 
     # --- per snapshot ------------------------------------------------------------------------------
     def update_from(self, snap, names: dict[str, str]) -> None:

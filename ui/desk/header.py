@@ -105,6 +105,7 @@ class HeaderBar(QFrame):
         self.count_chips = {}
         for lvl in ("critical", "warning", "watch"):
             c = _chip("")
+            c.setMinimumWidth(74)  # counts change width; a fixed floor keeps the header from re-laying out
             self.count_chips[lvl] = c
             arow.addWidget(c)
         abox.addLayout(arow)
@@ -139,15 +140,17 @@ class HeaderBar(QFrame):
         for lvl, chip in self.count_chips.items():
             n = counts.get(lvl, 0)
             color = theme.level_color(lvl) if n else theme.RAISED
-            _set_chip(chip, f"{fmt.level_name(lvl)} {n}", color)
-            chip.setToolTip(self.tr("{n} firing {level} alert(s)").format(n=n, level=fmt.level_name(lvl)))
+            text = f"{fmt.level_name(lvl)} {n}"
+            if chip.text() != text:
+                _set_chip(chip, text, color)
+                chip.setToolTip(self.tr("{n} firing {level} alert(s)").format(n=n, level=fmt.level_name(lvl)))
 
     # --- per snapshot --------------------------------------------------------------------------------
     def update_from(self, snap, *, core_error: str | None = None) -> None:
         self._set(self.room, snap.room or "—")
         elapsed = snap.ts - snap.started_ts if snap.started_ts else 0.0
         self._set(self.clock, fmt.clock(elapsed))
-        self.clock.setToolTip(self.tr("Shop clock {t}").format(t=fmt.shop_time(snap.ts)))
+        self._tip(self.clock, self.tr("Shop clock {t}").format(t=fmt.shop_time(snap.ts)))
         self._set(self.viewers, fmt.count(snap.viewers))
         if snap.room_series:
             series = snap.room_series
@@ -164,7 +167,8 @@ class HeaderBar(QFrame):
             else:
                 name = snap.featured
         self._set(self.featured, name)
-        self.featured.setToolTip(name)
+        if self.featured.toolTip() != name:
+            self.featured.setToolTip(name)
         f = snap.feed
         state = "down" if core_error else f.state
         if core_error:
@@ -185,15 +189,20 @@ class HeaderBar(QFrame):
                 bits.append(self.tr("seq {seq} · {n} resyncs").format(seq=f.seq, n=f.resyncs))
             detail = " · ".join(bits)
         self._set(self.feed_detail, detail)
-        self.feed_chip.setToolTip(self.tr("Feed {state}: {events} events, {rejects} rejected, {gaps} gaps, "
+        self._tip(self.feed_chip, self.tr("Feed {state}: {events} events, {rejects} rejected, {gaps} gaps, "
                                           "{resyncs} resyncs; last message {age} s ago").format(
             state=fmt.feed_state_name(f.state), events=f.events, rejects=f.rejects, gaps=f.gaps, resyncs=f.resyncs,
             age="—" if f.last_message_age_s is None else f"{f.last_message_age_s:.1f}"))
-        self.feed_detail.setToolTip(detail)
+        self._tip(self.feed_detail, detail)
         self._last_state = state
         _set_chip(self.channel_chip, fmt.channel_state_name(snap.command_channel),
                   theme.CHANNEL_COLORS.get(snap.command_channel, theme.MUTED))
         self.retranslate_counts(snap.firing_counts())
+
+    @staticmethod
+    def _tip(w, text: str) -> None:
+        if w.toolTip() != text:
+            w.setToolTip(text)
 
     @staticmethod
     def _set(lab: QLabel, text: str) -> None:

@@ -1,30 +1,46 @@
-"""The SKU table: a model updated in place from each snapshot, a sort/filter proxy, and its delegates.
+"""The SKU table: a model updated in place from each snapshot, a filter proxy, and its delegates.
 
-The model keeps one row per SKU for the whole session.  Each snapshot replaces
-the rows whose :class:`~controlroom.view.SkuView` changed and emits one
-``dataChanged`` over the changed span; it resets only when the set of SKUs
-changes (first snapshot, a new SKU).  Display strings are made lazily for the
-rows a view actually asks about.  The default sort is the core's urgency order
-(the position of the SKU in ``snapshot.skus``).
+The model keeps one row per SKU for the whole session and presents the rows in
+the chosen sort order — by default the core's urgency order (``snapshot.skus``
+is already sorted most urgent first).  Each snapshot:
+
+* reorders rows with one ``layoutChanged`` if the order moved (persistent
+  indexes — the selection — follow their SKU): at once when a SKU's level
+  changed, otherwise at most once every :data:`RESORT_EVERY_S` — with a busy
+  feed the predicted sell-out times shift on every snapshot, and rows that
+  jump ten times a second cannot be clicked;
+* emits ``dataChanged`` over the rows whose :class:`~controlroom.view.SkuView`
+  changed, with display roles only;
+* resets only when the set of SKUs changes (first snapshot, a new SKU).
+
+Sorting lives in the model rather than in ``QSortFilterProxyModel``: a dynamic
+proxy sort re-reads the sort key of every changed row through Python ``data()``
+(thousands of calls per tick with 500 changing SKUs), while one Python
+``sorted`` per tick costs well under a millisecond.  The proxy does the
+filtering (search, tier, level); ``dataChanged`` carries roles that are not its
+filter role, so it re-filters only when a level or tier actually changed.
+Display strings are made lazily for the rows a view asks about.
 """
 from __future__ import annotations
 
-import math
-from typing import Any, Callable
+import time
+from typing import Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QPointF, QRectF, QSize, Qt, \
-    QSortFilterProxyModel
+from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, QPointF, QRectF, QSize, Qt, \
+    QSortFilterProxyModel, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from controlroom.view import LEVEL_RANK
 from ui import fmt, theme
+from ui.desk.cells import CELL_ROLE, paint_background
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 SKU_ROLE = Qt.ItemDataRole.UserRole + 2
 SPARK_ROLE = Qt.ItemDataRole.UserRole + 3
 BADGE_ROLE = Qt.ItemDataRole.UserRole + 4
 LEVEL_ROLE = Qt.ItemDataRole.UserRole + 5
+FILTER_ROLE = Qt.ItemDataRole.UserRole + 6  # never emitted on a plain update: the proxy re-filters on demand
 
 # Column ids, in their default order.
 COLUMNS = ("level", "sku", "name", "tier", "available", "sold", "rate", "sellout", "warning_line", "safety",
@@ -32,23 +48,68 @@ COLUMNS = ("level", "sku", "name", "tier", "available", "sold", "rate", "sellout
 COL = {name: i for i, name in enumerate(COLUMNS)}
 NUMERIC = {"available", "sold", "rate", "sellout", "warning_line", "safety"}
 HIDDEN_BY_DEFAULT = ("safety",)
+UPDATE_ROLES = [CELL_ROLE, Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole,
+                Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ToolTipRole, SPARK_ROLE, BADGE_ROLE, LEVEL_ROLE, SORT_ROLE]
+
+RESORT_EVERY_S = 1.0
 
 _INF = float("inf")
+_ALIGN_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_ALIGN_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_R_DISPLAY = Qt.ItemDataRole.DisplayRole
+_R_FG = Qt.ItemDataRole.ForegroundRole
+_R_BG = Qt.ItemDataRole.BackgroundRole
+_R_ALIGN = Qt.ItemDataRole.TextAlignmentRole
+_R_FONT = Qt.ItemDataRole.FontRole
+_R_TIP = Qt.ItemDataRole.ToolTipRole
+
+
+def _sort_key(name: str, tier_of_row):
+    """A key function over (SkuView, effective tier) for one column."""
+    if name == "sku":
+        return lambda vt: vt[0].sku
+    if name == "name":
+        return lambda vt: vt[0].name
+    if name == "tier":
+        return lambda vt: (vt[1], vt[0].sku)
+    if name == "available":
+        return lambda vt: vt[0].available
+    if name == "sold":
+        return lambda vt: vt[0].sold
+    if name == "rate":
+        return lambda vt: vt[0].rate_per_min
+    if name == "sellout":
+        return lambda vt: (vt[0].sellout_pessimistic_s if vt[0].sellout_pessimistic_s is not None else _INF)
+    if name == "warning_line":
+        return lambda vt: vt[0].warning_line
+    if name == "safety":
+        return lambda vt: vt[0].safety_stock
+    if name == "status":
+        return lambda vt: ((vt[0].available <= 0) * 8 + vt[0].frozen * 4 + vt[0].delisted * 2 + vt[0].featured)
+    return None  # level / spark: urgency (the snapshot's order)
 
 
 class SkuTableModel(QAbstractTableModel):
-    """One row per SKU; rows keep their place, the proxy sorts them."""
+    """One row per SKU, in the chosen sort order (urgency by default)."""
+
+    filterKeysChanged = Signal()  # a level or tier changed: a filtering proxy must look again
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self._rows: list = []  # SkuView per row
+        self._rows: list = []  # SkuView per row, in display order
         self._rank: list[int] = []  # urgency position in the last snapshot
         self._tier: list[str] = []  # effective tier (settings override, else the shop's)
         self._row_of: dict[str, int] = {}
         self._cache: list = []  # lazily built display tuples per row (None = stale)
-        self._headers = None
+        self._cells: list = []  # lazily built paint tuples per row (None = stale)
+        self.sort_column = COL["level"]
+        self.sort_order = Qt.SortOrder.AscendingOrder
+        self._last_skus: tuple = ()
+        self._last_tier_of = None
+        self._sorted_at = 0.0
         self.now_ts = 0.0
         self.resets = 0
+        self.layouts = 0
         self.changed_rows_last = 0
         self._tint = {lvl: QColor(c) for lvl, c in theme.LEVEL_COLORS.items()}
         for c in self._tint.values():
@@ -57,44 +118,103 @@ class SkuTableModel(QAbstractTableModel):
         self._muted = QColor(theme.MUTED)
         self._bold = QFont()
         self._bold.setBold(True)
+        self._muted_cols = {COL["sku"], COL["tier"], COL["warning_line"], COL["safety"]}
 
-    # --- updates from the snapshot --------------------------------------------------------------
-    def update(self, skus: tuple, tier_of: Callable[[str, str], str] | None = None) -> int:
+    # --- ordering --------------------------------------------------------------------------------------
+    def _ordered(self, skus: tuple, tiers: dict[str, str]) -> list:
+        key = _sort_key(COLUMNS[self.sort_column], None)
+        desc = self.sort_order == Qt.SortOrder.DescendingOrder
+        if key is None:
+            return list(reversed(skus)) if desc else list(skus)
+        pairs = sorted(((v, tiers[v.sku]) for v in skus), key=key, reverse=desc)  # stable: urgency breaks ties
+        return [v for v, _t in pairs]
+
+    def set_sort(self, column: int, order: Qt.SortOrder) -> None:
+        """Sort by ``column`` (the level column sorts by urgency); reorders at once."""
+        if column == self.sort_column and order == self.sort_order:
+            return
+        self.sort_column, self.sort_order = column, order
+        if self._last_skus:
+            self.update(self._last_skus, self._last_tier_of, force_order=True)
+
+    # --- updates from the snapshot --------------------------------------------------------------------
+    def update(self, skus: tuple, tier_of: Callable[[str, str], str] | None = None, *,
+               force_order: bool = False) -> int:
         """Apply a snapshot's SKUs (urgency order); returns the number of changed rows."""
-        tier_of = tier_of or (lambda sku, t: t)
+        self._last_skus, self._last_tier_of = skus, tier_of
+        tf = tier_of or (lambda sku, t: t)
+        tiers = {v.sku: tf(v.sku, v.tier) for v in skus}
         row_of = self._row_of
+        rank = {v.sku: i for i, v in enumerate(skus)}
         if len(skus) != len(self._rows) or any(v.sku not in row_of for v in skus):
             self.beginResetModel()
-            order = sorted(skus, key=lambda v: v.sku)  # stable row numbers: by SKU id
-            self._rows = list(order)
+            order = self._ordered(skus, tiers)
+            self._rows = order
             self._row_of = {v.sku: i for i, v in enumerate(order)}
-            rank = {v.sku: i for i, v in enumerate(skus)}
             self._rank = [rank[v.sku] for v in order]
-            self._tier = [tier_of(v.sku, v.tier) for v in order]
+            self._tier = [tiers[v.sku] for v in order]
             self._cache = [None] * len(order)
+            self._cells = [None] * len(order)
             self.endResetModel()
             self.resets += 1
             self.changed_rows_last = len(order)
             return len(order)
-        rows, ranks, tiers, cache = self._rows, self._rank, self._tier, self._cache
-        lo, hi, n = len(rows), -1, 0
-        for pos, v in enumerate(skus):
-            i = row_of[v.sku]
-            t = tier_of(v.sku, v.tier)
-            if ranks[i] != pos or rows[i] != v or tiers[i] != t:
-                rows[i] = v
-                ranks[i] = pos
-                tiers[i] = t
+        old_rows, old_tier = self._rows, self._tier
+        now = time.monotonic()
+        resort = force_order or now - self._sorted_at >= RESORT_EVERY_S
+        if not resort:
+            # A level change re-sorts at once (critical goes to the top now, not in a second).
+            levels = {v.sku: v.level for v in old_rows}
+            resort = any(levels[v.sku] != v.level for v in skus)
+        if resort:
+            order = self._ordered(skus, tiers)
+            moved = force_order or any(a.sku != b.sku for a, b in zip(order, old_rows))
+            self._sorted_at = now
+        else:
+            by_sku = {v.sku: v for v in skus}
+            order = [by_sku[v.sku] for v in old_rows]
+            moved = False
+        if moved:
+            self.layoutAboutToBeChanged.emit()
+            new_row_of = {v.sku: i for i, v in enumerate(order)}
+            old_pers = self.persistentIndexList()
+            if old_pers:
+                new_pers = [self.index(new_row_of[old_rows[ix.row()].sku], ix.column()) for ix in old_pers]
+                self.changePersistentIndexList(old_pers, new_pers)
+            old_by_sku = {v.sku: (v, old_tier[i], self._cache[i], self._cells[i]) for i, v in enumerate(old_rows)}
+            self._row_of = new_row_of
+            self._cache = [old_by_sku[v.sku][2] for v in order]
+            self._cells = [old_by_sku[v.sku][3] for v in order]
+            prev = [old_by_sku[v.sku] for v in order]
+        else:
+            prev = [(old_rows[i], old_tier[i], None, None) for i in range(len(order))]
+        self._rows = order
+        self._rank = [rank[v.sku] for v in order]
+        self._tier = [tiers[v.sku] for v in order]
+        cache = self._cache
+        lo, hi, n, keys_changed = len(order), -1, 0, False
+        for i, v in enumerate(order):
+            pv, pt = prev[i][0], prev[i][1]
+            t = self._tier[i]
+            if pv != v or pt != t:
                 cache[i] = None
+                self._cells[i] = None
                 n += 1
+                if pv.level != v.level or pt != t:
+                    keys_changed = True
                 if i < lo:
                     lo = i
                 if i > hi:
                     hi = i
+        if moved:
+            self.layoutChanged.emit()
+            self.layouts += 1
         self.changed_rows_last = n
         if n:
-            # One signal over the changed span: the proxy re-sorts and re-filters once.
-            self.dataChanged.emit(self.index(lo, 0), self.index(hi, len(COLUMNS) - 1))
+            # One signal over the changed span, display roles only (not the proxy's filter role).
+            self.dataChanged.emit(self.index(lo, 0), self.index(hi, len(COLUMNS) - 1), UPDATE_ROLES)
+        if keys_changed:
+            self.filterKeysChanged.emit()
         return n
 
     def set_now(self, ts: float) -> None:
@@ -142,9 +262,7 @@ class SkuTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._header_tips()[section]
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            if COLUMNS[section] in NUMERIC:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            return _ALIGN_RIGHT if COLUMNS[section] in NUMERIC else _ALIGN_LEFT
         return None
 
     def _header_texts(self):
@@ -178,69 +296,70 @@ class SkuTableModel(QAbstractTableModel):
         return d
 
     def _sort_value(self, row: int, col: int):
-        v = self._rows[row]
-        name = COLUMNS[col]
-        if name == "level":
+        key = _sort_key(COLUMNS[col], None)
+        if key is None:
             return self._rank[row]
-        if name == "sku":
-            return v.sku
-        if name == "name":
-            return v.name
-        if name == "tier":
-            return self._tier[row]
-        if name == "available":
-            return v.available
-        if name == "sold":
-            return v.sold
-        if name == "rate":
-            return v.rate_per_min
-        if name == "sellout":
-            return v.sellout_pessimistic_s if v.sellout_pessimistic_s is not None else _INF
-        if name == "warning_line":
-            return v.warning_line
-        if name == "safety":
-            return v.safety_stock
-        if name == "status":
-            return (v.available <= 0) * 8 + v.frozen * 4 + v.delisted * 2 + v.featured
-        return self._rank[row]
+        return key((self._rows[row], self._tier[row]))
+
+    def cell(self, row: int, col: int) -> tuple:
+        """Everything one cell needs to paint: (text, fg, bg, align, bold, view) — cached per row."""
+        cells = self._cells[row]
+        if cells is None:
+            cells = self._cells[row] = [self._cell(row, c) for c in range(len(COLUMNS))]
+        return cells[col]
+
+    def _cell(self, row: int, col: int) -> tuple:
+        v = self._rows[row]
+        lvl = v.level
+        bg = self._tint.get(lvl) if lvl != "ok" else None
+        if col == 0:
+            fg = self._level_fg.get(lvl, self._muted)
+        elif col == 4 and v.available <= max(v.safety_stock, 0):
+            fg = self._level_fg["critical"]
+        elif col in self._muted_cols:
+            fg = self._muted
+        else:
+            fg = None
+        return (self._display(row)[col], fg, bg, _ALIGN_RIGHT if COLUMNS[col] in NUMERIC else _ALIGN_LEFT,
+                col == 0 and lvl in ("warning", "critical"), v)
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        row, col = index.row(), index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row)[col]
-        if role == SORT_ROLE:
-            return self._sort_value(row, col)
-        v = self._rows[row]
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return self._tint.get(v.level) if v.level != "ok" else None
-        if role == Qt.ItemDataRole.ForegroundRole:
+        # Hot path: called for every visible cell on each paint; cheapest checks first.
+        if role == CELL_ROLE:
+            return self.cell(index.row(), index.column())
+        if role == _R_DISPLAY:
+            return self._display(index.row())[index.column()]
+        if role == _R_BG:
+            lvl = self._rows[index.row()].level
+            return self._tint.get(lvl) if lvl != "ok" else None
+        if role == _R_FG:
+            col = index.column()
+            v = self._rows[index.row()]
             if col == 0:
                 return self._level_fg.get(v.level, self._muted)
-            if col == COL["available"] and v.available <= max(v.safety_stock, 0):
+            if col == 4 and v.available <= max(v.safety_stock, 0):
                 return self._level_fg["critical"]
-            if col in (COL["sku"], COL["tier"], COL["warning_line"], COL["safety"]):
+            if col in self._muted_cols:
                 return self._muted
             return None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if COLUMNS[col] in NUMERIC:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole:
-            if col == 0 and v.level in ("warning", "critical"):
+        if role == _R_ALIGN:
+            return _ALIGN_RIGHT if COLUMNS[index.column()] in NUMERIC else _ALIGN_LEFT
+        if role == _R_FONT:
+            if index.column() == 0 and self._rows[index.row()].level in ("warning", "critical"):
                 return self._bold
             return None
+        if role == SPARK_ROLE or role == BADGE_ROLE:
+            return self._rows[index.row()]
         if role == SKU_ROLE:
-            return v.sku
+            return self._rows[index.row()].sku
         if role == LEVEL_ROLE:
-            return v.level
-        if role == SPARK_ROLE:
-            return v
-        if role == BADGE_ROLE:
-            return v
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row)
+            return self._rows[index.row()].level
+        if role == SORT_ROLE:
+            return self._sort_value(index.row(), index.column())
+        if role == FILTER_ROLE:
+            return self._rows[index.row()].sku
+        if role == _R_TIP:
+            return self._tooltip(index.row())
         return None
 
     def _tooltip(self, row: int) -> str:
@@ -254,17 +373,28 @@ class SkuTableModel(QAbstractTableModel):
 
 
 class SkuFilterProxy(QSortFilterProxyModel):
-    """Search (SKU or name), tier and level filters; sorts on :data:`SORT_ROLE` in C++."""
+    """Search (SKU or name), tier and level filters.  The model sorts; the proxy keeps its order."""
 
     LEVEL_FILTERS = ("all", "alerting", "watch", "warning", "critical", "ok")
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setSortRole(SORT_ROLE)
+        self.setFilterRole(FILTER_ROLE)
         self.setDynamicSortFilter(True)
         self._text = ""
         self._tier = None
         self._level = "all"
+        self.filter_calls = 0
+
+    def setSourceModel(self, model) -> None:
+        super().setSourceModel(model)
+        if hasattr(model, "filterKeysChanged"):
+            model.filterKeysChanged.connect(self._keys_changed)
+
+    def _keys_changed(self) -> None:
+        if self._tier is not None or self._level != "all":
+            self._refilter()
 
     def _refilter(self, **changes) -> None:
         # Qt 6.10+: begin/endFilterChange (invalidateFilter is deprecated there).
@@ -299,6 +429,9 @@ class SkuFilterProxy(QSortFilterProxyModel):
         return bool(self._text) or self._tier is not None or self._level != "all"
 
     def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
+        self.filter_calls += 1
+        if not (self._text or self._tier is not None or self._level != "all"):
+            return True
         m = self.sourceModel()
         v = m.view_at(source_row)
         if self._tier is not None and m.tier_at(source_row) != self._tier:
@@ -320,11 +453,25 @@ class SkuFilterProxy(QSortFilterProxyModel):
         return True
 
 
-class SparklineDelegate(QStyledItemDelegate):
+class _ModelCells:
+    """Read paint tuples straight from the model (see :class:`ui.desk.cells.FastCellDelegate`)."""
+
+    _proxy = None
+    _model = None
+
+    def cell(self, index):
+        if self._model is not None:
+            src = self._proxy.mapToSource(index) if self._proxy is not None else index
+            return self._model.cell(src.row(), src.column())
+        return index.data(CELL_ROLE)
+
+
+class SparklineDelegate(_ModelCells, QStyledItemDelegate):
     """Draws the last 30 minutes of available stock as a small line, coloured by level."""
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent=None, *, proxy=None, model=None) -> None:
         super().__init__(parent)
+        self._proxy, self._model = proxy, model
         self._pens = {lvl: QPen(QColor(c), 1.0) for lvl, c in theme.LEVEL_COLORS.items()}
         self._pens["ok"] = QPen(QColor(theme.CURVE), 1.0)
         self._zero = QPen(QColor(theme.BORDER), 1.0)
@@ -345,14 +492,11 @@ class SparklineDelegate(QStyledItemDelegate):
         return pts
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        style = opt.widget.style() if opt.widget else None
-        if style is not None:
-            style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter, opt.widget)
-        v = index.data(SPARK_ROLE)
-        if v is None:
+        cell = self.cell(index)
+        if cell is None:
             return
+        paint_background(painter, option, cell[2])
+        v = cell[5]
         pts = self._points(v)
         if not pts:
             return
@@ -368,16 +512,19 @@ class SparklineDelegate(QStyledItemDelegate):
         return QSize(110, 22)
 
 
-class BadgeDelegate(QStyledItemDelegate):
+class BadgeDelegate(_ModelCells, QStyledItemDelegate):
     """Frozen / delisted / sold out / on air as small coloured chips."""
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent=None, *, proxy=None, model=None) -> None:
         super().__init__(parent)
+        self._proxy, self._model = proxy, model
         self._colors = {
             "frozen": QColor("#8fd3ff"), "delisted": QColor("#9aa4b2"), "soldout": QColor(theme.LEVEL_COLORS["critical"]),
             "featured": QColor(theme.LEVEL_COLORS["warning"]),
         }
         self._ink = QColor("#0d1117")
+        self._font_key = None
+        self._font = None
 
     def badges(self, v) -> list[tuple[str, str]]:
         out = []
@@ -392,23 +539,22 @@ class BadgeDelegate(QStyledItemDelegate):
         return out
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        style = opt.widget.style() if opt.widget else None
-        if style is not None:
-            style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter, opt.widget)
-        v = index.data(BADGE_ROLE)
-        if v is None:
+        cell = self.cell(index)
+        if cell is None:
             return
+        paint_background(painter, option, cell[2])
+        v = cell[5]
         badges = self.badges(v)
         if not badges:
             return
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        f = QFont(option.font)
-        f.setPointSizeF(max(7.0, f.pointSizeF() * 0.85))
-        f.setBold(True)
-        painter.setFont(f)
+        if self._font_key != option.font.key():
+            self._font_key = option.font.key()
+            self._font = QFont(option.font)
+            self._font.setPointSizeF(max(7.0, option.font.pointSizeF() * 0.85))
+            self._font.setBold(True)
+        painter.setFont(self._font)
         fm = painter.fontMetrics()
         x = option.rect.left() + 4
         h = min(option.rect.height() - 6, fm.height() + 2)
@@ -425,9 +571,6 @@ class BadgeDelegate(QStyledItemDelegate):
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
             x += w + 4
         painter.restore()
-
-    def helpEvent(self, event, view, option, index):
-        return super().helpEvent(event, view, option, index)
 
     def sizeHint(self, option, index) -> QSize:
         return QSize(120, 22)

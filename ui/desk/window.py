@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit, \
     QMainWindow, QMenu, QSizePolicy, QSplitter, QTableView, QVBoxLayout, QWidget
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QAbstractItemView, QComboBox, QFrame, QHBoxLayout,
 from ui import fmt, theme
 from ui.desk.actions import ActionsPanel, AutoConfirmBox, FailureBanner
 from ui.desk.alerts import SNOOZE_CHOICES, AlertPanel
+from ui.desk.cells import FastCellDelegate
 from ui.desk.charts import ChartsPanel
 from ui.desk.header import HeaderBar
 from ui.desk.help import HelpOverlay
@@ -38,7 +39,7 @@ def _panel(widget: QWidget, margins=(8, 8, 8, 8)) -> QFrame:
 class DeskWindow(QMainWindow):
     """The whole desk.  ``bridge``: a :class:`~ui.bridge.SnapshotBridge`."""
 
-    refreshed = Signal(float)  # ms spent applying the last snapshot
+    refreshed = Signal(float)  # ms spent applying the last snapshot (table, panels and charts)
 
     def __init__(self, bridge, *, store: QSettings | None = None, sound: AlertSound | None = None,
                  charts: bool = True) -> None:
@@ -55,6 +56,14 @@ class DeskWindow(QMainWindow):
         self._dialog = None
         self.timings: dict[str, float] = {}
         self.refresh_count = 0
+        self._status_at = 0.0
+        # The charts are updated in a second event-loop task right after the table and panels, so
+        # the GUI thread paints (and serves input) in between: no single task holds it for both.
+        self._charts_snap = None
+        self._charts_timer = QTimer(self)
+        self._charts_timer.setSingleShot(True)
+        self._charts_timer.setInterval(0)
+        self._charts_timer.timeout.connect(self._apply_charts)
 
         central = QWidget()
         self.setCentralWidget(central)
@@ -104,8 +113,7 @@ class DeskWindow(QMainWindow):
         self.table = QTableView()
         self.table.setObjectName("skuTable")
         self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(COL["level"], Qt.SortOrder.AscendingOrder)  # urgency
+        self.table.setSortingEnabled(False)  # the model sorts (see ui/desk/sku_table.py); the header drives it
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -118,14 +126,21 @@ class DeskWindow(QMainWindow):
         self.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.spark_delegate = SparklineDelegate(self.table)
-        self.badge_delegate = BadgeDelegate(self.table)
+        self.table.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
+        self.cell_delegate = FastCellDelegate(self.table, proxy=self.proxy, model=self.model)
+        self.table.setItemDelegate(self.cell_delegate)
+        self.spark_delegate = SparklineDelegate(self.table, proxy=self.proxy, model=self.model)
+        self.badge_delegate = BadgeDelegate(self.table, proxy=self.proxy, model=self.model)
         self.table.setItemDelegateForColumn(COL["spark"], self.spark_delegate)
         self.table.setItemDelegateForColumn(COL["status"], self.badge_delegate)
         hh = self.table.horizontalHeader()
         hh.setSectionsMovable(True)
         hh.setHighlightSections(False)
         hh.setStretchLastSection(False)
+        hh.setSortIndicatorShown(True)
+        hh.setSectionsClickable(True)
+        hh.setSortIndicator(COL["level"], Qt.SortOrder.AscendingOrder)  # urgency
+        hh.sortIndicatorChanged.connect(self.model.set_sort)
         hh.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         hh.customContextMenuRequested.connect(self._column_menu)
         widths = {"level": 74, "sku": 50, "name": 136, "tier": 86, "available": 70, "sold": 56, "rate": 64,
@@ -188,6 +203,8 @@ class DeskWindow(QMainWindow):
         self.status_left = QLabel("")
         self.status.addWidget(self.status_left, 1)
         self.status_right = QLabel("")
+        self.status_right.setMinimumWidth(520)
+        self.status_right.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.status.addPermanentWidget(self.status_right)
 
         self._make_actions()
@@ -365,26 +382,46 @@ class DeskWindow(QMainWindow):
         self.confirms.update_from(snap)
         self._update_actions(snap)
         t2 = time.perf_counter()
-        if self.charts is not None and self.charts.isVisible():
-            self.charts.update_from(snap, self.model, self.bridge.history, self.selected_sku,
-                                    self.bridge.command_shop_ts, self._tier_label)
-        t3 = time.perf_counter()
         shown = self.proxy.rowCount()
         total = self.model.rowCount()
-        self.count_label.setText(self.tr("{shown} of {total}").format(shown=shown, total=total)
-                                 if shown != total else self.tr("{total} SKUs").format(total=total))
+        text = (self.tr("{shown} of {total}").format(shown=shown, total=total)
+                if shown != total else self.tr("{total} SKUs").format(total=total))
+        if self.count_label.text() != text:
+            self.count_label.setText(text)
         if snap.settings_version != self._settings_version:
             if self._settings_version is not None:
                 self.status_left.setText(self.tr("Settings applied (version {v}).").format(v=snap.settings_version))
             self._settings_version = snap.settings_version
-        f = snap.feed
-        self.status_right.setText(self.tr("snapshot {v} · {events} events · refresh {ms:.1f} ms · sound: {snd}{mute}")
-                                  .format(v=snap.version, events=fmt.count(f.events),
-                                          ms=self.timings.get("total_ms", 0.0), snd=self.sound.backend,
-                                          mute=self.tr(" (muted)") if self.sound.muted else ""))
+        now = time.monotonic()
+        if now - self._status_at >= 1.0:  # once a second is enough for the status line
+            self._status_at = now
+            f = snap.feed
+            self.status_right.setText(self.tr("snapshot {v} · {events} events · refresh {ms:.1f} ms · sound: {snd}{mute}")
+                                      .format(v=snap.version, events=fmt.count(f.events),
+                                              ms=self.timings.get("total_ms", 0.0), snd=self.sound.backend,
+                                              mute=self.tr(" (muted)") if self.sound.muted else ""))
         t4 = time.perf_counter()
-        self.timings = {"table_ms": (t1 - t0) * 1000, "panels_ms": (t2 - t1) * 1000, "charts_ms": (t3 - t2) * 1000,
-                        "total_ms": (t4 - t0) * 1000}
+        self.timings = {"table_ms": (t1 - t0) * 1000, "panels_ms": (t4 - t1) * 1000,
+                        "charts_ms": self.timings.get("charts_ms", 0.0)}
+        self.timings["total_ms"] = self.timings["table_ms"] + self.timings["panels_ms"] + self.timings["charts_ms"]
+        if self.charts is not None and self.charts.isVisible():
+            self._charts_snap = snap
+            self._charts_timer.start()
+        else:
+            self._done()
+
+    def _apply_charts(self) -> None:
+        snap, self._charts_snap = self._charts_snap, None
+        if snap is None:
+            return
+        t0 = time.perf_counter()
+        self.charts.update_from(snap, self.model, self.bridge.history, self.selected_sku,
+                                self.bridge.command_shop_ts, self._tier_label)
+        self.timings["charts_ms"] = (time.perf_counter() - t0) * 1000
+        self.timings["total_ms"] = self.timings["table_ms"] + self.timings["panels_ms"] + self.timings["charts_ms"]
+        self._done()
+
+    def _done(self) -> None:
         self.refresh_count += 1
         self.refreshed.emit(self.timings["total_ms"])
 
@@ -428,7 +465,9 @@ class DeskWindow(QMainWindow):
                 sp.restoreState(v)
         v = s.value("table/header")
         if isinstance(v, QByteArray) and not v.isEmpty():
-            self.table.horizontalHeader().restoreState(v)
+            hh = self.table.horizontalHeader()
+            hh.restoreState(v)
+            self.model.set_sort(hh.sortIndicatorSection(), hh.sortIndicatorOrder())
         v = s.value("alerts/header")
         if isinstance(v, QByteArray) and not v.isEmpty():
             self.alerts.table.horizontalHeader().restoreState(v)

@@ -284,6 +284,17 @@
         </message>
     </context>
     <context>
+        <name>Charts</name>
+        <message>
+            <source>now</source>
+            <translation>现在</translation>
+        </message>
+        <message>
+            <source>{m}m</source>
+            <translation>{m}分</translation>
+        </message>
+    </context>
+    <context>
         <name>ChartsPanel</name>
         <message>
             <source>Room viewers</source>
@@ -915,6 +926,14 @@
             <translation>讲解结束后这段时间内的订单仍计为讲解需求</translation>
         </message>
         <message>
+            <source>after a feature ends, its extra demand fades with this time constant</source>
+            <translation>讲解结束后，额外需求按此时间常数消退</translation>
+        </message>
+        <message>
+            <source>a feature that runs past its usual length is assumed to go on at least this long</source>
+            <translation>超出通常时长的讲解，假定至少再持续这么久</translation>
+        </message>
+        <message>
             <source>viewers</source>
             <translation>人</translation>
         </message>
@@ -1023,8 +1042,12 @@
             <translation>次</translation>
         </message>
         <message>
-            <source>retries before a command is declared failed</source>
-            <translation>判定指令失败前的重试次数</translation>
+            <source>unanswered attempts on one connection before the client reconnects (0 counts as 1)</source>
+            <translation>同一连接上未应答多少次后重新连接（0 按 1 计）</translation>
+        </message>
+        <message>
+            <source>attempts in all (across reconnects) before a command is declared failed</source>
+            <translation>判定指令失败前的总尝试次数（含重连）</translation>
         </message>
         <message>
             <source>path</source>
@@ -1045,6 +1068,22 @@
         <message>
             <source>group commit: or after this many rows</source>
             <translation>批量提交：或累计这么多行后提交</translation>
+        </message>
+        <message>
+            <source>list of tables</source>
+            <translation>表列表</translation>
+        </message>
+        <message>
+            <source>webhooks: [[notify.webhooks]] tables {url, levels, states, headers}; levels default critical, lost_sales, feed; states default firing, resolved</source>
+            <translation>Webhook：[[notify.webhooks]] 表 {url, levels, states, headers}；levels 默认 critical、lost_sales、feed；states 默认 firing、resolved</translation>
+        </message>
+        <message>
+            <source>a webhook call unanswered this long counts as failed</source>
+            <translation>Webhook 调用超过此时间未应答即视为失败</translation>
+        </message>
+        <message>
+            <source>retries of a failed webhook call before the notification is dropped</source>
+            <translation>Webhook 调用失败后的重试次数，超过则放弃该通知</translation>
         </message>
         <message>
             <source>auto</source>

@@ -1,0 +1,70 @@
+"""pyqtgraph under sustained redraw with real data: guards against the PySide6 6.12 crash
+(``none_dealloc`` after a few hundred redraws, which is why PySide6 is pinned below 6.12)."""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import PySide6
+import pytest
+from PySide6.QtCore import QCoreApplication
+
+from ui.app import make_app
+from ui.desk.charts import MAX_CHARTS, nice_ceiling
+from ui.testing import DeskHarness
+
+pytestmark = pytest.mark.timeout(90)
+
+REDRAWS = 640
+GRAB_EVERY = 16
+
+
+def test_pyside_version_is_the_known_good_one():
+    major, minor = (int(x) for x in PySide6.__version__.split(".")[:2])
+    assert (major, minor) < (6, 12), f"PySide6 {PySide6.__version__}: 6.12 crashes pyqtgraph (none_dealloc)"
+
+
+def test_many_redraws_with_real_data(qtbot):
+    make_app("en")
+    with DeskHarness("evening-show", seed=3, speed=60.0, size=(1500, 900)) as h:
+        qtbot.waitUntil(lambda: h.window.model.rowCount() == 30 and h.bridge.current.ts - h.bridge.current.started_ts > 120,
+                        timeout=15000)
+        h.bridge.stop()  # the test drives the redraws itself
+        charts = h.window.charts
+        grabs = 0
+        nonblank = 0
+        t0 = time.monotonic()
+        for i in range(REDRAWS):
+            snap = h.session.snapshot  # real, changing data from the running show
+            if i % 10 == 0:  # a new SKU in the lead chart: fresh arrays, old ones released
+                h.window.select_sku(snap.skus[(i // 10) % len(snap.skus)].sku)
+            h.window.model.update(snap.skus, h.session.settings.tier_of)
+            charts.update_from(snap, h.window.model, h.bridge.history, h.window.selected_sku,
+                               h.bridge.command_shop_ts, h.window._tier_label)
+            # Paint every redraw for real (not only the dirty parts).
+            charts.grid_view.viewport().repaint()
+            charts.room_view.viewport().repaint()
+            QCoreApplication.processEvents()
+            if i % GRAB_EVERY == 0:
+                img = charts.grab().toImage()
+                grabs += 1
+                # Something is drawn: the chart area is not one flat colour.
+                w, hgt = img.width(), img.height()
+                px = {img.pixel(x, y) for x in range(0, w, 23) for y in range(0, hgt, 17)}
+                nonblank += len(px) > 3
+        elapsed = time.monotonic() - t0
+        assert grabs == REDRAWS // GRAB_EVERY
+        assert nonblank == grabs
+        shown = charts.shown_skus()
+        assert len(shown) == MAX_CHARTS
+        assert shown[0] == h.window.selected_sku
+        assert charts.updates >= REDRAWS
+        # Real curves were drawn: the selected SKU's history curve holds data.
+        x, y = charts.charts[0].curve.getData()
+        assert x is not None and len(x) >= 2 and np.isfinite(y).all()
+        assert elapsed < 60
+
+
+def test_nice_ceiling():
+    assert [nice_ceiling(x) for x in (0.3, 1, 1.2, 2.2, 3, 7, 11, 240, 251, 999)] == \
+        [0.5, 1, 2, 2.5, 5, 10, 20, 250, 500, 1000]

@@ -1,0 +1,190 @@
+"""The desk's models and bridge on hand-made snapshots: in-place updates, ordering, filters, one signal per snapshot."""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QItemSelectionModel, Qt
+
+from controlroom.settings import load_settings
+from controlroom.view import AlertView, SkuView, ViewSnapshot
+from ui.app import make_app
+from ui.bridge import SnapshotBridge
+from ui.desk.alerts import AlertModel, is_flashing
+from ui.desk.sku_table import COL, SkuFilterProxy, SkuTableModel
+
+
+@pytest.fixture(autouse=True)
+def app():
+    return make_app("en")
+
+
+def sku(i, **kw):
+    base = dict(sku=f"S{i:02d}", name=f"item {i}", tier=("traffic_driver", "profit", "long_tail")[i % 3],
+                price_cents=100, available=100 + i, frozen=False, level="ok", sellout_pessimistic_s=1000.0 + i)
+    base.update(kw)
+    return SkuView(**base)
+
+
+class Recorder:
+    def __init__(self, model):
+        self.data, self.resets, self.layouts = [], 0, 0
+        model.dataChanged.connect(lambda a, b, roles=None: self.data.append((a.row(), b.row())))
+        model.modelReset.connect(lambda: setattr(self, "resets", self.resets + 1))
+        model.layoutChanged.connect(lambda *a: setattr(self, "layouts", self.layouts + 1))
+
+
+def test_model_updates_in_place():
+    m = SkuTableModel()
+    skus = tuple(sku(i) for i in range(10))
+    m.update(skus)
+    assert m.rowCount() == 10 and m.resets == 1
+    rec = Recorder(m)
+    # One SKU's stock changes: one dataChanged over that row, no reset, no re-order.
+    changed = list(skus)
+    changed[3] = dataclasses.replace(skus[3], available=7)
+    m.update(tuple(changed))
+    assert rec.resets == 0 and rec.layouts == 0
+    assert rec.data == [(3, 3)]
+    assert m.data(m.index(3, COL["available"])) == "7"
+    # Nothing changes: nothing is emitted.
+    m.update(tuple(changed))
+    assert rec.data == [(3, 3)]
+
+
+def test_model_follows_urgency_and_selection_follows_the_sku():
+    m = SkuTableModel()
+    proxy = SkuFilterProxy()
+    proxy.setSourceModel(m)
+    sel = QItemSelectionModel(proxy)
+    skus = tuple(sku(i) for i in range(6))
+    m.update(skus)
+    sel.setCurrentIndex(proxy.index(4, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    assert sel.currentIndex().data(Qt.ItemDataRole.UserRole + 2) == "S04"
+    # The core now says S04 is critical: it moves to the top at once (a level change re-sorts at once).
+    urgent = (dataclasses.replace(skus[4], level="critical"),) + skus[:4] + skus[5:]
+    m.update(urgent)
+    assert [proxy.index(i, COL["sku"]).data() for i in range(3)] == ["S04", "S00", "S01"]
+    assert sel.currentIndex().data(Qt.ItemDataRole.UserRole + 2) == "S04"
+    assert sel.currentIndex().row() == 0
+    # Sorting by another column (the header's job) re-orders the rows in the model.
+    m.set_sort(COL["available"], Qt.SortOrder.DescendingOrder)
+    assert [proxy.index(i, COL["sku"]).data() for i in range(2)] == ["S05", "S04"]
+    m.set_sort(COL["level"], Qt.SortOrder.AscendingOrder)
+    assert proxy.index(0, COL["sku"]).data() == "S04"
+
+
+def test_filters():
+    m = SkuTableModel()
+    proxy = SkuFilterProxy()
+    proxy.setSourceModel(m)
+    levels = ["ok", "watch", "warning", "critical"]
+    m.update(tuple(sku(i, level=levels[i % 4], name=f"{'面膜' if i % 2 else '纸巾'} {i}") for i in range(12)))
+    proxy.set_level("warning")
+    assert sorted(proxy.index(i, COL["level"]).data() for i in range(proxy.rowCount())) == ["critical"] * 3 + ["warning"] * 3
+    proxy.set_level("alerting")
+    assert proxy.rowCount() == 9
+    proxy.set_level("all")
+    proxy.set_tier("profit")
+    assert proxy.rowCount() == 4
+    proxy.set_tier(None)
+    proxy.set_search("面膜")
+    assert proxy.rowCount() == 6
+    proxy.set_search("s1")
+    assert {proxy.index(i, COL["sku"]).data() for i in range(proxy.rowCount())} == {"S10", "S11"}
+    # A level change re-filters a level-filtered view (the proxy does not see the filter role change).
+    proxy.set_search("")
+    proxy.set_level("critical")
+    n = proxy.rowCount()
+    skus = tuple(sku(i, level=levels[i % 4]) for i in range(12))
+    m.update(tuple(dataclasses.replace(v, level="critical") if v.sku == "S00" else v for v in skus))
+    assert proxy.rowCount() == n + 1
+
+
+def test_effective_tier_from_settings():
+    m = SkuTableModel()
+    s = load_settings(None, {"sku_tiers.S01": "long_tail"})
+    m.update(tuple(sku(i) for i in range(3)), s.tier_of)
+    assert m.tier_of("S01") == "long_tail"
+    assert m.data(m.index(m.row_of("S01"), COL["tier"])).endswith("*")
+
+
+class FakeSession:
+    def __init__(self):
+        self.snapshot = ViewSnapshot()
+        self.settings = load_settings(None)
+        self.error = None
+        self.intents = []
+
+    def history(self, s):
+        return np.array([1.0, 2.0]), np.array([5.0, 4.0])
+
+    def command(self, op, s, qty=None, weight=None, by=None):
+        self.intents.append(("command", op, s, qty, weight))
+
+    def ack(self, key, by=None):
+        self.intents.append(("ack", key))
+
+    def snooze(self, key, minutes, by=None):
+        self.intents.append(("snooze", key, minutes))
+
+    def confirm(self, cid, accept, by=None):
+        self.intents.append(("confirm", cid, accept))
+
+    def update_settings(self, settings, by=None):
+        self.intents.append(("settings", settings))
+
+
+def test_bridge_emits_once_per_snapshot_and_forwards_intents(qtbot):
+    fs = FakeSession()
+    b = SnapshotBridge(fs, hz=50)
+    got = []
+    b.snapshot.connect(got.append)
+    for v in (1, 1, 1, 2, 2, 3):
+        fs.snapshot = ViewSnapshot(version=v)
+        b.pull()
+    assert [s.version for s in got] == [1, 2, 3]
+    b.command("restock", "S01", qty=5)
+    assert fs.intents == [("command", "restock", "S01", 5, None)]
+    assert [lc.op for lc in b.pending_local("S01")] == ["restock"]
+    b.ack("k1")
+    b.snooze("k1", 15)
+    b.confirm("c1", True)
+    assert fs.intents[1:] == [("ack", "k1"), ("snooze", "k1", 15), ("confirm", "c1", True)]
+    # The timer pulls on its own at the set rate.
+    b.start()
+    fs.snapshot = ViewSnapshot(version=9)
+    qtbot.waitUntil(lambda: got[-1].version == 9, timeout=2000)
+    b.stop()
+
+
+def alert(key, level="warning", state="firing", **kw):
+    return AlertView(key=key, sku="S01", level=level, state=state, since_ts=100.0, reason="r", **kw)
+
+
+def test_alert_model_rows_change_in_place():
+    m = AlertModel()
+    rec = Recorder(m)
+    m.update((alert("a", "critical"), alert("b"), alert("c", "watch")), {}, 200.0)
+    inserted = []
+    removed = []
+    m.rowsInserted.connect(lambda p, a, b: inserted.append((a, b)))
+    m.rowsRemoved.connect(lambda p, a, b: removed.append((a, b)))
+    m.update((alert("a", "critical"), alert("d", "critical"), alert("c", "watch")), {}, 200.0)
+    assert rec.resets == 0
+    assert removed == [(1, 1)] and inserted == [(1, 1)]
+    assert [m.alert_at(i).key for i in range(m.rowCount())] == ["a", "d", "c"]
+    # What / why / since read from the numbers.
+    m.update((alert("a", "critical", available=12, threshold=5.0, rate_per_min=3.0, predicted_sellout_s=200.0),), {}, 230.0)
+    assert m.index(0, 3).data() == "avail 12 · safety 5 · 3.0/min · sell-out 3.3 min"
+    assert m.index(0, 4).data().endswith("2m")
+
+
+def test_flashing_rule():
+    assert is_flashing(alert("a", "critical"), 0)
+    assert not is_flashing(alert("a", "critical", acked=True), 0)
+    assert not is_flashing(alert("a", "critical", snoozed_until=50.0), 10.0)
+    assert is_flashing(alert("a", "critical", snoozed_until=50.0), 60.0)
+    assert not is_flashing(alert("a", "warning"), 0)
+    assert not is_flashing(alert("a", "critical", state="pending"), 0)
