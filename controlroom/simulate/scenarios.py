@@ -98,43 +98,133 @@ def _featured_schedule(rng: random.Random, skus: list[SkuSpec], start: float, en
     return out
 
 
+def _rotation(rng: random.Random, pool: list[SkuSpec], slots: list[tuple[float, float, str]], start: float,
+              end: float) -> list[tuple[float, float, str]]:
+    """The host features ``pool`` in turn (each round in a new order) around the fixed ``slots``."""
+    out = list(slots)
+    order: list[SkuSpec] = []
+    last = None
+    t = start
+    for s0, e0, _sku in sorted(slots) + [(end, end, "")]:
+        while t < s0 - 240:
+            if not order:
+                order = rng.sample(pool, len(pool))
+                if order[0].sku == last and len(order) > 1:
+                    order.append(order.pop(0))
+            s = order.pop(0)
+            dur = rng.uniform(300, 480)
+            stop = min(s0 - 20.0, t + dur)
+            out.append((t, stop, s.sku))
+            last = s.sku
+            t = stop + rng.uniform(20, 90)
+        t = max(t, e0 + rng.uniform(20, 90))
+    return sorted(out)
+
+
+def planned_units(sc: "Scenario", spec: SkuSpec, t0: float = 0.0, t1: float | None = None, step: float = 10.0) -> float:
+    """The merchandiser's plan: units of ``spec`` the show's schedule is expected to sell in [t0, t1).
+
+    The same demand model as :class:`~controlroom.simulate.model.ShopModel` (audience curve,
+    featured ramp and after-glow, flashes, other channels), in expectation and ignoring stock.
+    """
+    t1 = sc.duration_s if t1 is None else t1
+    mean_qty = (1 + spec.max_qty) / 2.0
+    feats = [f for f in sc.featured]
+    units = spec.other_rate / 60.0 * (t1 - t0)
+    t = t0 + step / 2
+    while t < t1:
+        tt = t - sc.cart_lead_s  # orders follow interest by the cart lead
+        af = sc.audience_factor(max(0.0, tt))
+        r = spec.base_rate / 60.0 * af
+        prev = None
+        for f in feats:
+            if f[1] <= tt:
+                prev = f
+            elif f[0] <= tt:
+                if f[2] == spec.sku:
+                    r += spec.feature_rate / 60.0 * min(1.0, (tt - f[0]) / sc.feature_ramp_s) * af * 1.4
+                break
+            else:
+                break
+        if prev is not None and prev[2] == spec.sku:
+            r += spec.feature_rate / 60.0 * math.exp(-(tt - prev[1]) / sc.feature_decay_s) * af
+        for fs, fd, fr in spec.flashes:
+            if fs <= tt < fs + fd:
+                r += fr
+        units += r * mean_qty * step
+        t += step
+    return units
+
+
+def _lot(units: float, cover: float, unit: int = 10, least: int = 20) -> int:
+    return max(least, int(round(units * cover / unit)) * unit)
+
+
 def evening_show(seed: int) -> Scenario:
-    """~30 SKUs across three tiers over two hours, host features in turn, two flash sales."""
+    """A three-hour evening show: ~30 SKUs in three tiers, the host featuring items in turn.
+
+    The run of show: an opening deal (a traffic driver on a small lot, featured first, sold
+    out within its feature: every alert level shows in the first quarter hour), two flash
+    sales on small lots of traffic drivers (at 45 min and 2 h, each announced by featuring
+    it), and the rest of the drivers and profit items featured in turn.  Stock is the
+    merchandiser's plan: each SKU's expected sales over the show (:func:`planned_units`)
+    times a cover.  Most items are covered (x1.25 to x2.5, some near misses among them);
+    a few are under-stocked hot sellers (two or three drivers, up to two profit items,
+    x0.7 to x0.9) and sell out when demand catches up, usually in a feature.  A handful
+    of sell-outs per show (about five to eight), as on a real evening.
+    """
     rng = random.Random(seed)
+    duration = 10800.0
     skus: list[SkuSpec] = []
     for i, name in enumerate(DRIVER_NAMES[:8]):
         skus.append(SkuSpec(
             sku=f"TD{i + 1:02d}", name=name, tier="traffic_driver",
-            price_cents=rng.choice([990, 1290, 1990, 2990]),
-            stock=rng.randrange(600, 2200, 50),
+            price_cents=rng.choice([990, 1290, 1990, 2990]), stock=0,
             base_rate=rng.uniform(2.0, 6.0), feature_rate=rng.uniform(40.0, 110.0),
             other_rate=rng.uniform(0.2, 1.0), max_qty=3,
         ))
     for i, name in enumerate(PROFIT_NAMES[:12]):
         skus.append(SkuSpec(
             sku=f"PF{i + 1:02d}", name=name, tier="profit",
-            price_cents=rng.choice([5900, 8900, 12900, 19900, 29900]),
-            stock=rng.randrange(150, 900, 10),
+            price_cents=rng.choice([5900, 8900, 12900, 19900, 29900]), stock=0,
             base_rate=rng.uniform(0.5, 2.5), feature_rate=rng.uniform(8.0, 30.0),
             other_rate=rng.uniform(0.05, 0.4),
         ))
     for i, name in enumerate(LONG_TAIL_NAMES[:10]):
         skus.append(SkuSpec(
             sku=f"LT{i + 1:02d}", name=name, tier="long_tail",
-            price_cents=rng.choice([1900, 2900, 3900, 4900, 6900, 9900]),
-            stock=rng.randrange(60, 400, 5),
+            price_cents=rng.choice([1900, 2900, 3900, 4900, 6900, 9900]), stock=0,
             base_rate=rng.uniform(0.1, 0.8), feature_rate=0.0,
             other_rate=rng.uniform(0.02, 0.2),
         ))
-    duration = 7200.0
-    # Two flash sales on small lots of traffic drivers: thousands of buyers for a few hundred units.
-    fs = rng.sample(skus[:8], 2)
-    fs[0].stock = rng.randrange(300, 600, 10)
-    fs[0].flashes = [(1800.0, 90.0, rng.uniform(8.0, 15.0))]
-    fs[1].stock = rng.randrange(400, 800, 10)
-    fs[1].flashes = [(4500.0, 90.0, rng.uniform(8.0, 15.0))]
-    featured = _featured_schedule(rng, skus, 60.0, duration)
-    return Scenario("evening-show", "demo-evening", duration, skus, featured)
+    drivers, profit, tail = skus[:8], skus[8:20], skus[20:]
+    opening, fs1, fs2 = rng.sample(drivers, 3)
+    # The opening deal: a strong offer, featured first and long.
+    opening.feature_rate = rng.uniform(90.0, 120.0)
+    open_end = 60.0 + rng.uniform(540.0, 660.0)
+    # Two flash sales: thousands of buyers for a few hundred units, announced by featuring the item.
+    flash = [(fs1, 2700.0), (fs2, 7200.0)]
+    slots = [(60.0, open_end, opening.sku)]
+    for s, at in flash:
+        s.flashes = [(at, 90.0, rng.uniform(8.0, 15.0))]
+        slots.append((at - 60.0, at + 120.0, s.sku))
+    pool = [s for s in drivers + profit if s not in (opening, fs1, fs2)]
+    featured = _rotation(rng, pool, slots, open_end + rng.uniform(20, 90), duration)
+    sc = Scenario("evening-show", "demo-evening", duration, skus, featured)
+    # Stock: the merchandiser's plan.
+    opening.stock = _lot(planned_units(sc, opening, 0.0, open_end), rng.uniform(0.75, 0.85))
+    for s, at in flash:
+        before = planned_units(sc, s, 0.0, at)
+        during = planned_units(sc, s, at, at + 90.0 + sc.cart_lead_s)
+        s.stock = _lot(before + during * rng.uniform(0.4, 0.7), 1.0)
+    hot = rng.sample([s for s in pool if s.tier == "traffic_driver"], rng.randint(2, 3))
+    hot += rng.sample([s for s in pool if s.tier == "profit"], rng.randint(0, 2))
+    for s in pool:
+        cover = rng.uniform(0.7, 0.9) if s in hot else rng.uniform(1.25, 2.5)
+        s.stock = _lot(planned_units(sc, s), cover)
+    for s in tail:
+        s.stock = _lot(planned_units(sc, s), rng.uniform(1.5, 4.0), unit=5)
+    return sc
 
 
 def flash_sale(seed: int) -> Scenario:
