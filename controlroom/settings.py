@@ -92,9 +92,12 @@ class EngineSettings:
     trend_weight: float = setting(1.0, "ratio", "weight of the rising-only trend term (during a detected rise)", ge=0, le=1)
     trend_horizon_s: float = setting(60.0, "s", "a detected rise adds slope x this to the level (the fast rate's lag)", ge=0)
     band_z: float = setting(1.64, "sigma", "width of the upper band (predicted_hi, pessimistic sell-out)", ge=0)
-    cart_conversion_prior: float = setting(0.6, "units/add", "cart-to-order conversion assumed before a SKU has its own", ge=0)
+    cart_conversion_prior: float = setting(0.6, "orders/add", "cart adds that become orders, assumed before a tier has its own data (units: x the mean order size)", ge=0)
     cart_conversion_strength: float = setting(30.0, "adds", "cart adds the conversion prior is worth", gt=0)
     feature_tail_s: float = setting(120.0, "s", "orders this long after a feature ends still count as featured demand", ge=0)
+    feature_length_prior_s: float = setting(360.0, "s", "a feature is assumed to last this long until the room's own features are seen", gt=0)
+    feature_fade_s: float = setting(90.0, "s", "after a feature ends, its extra demand fades with this time constant", gt=0)
+    feature_min_remaining_s: float = setting(60.0, "s", "a feature that runs past its usual length is assumed to go on at least this long", ge=0)
     traffic_uplift_max: float = setting(3.0, "x", "cap on the featured SKU's rate uplift from an entry surge", ge=1)
     reference_viewers: int = setting(10000, "viewers", "audience at which the tiers' prior rates apply", gt=0)
     watch_pending_s: float = setting(2.0, "s", "a detected surge must last this long before watch fires (the detector already confirmed it)", ge=0)
@@ -139,7 +142,7 @@ DEFAULT_TIERS: dict[str, TierSettings] = {
     # 引流款: short window, generous multiplier, early warning, auto-freeze at safety stock.
     "traffic_driver": _tier(window_min=15.0, multiplier=2.0, warning_floor=20.0, critical_horizon_min=3.0,
                             safety_lag_s=5.0, safety_margin=1.5, safety_floor=5.0, auto_freeze="auto",
-                            pending_s=5.0, recover_s=90.0, prior_rate_per_min=3.0, featured_rate_per_min=40.0),
+                            pending_s=5.0, recover_s=300.0, prior_rate_per_min=3.0, featured_rate_per_min=40.0),
     # 利润款: finer thresholds, confirm before freezing.
     "profit": _tier(window_min=30.0, multiplier=1.5, warning_floor=10.0, critical_horizon_min=5.0,
                     safety_lag_s=5.0, safety_margin=1.3, safety_floor=3.0, auto_freeze="confirm",

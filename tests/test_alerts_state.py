@@ -156,3 +156,29 @@ def test_transition_rows_carry_the_log_columns():
     assert set(row) == {"key", "ts", "sku", "level", "state", "reason", "available", "rate_per_min",
                         "predicted_sellout_s", "threshold", "by", "until"}
     assert row["level"] in ALERT_LEVELS and row["state"] in ALERT_STATES
+
+
+def test_pending_that_fires_in_the_band_says_so_with_the_entry_numbers():
+    # The firing reason must agree with its numbers: a pending alert whose values are only in
+    # the hysteresis band when its pending period is over reports what started it (with those
+    # numbers) and what holds now, not "available X below line Y" with numbers that are not.
+    book, out = AlertBook(), []
+    book.step("A1", "warning", 0, True, False, 10, 60, "available 950 below warning line 960", out,
+              (950, 1.0, 60.0, 960.0), band_reason="x")
+    book.step("A1", "warning", 12, False, False, 10, 60, "available 1013 below warning line 960", out,
+              (1013, 1.0, 60.0, 960.0), band_reason="available 1013 under the exit line 1104")
+    t = out[-1]
+    assert t.state == "firing" and t.available == 1013
+    assert t.reason.startswith("available 950 below warning line 960 (12 s ago, not cleared since:")
+    assert "available 1013 under the exit line 1104" in t.reason
+    assert "1013 below" not in t.reason
+
+
+def test_recovering_and_cleared_transitions_say_why_it_cleared():
+    book, out = AlertBook(), []
+    book.step("A1", "warning", 0, True, False, 0, 60, "available 5 below line 10", out, (5, 1.0, 60.0, 10.0),
+              clear_reason="available 12 back above 11.5")
+    book.step("A1", "warning", 5, False, True, 0, 60, "available 12 below line 10", out, (12, 1.0, 60.0, 10.0),
+              clear_reason="available 12 back above 11.5")
+    assert out[-1].state == "recovering" and out[-1].reason == "recovering: available 12 back above 11.5"
+    assert "below" not in out[-1].reason

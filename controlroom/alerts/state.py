@@ -13,7 +13,10 @@ Timing:
 
 * no alert + ``enter`` -> **pending** (or straight to **firing** when ``pending_s`` is 0);
 * pending: stays while not ``clear``; after ``pending_s`` -> **firing**; ``clear`` -> resolved
-  without ever firing;
+  without ever firing.  A firing transition's reason always agrees with its numbers: when
+  the condition holds at that moment, the rule's ``reason``; when the values are only in
+  the hysteresis band (entered, not cleared), the reason that started the pending period
+  with its own numbers, when that was, and the rule's ``band_reason`` for now;
 * firing + ``clear`` -> **recovering** (still shown); recovering + ``enter`` -> firing again
   (same key, no new alert); recovering and ``clear`` for ``recover_s`` -> **resolved**.
 
@@ -154,8 +157,14 @@ class AlertBook:
 
     def step(self, sku: str | None, level: str, ts: float, enter: bool, clear: bool,
              pending_s: float, recover_s: float, reason: str, out: list,
-             numbers: tuple | None = None) -> Alert | None:
-        """Advance the (sku, level) state machine one evaluation; append transitions to ``out``."""
+             numbers: tuple | None = None, clear_reason: str | None = None,
+             band_reason: str | None = None) -> Alert | None:
+        """Advance the (sku, level) state machine one evaluation; append transitions to ``out``.
+
+        ``reason`` says why the condition holds (used when ``enter`` is true); ``clear_reason``
+        why it cleared (recovering; default "condition cleared"); ``band_reason`` what holds
+        when neither (a pending alert that fires in the hysteresis band).
+        """
         a = self.active.get((sku, level))
         if a is None:
             if not enter:
@@ -173,15 +182,20 @@ class AlertBook:
         st = a.state
         if st == "pending":
             if clear:
-                self.resolve(a, ts, out, "condition cleared before firing")
+                self.resolve(a, ts, out, f"cleared before firing: {clear_reason}" if clear_reason
+                             else "condition cleared before firing")
                 return None
             if ts - a.started_ts >= pending_s:
-                self._fire(a, ts, out, reason)
+                if enter:
+                    self._fire(a, ts, out, reason)
+                else:
+                    self._fire(a, ts, out, f"{a.reason} ({ts - a.started_ts:.0f} s ago, not cleared since: "
+                                           f"{band_reason or 'still inside the exit threshold'})")
         elif st == "firing":
             if clear:
                 a.state = "recovering"
                 a.clear_since = ts
-                out.append(a.transition(ts, reason=f"recovering: {reason}"))
+                out.append(a.transition(ts, reason=f"recovering: {clear_reason or 'condition cleared'}"))
         elif st == "recovering":
             if enter:
                 self._fire(a, ts, out, reason)

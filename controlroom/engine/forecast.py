@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from math import exp, sqrt
 
-__all__ = ["Forecast", "window_sales", "upper_band", "sellout_seconds"]
+__all__ = ["Forecast", "window_sales", "held_window_sales", "upper_band", "sellout_seconds"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +46,22 @@ def window_sales(level: float, base: float, w: float, tau_d: float) -> float:
     if w <= 0.0:
         return 0.0
     mu = base * w + (level - base) * tau_d * (1.0 - exp(-w / tau_d))
+    return mu if mu > 0.0 else 0.0
+
+
+def held_window_sales(level: float, base: float, w: float, hold: float, fade: float) -> float:
+    """Expected units in ``w`` seconds when ``level`` holds for ``hold`` seconds, then fades to ``base``.
+
+    The featured case: the host keeps featuring the SKU for about ``hold`` more seconds
+    (the room's usual feature length minus the time featured so far), after which the
+    extra demand dies down with time constant ``fade``.  ``hold = 0`` is a plain fade.
+    """
+    if w <= 0.0:
+        return 0.0
+    h = hold if hold < w else w
+    rest = w - h
+    extra = h + (fade * (1.0 - exp(-rest / fade)) if rest > 0.0 else 0.0)
+    mu = base * w + (level - base) * extra
     return mu if mu > 0.0 else 0.0
 
 

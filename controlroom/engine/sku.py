@@ -22,7 +22,8 @@ class SkuModel:
     __slots__ = ("sku", "tier_name", "tier", "t0", "live", "other", "carts", "ord_cusum", "ord_down", "cart_cusum",
                  "mean_qty", "live_units", "cart_adds", "ord_base", "down_base", "cart_base", "safety", "safety_tick",
                  "lag_margin", "other_rate", "fc", "fc_ts", "feat_units", "feat_time", "feat_since",
-                 "freeze_sent", "was_frozen", "up_latch", "down_latch", "deescalated", "kappa", "feat_end", "off", "off_expo", "off_last")
+                 "freeze_sent", "was_frozen", "up_latch", "down_latch", "deescalated", "kappa", "feat_end", "off", "off_expo", "off_last",
+                 "k_units", "k_adds", "n_orders", "feat_rise")
 
     def __init__(self, sku: str, tier_name: str, tier: TierSettings, e: EngineSettings, t0: float) -> None:
         self.sku = sku
@@ -36,6 +37,8 @@ class SkuModel:
         self.cart_cusum = PoissonCusum(e.cusum_ratio, e.cusum_threshold, t0)
         self.mean_qty = 1.0
         self.live_units = 0  # live units this session (for the cart->order conversion)
+        self.n_orders = 0  # live orders this session (mean order size)
+        self.feat_rise = False  # the current detected rise began while featured
         self.cart_adds = 0
         self.ord_base = e.cusum_min_rate_per_min / 60.0  # change-detector baselines (events/s), set per tick
         self.down_base = e.cusum_min_rate_per_min / 60.0
@@ -50,6 +53,8 @@ class SkuModel:
         self.was_frozen = False
         self.deescalated = False  # the critical resolved this tick
         self.kappa = e.cart_conversion_prior  # units per cart add, learnt outside cart surges
+        self.k_units = 0  # live units and cart adds as of the last steady period (the conversion's data)
+        self.k_adds = 0
         self.up_latch = False  # a detected rise, held until the fast rate is back near the pooled one
         self.down_latch = False  # same for a detected fall
         self.feat_end = -1e18  # when the last featured period ended
@@ -91,12 +96,27 @@ class SkuModel:
         return self.feat_time + max(0.0, ts - self.feat_since)
 
 
-class RoomModel:
-    """Room-level traffic: entries on a fast and a slow scale, the featured SKU."""
+FEATURE_PRIOR_COUNT = 2.0  # features the feature-length prior is worth
 
-    __slots__ = ("entries", "featured", "t0")
+
+class RoomModel:
+    """Room-level traffic: entries on a fast and a slow scale, the featured SKU, feature lengths."""
+
+    __slots__ = ("entries", "featured", "t0", "feat_n", "feat_sum", "tier_kappa", "tier_qty")
 
     def __init__(self, e: EngineSettings, t0: float) -> None:
         self.entries = DecayedCounts((e.fast_scale_s, e.slow_scale_s), t0)
         self.featured: str | None = None
         self.t0 = t0
+        self.feat_n = 0  # features that ended this session
+        self.feat_sum = 0.0  # and their total length (s)
+        self.tier_kappa: dict[str, float] = {}  # pooled cart->units conversion per tier (cold-start prior)
+        self.tier_qty: dict[str, float] = {}  # pooled mean order size per tier
+
+    def feature_prior_weight(self) -> float:
+        """Weight of the prior in :meth:`feature_length` (1 before any feature ended, then falling)."""
+        return FEATURE_PRIOR_COUNT / (self.feat_n + FEATURE_PRIOR_COUNT)
+
+    def feature_length(self, prior_s: float) -> float:
+        """The room's usual feature length (s): its own features, the prior worth two of them."""
+        return (self.feat_sum + prior_s * FEATURE_PRIOR_COUNT) / (self.feat_n + FEATURE_PRIOR_COUNT)
