@@ -1,8 +1,15 @@
 """Offline replay: validated events through StockMirror + Engine, ticking every shop-second.
 
 Used by the evaluator, the tests and the review's backtest, so that offline runs
-decide exactly as the live core thread does (mirror first, then ``on_event``;
+decide exactly as the live core thread does (mirror first, then the engine;
 ``tick`` at every shop-second boundary; actions collected as they are queued).
+
+Two ways in: :meth:`Replayer.feed` (one event: ``mirror.apply`` then
+``Engine.on_event``) and :meth:`Replayer.feed_batch` (a list: consecutive
+events of one topic within one shop-second are taken together, the mirror
+applies them with ``StockMirror.apply_columns`` and the engine with its batch
+path, as the live core does with a feed message).  :func:`replay` feeds its
+events in batches.
 
 Besides protocol topics, the event list may hold two pseudo-events:
 
@@ -12,7 +19,10 @@ Besides protocol topics, the event list may hold two pseudo-events:
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from itertools import groupby, islice
+from operator import itemgetter, le
 from typing import Callable, Iterable
 
 from controlroom.alerts.transition import AlertTransition
@@ -22,6 +32,15 @@ from controlroom.protocol import Reject
 from controlroom.settings import Settings
 
 __all__ = ["Replayer", "ReplayResult", "replay"]
+
+CHUNK = 8192  # events taken from an iterator at a time
+_TOPIC = itemgetter("topic")
+_TS = itemgetter("ts")
+# The columns of feed.validate.check_batch, for StockMirror.apply_columns.
+_COLS = {
+    "order": itemgetter("v", "epoch", "seq", "ts", "room", "order_id", "sku", "qty", "price_cents", "channel"),
+    "cart": itemgetter("v", "epoch", "seq", "ts", "room", "sku", "delta"),
+}
 
 
 @dataclass
@@ -119,6 +138,61 @@ class Replayer:
         if eng.actions_pending:
             self._take_actions(ts)
 
+    def feed_batch(self, events: list[dict]) -> None:
+        """Apply validated events (and pseudo-events), in shop-time order, as batches.
+
+        Same decisions as :meth:`feed` for each event in turn, except that within a run
+        of one topic inside one shop-second the mirror applies the whole run before the
+        engine sees it (what the live core does with a feed message), and the engine
+        takes the run at once (``Engine.on_events``).
+        """
+        for topic, grp in groupby(events, _TOPIC):
+            run = list(grp)
+            if topic[0] == "_" or len(run) < 4:
+                for ev in run:
+                    self.feed(ev)
+                continue
+            ts = tuple(map(_TS, run))
+            if not all(map(le, ts, ts[1:])):
+                for ev in run:
+                    self.feed(ev)
+                continue
+            i, n = 0, len(run)
+            while i < n:
+                self.advance(ts[i])
+                nt = self._next_tick
+                j = n if nt is None or ts[-1] < nt else bisect_left(ts, nt, i)
+                if j <= i:
+                    j = i + 1
+                self._apply_run(topic, run[i:j] if (i or j < n) else run, ts[i:j] if (i or j < n) else ts)
+                i = j
+
+    def _apply_run(self, topic: str, evs: list[dict], ts: tuple) -> None:
+        """One topic's events within one shop-second: mirror, then engine, then actions."""
+        mirror = self.mirror
+        eng = self.engine
+        getter = _COLS.get(topic)
+        if getter is not None and len(evs) >= 4:
+            try:
+                cols = tuple(zip(*map(getter, evs)))
+            except KeyError:
+                cols = None
+            if cols is not None and mirror.apply_columns(topic, cols):
+                if topic == "order":
+                    eng.on_order_columns(cols[3], cols[6], cols[7], cols[9])
+                else:
+                    eng.on_cart_columns(cols[3], cols[5], cols[6])
+                if eng.actions_pending:
+                    self._take_actions(ts[-1])
+                return
+        if topic == "traffic" or topic == "hb":
+            for ev in evs:
+                mirror.apply(ev)
+            eng.on_events(evs)
+            return
+        for ev in evs:  # cancels, stock, and runs the mirror's batch path refused (duplicates, unknown SKUs)
+            self.feed(ev)
+
     def finish(self, end_ts: float | None = None) -> ReplayResult:
         """Tick up to ``end_ts`` (if given), collect what is left, return the result."""
         if end_ts is not None:
@@ -138,6 +212,13 @@ def replay(snapshot: dict, events: Iterable[dict], settings: Settings, *, start_
     per-SKU samples of the forecast.
     """
     r = Replayer(settings, snapshot, start_ts=start_ts, samples=samples, on_action=on_action)
-    for ev in events:
-        r.feed(ev)
+    if isinstance(events, list):
+        r.feed_batch(events)
+    else:
+        it = iter(events)
+        while True:
+            chunk = list(islice(it, CHUNK))
+            if not chunk:
+                break
+            r.feed_batch(chunk)
     return r.finish(end_ts)
