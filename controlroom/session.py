@@ -175,9 +175,8 @@ class LiveSession(FeedListener):
 
     # FeedListener: called on the core thread by the feed client.
     def on_events(self, events: list[dict], received_at: float) -> None:
-        on_event = self.engine.on_event
-        for ev in events:
-            on_event(ev)
+        # One call per batch: the engine aggregates per SKU (see Engine.on_events).
+        self.engine.on_events(events)
         if self.session_log is not None:
             self.session_log.events(events, received_at)
         # Critical-at-safety-stock is decided inside on_event; act on it before the next batch.
