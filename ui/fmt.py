@@ -120,6 +120,8 @@ def duration_range(soonest: float | None, expected: float | None) -> str:
     if soonest is None or soonest >= expected:
         return duration(expected)
     a, b = duration(soonest), duration(expected)
+    if a == b:
+        return b
     ua, ub = a.rsplit(" ", 1), b.rsplit(" ", 1)
     if len(ua) == 2 and len(ub) == 2 and ua[1] == ub[1]:
         return f"{ua[0]}–{b}"

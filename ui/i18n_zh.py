@@ -19,6 +19,8 @@ ZH: dict[str, str] = {
     "Lower exposure": "降低曝光",
     "Show the selected SKU less in the live room (weight {w:g})": "降低所选商品在直播间的曝光（权重 {w:g}）",
     "Full exposure": "恢复曝光",
+    "Exposure −": "降低曝光",
+    "Exposure +": "恢复曝光",
     "Restore the selected SKU's exposure (weight 1)": "恢复所选商品的曝光（权重 1）",
     "Delist": "下架",
     "Take the selected SKU off the shop": "将所选商品下架",
@@ -37,6 +39,7 @@ ZH: dict[str, str] = {
     "{what} {sku} ({tier} tier)? Press {key} again or Enter to confirm, Esc to cancel.":
         "{what} {sku}（{tier}）？再按 {key} 或回车确认，Esc 取消。",
     "No commands for this SKU yet": "该商品暂无指令",
+    "{ms} ms": "{ms} 毫秒",
     # --- alerts ---
     "Sell-out imminent": "即将售罄",
     "Below warning line": "低于预警线",
@@ -62,8 +65,9 @@ ZH: dict[str, str] = {
     "ALERTS": "告警",
     "Active ({n})": "进行中（{n}）",
     "History ({n})": "历史（{n}）",
-    "WAITING FOR YOU: auto actions to confirm (Y accepts, N rejects the first)":
-        "待确认：自动操作需要您确认（Y 接受、N 拒绝第一条）",
+    "WAITING FOR YOU: {n} auto action(s) to confirm (Y accepts, N rejects the first)":
+        "待确认：{n} 条自动操作（Y 接受、N 拒绝第一条）",
+    "AUTO ACTIONS: none waiting for confirmation": "自动操作：暂无待确认",
     "Accept": "接受",
     "Reject": "拒绝",
     "{op} {sku}: {reason}": "{op} {sku}：{reason}",
@@ -314,6 +318,9 @@ ZH: dict[str, str] = {
     "unanswered attempts on one connection before the client reconnects (0 counts as 1)": "同一连接上未应答多少次后重新连接（0 按 1 计）",
     "attempts in all (across reconnects) before a command is declared failed": "判定指令失败前的总尝试次数（含重连）",
     "list of tables": "表列表",
+    "orders/add": "单/加购",
+    "cart adds that become orders, assumed before a tier has its own data (units: x the mean order size)":
+        "分层自身数据不足时假设的加购转化为订单的比例（单位：平均单量的倍数）",
     "webhooks: [[notify.webhooks]] tables {url, levels, states, headers}; levels default critical, lost_sales, feed; states default firing, resolved":
         "Webhook：[[notify.webhooks]] 表 {url, levels, states, headers}；levels 默认 critical、lost_sales、feed；states 默认 firing、resolved",
     "a webhook call unanswered this long counts as failed": "Webhook 调用超过此时间未应答即视为失败",

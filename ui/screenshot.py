@@ -28,6 +28,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="show seconds to play at least before shooting (default 1500: mid-show)")
     ap.add_argument("--levels", default="watch,warning,critical", help="levels that must be firing")
     ap.add_argument("--display", action="store_true", help="use $DISPLAY instead of the offscreen platform")
+    ap.add_argument("--restock", type=int, default=200,
+                    help="restock the selected SKU by this much first, so its command fate shows (0: no)")
     a = ap.parse_args(argv)
     if not a.display:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -71,6 +73,15 @@ def main(argv: list[str] | None = None) -> int:
         # Select the most urgent SKU, so its chart leads and the actions panel is filled.
         if snap.skus:
             window.select_sku(snap.skus[0].sku)
+            if a.restock > 0:
+                sku = snap.skus[0].sku
+                window.actions.custom_qty.setValue(a.restock)
+                window.actions.trigger("restock_custom")
+                end = time.monotonic() + 5.0
+                while time.monotonic() < end and not any(
+                        c.sku == sku and c.op == "restock" and c.state == "acked" for c in session.snapshot.commands):
+                    app.processEvents()
+                    time.sleep(0.01)
         end = time.monotonic() + 1.0
         while time.monotonic() < end:
             app.processEvents()

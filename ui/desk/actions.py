@@ -13,7 +13,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSpinBox, \
-    QToolButton, QVBoxLayout, QWidget
+    QStackedWidget, QToolButton, QVBoxLayout, QWidget
 
 from ui import fmt, theme
 
@@ -53,6 +53,8 @@ class ActionsPanel(QWidget):
         top.addWidget(self.sku_label)
         self.sku_detail = QLabel("")
         self.sku_detail.setObjectName("muted")
+        # Ignored width: a long name or number never widens the panel (and re-lays the window out).
+        self.sku_detail.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         top.addWidget(self.sku_detail, 1)
         lay.addLayout(top)
 
@@ -72,6 +74,9 @@ class ActionsPanel(QWidget):
                          w=LOWER_EXPOSURE_WEIGHT))
         self._action("exposure_up", self.tr("Full exposure"), "Shift+E", "exposure-up",
                      self.tr("Restore the selected SKU's exposure (weight 1)"))
+        # Short button labels (the action's full name shows in tooltips and the help overlay).
+        self.act["exposure_down"].setIconText(self.tr("Exposure −"))
+        self.act["exposure_up"].setIconText(self.tr("Exposure +"))
         self._action("delist", self.tr("Delist"), "D", "delist", self.tr("Take the selected SKU off the shop"))
         self._action("relist", self.tr("Relist"), "L", "relist", self.tr("Put the selected SKU back on the shop"))
         self._action("confirm", self.tr("Confirm"), "Return", None, self.tr("Confirm the armed action"),
@@ -118,17 +123,27 @@ class ActionsPanel(QWidget):
         self.cancel_button.clicked.connect(self.cancel)
         cb.addWidget(self.confirm_button)
         cb.addWidget(self.cancel_button)
-        self.confirm_bar.hide()
-        lay.addWidget(self.confirm_bar)
 
         # --- inline fates of this SKU's commands ---
+        fates = QWidget()
+        fl = QVBoxLayout(fates)
+        fl.setContentsMargins(0, 0, 0, 0)
+        fl.setSpacing(2)
         self.status_rows = []
         for _ in range(STATUS_ROWS):
             lab = QLabel("")
             lab.setTextFormat(Qt.TextFormat.RichText)
-            lay.addWidget(lab)
+            lab.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            fl.addWidget(lab)
             self.status_rows.append(lab)
-        lay.addStretch(1)
+        fl.addStretch(1)
+        # The confirm bar takes the place of the fates while armed: one fixed-height slot, so arming
+        # never changes the panel's height (which would resize the charts beneath).
+        self.lower = QStackedWidget()
+        self.lower.addWidget(fates)
+        self.lower.addWidget(self.confirm_bar)
+        self.lower.setFixedHeight(max(fates.sizeHint().height(), self.confirm_bar.sizeHint().height() + 12))
+        lay.addWidget(self.lower)
         self._set_enabled(False)
 
     def eventFilter(self, obj, ev) -> bool:
@@ -248,7 +263,7 @@ class ActionsPanel(QWidget):
         self.confirm_text.setText(self.tr("{what} {sku} ({tier} tier)? Press {key} again or Enter to confirm, "
                                           "Esc to cancel.").format(what=self.act[name].text(), sku=self.sku,
                                                                    tier=fmt.tier_name(self.tier or ""), key=key))
-        self.confirm_bar.show()
+        self.lower.setCurrentWidget(self.confirm_bar)
         self.buttons[name].setProperty("role", "armed")
         self._restyle(self.buttons[name])
         self.act["confirm"].setEnabled(True)
@@ -275,7 +290,7 @@ class ActionsPanel(QWidget):
                 self._restyle(b)
         self.armed = None
         self._arm_timer.stop()
-        self.confirm_bar.hide()
+        self.lower.setCurrentIndex(0)
         self.act["confirm"].setEnabled(False)
         self.act["cancel"].setEnabled(False)
 
@@ -333,7 +348,7 @@ class ActionsPanel(QWidget):
         color = theme.COMMAND_COLORS.get(state, theme.MUTED)
         status = fmt.command_state_name(state)
         if state == "acked" and rtt is not None:
-            status += f" {rtt:.0f} ms"
+            status += " " + self.tr("{ms} ms").format(ms=f"{rtt:.0f}")
         if error and state in ("rejected", "failed"):
             status += f": {_html(error)}"
         if weight is not None:
@@ -348,7 +363,10 @@ def _html(s: str) -> str:
 
 
 class FailureBanner(QFrame):
-    """A failed or rejected command, impossible to miss, until dismissed."""
+    """A failed or rejected command, impossible to miss, until dismissed.
+
+    It floats over the bottom of the window (the window positions it) instead of taking a place in
+    a layout: showing it must not resize the table and charts."""
 
     showSku = Signal(str)
 
@@ -361,8 +379,9 @@ class FailureBanner(QFrame):
         icon.setPixmap(QIcon(theme.icon_path("bell")).pixmap(18, 18))
         lay.addWidget(icon)
         self.text = QLabel("")
-        self.text.setWordWrap(True)
+        self.text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         lay.addWidget(self.text, 1)
+        self.setAutoFillBackground(True)
         self.show_button = QPushButton(self.tr("Show SKU"))
         self.dismiss_button = QPushButton(self.tr("Dismiss"))
         self.dismiss_button.setToolTip(self.tr("Dismiss (Ctrl+D)"))
@@ -394,8 +413,10 @@ class FailureBanner(QFrame):
             text += " " + self.tr("· {n} more failed").format(n=more)
         if self.text.text() != text:
             self.text.setText(text)
+            self.text.setToolTip(text)
         if not self.isVisible():
             self.show()
+            self.raise_()
 
     def dismiss(self) -> None:
         self._dismissed.update(c.id for c in self._current)
@@ -408,12 +429,15 @@ class FailureBanner(QFrame):
 
 
 class AutoConfirmBox(QFrame):
-    """Auto actions the tier wants confirmed (e.g. freezing a profit SKU at safety stock)."""
+    """Auto actions the tier wants confirmed (e.g. freezing a profit SKU at safety stock).
+
+    Always present at a fixed height (it says so when nothing waits): appearing and disappearing
+    would resize the charts beneath it on every confirmation."""
 
     answer = Signal(str, bool)
     showSku = Signal(str)
 
-    MAX_ROWS = 3
+    MAX_ROWS = 2
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -421,9 +445,9 @@ class AutoConfirmBox(QFrame):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(8, 6, 8, 6)
         lay.setSpacing(4)
-        self.title = QLabel(self.tr("WAITING FOR YOU: auto actions to confirm (Y accepts, N rejects the first)"))
+        self.title = QLabel("")
         self.title.setObjectName("panelTitle")
-        self.title.setWordWrap(True)
+        self.title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         lay.addWidget(self.title)
         self.rows = []
         for _ in range(self.MAX_ROWS):
@@ -431,7 +455,7 @@ class AutoConfirmBox(QFrame):
             h = QHBoxLayout(w)
             h.setContentsMargins(0, 0, 0, 0)
             lab = QLabel("")
-            lab.setWordWrap(True)
+            lab.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             yes = QPushButton(self.tr("Accept"))
             yes.setProperty("role", "armed")
             no = QPushButton(self.tr("Reject"))
@@ -439,13 +463,17 @@ class AutoConfirmBox(QFrame):
             h.addWidget(yes)
             h.addWidget(no)
             lay.addWidget(w)
+            sp = w.sizePolicy()
+            sp.setRetainSizeWhenHidden(True)
+            w.setSizePolicy(sp)
             self.rows.append((w, lab, yes, no))
             yes.clicked.connect(lambda checked=False, w=w: self._answer(w, True))
             no.clicked.connect(lambda checked=False, w=w: self._answer(w, False))
         self._ids: list[str | None] = [None] * self.MAX_ROWS
         self._answered: set[str] = set()
         self.pending: list[dict] = []
-        self.hide()
+        self.setFixedHeight(self.sizeHint().height())
+        self._render()
 
     def _answer(self, w, accept: bool) -> None:
         for i, row in enumerate(self.rows):
@@ -473,6 +501,17 @@ class AutoConfirmBox(QFrame):
         self._render()
 
     def _render(self) -> None:
+        n = len(self.pending)
+        if n:
+            title = self.tr("WAITING FOR YOU: {n} auto action(s) to confirm (Y accepts, N rejects the first)").format(n=n)
+        else:
+            title = self.tr("AUTO ACTIONS: none waiting for confirmation")
+        if self.title.text() != title:
+            self.title.setText(title)
+        self.setProperty("waiting", bool(n))
+        self.setObjectName("autoConfirm" if n else "autoConfirmIdle")
+        self.style().unpolish(self)
+        self.style().polish(self)
         for i, (w, lab, yes, no) in enumerate(self.rows):
             if i < len(self.pending):
                 c = self.pending[i]
@@ -483,4 +522,3 @@ class AutoConfirmBox(QFrame):
             else:
                 self._ids[i] = None
                 w.hide()
-        self.setVisible(bool(self.pending))

@@ -7,10 +7,11 @@ until it is acknowledged (the sound can be muted).
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QTableView, QTabWidget, \
     QToolButton, QVBoxLayout, QWidget
 
+from controlroom.view import AlertView
 from ui import fmt, theme
 from ui.desk.cells import CELL_ROLE, FastCellDelegate
 
@@ -322,7 +323,6 @@ class AlertPanel(QWidget):
         t = QTableView()
         t.setModel(model)
         t.setItemDelegate(FastCellDelegate(t, model=model))
-        t.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         t.setAlternatingRowColors(False)
@@ -333,7 +333,15 @@ class AlertPanel(QWidget):
         h = t.horizontalHeader()
         h.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         h.setStretchLastSection(False)
-        for col, w in enumerate((62, 156, 126, 300, 118, 96)):
+        bold = QFont(t.font())
+        bold.setBold(True)
+        fm, bfm = t.fontMetrics(), QFontMetrics(bold)
+        level_w = max(bfm.horizontalAdvance(fmt.level_name(lv)) for lv in
+                      ("watch", "warning", "critical", "lost_sales", "feed")) + 16
+        what_w = max(bfm.horizontalAdvance(model.what(AlertView(key="", sku=None, level=lv, state="firing",
+                                                                 since_ts=0.0, reason="")))
+                     for lv in ("watch", "warning", "critical", "lost_sales", "feed")) + 16
+        for col, w in enumerate((level_w, 156, what_w, 300, 126, 84)):
             t.setColumnWidth(col, w)
         h.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)  # "why" takes what is left
         t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -332,9 +332,14 @@ class SkuChart:
         color = theme.level_color(v.level) if v.level != "ok" else theme.TEXT
         sel = "▶ " if selected else ""
         tail = f" · {tier_label}"
-        # Elide the name so the title never widens the grid.
-        room = self.plot.width() - _title_fm().horizontalAdvance(f"{sel}{v.sku} {tail}") - 28
-        name = _title_fm().elidedText(v.name, Qt.TextElideMode.ElideRight, int(max(room, 24)))
+        # Elide the name so the title never widens the grid; drop the tier if even that is too long.
+        fm = _title_fm()
+        avail = self.plot.vb.width() - 6  # the title sits over the view box, not over the axis
+        room = avail - fm.horizontalAdvance(f"{sel}{v.sku} {tail}")
+        if room < 48:
+            tail = ""
+            room = avail - fm.horizontalAdvance(f"{sel}{v.sku} ")
+        name = fm.elidedText(v.name, Qt.TextElideMode.ElideRight, int(max(room, 24)))
         self.set_title(f'<span style="color:{color}">{sel}{v.sku} {_html(name)}</span>'
                        f'<span style="color:{theme.MUTED}">{_html(tail)}</span>')
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QIcon, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit, \
     QMainWindow, QMenu, QSizePolicy, QSplitter, QTableView, QVBoxLayout, QWidget
 
@@ -72,8 +72,7 @@ class DeskWindow(QMainWindow):
         root.setSpacing(6)
         self.header = HeaderBar()
         root.addWidget(self.header)
-        self.banner = FailureBanner()
-        root.addWidget(self.banner)
+        self.banner = FailureBanner(central)  # floats over the bottom of the window (see _place_banner)
 
         # --- SKU table with its filters ---
         self.model = SkuTableModel(self)
@@ -126,7 +125,6 @@ class DeskWindow(QMainWindow):
         self.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.table.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         self.cell_delegate = FastCellDelegate(self.table, proxy=self.proxy, model=self.model)
         self.table.setItemDelegate(self.cell_delegate)
         self.spark_delegate = SparklineDelegate(self.table, proxy=self.proxy, model=self.model)
@@ -143,9 +141,17 @@ class DeskWindow(QMainWindow):
         hh.sortIndicatorChanged.connect(self.model.set_sort)
         hh.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         hh.customContextMenuRequested.connect(self._column_menu)
-        widths = {"level": 74, "sku": 50, "name": 136, "tier": 86, "available": 70, "sold": 56, "rate": 64,
-                  "sellout": 112, "warning_line": 62, "safety": 58, "status": 96, "spark": 84}
+        widths = {"level": 74, "sku": 50, "name": 124, "tier": 84, "available": 70, "sold": 56, "rate": 64,
+                  "sellout": 122, "warning_line": 62, "safety": 58, "status": 88, "spark": 80}
         fm = hh.fontMetrics()
+        cell_fm = self.table.fontMetrics()
+        bold = QFont(self.table.font())
+        bold.setBold(True)
+        # Columns whose words depend on the language are as wide as their longest word.
+        widths["tier"] = max(cell_fm.horizontalAdvance(fmt.tier_name(t) + "*") for t in
+                             ("traffic_driver", "profit", "long_tail")) + 16
+        widths["level"] = max(QFontMetrics(bold).horizontalAdvance(fmt.level_name(lv)) for lv in
+                              ("ok", "watch", "warning", "critical")) + 16
         for name, w in widths.items():
             text = self.model.headerData(COL[name], Qt.Orientation.Horizontal) or ""
             self.table.setColumnWidth(COL[name], max(w, fm.horizontalAdvance(text) + 26))
@@ -179,8 +185,8 @@ class DeskWindow(QMainWindow):
         rv = QVBoxLayout(top_right)
         rv.setContentsMargins(0, 0, 0, 0)
         rv.setSpacing(6)
-        rv.addWidget(self.confirms)
         rv.addWidget(_panel(self.actions))
+        rv.addWidget(self.confirms)
         self.right = QSplitter(Qt.Orientation.Vertical)
         self.right.setObjectName("rightSplitter")
         self.right.addWidget(top_right)
@@ -196,7 +202,7 @@ class DeskWindow(QMainWindow):
         self.main.addWidget(self.right)
         self.main.setStretchFactor(0, 5)
         self.main.setStretchFactor(1, 4)
-        self.main.setSizes([960, 700])
+        self.main.setSizes([1000, 660])
         root.addWidget(self.main, 1)
 
         self.status = self.statusBar()
@@ -212,6 +218,7 @@ class DeskWindow(QMainWindow):
         self.help.set_rows(self.shortcut_sections())
         self.resize(1600, 960)
         self.restore_layout()
+        self._central = central
         self.bridge.snapshot.connect(self.apply_snapshot)
         self.bridge.coreFailed.connect(lambda e: self.status_left.setText(self.tr("Core stopped: {e}").format(e=e)))
 
@@ -378,7 +385,10 @@ class DeskWindow(QMainWindow):
         core_error = repr(self.bridge.session.error) if getattr(self.bridge.session, "error", None) else None
         self.header.update_from(snap, core_error=core_error)
         self.alerts.update_from(snap, self._names)
+        was = self.banner.isVisible()
         self.banner.update_from(snap)
+        if self.banner.isVisible() and not was:
+            self._place_banner()
         self.confirms.update_from(snap)
         self._update_actions(snap)
         t2 = time.perf_counter()
@@ -473,6 +483,19 @@ class DeskWindow(QMainWindow):
             self.alerts.table.horizontalHeader().restoreState(v)
         muted = s.value("sound/muted", False)
         self.sound.set_muted(muted in (True, "true", "1", 1))
+
+    def _place_banner(self) -> None:
+        c = self._central
+        h = max(self.banner.sizeHint().height(), 40)
+        self.banner.setGeometry(12, c.height() - h - 8, c.width() - 24, h)
+
+    def resizeEvent(self, ev) -> None:
+        super().resizeEvent(ev)
+        self._place_banner()
+
+    def showEvent(self, ev) -> None:
+        super().showEvent(ev)
+        self._place_banner()
 
     def closeEvent(self, ev) -> None:
         self.save_layout()

@@ -64,6 +64,14 @@
             <translation>恢复所选商品的曝光（权重 1）</translation>
         </message>
         <message>
+            <source>Exposure −</source>
+            <translation>降低曝光</translation>
+        </message>
+        <message>
+            <source>Exposure +</source>
+            <translation>恢复曝光</translation>
+        </message>
+        <message>
             <source>Delist</source>
             <translation>下架</translation>
         </message>
@@ -122,6 +130,10 @@
         <message>
             <source>No commands for this SKU yet</source>
             <translation>该商品暂无指令</translation>
+        </message>
+        <message>
+            <source>{ms} ms</source>
+            <translation>{ms} 毫秒</translation>
         </message>
     </context>
     <context>
@@ -248,16 +260,20 @@
     <context>
         <name>AutoConfirmBox</name>
         <message>
-            <source>WAITING FOR YOU: auto actions to confirm (Y accepts, N rejects the first)</source>
-            <translation>待确认：自动操作需要您确认（Y 接受、N 拒绝第一条）</translation>
-        </message>
-        <message>
             <source>Accept</source>
             <translation>接受</translation>
         </message>
         <message>
             <source>Reject</source>
             <translation>拒绝</translation>
+        </message>
+        <message>
+            <source>WAITING FOR YOU: {n} auto action(s) to confirm (Y accepts, N rejects the first)</source>
+            <translation>待确认：{n} 条自动操作（Y 接受、N 拒绝第一条）</translation>
+        </message>
+        <message>
+            <source>AUTO ACTIONS: none waiting for confirmation</source>
+            <translation>自动操作：暂无待确认</translation>
         </message>
         <message>
             <source>{op} {sku}: {reason}</source>
@@ -906,12 +922,12 @@
             <translation>上界宽度（预测上限、悲观售罄时间）</translation>
         </message>
         <message>
-            <source>units/add</source>
-            <translation>件/加购</translation>
+            <source>orders/add</source>
+            <translation>单/加购</translation>
         </message>
         <message>
-            <source>cart-to-order conversion assumed before a SKU has its own</source>
-            <translation>商品自身数据不足时假设的加购转化率</translation>
+            <source>cart adds that become orders, assumed before a tier has its own data (units: x the mean order size)</source>
+            <translation>分层自身数据不足时假设的加购转化为订单的比例（单位：平均单量的倍数）</translation>
         </message>
         <message>
             <source>adds</source>
