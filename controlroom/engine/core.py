@@ -17,7 +17,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import Counter
 from itertools import groupby
-from math import sqrt
+from math import ceil, floor, sqrt
 from operator import itemgetter, le
 
 from controlroom.alerts.state import Alert, AlertBook
@@ -47,11 +47,24 @@ _CART = itemgetter("ts", "sku", "delta")
 _TRAFFIC = itemgetter("ts", "entries", "featured")
 
 
+def _up(x: float) -> int:
+    """A threshold as whole units for "below x" / "at or above x" (integer stock: a < x iff a < ceil(x))."""
+    return ceil(x - 1e-9)
+
+
+def _down(x: float) -> int:
+    """A threshold as whole units for "at or below x" (a <= x iff a <= floor(x))."""
+    return floor(x + 1e-9)
+
+
 def _fmt_s(s: float | None) -> str:
     if s is None:
         return "not in sight"
     if s < 90:
         return f"{s:.0f} s"
+    if s < 600:
+        m, r = divmod(int(round(s)), 60)
+        return f"{m} min {r} s" if r else f"{m} min"
     return f"{s / 60:.1f} min"
 
 
@@ -101,7 +114,7 @@ class Engine:
             tname = settings.tier_of(sku, st.tier if st else None)
             m.set_tier(tname, settings.tiers[tname])
             m.live.retune(self._scales)
-            m.other.retune((e.slow_scale_s,))
+            m.other.retune((e.slow_scale_s, e.longrun_scale_s))
             m.off.retune(self._off_scales)
             m.carts.retune((e.instant_scale_s, e.fast_scale_s, e.mid_scale_s, e.slow_scale_s))
             m.ord_cusum.configure(e.cusum_ratio, e.cusum_threshold)
@@ -421,19 +434,19 @@ class Engine:
                 self.on_event({"topic": "traffic", "ts": ev_ts, "entries": n, "featured": f})
             return
         room = self.room
+        set_featured = self._set_featured
         for i, j in sl:
             t = ts[j - 1]
             self._advance_now(t)
+            # Entries only matter as decayed rates at the next tick: the slice's sum at its end.
+            room.entries.add(t, sum(entries[i:j]))
             cur = room.featured
             if featured[j - 1] != cur or any(f != cur for f in featured[i:j]):
                 for k in range(i, j):
                     f = featured[k]
-                    if f != room.featured:
-                        room.entries.add(ts[k], sum(entries[i:k + 1]))
-                        i = k + 1
-                        self._set_featured(f, ts[k])
-            if i < j:
-                room.entries.add(t, sum(entries[i:j]))
+                    if f != cur:
+                        set_featured(f, ts[k])
+                        cur = f
 
     def _critical_now(self, m: SkuModel, st: SkuStock, ts: float, out: list) -> None:
         """Available at safety stock: critical at once, and the tier's freeze action."""
@@ -442,7 +455,7 @@ class Engine:
         fc = m.fc
         rate = fc.rate_per_min if fc else None
         if a is None or a.state != "firing":
-            reason = f"available {st.available} at or below safety stock {m.safety:.0f}: act now"
+            reason = f"available {st.available} at or below safety stock {_down(m.safety)}: act now"
             a, _ = book.fire_now(m.sku, "critical", ts, reason, out,
                                  (st.available, rate, fc.sellout_pessimistic_s if fc else None, m.safety))
             book.resolve_level(m.sku, "warning", ts, out, "superseded by critical")
@@ -452,7 +465,7 @@ class Engine:
             confirm = m.tier.auto_freeze == "confirm"
             self._actions.append({
                 "op": "freeze", "sku": m.sku, "by": "auto", "confirm": confirm, "ts": ts, "alert": a.key,
-                "reason": f"available {st.available} at or below safety stock {m.safety:.0f} ({m.tier_name})",
+                "reason": f"available {st.available} at or below safety stock {_down(m.safety)} ({m.tier_name})",
             })
 
     # --- feed ----------------------------------------------------------------------------------
@@ -515,7 +528,7 @@ class Engine:
         k, n = e.cart_conversion_prior, e.cart_conversion_strength
         room = self.room
         room.tier_qty = tq = {t: (v[0] + TIER_QTY_PRIOR_ORDERS) / (v[1] + TIER_QTY_PRIOR_ORDERS) for t, v in acc.items()}
-        room.tier_kappa = {t: (v[2] + k * tq[t] * n) / (v[3] + n) for t, v in acc.items()}
+        room.tier_kappa = {t: min(tq[t], (v[2] + k * tq[t] * n) / (v[3] + n)) for t, v in acc.items()}
 
     def _blocked(self, m: SkuModel, st: SkuStock, ts: float, out: list) -> bool:
         if st.frozen or st.delisted:
@@ -558,7 +571,11 @@ class Engine:
         r_s = posterior_rate(cs, e_s, lam0, beta)
         pooled = posterior_rate(cf + cm + cs, e_f + e_m + e_s, lam0, beta)
         r_l = posterior_rate(cl, exposure(t_l, age), lam0, beta)
-        r_o = m.other.value(ts, 0) / (e_s + beta) if e_s + beta > 0 else 0.0
+        if tier.rate_basis == "longrun":  # the simple rule: every rate on the long-run scale
+            e_l = exposure(t_l, age)
+            r_o = m.other.value(ts, 1) / (e_l + beta) if e_l + beta > 0 else 0.0
+        else:
+            r_o = m.other.value(ts, 0) / (e_s + beta) if e_s + beta > 0 else 0.0
         m.other_rate = r_o
         h = e.cusum_threshold
         s_up = m.ord_cusum.value(ts, m.ord_base)
@@ -616,7 +633,10 @@ class Engine:
             m.k_units = m.live_units
             m.k_adds = m.cart_adds
         k0 = self.room.tier_kappa.get(m.tier_name, e.cart_conversion_prior * q)
-        m.kappa = kappa = (m.k_units + k0 * e.cart_conversion_strength) / (m.k_adds + e.cart_conversion_strength)
+        kappa = (m.k_units + k0 * e.cart_conversion_strength) / (m.k_adds + e.cart_conversion_strength)
+        if kappa > q:  # a cart add becomes at most one order (orders without a cart add, "buy now", exist)
+            kappa = q
+        m.kappa = kappa
         if not tier.leading_indicators:
             surge_c = False
         else:
@@ -730,21 +750,21 @@ class Engine:
                           f"pessimistic sell-out in {_fmt_s(sellout_p)} ({a} available at {rate_hi * 60.0:.1f}/min), "
                           f"within the {hz:g}-min horizon: act now", out, (a, rpm, sellout_p, safety),
                           clear_reason=f"pessimistic sell-out in {_fmt_s(sellout_p)}, beyond {hz * tier.exit_ratio:g} "
-                                       f"min, and {a} available above {safety * tier.exit_ratio:.0f}",
+                                       f"min, and {a} available above {safety * tier.exit_ratio:.1f}",
                           band_reason=f"pessimistic sell-out now in {_fmt_s(sellout_p)}, not beyond "
                                       f"{hz * tier.exit_ratio:g} min")
                 if was_on and book.get(sku, "critical") is None:
                     m.deescalated = True
             if burst * buf > 0.5:
-                w_reason = (f"available {a} below warning line {line:.0f}: predicted sales in the next "
+                w_reason = (f"available {a} below warning line {_up(line)}: predicted sales in the next "
                             f"{tier.multiplier * tier.window_min:g} min = {steady:.0f} at the steady rate + "
                             f"{burst:.0f} from the {'feature' if buf < tier.multiplier else 'surge'} x {buf:.2f} "
                             f"(buffer): prepare a restock")
             else:
-                w_reason = (f"available {a} below warning line {line:.0f} ({tier.multiplier:g} x "
+                w_reason = (f"available {a} below warning line {_up(line)} ({tier.multiplier:g} x "
                             f"{mu:.0f} predicted in {tier.window_min:g} min): prepare a restock")
             w_exit = exit_line * tier.exit_ratio
-            w_clear = f"available {a} back at or above {w_exit:.0f} (exit line {exit_line:.0f} x {tier.exit_ratio:g})"
+            w_clear = f"available {a} back at or above {_up(w_exit)} (exit line {exit_line:.0f} x {tier.exit_ratio:g})"
             if book.is_on(sku, "critical"):
                 book.resolve_level(sku, "warning", ts, out, "superseded by critical")
                 book.resolve_level(sku, "watch", ts, out, "superseded by critical")
@@ -758,7 +778,7 @@ class Engine:
                         book.fire_now(sku, "warning", ts, w_reason, out, (a, rpm, sellout, line))
                 book.step(sku, "warning", ts, enter, clear, tier.pending_s, tier.recover_s, w_reason,
                           out, (a, rpm, sellout, line), clear_reason=w_clear,
-                          band_reason=f"available {a} under the exit level {w_exit:.0f} (warning line now {line:.0f})")
+                          band_reason=f"available {a} under the exit level {_up(w_exit)} (warning line now {_up(line)})")
                 warn = book.get(sku, "warning")
                 if warn is not None and warn.state != "pending":
                     book.resolve_level(sku, "watch", ts, out, "superseded by warning")
@@ -829,9 +849,9 @@ class Engine:
         if not self._blocked(m, st, ts, out):
             enter, clear = warning_condition(tier, a, line)
             book.step(sku, "warning", ts, enter, clear, tier.pending_s, tier.recover_s,
-                      f"available {a} below {line:.0f} ({why})", out,
+                      f"available {a} below {_up(line)} ({why})", out,
                       (a, rate * 60.0, sellout_seconds(a, rate), line),
-                      clear_reason=f"available {a} back at or above {line * tier.exit_ratio:.0f}")
+                      clear_reason=f"available {a} back at or above {_up(line * tier.exit_ratio)}")
         return self._baseline_forecast(m, st, rate, line, w_min)
 
     # --- outputs -------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ class SkuModel:
         self.t0 = t0
         sc = scales(e)
         self.live = DecayedCounts(sc, t0)  # live-channel units (burst-capped)
-        self.other = DecayedCounts((e.slow_scale_s,), t0)  # other-channel units
+        self.other = DecayedCounts((e.slow_scale_s, e.longrun_scale_s), t0)  # other-channel units
         self.carts = DecayedCounts((e.instant_scale_s, e.fast_scale_s, e.mid_scale_s, e.slow_scale_s), t0)  # cart adds
         self.ord_cusum = PoissonCusum(e.cusum_ratio, e.cusum_threshold, t0)  # rate up
         self.ord_down = PoissonCusum(1.0 / e.cusum_ratio, e.cusum_threshold, t0)  # rate down
@@ -83,10 +83,16 @@ class SkuModel:
         dt = ts - self.off_last
         ex = self.off_expo
         if dt > 0.0:
-            off = not self.featured_now(ts, tail_s)
-            for i, tau in enumerate(taus):
-                k = exp(-dt / tau)
-                ex[i] = ex[i] * k + (tau * (1.0 - k) if off else 0.0)
+            t0, t1, t2 = taus
+            k0, k1, k2 = exp(-dt / t0), exp(-dt / t1), exp(-dt / t2)
+            if self.feat_since is None and ts - self.feat_end >= tail_s:  # off feature: exposure grows
+                ex[0] = ex[0] * k0 + t0 * (1.0 - k0)
+                ex[1] = ex[1] * k1 + t1 * (1.0 - k1)
+                ex[2] = ex[2] * k2 + t2 * (1.0 - k2)
+            else:
+                ex[0] *= k0
+                ex[1] *= k1
+                ex[2] *= k2
             self.off_last = ts
         return ex
 
