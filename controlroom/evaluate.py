@@ -137,7 +137,8 @@ def evaluate(scenario: str, seed: int, policy: str, settings: Settings | None = 
 
 
 ROWS = [
-    ("median warning lead time (s)", "median_lead_s"),
+    ("median warning lead time (s), warned sell-outs", "median_lead_s"),
+    ("median lead time (s), all sell-outs (a miss = 0 s)", "median_lead_all_s"),
     ("sell-outs with no warning", "misses"),
     ("false warnings per SKU-hour", "false_warnings_per_sku_hour"),
     ("  (false warnings)", "false_warnings"),
@@ -164,7 +165,7 @@ def format_table(res: dict[str, dict]) -> str:
         cells = []
         for p in pols:
             v = res[p].get(key)
-            cells.append(("-" if v is None else (f"{v:.3f}" if isinstance(v, float) and key != "median_lead_s"
+            cells.append(("-" if v is None else (f"{v:.3f}" if isinstance(v, float) and not key.startswith("median_lead")
                                                   else (f"{v:.0f}" if isinstance(v, float) else str(v)))).rjust(12))
         lines.append(label.ljust(w) + "".join(cells))
     if "engine" in res and res["engine"].get("loop") == "closed":

@@ -32,6 +32,10 @@ def test_lead_time_from_the_span_covering_the_sellout():
     assert metrics.misses(leads) == ["B", "C"]
     assert metrics.median_lead_s(leads) == 800.0
     assert metrics.median_lead_s({"X": None}) is None
+    # over all sell-outs a miss counts 0 s: {800, 0, 0} -> 0
+    assert metrics.median_lead_all_s(leads) == 0.0
+    assert metrics.median_lead_all_s({"A": 100.0, "B": 300.0, "C": None}) == 100.0
+    assert metrics.median_lead_all_s({}) is None
 
 
 def test_watch_and_lost_sales_do_not_count_as_warnings():
