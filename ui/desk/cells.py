@@ -55,7 +55,10 @@ class FastCellDelegate(QStyledItemDelegate):
 
     def cell(self, index):
         if self._model is not None:
-            src = self._proxy.mapToSource(index) if self._proxy is not None else index
+            proxy = self._proxy
+            if proxy is None or not proxy.filtering:  # the proxy keeps the model's order: same row
+                return self._model.cell(index.row(), index.column())
+            src = proxy.mapToSource(index)
             return self._model.cell(src.row(), src.column())
         return index.data(CELL_ROLE)
 

@@ -258,11 +258,21 @@ class SkuChart:
                 self.curve.setData([], [])
                 ymax_hist = 0.0
             self._ymax_hist = ymax_hist
+        # --- y range: nice steps with hysteresis, so the left axis stays cached ---
+        need = max(ymax_hist, a, v.warning_line * 1.15, v.safety_stock * 1.5, 10.0) * 1.05
+        if need > self._ymax or need < self._ymax * 0.45:
+            self._ymax = nice_ceiling(need)
+            self.plot.setYRange(0, self._ymax, padding=0)
+            self._regions_key = None
+        ymax = self._ymax
+        # Lines and forecast are redrawn only when they move by a pixel or more.
+        y_px = ymax / max(self.plot.vb.height(), 20.0)
         # --- forecast band ahead to sell-out ---
         so = v.sellout_s if a > 0 else None
         sop = v.sellout_pessimistic_s if v.sellout_pessimistic_s is not None else so
         ahead = self._choose_ahead(sop)
-        fc_key = (now, a, so, sop)
+        fc_key = (now, ymax, round(a / y_px), None if so is None else round(min(so, 7200.0) / px_s),
+                  None if sop is None else round(min(sop, 7200.0) / px_s))
         if fc_key != self._fc_key:
             self._fc_key = fc_key
             if so is not None:
@@ -277,7 +287,7 @@ class SkuChart:
                 for it in (self.band, self.expected, self.pessimistic):
                     it.setVisible(False)
         # --- lines ---
-        lines_key = (v.warning_line, v.safety_stock)
+        lines_key = (ymax, round(v.warning_line / y_px), round(v.safety_stock / y_px))
         if lines_key != self._lines_key:
             self._lines_key = lines_key
             self.warning.setPos(v.warning_line)
@@ -286,12 +296,6 @@ class SkuChart:
             self.safety.setVisible(v.safety_stock > 0)
         if self._move_view:
             self.now_line.setPos(now)
-        need = max(ymax_hist, a, v.warning_line * 1.15, v.safety_stock * 1.5, 10.0) * 1.05
-        if need > self._ymax or need < self._ymax * 0.45:  # nice steps, hysteresis: the left axis stays cached
-            self._ymax = nice_ceiling(need)
-            self.plot.setYRange(0, self._ymax, padding=0)
-            self._regions_key = None
-        ymax = self._ymax
         # --- featured periods (shop time) ---
         mine = tuple((s, e) for s, e, sku in featured if sku == v.sku and (e is None or e >= t0))[-REGIONS:]
         if mine != self._regions_key:

@@ -48,6 +48,7 @@ COLUMNS = ("level", "sku", "name", "tier", "available", "sold", "rate", "sellout
 COL = {name: i for i, name in enumerate(COLUMNS)}
 NUMERIC = {"available", "sold", "rate", "sellout", "warning_line", "safety"}
 HIDDEN_BY_DEFAULT = ("safety",)
+NUMBER_COLS = (COL["available"], COL["safety"])  # the contiguous columns that change on every tick
 UPDATE_ROLES = [CELL_ROLE, Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole,
                 Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ToolTipRole, SPARK_ROLE, BADGE_ROLE, LEVEL_ROLE, SORT_ROLE]
 
@@ -192,7 +193,8 @@ class SkuTableModel(QAbstractTableModel):
         self._rank = [rank[v.sku] for v in order]
         self._tier = [tiers[v.sku] for v in order]
         cache = self._cache
-        lo, hi, n, keys_changed = len(order), -1, 0, False
+        # Rows whose numbers only changed repaint just the number columns; anything else, the whole row.
+        nlo, nhi, flo, fhi, n, keys_changed = len(order), -1, len(order), -1, 0, False
         for i, v in enumerate(order):
             pv, pt = prev[i][0], prev[i][1]
             t = self._tier[i]
@@ -202,17 +204,27 @@ class SkuTableModel(QAbstractTableModel):
                 n += 1
                 if pv.level != v.level or pt != t:
                     keys_changed = True
-                if i < lo:
-                    lo = i
-                if i > hi:
-                    hi = i
+                if (pv.level == v.level and pt == t and pv.frozen == v.frozen and pv.delisted == v.delisted
+                        and pv.featured == v.featured and pv.spark is v.spark and (pv.available > 0) == (v.available > 0)):
+                    if i < nlo:
+                        nlo = i
+                    if i > nhi:
+                        nhi = i
+                else:
+                    if i < flo:
+                        flo = i
+                    if i > fhi:
+                        fhi = i
         if moved:
             self.layoutChanged.emit()
             self.layouts += 1
         self.changed_rows_last = n
-        if n:
-            # One signal over the changed span, display roles only (not the proxy's filter role).
-            self.dataChanged.emit(self.index(lo, 0), self.index(hi, len(COLUMNS) - 1), UPDATE_ROLES)
+        # One signal per span, display roles only (not the proxy's filter role): the view repaints
+        # the changed strip, the proxy neither re-sorts nor re-filters.
+        if nhi >= 0:
+            self.dataChanged.emit(self.index(nlo, NUMBER_COLS[0]), self.index(nhi, NUMBER_COLS[1]), UPDATE_ROLES)
+        if fhi >= 0:
+            self.dataChanged.emit(self.index(flo, 0), self.index(fhi, len(COLUMNS) - 1), UPDATE_ROLES)
         if keys_changed:
             self.filterKeysChanged.emit()
         return n
@@ -461,7 +473,10 @@ class _ModelCells:
 
     def cell(self, index):
         if self._model is not None:
-            src = self._proxy.mapToSource(index) if self._proxy is not None else index
+            proxy = self._proxy
+            if proxy is None or not proxy.filtering:  # the proxy keeps the model's order: same row
+                return self._model.cell(index.row(), index.column())
+            src = proxy.mapToSource(index)
             return self._model.cell(src.row(), src.column())
         return index.data(CELL_ROLE)
 
