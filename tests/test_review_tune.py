@@ -66,3 +66,18 @@ def test_toml_writer_round_trips():
     assert back == {"a": 1, "b": {"c": 1.5, "d": "x\"y", "e": True, "g": {"h": [1, 2]}}, "sku tiers": {"A-1": "p"}}
     full = Settings().to_dict()
     assert load_settings is not None and tomllib.loads(to_toml(full))["tiers"]["profit"]["window_min"] == 30.0
+
+
+def test_suggested_settings_file_keeps_webhooks(tmp_path):
+    """A session whose settings carry webhooks (a list of tables) still writes a loadable file."""
+    from controlroom.review.tune import to_toml
+    from controlroom.settings import load_settings
+
+    hooks = [{"url": "http://127.0.0.1:9/hook", "levels": ["critical"], "headers": {"X-Token": "t"}}]
+    s = load_settings(None, {"notify.webhooks": hooks, "tiers.profit.multiplier": 1.7})
+    p = tmp_path / "next.toml"
+    p.write_text(to_toml(s.to_dict(), ["header"]), encoding="utf-8")
+    back = load_settings(str(p))
+    assert back.notify.webhooks[0]["url"] == hooks[0]["url"]
+    assert back.notify.webhooks[0]["headers"] == {"X-Token": "t"}
+    assert back.tiers["profit"].multiplier == 1.7
