@@ -38,6 +38,23 @@ def test_every_message_is_translated():
     assert [k for k in missing if k[0] != "SettingsDoc" or k[1] in tier_docs] == []
 
 
+def test_settings_descriptions_are_translated():
+    """Every tier setting's unit and description shows in Chinese in the settings dialog."""
+    import importlib
+
+    from controlroom.settings import Settings
+
+    importlib.import_module("ui.settings_docs")  # the generated file is valid Python
+    make_app("zh_CN")
+    try:
+        missing = [(key, text) for key, _d, unit, doc in Settings.describe() if key.startswith("tiers.")
+                   for text in (unit, doc) if text and QCoreApplication.translate("SettingsDoc", text) == text
+                   and text not in ("x",)]
+    finally:
+        make_app("en")
+    assert missing == [], "run `python -m ui.i18n` and translate in ui/i18n_zh.py"
+
+
 def test_ts_is_up_to_date_with_the_sources():
     with tempfile.TemporaryDirectory() as tmp:
         ts = Path(tmp) / "check.ts"

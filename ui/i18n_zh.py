@@ -318,6 +318,9 @@ ZH: dict[str, str] = {
     "unanswered attempts on one connection before the client reconnects (0 counts as 1)": "同一连接上未应答多少次后重新连接（0 按 1 计）",
     "attempts in all (across reconnects) before a command is declared failed": "判定指令失败前的总尝试次数（含重连）",
     "list of tables": "表列表",
+    "a feature is assumed to last this long until the room's own features are seen": "在看到本直播间自己的讲解之前，假定一次讲解持续这么久",
+    "'losing sales' keeps firing this long after cart adds fall away": "加购减少后“流失”告警仍保持这么久",
+    "per-SKU tier override (beats the snapshot's tier)": "单品分层（优先于快照中的分层）",
     "orders/add": "单/加购",
     "cart adds that become orders, assumed before a tier has its own data (units: x the mean order size)":
         "分层自身数据不足时假设的加购转化为订单的比例（单位：平均单量的倍数）",

@@ -192,7 +192,7 @@ class ActionsPanel(QWidget):
         for name in ("freeze", "unfreeze", *[f"restock_{q}" for q in RESTOCK_PRESETS], "restock_amount",
                      "exposure_down", "exposure_up", "delist", "relist", "confirm", "cancel"):
             a = self.act[name]
-            keys = " / ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in a.shortcuts())
+            keys = " / ".join(dict.fromkeys(k.toString(QKeySequence.SequenceFormat.NativeText) for k in a.shortcuts()))
             rows.append((keys, a.toolTip().rsplit(" (", 1)[0]))
         return rows
 

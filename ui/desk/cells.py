@@ -22,6 +22,7 @@ _SELECTED = QStyle.StateFlag.State_Selected.value
 _ALTERNATE = QStyleOptionViewItem.ViewItemFeature.Alternate.value
 _ELIDE = Qt.TextElideMode.ElideRight
 
+BASE = QColor(theme.PANEL)
 SELECTION = QColor("#2c4471")
 ALTERNATE = QColor("#1b222c")
 TEXT = QColor(theme.TEXT)
@@ -29,8 +30,13 @@ PAD = 6
 
 
 def paint_background(painter: QPainter, option: QStyleOptionViewItem, bg, rect=None) -> None:
-    """Selection, else the row's tint, else the alternate-row colour."""
+    """Selection, else the row's tint, else the alternate-row colour.
+
+    The cell is always made opaque first: on a real window the backing store keeps the
+    previous frame, so a translucent tint (or no fill) would draw over old text.
+    """
     rect = rect if rect is not None else option.rect
+    painter.fillRect(rect, BASE)
     if option.state.value & _SELECTED:
         painter.fillRect(rect, SELECTION)
     elif bg is not None:

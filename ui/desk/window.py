@@ -315,6 +315,13 @@ class DeskWindow(QMainWindow):
         if sku != self.selected_sku:
             self.selected_sku = sku
             self._update_actions(self.bridge.current)
+            self._charts_soon()
+
+    def _charts_soon(self) -> None:
+        """Bring the selected SKU's chart in now (not at the next snapshot)."""
+        if self.charts is not None and self.bridge.current.ts:
+            self._charts_snap = self.bridge.current
+            self._charts_timer.start()
 
     def select_sku(self, sku: str) -> bool:
         """Select a SKU's row (clearing filters that hide it); True if found."""
@@ -334,6 +341,7 @@ class DeskWindow(QMainWindow):
         self.table.scrollTo(pix, QAbstractItemView.ScrollHint.EnsureVisible)
         self.selected_sku = sku
         self._update_actions(self.bridge.current)
+        self._charts_soon()
         return True
 
     def jump_to_sku(self, sku: str) -> None:

@@ -806,6 +806,14 @@
             <translation>地址</translation>
         </message>
         <message>
+            <source>the shop's PUB socket (events)</source>
+            <translation>店铺的 PUB 套接字（事件）</translation>
+        </message>
+        <message>
+            <source>the shop's ROUTER socket (snapshot and commands)</source>
+            <translation>店铺的 ROUTER 套接字（快照与指令）</translation>
+        </message>
+        <message>
             <source>s</source>
             <translation>秒</translation>
         </message>
@@ -820,6 +828,10 @@
         <message>
             <source>room id</source>
             <translation>直播间 ID</translation>
+        </message>
+        <message>
+            <source>accept only this room's events (unset: the first snapshot's room)</source>
+            <translation>只接收此直播间的事件（未设置：以第一个快照为准）</translation>
         </message>
         <message>
             <source>choice</source>
@@ -874,6 +886,14 @@
             <translation>长期速度的时间尺度（含讲解时段），用于防止预警过早解除</translation>
         </message>
         <message>
+            <source>seconds of observation the tier's prior rate is worth (cold start)</source>
+            <translation>分层先验速度相当于多少秒的观测（冷启动）</translation>
+        </message>
+        <message>
+            <source>one order counts at most this x the SKU's mean order size toward the rate</source>
+            <translation>单笔订单计入速度时最多按平均单量的这么多倍</translation>
+        </message>
+        <message>
             <source>change detector: the rate multiple it looks for</source>
             <translation>变化检测：要识别的速度倍数</translation>
         </message>
@@ -914,6 +934,10 @@
             <translation>上升趋势项的权重（检测到上升时）</translation>
         </message>
         <message>
+            <source>a detected rise adds slope x this to the level (the fast rate's lag)</source>
+            <translation>检测到上升时按斜率 × 此值抬高水平（补偿快速速度的滞后）</translation>
+        </message>
+        <message>
             <source>sigma</source>
             <translation>σ</translation>
         </message>
@@ -942,6 +966,10 @@
             <translation>讲解结束后这段时间内的订单仍计为讲解需求</translation>
         </message>
         <message>
+            <source>a feature is assumed to last this long until the room's own features are seen</source>
+            <translation>在看到本直播间自己的讲解之前，假定一次讲解持续这么久</translation>
+        </message>
+        <message>
             <source>after a feature ends, its extra demand fades with this time constant</source>
             <translation>讲解结束后，额外需求按此时间常数消退</translation>
         </message>
@@ -950,8 +978,16 @@
             <translation>超出通常时长的讲解，假定至少再持续这么久</translation>
         </message>
         <message>
+            <source>cap on the featured SKU's rate uplift from an entry surge</source>
+            <translation>进场高峰对讲解商品速度抬升的上限</translation>
+        </message>
+        <message>
             <source>viewers</source>
             <translation>人</translation>
+        </message>
+        <message>
+            <source>audience at which the tiers' prior rates apply</source>
+            <translation>各分层先验速度对应的在线人数</translation>
         </message>
         <message>
             <source>a detected surge must last this long before watch fires (the detector already confirmed it)</source>
@@ -968,6 +1004,18 @@
         <message>
             <source>adds/min</source>
             <translation>加购/分钟</translation>
+        </message>
+        <message>
+            <source>sold-out SKU: cart adds per minute that raise 'losing sales'</source>
+            <translation>售罄商品：每分钟加购达到此值即发出“流失”告警</translation>
+        </message>
+        <message>
+            <source>'losing sales' must hold this long before it fires</source>
+            <translation>“流失”条件需持续这么久才触发</translation>
+        </message>
+        <message>
+            <source>'losing sales' keeps firing this long after cart adds fall away</source>
+            <translation>加购减少后“流失”告警仍保持这么久</translation>
         </message>
         <message>
             <source>raise one room-level alert while the feed is stale</source>
@@ -1034,6 +1082,14 @@
             <translation>条件消失后告警保持（恢复中）这么久才解除</translation>
         </message>
         <message>
+            <source>cold start: rate assumed before the SKU's own data</source>
+            <translation>冷启动：商品自身数据不足时假设的速度</translation>
+        </message>
+        <message>
+            <source>cold start: rate assumed while featured, before the SKU's own featured data</source>
+            <translation>冷启动：讲解时、自身讲解数据不足前假设的速度</translation>
+        </message>
+        <message>
             <source>dynamic (multi-scale rate, change detector, leading indicators) or longrun (one long-run rate: the simple rule)</source>
             <translation>动态（多尺度速度、变化检测、先行指标）或长期（单一长期速度的简单规则）</translation>
         </message>
@@ -1044,6 +1100,10 @@
         <message>
             <source>let cart adds and featured traffic raise the predicted rate</source>
             <translation>允许加购和讲解流量抬高预测速度</translation>
+        </message>
+        <message>
+            <source>per-SKU tier override (beats the snapshot's tier)</source>
+            <translation>单品分层（优先于快照中的分层）</translation>
         </message>
         <message>
             <source>ms</source>
