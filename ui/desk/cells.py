@@ -47,7 +47,23 @@ def paint_background(painter: QPainter, option: QStyleOptionViewItem, bg, rect=N
         painter.fillRect(rect, ALTERNATE)
 
 
-class FastCellDelegate(QStyledItemDelegate):
+class ModelCells:
+    """Mixin for delegates: read paint tuples straight from the model when one is set."""
+
+    _proxy = None
+    _model = None
+
+    def cell(self, index):
+        if self._model is not None:
+            proxy = self._proxy
+            if proxy is None or not proxy.filtering:  # the proxy keeps the model's order: same row
+                return self._model.cell(index.row(), index.column())
+            src = proxy.mapToSource(index)
+            return self._model.cell(src.row(), src.column())
+        return index.data(CELL_ROLE)
+
+
+class FastCellDelegate(ModelCells, QStyledItemDelegate):
     """Paints ``CELL_ROLE`` cells: background and one line of elided text."""
 
     def __init__(self, parent=None, *, proxy=None, model=None) -> None:
@@ -59,14 +75,6 @@ class FastCellDelegate(QStyledItemDelegate):
         self._proxy = proxy
         self._model = model
 
-    def cell(self, index):
-        if self._model is not None:
-            proxy = self._proxy
-            if proxy is None or not proxy.filtering:  # the proxy keeps the model's order: same row
-                return self._model.cell(index.row(), index.column())
-            src = proxy.mapToSource(index)
-            return self._model.cell(src.row(), src.column())
-        return index.data(CELL_ROLE)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
         cell = self.cell(index)

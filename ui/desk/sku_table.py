@@ -33,7 +33,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from controlroom.view import LEVEL_RANK
 from ui import fmt, theme
-from ui.desk.cells import CELL_ROLE, paint_background
+from ui.desk.cells import CELL_ROLE, ModelCells, paint_background
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 SKU_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -465,23 +465,7 @@ class SkuFilterProxy(QSortFilterProxyModel):
         return True
 
 
-class _ModelCells:
-    """Read paint tuples straight from the model (see :class:`ui.desk.cells.FastCellDelegate`)."""
-
-    _proxy = None
-    _model = None
-
-    def cell(self, index):
-        if self._model is not None:
-            proxy = self._proxy
-            if proxy is None or not proxy.filtering:  # the proxy keeps the model's order: same row
-                return self._model.cell(index.row(), index.column())
-            src = proxy.mapToSource(index)
-            return self._model.cell(src.row(), src.column())
-        return index.data(CELL_ROLE)
-
-
-class SparklineDelegate(_ModelCells, QStyledItemDelegate):
+class SparklineDelegate(ModelCells, QStyledItemDelegate):
     """Draws the last 30 minutes of available stock as a small line, coloured by level."""
 
     def __init__(self, parent=None, *, proxy=None, model=None) -> None:
@@ -527,7 +511,7 @@ class SparklineDelegate(_ModelCells, QStyledItemDelegate):
         return QSize(110, 22)
 
 
-class BadgeDelegate(_ModelCells, QStyledItemDelegate):
+class BadgeDelegate(ModelCells, QStyledItemDelegate):
     """Frozen / delisted / sold out / on air as small coloured chips."""
 
     def __init__(self, parent=None, *, proxy=None, model=None) -> None:
