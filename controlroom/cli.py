@@ -58,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("desk", help="open the operator desk on a live shop")
     _session_args(p)
     p.add_argument("--lang", default=None, help="UI language: zh_CN or en (default: system)")
+    p.add_argument("--duration", type=float, default=None, help="close the desk after this many wall seconds")
 
     p = sub.add_parser("demo", help="demo shop + operator desk in one go (what `make demo` runs)")
     p.add_argument("--scenario", default="evening-show")
