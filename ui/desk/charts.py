@@ -259,7 +259,12 @@ class SkuChart:
                 ymax_hist = 0.0
             self._ymax_hist = ymax_hist
         # --- y range: nice steps with hysteresis, so the left axis stays cached ---
-        need = max(ymax_hist, a, v.warning_line * 1.15, v.safety_stock * 1.5, 10.0) * 1.05
+        # The stock line must stay readable: a warning line far above the stock (a flash lot
+        # whose 15-minute demand dwarfs what is left) is left off the scale rather than
+        # squashing the curve into the bottom pixels; the table still shows it.
+        stock_top = max(ymax_hist, a, v.safety_stock * 1.5, 10.0)
+        warn_top = v.warning_line * 1.15
+        need = max(stock_top, warn_top if warn_top <= stock_top * 3 else 0.0) * 1.05
         if need > self._ymax or need < self._ymax * 0.45:
             self._ymax = nice_ceiling(need)
             self.plot.setYRange(0, self._ymax, padding=0)
