@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 LOOP_POLL_MS = 5  # longest an intent waits for the core thread when the feed is idle
 SNAPSHOT_INTERVAL_S = 0.1  # 10 Hz view snapshots
+FRONT_YIELD_MAX_S = 0.04  # longest the core stands back while a front end redraws (see front_busy)
+FRONT_YIELD_SLEEP_S = 0.002
 
 
 class LiveSession(FeedListener):
@@ -63,7 +65,9 @@ class LiveSession(FeedListener):
         self.transitions: deque = deque(maxlen=5000)  # recent alert transitions (headless output, tests)
         self._transition_queue: queue.SimpleQueue = queue.SimpleQueue()
         self._next_tick_ts = 0.0
+        self._front_busy_until = 0.0  # monotonic deadline set by front_busy (any thread)
         self.loop_iterations = 0
+        self.front_yields = 0
 
     # --- life cycle -----------------------------------------------------------------------
     def start(self) -> "LiveSession":
@@ -115,6 +119,18 @@ class LiveSession(FeedListener):
         """Apply new settings live (logged)."""
         self._intents.put(("settings", dict(settings=settings, by=by or self.operator)))
 
+    def front_busy(self, busy: bool) -> None:
+        """A front end (the desk's GUI thread) starts or ends a redraw.
+
+        Both threads share one GIL: while the core thread runs Python, every GIL
+        release the GUI makes during a redraw (Qt calls, painting) costs it a wait
+        for the core, which stretched a ~25 ms redraw past 50 ms under a busy feed.
+        While busy, the core thread sleeps between loop iterations (sockets keep
+        buffering) — for at most FRONT_YIELD_MAX_S per call, so a front end that
+        never says "done" cannot starve the core.
+        """
+        self._front_busy_until = time.monotonic() + FRONT_YIELD_MAX_S if busy else 0.0
+
     def history(self, sku: str) -> tuple[np.ndarray, np.ndarray]:
         """(ts, available) samples of one SKU: copies, safe to keep."""
         return self.history_store.get(sku)
@@ -150,6 +166,10 @@ class LiveSession(FeedListener):
         last_state = feed.state
         try:
             while not self._stop.is_set():
+                if self._front_busy_until and time.monotonic() < self._front_busy_until:
+                    self.front_yields += 1
+                    time.sleep(FRONT_YIELD_SLEEP_S)  # releases the GIL to the redrawing GUI thread
+                    continue
                 ready = dict(poller.poll(LOOP_POLL_MS))
                 self.loop_iterations += 1
                 # Command replies first: a burst of feed must never delay an acknowledgement.

@@ -129,6 +129,30 @@ def test_operator_intents_reach_the_shop(keys):
         shop.stop()
 
 
+def test_front_busy_yields_but_never_starves_the_core(keys):
+    # The desk says "redrawing" and then never "done": the core stands back, but only for a bounded time.
+    server_curve, client_curve = keys
+    shop = DemoShop("steady", 2, speed=5, events_endpoint=LOOPBACK, requests_endpoint=LOOPBACK,
+                    curve=server_curve).start()
+    session = _session(shop, client_curve)
+    try:
+        assert wait_until(lambda: session.feed.state == "live", 10)
+        session.front_busy(True)
+        assert wait_until(lambda: session.front_yields > 0, 2)
+        v0 = session.snapshot.version
+        assert wait_until(lambda: session.snapshot.version >= v0 + 3, 5)
+        session.front_busy(True)
+        session.command("freeze", "ST05", by="t")
+        assert wait_until(lambda: bool(shop.model.frozen[shop.model.index["ST05"]]), 5)
+        session.front_busy(False)
+        yields = session.front_yields
+        time.sleep(0.2)
+        assert session.front_yields == yields  # released: no more yielding
+    finally:
+        session.stop()
+        shop.stop()
+
+
 def _free_port():
     import socket
 

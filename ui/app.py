@@ -103,6 +103,7 @@ def build_desk(session: Any, *, hz: float | None = None, store=None, sound=None,
     bridge = SnapshotBridge(session, hz=hz or DEFAULT_HZ)
     window = DeskWindow(bridge, store=store, sound=sound, charts=charts)
     bridge.setParent(window)
+    window.refreshed.connect(bridge.refresh_done)
     return bridge, window
 
 

@@ -52,6 +52,10 @@ class SnapshotBridge(QObject):
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setInterval(max(10, int(1000 / hz)))
         self._timer.timeout.connect(self.pull)
+        self._release = QTimer(self)  # zero-interval: fires once the posted paint requests are delivered
+        self._release.setSingleShot(True)
+        self._release.setInterval(0)
+        self._release.timeout.connect(self._release_core)
         self._local: deque[LocalCommand] = deque(maxlen=200)
         self._token = 0
         self.command_shop_ts: OrderedDict[str, float] = OrderedDict()  # command id -> shop ts first seen
@@ -86,11 +90,22 @@ class SnapshotBridge(QObject):
         self._last_version = snap.version
         self.current = snap
         self._track_commands(snap)
+        busy = getattr(self.session, "front_busy", None)
+        if busy is not None:
+            busy(True)  # the core stands back (bounded) until refresh_done: see LiveSession.front_busy
         t0 = time.perf_counter()
         self.snapshot.emit(snap)
         self.last_refresh_ms = (time.perf_counter() - t0) * 1000.0
         self.emitted += 1
         return True
+
+    def refresh_done(self, *_args) -> None:
+        """The views applied the snapshot: release the core once the paints they posted are done."""
+        if getattr(self.session, "front_busy", None) is not None:
+            self._release.start()
+
+    def _release_core(self) -> None:
+        self.session.front_busy(False)
 
     def _track_commands(self, snap) -> None:
         seen = self.command_shop_ts
