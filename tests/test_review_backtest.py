@@ -66,3 +66,38 @@ def test_backtest_cli_errors(log_path, tmp_path, capsys):
     ok = tmp_path / "ok.toml"
     ok.write_text("")
     assert backtest_main([str(tmp_path / "missing.sqlite"), "--config", str(ok)]) == 1
+
+
+def test_batched_replay_input_is_the_event_stream(log_path):
+    """event_batches (blocks, batched replay) hands over exactly event_stream's events, in order."""
+    import dataclasses
+
+    from controlroom.replay import replay
+    from controlroom.review.backtest import event_batches, event_stream, run_replay
+
+    with open_log(log_path) as r:
+        data = load_log(r)
+        n = data.n_events
+        assert n > 100
+        ts = [e["ts"] for e in r.iter_events()]
+        variants = [data]
+        snap = dict(data.snapshot)
+        variants.append(dataclasses.replace(
+            data, resets=[(0, snap), (1, snap), (57, snap), (57, snap), (n - 1, snap), (n, snap), (n + 5, snap)],
+            feed_marks=[(ts[0] - 1, "stale"), (ts[0], "live"), (ts[40], "stale"), (ts[40], "live"),
+                        (ts[n // 2] + 0.001, "stale"), (ts[-1], "live"), (ts[-1] + 10, "stale")]))
+        variants.append(dataclasses.replace(data, resets=[(n // 3, snap)], feed_marks=[(ts[2 * n // 3], "stale")]))
+        assert len(list(event_stream(variants[1]))) == n + 13  # 7 resets, 6 feed marks inside the show
+        for d in variants:
+            want = list(event_stream(d))
+            for block in (1, 7, 64, 2048):
+                got = [e for b in event_batches(d, block) for e in b]
+                assert got == want, block
+        # and the replay decides the same as the per-event stream did
+        settings = Settings().with_changes(SESSION)
+        for d in variants:
+            old = replay(d.snapshot, event_stream(d), settings, start_ts=d.start_ts, end_ts=d.end_ts, samples=False)
+            new, _ = run_replay(d, settings)
+            assert new.transitions == old.transitions
+            assert new.actions == old.actions
+            assert (new.rejected, new.duplicates) == (old.rejected, old.duplicates)

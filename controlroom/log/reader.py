@@ -2,8 +2,10 @@
 
 Events come back in the order the control room accepted them (``events.id``,
 which within one feed epoch is ``seq`` order), decoded from their raw JSON so
-replay sees exactly the dicts the live engine saw.  Iteration uses a chunked
-cursor (``fetchmany``) and runs well above 500,000 events/s.
+replay sees exactly the dicts the live engine saw.  ``iter_event_batches`` uses a
+chunked cursor (``fetchmany``) and one ``orjson.loads`` per row (~1M events/s);
+``iter_event_blocks`` (what backtest replays from) lets SQLite join a block of rows'
+raw JSON into one array decoded by a single ``orjson.loads`` call, in small blocks.
 
 A log written by an older schema version is migrated when opened (in place if
 the file is writable, otherwise in an in-memory copy).  Reading works while a
@@ -124,10 +126,13 @@ class LogReader:
 
     # -------------------------------------------------------------- events
     def iter_event_batches(self, chunk: int = 20_000, topics: tuple[str, ...] | None = None,
-                           start_id: int = 0) -> Iterator[list[dict]]:
+                           start_id: int = 0, _stop_id: int | None = None) -> Iterator[list[dict]]:
         """Lists of decoded events in accepted order, ``chunk`` at a time."""
         loads = orjson.loads
-        if topics:
+        if _stop_id is not None:  # one block of iter_event_blocks, row by row
+            cur = self.conn.execute("SELECT raw FROM events WHERE id > ? AND id <= ? ORDER BY id",
+                                    (start_id, _stop_id))
+        elif topics:
             marks = ",".join("?" * len(topics))
             cur = self.conn.execute(f"SELECT raw FROM events WHERE id > ? AND topic IN ({marks}) ORDER BY id",
                                     (start_id, *topics))
@@ -139,6 +144,107 @@ class LogReader:
             if not rows:
                 return
             yield [loads(r[0]) for r in rows]
+
+    # SQLite concatenates a block of rows' raw JSON into one JSON array (in id order: the ordered
+    # subquery is not flattened into the aggregate), returned as bytes; count(raw) < count(*)
+    # means a row without raw JSON, which the per-row path reports.
+    _BLOCK_SQL = ("SELECT CAST('[' || group_concat(raw, ',') || ']' AS BLOB), count(*), count(raw) "
+                  "FROM (SELECT raw FROM events WHERE id > ? AND id <= ? ORDER BY id)")
+
+    def iter_event_blocks(self, block: int = 2048, start_id: int = 0,
+                          prefetch: bool = False) -> Iterator[list[dict]]:
+        """The events of :meth:`iter_event_batches` (no topic filter), faster: lists of decoded events.
+
+        Each list holds the events with ids in one range of ``block`` ids (so at most ``block``
+        events), decoded from their raw JSON by a single ``orjson.loads`` of the array SQLite
+        builds.  Small blocks keep a block's dicts in the CPU cache while replay uses them.
+        The events seen are those committed when iteration starts (one read transaction).
+
+        With ``prefetch`` (a log file, not a migrated in-memory copy), a helper thread with its
+        own connection runs the SQLite side of the next blocks while the caller works on this
+        one (SQLite releases the GIL while it reads); the events and their order are the same.
+        """
+        if prefetch and self.conn.execute("PRAGMA database_list").fetchone()[2]:
+            yield from self._prefetched_blocks(block, start_id)
+            return
+        loads = orjson.loads
+        conn = self.conn
+        own_txn = not conn.in_transaction
+        if own_txn:
+            conn.execute("BEGIN")
+        try:
+            top = conn.execute("SELECT max(id) FROM events").fetchone()[0] or 0
+            sql = self._BLOCK_SQL
+            lo = start_id
+            while lo < top:
+                hi = min(lo + block, top)
+                arr, n, n_raw = conn.execute(sql, (lo, hi)).fetchone()
+                if n:
+                    if n_raw != n:
+                        yield from self.iter_event_batches(block, start_id=lo, _stop_id=hi)
+                    else:
+                        yield loads(arr)
+                lo = hi
+        finally:
+            if own_txn and conn.in_transaction:
+                conn.execute("COMMIT")
+
+    def _prefetched_blocks(self, block: int, start_id: int) -> Iterator[list[dict]]:
+        import queue
+        import threading
+
+        q: queue.Queue = queue.Queue(4)
+        stop = threading.Event()
+        conn = connect_readonly(self.path)
+        sql = self._BLOCK_SQL
+
+        def put(item) -> bool:
+            while not stop.is_set():
+                try:
+                    q.put(item, timeout=0.1)
+                    return True
+                except queue.Full:
+                    pass
+            return False
+
+        def work() -> None:
+            try:
+                conn.execute("BEGIN")
+                top = conn.execute("SELECT max(id) FROM events").fetchone()[0] or 0
+                lo = start_id
+                while lo < top and not stop.is_set():
+                    hi = min(lo + block, top)
+                    arr, n, n_raw = conn.execute(sql, (lo, hi)).fetchone()
+                    if n and not put((lo, hi, arr if n_raw == n else None)):
+                        return
+                    lo = hi
+                put(None)
+            except BaseException as e:  # handed to the reading side
+                put(e)
+            finally:
+                if conn.in_transaction:
+                    conn.execute("COMMIT")
+                conn.close()
+
+        th = threading.Thread(target=work, name="log-prefetch", daemon=True)
+        th.start()
+        loads = orjson.loads
+        get = q.get
+        try:
+            while True:
+                item = get()
+                if item is None:
+                    return
+                if isinstance(item, BaseException):
+                    raise item
+                lo, hi, arr = item
+                if arr is None:
+                    yield from self.iter_event_batches(block, start_id=lo, _stop_id=hi)
+                else:
+                    yield loads(arr)
+        finally:
+            stop.set()
+            th.join()
 
     def iter_events(self, chunk: int = 20_000, topics: tuple[str, ...] | None = None) -> Iterator[dict]:
         """Every accepted event as the dict the live engine saw, in accepted order."""
