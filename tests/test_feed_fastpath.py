@@ -81,3 +81,25 @@ def test_mirror_columns_match_per_event_application():
     # A repeated order id makes the whole batch go the careful way, changing nothing.
     assert not a.apply_columns("order", cols)
     assert a.skus["A"].available == b.skus["A"].available
+
+
+def test_recent_ids_keep_a_bounded_window():
+    from controlroom.feed.mirror import RecentIds
+
+    ids = RecentIds(generation=100)
+    ids.update([f"o{i}" for i in range(150)])
+    assert "o0" in ids and "o149" in ids  # the previous generation still counts
+    for i in range(150, 400):
+        ids.add(f"o{i}")
+    assert "o0" not in ids  # two generations later it is forgotten: memory stays bounded
+    assert "o399" in ids and "o300" in ids
+    assert len(ids) <= 200
+    assert not ids.isdisjoint(["zz", "o399"]) and ids.isdisjoint(["zz"])
+
+
+def test_duplicate_order_within_the_window_counts_once():
+    m = StockMirror()
+    m.reset({"room": "R", "skus": [{"sku": "A", "available": 10}]})
+    ev = {"topic": "order", "ts": 1.0, "order_id": "x", "sku": "A", "qty": 1, "price_cents": 5, "channel": "live"}
+    assert m.apply(dict(ev)) and not m.apply(dict(ev))
+    assert m.skus["A"].available == 9

