@@ -106,51 +106,49 @@ def test_auto_freeze_stops_overselling_live(keys):
         shop.stop()
 
 
-def test_operator_intents_reach_the_shop(keys):
+@pytest.fixture
+def steady(keys):
+    """A live session over CURVE on the steady demo show: (shop, session)."""
     server_curve, client_curve = keys
     shop = DemoShop("steady", 2, speed=5, events_endpoint=LOOPBACK, requests_endpoint=LOOPBACK,
                     curve=server_curve).start()
     session = _session(shop, client_curve)
     try:
         assert wait_until(lambda: session.feed.state == "live", 10)
-        i = shop.model.index["ST03"]
-        before = int(shop.model.available[i])
-        session.command("restock", "ST03", qty=250, by="小王")
-        session.command("freeze", "ST05", by="小王")
-        assert wait_until(lambda: bool(shop.model.frozen[shop.model.index["ST05"]]), 5)
-        assert wait_until(lambda: int(shop.model.available[i]) >= before + 250 - 20, 5)
-        assert wait_until(lambda: sum(c.state == "acked" for c in session.snapshot.commands) == 2, 5)
-        row = {s.sku: s for s in session.snapshot.skus}
-        assert wait_until(lambda: {s.sku: s for s in session.snapshot.skus}["ST05"].frozen, 5)
-        assert row  # the snapshot lists every SKU
-        assert {c.by for c in session.snapshot.commands} == {"小王"}
+        yield shop, session
     finally:
         session.stop()
         shop.stop()
 
 
-def test_front_busy_yields_but_never_starves_the_core(keys):
+def test_operator_intents_reach_the_shop(steady):
+    shop, session = steady
+    i = shop.model.index["ST03"]
+    before = int(shop.model.available[i])
+    session.command("restock", "ST03", qty=250, by="小王")
+    session.command("freeze", "ST05", by="小王")
+    assert wait_until(lambda: bool(shop.model.frozen[shop.model.index["ST05"]]), 5)
+    assert wait_until(lambda: int(shop.model.available[i]) >= before + 250 - 20, 5)
+    assert wait_until(lambda: sum(c.state == "acked" for c in session.snapshot.commands) == 2, 5)
+    assert wait_until(lambda: {s.sku: s for s in session.snapshot.skus}["ST05"].frozen, 5)
+    assert len(session.snapshot.skus) == len(shop.model.catalog) == 10  # every SKU listed
+    assert {c.by for c in session.snapshot.commands} == {"小王"}
+
+
+def test_front_busy_yields_but_never_starves_the_core(steady):
     # The desk says "redrawing" and then never "done": the core stands back, but only for a bounded time.
-    server_curve, client_curve = keys
-    shop = DemoShop("steady", 2, speed=5, events_endpoint=LOOPBACK, requests_endpoint=LOOPBACK,
-                    curve=server_curve).start()
-    session = _session(shop, client_curve)
-    try:
-        assert wait_until(lambda: session.feed.state == "live", 10)
-        session.front_busy(True)
-        assert wait_until(lambda: session.front_yields > 0, 2)
-        v0 = session.snapshot.version
-        assert wait_until(lambda: session.snapshot.version >= v0 + 3, 5)
-        session.front_busy(True)
-        session.command("freeze", "ST05", by="t")
-        assert wait_until(lambda: bool(shop.model.frozen[shop.model.index["ST05"]]), 5)
-        session.front_busy(False)
-        yields = session.front_yields
-        time.sleep(0.2)
-        assert session.front_yields == yields  # released: no more yielding
-    finally:
-        session.stop()
-        shop.stop()
+    shop, session = steady
+    session.front_busy(True)
+    assert wait_until(lambda: session.front_yields > 0, 2)
+    v0 = session.snapshot.version
+    assert wait_until(lambda: session.snapshot.version >= v0 + 3, 5)
+    session.front_busy(True)
+    session.command("freeze", "ST05", by="t")
+    assert wait_until(lambda: bool(shop.model.frozen[shop.model.index["ST05"]]), 5)
+    session.front_busy(False)
+    yields = session.front_yields
+    time.sleep(0.2)
+    assert session.front_yields == yields  # released: no more yielding
 
 
 def _free_port():
