@@ -62,6 +62,14 @@ class ModelCells:
             return self._model.cell(src.row(), src.column())
         return index.data(CELL_ROLE)
 
+    def begin_cell(self, painter: QPainter, option: QStyleOptionViewItem, index):
+        """Paint the cell's background; return its payload (``cell[5]``), or None if there is no cell."""
+        cell = self.cell(index)
+        if cell is None:
+            return None
+        paint_background(painter, option, cell[2])
+        return cell[5]
+
 
 class FastCellDelegate(ModelCells, QStyledItemDelegate):
     """Paints ``CELL_ROLE`` cells: background and one line of elided text."""

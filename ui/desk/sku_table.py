@@ -33,7 +33,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from controlroom.view import LEVEL_RANK
 from ui import fmt, theme
-from ui.desk.cells import CELL_ROLE, ModelCells, paint_background
+from ui.desk.cells import CELL_ROLE, ModelCells
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 SKU_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -491,11 +491,9 @@ class SparklineDelegate(ModelCells, QStyledItemDelegate):
         return pts
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
-        cell = self.cell(index)
-        if cell is None:
+        v = self.begin_cell(painter, option, index)
+        if v is None:
             return
-        paint_background(painter, option, cell[2])
-        v = cell[5]
         pts = self._points(v)
         if not pts:
             return
@@ -538,11 +536,9 @@ class BadgeDelegate(ModelCells, QStyledItemDelegate):
         return out
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
-        cell = self.cell(index)
-        if cell is None:
+        v = self.begin_cell(painter, option, index)
+        if v is None:
             return
-        paint_background(painter, option, cell[2])
-        v = cell[5]
         badges = self.badges(v)
         if not badges:
             return
