@@ -229,7 +229,7 @@ def run(quick: bool = False, *, rate: int = FEED_RATE, n_skus: int = N_SKUS, sec
     parent, child = mpctx.Pipe()
     proc = mpctx.Process(target=shop_main, args=(child, n_skus, float(rate)), daemon=True)
     proc.start()
-    app = make_app("en")
+    _app = make_app("en")  # kept referenced: the QApplication must outlive the run
     tmp = tempfile.TemporaryDirectory(prefix="bench-ui-")
     session = None
     window = None

@@ -1,7 +1,6 @@
 """The command channel over real sockets (127.0.0.1, ephemeral ports): acks, lost replies, shop restarts."""
 from __future__ import annotations
 
-import time
 
 import orjson
 import pytest

@@ -14,8 +14,6 @@ import sys
 import time
 
 import orjson
-import pytest
-import zmq
 
 from controlroom.feed.client import FeedClient
 from controlroom.shop.server import ShopServer

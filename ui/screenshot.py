@@ -35,7 +35,6 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
     from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
 
     from controlroom.session import LiveSession
     from controlroom.settings import load_settings

@@ -29,8 +29,7 @@ from typing import Any, Iterable
 import orjson
 
 from controlroom.log import schema
-from controlroom.log.schema import (ACTION_COLUMNS, ALERT_COLUMNS, INSERT_SQL, LogFormatError,
-                                    SAMPLE_COLUMNS)
+from controlroom.log.schema import (ACTION_COLUMNS, ALERT_COLUMNS, INSERT_SQL, LogFormatError)
 
 log = logging.getLogger(__name__)
 

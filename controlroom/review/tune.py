@@ -179,7 +179,7 @@ def tune(data: LogData, *, rounds: int = 2, weights: Weights | None = None, min_
 
     best = {t: _tier_values(base, t) for t in present}
     m0, s0 = evaluate(base)
-    before_metrics, before_scores = m0, dict(s0)
+    before_scores = dict(s0)
     best_score = dict(s0)
     oversold_tiers = {t for t in present if m0.per_tier.get(t, {}).get("oversold_unguarded", 0) > 0
                       or any(tier_of.get(sku) == t for sku, _ts, _q in data.oversold_orders)}

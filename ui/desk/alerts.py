@@ -335,7 +335,7 @@ class AlertPanel(QWidget):
         h.setStretchLastSection(False)
         bold = QFont(t.font())
         bold.setBold(True)
-        fm, bfm = t.fontMetrics(), QFontMetrics(bold)
+        bfm = QFontMetrics(bold)
         level_w = max(bfm.horizontalAdvance(fmt.level_name(lv)) for lv in
                       ("watch", "warning", "critical", "lost_sales", "feed")) + 16
         what_w = max(bfm.horizontalAdvance(model.what(AlertView(key="", sku=None, level=lv, state="firing",

@@ -31,7 +31,7 @@ from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QGraphicsItem, QSplitter, QVBoxLayout, QWidget
 
-from ui import fmt, theme
+from ui import theme
 
 HISTORY_S = 1800.0  # 30 minutes of shop time behind "now"
 AHEAD_CHOICES_MIN = (10.0, 20.0, 30.0)  # forecast room ahead of now, chosen from the sell-out time

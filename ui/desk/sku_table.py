@@ -26,10 +26,10 @@ from __future__ import annotations
 import time
 from typing import Callable
 
-from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, QPointF, QRectF, QSize, Qt, \
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPointF, QRectF, QSize, Qt, \
     QSortFilterProxyModel, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QPolygonF
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
 from controlroom.view import LEVEL_RANK
 from ui import fmt, theme

@@ -399,7 +399,6 @@ class DeskWindow(QMainWindow):
             self._place_banner()
         self.confirms.update_from(snap)
         self._update_actions(snap)
-        t2 = time.perf_counter()
         shown = self.proxy.rowCount()
         total = self.model.rowCount()
         text = (self.tr("{shown} of {total}").format(shown=shown, total=total)
