@@ -1,0 +1,240 @@
+"""The engine's per-SKU prediction: rate level, window sales and band, sell-out times, lines.
+
+:func:`predict` is called once per SKU and tick by :mod:`controlroom.engine.rules` (and by
+``Engine.forecast`` for a SKU that has not been ticked yet).  It reads the SKU's estimators
+(:class:`~controlroom.engine.sku.SkuModel`) and the room, and updates the SKU's detector
+baselines and safety stock as a side effect; it raises no alert.
+"""
+from __future__ import annotations
+
+from math import sqrt
+from typing import TYPE_CHECKING, NamedTuple
+
+from controlroom.engine.forecast import held_window_sales, sellout_seconds, upper_band
+from controlroom.engine.rates import exposure, posterior_rate, posterior_var
+from controlroom.engine.sku import SkuModel
+from controlroom.engine.tiers import safety_stock
+from controlroom.feed.mirror import SkuStock
+
+if TYPE_CHECKING:
+    from controlroom.engine.core import Engine
+
+__all__ = ["Prediction", "predict", "FEATURED_STRENGTH_S", "QTY_PRIOR_ORDERS", "LATCH_RATIO"]
+
+FEATURED_STRENGTH_S = 120.0  # seconds of featuring the tier's featured prior is worth
+QTY_PRIOR_ORDERS = 10.0  # orders the tier's pooled mean order size is worth for one SKU
+LATCH_RATIO = 1.25  # a detected change holds until fast and pooled rates are within this ratio
+
+
+class Prediction(NamedTuple):
+    """One SKU's numbers at one tick (rates per second, times in seconds, stock in units)."""
+
+    rate: float  # expected rate now (live + other channels)
+    window_s: float
+    mu: float  # predicted sales in the window
+    hi: float  # upper band of the window's sales
+    sellout: float | None  # expected seconds to sell-out
+    sellout_p: float | None  # pessimistic seconds to sell-out
+    line: float  # the warning line
+    safety: float  # safety stock
+    cart_f: float  # cart adds per second, fast scale
+    surge: bool  # orders or carts surging (detector)
+    exit_surge: bool  # both detectors quiet again
+    cart_m: float  # cart adds per second, medium scale
+    kappa: float  # units per cart add
+    slow: float  # rate on the slow scale
+    cart_only: bool  # the surge is in cart adds only
+    exit_line: float  # the warning clears above exit_line x exit_ratio
+    rate_hi: float  # pessimistic rate over the critical horizon
+    steady: float  # the line's steady part
+    burst: float  # the line's burst part (before its buffer)
+    buf: float  # the burst's buffer multiplier
+
+
+def predict(eng: "Engine", m: SkuModel, st: SkuStock, ts: float) -> Prediction:
+    """The engine's numbers for one SKU (rates per second).
+
+    Level: without a detected change, the pooled (precision-weighted) rate of
+    all scales, which is the best estimate of a steady rate.  When the CUSUM
+    detects a rise, the fast scale (and a rising trend); when it detects a
+    fall, the fast scale, and no reversion back up.  Leading indicators (a cart
+    surge at the SKU's conversion; being featured) can only raise the level.
+    """
+    e = eng._e
+    tier = m.tier
+    age = ts - m.t0
+    viewers = eng.mirror.viewers
+    tf = 1.0
+    if viewers > 0:
+        tf = min(4.0, max(0.25, viewers / e.reference_viewers))
+    lam0 = tier.prior_rate_per_min / 60.0 * tf
+    beta = e.prior_strength_s
+    # Mean order size (units per order) for turning order counts into units: the SKU's own,
+    # the tier's pooled size as its prior (cold start: the tier and the room).
+    q = (m.live_units + eng.room.tier_qty.get(m.tier_name, 1.0) * QTY_PRIOR_ORDERS) / (m.n_orders + QTY_PRIOR_ORDERS)
+    t_i, t_f, t_m, t_s, t_l = eng._scales
+    ci, cf, cm, cs, cl = m.live.at(ts)
+    e_i, e_f, e_m, e_s = exposure(t_i, age), exposure(t_f, age), exposure(t_m, age), exposure(t_s, age)
+    # The prior is worth prior_strength_s on the slow scale and proportionally less on
+    # shorter ones, so it shapes the cold start without muting a fresh surge.
+    b_i, b_f, b_m = (beta * min(1.0, t / t_s) for t in (t_i, t_f, t_m))
+    r_i = posterior_rate(ci, e_i, lam0, b_i)
+    r_f = posterior_rate(cf, e_f, lam0, b_f)
+    r_m = posterior_rate(cm, e_m, lam0, b_m)
+    r_s = posterior_rate(cs, e_s, lam0, beta)
+    pooled = posterior_rate(cf + cm + cs, e_f + e_m + e_s, lam0, beta)
+    r_l = posterior_rate(cl, exposure(t_l, age), lam0, beta)
+    if tier.rate_basis == "longrun":  # the simple rule: every rate on the long-run scale
+        e_l = exposure(t_l, age)
+        r_o = m.other.value(ts, 1) / (e_l + beta) if e_l + beta > 0 else 0.0
+    else:
+        r_o = m.other.value(ts, 0) / (e_s + beta) if e_s + beta > 0 else 0.0
+    m.other_rate = r_o
+    h = e.cusum_threshold
+    s_up = m.ord_cusum.value(ts, m.ord_base)
+    s_down = m.ord_down.value(ts, m.down_base)
+    up = s_up >= h
+    down = not up and s_down >= h
+    ki, kf, km, ks = m.carts.at(ts)
+    cart_i = ki / e_i if e_i > 1.0 else 0.0
+    cart_f = kf / e_f if e_f > 1.0 else 0.0
+    cart_m = km / e_m if e_m > 1.0 else 0.0
+    cart_s = ks / e_s if e_s > 1.0 else 0.0
+    featured = m.featured_now(ts, eng._tail)
+    of, om, os_ = m.off.at(ts)
+    xf, xm, xs = m.off_exposures(ts, eng._off_scales, eng._tail)
+    off_rate = posterior_rate(os_, xs, lam0, beta)  # what a featured burst fades back to
+    if featured:
+        level = pooled
+    else:
+        level = posterior_rate(of + om + os_, xf + xm + xs, lam0, beta)
+    base = off_rate
+    slope = 0.0
+    if up:
+        if not m.up_latch:
+            # Remember whether this rise belongs to a feature (it fades like one, later too).
+            m.feat_rise = featured
+        m.up_latch, m.down_latch = True, False
+    elif down:
+        m.up_latch, m.down_latch = False, True
+    if m.up_latch:
+        if not up and r_f <= level * LATCH_RATIO:
+            m.up_latch = False
+        else:
+            # A confirmed rise: the post-change rate (orders since the change point) and the
+            # instant rate are the freshest estimates; the fast one lags.
+            level = max(r_i, r_f, m.ord_cusum.rate_since(ts) * q if up else 0.0)
+            if r_f > r_m and t_m > t_f:
+                slope = (r_f - r_m) / (t_m - t_f)
+                level += e.trend_weight * slope * e.trend_horizon_s
+    elif m.down_latch:
+        if not down and r_f * LATCH_RATIO >= level:
+            m.down_latch = False
+        else:
+            level = r_f
+            if r_f < base:
+                base = r_f
+    if tier.rate_basis == "longrun":
+        level = base = r_l
+        slope = 0.0
+    s_cart = m.cart_cusum.value(ts, m.cart_base)
+    surge_c = s_cart >= h
+    if not surge_c and not m.up_latch and cart_f <= 2.0 * cart_s:
+        # Orders follow cart adds with a lag, so the conversion is learnt only in steady
+        # periods; during a cart surge the last steady value is used.  Its prior is the
+        # tier's pooled conversion (cold start: the tier and the room, then the SKU's own).
+        m.k_units = m.live_units
+        m.k_adds = m.cart_adds
+    k0 = eng.room.tier_kappa.get(m.tier_name, e.cart_conversion_prior * q)
+    kappa = (m.k_units + k0 * e.cart_conversion_strength) / (m.k_adds + e.cart_conversion_strength)
+    if kappa > q:  # a cart add becomes at most one order (orders without a cart add, "buy now", exist)
+        kappa = q
+    m.kappa = kappa
+    if not tier.leading_indicators:
+        surge_c = False
+    else:
+        if surge_c:
+            lam_cart = kappa * max(cart_i, cart_f, m.cart_cusum.rate_since(ts))
+            if lam_cart > level:
+                level = lam_cart
+        if eng.room.featured == m.sku:
+            ft = m.featured_time(ts)
+            lam_feat = (m.feat_units + tier.featured_rate_per_min / 60.0 * tf * FEATURED_STRENGTH_S) / (
+                ft + FEATURED_STRENGTH_S)
+            ef, es = eng.room.entries.at(ts)
+            if es > 0 and age > t_f:
+                ratio = (ef / e_f) / (es / e_s)
+                if ratio > 1.0:
+                    lam_feat = max(lam_feat, r_m * min(ratio, e.traffic_uplift_max))
+            if lam_feat > level:
+                level = lam_feat
+    w = tier.window_min * 60.0
+    # How long the level holds, and how it fades: while the host features the SKU, for
+    # the rest of the room's usual feature, then the feature's fade; a feature that just
+    # ended fades at once; any other rise fades with surge_decay_min.
+    hold = 0.0
+    fade = eng._tau_d
+    featured_burst = False
+    if tier.rate_basis == "dynamic":
+        if m.feat_since is not None and eng.room.featured == m.sku:
+            hold = eng.room.feature_length(eng._feat_prior) - (ts - m.feat_since)
+            if hold < eng._min_rem:
+                hold = eng._min_rem
+            fade = eng._fade
+            featured_burst = True
+        elif ts - m.feat_end < eng._tail or (m.up_latch and m.feat_rise):
+            fade = eng._fade
+            featured_burst = True
+    mu = held_window_sales(level, base, w, hold, fade) + r_o * w
+    sd = sqrt(posterior_var(cm, e_m, lam0, b_m))
+    hi = upper_band(mu, sd, w, e.band_z)
+    rate_now = level + r_o
+    hz = max(60.0, tier.critical_horizon_min * 60.0)
+    mu_h = held_window_sales(level, base, hz, hold, fade) + r_o * hz
+    rate_hi = upper_band(mu_h, sd, hz, e.band_z) / hz
+    inst = r_i + r_o
+    if m.up_latch and tier.rate_basis == "dynamic" and inst > rate_hi:
+        # Only a confirmed rise lets the (noisy) instant rate drive the pessimistic case.
+        rate_hi = inst
+    a = st.available
+    sellout = sellout_seconds(a, rate_now)
+    sellout_p = sellout_seconds(a, rate_hi)
+    # The warning line: the rule of thumb "multiplier x predicted window sales" is kept for
+    # steady demand (multiplier x window of the steady rate), but a feature's burst is
+    # finite: it is counted once, times a buffer for what is still unknown about it.  That
+    # buffer is the tier's multiplier while the room's feature length is a prior guess,
+    # and shrinks toward 1 as the room's features are seen (its weight in the
+    # feature-length estimate).  A rise that is not a feature keeps the full multiplier.
+    mult = tier.multiplier
+    hz_w = mult * w
+    steady = (base + r_o) * hz_w
+    burst = held_window_sales(level, base, hz_w, hold, fade) - base * hz_w
+    if featured_burst:
+        buf = 1.0 + (mult - 1.0) * eng.room.feature_prior_weight()
+    else:
+        buf = mult
+    line = steady + buf * burst
+    if line < tier.warning_floor:
+        line = tier.warning_floor
+    if e.longrun_enters and tier.rate_basis == "dynamic":
+        lr = tier.multiplier * (r_l + r_o) * w
+        if lr > line:
+            line = lr
+    # Enter fast, leave slow: the warning clears only above the line the long-run
+    # rate (featured bursts included) would also draw.
+    exit_line = tier.multiplier * (r_l + r_o) * w
+    if exit_line < line:
+        exit_line = line
+    safety = safety_stock(tier, inst if inst > rate_now else rate_now)
+    m.safety_tick = safety
+    m.safety = safety
+    floor = e.cusum_min_rate_per_min / 60.0
+    ob = r_s / q
+    m.ord_base = ob if ob > floor else floor
+    db = pooled / q
+    m.down_base = db if db > floor else floor
+    m.cart_base = cart_s if cart_s > floor else floor
+    surge = up or surge_c
+    exit_surge = s_up < h * 0.5 and s_cart < h * 0.5
+    return Prediction(rate_now, w, mu, hi, sellout, sellout_p, line, safety, cart_f, surge, exit_surge, cart_m,
+                      kappa, r_s + r_o, surge_c and not up, exit_line, rate_hi, steady, burst, buf)
