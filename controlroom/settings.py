@@ -147,8 +147,10 @@ DEFAULT_TIERS: dict[str, TierSettings] = {
     "profit": _tier(window_min=30.0, multiplier=1.5, warning_floor=10.0, critical_horizon_min=5.0,
                     safety_lag_s=5.0, safety_margin=1.3, safety_floor=3.0, auto_freeze="confirm",
                     pending_s=15.0, recover_s=120.0, prior_rate_per_min=1.0, featured_rate_per_min=10.0),
-    # 长尾款: one simple shared rule, no leading indicators, no watch, no freezing.
-    "long_tail": _tier(window_min=60.0, multiplier=1.5, warning_floor=5.0, critical_horizon_min=10.0,
+    # 长尾款: one simple shared rule, the background article's rule of thumb (1.5 x the 30-minute
+    # sales at the long-run rate), no leading indicators, no watch, no freezing.  A 60-minute
+    # window warned slow movers ~90 minutes ahead, mostly of stock that outlived the show.
+    "long_tail": _tier(window_min=30.0, multiplier=1.5, warning_floor=5.0, critical_horizon_min=10.0,
                        safety_lag_s=5.0, safety_margin=1.2, safety_floor=2.0, auto_freeze="off",
                        pending_s=30.0, recover_s=180.0, prior_rate_per_min=0.3, featured_rate_per_min=3.0,
                        rate_basis="longrun", watch=False, leading_indicators=False),

@@ -32,7 +32,7 @@ def test_defaults():
     td, pf, lt = s.tiers["traffic_driver"], s.tiers["profit"], s.tiers["long_tail"]
     assert (td.window_min, td.multiplier, td.auto_freeze) == (15.0, 2.0, "auto")
     assert (pf.window_min, pf.multiplier, pf.auto_freeze) == (30.0, 1.5, "confirm")
-    assert (lt.window_min, lt.auto_freeze, lt.rate_basis, lt.watch) == (60.0, "off", "longrun", False)
+    assert (lt.window_min, lt.auto_freeze, lt.rate_basis, lt.watch) == (30.0, "off", "longrun", False)
     assert s.sku_tiers == {}
 
 
