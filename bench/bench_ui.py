@@ -211,8 +211,180 @@ def _stats(refresh: list[float], gaps: list[float]) -> dict:
             "gaps_over_50ms": sum(1 for g in gaps if g > TARGET_STALL_MS)}
 
 
+def _rss_mb() -> float:
+    """Resident set size of this process now (MB), from /proc (0 where there is none)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def _cpu_now(shop_pid: int) -> tuple[float, float, float]:
+    """CPU seconds so far: this process, the shop process, the whole machine (all but idle), from /proc."""
+    clk = os.sysconf("SC_CLK_TCK")
+    mine = sum(os.times()[:2])
+    try:
+        with open(f"/proc/{shop_pid}/stat") as f:
+            parts = f.read().rsplit(")", 1)[1].split()
+        shop = (int(parts[11]) + int(parts[12])) / clk
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+        machine = (sum(v) - v[3] - v[4]) / clk
+    except (OSError, ValueError, IndexError):
+        shop = machine = float("nan")
+    return mine, shop, machine
+
+
+class _Trace:
+    """Where the long GUI gaps come from (``--trace``): what ran while the GUI thread did not tick.
+
+    Per probe tick: wall time, CPU time of the GUI thread, of the core thread, of the shop process and of
+    the whole machine (so time taken by other processes shows); garbage collections (thread, generation,
+    duration); the phases of each refresh (tick, table+panels applied, charts applied, paints done).
+    """
+
+    def __init__(self, core_ident: int, shop_pid: int) -> None:
+        import threading
+
+        self.gui_ident = threading.get_ident()
+        self.core_clock = time.pthread_getcpuclockid(core_ident)
+        self.shop_pid = shop_pid
+        self.ticks: list[tuple] = []
+        self.gcs: list[tuple] = []  # (start, end, generation, on GUI thread, collected)
+        self.phases: list[tuple] = []  # (name, t)
+        self._gc_start: dict[int, float] = {}
+        self._clk = os.sysconf("SC_CLK_TCK")
+        gc.callbacks.append(self._on_gc)
+
+    def watch_paints(self, window) -> None:
+        """Time the paint events of the desk's big widgets (GUI thread CPU per paint)."""
+        self.paints: dict[str, list] = {}
+        widgets = {"sku table": window.table, "alerts": window.alerts.table}
+        if window.charts is not None:
+            widgets.update({"sku charts": window.charts.grid_view, "room charts": window.charts.room_view})
+        for name, w in widgets.items():
+            self._wrap_paint(name, w)
+
+    def _wrap_paint(self, name: str, w) -> None:
+        orig = w.paintEvent  # bound: the class's own (C++ or pyqtgraph) paint
+        log = self.paints.setdefault(name, [])
+
+        def paint(ev):
+            c0 = time.thread_time()
+            orig(ev)
+            log.append((time.thread_time() - c0) * 1000.0)
+
+        w.paintEvent = paint
+
+    def close(self) -> None:
+        if self._on_gc in gc.callbacks:
+            gc.callbacks.remove(self._on_gc)
+
+    def _on_gc(self, phase: str, info: dict) -> None:
+        import threading
+
+        ident = threading.get_ident()
+        now = time.perf_counter()
+        if phase == "start":
+            self._gc_start[ident] = now
+        else:
+            t0 = self._gc_start.pop(ident, now)
+            self.gcs.append((t0, now, info.get("generation"), ident == self.gui_ident, info.get("collected")))
+
+    def _shop_cpu(self) -> float:
+        try:
+            with open(f"/proc/{self.shop_pid}/stat") as f:
+                parts = f.read().rsplit(")", 1)[1].split()
+            return (int(parts[11]) + int(parts[12])) / self._clk
+        except (OSError, ValueError, IndexError):
+            return 0.0
+
+    def _machine_busy(self) -> float:
+        try:
+            with open("/proc/stat") as f:
+                v = [int(x) for x in f.readline().split()[1:]]
+            return (sum(v) - v[3] - v[4]) / self._clk  # all but idle and iowait
+        except (OSError, ValueError, IndexError):
+            return 0.0
+
+    def tick(self, now: float) -> None:
+        self.ticks.append((now, time.thread_time(), time.clock_gettime(self.core_clock), self._shop_cpu(),
+                           self._machine_busy(), sum(os.times()[:2])))
+
+    def phase(self, name: str) -> None:
+        self.phases.append((name, time.perf_counter(), time.thread_time()))
+
+    def report(self, over_ms: float = 35.0, top: int = 25) -> str:
+        """The longest gaps with what ran during each, and a summary of every gap over ``over_ms``."""
+        rows = []
+        for a, b in zip(self.ticks, self.ticks[1:]):
+            gap = (b[0] - a[0]) * 1000.0
+            if gap <= over_ms:
+                continue
+            gcs = [g for g in self.gcs if g[1] > a[0] and g[0] < b[0]]
+            ph = [p[:2] for p in self.phases if a[0] - 0.2 < p[1] < b[0]]
+            open_phase = None
+            for name, t in ph:
+                if t <= b[0]:
+                    open_phase = name
+            inside = [n for n, t in ph if a[0] <= t <= b[0]]
+            rows.append({"t": a[0], "gap": gap, "gui": (b[1] - a[1]) * 1000, "core": (b[2] - a[2]) * 1000,
+                         "shop": (b[3] - a[3]) * 1000, "machine": (b[4] - a[4]) * 1000,
+                         "proc": (b[5] - a[5]) * 1000,
+                         "gc": [(round((g[1] - g[0]) * 1000, 1), g[2], "gui" if g[3] else "core") for g in gcs],
+                         "phase_before": open_phase if not inside else None, "phases_inside": inside})
+        t0 = self.ticks[0][0] if self.ticks else 0.0
+        lines = [f"  trace: {len(rows)} gaps > {over_ms:g} ms; gc: "
+                 + ", ".join(f"gen{g}: {n} (max {mx:.1f} ms)" for g, n, mx in self._gc_summary())]
+        if len(self.ticks) > 1:
+            a, b = self.ticks[0], self.ticks[-1]
+            w = b[0] - a[0]
+            mine = (b[5] - a[5]) + (b[3] - a[3])
+            lines.append(f"  CPU over the phase (share of one CPU): GUI thread {(b[1] - a[1]) / w:.0%}, core thread "
+                         f"{(b[2] - a[2]) / w:.0%}, whole desk process {(b[5] - a[5]) / w:.0%}, shop process "
+                         f"{(b[3] - a[3]) / w:.0%}, other processes {max(0.0, (b[4] - a[4]) - mine) / w:.0%} "
+                         f"(of {os.cpu_count()} CPUs)")
+        lines.append("    at s    gap   gui-cpu core-cpu  shop  machine(10ms ticks)  gc(ms,gen,thread)  refresh phase")
+        for r in sorted(rows, key=lambda r: -r["gap"])[:top]:
+            where = ("in " + r["phase_before"]) if r["phase_before"] else ("->".join(r["phases_inside"]) or "-")
+            lines.append(f"  {r['t'] - t0:6.2f} {r['gap']:6.1f} {r['gui']:8.1f} {r['core']:8.1f} {r['shop']:5.0f} "
+                         f"{r['machine']:8.0f}            {str(r['gc']):<18} {where}")
+        # GUI thread CPU and wall time per refresh step (tick -> table+panels -> charts -> paint).
+        steps: dict[str, list] = {}
+        prev = None
+        for name, t, cpu in self.phases:
+            if prev is not None and prev[0] != "paint" and name != "tick":
+                steps.setdefault(name, []).append(((cpu - prev[2]) * 1000, (t - prev[1]) * 1000))
+            prev = (name, t, cpu)
+        for name, xs in steps.items():
+            cpu = sorted(x[0] for x in xs)
+            wall = sorted(x[1] for x in xs)
+            lines.append(f"    step {name:<13} GUI CPU median {cpu[len(cpu) // 2]:5.1f} ms, p95 {_pct(cpu, 95):5.1f}, "
+                         f"max {cpu[-1]:5.1f}; wall median {wall[len(wall) // 2]:5.1f}, max {wall[-1]:5.1f}")
+        for name, xs in getattr(self, "paints", {}).items():
+            if xs:
+                v = sorted(xs)
+                lines.append(f"    paint {name:<12} {len(v):5d} paints, GUI CPU median {v[len(v) // 2]:5.1f} ms, "
+                             f"p95 {_pct(v, 95):5.1f}, max {v[-1]:5.1f}")
+        if rows:
+            n = len(rows)
+            lines.append(f"    mean over those gaps: gap {sum(r['gap'] for r in rows) / n:.1f} ms, GUI thread CPU "
+                         f"{sum(r['gui'] for r in rows) / n:.1f}, core thread CPU {sum(r['core'] for r in rows) / n:.1f},"
+                         f" with a GC {sum(1 for r in rows if r['gc'])} of {n}")
+        return "\n".join(lines)
+
+    def _gc_summary(self):
+        out = []
+        for g in (0, 1, 2):
+            d = [(e - s) * 1000 for s, e, gen, _gui, _c in self.gcs if gen == g]
+            out.append((g, len(d), max(d) if d else 0.0))
+        return out
+
+
 def run(quick: bool = False, *, rate: int = FEED_RATE, n_skus: int = N_SKUS, seconds: float | None = None,
-        baseline_s: float | None = None, full_repaint: bool = False) -> dict:
+        baseline_s: float | None = None, full_repaint: bool = False, trace: bool = False, pace_gc: bool = True,
+        switch_interval_s: float | None = None) -> dict:
     """Run the benchmark; returns the numbers (prints nothing)."""
     load_before = os.getloadavg()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -220,7 +392,7 @@ def run(quick: bool = False, *, rate: int = FEED_RATE, n_skus: int = N_SKUS, sec
 
     from controlroom.session import LiveSession
     from controlroom.settings import load_settings
-    from ui.app import build_desk, make_app, tune_gc
+    from ui.app import build_desk, make_app, tune_runtime
     from ui.sound import AlertSound
 
     loaded_s = seconds if seconds is not None else (5.0 if quick else 60.0)
@@ -233,6 +405,9 @@ def run(quick: bool = False, *, rate: int = FEED_RATE, n_skus: int = N_SKUS, sec
     tmp = tempfile.TemporaryDirectory(prefix="bench-ui-")
     session = None
     window = None
+    tracer = None
+    pacer = None
+    switch_before = sys.getswitchinterval()
     try:
         if not parent.poll(30):
             raise RuntimeError("shop process did not start")
@@ -263,7 +438,11 @@ def run(quick: bool = False, *, rate: int = FEED_RATE, n_skus: int = N_SKUS, sec
         if window.model.rowCount() < n_skus:
             raise RuntimeError(f"table has {window.model.rowCount()} rows, expected {n_skus}")
         window.select_sku(session.snapshot.skus[0].sku)
-        tune_gc()  # as run_desk_app does once the desk is up
+        pacer = tune_runtime(session, **({} if switch_interval_s is None else {"switch_interval_s": switch_interval_s}))
+        if not pace_gc:  # compare: the collector automatic again (the start-up objects stay frozen)
+            pacer.uninstall()
+            session.gc_pacer = None
+        tracer = _Trace(session.thread.ident, proc.pid) if trace else None
 
         refresh_ms: list[float] = []
         apply_ms: list[float] = []
@@ -279,12 +458,18 @@ def run(quick: bool = False, *, rate: int = FEED_RATE, n_skus: int = N_SKUS, sec
                 skipped["n"] += 1
                 return
             pending["t0"] = time.perf_counter()
+            if tracer is not None and state["record"]:
+                tracer.phase("tick")
             if not bridge.pull():
                 pending["t0"] = None
+            elif tracer is not None and state["record"]:
+                tracer.phase("table+panels")
 
         def applied(_ms: float) -> None:
             if pending["t0"] is None:
                 return
+            if tracer is not None and state["record"]:
+                tracer.phase("charts")
             if full_repaint:
                 window.repaint()
                 finished()
@@ -295,6 +480,8 @@ def run(quick: bool = False, *, rate: int = FEED_RATE, n_skus: int = N_SKUS, sec
             t0, pending["t0"] = pending["t0"], None
             if t0 is None:
                 return
+            if tracer is not None and state["record"]:
+                tracer.phase("paint")
             if state["record"]:
                 refresh_ms.append((time.perf_counter() - t0) * 1000.0)
                 apply_ms.append(window.timings.get("total_ms", 0.0))
@@ -311,6 +498,8 @@ def run(quick: bool = False, *, rate: int = FEED_RATE, n_skus: int = N_SKUS, sec
             state["last_probe"] = now
             if state["record"] and last is not None:
                 gaps_ms.append((now - last) * 1000.0)
+            if tracer is not None and state["record"]:
+                tracer.tick(now)
 
         rt = QTimer()
         rt.setTimerType(Qt.TimerType.PreciseTimer)
@@ -333,6 +522,18 @@ def run(quick: bool = False, *, rate: int = FEED_RATE, n_skus: int = N_SKUS, sec
             apply_ms.clear()
             gaps_ms.clear()
             state["last_probe"] = None
+            if tracer is not None:
+                if not hasattr(tracer, "paints"):
+                    tracer.watch_paints(window)
+                for xs in tracer.paints.values():
+                    xs.clear()
+                tracer.ticks.clear()
+                tracer.gcs.clear()
+                tracer.phases.clear()
+            rss0 = _rss_mb()
+            stood0 = session.front_yield_s
+            cpu0 = _cpu_now(proc.pid)
+            gc0 = pacer.collections if pacer is not None else 0
             ev0 = session.snapshot.feed.events
             t0 = time.monotonic()
             state["record"] = True
@@ -343,6 +544,17 @@ def run(quick: bool = False, *, rate: int = FEED_RATE, n_skus: int = N_SKUS, sec
             out = _stats(list(refresh_ms), list(gaps_ms))
             out["apply_median_ms"] = statistics.median(apply_ms) if apply_ms else float("nan")
             out["ticks_skipped_busy"] = skipped["n"]
+            out["rss_mb_start"], out["rss_mb_end"] = rss0, _rss_mb()
+            out["core_stood_back_s"] = session.front_yield_s - stood0
+            cpu1 = _cpu_now(proc.pid)
+            mine, shop_cpu, machine = (b - a for a, b in zip(cpu0, cpu1))
+            # Shares of one CPU: what this desk, the shop and everything else on the machine used.
+            out["cpu_share"] = {"desk": mine / secs, "shop": shop_cpu / secs,
+                                "others": max(0.0, machine - mine - shop_cpu) / secs}
+            if session.gc_pacer is not None:
+                out["paced_gc"] = {**session.gc_pacer.stats(), "in_phase": session.gc_pacer.collections - gc0}
+            if tracer is not None:
+                out["trace"] = tracer.report()
             out.update({"seconds": secs, "events_per_s": (snap.feed.events - ev0) / secs,
                         "feed_state": snap.feed.state, "feed_gaps": snap.feed.gaps, "resyncs": snap.feed.resyncs,
                         "firing": snap.firing_counts(), "charts_shown": len(window.charts.shown_skus()),
@@ -358,6 +570,12 @@ def run(quick: bool = False, *, rate: int = FEED_RATE, n_skus: int = N_SKUS, sec
         parent.send(("stop",))
         shop_stats = parent.recv() if parent.poll(10) else {}
     finally:
+        switch_used, gc_used = sys.getswitchinterval(), gc.get_threshold()
+        if pacer is not None:
+            pacer.uninstall()  # the thresholds of whoever called run() (tests) come back
+        sys.setswitchinterval(switch_before)
+        if tracer is not None:
+            tracer.close()
         if window is not None:
             window.close()
         if session is not None:
@@ -374,9 +592,41 @@ def run(quick: bool = False, *, rate: int = FEED_RATE, n_skus: int = N_SKUS, sec
         "target_median_ms": TARGET_MEDIAN_MS, "target_stall_ms": TARGET_STALL_MS,
         "meets_target": loaded["median_ms"] <= TARGET_MEDIAN_MS and loaded["longest_gap_ms"] <= TARGET_STALL_MS,
         "shop_sent": shop_stats.get("sent"), "cpus": os.cpu_count(), "loadavg_before": load_before,
-        "loadavg_after": os.getloadavg(), "switch_interval_s": sys.getswitchinterval(),
-        "gc_thresholds": gc.get_threshold(),
+        "loadavg_after": os.getloadavg(), "switch_interval_s": switch_used, "gc_thresholds": gc_used,
     }
+
+
+def report(r: dict) -> str:
+    """The printed summary of :func:`run`'s result."""
+    out: list[str] = []
+    b, lo = r["baseline"], r["loaded"]
+    out.append(f"desk refresh (table + {lo['charts_shown']} charts + "
+               f"{'full repaint' if r['full_repaint'] else 'painting what changed'}), {r['skus']} SKUs, "
+               f"{r['cpus']} CPUs")
+    for name, p in (("baseline (feed idle)", b), (f"loaded ({r['feed_target_events_per_s']:,} ev/s target)", lo)):
+        out.append(f"  {name:<34} refresh median {p['median_ms']:6.1f} ms  p95 {p['p95_ms']:6.1f}  max {p['max_ms']:6.1f}"
+                   f"  | longest GUI gap {p['longest_gap_ms']:5.1f} ms (p99 {p['p99_gap_ms']:.1f}, "
+                   f"{p['gaps_over_50ms']} of {p['probe_ticks']} probe gaps > {TARGET_STALL_MS:g} ms)"
+                   f"  | core received {p['events_per_s']:,.0f} ev/s, {p['refreshes']} refreshes over {p['seconds']:.0f} s"
+                   f"  (apply median {p['apply_median_ms']:.1f} ms; ticks skipped while busy: {p['ticks_skipped_busy']})")
+    out.append(f"  ratio loaded/baseline: median x{r['ratio_median']:.2f}, p95 x{r['ratio_p95']:.2f}")
+    out.append(f"  memory: RSS {lo['rss_mb_start']:.0f} MB at the start of the loaded phase, {lo['rss_mb_end']:.0f} MB at its end")
+    pg = lo.get("paced_gc")
+    out.append(f"  core stood back {lo['core_stood_back_s']:.1f} s of {lo['seconds']:.0f} s while the desk redrew; "
+          + (f"paced full collections: {pg['in_phase']} (longest {pg['max_ms']:.1f} ms), thresholds {pg['thresholds']}"
+                  if pg else f"garbage collector automatic, thresholds {r['gc_thresholds']}"))
+    cs = lo["cpu_share"]
+    out.append(f"  CPU while loaded (share of one CPU; {r['cpus']} CPUs): this desk process {cs['desk']:.0%}, shop process "
+               f"{cs['shop']:.0%}, other processes on the machine {cs['others']:.0%}")
+    if "trace" in lo:
+        out.append(lo["trace"])
+    out.append(f"  feed: {lo['feed_state']}, gaps {lo['feed_gaps']}, resyncs {lo['resyncs']}; firing {lo['firing']}")
+    out.append(f"  machine: {r['cpus']} CPUs, load average before {r['loadavg_before'][0]:.2f}, after "
+               f"{r['loadavg_after'][0]:.2f} (other processes compete with the shop, core and GUI threads); "
+               f"GIL switch interval {r['switch_interval_s'] * 1000:g} ms")
+    out.append(f"  targets: median <= {TARGET_MEDIAN_MS:g} ms, longest gap <= {TARGET_STALL_MS:g} ms -> "
+               f"{'MET' if r['meets_target'] else 'NOT MET'}")
+    return "\n".join(out)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -387,25 +637,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seconds", type=float, default=None, help="length of the loaded phase")
     ap.add_argument("--full-repaint", action="store_true", help="repaint the whole window on every refresh")
     ap.add_argument("--json", action="store_true", help="print the full result as JSON")
+    ap.add_argument("--no-pace-gc", action="store_true", help="leave the garbage collector automatic (compare)")
+    ap.add_argument("--switch-interval-ms", type=float, default=None,
+                    help="GIL switch interval (default: the desk's own, see ui.app.tune_runtime)")
+    ap.add_argument("--trace", action="store_true",
+                    help="log what ran during each long GUI gap (thread CPU, garbage collections, refresh phase)")
     a = ap.parse_args(argv)
-    r = run(a.quick, rate=a.rate, n_skus=a.skus, seconds=a.seconds, full_repaint=a.full_repaint)
-    b, lo = r["baseline"], r["loaded"]
-    print(f"desk refresh (table + {lo['charts_shown']} charts + "
-          f"{'full repaint' if r['full_repaint'] else 'painting what changed'}), {r['skus']} SKUs, "
-          f"{r['cpus']} CPUs")
-    for name, p in (("baseline (feed idle)", b), (f"loaded ({r['feed_target_events_per_s']:,} ev/s target)", lo)):
-        print(f"  {name:<34} refresh median {p['median_ms']:6.1f} ms  p95 {p['p95_ms']:6.1f}  max {p['max_ms']:6.1f}"
-              f"  | longest GUI gap {p['longest_gap_ms']:5.1f} ms (p99 {p['p99_gap_ms']:.1f}, "
-              f"{p['gaps_over_50ms']} of {p['probe_ticks']} probe gaps > {TARGET_STALL_MS:g} ms)"
-              f"  | core received {p['events_per_s']:,.0f} ev/s, {p['refreshes']} refreshes over {p['seconds']:.0f} s"
-              f"  (apply median {p['apply_median_ms']:.1f} ms; ticks skipped while busy: {p['ticks_skipped_busy']})")
-    print(f"  ratio loaded/baseline: median x{r['ratio_median']:.2f}, p95 x{r['ratio_p95']:.2f}")
-    print(f"  feed: {lo['feed_state']}, gaps {lo['feed_gaps']}, resyncs {lo['resyncs']}; firing {lo['firing']}")
-    print(f"  machine: {r['cpus']} CPUs, load average before {r['loadavg_before'][0]:.2f}, after "
-          f"{r['loadavg_after'][0]:.2f} (other processes compete with the shop, core and GUI threads); "
-          f"GIL switch interval {r['switch_interval_s'] * 1000:g} ms")
-    print(f"  targets: median <= {TARGET_MEDIAN_MS:g} ms, longest gap <= {TARGET_STALL_MS:g} ms -> "
-          f"{'MET' if r['meets_target'] else 'NOT MET'}")
+    r = run(a.quick, rate=a.rate, n_skus=a.skus, seconds=a.seconds, full_repaint=a.full_repaint, trace=a.trace,
+            pace_gc=not a.no_pace_gc,
+            switch_interval_s=None if a.switch_interval_ms is None else a.switch_interval_ms / 1000.0)
+    print(report(r))
     if a.json:
         print(json.dumps(r, default=str, indent=1))
     return 0 if r["meets_target"] else 1

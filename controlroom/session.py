@@ -26,8 +26,10 @@ log = logging.getLogger(__name__)
 
 LOOP_POLL_MS = 5  # longest an intent waits for the core thread when the feed is idle
 SNAPSHOT_INTERVAL_S = 0.1  # 10 Hz view snapshots
-FRONT_YIELD_MAX_S = 0.04  # longest the core stands back while a front end redraws (see front_busy)
+FRONT_YIELD_MAX_S = 0.1  # longest one stand-back lasts while a front end redraws (see front_busy)
+FRONT_YIELD_SHARE = 0.4  # and at most this share of each second: the core keeps up with the feed
 FRONT_YIELD_SLEEP_S = 0.002
+GC_AFTER_REDRAW_S = 0.02  # a paced full collection runs this soon after a redraw ended (see gc_pacer)
 
 
 class LiveSession(FeedListener):
@@ -66,8 +68,14 @@ class LiveSession(FeedListener):
         self._transition_queue: queue.SimpleQueue = queue.SimpleQueue()
         self._next_tick_ts = 0.0
         self._front_busy_until = 0.0  # monotonic deadline set by front_busy (any thread)
+        self._front_done_at = 0.0  # when a front end last said its redraw was done
+        self._yield_window_at = 0.0
+        self._yield_spent = 0.0
         self.loop_iterations = 0
         self.front_yields = 0
+        self.front_yield_s = 0.0
+        # controlroom.gcpace.GcPacer: full collections run on the core thread right after a redraw.
+        self.gc_pacer = None
 
     # --- life cycle -----------------------------------------------------------------------
     def start(self) -> "LiveSession":
@@ -124,12 +132,54 @@ class LiveSession(FeedListener):
 
         Both threads share one GIL: while the core thread runs Python, every GIL
         release the GUI makes during a redraw (Qt calls, painting) costs it a wait
-        for the core, which stretched a ~25 ms redraw past 50 ms under a busy feed.
-        While busy, the core thread sleeps between loop iterations (sockets keep
-        buffering) — for at most FRONT_YIELD_MAX_S per call, so a front end that
-        never says "done" cannot starve the core.
+        for the core (up to the switch interval each, longer when the OS has
+        preempted the core while it holds the GIL), which stretched a ~25 ms
+        redraw past 100 ms under a busy feed.  While busy, the core thread sleeps
+        — between loop iterations and between event batches (sockets keep
+        buffering) — for at most FRONT_YIELD_MAX_S per call and FRONT_YIELD_SHARE
+        of each second, so a front end that never says "done" cannot starve the
+        core.
         """
-        self._front_busy_until = time.monotonic() + FRONT_YIELD_MAX_S if busy else 0.0
+        now = time.monotonic()
+        if busy:
+            self._front_busy_until = now + FRONT_YIELD_MAX_S
+        else:
+            self._front_busy_until = 0.0
+            self._front_done_at = now
+
+    def _stand_back(self) -> None:
+        """Sleep while a front end redraws (core thread), within the bounds of :meth:`front_busy`."""
+        until = self._front_busy_until
+        if not until:
+            return
+        now = time.monotonic()
+        if now >= until:
+            return
+        if now - self._yield_window_at >= 1.0:
+            self._yield_window_at = now
+            self._yield_spent = 0.0
+        end = min(until, now + FRONT_YIELD_SHARE - self._yield_spent)
+        while now < end and not self._stop.is_set():
+            self.front_yields += 1
+            time.sleep(FRONT_YIELD_SLEEP_S)  # releases the GIL to the redrawing GUI thread
+            t = time.monotonic()
+            self._yield_spent += t - now
+            self.front_yield_s += t - now
+            now = t
+            until = self._front_busy_until
+            if not until:  # released early
+                return
+            end = min(end, until)
+
+    def _pace_gc(self, now: float) -> None:
+        """A paced full collection when one is due, right after a front end finished a redraw."""
+        p = self.gc_pacer
+        if p is None or not p.due(now) or self._front_busy_until:
+            return
+        # With a front end, wait for the moment after a redraw; without one (or if it stopped
+        # saying so), collect anyway once it is well overdue.
+        if now - self._front_done_at <= GC_AFTER_REDRAW_S or now - p.last_at >= 3 * p.every_s:
+            p.collect()
 
     def history(self, sku: str) -> tuple[np.ndarray, np.ndarray]:
         """(ts, available) samples of one SKU: copies, safe to keep."""
@@ -166,10 +216,7 @@ class LiveSession(FeedListener):
         last_state = feed.state
         try:
             while not self._stop.is_set():
-                if self._front_busy_until and time.monotonic() < self._front_busy_until:
-                    self.front_yields += 1
-                    time.sleep(FRONT_YIELD_SLEEP_S)  # releases the GIL to the redrawing GUI thread
-                    continue
+                self._stand_back()
                 ready = dict(poller.poll(LOOP_POLL_MS))
                 self.loop_iterations += 1
                 # Command replies first: a burst of feed must never delay an acknowledgement.
@@ -189,12 +236,17 @@ class LiveSession(FeedListener):
                 if now >= next_snapshot:
                     next_snapshot = now + SNAPSHOT_INTERVAL_S
                     self.snapshot = self.builder.build()
+                self._pace_gc(now)
         finally:
             feed.close()
             commands.close()
 
     # FeedListener: called on the core thread by the feed client.
     def on_events(self, events: list[dict], received_at: float) -> None:
+        # A busy feed hands over many batches per loop iteration: stand back between them too,
+        # or a redraw that starts meanwhile waits for all of them.
+        if self._front_busy_until:
+            self._stand_back()
         # One call per batch: the engine aggregates per SKU (see Engine.on_events).
         self.engine.on_events(events)
         if self.session_log is not None:
