@@ -1,0 +1,232 @@
+"""The settings sections: typed, frozen dataclasses whose fields carry unit, description, range.
+
+A field is declared with :func:`setting`; :class:`~controlroom.settings.Settings` (the whole)
+holds one of each section plus the tiers.  Loading and checking are in
+:mod:`controlroom.settings`; the generated ``docs/settings.md`` in
+:mod:`controlroom.settings.markdown`.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "FeedSettings", "EngineSettings", "TierSettings", "CommandSettings", "LogSettings", "NotifySettings",
+    "SettingsError", "setting", "check_webhooks", "DEFAULT_TIERS", "SECTIONS", "POLICIES", "AUTO_FREEZE",
+]
+
+POLICIES = ("engine", "naive", "static")
+AUTO_FREEZE = ("auto", "confirm", "off")
+
+
+class SettingsError(ValueError):
+    """A settings value or file that cannot be used; ``key`` is the dotted key."""
+
+    def __init__(self, key: str, reason: str) -> None:
+        super().__init__(f"{key}: {reason}")
+        self.key = key
+        self.reason = reason
+
+
+def setting(default: Any, unit: str, doc: str, *, ge: float | None = None, gt: float | None = None,
+            le: float | None = None, choices: tuple | None = None, check: Any = None) -> Any:
+    """Declare one settings field: default, unit, one-line description and allowed range.
+
+    ``check(key, value)`` (optional) converts and checks a structured value (a list of
+    tables, say) and raises :class:`SettingsError`; scalar fields are checked by type.
+    """
+    meta = {"unit": unit, "doc": doc, "ge": ge, "gt": gt, "le": le, "choices": choices, "check": check}
+    return field(default=default, metadata=meta)
+
+
+# --- sections ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FeedSettings:
+    """Where the shop's feed is and when it counts as stale."""
+
+    events_endpoint: str = setting("tcp://127.0.0.1:7701", "endpoint", "the shop's PUB socket (events)")
+    requests_endpoint: str = setting("tcp://127.0.0.1:7702", "endpoint",
+                                     "the shop's ROUTER socket (snapshot and commands)")
+    stale_after_s: float = setting(3.0, "s", "no message for this long (wall clock) marks the feed stale", gt=0)
+    resync_backoff_max_s: float = setting(5.0, "s", "longest wait between snapshot retries", gt=0)
+    room: str | None = setting(None, "room id", "accept only this room's events (unset: the first snapshot's room)")
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """The consumption-rate engine and the rules shared by all tiers."""
+
+    policy: str = setting("engine", "choice", "alert policy: engine, or a baseline: naive or static",
+                          choices=POLICIES)
+    static_threshold: int = setting(100, "units", "static baseline: warn below this many units", ge=0)
+    naive_multiplier: float = setting(1.5, "x", "naive baseline: warning line = this x predicted window sales", gt=0)
+    naive_window_min: float = setting(30.0, "min", "naive baseline: the window its session-average rate predicts", gt=0)
+    instant_scale_s: float = setting(10.0, "s", "time scale of the instant rate (safety stock, flash sales)", gt=0)
+    fast_scale_s: float = setting(60.0, "s", "time scale of the fast burn rate", gt=0)
+    mid_scale_s: float = setting(300.0, "s", "time scale of the medium burn rate", gt=0)
+    slow_scale_s: float = setting(900.0, "s", "time scale of the slow burn rate (the baseline surges are measured against)", gt=0)
+    longrun_scale_s: float = setting(3600.0, "s", "time scale of the long-run rate (features included) that keeps a warning from clearing", gt=0)
+    prior_strength_s: float = setting(60.0, "s", "seconds of observation the tier's prior rate is worth (cold start)", ge=0)
+    burst_qty_factor: float = setting(4.0, "x", "one order counts at most this x the SKU's mean order size toward the rate", ge=1)
+    cusum_ratio: float = setting(3.0, "x", "change detector: the rate multiple it looks for", gt=1)
+    cusum_threshold: float = setting(6.0, "nats", "change detector: log-likelihood ratio that declares a surge", gt=0)
+    cusum_min_rate_per_min: float = setting(1.0, "units/min", "change detector: floor on the baseline rate", gt=0)
+    surge_decay_min: float = setting(6.0, "min", "an elevated rate is assumed to fade to the slow rate with this time constant", gt=0)
+    longrun_enters: bool = setting(False, "bool", "the long-run rate also raises the warning line (not only keeps it from clearing)")
+    trend_weight: float = setting(1.0, "ratio", "weight of the rising-only trend term (during a detected rise)", ge=0, le=1)
+    trend_horizon_s: float = setting(60.0, "s", "a detected rise adds slope x this to the level (the fast rate's lag)", ge=0)
+    band_z: float = setting(1.64, "sigma", "width of the upper band (predicted_hi, pessimistic sell-out)", ge=0)
+    cart_conversion_prior: float = setting(0.6, "orders/add", "cart adds that become orders, assumed before a tier has its own data (units: x the mean order size)", ge=0)
+    cart_conversion_strength: float = setting(30.0, "adds", "cart adds the conversion prior is worth", gt=0)
+    feature_tail_s: float = setting(120.0, "s", "orders this long after a feature ends still count as featured demand", ge=0)
+    feature_length_prior_s: float = setting(360.0, "s", "a feature is assumed to last this long until the room's own features are seen", gt=0)
+    feature_fade_s: float = setting(90.0, "s", "after a feature ends, its extra demand fades with this time constant", gt=0)
+    feature_min_remaining_s: float = setting(60.0, "s", "a feature that runs past its usual length is assumed to go on at least this long", ge=0)
+    traffic_uplift_max: float = setting(3.0, "x", "cap on the featured SKU's rate uplift from an entry surge", ge=1)
+    reference_viewers: int = setting(10000, "viewers", "audience at which the tiers' prior rates apply", gt=0)
+    watch_pending_s: float = setting(2.0, "s", "a detected surge must last this long before watch fires (the detector already confirmed it)", ge=0)
+    watch_horizon_windows: float = setting(1.0, "windows", "a surge raises watch only if it would empty the SKU within this many windows", gt=0)
+    lost_sales_min_cart_per_min: float = setting(2.0, "adds/min", "sold-out SKU: cart adds per minute that raise 'losing sales'", gt=0)
+    lost_sales_pending_s: float = setting(30.0, "s", "'losing sales' must hold this long before it fires", ge=0)
+    lost_sales_recover_s: float = setting(300.0, "s", "'losing sales' keeps firing this long after cart adds fall away", ge=0)
+    feed_alert: bool = setting(True, "bool", "raise one room-level alert while the feed is stale")
+    history_max: int = setting(500, "alerts", "resolved alerts kept in memory for the desk", ge=1)
+    default_tier: str = setting("long_tail", "tier", "tier for a SKU whose snapshot tier is unknown")
+
+
+@dataclass(frozen=True)
+class TierSettings:
+    """One tier's forecast window, thresholds and alert timing."""
+
+    window_min: float = setting(30.0, "min", "forecast window: predicted sales are over this many minutes", gt=0)
+    multiplier: float = setting(1.5, "x", "warning line = multiplier x predicted window sales", gt=0)
+    warning_floor: float = setting(10.0, "units", "the warning line never drops below this (for a selling SKU)", ge=0)
+    exit_ratio: float = setting(1.15, "x", "hysteresis: a condition clears only past threshold x this", ge=1)
+    critical_horizon_min: float = setting(5.0, "min", "critical when the pessimistic sell-out is nearer than this", ge=0)
+    safety_lag_s: float = setting(5.0, "s", "freeze-in-flight time the safety stock must cover", ge=0)
+    safety_margin: float = setting(1.5, "x", "safety stock = rate x lag x margin", ge=1)
+    safety_floor: float = setting(3.0, "units", "safety stock never drops below this", ge=0)
+    auto_freeze: str = setting("confirm", "choice", "at safety stock: auto (freeze), confirm (ask the operator), off",
+                               choices=AUTO_FREEZE)
+    pending_s: float = setting(15.0, "s", "a condition must hold this long before its alert fires", ge=0)
+    recover_s: float = setting(120.0, "s", "a cleared alert keeps firing (recovering) this long before it resolves", ge=0)
+    prior_rate_per_min: float = setting(0.5, "units/min", "cold start: rate assumed before the SKU's own data", ge=0)
+    featured_rate_per_min: float = setting(10.0, "units/min", "cold start: rate assumed while featured, before the SKU's own featured data", ge=0)
+    rate_basis: str = setting("dynamic", "choice", "dynamic (multi-scale rate, change detector, leading indicators) or longrun (one long-run rate: the simple rule)",
+                              choices=("dynamic", "longrun"))
+    watch: bool = setting(True, "bool", "raise watch alerts (surges) for this tier")
+    leading_indicators: bool = setting(True, "bool", "let cart adds and featured traffic raise the predicted rate")
+
+
+def _tier(**kw: Any) -> TierSettings:
+    return dataclasses.replace(TierSettings(), **kw)
+
+
+DEFAULT_TIERS: dict[str, TierSettings] = {
+    # 引流款: short window, generous multiplier, early warning, auto-freeze at safety stock.
+    "traffic_driver": _tier(window_min=15.0, multiplier=2.0, warning_floor=20.0, critical_horizon_min=3.0,
+                            safety_lag_s=5.0, safety_margin=1.5, safety_floor=5.0, auto_freeze="auto",
+                            pending_s=5.0, recover_s=300.0, prior_rate_per_min=3.0, featured_rate_per_min=40.0),
+    # 利润款: finer thresholds, confirm before freezing.
+    "profit": _tier(window_min=30.0, multiplier=1.5, warning_floor=10.0, critical_horizon_min=5.0,
+                    safety_lag_s=5.0, safety_margin=1.3, safety_floor=3.0, auto_freeze="confirm",
+                    pending_s=15.0, recover_s=120.0, prior_rate_per_min=1.0, featured_rate_per_min=10.0),
+    # 长尾款: one simple shared rule, the background article's rule of thumb (1.5 x the 30-minute
+    # sales at the long-run rate), no leading indicators, no watch, no freezing.  A 60-minute
+    # window warned slow movers ~90 minutes ahead, mostly of stock that outlived the show.
+    "long_tail": _tier(window_min=30.0, multiplier=1.5, warning_floor=5.0, critical_horizon_min=10.0,
+                       safety_lag_s=5.0, safety_margin=1.2, safety_floor=2.0, auto_freeze="off",
+                       pending_s=30.0, recover_s=180.0, prior_rate_per_min=0.3, featured_rate_per_min=3.0,
+                       rate_basis="longrun", watch=False, leading_indicators=False),
+}
+
+
+@dataclass(frozen=True)
+class CommandSettings:
+    """The command client (freeze, restock, ...)."""
+
+    timeout_ms: int = setting(500, "ms", "a command unanswered this long is retried", gt=0)
+    retries: int = setting(3, "count", "unanswered attempts on one connection before the client reconnects "
+                                       "(0 counts as 1)", ge=0)
+    max_attempts: int = setting(9, "count", "attempts in all (across reconnects) before a command is declared failed",
+                                ge=1)
+
+
+@dataclass(frozen=True)
+class LogSettings:
+    """The session log."""
+
+    path: str | None = setting(None, "path", "session log file (unset: sessions/<room>-<start>.sqlite)")
+    commit_interval_ms: int = setting(100, "ms", "group commit: the writer commits at least this often", gt=0)
+    batch_rows: int = setting(5000, "rows", "group commit: or after this many rows", gt=0)
+
+
+WEBHOOK_LEVELS = ("watch", "warning", "critical", "feed", "lost_sales")  # = alerts.ALERT_LEVELS
+WEBHOOK_STATES = ("pending", "firing", "recovering", "resolved", "acked", "snoozed")  # = alerts.ALERT_STATES
+WEBHOOK_DEFAULT_LEVELS = ("critical", "lost_sales", "feed")
+WEBHOOK_DEFAULT_STATES = ("firing", "resolved")
+_WEBHOOK_KEYS = ("url", "levels", "states", "headers")
+
+
+def _str_list(key: str, v: Any, allowed: tuple[str, ...]) -> tuple[str, ...]:
+    if not isinstance(v, (list, tuple)):
+        raise SettingsError(key, f"expected a list of strings, got {type(v).__name__}")
+    out = []
+    for x in v:
+        if type(x) is not str:
+            raise SettingsError(key, f"expected strings, got {type(x).__name__}")
+        if x not in allowed:
+            raise SettingsError(key, f"unknown value {x!r} (known: {', '.join(allowed)})")
+        out.append(x)
+    return tuple(out)
+
+
+def check_webhooks(key: str, value: Any) -> tuple[dict, ...]:
+    """``notify.webhooks``: a list of tables ``{url, levels, states, headers}``, normalised.
+
+    Each entry comes out with every key: ``levels`` and ``states`` as tuples (defaults
+    ``critical, lost_sales, feed`` and ``firing, resolved``), ``headers`` as a dict of strings.
+    """
+    if not isinstance(value, (list, tuple)):
+        raise SettingsError(key, f"expected a list of tables ([[notify.webhooks]]), got {type(value).__name__}")
+    out = []
+    for i, hook in enumerate(value):
+        k = f"{key}[{i}]"
+        if not isinstance(hook, dict):
+            raise SettingsError(k, f"expected a table, got {type(hook).__name__}")
+        for name in hook:
+            if name not in _WEBHOOK_KEYS:
+                raise SettingsError(f"{k}.{name}", f"unknown key (known: {', '.join(_WEBHOOK_KEYS)})")
+        url = hook.get("url")
+        if type(url) is not str or not url.startswith(("http://", "https://")) or len(url) <= len("http://"):
+            raise SettingsError(f"{k}.url", f"must be an http:// or https:// URL, got {url!r}")
+        headers = hook.get("headers", {})
+        if not isinstance(headers, dict):
+            raise SettingsError(f"{k}.headers", f"expected a table of strings, got {type(headers).__name__}")
+        for hk, hv in headers.items():
+            if type(hv) is not str or not hk:
+                raise SettingsError(f"{k}.headers.{hk}", "header names and values must be strings")
+        out.append({
+            "url": url,
+            "levels": _str_list(f"{k}.levels", hook.get("levels", WEBHOOK_DEFAULT_LEVELS), WEBHOOK_LEVELS),
+            "states": _str_list(f"{k}.states", hook.get("states", WEBHOOK_DEFAULT_STATES), WEBHOOK_STATES),
+            "headers": dict(headers),
+        })
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class NotifySettings:
+    """Alert notifications to the outside world (webhooks, posted from their own thread)."""
+
+    webhooks: tuple = setting((), "list of tables",
+                              "webhooks: [[notify.webhooks]] tables {url, levels, states, headers}; levels default "
+                              "critical, lost_sales, feed; states default firing, resolved", check=check_webhooks)
+    timeout_s: float = setting(3.0, "s", "a webhook call unanswered this long counts as failed", gt=0)
+    retries: int = setting(2, "count", "retries of a failed webhook call before the notification is dropped", ge=0)
+
+
+SECTIONS: dict[str, type] = {"feed": FeedSettings, "engine": EngineSettings, "commands": CommandSettings,
+                             "log": LogSettings, "notify": NotifySettings}
