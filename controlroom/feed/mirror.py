@@ -12,6 +12,7 @@ from controlroom.protocol import Reject
 
 
 STR_ONLY = frozenset((str,))
+INT_ONLY = frozenset((int,))
 DEDUP_GENERATION = 250_000  # ids per generation; two generations are remembered
 
 
@@ -204,11 +205,29 @@ class StockMirror:
                 if m > self.last_ts:
                     self.last_ts = m
                 return True
-            orders = Counter(sku)
-            units, gmv = Counter(), Counter()
-            for s, q, p in zip(sku, qty, price):
-                units[s] += q
-                gmv[s] += q * p
+            # Counted per distinct (sku, qty[, price]) in C, not per event in Python: a batch
+            # has a few dozen distinct pairs against hundreds of events.  With the protocol's
+            # integers the grouping cannot change a sum; anything else is added event by event.
+            orders: dict = {}
+            units: dict = {}
+            gmv: dict = {}
+            if not (INT_ONLY >= set(map(type, qty)) and INT_ONLY >= set(map(type, price))):
+                for s, q, p in zip(sku, qty, price):
+                    orders[s] = orders.get(s, 0) + 1
+                    units[s] = units.get(s, 0) + q
+                    gmv[s] = gmv.get(s, 0) + q * p
+            elif len(set(price)) == 1:
+                p = price[0]
+                for (s, q), c in Counter(zip(sku, qty)).items():
+                    orders[s] = orders.get(s, 0) + c
+                    units[s] = units.get(s, 0) + q * c
+                for s, u in units.items():
+                    gmv[s] = u * p
+            else:
+                for (s, q, p), c in Counter(zip(sku, qty, price)).items():
+                    orders[s] = orders.get(s, 0) + c
+                    units[s] = units.get(s, 0) + q * c
+                    gmv[s] = gmv.get(s, 0) + q * p * c
             for s, u in units.items():
                 st = skus[s]
                 st.available -= u
