@@ -533,6 +533,7 @@ def run(quick: bool = False, *, rate: int = FEED_RATE, n_skus: int = N_SKUS, sec
             rss0 = _rss_mb()
             stood0 = session.front_yield_s
             cpu0 = _cpu_now(proc.pid)
+            layouts0, resets0 = window.model.layouts, window.model.resets
             gc0 = pacer.collections if pacer is not None else 0
             ev0 = session.snapshot.feed.events
             t0 = time.monotonic()
@@ -546,6 +547,8 @@ def run(quick: bool = False, *, rate: int = FEED_RATE, n_skus: int = N_SKUS, sec
             out["ticks_skipped_busy"] = skipped["n"]
             out["rss_mb_start"], out["rss_mb_end"] = rss0, _rss_mb()
             out["core_stood_back_s"] = session.front_yield_s - stood0
+            out["table_reorders"] = window.model.layouts - layouts0
+            out["table_resets"] = window.model.resets - resets0
             cpu1 = _cpu_now(proc.pid)
             mine, shop_cpu, machine = (b - a for a, b in zip(cpu0, cpu1))
             # Shares of one CPU: what this desk, the shop and everything else on the machine used.
@@ -615,6 +618,8 @@ def report(r: dict) -> str:
     out.append(f"  core stood back {lo['core_stood_back_s']:.1f} s of {lo['seconds']:.0f} s while the desk redrew; "
           + (f"paced full collections: {pg['in_phase']} (longest {pg['max_ms']:.1f} ms), thresholds {pg['thresholds']}"
                   if pg else f"garbage collector automatic, thresholds {r['gc_thresholds']}"))
+    out.append(f"  SKU table: {lo['table_reorders']} re-orders (each repaints the visible rows), "
+               f"{lo['table_resets']} resets over the loaded phase")
     cs = lo["cpu_share"]
     out.append(f"  CPU while loaded (share of one CPU; {r['cpus']} CPUs): this desk process {cs['desk']:.0%}, shop process "
                f"{cs['shop']:.0%}, other processes on the machine {cs['others']:.0%}")

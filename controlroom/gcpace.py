@@ -85,5 +85,5 @@ class GcPacer:
 
     def stats(self) -> dict:
         return {"collections": self.collections, "last_ms": round(self.last_ms, 2), "max_ms": round(self.max_ms, 2),
-                "total_ms": round(self.total_ms, 1), "frozen": gc.get_freeze_count(),
+                "total_ms": round(self.total_ms, 1),
                 "thresholds": gc.get_threshold()}

@@ -188,3 +188,39 @@ def test_flashing_rule():
     assert is_flashing(alert("a", "critical", snoozed_until=50.0), 60.0)
     assert not is_flashing(alert("a", "warning"), 0)
     assert not is_flashing(alert("a", "critical", state="pending"), 0)
+
+
+def test_rows_on_screen_repaint_only_the_cells_that_read_differently():
+    m = SkuTableModel()
+    skus = tuple(sku(i) for i in range(10))
+    m.update(skus)
+    m.visible_rows = lambda: (0, 4)  # rows 0-4 on screen
+    for r in range(10):
+        m.cell(r, 0)  # painted once: the model knows what each row showed
+    cells = []
+    m.dataChanged.connect(lambda a, b, roles=None: cells.append((a.row(), a.column(), b.row(), b.column())))
+    changed = list(skus)
+    changed[2] = dataclasses.replace(skus[2], available=7)  # on screen: just the available cell
+    changed[8] = dataclasses.replace(skus[8], available=9)  # off screen: no signal (nothing to paint)
+    changed[3] = dataclasses.replace(skus[3], rate_per_min=0.001)  # reads the same ("0"): nothing
+    m.update(tuple(changed))
+    assert cells == [(2, COL["available"], 2, COL["available"])]
+    assert m.changed_rows_last == 3 and m.changed_cells_last == 1
+    assert m.data(m.index(8, COL["available"])) == "9"  # rebuilt when asked (scrolled to)
+
+
+def test_alert_rows_on_screen_repaint_only_changed_cells():
+    m = AlertModel()
+    a = [AlertView(key=f"k{i}", sku=f"S{i:02d}", level="warning", state="firing", since_ts=100.0, reason="r",
+                   available=50 + i) for i in range(6)]
+    m.update(tuple(a), {}, 200.0)
+    m.visible_rows = lambda: (0, 2)
+    m.update(tuple(a), {}, 200.0)  # cells of the rows on screen are built
+    cells = []
+    m.dataChanged.connect(lambda x, y, roles=None: cells.append((x.row(), x.column(), y.row(), y.column())))
+    b = list(a)
+    b[1] = dataclasses.replace(a[1], available=3)  # "why" reads differently
+    b[5] = dataclasses.replace(a[5], available=4)  # off screen
+    m.update(tuple(b), {}, 200.0)
+    assert cells == [(1, 3, 1, 3)]
+    assert "3" in m.data(m.index(1, 3)) and "4" in m.data(m.index(5, 3))

@@ -23,6 +23,19 @@ SOUND_EVERY_FLASHES = 7  # repeat the sound about every 3 s while a critical ale
 SNOOZE_CHOICES = (5, 15, 30)
 
 
+def visible_rows(view) -> tuple[int, int] | None:
+    """(first, last) rows of ``view`` on screen (last: the model's last row if the view is not full),
+    or None when the view is not shown."""
+    if not view.isVisible():
+        return None
+    vp = view.viewport()
+    top = view.rowAt(0)
+    if top < 0:
+        return None
+    bottom = view.rowAt(vp.height() - 1)
+    return top, bottom if bottom >= 0 else view.model().rowCount() - 1
+
+
 def is_flashing(a, now_ts: float) -> bool:
     """A critical alert that is firing, not acknowledged and not snoozed."""
     return (a.level == "critical" and a.state == "firing" and not a.acked
@@ -42,6 +55,11 @@ class AlertModel(QAbstractTableModel):
         self.flash_on = False
         self.resets = 0
         self._ages: list[str] = []
+        self._cells: list = []  # per row: the paint tuples of its cells, built when first painted (None = stale)
+        self.changed_cells_last = 0
+        # () -> (first, last) rows on screen, or None (set by the panel's table view): rows on screen
+        # repaint only the cells that read differently.
+        self.visible_rows = None
         self._fg = {lvl: QColor(c) for lvl, c in theme.LEVEL_COLORS.items()}
         self._tint = {}
         for lvl, c in theme.LEVEL_COLORS.items():
@@ -66,6 +84,11 @@ class AlertModel(QAbstractTableModel):
             self._apply_rows(alerts, keys)
         old = self._rows
         self._rows = alerts
+        vis = self.visible_rows() if self.visible_rows is not None and alerts else None
+        if vis is not None:
+            self._update_cells(alerts, vis)
+            return changed_set
+        self._cells = [None] * len(alerts)
         if not changed_set:
             changed = [i for i, (a, b) in enumerate(zip(old, alerts)) if a != b]
             if changed:
@@ -79,7 +102,38 @@ class AlertModel(QAbstractTableModel):
                                       [CELL_ROLE, Qt.ItemDataRole.DisplayRole])
         return changed_set
 
+    def _update_cells(self, alerts: tuple, vis: tuple[int, int]) -> None:
+        """Rows on screen: rebuild their cells and repaint the ones that read (or look) differently.
+        Rows off screen: drop their cells (rebuilt when scrolled to: an age or countdown stays right)."""
+        n = len(alerts)
+        lo, hi = max(0, vis[0]), min(n - 1, vis[1])
+        roles = [CELL_ROLE, Qt.ItemDataRole.DisplayRole]
+        prev = self._cells if len(self._cells) == n else [None] * n
+        cells: list = [None] * n
+        count = 0
+        last_col = self.columnCount() - 1
+        for i in range(lo, hi + 1):
+            new = [self._cell(alerts[i], c) for c in range(last_col + 1)]
+            was = prev[i]
+            cells[i] = new
+            if was is None:
+                first, last = 0, last_col
+            else:
+                first = last = -1
+                for c in range(last_col + 1):
+                    if was[c][:5] != new[c][:5]:
+                        if first < 0:
+                            first = c
+                        last = c
+            if first >= 0:
+                count += last - first + 1
+                self.dataChanged.emit(self.index(i, first), self.index(i, last), roles)
+        # Off screen, no signal (Qt repaints the whole viewport for a dataChanged span outside it).
+        self._cells = cells
+        self.changed_cells_last = count
+
     def _apply_rows(self, alerts: tuple, keys: list[str]) -> None:
+        self._cells = []  # rows move below: cells are built afresh until the rows settle
         new = set(keys)
         by_key = {a.key: a for a in alerts}
         # 1. remove the rows that went away (bottom up, in contiguous blocks)
@@ -129,6 +183,9 @@ class AlertModel(QAbstractTableModel):
     def set_flash(self, on: bool) -> None:
         self.flash_on = on
         rows = [i for i, a in enumerate(self._rows) if is_flashing(a, self.now_ts)]
+        for i in rows:
+            if i < len(self._cells):
+                self._cells[i] = None
         if rows:
             self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), self.columnCount() - 1),
                                   [CELL_ROLE, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole])
@@ -201,6 +258,12 @@ class AlertModel(QAbstractTableModel):
         return (self.tr("Level"), self.tr("SKU"), self.tr("What"), self.tr("Why"), self.tr("Since"), last)[section]
 
     def cell(self, row: int, col: int) -> tuple:
+        cells = self._cells
+        if row < len(cells) and len(cells) == len(self._rows):
+            rc = cells[row]
+            if rc is None:
+                rc = cells[row] = [self._cell(self._rows[row], c) for c in range(6)]
+            return rc[col]
         return self._cell(self._rows[row], col)
 
     def _cell(self, a, col: int) -> tuple:
@@ -253,7 +316,7 @@ class AlertModel(QAbstractTableModel):
         a = self._rows[index.row()]
         col = index.column()
         if role == CELL_ROLE:
-            return self._cell(a, col)
+            return self.cell(index.row(), col)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(a, col)
         if role == Qt.ItemDataRole.BackgroundRole:
@@ -322,6 +385,7 @@ class AlertPanel(QWidget):
     def _table(self, model) -> QTableView:
         t = QTableView()
         t.setModel(model)
+        model.visible_rows = lambda: visible_rows(t)
         t.setItemDelegate(FastCellDelegate(t, model=model))
         t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

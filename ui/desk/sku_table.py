@@ -65,6 +65,17 @@ _R_FONT = Qt.ItemDataRole.FontRole
 _R_TIP = Qt.ItemDataRole.ToolTipRole
 
 
+_STATUS = COL["status"]  # the columns from here on are drawn from the SkuView, not from text
+assert COL["spark"] > _STATUS
+
+
+def _look(v, col: int):
+    """What the status chips or the sparkline are drawn from."""
+    if col == _STATUS:
+        return (v.available <= 0, v.frozen, v.delisted, v.featured)
+    return (v.level, v.spark)
+
+
 def _sort_key(name: str, tier_of_row):
     """A key function over (SkuView, effective tier) for one column."""
     if name == "sku":
@@ -112,6 +123,10 @@ class SkuTableModel(QAbstractTableModel):
         self.resets = 0
         self.layouts = 0
         self.changed_rows_last = 0
+        self.changed_cells_last = 0
+        # () -> (first, last) model rows on screen, or None when unknown (set by the desk's table view):
+        # rows on screen whose numbers changed repaint only the cells whose text changed.
+        self.visible_rows: Callable[[], tuple[int, int] | None] | None = None
         self._tint = {lvl: QColor(c) for lvl, c in theme.LEVEL_COLORS.items()}
         for c in self._tint.values():
             c.setAlpha(theme.LEVEL_TINT_ALPHA)
@@ -193,6 +208,8 @@ class SkuTableModel(QAbstractTableModel):
         self._rank = [rank[v.sku] for v in order]
         self._tier = [tiers[v.sku] for v in order]
         cache = self._cache
+        old_cells = list(self._cells)  # what each row showed before (for the rows on screen, see below)
+        changed_rows: list[int] = []
         # Rows whose numbers only changed repaint just the number columns; anything else, the whole row.
         nlo, nhi, flo, fhi, n, keys_changed = len(order), -1, len(order), -1, 0, False
         for i, v in enumerate(order):
@@ -201,6 +218,7 @@ class SkuTableModel(QAbstractTableModel):
             if pv != v or pt != t:
                 cache[i] = None
                 self._cells[i] = None
+                changed_rows.append(i)
                 n += 1
                 if pv.level != v.level or pt != t:
                     keys_changed = True
@@ -219,15 +237,47 @@ class SkuTableModel(QAbstractTableModel):
             self.layoutChanged.emit()
             self.layouts += 1
         self.changed_rows_last = n
-        # One signal per span, display roles only (not the proxy's filter role): the view repaints
-        # the changed strip, the proxy neither re-sorts nor re-filters.
-        if nhi >= 0:
-            self.dataChanged.emit(self.index(nlo, NUMBER_COLS[0]), self.index(nhi, NUMBER_COLS[1]), UPDATE_ROLES)
-        if fhi >= 0:
-            self.dataChanged.emit(self.index(flo, 0), self.index(fhi, len(COLUMNS) - 1), UPDATE_ROLES)
+        # Display roles only (not the proxy's filter role): the view repaints the changed cells, the
+        # proxy neither re-sorts nor re-filters.
+        vis = None if moved or not changed_rows or self.visible_rows is None else self.visible_rows()
+        if vis is None:
+            self.changed_cells_last = -1
+            if nhi >= 0:
+                self.dataChanged.emit(self.index(nlo, NUMBER_COLS[0]), self.index(nhi, NUMBER_COLS[1]), UPDATE_ROLES)
+            if fhi >= 0:
+                self.dataChanged.emit(self.index(flo, 0), self.index(fhi, len(COLUMNS) - 1), UPDATE_ROLES)
+        else:
+            # On screen, a cell that reads and looks the same is not repainted (a sold-out SKU's
+            # numbers, a rate that rounds the same, a row whose sparkline alone moved).  Off screen,
+            # no signal: their display was dropped above and is rebuilt when they scroll in — and Qt
+            # repaints the whole viewport for a dataChanged span that lies outside it.
+            lo, hi = vis
+            self._emit_changed_cells([i for i in changed_rows if lo <= i <= hi], old_cells)
         if keys_changed:
             self.filterKeysChanged.emit()
         return n
+
+    def _emit_changed_cells(self, rows: list[int], old_cells: list) -> None:
+        """dataChanged for the cells of ``rows`` (on screen) that read or look different from before."""
+        cells = 0
+        ncol = len(COLUMNS)
+        for i in rows:
+            old = old_cells[i]
+            self.cell(i, 0)  # builds the row's paint tuples
+            new = self._cells[i]
+            if old is None:
+                first, last = 0, ncol - 1
+            else:
+                first = last = -1
+                for c in range(ncol):
+                    if old[c][:5] != new[c][:5] or (c >= _STATUS and _look(old[c][5], c) != _look(new[c][5], c)):
+                        if first < 0:
+                            first = c
+                        last = c
+            if first >= 0:
+                cells += last - first + 1
+                self.dataChanged.emit(self.index(i, first), self.index(i, last), UPDATE_ROLES)
+        self.changed_cells_last = cells
 
     def set_now(self, ts: float) -> None:
         self.now_ts = ts

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QAbstractItemView, QComboBox, QFrame, QHBoxLayout,
 
 from ui import fmt, theme
 from ui.desk.actions import ActionsPanel, AutoConfirmBox, FailureBanner
-from ui.desk.alerts import SNOOZE_CHOICES, AlertPanel
+from ui.desk.alerts import SNOOZE_CHOICES, AlertPanel, visible_rows
 from ui.desk.cells import FastCellDelegate
 from ui.desk.charts import ChartsPanel
 from ui.desk.header import HeaderBar
@@ -57,9 +57,16 @@ class DeskWindow(QMainWindow):
         self.timings: dict[str, float] = {}
         self.refresh_count = 0
         self._status_at = 0.0
-        # The charts are updated in a second event-loop task right after the table and panels, so
-        # the GUI thread paints (and serves input) in between: no single task holds it for both.
-        self._charts_snap = None
+        # A refresh runs as three event-loop tasks — the table and the small panels, then the alert
+        # list, then the charts — and Qt paints what each one changed before the next starts, so the
+        # GUI thread serves input (and the core its feed) in between: no task holds it for all of them.
+        self._later_snap = None
+        self._later_steps: list[str] = []
+        self._later_timer = QTimer(self)
+        self._later_timer.setSingleShot(True)
+        self._later_timer.setInterval(0)
+        self._later_timer.timeout.connect(self._apply_later)
+        self._charts_snap = None  # a selection brings its chart in at once (see _charts_soon)
         self._charts_timer = QTimer(self)
         self._charts_timer.setSingleShot(True)
         self._charts_timer.setInterval(0)
@@ -158,6 +165,7 @@ class DeskWindow(QMainWindow):
         for name in HIDDEN_BY_DEFAULT:
             self.table.setColumnHidden(COL[name], True)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.model.visible_rows = self._visible_model_rows
         tv.addWidget(self.table, 1)
 
         # --- alerts, charts, actions ---
@@ -309,6 +317,10 @@ class DeskWindow(QMainWindow):
             a.toggled.connect(lambda on, i=i: self.table.setColumnHidden(i, not on))
         menu.exec(self.table.horizontalHeader().mapToGlobal(pos))
 
+    def _visible_model_rows(self) -> tuple[int, int] | None:
+        # Unfiltered, the proxy keeps the model's rows: view rows are model rows.
+        return None if self.proxy.filtering else visible_rows(self.table)
+
     # --- selection --------------------------------------------------------------------------------------
     def _current_changed(self, current, previous) -> None:
         sku = current.data(SKU_ROLE) if current.isValid() else None
@@ -392,7 +404,6 @@ class DeskWindow(QMainWindow):
             self._names_key = key
         core_error = repr(self.bridge.session.error) if getattr(self.bridge.session, "error", None) else None
         self.header.update_from(snap, core_error=core_error)
-        self.alerts.update_from(snap, self._names)
         was = self.banner.isVisible()
         self.banner.update_from(snap)
         if self.banner.isVisible() and not was:
@@ -419,12 +430,36 @@ class DeskWindow(QMainWindow):
                                               mute=self.tr(" (muted)") if self.sound.muted else ""))
         t4 = time.perf_counter()
         self.timings = {"table_ms": (t1 - t0) * 1000, "panels_ms": (t4 - t1) * 1000,
-                        "charts_ms": self.timings.get("charts_ms", 0.0)}
-        self.timings["total_ms"] = self.timings["table_ms"] + self.timings["panels_ms"] + self.timings["charts_ms"]
+                        "alerts_ms": 0.0, "charts_ms": self.timings.get("charts_ms", 0.0)}
+        self._sum_timings()
+        self._later_snap = snap
+        self._later_steps = ["alerts"]
         if self.charts is not None and self.charts.isVisible():
-            self._charts_snap = snap
-            self._charts_timer.start()
+            self._later_steps.append("charts")
+        self._later_timer.start()
+
+    def _sum_timings(self) -> None:
+        t = self.timings
+        t["total_ms"] = t["table_ms"] + t["panels_ms"] + t.get("alerts_ms", 0.0) + t["charts_ms"]
+
+    def _apply_later(self) -> None:
+        """The next step of the refresh started by :meth:`apply_snapshot` (one per event-loop task)."""
+        snap = self._later_snap
+        if snap is None or not self._later_steps:
+            return
+        step = self._later_steps.pop(0)
+        t0 = time.perf_counter()
+        if step == "alerts":
+            self.alerts.update_from(snap, self._names)
         else:
+            self.charts.update_from(snap, self.model, self.bridge.history, self.selected_sku,
+                                    self.bridge.command_shop_ts, self._tier_label)
+        self.timings[f"{step}_ms"] = (time.perf_counter() - t0) * 1000
+        self._sum_timings()
+        if self._later_steps:
+            self._later_timer.start()
+        else:
+            self._later_snap = None
             self._done()
 
     def _apply_charts(self) -> None:
@@ -435,7 +470,7 @@ class DeskWindow(QMainWindow):
         self.charts.update_from(snap, self.model, self.bridge.history, self.selected_sku,
                                 self.bridge.command_shop_ts, self._tier_label)
         self.timings["charts_ms"] = (time.perf_counter() - t0) * 1000
-        self.timings["total_ms"] = self.timings["table_ms"] + self.timings["panels_ms"] + self.timings["charts_ms"]
+        self._sum_timings()
         self._done()
 
     def _done(self) -> None:
