@@ -33,7 +33,7 @@ import time
 YOUNG_THRESHOLD = 5_000  # generation 0 (CPython's default is 700)
 MIDDLE_THRESHOLD = 10  # generation-0 collections per generation-1 collection (the default)
 NEVER = 1_000_000_000  # generation 2: never automatic
-FULL_EVERY_S = 10.0
+FULL_EVERY_S = 2.0
 
 
 class GcPacer:

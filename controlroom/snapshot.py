@@ -34,6 +34,10 @@ class SnapshotBuilder:
         self._last_orders = 0
         self._last_second_ts = None
         self.started_ts = 0.0
+        self._drifts_seen = 0
+        self._restocks_used: set[str] = set()  # command ids whose stock event has been seen
+        self.drift: str | None = None
+        self.restocks_seen = 0
 
     @staticmethod
     def empty() -> ViewSnapshot:
@@ -72,6 +76,34 @@ class SnapshotBuilder:
     def pop_confirmation(self, cid: str) -> dict | None:
         return self.confirmations.pop(cid, None)
 
+    def _classify_drifts(self) -> None:
+        """Sort the mirror's new drifts into our restocks landing and unexplained changes.
+
+        The mirror records every ``stock`` event that moves its count.  After a restock
+        command the shop publishes the new stock — up by exactly the restocked quantity —
+        and that is the command working, not the mirror drifting.  A change that no restock
+        of ours explains (a manual edit in the shop, lost or doubled events) stays a drift.
+        """
+        m = self.session.feed.mirror
+        drifts = m.drifts
+        if len(drifts) < self._drifts_seen:
+            self._drifts_seen = 0
+        if len(drifts) == self._drifts_seen:
+            return
+        new = drifts[self._drifts_seen:]
+        self._drifts_seen = len(drifts)
+        cmds = self.session.commands
+        recs = cmds.records[-MAX_COMMANDS:] if cmds is not None else []
+        for _ts, sku, had, shop in new:
+            delta = shop - had
+            rec = next((r for r in reversed(recs) if r.op == "restock" and r.sku == sku and r.qty == delta
+                        and r.state in ("sent", "acked") and r.id not in self._restocks_used), None)
+            if rec is not None:
+                self._restocks_used.add(rec.id)
+                self.restocks_seen += 1
+            else:
+                self.drift = f"{sku}: mirror {had}, shop {shop} ({delta:+d})"
+
     # --- the snapshot ------------------------------------------------------------------------
     def build(self) -> ViewSnapshot:
         """A fresh immutable snapshot of everything the desk shows."""
@@ -101,8 +133,10 @@ class SnapshotBuilder:
         history = tuple(eng.history)[-200:][::-1] if hasattr(eng, "history") else ()
         cmds = s.commands.records[-MAX_COMMANDS:] if s.commands is not None else []
         commands = tuple(r.to_view() for r in reversed(cmds))
+        self._classify_drifts()
         fv = FeedView(state=feed.state, epoch=feed.epoch, seq=feed.seq, last_gap=feed.last_gap,
-                      last_drift=feed.last_drift, events=sum(feed.counts.values()),
+                      last_drift=feed.last_drift, drift=self.drift, restocks_seen=self.restocks_seen,
+                      events=sum(feed.counts.values()),
                       rejects=sum(feed.rejects.values()), resyncs=feed.resyncs, gaps=feed.gaps,
                       last_message_age_s=round(time.monotonic() - feed.last_message, 2))
         self.version += 1

@@ -87,7 +87,9 @@ class FeedView:
     epoch: str | None = None
     seq: int = 0
     last_gap: str | None = None
-    last_drift: str | None = None
+    last_drift: str | None = None  # the feed client's: any stock event that moved the mirror (restocks too)
+    drift: str | None = None  # the last stock change that none of our own restocks explains
+    restocks_seen: int = 0  # stock events that were our restock commands landing
     events: int = 0
     rejects: int = 0
     resyncs: int = 0

@@ -224,3 +224,16 @@ def test_alert_rows_on_screen_repaint_only_changed_cells():
     m.update(tuple(b), {}, 200.0)
     assert cells == [(1, 3, 1, 3)]
     assert "3" in m.data(m.index(1, 3)) and "4" in m.data(m.index(5, 3))
+
+
+def test_header_shows_a_drift_but_not_our_restock_landing():
+    from controlroom.view import FeedView
+    from ui.desk.header import HeaderBar
+
+    h = HeaderBar()
+    restocked = FeedView(state="live", seq=7, last_drift="A1: mirror 10, shop 260 (+250)", drift=None, restocks_seen=1)
+    h.update_from(ViewSnapshot(version=1, ts=10.0, feed=restocked))
+    assert "drift" not in h.feed_detail.text() and "restock" not in h.feed_detail.text()
+    drifted = FeedView(state="live", seq=8, last_drift="B2: mirror 40, shop 37 (-3)", drift="B2: mirror 40, shop 37 (-3)")
+    h.update_from(ViewSnapshot(version=2, ts=11.0, feed=drifted))
+    assert h.feed_detail.text() == "stock changed without a restock: B2: mirror 40, shop 37 (-3)"

@@ -138,7 +138,7 @@ ZH: dict[str, str] = {
     "CORE STOPPED": "核心已停止",
     "silent {s} s": "{s} 秒无消息",
     "gap: {g}": "缺口：{g}",
-    "drift: {d}": "偏差：{d}",
+    "stock changed without a restock: {d}": "库存变动（非本台补货）：{d}",
     "seq {seq} · {n} resyncs": "序号 {seq} · 重新同步 {n} 次",
     "Feed {state}: {events} events, {rejects} rejected, {gaps} gaps, {resyncs} resyncs; last message {age} s ago":
         "数据流{state}：{events} 条事件，拒收 {rejects}，缺口 {gaps}，重新同步 {resyncs} 次；最后一条消息在 {age} 秒前",

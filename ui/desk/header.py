@@ -183,8 +183,8 @@ class HeaderBar(QFrame):
                 bits.append(self.tr("silent {s} s").format(s=f"{f.last_message_age_s:.1f}"))
             if f.last_gap:
                 bits.append(self.tr("gap: {g}").format(g=f.last_gap))
-            if f.last_drift:
-                bits.append(self.tr("drift: {d}").format(d=f.last_drift))
+            if f.drift:  # a restock of ours landing is not a drift (see SnapshotBuilder._classify_drifts)
+                bits.append(self.tr("stock changed without a restock: {d}").format(d=f.drift))
             if not bits:
                 bits.append(self.tr("seq {seq} · {n} resyncs").format(seq=f.seq, n=f.resyncs))
             detail = " · ".join(bits)

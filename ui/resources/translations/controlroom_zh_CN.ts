@@ -570,8 +570,8 @@
             <translation>缺口：{g}</translation>
         </message>
         <message>
-            <source>drift: {d}</source>
-            <translation>偏差：{d}</translation>
+            <source>stock changed without a restock: {d}</source>
+            <translation>库存变动（非本台补货）：{d}</translation>
         </message>
         <message>
             <source>seq {seq} · {n} resyncs</source>
