@@ -15,7 +15,10 @@ Version history
   without ``raw``; ``alerts`` without ``key``, ``by`` and ``until``; ``rejects``
   without ``raw_len``; ``actions`` without ``extra``; ``skus`` without ``added_at``;
   no indexes on ``samples`` and ``alerts``.
-* **1** — the current layout.
+* **1** — ``events`` without ``price_cents``, ``channel``, ``delta``.
+* **2** — the current layout: those three ``events`` columns, so replay can read orders and
+  carts as typed columns without decoding their JSON (rows written before stay NULL there and
+  are replayed from ``raw``).
 
 A migration step ``n -> n+1`` lives in :data:`MIGRATIONS`; :func:`migrate`
 runs every step the file needs inside one transaction, so a failed migration
@@ -28,7 +31,7 @@ from typing import Callable
 
 import sqlite_utils
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APPLICATION_ID = 0x43524C47  # "CRLG"
 
 
@@ -46,7 +49,9 @@ TABLES: dict[str, tuple[dict[str, type], str | None]] = {
     "skus": ({"sku": str, "name": str, "tier": str, "price_cents": int, "available": int,
               "added_at": float}, "sku"),
     "events": ({"id": int, "epoch": str, "seq": int, "topic": str, "ts": float,
-                "received_at": float, "sku": str, "qty": int, "order_id": str, "raw": str}, "id"),
+                "received_at": float, "sku": str, "qty": int, "order_id": str, "raw": str,
+                # after raw, where migration 1 -> 2 appends them: new and migrated files agree
+                "price_cents": int, "channel": str, "delta": int}, "id"),
     "snapshots": ({"id": int, "received_at": float, "after_event_id": int, "room": str,
                    "raw": str}, "id"),
     "rejects": ({"id": int, "received_at": float, "reason": str, "raw": bytes, "raw_len": int}, "id"),
@@ -81,7 +86,7 @@ def _insert(table: str, cols: tuple[str, ...]) -> str:
 
 INSERT_SQL = {
     "events": _insert("events", ("epoch", "seq", "topic", "ts", "received_at", "sku", "qty",
-                                 "order_id", "raw")),
+                                 "order_id", "raw", "price_cents", "channel", "delta")),
     "snapshots": _insert("snapshots", ("received_at", "after_event_id", "room", "raw")),
     "rejects": _insert("rejects", ("received_at", "reason", "raw", "raw_len")),
     "feed": _insert("feed", ("ts", "state", "detail")),
@@ -179,8 +184,19 @@ def _migrate_0_to_1(conn: sqlite3.Connection) -> None:
         db[table].create_index(cols, if_not_exists=True)
 
 
+def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
+    # No backfill: rewriting every row of a long show would take seconds and double the file
+    # in the WAL; the column reader sends rows with NULL there down the raw-JSON path.
+    db = _db(conn)
+    have = _columns(conn, "events")
+    for name, typ in (("price_cents", int), ("channel", str), ("delta", int)):
+        if name not in have:
+            db["events"].add_column(name, typ)
+
+
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     0: _migrate_0_to_1,
+    1: _migrate_1_to_2,
 }
 
 

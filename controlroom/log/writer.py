@@ -536,13 +536,15 @@ class SessionLog:
             if fast:
                 dumps = orjson.dumps
                 rows = [(e.get("epoch"), e.get("seq"), e.get("topic"), e.get("ts"), rat, e.get("sku"),
-                         e.get("qty"), e.get("order_id"), dumps(e).decode()) for e in batch]
+                         e.get("qty"), e.get("order_id"), dumps(e).decode(), e.get("price_cents"),
+                         e.get("channel"), e.get("delta")) for e in batch]
                 conn.executemany(INSERT_SQL["events"], rows)
                 return len(rows)
             return self._slow_rows(INSERT_SQL["events"], (
                 (e.get("epoch"), e.get("seq"), e.get("topic"), e.get("ts"), rat, e.get("sku"),
-                 e.get("qty"), e.get("order_id"), _json(e)) if isinstance(e, dict) else
-                (None, None, None, None, rat, None, None, None, _json(e)) for e in batch))
+                 e.get("qty"), e.get("order_id"), _json(e), e.get("price_cents"), e.get("channel"),
+                 e.get("delta")) if isinstance(e, dict) else
+                (None, None, None, None, rat, None, None, None, _json(e), None, None, None) for e in batch))
         if kind == _SAMPLES:
             rows = item[1]
             if fast:
