@@ -9,7 +9,10 @@ Two ways in: :meth:`Replayer.feed` (one event: ``mirror.apply`` then
 events of one topic within one shop-second are taken together, the mirror
 applies them with ``StockMirror.apply_columns`` and the engine with its batch
 path, as the live core does with a feed message).  :func:`replay` feeds its
-events in batches.
+events in batches.  A third way in, :meth:`Replayer.feed_run`, takes such a run
+already as columns (a :class:`ColumnRun`, which the session-log reader builds from
+SQLite's typed columns without decoding each event's JSON) and decides exactly as
+:meth:`Replayer.feed_batch` does on the same events as dicts.
 
 Besides protocol topics, the event list may hold two pseudo-events:
 
@@ -33,7 +36,7 @@ from controlroom.feed.mirror import StockMirror
 from controlroom.protocol import Reject
 from controlroom.settings import Settings
 
-__all__ = ["Replayer", "ReplayResult", "replay", "gc_paused"]
+__all__ = ["ColumnRun", "Replayer", "ReplayResult", "replay", "gc_paused"]
 
 CHUNK = 8192  # events taken from an iterator at a time
 _TOPIC = itemgetter("topic")
@@ -43,6 +46,44 @@ _COLS = {
     "order": itemgetter("v", "epoch", "seq", "ts", "room", "order_id", "sku", "qty", "price_cents", "channel"),
     "cart": itemgetter("v", "epoch", "seq", "ts", "room", "sku", "delta"),
 }
+
+
+class ColumnRun:
+    """A run of consecutive ``order`` or ``cart`` events (at least 4) as columns.
+
+    ``cols`` has the layout of ``feed.validate.check_batch`` (what ``StockMirror.apply_columns``
+    and the engine's batch path take); the envelope columns ``v``, ``epoch``, ``seq`` and
+    ``room`` may be ``None``, as neither the mirror nor the engine reads them.  Whoever builds
+    one vouches that every event of the run has every field of that layout (so the dict path
+    would have taken the columns too) and that the values are the events' own.
+    ``load()`` returns the same events as dicts; it is called only where the replay needs
+    them one by one (a run the mirror's batch path refuses, shop-seconds out of order).
+    Iterating a run yields those dicts.
+    """
+
+    __slots__ = ("topic", "cols", "_load", "_events")
+
+    def __init__(self, topic: str, cols: tuple, load: Callable[[], list[dict]]) -> None:
+        self.topic = topic
+        self.cols = cols
+        self._load = load
+        self._events: list[dict] | None = None
+
+    def __len__(self) -> int:
+        return len(self.cols[3])
+
+    def events(self) -> list[dict]:
+        """The run's events as dicts (loaded once, on first use)."""
+        if self._events is None:
+            self._events = self._load()
+        return self._events
+
+    def __iter__(self):
+        return iter(self.events())
+
+    def part(self, i: int, j: int, cols: tuple) -> "ColumnRun":
+        """Events ``i:j`` of this run, whose columns are ``cols``; their dicts still loaded lazily."""
+        return ColumnRun(self.topic, cols, lambda: self.events()[i:j])
 
 
 @dataclass
@@ -167,28 +208,43 @@ class Replayer:
                 ts = cols[3]
             else:
                 ts = tuple(map(_TS, run))
-            self.advance(ts[0])
-            nt = self._next_tick
-            if nt is None or max(ts) < nt:  # the usual case: no tick inside the run
-                self._apply_run(topic, run, cols, ts)
-                continue
-            if not all(map(le, ts, ts[1:])):
-                for ev in run:
-                    self.feed(ev)
-                continue
-            i = 0
-            while i < n:
-                self.advance(ts[i])
-                nt = self._next_tick
-                j = n if nt is None or ts[-1] < nt else max(bisect_left(ts, nt, i), i + 1)
-                self._apply_run(topic, run[i:j], None if cols is None else tuple(c[i:j] for c in cols), ts[i:j])
-                i = j
+            self._feed_run(topic, run, cols, ts)
 
-    def _apply_run(self, topic: str, evs: list[dict], cols: tuple | None, ts: tuple) -> None:
-        """One topic's events within one shop-second: mirror, then engine, then actions."""
+    def feed_run(self, run: ColumnRun) -> None:
+        """Apply a :class:`ColumnRun`: the same decisions as :meth:`feed_batch` on its events."""
+        cols = run.cols
+        self._feed_run(run.topic, run, cols, cols[3])
+
+    def _feed_run(self, topic: str, run, cols: tuple | None, ts: tuple) -> None:
+        """A run of >= 4 events of one topic (a list of dicts or a ColumnRun), ticking inside it."""
+        self.advance(ts[0])
+        nt = self._next_tick
+        if nt is None or max(ts) < nt:  # the usual case: no tick inside the run
+            self._apply_run(topic, run, cols, ts)
+            return
+        if not all(map(le, ts, ts[1:])):
+            for ev in run:
+                self.feed(ev)
+            return
+        n = len(ts)
+        i = 0
+        while i < n:
+            self.advance(ts[i])
+            nt = self._next_tick
+            j = n if nt is None or ts[-1] < nt else max(bisect_left(ts, nt, i), i + 1)
+            part = None if cols is None else tuple(None if c is None else c[i:j] for c in cols)
+            self._apply_run(topic, run.part(i, j, part) if type(run) is ColumnRun else run[i:j], part, ts[i:j])
+            i = j
+
+    def _apply_run(self, topic: str, evs, cols: tuple | None, ts: tuple) -> None:
+        """One topic's events within one shop-second: mirror, then engine, then actions.
+
+        ``evs`` is a list of the events as dicts, or a :class:`ColumnRun` (iterated, so
+        loaded, only if the batch path refuses the columns).
+        """
         mirror = self.mirror
         eng = self.engine
-        if cols is not None and len(evs) >= 4 and mirror.apply_columns(topic, cols):
+        if cols is not None and len(ts) >= 4 and mirror.apply_columns(topic, cols):
             if topic == "order":
                 eng.on_order_columns(cols[3], cols[6], cols[7], cols[9])
             else:
@@ -239,13 +295,17 @@ def replay(snapshot: dict, events: Iterable, settings: Settings, *, start_ts: fl
     ``tick`` runs at every whole shop-second boundary the events cross (and up to
     ``end_ts``).  Returns transitions, actions and (if ``samples``) per-second,
     per-SKU samples of the forecast.  With ``batched``, ``events`` is an iterable of
-    lists of events (``LogReader.iter_event_batches``, say): no per-event hand-over.
+    lists of events (``LogReader.iter_event_batches``, say): no per-event hand-over;
+    an item may also be a :class:`ColumnRun` (``backtest.event_batches`` hands those over).
     """
     r = Replayer(settings, snapshot, start_ts=start_ts, samples=samples, on_action=on_action)
     with gc_paused():
         if batched:
             for batch in events:
-                r.feed_batch(batch)
+                if type(batch) is ColumnRun:
+                    r.feed_run(batch)
+                else:
+                    r.feed_batch(batch)
         else:
             it = iter(events)
             while True:

@@ -5,7 +5,9 @@ which within one feed epoch is ``seq`` order), decoded from their raw JSON so
 replay sees exactly the dicts the live engine saw.  ``iter_event_batches`` uses a
 chunked cursor (``fetchmany``) and one ``orjson.loads`` per row (~1M events/s);
 ``iter_event_blocks`` (what backtest replays from) lets SQLite join a block of rows'
-raw JSON into one array decoded by a single ``orjson.loads`` call, in small blocks.
+raw JSON into one array decoded by a single ``orjson.loads`` call, in small blocks;
+with ``columns=True`` it hands runs of orders and carts over as columns read from the
+typed columns of ``events`` (:class:`EventBlock`), so replay builds no dict for them.
 
 A log written by an older schema version is migrated when opened (in place if
 the file is writable, otherwise in an in-memory copy).  Reading works while a
@@ -14,7 +16,10 @@ writer is still appending (WAL mode): a reader sees the last committed state.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
+from itertools import repeat
+from operator import mul
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -64,6 +69,122 @@ def _open_for_reading(path: Path, migrate: bool) -> tuple[sqlite3.Connection, in
         src.close()
         schema.migrate(mem)
         return mem, version
+
+
+# Shop times leave SQLite as integers ts * 2**30: SQLite 3.40 prints a REAL with 15 digits
+# (not enough to give back the same float), and the product is exact (a power of two) and an
+# exact integer for every unix-era time (their spacing is 2**-22 s or coarser).  A block with a
+# time for which it is not (a test's ts of 0.1, say) is read as dicts instead.
+_TS_SCALE = 1 << 30
+_TS_UNSCALE = 1.0 / _TS_SCALE
+_TSK = f"CAST(ts * {_TS_SCALE}.0 AS INTEGER)"
+# Rows the columns cannot stand for: a time the scaling cannot carry, an event without the
+# envelope the column layout names (epoch, seq; v and room come with them in every event the
+# protocol accepts).  NULLs in the other fields show up as JSON nulls in the rows.
+_COLUMN_BAD = (f"sum(CASE WHEN topic = 'order' OR topic = 'cart' THEN NOT coalesce(ts * {_TS_SCALE}.0 = {_TSK}"
+               " AND epoch IS NOT NULL AND seq IS NOT NULL, 0) ELSE 0 END)")
+_COLUMN_SQL = (
+    f"SELECT count(*), count(raw), {_COLUMN_BAD}, "
+    "group_concat(CASE topic WHEN 'order' THEN 'o' WHEN 'cart' THEN 'c' ELSE '.' END, ''), "
+    f"'[' || group_concat(CASE topic WHEN 'order' THEN json_array({_TSK}, order_id, sku, qty, price_cents, channel)"
+    f" WHEN 'cart' THEN json_array({_TSK}, sku, delta) END) || ']', "
+    "'[' || group_concat(CASE WHEN topic IS NOT 'order' AND topic IS NOT 'cart' THEN raw END) || ']' "
+    "FROM (SELECT topic, ts, epoch, seq, order_id, sku, qty, price_cents, channel, delta, raw "
+    "FROM events WHERE id > ? AND id <= ? ORDER BY id)")
+# SQLite joins a block of rows' raw JSON into one JSON array (in id order: the ordered subquery
+# is not flattened into the aggregate), returned as bytes; count(raw) < count(*) means a row
+# without raw JSON, which the per-row path reports.
+_BLOCK_SQL = ("SELECT CAST('[' || group_concat(raw, ',') || ']' AS BLOB), count(*), count(raw) "
+              "FROM (SELECT raw FROM events WHERE id > ? AND id <= ? ORDER BY id)")
+_LONG_RUN = re.compile(r"o{4,}|c{4,}")  # what feed_batch takes as columns (runs of >= 4)
+_SHORT_RUN = re.compile(r"(?<!o)o{1,3}(?!o)|(?<!c)c{1,3}(?!c)")  # what it takes one by one
+
+
+def _fetch_block(conn: sqlite3.Connection, lo: int, hi: int, columns: bool) -> tuple:
+    """The SQLite side of one block (run on the prefetch thread): what :meth:`LogReader._block` takes.
+
+    ``("raw", json_array_bytes)``, ``("rows",)`` (a row without raw JSON: read row by row),
+    ``("cols", codes, oc, others)`` or ``("none",)`` for an empty range.
+    """
+    if columns:
+        n, n_raw, bad, codes, oc, others = conn.execute(_COLUMN_SQL, (lo, hi)).fetchone()
+        if not n:
+            return ("none",)
+        if n_raw != n:
+            return ("rows",)
+        # Short runs of orders or carts are taken one event at a time: a block with any is
+        # read as dicts, so the columns never need the dicts of a few events in the middle.
+        if not bad and oc is not None and "null" not in oc and _SHORT_RUN.search(codes) is None:
+            return ("cols", codes, oc, others)
+    arr, n, n_raw = conn.execute(_BLOCK_SQL, (lo, hi)).fetchone()
+    if not n:
+        return ("none",)
+    return ("raw", arr) if n_raw == n else ("rows",)
+
+
+class EventBlock:
+    """The events with ids in ``(lo, hi]``, as :meth:`pieces` for ``Replayer``.
+
+    Built from one row of the column query: ``codes`` has a letter per event (``o`` order,
+    ``c`` cart, ``.`` any other topic; every run of orders or carts is at least 4 long),
+    ``oc`` the JSON rows of the orders and carts (scaled time, then the fields of the
+    replay's column layout), ``others`` the JSON of the other events.
+    """
+
+    __slots__ = ("codes", "_oc", "_others", "_reader", "_lo", "_hi", "_events")
+
+    def __init__(self, reader: "LogReader", lo: int, hi: int, codes: str, oc: str, others: str | None) -> None:
+        self.codes = codes
+        self._oc = oc
+        self._others = others
+        self._reader = reader
+        self._lo = lo
+        self._hi = hi
+        self._events: list[dict] | None = None
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def events(self) -> list[dict]:
+        """Every event of the block as a dict (read again from ``raw``, once, when first asked)."""
+        if self._events is None:
+            self._events = [ev for b in self._reader.iter_event_batches(
+                self._hi - self._lo, start_id=self._lo, _stop_id=self._hi) for ev in b]
+        return self._events
+
+    def pieces(self) -> list:
+        """The block in order: a :class:`~controlroom.replay.ColumnRun` per run of orders or
+        carts, a list of dicts for each stretch of other events.  Handed to
+        ``replay(..., batched=True)`` piece by piece, this decides as the block's dicts would
+        in one ``feed_batch`` (which takes the same runs)."""
+        from controlroom.replay import ColumnRun
+
+        codes = self.codes
+        rows = orjson.loads(self._oc)
+        others = orjson.loads(self._others) if self._others is not None else []
+        out: list = []
+        pos = 0  # next event of the block
+        k = 0  # its index among the block's orders and carts
+        d = 0  # ... among the other events
+        for m in _LONG_RUN.finditer(codes):
+            a, b = m.span()
+            if a > pos:
+                out.append(others[d:d + a - pos])
+                d += a - pos
+            part = rows[k:k + b - a]
+            if codes[a] == "o":
+                t, oid, sku, qty, price, chan = zip(*part)
+                cols = (None, None, None, tuple(map(mul, t, repeat(_TS_UNSCALE))), None, oid, sku, qty, price, chan)
+            else:
+                t, sku, delta = zip(*part)
+                cols = (None, None, None, tuple(map(mul, t, repeat(_TS_UNSCALE))), None, sku, delta)
+            out.append(ColumnRun("order" if codes[a] == "o" else "cart", cols,
+                                 lambda a=a, b=b: self.events()[a:b]))
+            k += b - a
+            pos = b
+        if pos < len(codes):
+            out.append(others[d:])
+        return out
 
 
 class LogReader:
@@ -145,14 +266,14 @@ class LogReader:
                 return
             yield [loads(r[0]) for r in rows]
 
-    # SQLite concatenates a block of rows' raw JSON into one JSON array (in id order: the ordered
-    # subquery is not flattened into the aggregate), returned as bytes; count(raw) < count(*)
-    # means a row without raw JSON, which the per-row path reports.
-    _BLOCK_SQL = ("SELECT CAST('[' || group_concat(raw, ',') || ']' AS BLOB), count(*), count(raw) "
-                  "FROM (SELECT raw FROM events WHERE id > ? AND id <= ? ORDER BY id)")
+    _BLOCK_SQL = _BLOCK_SQL  # kept for callers that read it from the class
 
-    def iter_event_blocks(self, block: int = 2048, start_id: int = 0,
-                          prefetch: bool = False) -> Iterator[list[dict]]:
+    def has_event_columns(self) -> bool:
+        """Whether ``events`` has the typed order/cart columns of schema 2 (``columns=True`` needs them)."""
+        return "delta" in {r[1] for r in self.conn.execute('PRAGMA table_info("events")')}
+
+    def iter_event_blocks(self, block: int = 2048, start_id: int = 0, prefetch: bool = False,
+                          columns: bool = False) -> Iterator[list[dict] | EventBlock]:
         """The events of :meth:`iter_event_batches` (no topic filter), faster: lists of decoded events.
 
         Each list holds the events with ids in one range of ``block`` ids (so at most ``block``
@@ -160,43 +281,52 @@ class LogReader:
         builds.  Small blocks keep a block's dicts in the CPU cache while replay uses them.
         The events seen are those committed when iteration starts (one read transaction).
 
+        With ``columns`` (and a schema-2 file), a block with orders or carts comes as an
+        :class:`EventBlock` instead, whose :meth:`EventBlock.pieces` give runs of orders and
+        carts as columns read from the typed columns, and the other events as dicts.  A block
+        with a row the columns cannot stand for (a NULL there, as in rows written before
+        schema 2; a time the scaling cannot carry; an event missing a field) comes as dicts.
+
         With ``prefetch`` (a log file, not a migrated in-memory copy), a helper thread with its
         own connection runs the SQLite side of the next blocks while the caller works on this
         one (SQLite releases the GIL while it reads); the events and their order are the same.
         """
+        columns = columns and self.has_event_columns()
         if prefetch and self.conn.execute("PRAGMA database_list").fetchone()[2]:
-            yield from self._prefetched_blocks(block, start_id)
+            yield from self._prefetched_blocks(block, start_id, columns)
             return
-        loads = orjson.loads
         conn = self.conn
         own_txn = not conn.in_transaction
         if own_txn:
             conn.execute("BEGIN")
         try:
             top = conn.execute("SELECT max(id) FROM events").fetchone()[0] or 0
-            sql = self._BLOCK_SQL
             lo = start_id
             while lo < top:
                 hi = min(lo + block, top)
-                arr, n, n_raw = conn.execute(sql, (lo, hi)).fetchone()
-                if n:
-                    if n_raw != n:
-                        yield from self.iter_event_batches(block, start_id=lo, _stop_id=hi)
-                    else:
-                        yield loads(arr)
+                yield from self._block(lo, hi, _fetch_block(conn, lo, hi, columns))
                 lo = hi
         finally:
             if own_txn and conn.in_transaction:
                 conn.execute("COMMIT")
 
-    def _prefetched_blocks(self, block: int, start_id: int) -> Iterator[list[dict]]:
+    def _block(self, lo: int, hi: int, got: tuple) -> Iterator[list[dict] | EventBlock]:
+        """The events of one block from what :func:`_fetch_block` read."""
+        kind = got[0]
+        if kind == "cols":
+            yield EventBlock(self, lo, hi, *got[1:])
+        elif kind == "raw":
+            yield orjson.loads(got[1])
+        elif kind == "rows":
+            yield from self.iter_event_batches(hi - lo, start_id=lo, _stop_id=hi)
+
+    def _prefetched_blocks(self, block: int, start_id: int, columns: bool) -> Iterator[list[dict] | EventBlock]:
         import queue
         import threading
 
         q: queue.Queue = queue.Queue(4)
         stop = threading.Event()
         conn = connect_readonly(self.path)
-        sql = self._BLOCK_SQL
 
         def put(item) -> bool:
             while not stop.is_set():
@@ -214,8 +344,7 @@ class LogReader:
                 lo = start_id
                 while lo < top and not stop.is_set():
                     hi = min(lo + block, top)
-                    arr, n, n_raw = conn.execute(sql, (lo, hi)).fetchone()
-                    if n and not put((lo, hi, arr if n_raw == n else None)):
+                    if not put((lo, hi, _fetch_block(conn, lo, hi, columns))):
                         return
                     lo = hi
                 put(None)
@@ -228,7 +357,6 @@ class LogReader:
 
         th = threading.Thread(target=work, name="log-prefetch", daemon=True)
         th.start()
-        loads = orjson.loads
         get = q.get
         try:
             while True:
@@ -237,11 +365,7 @@ class LogReader:
                     return
                 if isinstance(item, BaseException):
                     raise item
-                lo, hi, arr = item
-                if arr is None:
-                    yield from self.iter_event_batches(block, start_id=lo, _stop_id=hi)
-                else:
-                    yield loads(arr)
+                yield from self._block(*item)
         finally:
             stop.set()
             th.join()

@@ -163,14 +163,24 @@ def event_stream(data: LogData) -> Iterator[dict]:
         ri += 1
 
 
-def event_batches(data: LogData, block: int = 2048) -> Iterator[list[dict]]:
+def _max_ts(piece, default: float) -> float:
+    """The latest ``ts`` of a piece (a ColumnRun or a list of dicts), as ``event_batches`` counts it."""
+    if type(piece) is list:
+        return max([ev.get("ts", default) for ev in piece])
+    return max(piece.cols[3])
+
+
+def event_batches(data: LogData, block: int = 2048, columns: bool = True) -> Iterator[list]:
     """:func:`event_stream` as lists (for ``replay(..., batched=True)``): the same events, same order.
 
     Reads with :meth:`LogReader.iter_event_blocks` (SQLite's side prefetched on a helper
-    thread).  A block with no ``_reset`` / ``_feed`` pseudo-event due inside it is handed over
-    as it came from the reader; a block where one is due goes through the per-event rules of
-    :func:`event_stream`.
+    thread; with ``columns``, runs of orders and carts come as
+    :class:`~controlroom.replay.ColumnRun` items, read from typed columns, not dicts).  A block
+    with no ``_reset`` / ``_feed`` pseudo-event due inside it is handed over as it came from the
+    reader; a block where one is due goes through the per-event rules of :func:`event_stream`.
     """
+    from controlroom.log.reader import EventBlock
+
     marks = data.feed_marks
     mi = 0
     nm = len(marks)
@@ -179,8 +189,21 @@ def event_batches(data: LogData, block: int = 2048) -> Iterator[list[dict]]:
     nr = len(resets)
     last_ts = data.start_ts or 0.0
     n = 0
-    for batch in data.reader.iter_event_blocks(block, prefetch=True):
+    for batch in data.reader.iter_event_blocks(block, prefetch=True, columns=columns):
         k = len(batch)
+        if type(batch) is EventBlock:
+            if ri == nr and mi == nm:  # nothing left to insert: the usual case
+                yield from batch.pieces()
+                n += k
+                continue
+            pieces = batch.pieces()
+            top = max(last_ts, max([_max_ts(p, last_ts) for p in pieces]))
+            if (ri == nr or resets[ri][0] >= n + k) and (mi == nm or marks[mi][0] > top):
+                yield from pieces
+                n += k
+                last_ts = top
+                continue
+            batch = [ev for p in pieces for ev in p]
         if ri == nr and mi == nm:  # nothing left to insert: the usual case
             yield batch
             n += k
