@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication
 
 from ui.app import make_app
-from ui.desk.charts import MAX_CHARTS, nice_ceiling
+from ui.desk.chart_parts import MAX_CHARTS, nice_ceiling
 from ui.testing import DeskHarness
 
 pytestmark = pytest.mark.timeout(90)

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from ui.app import make_app
-from ui.desk.sku_table import COL
+from ui.desk.sku_model import COL
 from ui.testing import DeskHarness
 
 pytestmark = pytest.mark.timeout(60)

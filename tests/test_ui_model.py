@@ -11,8 +11,9 @@ from controlroom.settings import load_settings
 from controlroom.view import AlertView, SkuView, ViewSnapshot
 from ui.app import make_app
 from ui.bridge import SnapshotBridge
-from ui.desk.alerts import AlertModel, is_flashing
-from ui.desk.sku_table import COL, SkuFilterProxy, SkuTableModel
+from ui.desk.alert_model import AlertModel, is_flashing
+from ui.desk.sku_filter import SkuFilterProxy
+from ui.desk.sku_model import COL, SkuTableModel
 
 
 @pytest.fixture(autouse=True)

@@ -115,3 +115,16 @@ class FastCellDelegate(ModelCells, QStyledItemDelegate):
                 self._elided.clear()
             self._elided[k] = shown
         painter.drawText(r, align, shown)
+
+
+def visible_rows(view) -> tuple[int, int] | None:
+    """(first, last) rows of ``view`` on screen (last: the model's last row if the view is not full),
+    or None when the view is not shown."""
+    if not view.isVisible():
+        return None
+    vp = view.viewport()
+    top = view.rowAt(0)
+    if top < 0:
+        return None
+    bottom = view.rowAt(vp.height() - 1)
+    return top, bottom if bottom >= 0 else view.model().rowCount() - 1

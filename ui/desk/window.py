@@ -1,4 +1,4 @@
-"""The operator desk's main window: composes the parts, routes intents, persists the layout.
+"""The operator desk's main window: composes the parts, routes intents, runs the refresh.
 
 Thin by design: every refresh starts from one immutable snapshot handed over by
 the :class:`~ui.bridge.SnapshotBridge`; every click or key becomes an intent
@@ -8,24 +8,25 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QSettings, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QFont, QFontMetrics, QIcon, QKeySequence
+from PySide6.QtCore import QItemSelectionModel, QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QIcon
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit, \
     QMainWindow, QMenu, QSizePolicy, QSplitter, QTableView, QVBoxLayout, QWidget
 
 from ui import fmt, theme
-from ui.desk.actions import ActionsPanel, AutoConfirmBox, FailureBanner
-from ui.desk.alerts import SNOOZE_CHOICES, AlertPanel, visible_rows
-from ui.desk.cells import FastCellDelegate
+from ui.desk.actions import ActionsPanel
+from ui.desk.alerts import AlertPanel
+from ui.desk.cells import FastCellDelegate, visible_rows
 from ui.desk.charts import ChartsPanel
 from ui.desk.header import HeaderBar
 from ui.desk.help import HelpOverlay
-from ui.desk.sku_table import COL, COLUMNS, HIDDEN_BY_DEFAULT, SKU_ROLE, BadgeDelegate, SkuFilterProxy, \
-    SkuTableModel, SparklineDelegate
+from ui.desk.layout_memory import LayoutMemory
+from ui.desk.notices import AutoConfirmBox, FailureBanner
+from ui.desk.shortcuts import DeskShortcuts
+from ui.desk.sku_delegates import BadgeDelegate, SparklineDelegate
+from ui.desk.sku_filter import SkuFilterProxy
+from ui.desk.sku_model import COL, COLUMNS, HIDDEN_BY_DEFAULT, SKU_ROLE, SkuTableModel
 from ui.sound import AlertSound
-
-SETTINGS_VERSION = 1  # bump when the saved layout format changes
-
 
 def _panel(widget: QWidget, margins=(8, 8, 8, 8)) -> QFrame:
     f = QFrame()
@@ -36,8 +37,11 @@ def _panel(widget: QWidget, margins=(8, 8, 8, 8)) -> QFrame:
     return f
 
 
-class DeskWindow(QMainWindow):
-    """The whole desk.  ``bridge``: a :class:`~ui.bridge.SnapshotBridge`."""
+class DeskWindow(DeskShortcuts, LayoutMemory, QMainWindow):
+    """The whole desk.  ``bridge``: a :class:`~ui.bridge.SnapshotBridge`.
+
+    Its window-level actions are in :class:`~ui.desk.shortcuts.DeskShortcuts`, the saved layout in
+    :class:`~ui.desk.layout_memory.LayoutMemory`."""
 
     refreshed = Signal(float)  # ms spent applying the last snapshot (table, panels and charts)
 
@@ -119,7 +123,7 @@ class DeskWindow(QMainWindow):
         self.table = QTableView()
         self.table.setObjectName("skuTable")
         self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(False)  # the model sorts (see ui/desk/sku_table.py); the header drives it
+        self.table.setSortingEnabled(False)  # the model sorts (see ui/desk/sku_model.py); the header drives it
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -229,82 +233,6 @@ class DeskWindow(QMainWindow):
         self._central = central
         self.bridge.snapshot.connect(self.apply_snapshot)
         self.bridge.coreFailed.connect(lambda e: self.status_left.setText(self.tr("Core stopped: {e}").format(e=e)))
-
-    # --- window-level actions and shortcuts ----------------------------------------------------------
-    def _add(self, name: str, text: str, keys, slot, icon: str | None = None, checkable=False) -> QAction:
-        a = QAction(text, self)
-        if icon:
-            a.setIcon(QIcon(theme.icon_path(icon)))
-        keys = [keys] if isinstance(keys, str) else list(keys)
-        a.setShortcuts([QKeySequence(k) for k in keys])
-        a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        a.setCheckable(checkable)
-        native = " / ".join(QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in keys)
-        a.setToolTip(f"{text} ({native})")
-        a.triggered.connect(slot)
-        self.addAction(a)
-        self.win_actions[name] = a
-        return a
-
-    def _make_actions(self) -> None:
-        self.win_actions: dict[str, QAction] = {}
-        self._add("ack", self.tr("Acknowledge alert"), "A", lambda: self.alerts.ack(), "ack")
-        snooze_keys = {5: "S", 15: "Shift+S", 30: "Alt+S"}
-        for m in SNOOZE_CHOICES:
-            self._add(f"snooze_{m}", self.tr("Snooze {m} min").format(m=m), snooze_keys[m],
-                      lambda checked=False, m=m: self.alerts.snooze(m), "snooze")
-        self._add("jump", self.tr("Jump to the alert's SKU"), "J", lambda: self.alerts.jump(), "jump")
-        self._add("mute", self.tr("Mute sound"), "M", self._toggle_mute, "sound", checkable=True)
-        self._add("search", self.tr("Search"), ["Ctrl+F", "/"], self._focus_search, "search")
-        self._add("table", self.tr("Go to the SKU table"), "Ctrl+T", lambda: self.table.setFocus())
-        self._add("alerts", self.tr("Go to the alerts"), "Ctrl+Shift+A", lambda: self.alerts.table.setFocus())
-        self._add("accept", self.tr("Accept the first auto action"), "Y", lambda: self.confirms.answer_first(True))
-        self._add("reject", self.tr("Reject the first auto action"), "N", lambda: self.confirms.answer_first(False))
-        self._add("dismiss", self.tr("Dismiss the failure banner"), "Ctrl+D", self.banner.dismiss)
-        self._add("settings", self.tr("Settings"), "Ctrl+,", self.open_settings, "settings")
-        self._add("help", self.tr("Keyboard shortcuts"), "F1", lambda: self.help.toggle(), "help")
-        self._add("quit", self.tr("Quit"), "Ctrl+Q", self.close)
-        self.header.mute_button.setDefaultAction(self.win_actions["mute"])
-        self.header.settings_button.setDefaultAction(self.win_actions["settings"])
-        self.header.help_button.setDefaultAction(self.win_actions["help"])
-        for m, b in self.alerts.snooze_buttons.items():
-            b.setDefaultAction(self.win_actions[f"snooze_{m}"])
-            b.setText(self.tr("{m} min").format(m=m))
-        self.alerts.ack_button.setDefaultAction(self.win_actions["ack"])
-        self.alerts.ack_button.setText(self.tr("Acknowledge"))
-        self.alerts.jump_button.setDefaultAction(self.win_actions["jump"])
-        self.alerts.jump_button.setText(self.tr("Jump"))
-        self.sound.mutedChanged.connect(self._muted_changed)
-
-    def shortcut_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
-        def rows(names):
-            out = []
-            for n in names:
-                a = self.win_actions[n]
-                keys = " / ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in a.shortcuts())
-                out.append((keys, a.toolTip().rsplit(" (", 1)[0]))
-            return out
-
-        return [
-            (self.tr("Selected SKU"), self.actions.shortcut_rows()),
-            (self.tr("Alerts"), rows(["ack", "snooze_5", "snooze_15", "snooze_30", "jump", "mute"])
-             + rows(["accept", "reject", "dismiss"])),
-            (self.tr("Moving around"), rows(["search", "table", "alerts", "settings", "help", "quit"])
-             + [(self.tr("Up / Down"), self.tr("Select the previous / next SKU in the table"))]),
-        ]
-
-    def _toggle_mute(self) -> None:
-        self.sound.set_muted(not self.sound.muted)
-
-    def _muted_changed(self, muted: bool) -> None:
-        a = self.win_actions["mute"]
-        a.setChecked(muted)
-        a.setIcon(QIcon(theme.icon_path("mute" if muted else "sound")))
-        a.setText(self.tr("Unmute sound") if muted else self.tr("Mute sound"))
-
-    def _focus_search(self) -> None:
-        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.search.selectAll()
 
     def _column_menu(self, pos) -> None:
         menu = QMenu(self)
@@ -481,50 +409,6 @@ class DeskWindow(QMainWindow):
         v = self.model.view_of(self.selected_sku) if self.selected_sku else None
         self.actions.set_sku(v, self.model.tier_of(self.selected_sku) if v else None)
         self.actions.update_commands(snap, self.bridge.pending_local(self.selected_sku) if v else [])
-
-    # --- persistence -----------------------------------------------------------------------------------------
-    def _splitters(self) -> dict[str, QSplitter]:
-        out = {"main": self.main, "left": self.left, "right": self.right}
-        if self.charts is not None:
-            out["charts"] = self.charts.splitter
-        return out
-
-    def save_layout(self) -> None:
-        s = self.store
-        s.setValue("layout/version", SETTINGS_VERSION)
-        s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/state", self.saveState())
-        for name, sp in self._splitters().items():
-            s.setValue(f"splitters/{name}", sp.saveState())
-        s.setValue("table/header", self.table.horizontalHeader().saveState())
-        s.setValue("alerts/header", self.alerts.table.horizontalHeader().saveState())
-        s.setValue("sound/muted", self.sound.muted)
-        s.sync()
-
-    def restore_layout(self) -> None:
-        s = self.store
-        if int(s.value("layout/version", 0) or 0) != SETTINGS_VERSION:
-            return
-        geo = s.value("window/geometry")
-        if isinstance(geo, QByteArray) and not geo.isEmpty():
-            self.restoreGeometry(geo)
-        st = s.value("window/state")
-        if isinstance(st, QByteArray) and not st.isEmpty():
-            self.restoreState(st)
-        for name, sp in self._splitters().items():
-            v = s.value(f"splitters/{name}")
-            if isinstance(v, QByteArray) and not v.isEmpty():
-                sp.restoreState(v)
-        v = s.value("table/header")
-        if isinstance(v, QByteArray) and not v.isEmpty():
-            hh = self.table.horizontalHeader()
-            hh.restoreState(v)
-            self.model.set_sort(hh.sortIndicatorSection(), hh.sortIndicatorOrder())
-        v = s.value("alerts/header")
-        if isinstance(v, QByteArray) and not v.isEmpty():
-            self.alerts.table.horizontalHeader().restoreState(v)
-        muted = s.value("sound/muted", False)
-        self.sound.set_muted(muted in (True, "true", "1", 1))
 
     def _place_banner(self) -> None:
         c = self._central

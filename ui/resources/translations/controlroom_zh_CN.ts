@@ -322,51 +322,7 @@
         </message>
     </context>
     <context>
-        <name>DeskWindow</name>
-        <message>
-            <source>Live stock control room</source>
-            <translation>直播库存中控台</translation>
-        </message>
-        <message>
-            <source>SKUS</source>
-            <translation>商品</translation>
-        </message>
-        <message>
-            <source>Search SKU or name  (Ctrl+F)</source>
-            <translation>搜索商品编号或名称（Ctrl+F）</translation>
-        </message>
-        <message>
-            <source>All tiers</source>
-            <translation>全部分层</translation>
-        </message>
-        <message>
-            <source>All levels</source>
-            <translation>全部级别</translation>
-        </message>
-        <message>
-            <source>Any alert</source>
-            <translation>有告警</translation>
-        </message>
-        <message>
-            <source>Watch and worse</source>
-            <translation>关注及以上</translation>
-        </message>
-        <message>
-            <source>Warning and worse</source>
-            <translation>预警及以上</translation>
-        </message>
-        <message>
-            <source>Critical only</source>
-            <translation>仅紧急</translation>
-        </message>
-        <message>
-            <source>OK only</source>
-            <translation>仅正常</translation>
-        </message>
-        <message>
-            <source>Core stopped: {e}</source>
-            <translation>核心已停止：{e}</translation>
-        </message>
+        <name>DeskShortcuts</name>
         <message>
             <source>Acknowledge alert</source>
             <translation>确认告警</translation>
@@ -454,6 +410,53 @@
         <message>
             <source>Unmute sound</source>
             <translation>打开提示音</translation>
+        </message>
+    </context>
+    <context>
+        <name>DeskWindow</name>
+        <message>
+            <source>Live stock control room</source>
+            <translation>直播库存中控台</translation>
+        </message>
+        <message>
+            <source>SKUS</source>
+            <translation>商品</translation>
+        </message>
+        <message>
+            <source>Search SKU or name  (Ctrl+F)</source>
+            <translation>搜索商品编号或名称（Ctrl+F）</translation>
+        </message>
+        <message>
+            <source>All tiers</source>
+            <translation>全部分层</translation>
+        </message>
+        <message>
+            <source>All levels</source>
+            <translation>全部级别</translation>
+        </message>
+        <message>
+            <source>Any alert</source>
+            <translation>有告警</translation>
+        </message>
+        <message>
+            <source>Watch and worse</source>
+            <translation>关注及以上</translation>
+        </message>
+        <message>
+            <source>Warning and worse</source>
+            <translation>预警及以上</translation>
+        </message>
+        <message>
+            <source>Critical only</source>
+            <translation>仅紧急</translation>
+        </message>
+        <message>
+            <source>OK only</source>
+            <translation>仅正常</translation>
+        </message>
+        <message>
+            <source>Core stopped: {e}</source>
+            <translation>核心已停止：{e}</translation>
         </message>
         <message>
             <source>Sent: {what} {sku}</source>

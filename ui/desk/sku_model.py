@@ -1,4 +1,4 @@
-"""The SKU table: a model updated in place from each snapshot, a filter proxy, and its delegates.
+"""The SKU table's model: one row per SKU, updated in place from each snapshot, in the chosen order.
 
 The model keeps one row per SKU for the whole session and presents the rows in
 the chosen sort order — by default the core's urgency order (``snapshot.skus``
@@ -10,15 +10,19 @@ is already sorted most urgent first).  Each snapshot:
   feed the predicted sell-out times shift on every snapshot, and rows that
   jump ten times a second cannot be clicked;
 * emits ``dataChanged`` over the rows whose :class:`~controlroom.view.SkuView`
-  changed, with display roles only;
+  changed, with display roles only — for the rows on screen, over just the
+  cells that read or look different (none for rows off screen: Qt would
+  repaint the whole viewport for a span outside it);
 * resets only when the set of SKUs changes (first snapshot, a new SKU).
 
 Sorting lives in the model rather than in ``QSortFilterProxyModel``: a dynamic
 proxy sort re-reads the sort key of every changed row through Python ``data()``
 (thousands of calls per tick with 500 changing SKUs), while one Python
 ``sorted`` per tick costs well under a millisecond.  The proxy does the
-filtering (search, tier, level); ``dataChanged`` carries roles that are not its
-filter role, so it re-filters only when a level or tier actually changed.
+filtering (:class:`~ui.desk.sku_filter.SkuFilterProxy`); ``dataChanged`` carries
+roles that are not its filter role, so it re-filters only when a level or tier
+actually changed.  The sparkline and status cells are drawn by
+:mod:`ui.desk.sku_delegates`.
 Display strings are made lazily for the rows a view asks about.
 """
 from __future__ import annotations
@@ -26,14 +30,11 @@ from __future__ import annotations
 import time
 from typing import Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPointF, QRectF, QSize, Qt, \
-    QSortFilterProxyModel, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QPolygonF
-from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QFont
 
-from controlroom.view import LEVEL_RANK
 from ui import fmt, theme
-from ui.desk.cells import CELL_ROLE, ModelCells
+from ui.desk.cells import CELL_ROLE
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 SKU_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -432,190 +433,3 @@ class SkuTableModel(QAbstractTableModel):
             name=v.name, sku=v.sku, avail=v.available, sold=v.sold, rate=fmt.rate(v.rate_per_min),
             win=v.window_min, pred=v.predicted_sales, hi=v.predicted_hi, line=v.warning_line, safety=v.safety_stock,
             so=fmt.duration(v.sellout_s), sop=fmt.duration(v.sellout_pessimistic_s))
-
-
-class SkuFilterProxy(QSortFilterProxyModel):
-    """Search (SKU or name), tier and level filters.  The model sorts; the proxy keeps its order."""
-
-    LEVEL_FILTERS = ("all", "alerting", "watch", "warning", "critical", "ok")
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.setSortRole(SORT_ROLE)
-        self.setFilterRole(FILTER_ROLE)
-        self.setDynamicSortFilter(True)
-        self._text = ""
-        self._tier = None
-        self._level = "all"
-        self.filter_calls = 0
-
-    def setSourceModel(self, model) -> None:
-        super().setSourceModel(model)
-        if hasattr(model, "filterKeysChanged"):
-            model.filterKeysChanged.connect(self._keys_changed)
-
-    def _keys_changed(self) -> None:
-        if self._tier is not None or self._level != "all":
-            self._refilter()
-
-    def _refilter(self, **changes) -> None:
-        # Qt 6.10+: begin/endFilterChange (invalidateFilter is deprecated there).
-        if hasattr(self, "beginFilterChange"):
-            self.beginFilterChange()
-            for k, v in changes.items():
-                setattr(self, k, v)
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:  # pragma: no cover - older Qt
-            for k, v in changes.items():
-                setattr(self, k, v)
-            self.invalidateFilter()
-
-    def set_search(self, text: str) -> None:
-        text = text.strip().casefold()
-        if text != self._text:
-            self._refilter(_text=text)
-
-    def set_tier(self, tier: str | None) -> None:
-        if tier != self._tier:
-            self._refilter(_tier=tier)
-
-    def set_level(self, level: str) -> None:
-        if level != self._level:
-            self._refilter(_level=level)
-
-    def clear_filters(self) -> None:
-        self._refilter(_text="", _tier=None, _level="all")
-
-    @property
-    def filtering(self) -> bool:
-        return bool(self._text) or self._tier is not None or self._level != "all"
-
-    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
-        self.filter_calls += 1
-        if not (self._text or self._tier is not None or self._level != "all"):
-            return True
-        m = self.sourceModel()
-        v = m.view_at(source_row)
-        if self._tier is not None and m.tier_at(source_row) != self._tier:
-            return False
-        lv = self._level
-        if lv != "all":
-            if lv == "alerting":
-                if v.level == "ok":
-                    return False
-            elif lv == "ok":
-                if v.level != "ok":
-                    return False
-            elif LEVEL_RANK.get(v.level, 0) < LEVEL_RANK[lv]:  # "warning" shows warning and worse
-                return False
-        if self._text:
-            t = self._text
-            if t not in v.sku.casefold() and t not in v.name.casefold():
-                return False
-        return True
-
-
-class SparklineDelegate(ModelCells, QStyledItemDelegate):
-    """Draws the last 30 minutes of available stock as a small line, coloured by level."""
-
-    def __init__(self, parent=None, *, proxy=None, model=None) -> None:
-        super().__init__(parent)
-        self._proxy, self._model = proxy, model
-        self._pens = {lvl: QPen(QColor(c), 1.0) for lvl, c in theme.LEVEL_COLORS.items()}
-        self._pens["ok"] = QPen(QColor(theme.CURVE), 1.0)
-        self._zero = QPen(QColor(theme.BORDER), 1.0)
-        self._cache: dict[str, tuple] = {}  # sku -> (spark tuple, normalised points)
-
-    def _points(self, v) -> list[tuple[float, float]] | None:
-        hit = self._cache.get(v.sku)
-        if hit is not None and hit[0] is v.spark:
-            return hit[1]
-        vals = [x for x in v.spark if x == x]  # drop NaN (before the SKU's history starts)
-        pts = None
-        if len(vals) >= 2:
-            n = len(v.spark)
-            hi = max(vals)
-            hi = hi if hi > 0 else 1.0
-            pts = [(i / (n - 1), 1.0 - x / hi) for i, x in enumerate(v.spark) if x == x]
-        self._cache[v.sku] = (v.spark, pts)
-        return pts
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
-        v = self.begin_cell(painter, option, index)
-        if v is None:
-            return
-        pts = self._points(v)
-        if not pts:
-            return
-        r = QRectF(option.rect).adjusted(4, 4, -4, -4)
-        poly = QPolygonF([QPointF(r.left() + x * r.width(), r.top() + y * r.height()) for x, y in pts])
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        painter.setPen(self._pens.get(v.level, self._pens["ok"]))
-        painter.drawPolyline(poly)
-        painter.restore()
-
-    def sizeHint(self, option, index) -> QSize:
-        return QSize(110, 22)
-
-
-class BadgeDelegate(ModelCells, QStyledItemDelegate):
-    """Frozen / delisted / sold out / on air as small coloured chips."""
-
-    def __init__(self, parent=None, *, proxy=None, model=None) -> None:
-        super().__init__(parent)
-        self._proxy, self._model = proxy, model
-        self._colors = {
-            "frozen": QColor("#8fd3ff"), "delisted": QColor("#9aa4b2"), "soldout": QColor(theme.LEVEL_COLORS["critical"]),
-            "featured": QColor(theme.LEVEL_COLORS["warning"]),
-        }
-        self._ink = QColor("#0d1117")
-        self._font_key = None
-        self._font = None
-
-    def badges(self, v) -> list[tuple[str, str]]:
-        out = []
-        if v.available <= 0:
-            out.append(("soldout", self.tr("sold out")))
-        if v.frozen:
-            out.append(("frozen", self.tr("frozen")))
-        if v.delisted:
-            out.append(("delisted", self.tr("delisted")))
-        if v.featured:
-            out.append(("featured", self.tr("on air")))
-        return out
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
-        v = self.begin_cell(painter, option, index)
-        if v is None:
-            return
-        badges = self.badges(v)
-        if not badges:
-            return
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        if self._font_key != option.font.key():
-            self._font_key = option.font.key()
-            self._font = QFont(option.font)
-            self._font.setPointSizeF(max(7.0, option.font.pointSizeF() * 0.85))
-            self._font.setBold(True)
-        painter.setFont(self._font)
-        fm = painter.fontMetrics()
-        x = option.rect.left() + 4
-        h = min(option.rect.height() - 6, fm.height() + 2)
-        y = option.rect.top() + (option.rect.height() - h) / 2
-        for kind, text in badges:
-            w = fm.horizontalAdvance(text) + 10
-            if x + w > option.rect.right() - 2:
-                break
-            rect = QRectF(x, y, w, h)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QBrush(self._colors[kind]))
-            painter.drawRoundedRect(rect, h / 2, h / 2)
-            painter.setPen(self._ink)
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
-            x += w + 4
-        painter.restore()
-
-    def sizeHint(self, option, index) -> QSize:
-        return QSize(120, 22)
