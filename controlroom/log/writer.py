@@ -13,10 +13,13 @@ survives a crash of the process and the file stays intact).
 Opening an existing log continues it: a new row in ``segments``, a ``feed``
 row with state ``restart`` and the gap, and ``session.ended_at`` cleared until
 the next clean close.  See ``docs/session-log.md``.
+
+The pieces live next door: :mod:`~controlroom.log.inserts` (queue items and their INSERTs),
+:mod:`~controlroom.log.segments` (session and segment rows, the file lock) and
+:mod:`~controlroom.log.values` (JSON and bindable values).
 """
 from __future__ import annotations
 
-import json
 import logging
 import os
 import queue
@@ -26,57 +29,17 @@ import time
 from pathlib import Path
 from typing import Any, Iterable
 
-import orjson
-
 from controlroom.log import schema
-from controlroom.log.schema import (ACTION_COLUMNS, ALERT_COLUMNS, INSERT_SQL, LogFormatError)
+from controlroom.log.inserts import (ACTION, ALERT, EVENTS, FEED, FLUSH, REJECT, SAMPLES, SETTINGS, SKUS, SNAPSHOT,
+                                     STOP, TABLE, insert_item, item_rows)
+from controlroom.log.schema import LogFormatError
+from controlroom.log.segments import (continue_session, end_session, lock_path, new_session, release_lock,
+                                      take_lock)
+from controlroom.log.values import settings_json
 
 log = logging.getLogger(__name__)
 
-# Queue item kinds (first element of each queued tuple).
-_EVENTS, _REJECT, _FEED, _ALERT, _ACTION, _SAMPLES, _SKUS, _SETTINGS, _SNAPSHOT, _FLUSH, _STOP = range(11)
-_TABLE = {_EVENTS: "events", _REJECT: "rejects", _FEED: "feed", _ALERT: "alerts", _ACTION: "actions",
-          _SAMPLES: "samples", _SKUS: "skus", _SETTINGS: "settings_changes", _SNAPSHOT: "snapshots"}
-
-_ACTION_SET = frozenset(ACTION_COLUMNS)
-_JSON_OPTS = orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY
-
-
-def _json(obj: Any, sort: bool = False) -> str:
-    opts = _JSON_OPTS | (orjson.OPT_SORT_KEYS if sort else 0)
-    try:
-        return orjson.dumps(obj, default=str, option=opts).decode()
-    except TypeError:  # e.g. an integer beyond 64 bits: the stdlib encoder copes
-        return json.dumps(obj, default=str, sort_keys=sort, skipkeys=True, separators=(",", ":"))
-
-
-def _settings_json(settings: Any) -> str:
-    if settings is None:
-        return "{}"
-    if not isinstance(settings, dict):
-        for name in ("to_dict", "as_dict"):  # controlroom.settings.Settings has to_dict()
-            if hasattr(settings, name):
-                settings = getattr(settings, name)()
-                break
-    return _json(settings, sort=True)
-
-
-def _clean(v: Any) -> Any:
-    """A value SQLite can bind: used only on the slow path after a failed insert."""
-    if v is None or type(v) in (str, float, bytes):
-        return v
-    if type(v) is bool:
-        return int(v)
-    if isinstance(v, int):
-        return v if -(1 << 63) <= v < (1 << 63) else str(v)
-    if isinstance(v, float):
-        return float(v)
-    if isinstance(v, (bytearray, memoryview)):
-        return bytes(v)
-    try:
-        return _json(v)
-    except Exception:  # pragma: no cover - last resort
-        return repr(v)
+__all__ = ["SessionLog"]
 
 
 class SessionLog:
@@ -124,7 +87,7 @@ class SessionLog:
         self._producer_wait_s = 0.0
         # writer-side counters (writer thread only)
         self._committed_rows = 0
-        self._committed: dict[str, int] = {t: 0 for t in _TABLE.values()}
+        self._committed: dict[str, int] = {t: 0 for t in TABLE.values()}
         self._txn_counts: dict[str, int] = {}
         self._commits = 0
         self._max_commit_s = 0.0
@@ -172,90 +135,20 @@ class SessionLog:
 
     @property
     def lock_path(self) -> Path:
-        return self.path.with_name(self.path.name + ".lock")
+        return lock_path(self.path)
 
     def _take_lock(self) -> None:
-        """One writer per file: an advisory lock on ``<file>.lock`` (released by the OS on any exit).
-
-        Two apps started with the same ``--log`` would otherwise interleave their rows.
-        (On Windows, where ``fcntl`` is missing, no lock is taken.)
-        """
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - Windows
-            return
-        f = open(self.lock_path, "a+")
-        try:
-            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            f.close()
-            raise LogFormatError(f"{self.path} is being written by another controlroom process") from None
-        f.seek(0)
-        f.truncate()
-        f.write(f"{os.getpid()}\n")
-        f.flush()
-        self._lock_file = f
+        self._lock_file = take_lock(self.path)
 
     def _release_lock(self, remove: bool = False) -> None:
         f, self._lock_file = self._lock_file, None
-        if f is None:
-            return
-        try:
-            if remove:
-                os.unlink(self.lock_path)
-        except OSError:
-            pass
-        f.close()
+        release_lock(f, self.path, remove)
 
     def _new_session(self, conn: sqlite3.Connection) -> None:
-        now = time.time()
-        sj = _settings_json(self.settings)
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute("INSERT INTO session (id, room, started_at, ended_at, app_version, settings)"
-                     " VALUES (1, ?, ?, NULL, ?, ?)", (self.room, now, self.app_version, sj))
-        conn.execute("INSERT INTO segments (segment, started_at, ended_at, last_commit_at, app_version,"
-                     " pid, gap_s, previous_clean, settings) VALUES (1, ?, NULL, ?, ?, ?, NULL, NULL, ?)",
-                     (now, now, self.app_version, os.getpid(), sj))
-        conn.execute("COMMIT")
-        self.segment = 1
+        self.segment = new_session(conn, self.room, self.app_version, settings_json(self.settings))
 
     def _continue_session(self, conn: sqlite3.Connection) -> None:
-        now = time.time()
-        sj = _settings_json(self.settings)
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            row = conn.execute("SELECT room, settings FROM session ORDER BY id LIMIT 1").fetchone()
-            if row is None:
-                conn.execute("INSERT INTO session (id, room, started_at, ended_at, app_version, settings)"
-                             " VALUES (1, ?, ?, NULL, ?, ?)", (self.room, now, self.app_version, sj))
-                row = (self.room, sj)
-            elif row[0] != self.room:
-                raise LogFormatError(f"{self.path} is the log of room {row[0]!r}, not {self.room!r}")
-            prev = conn.execute("SELECT segment, started_at, ended_at, last_commit_at FROM segments"
-                                " ORDER BY segment DESC LIMIT 1").fetchone()
-            if prev is None:
-                seg, gap, clean, detail = 1, None, None, "log continued (no earlier segment recorded)"
-            else:
-                seg = prev[0] + 1
-                clean = prev[2] is not None
-                since = prev[2] if clean else (prev[3] or prev[1])
-                gap = max(0.0, now - since)
-                how = "closed cleanly" if clean else "ended without close (crash or kill)"
-                detail = (f"segment {seg} started {gap:.1f} s after the last commit of segment "
-                          f"{prev[0]}, which {how}")
-            conn.execute("INSERT INTO segments (segment, started_at, ended_at, last_commit_at, app_version,"
-                         " pid, gap_s, previous_clean, settings) VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?)",
-                         (seg, now, now, self.app_version, os.getpid(), gap,
-                          None if clean is None else int(clean), sj))
-            conn.execute(INSERT_SQL["feed"], (now, "restart", detail))
-            conn.execute("UPDATE session SET ended_at = NULL")
-            last = conn.execute("SELECT settings FROM settings_changes ORDER BY id DESC LIMIT 1").fetchone()
-            if (last[0] if last else row[1]) != sj:
-                conn.execute(INSERT_SQL["settings_changes"], (now, "restart", sj))
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+        seg, gap = continue_session(conn, self.path, self.room, self.app_version, settings_json(self.settings))
         self.segment, self.continued, self.gap_s = seg, True, gap
 
     def flush(self, timeout: float = 5.0) -> bool:
@@ -267,7 +160,7 @@ class SessionLog:
         if not self._alive:
             return False
         done = threading.Event()
-        self._q.put((_FLUSH, done))
+        self._q.put((FLUSH, done))
         if not done.wait(timeout):
             return False
         return self._dropped_rows == 0
@@ -279,7 +172,7 @@ class SessionLog:
         self._closed = True
         if self._thread is None:
             return
-        self._q.put((_STOP,))
+        self._q.put((STOP,))
         self._thread.join(timeout)
         if self._thread.is_alive():
             log.error("session log writer did not stop within %.1f s", timeout)
@@ -326,7 +219,7 @@ class SessionLog:
     def events(self, batch: list[dict], received_at: float) -> None:
         """Accepted, validated events (dicts with ``topic``), all received at ``received_at``."""
         if batch:
-            self._put((_EVENTS, list(batch), received_at), len(batch))
+            self._put((EVENTS, list(batch), received_at), len(batch))
 
     def reject(self, received_at: float, reason: str, raw: bytes | bytearray | memoryview | str) -> None:
         """A refused message or event; ``raw`` is truncated to ``raw_limit`` bytes (default 512)."""
@@ -335,25 +228,25 @@ class SessionLog:
         elif isinstance(raw, (list, tuple)):
             raw = b" ".join(bytes(f) for f in raw)
         n = len(raw)
-        self._put((_REJECT, received_at, reason, bytes(raw[: self.raw_limit]), n), 1)
+        self._put((REJECT, received_at, reason, bytes(raw[: self.raw_limit]), n), 1)
 
     def feed(self, ts: float, state: str, detail: str = "") -> None:
         """A feed state change or incident (connected, stale, gap, resync, drift, ...)."""
-        self._put((_FEED, ts, state, detail), 1)
+        self._put((FEED, ts, state, detail), 1)
 
     def alert(self, t: Any) -> None:
         """One :class:`~controlroom.alerts.transition.AlertTransition` (or a dict of its fields)."""
-        self._put((_ALERT, t), 1)
+        self._put((ALERT, t), 1)
 
     def action(self, row: dict) -> None:
         """One command and its fate: ts, sku, op, qty, origin, operator, command_id, sent_at,
         acked_at, ok, error (other keys go to the ``extra`` JSON column)."""
-        self._put((_ACTION, row), 1)
+        self._put((ACTION, row), 1)
 
     def samples(self, rows: list[tuple]) -> None:
         """Per-SKU state rows ``(ts, sku, available, sold, rate_per_min, predicted_sellout_s, level)``."""
         if rows:
-            self._put((_SAMPLES, list(rows)), len(rows))
+            self._put((SAMPLES, list(rows)), len(rows))
 
     def skus(self, rows: Iterable[dict]) -> None:
         """The catalogue at the start: sku, name, tier, price_cents, available.
@@ -363,15 +256,15 @@ class SessionLog:
         """
         rows = list(rows)
         if rows:
-            self._put((_SKUS, rows, time.time()), len(rows))
+            self._put((SKUS, rows, time.time()), len(rows))
 
     def snapshot(self, snap: dict, received_at: float) -> None:
         """A snapshot the mirror was reset to (start, resync); replay resets at the same point."""
-        self._put((_SNAPSHOT, snap, received_at), 1)
+        self._put((SNAPSHOT, snap, received_at), 1)
 
     def settings_changed(self, ts: float, settings: Any, by: str = "") -> None:
         """A live change of settings (the full new settings)."""
-        self._put((_SETTINGS, ts, settings, by), 1)
+        self._put((SETTINGS, ts, settings, by), 1)
 
     @property
     def stats(self) -> dict:
@@ -428,12 +321,12 @@ class SessionLog:
                     with self._room_cv:
                         self._room_cv.notify_all()
                 kind = item[0]
-                if kind == _FLUSH:
+                if kind == FLUSH:
                     if in_txn:
                         in_txn = self._commit(txn_rows)
                     item[1].set()
                     continue
-                if kind == _STOP:
+                if kind == STOP:
                     if in_txn:
                         in_txn = self._commit(txn_rows)
                     break
@@ -464,10 +357,7 @@ class SessionLog:
                 self._room_cv.notify_all()
 
     def _item_rows(self, item: tuple) -> int:
-        kind = item[0]
-        if kind in (_EVENTS, _SAMPLES, _SKUS):
-            return len(item[1])
-        return 1
+        return item_rows(item)
 
     def _fail(self, e: BaseException, lost: int) -> None:
         self._errors += 1
@@ -502,7 +392,7 @@ class SessionLog:
         """Insert one item inside the open transaction; returns (transaction still open, rows)."""
         conn = self._conn
         kind = item[0]
-        table = _TABLE[kind]
+        table = TABLE[kind]
         try:
             conn.execute("SAVEPOINT item")
             n = self._insert(kind, item, fast=True)
@@ -530,96 +420,11 @@ class SessionLog:
         return True, n
 
     def _insert(self, kind: int, item: tuple, fast: bool) -> int:
-        conn = self._conn
-        if kind == _EVENTS:
-            batch, rat = item[1], item[2]
-            if fast:
-                dumps = orjson.dumps
-                rows = [(e.get("epoch"), e.get("seq"), e.get("topic"), e.get("ts"), rat, e.get("sku"),
-                         e.get("qty"), e.get("order_id"), dumps(e).decode(), e.get("price_cents"),
-                         e.get("channel"), e.get("delta")) for e in batch]
-                conn.executemany(INSERT_SQL["events"], rows)
-                return len(rows)
-            return self._slow_rows(INSERT_SQL["events"], (
-                (e.get("epoch"), e.get("seq"), e.get("topic"), e.get("ts"), rat, e.get("sku"),
-                 e.get("qty"), e.get("order_id"), _json(e), e.get("price_cents"), e.get("channel"),
-                 e.get("delta")) if isinstance(e, dict) else
-                (None, None, None, None, rat, None, None, None, _json(e), None, None, None) for e in batch))
-        if kind == _SAMPLES:
-            rows = item[1]
-            if fast:
-                conn.executemany(INSERT_SQL["samples"], rows)
-                return len(rows)
-            return self._slow_rows(INSERT_SQL["samples"],
-                                   (tuple(r[:7]) + (None,) * (7 - len(r[:7])) for r in rows))
-        if kind == _REJECT:
-            return self._one(INSERT_SQL["rejects"], item[1:5], fast)
-        if kind == _FEED:
-            return self._one(INSERT_SQL["feed"], item[1:4], fast)
-        if kind == _ALERT:
-            t = item[1]
-            row = t if isinstance(t, dict) else t.as_row()
-            return self._one(INSERT_SQL["alerts"], tuple(row.get(c) for c in ALERT_COLUMNS), fast)
-        if kind == _ACTION:
-            row = item[1]
-            extra = {k: v for k, v in row.items() if k not in _ACTION_SET}
-            ok = row.get("ok")
-            vals = tuple(row.get(c) for c in ACTION_COLUMNS[:9]) + (
-                None if ok is None else int(bool(ok)), row.get("error"), _json(extra) if extra else None)
-            return self._one(INSERT_SQL["actions"], vals, fast)
-        if kind == _SETTINGS:
-            _, ts, settings, by = item
-            return self._one(INSERT_SQL["settings_changes"], (ts, by, _settings_json(settings)), fast)
-        if kind == _SNAPSHOT:
-            snap, rat = item[1], item[2]
-            after = conn.execute("SELECT max(id) FROM events").fetchone()[0] or 0
-            room = snap.get("room") if isinstance(snap, dict) else None
-            return self._one(INSERT_SQL["snapshots"], (rat, after, room, _json(snap)), fast)
-        if kind == _SKUS:
-            rows, now = item[1], item[2]
-            sql = ('INSERT INTO skus (sku, name, tier, price_cents, available, added_at) VALUES (?,?,?,?,?,?)'
-                   ' ON CONFLICT(sku) DO UPDATE SET name=excluded.name, tier=excluded.tier,'
-                   ' price_cents=excluded.price_cents')
-            vals = [(r.get("sku"), r.get("name"), r.get("tier"), r.get("price_cents"), r.get("available"), now)
-                    for r in rows]
-            if fast:
-                conn.executemany(sql, vals)
-                return len(vals)
-            return self._slow_rows(sql, vals)
-        raise ValueError(f"unknown queue item kind {kind}")  # pragma: no cover
-
-    def _one(self, sql: str, vals: tuple, fast: bool) -> int:
-        if fast:
-            self._conn.execute(sql, vals)
-            return 1
-        return self._slow_rows(sql, [vals])
-
-    def _slow_rows(self, sql: str, rows: Iterable[tuple]) -> int:
-        """Insert row by row with values coerced to bindable types; count rows that still fail."""
-        conn = self._conn
-        n = 0
-        for r in rows:
-            try:
-                conn.execute(sql, tuple(_clean(v) for v in r))
-                n += 1
-            except sqlite3.Error as e:
-                self._fail(e, 1)
-        return n
+        return insert_item(self._conn, kind, item, fast, self._fail)
 
     def _finish(self, conn: sqlite3.Connection) -> None:
         try:
-            if conn.in_transaction:
-                conn.execute("COMMIT")
-            now = time.time()
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute("UPDATE segments SET ended_at = ?, last_commit_at = ? WHERE segment = ?",
-                         (now, now, self.segment))
-            conn.execute("UPDATE session SET ended_at = ?", (now,))
-            conn.execute("COMMIT")
-            try:
-                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            except sqlite3.Error:
-                pass
+            end_session(conn, self.segment)
         except sqlite3.Error as e:
             self._fail(e, 0)
         finally:
