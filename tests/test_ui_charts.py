@@ -68,3 +68,27 @@ def test_many_redraws_with_real_data(qtbot):
 def test_nice_ceiling():
     assert [nice_ceiling(x) for x in (0.3, 1, 1.2, 2.2, 3, 7, 11, 240, 251, 999)] == \
         [0.5, 1, 2, 2.5, 5, 10, 20, 250, 500, 1000]
+
+
+def test_chart_views_take_turns_to_slide(qtbot):
+    # "Now" moving a pixel slides a chart's view; charts take turns (SLIDE_GROUPS) so the nine do not
+    # all re-render in one refresh.  A chart not on turn keeps its view; a new SKU moves it at once.
+    from controlroom.view import SkuView
+    from ui.desk.charts import ChartsPanel
+
+    make_app("en")
+    panel = ChartsPanel()
+    qtbot.addWidget(panel)
+    c = panel.charts[0]
+    v = SkuView(sku="A1", name="a", tier="profit", price_cents=1, available=50)
+    ts, vals = np.array([1000.0, 1500.0]), np.array([80.0, 50.0])
+    kw = dict(selected=True, tier_label="", alerts=[], actions=[], featured=[])
+    c.update(v, ts, vals, 2000.0, **kw)
+    assert c._view_now == 2000.0
+    c.update(v, ts, vals, 2600.0, may_slide=False, **kw)
+    assert c._view_now == 2000.0  # not its turn
+    c.update(v, ts, vals, 2600.0, may_slide=True, **kw)
+    assert c._view_now == 2600.0
+    c.update(SkuView(sku="B2", name="b", tier="profit", price_cents=1, available=5), ts, vals, 2700.0,
+             may_slide=False, **kw)
+    assert c._view_now == 2700.0  # another SKU: its view is placed at once

@@ -33,6 +33,10 @@ REGIONS = 4  # featured periods shaded per SKU chart
 ROOM_REGIONS = 16
 RESHUFFLE_EVERY_S = 3.0  # the urgent charts change SKUs at most this often (the selected one at once)
 SWITCHES_PER_REFRESH = 2  # a new plan is brought in a few charts per refresh: no spike on the GUI thread
+# "Now" moves every chart's view by a pixel at the same moment, and each move re-renders the whole
+# plot: one refresh repainting all nine took ~26 ms of GUI time.  Charts take turns in this many
+# groups instead (a view lags "now" by a pixel for at most two more refreshes).
+SLIDE_GROUPS = 3
 ITEM_CACHE = QGraphicsItem.CacheMode.DeviceCoordinateCache
 
 _configured = False

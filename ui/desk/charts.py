@@ -13,7 +13,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
-from ui.desk.chart_parts import GRID_COLS, MAX_CHARTS, RESHUFFLE_EVERY_S, SWITCHES_PER_REFRESH, configure_pyqtgraph
+from ui.desk.chart_parts import GRID_COLS, MAX_CHARTS, RESHUFFLE_EVERY_S, SLIDE_GROUPS, SWITCHES_PER_REFRESH, \
+    configure_pyqtgraph
 from ui.desk.room_charts import RoomCharts
 from ui.desk.sku_chart import SkuChart
 
@@ -129,7 +130,8 @@ class ChartsPanel(QWidget):
                 continue
             ts, vals = history(sku)
             chart.update(v, ts, vals, now, selected=(i == 0 and sku == selected), tier_label=tier_label(sku, v.tier),
-                         alerts=alerts.get(sku, []), actions=actions.get(sku, []), featured=snap.featured_periods)
+                         alerts=alerts.get(sku, []), actions=actions.get(sku, []), featured=snap.featured_periods,
+                         may_slide=i % SLIDE_GROUPS == self.updates % SLIDE_GROUPS)
         self.room.update(snap.room_series, snap.featured_periods, now)
         self.updates += 1
 

@@ -117,8 +117,9 @@ class SkuChart:
             self.set_visible(False)
 
     def update(self, v, ts_hist: np.ndarray, val_hist: np.ndarray, now: float, *, selected: bool, tier_label: str,
-               alerts: list, actions: list, featured: list) -> None:
-        """Redraw for SkuView ``v``; ``alerts``: (ts, level, ended); ``actions``: shop ts list."""
+               alerts: list, actions: list, featured: list, may_slide: bool = True) -> None:
+        """Redraw for SkuView ``v``; ``alerts``: (ts, level, ended); ``actions``: shop ts list.
+        ``may_slide=False``: keep the view where it is this time even if "now" moved a pixel."""
         if v.sku != self.sku:
             self._hist_key = self._fc_key = self._marks_key = self._actions_key = self._regions_key = None
             self._lines_key = None
@@ -129,7 +130,8 @@ class SkuChart:
         # refresh repaints just what changed (the forecast lines), not the whole chart.
         span = HISTORY_S + (self._ahead or AHEAD_CHOICES_MIN[0]) * 60.0
         px_s = span / max(self.plot.vb.width(), 50.0)
-        if self._view_now is None or abs(now - self._view_now) >= px_s or v.sku != self._view_sku:
+        if (self._view_now is None or v.sku != self._view_sku
+                or (may_slide and abs(now - self._view_now) >= px_s)):
             self._view_now = now
             self._view_sku = v.sku
             self._move_view = True
