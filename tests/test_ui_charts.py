@@ -80,7 +80,7 @@ def test_chart_views_take_turns_to_slide(qtbot):
     panel = ChartsPanel()
     qtbot.addWidget(panel)
     c = panel.charts[0]
-    v = SkuView(sku="A1", name="a", tier="profit", price_cents=1, available=50)
+    v = SkuView(sku="A1", name="a", tier="profit", price_cents=1, available=50, frozen=False)
     ts, vals = np.array([1000.0, 1500.0]), np.array([80.0, 50.0])
     kw = dict(selected=True, tier_label="", alerts=[], actions=[], featured=[])
     c.update(v, ts, vals, 2000.0, **kw)
@@ -89,6 +89,6 @@ def test_chart_views_take_turns_to_slide(qtbot):
     assert c._view_now == 2000.0  # not its turn
     c.update(v, ts, vals, 2600.0, may_slide=True, **kw)
     assert c._view_now == 2600.0
-    c.update(SkuView(sku="B2", name="b", tier="profit", price_cents=1, available=5), ts, vals, 2700.0,
+    c.update(SkuView(sku="B2", name="b", tier="profit", price_cents=1, available=5, frozen=False), ts, vals, 2700.0,
              may_slide=False, **kw)
     assert c._view_now == 2700.0  # another SKU: its view is placed at once
