@@ -96,22 +96,23 @@ def test_column_blocks_hold_the_events_own_values(grouped_log):
     """Every piece flattens to the logged dicts; every column is the dicts' column (value and type)."""
     with open_log(grouped_log) as r:
         want = [e for b in r.iter_event_blocks() for e in b]
-        got = []
-        for b in r.iter_event_blocks(columns=True):
-            if type(b) is not EventBlock:
-                got.extend(b)
-                continue
-            for p in b.pieces():
-                evs = list(p)
-                got.extend(evs)
-                if type(p) is ColumnRun:
-                    cols = tuple(zip(*map(_COLS[p.topic], evs)))
-                    for i, c in enumerate(p.cols):
-                        if c is not None:
-                            assert c == cols[i] and list(map(type, c)) == list(map(type, cols[i])), (p.topic, i)
-                        else:
-                            assert i in (0, 1, 2, 4)  # v, epoch, seq, room: read by neither mirror nor engine
-    assert got == want
+        for block in (64, 2048):  # small blocks: more of them with short runs, read as dicts
+            got = []
+            for b in r.iter_event_blocks(block, columns=True):
+                if type(b) is not EventBlock:
+                    got.extend(b)
+                    continue
+                for p in b.pieces():
+                    evs = list(p)
+                    got.extend(evs)
+                    if type(p) is ColumnRun:
+                        cols = tuple(zip(*map(_COLS[p.topic], evs)))
+                        for i, c in enumerate(p.cols):
+                            if c is not None:
+                                assert c == cols[i] and list(map(type, c)) == list(map(type, cols[i])), (p.topic, i)
+                            else:
+                                assert i in (0, 1, 2, 4)  # v, epoch, seq, room: read by neither mirror nor engine
+            assert got == want, block
 
 
 def test_replay_through_columns_decides_as_through_dicts(grouped_log):

@@ -110,7 +110,6 @@ _COLUMN_SQL = (
 _BLOCK_SQL = ("SELECT CAST('[' || group_concat(raw, ',') || ']' AS BLOB), count(*), count(raw) "
               "FROM (SELECT raw FROM events WHERE id > ? AND id <= ? ORDER BY id)")
 _LONG_RUN = re.compile(r"o{4,}|c{4,}")  # what feed_batch takes as columns (runs of >= 4)
-_SHORT_RUN = re.compile(r"(?<!o)o{1,3}(?!o)|(?<!c)c{1,3}(?!c)")  # what it takes one by one
 
 
 def _fetch_block(conn: sqlite3.Connection, lo: int, hi: int, columns: bool) -> tuple:
@@ -127,9 +126,10 @@ def _fetch_block(conn: sqlite3.Connection, lo: int, hi: int, columns: bool) -> t
             return ("rows",)
         # Short runs of orders or carts are taken one event at a time: a block with any is
         # read as dicts, so the columns never need the dicts of a few events in the middle.
-        if (not bad and cols[0] != "[]" and not any("null" in c for c in cols)
-                and _SHORT_RUN.search(codes) is None):
-            return ("cols", codes, tuple(cols), others)
+        if not bad and cols[0] != "[]" and not any("null" in c for c in cols):
+            rest = _LONG_RUN.sub("", codes)  # what is left of orders and carts is in short runs
+            if "o" not in rest and "c" not in rest:
+                return ("cols", codes, tuple(cols), others)
     arr, n, n_raw = conn.execute(_BLOCK_SQL, (lo, hi)).fetchone()
     if not n:
         return ("none",)
