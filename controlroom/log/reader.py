@@ -80,7 +80,7 @@ _TS_UNSCALE = 1.0 / _TS_SCALE
 _TSK = f"CAST(ts * {_TS_SCALE}.0 AS INTEGER)"
 # Rows the columns cannot stand for: a time the scaling cannot carry, an event without the
 # envelope the column layout names (epoch, seq; v and room come with them in every event the
-# protocol accepts).  NULLs in the other fields show up as JSON nulls in the rows.
+# protocol accepts).  NULLs in the other fields show up as nulls in the column arrays.
 _COLUMN_BAD = (f"sum(CASE WHEN topic = 'order' OR topic = 'cart' THEN NOT coalesce(ts * {_TS_SCALE}.0 = {_TSK}"
                " AND epoch IS NOT NULL AND seq IS NOT NULL, 0) ELSE 0 END)")
 # The aggregates run straight on a walk of the table's rowid B-tree over the block's id range
