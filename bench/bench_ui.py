@@ -16,8 +16,8 @@ Set-up, as in a live show on one machine over loopback:
 
 A **refresh** is what the bridge's timer does at 15 Hz — pull the current
 snapshot and, when it is a new one (the core makes about 10 a second), apply
-it to the table and panels, then (a second event-loop task) to the charts —
-and the painting it causes.  It is timed from the timer
+it to the table and panels, then (further event-loop tasks) to the alert list
+and the charts — and the painting it causes.  It is timed from the timer
 tick until the desk has applied everything *and* Qt has painted every dirty
 region (the table, the sparklines, every pyqtgraph plot, the alert list, the
 header): a zero-interval timer started after the charts are applied fires only
@@ -26,10 +26,18 @@ the whole window synchronously at the end of each refresh (an upper bound).
 A 5 ms probe timer on the GUI thread measures **stalls**: the longest gap
 between two probe ticks.
 
+The desk runs as ``controlroom desk`` does: ``ui.app.tune_runtime`` paces the
+garbage collector and sets the GIL switch interval (``--no-pace-gc`` and
+``--switch-interval-ms`` to compare).  ``--trace`` explains the long gaps: per
+gap over 35 ms, the CPU used meanwhile by the GUI thread, the core thread, the
+shop process and the machine, the garbage collections and the refresh step;
+and the GUI CPU of each refresh step and of each big widget's paint.
+
 Phases: **baseline** (feed idle: same desk, same 500 SKUs, 0 events/s), then
 **loaded** (feed at the target rate).  Targets: loaded refresh median <= 33 ms,
 longest probe gap <= 50 ms.  Printed: medians/p95/max, the loaded/baseline
-ratio, the event rate the core actually received, feed gaps and resyncs.
+ratio, the event rate the core actually received, feed gaps and resyncs, the
+resident memory, and the CPU share of other processes on the machine.
 """
 from __future__ import annotations
 
