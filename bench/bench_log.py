@@ -69,8 +69,10 @@ def _payloads(n_events: int, epoch: str = "bench") -> list[tuple[str, bytes]]:
                 evs.append({"v": 1, "epoch": epoch, "seq": seq, "ts": ts, "room": "bench",
                             "sku": skus[seq % 60], "delta": 1})
             else:
+                # The host features one SKU for a while: a new one every 1,000 events, as often
+                # as in the demo's evening-show (50 changes in its 50k events), not at every event.
                 evs.append({"v": 1, "epoch": epoch, "seq": seq, "ts": ts, "room": "bench",
-                            "viewers": 12000 + seq % 50, "entries": 3, "featured": skus[seq % 60]})
+                            "viewers": 12000 + seq % 50, "entries": 3, "featured": skus[seq // 1000 % 60]})
         topic = "order" if kind < 8 else ("cart" if kind == 8 else "traffic")
         out.append((topic, orjson.dumps(evs)))
     return out
