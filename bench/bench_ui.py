@@ -584,6 +584,7 @@ def run(quick: bool = False, *, rate: int = FEED_RATE, n_skus: int = N_SKUS, sec
         switch_used, gc_used = sys.getswitchinterval(), gc.get_threshold()
         if pacer is not None:
             pacer.uninstall()  # the thresholds of whoever called run() (tests) come back
+            gc.unfreeze()
         sys.setswitchinterval(switch_before)
         if tracer is not None:
             tracer.close()
