@@ -33,3 +33,16 @@ def test_engine_beats_both_baselines_on_a_whole_evening_show(evening):
     # watch advisories are counted apart, not hidden
     assert e["advisories"] > 0
     assert e["alerts"] >= e["alarms"] + e["advisories"]
+
+
+def test_watch_alerts_do_not_flicker_between_firing_and_recovering():
+    # The first hour of the same show: each watch instance leaves firing about once (when its
+    # surge is over); a reach-based exit used to flip them about three times each.
+    from collections import Counter
+
+    model, res = evaluate.run_open_loop("evening-show", 2, {"engine": Settings()}, until_s=3600.0)
+    per_key = Counter(t.key for t in res["engine"].transitions if t.level == "watch" and t.state == "recovering")
+    fired = {t.key for t in res["engine"].transitions if t.level == "watch" and t.state == "firing"}
+    assert len(fired) >= 3
+    assert sum(per_key.values()) <= 1.5 * len(fired)
+    assert max(per_key.values(), default=0) <= 3
