@@ -84,6 +84,7 @@ DELEGATED = {
     "review": ("controlroom.review.cli", "report_main"),
     "backtest": ("controlroom.review.cli", "backtest_main"),
     "tune": ("controlroom.review.cli", "tune_main"),
+    "core-serve": ("controlroom.coreproc", "main"),  # hidden: the desk's core process in a bundled app
 }
 
 
