@@ -152,10 +152,17 @@ def _serve_loop(session, state, intents, parent_pid: int, info: dict, cfg: dict)
         if snap.version != last_version:
             last_version = snap.version
             skus = want or [v.sku for v in snap.skus[:DEFAULT_CHARTS]]
+            t0 = time.perf_counter()
             last_frame = encode_frame(snap, {s: session.history(s) for s in skus}, info)
+            # Cost of this frame (history copies + pickling), reported with the next one.
+            ms = (time.perf_counter() - t0) * 1000.0
+            n = info["frames_encoded"] = info.get("frames_encoded", 0) + 1
+            info["encode_ms_mean"] = info.get("encode_ms_mean", 0.0) + (ms - info.get("encode_ms_mean", 0.0)) / n
+            info["encode_ms_max"] = max(info.get("encode_ms_max", 0.0), ms)
         elif now - last_sent < ALIVE_EVERY_S or last_frame is None:
             continue
         state.send(last_frame)  # CONFLATE: never blocks, replaces a frame the desk has not taken
+        info["frames_sent"] = info.get("frames_sent", 0) + 1
         last_sent = now
         if info["error"] is not None:
             time.sleep(0.5)
@@ -250,6 +257,7 @@ class RemoteSession:
         self.frames = 0  # frames decoded
         self.decode_ms = 0.0  # time spent decoding them
         self.last_decode_ms = 0.0
+        self.last_frame_bytes = 0
 
     # --- life cycle -------------------------------------------------------------------------------------
     def start(self, timeout: float = START_TIMEOUT_S) -> "RemoteSession":
@@ -331,6 +339,7 @@ class RemoteSession:
                 break
         if newest is None:
             return
+        self.last_frame_bytes = len(newest)
         t0 = time.perf_counter()
         _version, snap, hist, info = decode_frame(newest)
         self.last_decode_ms = (time.perf_counter() - t0) * 1000.0
