@@ -422,7 +422,7 @@ class _Trace:
 
 def run(quick: bool = False, *, rate: int = FEED_RATE, n_skus: int = N_SKUS, seconds: float | None = None,
         baseline_s: float | None = None, full_repaint: bool = False, trace: bool = False, pace_gc: bool = True,
-        switch_interval_s: float | None = None, core_thread: bool = False) -> dict:
+        switch_interval_s: float | None = None, core_thread: bool = False, core_nice: int | None = None) -> dict:
     """Run the benchmark; returns the numbers (prints nothing).
 
     The core runs in its own process (as ``controlroom desk`` runs it) unless ``core_thread``.
@@ -458,7 +458,8 @@ def run(quick: bool = False, *, rate: int = FEED_RATE, n_skus: int = N_SKUS, sec
         if core_thread:
             session = LiveSession(settings, curve=None, session_log=None, operator="bench").start()
         else:
-            session = RemoteSession(settings, curve=None, operator="bench").start()
+            session = RemoteSession(settings, curve=None, operator="bench",
+                                    **({} if core_nice is None else {"nice": core_nice})).start()
         core_pid = None if core_thread else session.proc.pid
         store = QSettings(os.path.join(tmp.name, "desk.ini"), QSettings.Format.IniFormat)
         bridge, window = build_desk(session, store=store, sound=AlertSound(backend="silent"))
@@ -498,7 +499,7 @@ def run(quick: bool = False, *, rate: int = FEED_RATE, n_skus: int = N_SKUS, sec
         pending = {"t0": None}
 
         def refresh() -> None:
-            # What the bridge's own timer does: pull, and apply only a new snapshot (the core makes ~10 a
+            # What the bridge's own timer does (SnapshotBridge.tick): pull, and apply only a new snapshot (the core makes ~10 a
             # second), so every measured refresh is a real one.
             if pending["t0"] is not None:  # the previous refresh has not finished: skip this tick
                 skipped["n"] += 1
@@ -506,10 +507,27 @@ def run(quick: bool = False, *, rate: int = FEED_RATE, n_skus: int = N_SKUS, sec
             pending["t0"] = time.perf_counter()
             if tracer is not None and state["record"]:
                 tracer.phase("tick")
+            if receive is not None:  # core process: as SnapshotBridge.tick, decode now, apply next task
+                if receive():
+                    if tracer is not None and state["record"]:
+                        tracer.phase("decode")
+                    deferred.start()
+                else:
+                    pending["t0"] = None
+                return
+            apply_now()
+
+        def apply_now() -> None:
             if not bridge.pull():
                 pending["t0"] = None
             elif tracer is not None and state["record"]:
                 tracer.phase("table+panels")
+
+        receive = getattr(session, "receive", None)
+        deferred = QTimer()
+        deferred.setSingleShot(True)
+        deferred.setInterval(0)
+        deferred.timeout.connect(apply_now)
 
         def applied(_ms: float) -> None:
             if pending["t0"] is None:
@@ -647,7 +665,7 @@ def run(quick: bool = False, *, rate: int = FEED_RATE, n_skus: int = N_SKUS, sec
             proc.terminate()
         tmp.cleanup()
     return {
-        "core": "thread" if core_thread else "process",
+        "core": "thread" if core_thread else "process", "core_nice": core_nice,
         "quick": quick, "full_repaint": full_repaint, "skus": n_skus, "feed_target_events_per_s": rate, "refresh_hz": REFRESH_HZ,
         "baseline": baseline, "loaded": loaded,
         "ratio_median": loaded["median_ms"] / baseline["median_ms"],
@@ -663,7 +681,12 @@ def report(r: dict) -> str:
     """The printed summary of :func:`run`'s result."""
     out: list[str] = []
     b, lo = r["baseline"], r["loaded"]
-    out.append(f"core in its own {r.get('core', 'process')}; "
+    from controlroom.coreproc import CORE_NICE
+
+    nice = r.get("core_nice")
+    nice = CORE_NICE if nice is None else nice
+    out.append(f"core in its own {r.get('core', 'process')}"
+               + (f" (nice +{nice})" if r.get("core") == "process" and nice else "") + "; "
                f"desk refresh (table + {lo['charts_shown']} charts + "
                f"{'full repaint' if r['full_repaint'] else 'painting what changed'}), {r['skus']} SKUs, "
                f"{r['cpus']} CPUs")
@@ -716,11 +739,13 @@ def main(argv: list[str] | None = None) -> int:
                     help="GIL switch interval (default: the desk's own, see ui.app.tune_runtime)")
     ap.add_argument("--core-thread", action="store_true",
                     help="run the core as a thread of the desk's process (the old way) instead of its own process")
+    ap.add_argument("--core-nice", type=int, default=None,
+                    help="CPU priority offset of the core process (default: the desk's, controlroom.coreproc.CORE_NICE)")
     ap.add_argument("--trace", action="store_true",
                     help="log what ran during each long GUI gap (thread CPU, garbage collections, refresh phase)")
     a = ap.parse_args(argv)
     r = run(a.quick, rate=a.rate, n_skus=a.skus, seconds=a.seconds, full_repaint=a.full_repaint, trace=a.trace,
-            pace_gc=not a.no_pace_gc, core_thread=a.core_thread,
+            pace_gc=not a.no_pace_gc, core_thread=a.core_thread, core_nice=a.core_nice,
             switch_interval_s=None if a.switch_interval_ms is None else a.switch_interval_ms / 1000.0)
     print(report(r))
     if a.json:

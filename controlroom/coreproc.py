@@ -48,6 +48,10 @@ CHILD_SILENT_S = 10.0  # the desk reports "core failed" when no frame came for t
 DEFAULT_CHARTS = 9  # histories sent when the desk has not said which SKUs it charts (snapshot order = urgency)
 WANT_FORGET_S = 5.0  # a charted SKU the desk stopped asking for leaves the set after this long
 START_TIMEOUT_S = 30.0
+# CPU priority offset of the core process (os.nice).  A lower priority for the core should let the
+# OS hand a contended CPU to the GUI thread first; measured (docs/benchmarks.md, "## ui") it made no
+# difference on a 2-CPU machine, so by default the core runs at the desk's priority.
+CORE_NICE = 0
 
 
 # --- frames ----------------------------------------------------------------------------------------------
@@ -75,6 +79,12 @@ def serve_core(cfg: dict) -> None:
     """
     logging.basicConfig(level=cfg.get("log_level", logging.WARNING),
                         format="%(asctime)s core[%(process)d] %(levelname)s %(name)s: %(message)s")
+    nice = cfg.get("nice", CORE_NICE)
+    if nice and hasattr(os, "nice"):
+        try:
+            os.nice(nice)
+        except OSError:
+            pass
     from controlroom import runners
 
     ctx = zmq.Context()
@@ -231,7 +241,7 @@ class RemoteSession:
 
     def __init__(self, settings: Any, *, curve: Any = None, operator: str = "operator", log: str | None = None,
                  no_log: bool = True, parent_silent_s: float = PARENT_SILENT_S,
-                 child_silent_s: float = CHILD_SILENT_S) -> None:
+                 child_silent_s: float = CHILD_SILENT_S, nice: int = CORE_NICE) -> None:
         from controlroom.snapshot import SnapshotBuilder
 
         self.settings = settings
@@ -241,6 +251,7 @@ class RemoteSession:
         self._no_log = no_log
         self._parent_silent_s = parent_silent_s
         self._child_silent_s = child_silent_s
+        self._nice = nice
         self._snapshot = SnapshotBuilder.empty()
         self._hist: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._want: dict[str, float] = {}  # charted SKU -> last asked (monotonic)
@@ -274,7 +285,7 @@ class RemoteSession:
         cfg = {"settings": self.settings, "curve": self.curve, "state": f"tcp://127.0.0.1:{sport}",
                "intents": f"tcp://127.0.0.1:{iport}", "parent_pid": os.getpid(), "operator": self.operator,
                "log": self._log, "no_log": self._no_log, "parent_silent_s": self._parent_silent_s,
-               "log_level": logging.getLogger().getEffectiveLevel()}
+               "nice": self._nice, "log_level": logging.getLogger().getEffectiveLevel()}
         self.proc = spawn_core(cfg)
         deadline = time.monotonic() + timeout
         while self._snapshot.version == 0 and self.error is None:
@@ -323,12 +334,22 @@ class RemoteSession:
     @property
     def snapshot(self):
         """The newest snapshot the child sent (takes what arrived, never blocks)."""
-        if self._state is not None:
-            now = time.monotonic()
-            self._take()
-            self._check_child(now)
-            self._ping()
+        self.receive()
         return self._snapshot
+
+    def receive(self) -> bool:
+        """Take (and decode) the newest frame that arrived, if any; True if it holds a new snapshot.
+
+        The desk's bridge calls this on its timer tick and applies the snapshot in the next
+        event-loop task, so decoding and applying never make one long task on the GUI thread.
+        """
+        if self._state is None:
+            return False
+        version = self._snapshot.version
+        self._take()
+        self._check_child(time.monotonic())
+        self._ping()
+        return self._snapshot.version != version
 
     def _take(self) -> None:
         newest = None

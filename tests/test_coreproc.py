@@ -122,6 +122,18 @@ def test_desk_on_a_remote_session_fills_its_table(qtbot):
     assert h.session.proc.returncode == 0
 
 
+def test_desk_reports_core_failed_when_the_core_process_is_killed(qtbot):
+    from ui.app import make_app
+    from ui.testing import DeskHarness
+
+    make_app("en")
+    with DeskHarness("steady", seed=1, speed=30.0, core_process=True, charts=False) as h:
+        qtbot.waitUntil(lambda: h.window.model.rowCount() > 0, timeout=10_000)
+        with qtbot.waitSignal(h.bridge.coreFailed, timeout=5_000) as blocker:
+            os.kill(h.session.proc.pid, signal.SIGKILL)
+        assert "exited" in blocker.args[0]
+
+
 def _gone(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/status") as f:
