@@ -105,7 +105,7 @@ def serve_core(cfg: dict) -> None:
             session.start()
         except BaseException as e:  # noqa: BLE001 — reported to the desk, which shows "core failed"
             info["error"] = f"{type(e).__name__}: {e}"
-            state.send(encode_frame(session.snapshot, {}, info))
+            state.send(encode_frame(session.snapshot, {}, info), zmq.NOBLOCK)
             time.sleep(0.5)  # let the frame leave before the context goes
             return
         _serve_loop(session, state, intents, parent_pid, info, cfg)
@@ -171,7 +171,11 @@ def _serve_loop(session, state, intents, parent_pid: int, info: dict, cfg: dict)
             info["encode_ms_max"] = max(info.get("encode_ms_max", 0.0), ms)
         elif now - last_sent < ALIVE_EVERY_S or last_frame is None:
             continue
-        state.send(last_frame)  # CONFLATE: never blocks, replaces a frame the desk has not taken
+        try:
+            # CONFLATE: replaces a frame the desk has not taken; NOBLOCK: a gone desk never holds us here.
+            state.send(last_frame, zmq.NOBLOCK)
+        except zmq.Again:
+            pass
         info["frames_sent"] = info.get("frames_sent", 0) + 1
         last_sent = now
         if info["error"] is not None:
