@@ -126,6 +126,8 @@ def _serve_loop(session, state, intents, parent_pid: int, info: dict, cfg: dict)
     last_sent = 0.0
     started = time.monotonic()
     last_ping = None
+    sparks: dict = {}  # sku -> the spark tuple last sent (identity: the builder recomputes them every 2 s)
+    info["spark_gen"] = 0
     while True:
         t_loop = time.monotonic()
         # Intents (and pings) while waiting for the next publish slot.
@@ -161,6 +163,11 @@ def _serve_loop(session, state, intents, parent_pid: int, info: dict, cfg: dict)
             info["log_path"] = str(getattr(session.session_log, "path", "") or "") or None
         if snap.version != last_version:
             last_version = snap.version
+            # A new generation of sparklines whenever the builder recomputed them: the desk then keeps
+            # using one tuple object per SKU within a generation (see RemoteSession._take).
+            if any(v.spark is not sparks.get(v.sku) for v in snap.skus):
+                sparks = {v.sku: v.spark for v in snap.skus}
+                info["spark_gen"] += 1
             skus = want or [v.sku for v in snap.skus[:DEFAULT_CHARTS]]
             t0 = time.perf_counter()
             last_frame = encode_frame(snap, {s: session.history(s) for s in skus}, info)
@@ -273,6 +280,8 @@ class RemoteSession:
         self.decode_ms = 0.0  # time spent decoding them
         self.last_decode_ms = 0.0
         self.last_frame_bytes = 0
+        self._spark_gen = None
+        self._sparks: dict = {}
 
     # --- life cycle -------------------------------------------------------------------------------------
     def start(self, timeout: float = START_TIMEOUT_S) -> "RemoteSession":
@@ -372,10 +381,29 @@ class RemoteSession:
         self.frames += 1
         self._last_frame_at = time.monotonic()
         self.info = info
+        self._same_sparks(snap, info.get("spark_gen"))
         self._snapshot = snap
         self._hist = hist
         if info.get("error") and self.error is None:
             self.error = RuntimeError(f"core process: {info['error']}")
+
+    def _same_sparks(self, snap, gen) -> None:
+        """Give each SKU the spark tuple it had in the previous frame while the child's sparklines are unchanged.
+
+        In one process the builder hands the same tuple object to every snapshot for 2 s, and the
+        desk's table relies on that (``pv.spark is v.spark``; a tuple holding NaN never compares
+        equal to a copy of itself).  Unpickled, every frame would bring new tuples and every row
+        would look changed.  The views are frozen; this fixes them up before anyone has seen them.
+        """
+        if gen is None or gen != self._spark_gen:
+            self._spark_gen = gen
+            self._sparks = {v.sku: v.spark for v in snap.skus}
+            return
+        cache = self._sparks
+        for v in snap.skus:
+            old = cache.get(v.sku)
+            if old is not None and old is not v.spark:
+                object.__setattr__(v, "spark", old)
 
     def _check_child(self, now: float) -> None:
         if self.error is not None or self.proc is None:

@@ -166,3 +166,23 @@ def test_child_exits_when_the_desk_process_dies():
     finally:
         desk.kill()
         desk.wait(5)
+
+
+def test_spark_tuples_stay_the_same_objects_between_frames(shop):
+    """The desk's table compares sparklines by identity (as in one process): frames keep them."""
+    rs = remote(shop)
+    try:
+        wait_for(lambda: rs.snapshot.skus)
+        checked = 0
+        for _ in range(5):
+            a = rs.snapshot
+            gen = rs._spark_gen
+            b = wait_for(lambda: rs.snapshot.version > a.version and rs.snapshot)
+            if rs._spark_gen != gen:  # the child recomputed its sparklines in between: new tuples
+                continue
+            by_sku = {v.sku: v.spark for v in a.skus}
+            assert all(v.spark is by_sku[v.sku] for v in b.skus)
+            checked += 1
+        assert checked >= 2
+    finally:
+        rs.stop()
