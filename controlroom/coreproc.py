@@ -75,7 +75,7 @@ def serve_core(cfg: dict) -> None:
 
     ``cfg`` keys: ``settings``, ``curve`` (client CURVE or None), ``state``/``intents`` (the desk's
     endpoints), ``parent_pid``, and optionally ``operator``, ``log``, ``no_log`` (as the CLI's),
-    ``log_level``.
+    ``log_level``, ``nice``, ``parent_silent_s``, ``publish_interval_s``.
     """
     logging.basicConfig(level=cfg.get("log_level", logging.WARNING),
                         format="%(asctime)s core[%(process)d] %(levelname)s %(name)s: %(message)s")
@@ -164,7 +164,7 @@ def _serve_loop(session, state, intents, parent_pid: int, info: dict, cfg: dict)
         if snap.version != last_version:
             last_version = snap.version
             # A new generation of sparklines whenever the builder recomputed them: the desk then keeps
-            # using one tuple object per SKU within a generation (see RemoteSession._take).
+            # using one tuple object per SKU within a generation (see RemoteSession._same_sparks).
             if any(v.spark is not sparks.get(v.sku) for v in snap.skus):
                 sparks = {v.sku: v.spark for v in snap.skus}
                 info["spark_gen"] += 1
