@@ -9,8 +9,11 @@ Set-up, as in a live show on one machine over loopback:
   skewed so a few SKUs are hot and drain toward their warning lines, plus a
   ``traffic`` event (viewers, featured SKU) every second; it serves snapshots
   and commands between slices;
-* this process runs the real core (:class:`~controlroom.session.LiveSession`,
-  no session log) and the real desk offscreen (``DeskWindow`` at 1680x1000 with
+* the real core (:class:`~controlroom.session.LiveSession`, no session log)
+  runs as the desk runs it: by default in its **own process**
+  (:class:`~controlroom.coreproc.RemoteSession`: the desk process takes the
+  newest state frame on its GUI thread), with ``--core-thread`` as a thread of
+  this process (the old way, to compare); this process runs the real desk offscreen (``DeskWindow`` at 1680x1000 with
   the SKU table, 9 burn-down charts = the selected SKU + 8 most urgent, the room
   charts, alerts and actions).
 
@@ -37,7 +40,9 @@ Phases: **baseline** (feed idle: same desk, same 500 SKUs, 0 events/s), then
 **loaded** (feed at the target rate).  Targets: loaded refresh median <= 33 ms,
 longest probe gap <= 50 ms.  Printed: medians/p95/max, the loaded/baseline
 ratio, the event rate the core actually received, feed gaps and resyncs, the
-resident memory, and the CPU share of other processes on the machine.
+resident memory (desk and core process), the CPU share of other processes on
+the machine, and (core process) the state frames' size and their encode
+(child) and decode (GUI thread) times.
 """
 from __future__ import annotations
 
@@ -244,6 +249,28 @@ def _cpu_now(shop_pid: int) -> tuple[float, float, float]:
     return mine, shop, machine
 
 
+def _proc_cpu(pid: int | None) -> float:
+    """CPU seconds so far of another process (0 where unknown)."""
+    if not pid:
+        return 0.0
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            parts = f.read().rsplit(")", 1)[1].split()
+        return (int(parts[11]) + int(parts[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def _proc_rss_mb(pid: int | None) -> float:
+    if not pid:
+        return 0.0
+    try:
+        with open(f"/proc/{pid}/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 class _Trace:
     """Where the long GUI gaps come from (``--trace``): what ran while the GUI thread did not tick.
 
@@ -252,11 +279,13 @@ class _Trace:
     duration); the phases of each refresh (tick, table+panels applied, charts applied, paints done).
     """
 
-    def __init__(self, core_ident: int, shop_pid: int) -> None:
+    def __init__(self, core_ident: int | None, shop_pid: int, core_pid: int | None = None) -> None:
         import threading
 
         self.gui_ident = threading.get_ident()
-        self.core_clock = time.pthread_getcpuclockid(core_ident)
+        # The core thread's CPU clock, or (core in its own process) that process's CPU from /proc.
+        self.core_clock = time.pthread_getcpuclockid(core_ident) if core_ident is not None else None
+        self.core_pid = core_pid
         self.shop_pid = shop_pid
         self.ticks: list[tuple] = []
         self.gcs: list[tuple] = []  # (start, end, generation, on GUI thread, collected)
@@ -317,7 +346,8 @@ class _Trace:
             return 0.0
 
     def tick(self, now: float) -> None:
-        self.ticks.append((now, time.thread_time(), time.clock_gettime(self.core_clock), self._shop_cpu(),
+        core = time.clock_gettime(self.core_clock) if self.core_clock is not None else _proc_cpu(self.core_pid)
+        self.ticks.append((now, time.thread_time(), core, self._shop_cpu(),
                            self._machine_busy(), sum(os.times()[:2])))
 
     def phase(self, name: str) -> None:
@@ -392,12 +422,16 @@ class _Trace:
 
 def run(quick: bool = False, *, rate: int = FEED_RATE, n_skus: int = N_SKUS, seconds: float | None = None,
         baseline_s: float | None = None, full_repaint: bool = False, trace: bool = False, pace_gc: bool = True,
-        switch_interval_s: float | None = None) -> dict:
-    """Run the benchmark; returns the numbers (prints nothing)."""
+        switch_interval_s: float | None = None, core_thread: bool = False, core_nice: int | None = None) -> dict:
+    """Run the benchmark; returns the numbers (prints nothing).
+
+    The core runs in its own process (as ``controlroom desk`` runs it) unless ``core_thread``.
+    """
     load_before = os.getloadavg()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
 
+    from controlroom.coreproc import RemoteSession
     from controlroom.session import LiveSession
     from controlroom.settings import load_settings
     from ui.app import build_desk, make_app, tune_runtime
@@ -421,7 +455,12 @@ def run(quick: bool = False, *, rate: int = FEED_RATE, n_skus: int = N_SKUS, sec
             raise RuntimeError("shop process did not start")
         ev, rq = parent.recv()
         settings = load_settings(None, {"feed.events_endpoint": ev, "feed.requests_endpoint": rq})
-        session = LiveSession(settings, curve=None, session_log=None, operator="bench").start()
+        if core_thread:
+            session = LiveSession(settings, curve=None, session_log=None, operator="bench").start()
+        else:
+            session = RemoteSession(settings, curve=None, operator="bench",
+                                    **({} if core_nice is None else {"nice": core_nice})).start()
+        core_pid = None if core_thread else session.proc.pid
         store = QSettings(os.path.join(tmp.name, "desk.ini"), QSettings.Format.IniFormat)
         bridge, window = build_desk(session, store=store, sound=AlertSound(backend="silent"))
         window.resize(1680, 1000)
@@ -450,7 +489,7 @@ def run(quick: bool = False, *, rate: int = FEED_RATE, n_skus: int = N_SKUS, sec
         if not pace_gc:  # compare: the collector automatic again (the start-up objects stay frozen)
             pacer.uninstall()
             session.gc_pacer = None
-        tracer = _Trace(session.thread.ident, proc.pid) if trace else None
+        tracer = _Trace(session.thread.ident if core_thread else None, proc.pid, core_pid) if trace else None
 
         refresh_ms: list[float] = []
         apply_ms: list[float] = []
@@ -460,7 +499,7 @@ def run(quick: bool = False, *, rate: int = FEED_RATE, n_skus: int = N_SKUS, sec
         pending = {"t0": None}
 
         def refresh() -> None:
-            # What the bridge's own timer does: pull, and apply only a new snapshot (the core makes ~10 a
+            # What the bridge's own timer does (SnapshotBridge.tick): pull, and apply only a new snapshot (the core makes ~10 a
             # second), so every measured refresh is a real one.
             if pending["t0"] is not None:  # the previous refresh has not finished: skip this tick
                 skipped["n"] += 1
@@ -468,10 +507,27 @@ def run(quick: bool = False, *, rate: int = FEED_RATE, n_skus: int = N_SKUS, sec
             pending["t0"] = time.perf_counter()
             if tracer is not None and state["record"]:
                 tracer.phase("tick")
+            if receive is not None:  # core process: as SnapshotBridge.tick, decode now, apply next task
+                if receive():
+                    if tracer is not None and state["record"]:
+                        tracer.phase("decode")
+                    deferred.start()
+                else:
+                    pending["t0"] = None
+                return
+            apply_now()
+
+        def apply_now() -> None:
             if not bridge.pull():
                 pending["t0"] = None
             elif tracer is not None and state["record"]:
                 tracer.phase("table+panels")
+
+        receive = getattr(session, "receive", None)
+        deferred = QTimer()
+        deferred.setSingleShot(True)
+        deferred.setInterval(0)
+        deferred.timeout.connect(apply_now)
 
         def applied(_ms: float) -> None:
             if pending["t0"] is None:
@@ -539,7 +595,9 @@ def run(quick: bool = False, *, rate: int = FEED_RATE, n_skus: int = N_SKUS, sec
                 tracer.gcs.clear()
                 tracer.phases.clear()
             rss0 = _rss_mb()
-            stood0 = session.front_yield_s
+            stood0 = getattr(session, "front_yield_s", 0.0)
+            frames0, decode0 = getattr(session, "frames", 0), getattr(session, "decode_ms", 0.0)
+            core_cpu0 = _proc_cpu(core_pid)
             cpu0 = _cpu_now(proc.pid)
             layouts0, resets0 = window.model.layouts, window.model.resets
             gc0 = pacer.collections if pacer is not None else 0
@@ -554,14 +612,24 @@ def run(quick: bool = False, *, rate: int = FEED_RATE, n_skus: int = N_SKUS, sec
             out["apply_median_ms"] = statistics.median(apply_ms) if apply_ms else float("nan")
             out["ticks_skipped_busy"] = skipped["n"]
             out["rss_mb_start"], out["rss_mb_end"] = rss0, _rss_mb()
-            out["core_stood_back_s"] = session.front_yield_s - stood0
+            out["core_rss_mb_end"] = _proc_rss_mb(core_pid)
+            out["core_stood_back_s"] = getattr(session, "front_yield_s", 0.0) - stood0
+            if not core_thread:
+                frames = session.frames - frames0
+                info = session.info
+                out["frames"] = {"taken": frames, "per_s": frames / secs,
+                                 "decode_mean_ms": (session.decode_ms - decode0) / frames if frames else float("nan"),
+                                 "encode_mean_ms": info.get("encode_ms_mean", float("nan")),
+                                 "encode_max_ms": info.get("encode_ms_max", float("nan")),
+                                 "sent": info.get("frames_sent"), "bytes": session.last_frame_bytes}
             out["table_reorders"] = window.model.layouts - layouts0
             out["table_resets"] = window.model.resets - resets0
             cpu1 = _cpu_now(proc.pid)
             mine, shop_cpu, machine = (b - a for a, b in zip(cpu0, cpu1))
-            # Shares of one CPU: what this desk, the shop and everything else on the machine used.
-            out["cpu_share"] = {"desk": mine / secs, "shop": shop_cpu / secs,
-                                "others": max(0.0, machine - mine - shop_cpu) / secs}
+            core_cpu = _proc_cpu(core_pid) - core_cpu0
+            # Shares of one CPU: what this desk, its core process, the shop and everything else used.
+            out["cpu_share"] = {"desk": mine / secs, "core": core_cpu / secs, "shop": shop_cpu / secs,
+                                "others": max(0.0, machine - mine - core_cpu - shop_cpu) / secs}
             if session.gc_pacer is not None:
                 out["paced_gc"] = {**session.gc_pacer.stats(), "in_phase": session.gc_pacer.collections - gc0}
             if tracer is not None:
@@ -597,6 +665,7 @@ def run(quick: bool = False, *, rate: int = FEED_RATE, n_skus: int = N_SKUS, sec
             proc.terminate()
         tmp.cleanup()
     return {
+        "core": "thread" if core_thread else "process", "core_nice": core_nice,
         "quick": quick, "full_repaint": full_repaint, "skus": n_skus, "feed_target_events_per_s": rate, "refresh_hz": REFRESH_HZ,
         "baseline": baseline, "loaded": loaded,
         "ratio_median": loaded["median_ms"] / baseline["median_ms"],
@@ -612,7 +681,13 @@ def report(r: dict) -> str:
     """The printed summary of :func:`run`'s result."""
     out: list[str] = []
     b, lo = r["baseline"], r["loaded"]
-    out.append(f"desk refresh (table + {lo['charts_shown']} charts + "
+    from controlroom.coreproc import CORE_NICE
+
+    nice = r.get("core_nice")
+    nice = CORE_NICE if nice is None else nice
+    out.append(f"core in its own {r.get('core', 'process')}"
+               + (f" (nice +{nice})" if r.get("core") == "process" and nice else "") + "; "
+               f"desk refresh (table + {lo['charts_shown']} charts + "
                f"{'full repaint' if r['full_repaint'] else 'painting what changed'}), {r['skus']} SKUs, "
                f"{r['cpus']} CPUs")
     for name, p in (("baseline (feed idle)", b), (f"loaded ({r['feed_target_events_per_s']:,} ev/s target)", lo)):
@@ -622,7 +697,14 @@ def report(r: dict) -> str:
                    f"  | core received {p['events_per_s']:,.0f} ev/s, {p['refreshes']} refreshes over {p['seconds']:.0f} s"
                    f"  (apply median {p['apply_median_ms']:.1f} ms; ticks skipped while busy: {p['ticks_skipped_busy']})")
     out.append(f"  ratio loaded/baseline: median x{r['ratio_median']:.2f}, p95 x{r['ratio_p95']:.2f}")
-    out.append(f"  memory: RSS {lo['rss_mb_start']:.0f} MB at the start of the loaded phase, {lo['rss_mb_end']:.0f} MB at its end")
+    out.append(f"  memory: desk RSS {lo['rss_mb_start']:.0f} MB at the start of the loaded phase, {lo['rss_mb_end']:.0f} MB "
+               f"at its end" + (f"; core process RSS {lo['core_rss_mb_end']:.0f} MB at its end"
+                                if lo.get("core_rss_mb_end") else ""))
+    fr = lo.get("frames")
+    if fr:
+        out.append(f"  state frames (loaded): {fr['taken']} taken by the desk ({fr['per_s']:.1f}/s), {fr['bytes'] / 1e3:.0f} kB "
+                   f"each; encode (core process) mean {fr['encode_mean_ms']:.2f} ms, max {fr['encode_max_ms']:.1f}; "
+                   f"decode (GUI thread) mean {fr['decode_mean_ms']:.2f} ms")
     pg = lo.get("paced_gc")
     out.append(f"  core stood back {lo['core_stood_back_s']:.1f} s of {lo['seconds']:.0f} s while the desk redrew; "
           + (f"paced full collections: {pg['in_phase']} (longest {pg['max_ms']:.1f} ms), thresholds {pg['thresholds']}"
@@ -630,7 +712,8 @@ def report(r: dict) -> str:
     out.append(f"  SKU table: {lo['table_reorders']} re-orders (each repaints the visible rows), "
                f"{lo['table_resets']} resets over the loaded phase")
     cs = lo["cpu_share"]
-    out.append(f"  CPU while loaded (share of one CPU; {r['cpus']} CPUs): this desk process {cs['desk']:.0%}, shop process "
+    out.append(f"  CPU while loaded (share of one CPU; {r['cpus']} CPUs): this desk process {cs['desk']:.0%}, "
+               f"core process {cs.get('core', 0.0):.0%}, shop process "
                f"{cs['shop']:.0%}, other processes on the machine {cs['others']:.0%}")
     if "trace" in lo:
         out.append(lo["trace"])
@@ -654,11 +737,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-pace-gc", action="store_true", help="leave the garbage collector automatic (compare)")
     ap.add_argument("--switch-interval-ms", type=float, default=None,
                     help="GIL switch interval (default: the desk's own, see ui.app.tune_runtime)")
+    ap.add_argument("--core-thread", action="store_true",
+                    help="run the core as a thread of the desk's process (the old way) instead of its own process")
+    ap.add_argument("--core-nice", type=int, default=None,
+                    help="CPU priority offset of the core process (default: the desk's, controlroom.coreproc.CORE_NICE)")
     ap.add_argument("--trace", action="store_true",
                     help="log what ran during each long GUI gap (thread CPU, garbage collections, refresh phase)")
     a = ap.parse_args(argv)
     r = run(a.quick, rate=a.rate, n_skus=a.skus, seconds=a.seconds, full_repaint=a.full_repaint, trace=a.trace,
-            pace_gc=not a.no_pace_gc,
+            pace_gc=not a.no_pace_gc, core_thread=a.core_thread, core_nice=a.core_nice,
             switch_interval_s=None if a.switch_interval_ms is None else a.switch_interval_ms / 1000.0)
     print(report(r))
     if a.json:

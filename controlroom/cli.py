@@ -30,6 +30,11 @@ def _session_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--operator", default=None, help="operator name recorded with commands")
 
 
+def _core_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--core-thread", action="store_true",
+                   help="run the core as a thread of the desk's process (default: its own process)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser (also used to document the CLI)."""
     ap = argparse.ArgumentParser(prog="controlroom", description="Live-stream stock control room (直播库存中控台)")
@@ -59,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     _session_args(p)
     p.add_argument("--lang", default=None, help="UI language: zh_CN or en (default: system)")
     p.add_argument("--duration", type=float, default=None, help="close the desk after this many wall seconds")
+    _core_arg(p)
 
     p = sub.add_parser("demo", help="demo shop + operator desk in one go (what `make demo` runs)")
     p.add_argument("--scenario", default="evening-show")
@@ -68,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--headless", action="store_true", help="no window: demo shop + headless engine summary")
     p.add_argument("--duration", type=float, default=None, help="stop after this many wall seconds")
     _session_args(p)
+    _core_arg(p)
 
     sub.add_parser("evaluate", help="compare engine, naive and static on a scenario", add_help=False)
     sub.add_parser("keys", help="CURVE key management: keys generate DIR", add_help=False)
@@ -84,6 +91,7 @@ DELEGATED = {
     "review": ("controlroom.review.cli", "report_main"),
     "backtest": ("controlroom.review.cli", "backtest_main"),
     "tune": ("controlroom.review.cli", "tune_main"),
+    "core-serve": ("controlroom.coreproc", "main"),  # hidden: the desk's core process in a bundled app
 }
 
 

@@ -92,6 +92,17 @@ def build_session(settings, client_curve, args) -> Any:
                        log_factory=lambda room: open_session_log(args, settings, room), notifier=notifier)
 
 
+def build_desk_core(settings, client_curve, args) -> Any:
+    """The core a desk reads: a child process (:class:`~controlroom.coreproc.RemoteSession`) by default,
+    the in-process core thread (:func:`build_session`) with ``--core-thread``.  Not started."""
+    if getattr(args, "core_thread", False):
+        return build_session(settings, client_curve, args)
+    from controlroom.coreproc import RemoteSession
+
+    return RemoteSession(settings, curve=client_curve, operator=getattr(args, "operator", None) or "operator",
+                         log=getattr(args, "log", None), no_log=bool(getattr(args, "no_log", False)))
+
+
 def fmt_money(cents: int) -> str:
     return f"¥{cents / 100:,.2f}"
 

@@ -107,7 +107,8 @@ def tune_runtime(session: Any = None, *, switch_interval_s: float | None = SWITC
 
 
 def build_desk(session: Any, *, hz: float | None = None, store=None, sound=None, charts: bool = True):
-    """(bridge, window) for a started :class:`~controlroom.session.LiveSession`; the bridge is not started."""
+    """(bridge, window) for a started core (:class:`~controlroom.session.LiveSession` or
+    :class:`~controlroom.coreproc.RemoteSession`); the bridge is not started."""
     from ui.bridge import DEFAULT_HZ, SnapshotBridge
     from ui.desk.window import DeskWindow
 
@@ -128,8 +129,14 @@ def run_desk_app(settings: Any, client_curve: Any, args: Any) -> int:
         print(f"controlroom desk: {e}", file=sys.stderr)
         return 2
     app = make_app(lang)
-    session = runners.build_session(settings, client_curve, args)  # core thread, log factory, webhooks
-    session.start()
+    # The core: its own process by default (the GUI thread then shares its GIL with no busy thread),
+    # or a thread of this process with --core-thread.
+    session = runners.build_desk_core(settings, client_curve, args)
+    try:
+        session.start()
+    except Exception as e:  # the core could not start (bad endpoint, keys): say so, no traceback
+        print(f"controlroom desk: the core did not start: {e}", file=sys.stderr)
+        return 1
     bridge, window = build_desk(session)
     window.show()
     tune_runtime(session)
@@ -143,7 +150,8 @@ def run_desk_app(settings: Any, client_curve: Any, args: Any) -> int:
     finally:
         bridge.stop()
         session.stop()
-    if session.session_log is not None and getattr(session.session_log, "path", None):
-        print(f"session log: {session.session_log.path}", file=sys.stderr)
+    path = getattr(session, "log_path", None) or getattr(session.session_log, "path", None)
+    if path:
+        print(f"session log: {path}", file=sys.stderr)
     return int(rc or 0)
 

@@ -1,11 +1,13 @@
 """The single bridge between the core and the GUI thread.
 
-The core thread swaps an immutable :class:`~controlroom.view.ViewSnapshot` into
-``session.snapshot`` ~10 times a second.  The bridge pulls it on a QTimer
+The core (a thread, or its own process behind
+:class:`~controlroom.coreproc.RemoteSession`) swaps an immutable
+:class:`~controlroom.view.ViewSnapshot` into ``session.snapshot`` ~10 times a
+second.  The bridge pulls it on a QTimer
 (15 Hz by default) and emits **one** ``snapshot`` signal per new snapshot —
 never one signal per event.  User intents go back through the session's intent
-methods (one thread-safe queue the core thread drains); nothing here touches a
-socket or the disk, so the GUI thread never blocks on either.
+methods (a thread-safe queue the core thread drains, or a non-blocking socket to
+the core process); nothing here waits on a socket or the disk.
 
 The bridge also keeps the little bookkeeping a view needs and the core does not
 publish: which operator commands were just asked for and not yet seen in a
@@ -51,7 +53,13 @@ class SnapshotBridge(QObject):
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setInterval(max(10, int(1000 / hz)))
-        self._timer.timeout.connect(self.pull)
+        self._timer.timeout.connect(self.tick)
+        # Core in its own process: the tick decodes the newest state frame, and this zero-interval
+        # timer applies it in the next event-loop task (two shorter tasks instead of one long one).
+        self._apply = QTimer(self)
+        self._apply.setSingleShot(True)
+        self._apply.setInterval(0)
+        self._apply.timeout.connect(self.pull)
         self._release = QTimer(self)  # zero-interval: fires once the posted paint requests are delivered
         self._release.setSingleShot(True)
         self._release.setInterval(0)
@@ -71,6 +79,15 @@ class SnapshotBridge(QObject):
 
     def stop(self) -> None:
         self._timer.stop()
+        self._apply.stop()
+
+    def tick(self) -> None:
+        """What the timer does: pull; or, for a core in its own process, receive now and apply next."""
+        receive = getattr(self.session, "receive", None)
+        if receive is None:
+            self.pull()
+        elif receive() or getattr(self.session, "error", None) is not None:
+            self._apply.start()
 
     @property
     def interval_ms(self) -> int:

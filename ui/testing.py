@@ -3,7 +3,8 @@
 ``DeskHarness`` starts a :class:`~controlroom.simulate.runner.DemoShop` in a thread
 (``tcp://127.0.0.1:*``, no CURVE), a :class:`~controlroom.session.LiveSession` on it
 (settings from ``load_settings(None, {...endpoints..., **overrides})``, no session
-log), and the desk with its bridge, using a throwaway QSettings file and a silent
+log) — or, with ``core_process=True``, a :class:`~controlroom.coreproc.RemoteSession`
+running it in a child process — and the desk with its bridge, using a throwaway QSettings file and a silent
 sound backend (plays are still counted).
 """
 from __future__ import annotations
@@ -40,7 +41,8 @@ class DeskHarness:
 
     def __init__(self, scenario: str = "evening-show", seed: int = 1, speed: float = 30.0, *,
                  overrides: dict | None = None, charts: bool = True, hz: float | None = None,
-                 size: tuple[int, int] = (1600, 960), store_path: str | None = None) -> None:
+                 size: tuple[int, int] = (1600, 960), store_path: str | None = None,
+                 core_process: bool = False) -> None:
         from PySide6.QtCore import QSettings
 
         from controlroom.session import LiveSession
@@ -53,7 +55,12 @@ class DeskHarness:
         ov = {"feed.events_endpoint": self.events, "feed.requests_endpoint": self.requests}
         ov.update(overrides or {})
         self.settings = load_settings(None, ov)
-        self.session = LiveSession(self.settings, curve=None, session_log=None, operator="tester").start()
+        if core_process:  # the desk's default: the core in a child process (controlroom.coreproc)
+            from controlroom.coreproc import RemoteSession
+
+            self.session = RemoteSession(self.settings, curve=None, operator="tester").start()
+        else:
+            self.session = LiveSession(self.settings, curve=None, session_log=None, operator="tester").start()
         self._tmp = None
         if store_path is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="controlroom-desk-")

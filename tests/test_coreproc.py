@@ -1,0 +1,188 @@
+"""The core in its own process: RemoteSession over the real demo shop on loopback (real sockets, real processes)."""
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import numpy as np
+import pytest
+
+from controlroom.coreproc import RemoteSession, decode_frame, encode_frame
+from controlroom.settings import load_settings
+from ui.testing import start_shop
+
+pytestmark = pytest.mark.timeout(30)
+
+
+def wait_for(pred, timeout=10.0, step=0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        v = pred()
+        if v:
+            return v
+        time.sleep(step)
+    return pred()
+
+
+@pytest.fixture
+def shop():
+    s = start_shop("evening-show", 1, 30.0)
+    yield s
+    s.stop()
+
+
+def remote(shop, **kw) -> RemoteSession:
+    ev, rq = shop.endpoints
+    settings = load_settings(None, {"feed.events_endpoint": ev, "feed.requests_endpoint": rq})
+    return RemoteSession(settings, curve=None, operator="tester", **kw).start()
+
+
+def test_snapshot_fills_intents_reach_the_shop_and_history_arrives(shop):
+    rs = remote(shop)
+    try:
+        assert rs.proc.pid != os.getpid()
+        snap = wait_for(lambda: rs.snapshot.skus and rs.snapshot)
+        assert len(snap.skus) == len(shop.model.catalog)
+        assert snap.feed.state == "live"
+        sku = snap.skus[0].sku
+        assert not shop.model.frozen[shop.model.index[sku]]
+        rs.command("freeze", sku)
+        assert wait_for(lambda: next(v for v in rs.snapshot.skus if v.sku == sku).frozen)
+        assert shop.model.frozen[shop.model.index[sku]]
+        assert any(c.sku == sku and c.op == "freeze" and c.by == "tester" for c in rs.snapshot.commands)
+        # A SKU outside the default (most urgent) set: asked for, it comes with the next frames.
+        far = snap.skus[-1].sku
+        rs.history(far)
+        ts, av = wait_for(lambda: (rs.snapshot, len(rs.history(far)[0]) > 0 and rs.history(far))[1])
+        assert len(ts) == len(av) > 0 and np.all(np.diff(ts) >= 0)
+        assert rs.error is None
+    finally:
+        rs.stop()
+    assert rs.proc.returncode == 0  # stopped when asked, not killed
+
+
+def test_child_exits_when_the_desk_side_sockets_go_away(shop):
+    rs = remote(shop, parent_silent_s=1.0)
+    proc = rs.proc
+    # The desk vanishes without a word: its sockets close, no stop intent, no more pings.
+    rs._state.close(0)
+    rs._intents.close(0)
+    rs._state = rs._intents = None
+    t0 = time.monotonic()
+    proc.wait(10)
+    assert time.monotonic() - t0 < 8
+    rs.stop()
+
+
+def test_error_reported_when_the_child_is_killed(shop):
+    rs = remote(shop)
+    try:
+        wait_for(lambda: rs.snapshot.skus)
+        assert rs.error is None
+        os.kill(rs.proc.pid, signal.SIGKILL)
+        assert wait_for(lambda: (rs.snapshot, rs.error)[1], timeout=5)
+        assert "exited" in str(rs.error)
+    finally:
+        rs.stop()
+
+
+def test_child_reports_a_core_that_cannot_start():
+    # An endpoint that cannot be parsed makes the core thread fail at once: start() raises what the child said.
+    settings = load_settings(None, {"feed.events_endpoint": "nonsense://x", "feed.requests_endpoint": "nonsense://y"})
+    with pytest.raises(RuntimeError, match="core process"):
+        RemoteSession(settings, curve=None).start(timeout=15)
+
+
+def test_frame_encode_decode_round_trip_500_skus():
+    from controlroom.view import SkuView, ViewSnapshot
+
+    skus = tuple(SkuView(sku=f"S{i:03d}", name=f"n{i}", tier="profit", price_cents=100, available=i, frozen=False,
+                         spark=tuple(float(x) for x in range(60))) for i in range(500))
+    snap = ViewSnapshot(version=7, skus=skus)
+    hist = {f"S{i:03d}": (np.arange(2000.0), np.arange(2000.0) * 2) for i in range(9)}
+    version, back, h, info = decode_frame(encode_frame(snap, hist, {"error": None}))
+    assert version == 7 and back == snap
+    assert np.array_equal(h["S003"][1], hist["S003"][1])
+
+
+def test_desk_on_a_remote_session_fills_its_table(qtbot):
+    from ui.app import make_app
+    from ui.testing import DeskHarness
+
+    make_app("en")
+    with DeskHarness("evening-show", seed=1, speed=30.0, core_process=True) as h:
+        assert isinstance(h.session, RemoteSession)
+        n = len(h.shop.model.catalog)
+        qtbot.waitUntil(lambda: h.window.model.rowCount() == n and h.bridge.current.feed.state == "live",
+                        timeout=10_000)
+        qtbot.waitUntil(lambda: len(h.window.charts.shown_skus()) > 0, timeout=10_000)
+        sku = h.window.charts.shown_skus()[0]
+        qtbot.waitUntil(lambda: len(h.session.history(sku)[0]) > 0, timeout=10_000)
+    assert h.session.proc.returncode == 0
+
+
+def test_desk_reports_core_failed_when_the_core_process_is_killed(qtbot):
+    from ui.app import make_app
+    from ui.testing import DeskHarness
+
+    make_app("en")
+    with DeskHarness("steady", seed=1, speed=30.0, core_process=True, charts=False) as h:
+        qtbot.waitUntil(lambda: h.window.model.rowCount() > 0, timeout=10_000)
+        with qtbot.waitSignal(h.bridge.coreFailed, timeout=5_000) as blocker:
+            os.kill(h.session.proc.pid, signal.SIGKILL)
+        assert "exited" in blocker.args[0]
+
+
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return any(line.startswith("State:") and "Z" in line for line in f)  # exited, not yet reaped
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="needs /proc")
+def test_child_exits_when_the_desk_process_dies():
+    import subprocess
+    import sys
+
+    code = ("import sys, time\n"
+            "from controlroom.settings import load_settings\n"
+            "from controlroom.coreproc import RemoteSession\n"
+            "s = load_settings(None, {'feed.events_endpoint': 'tcp://127.0.0.1:9', "
+            "'feed.requests_endpoint': 'tcp://127.0.0.1:9'})\n"
+            "rs = RemoteSession(s).start()\n"
+            "print(rs.proc.pid, flush=True)\n"
+            "time.sleep(60)\n")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    desk = subprocess.Popen([sys.executable, "-c", code], cwd=root, stdout=subprocess.PIPE, text=True)
+    try:
+        child = int(desk.stdout.readline())
+        assert not _gone(child)
+        desk.kill()  # no stop, no clean-up: the child notices its parent is gone
+        desk.wait(5)
+        assert wait_for(lambda: _gone(child), timeout=8)
+    finally:
+        desk.kill()
+        desk.wait(5)
+
+
+def test_spark_tuples_stay_the_same_objects_between_frames(shop):
+    """The desk's table compares sparklines by identity (as in one process): frames keep them."""
+    rs = remote(shop)
+    try:
+        wait_for(lambda: rs.snapshot.skus)
+        checked = 0
+        for _ in range(5):
+            a = rs.snapshot
+            gen = rs._spark_gen
+            b = wait_for(lambda: rs.snapshot.version > a.version and rs.snapshot)
+            if rs._spark_gen != gen:  # the child recomputed its sparklines in between: new tuples
+                continue
+            by_sku = {v.sku: v.spark for v in a.skus}
+            assert all(v.spark is by_sku[v.sku] for v in b.skus)
+            checked += 1
+        assert checked >= 2
+    finally:
+        rs.stop()
