@@ -51,7 +51,6 @@ import gc
 import json
 import multiprocessing as mp
 import os
-import random
 import statistics
 import sys
 import tempfile
@@ -67,357 +66,19 @@ FEED_RATE = 50_000
 N_SKUS = 500
 REFRESH_HZ = 15.0
 PROBE_MS = 5
-TIERS = ("traffic_driver", "profit", "long_tail")
 
-
-# --- the shop process ----------------------------------------------------------------------------------
-
-class _Book:
-    """500 SKUs; orders are skewed (a few hot SKUs) and stop at zero stock."""
-
-    def __init__(self, stamper, n: int, rate: float, seed: int = 7) -> None:
-        rng = random.Random(seed)
-        self.stamper = stamper
-        self.room = "bench-ui"
-        self.n = n
-        # Zipf-like weights: SKU i gets weight 1/(i+1)^0.8.
-        self.weights = [1.0 / (i + 1) ** 0.8 for i in range(n)]
-        total = sum(self.weights)
-        self.share = [w / total for w in self.weights]
-        self.skus = []
-        for i in range(n):
-            per_s = max(rate, 1.0) * self.share[i]
-            # Stock for 2 .. 60 min at its rate: some SKUs start critical or cross their lines during the run.
-            stock = int(per_s * rng.choice([120, 300, 900, 1800, 3600])) + rng.randrange(50, 500)
-            self.skus.append({"sku": f"S{i:03d}", "name": f"商品 {i:03d} " + rng.choice(["面膜", "纸巾", "坚果", "水杯", "袜子"]),
-                              "tier": TIERS[i % 3], "price_cents": rng.choice([990, 1990, 5900]),
-                              "available": stock, "frozen": False, "delisted": False})
-        self.index = {s["sku"]: i for i, s in enumerate(self.skus)}
-        self.viewers = 20000
-        self.featured = "S000"
-        self._out = []
-
-    def snapshot(self) -> dict:
-        return {"room": self.room, "viewers": self.viewers, "featured": self.featured,
-                "skus": [dict(s) for s in self.skus]}
-
-    def apply_command(self, req: dict) -> dict:
-        i = self.index.get(req.get("sku"))
-        if i is None:
-            return {"ok": False, "error": "unknown SKU"}
-        s = self.skus[i]
-        op = req["op"]
-        if op == "freeze":
-            s["frozen"] = True
-        elif op == "unfreeze":
-            s["frozen"] = False
-        elif op == "restock":
-            s["available"] += int(req["qty"])
-        elif op == "delist":
-            s["delisted"] = True
-        elif op == "relist":
-            s["delisted"] = False
-        state = {"sku": s["sku"], "available": s["available"], "frozen": s["frozen"]}
-        self._out.append(("stock", self.stamper.stamp(dict(state))))
-        return {"ok": True, **state}
-
-    def drain(self) -> list:
-        out, self._out = self._out, []
-        return out
-
-
-def shop_main(conn, n_skus: int, max_rate: float) -> None:
-    """Shop process: ("rate", r) sets the feed rate, ("stop",) ends it (answers {"sent": n})."""
-    import zmq
-
-    from controlroom.shop import ShopServer, Stamper
-
-    ctx = zmq.Context()
-    stamper = Stamper("bench-ui")
-    book = _Book(stamper, n_skus, max_rate)
-    shop = ShopServer(book, stamper, events_endpoint="tcp://127.0.0.1:*", requests_endpoint="tcp://127.0.0.1:*",
-                      context=ctx)
-    conn.send((shop.events_endpoint, shop.requests_endpoint))
-    rng = random.Random(11)
-    skus = book.skus
-    cum = []
-    acc = 0.0
-    for w in book.share:
-        acc += w
-        cum.append(acc)
-    import bisect
-
-    # A pool of pre-drawn SKU indices (weighted), cycled: drawing per event would cost the shop its pace.
-    pool = [min(bisect.bisect_left(cum, rng.random() * acc), len(skus) - 1) for _ in range(200_000)]
-    pi = 0
-    rate = 0.0
-    t0 = time.perf_counter()
-    sent = sent0 = 0
-    order_no = 0
-    next_traffic = time.perf_counter()
-    feature_i = 0
-    next_feature = time.perf_counter() + 20
-    try:
-        while True:
-            now = time.perf_counter()
-            if conn.poll():
-                msg = conn.recv()
-                if msg[0] == "stop":
-                    conn.send({"sent": sent})
-                    return
-                if msg[0] == "rate":
-                    rate = float(msg[1])
-                    t0, sent0 = now, sent
-                    conn.send(("rate", rate))
-            if now >= next_feature:
-                feature_i = (feature_i + 1) % 6
-                book.featured = f"S{feature_i * 7:03d}"
-                next_feature = now + 20
-            if now >= next_traffic:
-                next_traffic = now + 1.0
-                book.viewers = int(20000 + 4000 * (1 + (now % 60) / 60) + rng.randrange(-500, 500))
-                shop.publish("traffic", {"viewers": book.viewers, "entries": rng.randrange(50, 400),
-                                         "featured": book.featured})
-            if rate > 0:
-                due = int((now - t0) * rate) - (sent - sent0)
-                due = min(due, 5000)
-                while due > 0:
-                    k = min(100, due)
-                    batch = []
-                    for _ in range(k):
-                        for _try in range(8):  # a sold-out SKU passes its order on: the feed keeps its rate
-                            i = pool[pi]
-                            pi = pi + 1 if pi + 1 < len(pool) else 0
-                            s = skus[i]
-                            if s["available"] > 0 and not s["frozen"] and not s["delisted"]:
-                                break
-                        else:
-                            continue
-                        s["available"] -= 1
-                        order_no += 1
-                        batch.append({"order_id": f"b{order_no}", "sku": s["sku"], "qty": 1,
-                                      "price_cents": s["price_cents"], "channel": "live"})
-                    if batch:
-                        shop.publish_batch("order", batch)
-                    sent += k
-                    due -= k
-            shop.poll(timeout_ms=1)
-    finally:
-        shop.close()
-        ctx.destroy(0)
+from bench.ui_probe import Trace, cpu_now, pct, proc_cpu, proc_rss_mb, rss_mb  # noqa: E402
+from bench.ui_shop import shop_main  # noqa: E402
 
 
 # --- the desk side -----------------------------------------------------------------------------------------
 
-def _pct(xs: list[float], q: float) -> float:
-    s = sorted(xs)
-    if not s:
-        return float("nan")
-    return s[min(len(s) - 1, max(0, int(round(q / 100.0 * (len(s) - 1)))))]
-
-
 def _stats(refresh: list[float], gaps: list[float]) -> dict:
     return {"refreshes": len(refresh), "median_ms": statistics.median(refresh) if refresh else float("nan"),
-            "p95_ms": _pct(refresh, 95), "max_ms": max(refresh) if refresh else float("nan"),
-            "longest_gap_ms": max(gaps) if gaps else float("nan"), "p99_gap_ms": _pct(gaps, 99),
-            "p999_gap_ms": _pct(gaps, 99.9), "probe_ticks": len(gaps),
+            "p95_ms": pct(refresh, 95), "max_ms": max(refresh) if refresh else float("nan"),
+            "longest_gap_ms": max(gaps) if gaps else float("nan"), "p99_gap_ms": pct(gaps, 99),
+            "p999_gap_ms": pct(gaps, 99.9), "probe_ticks": len(gaps),
             "gaps_over_50ms": sum(1 for g in gaps if g > TARGET_STALL_MS)}
-
-
-def _rss_mb() -> float:
-    """Resident set size of this process now (MB), from /proc (0 where there is none)."""
-    try:
-        with open("/proc/self/statm") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
-    except (OSError, ValueError, IndexError):
-        return 0.0
-
-
-def _cpu_now(shop_pid: int) -> tuple[float, float, float]:
-    """CPU seconds so far: this process, the shop process, the whole machine (all but idle), from /proc."""
-    clk = os.sysconf("SC_CLK_TCK")
-    mine = sum(os.times()[:2])
-    try:
-        with open(f"/proc/{shop_pid}/stat") as f:
-            parts = f.read().rsplit(")", 1)[1].split()
-        shop = (int(parts[11]) + int(parts[12])) / clk
-        with open("/proc/stat") as f:
-            v = [int(x) for x in f.readline().split()[1:]]
-        machine = (sum(v) - v[3] - v[4]) / clk
-    except (OSError, ValueError, IndexError):
-        shop = machine = float("nan")
-    return mine, shop, machine
-
-
-def _proc_cpu(pid: int | None) -> float:
-    """CPU seconds so far of another process (0 where unknown)."""
-    if not pid:
-        return 0.0
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            parts = f.read().rsplit(")", 1)[1].split()
-        return (int(parts[11]) + int(parts[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError):
-        return 0.0
-
-
-def _proc_rss_mb(pid: int | None) -> float:
-    if not pid:
-        return 0.0
-    try:
-        with open(f"/proc/{pid}/statm") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
-    except (OSError, ValueError, IndexError):
-        return 0.0
-
-
-class _Trace:
-    """Where the long GUI gaps come from (``--trace``): what ran while the GUI thread did not tick.
-
-    Per probe tick: wall time, CPU time of the GUI thread, of the core thread, of the shop process and of
-    the whole machine (so time taken by other processes shows); garbage collections (thread, generation,
-    duration); the phases of each refresh (tick, table+panels applied, charts applied, paints done).
-    """
-
-    def __init__(self, core_ident: int | None, shop_pid: int, core_pid: int | None = None) -> None:
-        import threading
-
-        self.gui_ident = threading.get_ident()
-        # The core thread's CPU clock, or (core in its own process) that process's CPU from /proc.
-        self.core_clock = time.pthread_getcpuclockid(core_ident) if core_ident is not None else None
-        self.core_pid = core_pid
-        self.shop_pid = shop_pid
-        self.ticks: list[tuple] = []
-        self.gcs: list[tuple] = []  # (start, end, generation, on GUI thread, collected)
-        self.phases: list[tuple] = []  # (name, t)
-        self._gc_start: dict[int, float] = {}
-        self._clk = os.sysconf("SC_CLK_TCK")
-        gc.callbacks.append(self._on_gc)
-
-    def watch_paints(self, window) -> None:
-        """Time the paint events of the desk's big widgets (GUI thread CPU per paint)."""
-        self.paints: dict[str, list] = {}
-        widgets = {"sku table": window.table, "alerts": window.alerts.table}
-        if window.charts is not None:
-            widgets.update({"sku charts": window.charts.grid_view, "room charts": window.charts.room_view})
-        for name, w in widgets.items():
-            self._wrap_paint(name, w)
-
-    def _wrap_paint(self, name: str, w) -> None:
-        orig = w.paintEvent  # bound: the class's own (C++ or pyqtgraph) paint
-        log = self.paints.setdefault(name, [])
-
-        def paint(ev):
-            c0 = time.thread_time()
-            orig(ev)
-            log.append((time.thread_time() - c0) * 1000.0)
-
-        w.paintEvent = paint
-
-    def close(self) -> None:
-        if self._on_gc in gc.callbacks:
-            gc.callbacks.remove(self._on_gc)
-
-    def _on_gc(self, phase: str, info: dict) -> None:
-        import threading
-
-        ident = threading.get_ident()
-        now = time.perf_counter()
-        if phase == "start":
-            self._gc_start[ident] = now
-        else:
-            t0 = self._gc_start.pop(ident, now)
-            self.gcs.append((t0, now, info.get("generation"), ident == self.gui_ident, info.get("collected")))
-
-    def _shop_cpu(self) -> float:
-        try:
-            with open(f"/proc/{self.shop_pid}/stat") as f:
-                parts = f.read().rsplit(")", 1)[1].split()
-            return (int(parts[11]) + int(parts[12])) / self._clk
-        except (OSError, ValueError, IndexError):
-            return 0.0
-
-    def _machine_busy(self) -> float:
-        try:
-            with open("/proc/stat") as f:
-                v = [int(x) for x in f.readline().split()[1:]]
-            return (sum(v) - v[3] - v[4]) / self._clk  # all but idle and iowait
-        except (OSError, ValueError, IndexError):
-            return 0.0
-
-    def tick(self, now: float) -> None:
-        core = time.clock_gettime(self.core_clock) if self.core_clock is not None else _proc_cpu(self.core_pid)
-        self.ticks.append((now, time.thread_time(), core, self._shop_cpu(),
-                           self._machine_busy(), sum(os.times()[:2])))
-
-    def phase(self, name: str) -> None:
-        self.phases.append((name, time.perf_counter(), time.thread_time()))
-
-    def report(self, over_ms: float = 35.0, top: int = 25) -> str:
-        """The longest gaps with what ran during each, and a summary of every gap over ``over_ms``."""
-        rows = []
-        for a, b in zip(self.ticks, self.ticks[1:]):
-            gap = (b[0] - a[0]) * 1000.0
-            if gap <= over_ms:
-                continue
-            gcs = [g for g in self.gcs if g[1] > a[0] and g[0] < b[0]]
-            ph = [p[:2] for p in self.phases if a[0] - 0.2 < p[1] < b[0]]
-            open_phase = None
-            for name, t in ph:
-                if t <= b[0]:
-                    open_phase = name
-            inside = [n for n, t in ph if a[0] <= t <= b[0]]
-            rows.append({"t": a[0], "gap": gap, "gui": (b[1] - a[1]) * 1000, "core": (b[2] - a[2]) * 1000,
-                         "shop": (b[3] - a[3]) * 1000, "machine": (b[4] - a[4]) * 1000,
-                         "proc": (b[5] - a[5]) * 1000,
-                         "gc": [(round((g[1] - g[0]) * 1000, 1), g[2], "gui" if g[3] else "core") for g in gcs],
-                         "phase_before": open_phase if not inside else None, "phases_inside": inside})
-        t0 = self.ticks[0][0] if self.ticks else 0.0
-        lines = [f"  trace: {len(rows)} gaps > {over_ms:g} ms; gc: "
-                 + ", ".join(f"gen{g}: {n} (max {mx:.1f} ms)" for g, n, mx in self._gc_summary())]
-        if len(self.ticks) > 1:
-            a, b = self.ticks[0], self.ticks[-1]
-            w = b[0] - a[0]
-            mine = (b[5] - a[5]) + (b[3] - a[3])
-            lines.append(f"  CPU over the phase (share of one CPU): GUI thread {(b[1] - a[1]) / w:.0%}, core thread "
-                         f"{(b[2] - a[2]) / w:.0%}, whole desk process {(b[5] - a[5]) / w:.0%}, shop process "
-                         f"{(b[3] - a[3]) / w:.0%}, other processes {max(0.0, (b[4] - a[4]) - mine) / w:.0%} "
-                         f"(of {os.cpu_count()} CPUs)")
-        lines.append("    at s    gap   gui-cpu core-cpu  shop  machine(10ms ticks)  gc(ms,gen,thread)  refresh phase")
-        for r in sorted(rows, key=lambda r: -r["gap"])[:top]:
-            where = ("in " + r["phase_before"]) if r["phase_before"] else ("->".join(r["phases_inside"]) or "-")
-            lines.append(f"  {r['t'] - t0:6.2f} {r['gap']:6.1f} {r['gui']:8.1f} {r['core']:8.1f} {r['shop']:5.0f} "
-                         f"{r['machine']:8.0f}            {str(r['gc']):<18} {where}")
-        # GUI thread CPU and wall time per refresh step (tick -> table+panels -> charts -> paint).
-        steps: dict[str, list] = {}
-        prev = None
-        for name, t, cpu in self.phases:
-            if prev is not None and prev[0] != "paint" and name != "tick":
-                steps.setdefault(name, []).append(((cpu - prev[2]) * 1000, (t - prev[1]) * 1000))
-            prev = (name, t, cpu)
-        for name, xs in steps.items():
-            cpu = sorted(x[0] for x in xs)
-            wall = sorted(x[1] for x in xs)
-            lines.append(f"    step {name:<13} GUI CPU median {cpu[len(cpu) // 2]:5.1f} ms, p95 {_pct(cpu, 95):5.1f}, "
-                         f"max {cpu[-1]:5.1f}; wall median {wall[len(wall) // 2]:5.1f}, max {wall[-1]:5.1f}")
-        for name, xs in getattr(self, "paints", {}).items():
-            if xs:
-                v = sorted(xs)
-                lines.append(f"    paint {name:<12} {len(v):5d} paints, GUI CPU median {v[len(v) // 2]:5.1f} ms, "
-                             f"p95 {_pct(v, 95):5.1f}, max {v[-1]:5.1f}")
-        if rows:
-            n = len(rows)
-            lines.append(f"    mean over those gaps: gap {sum(r['gap'] for r in rows) / n:.1f} ms, GUI thread CPU "
-                         f"{sum(r['gui'] for r in rows) / n:.1f}, core thread CPU {sum(r['core'] for r in rows) / n:.1f},"
-                         f" with a GC {sum(1 for r in rows if r['gc'])} of {n}")
-        return "\n".join(lines)
-
-    def _gc_summary(self):
-        out = []
-        for g in (0, 1, 2):
-            d = [(e - s) * 1000 for s, e, gen, _gui, _c in self.gcs if gen == g]
-            out.append((g, len(d), max(d) if d else 0.0))
-        return out
 
 
 def run(quick: bool = False, *, rate: int = FEED_RATE, n_skus: int = N_SKUS, seconds: float | None = None,
@@ -489,7 +150,7 @@ def run(quick: bool = False, *, rate: int = FEED_RATE, n_skus: int = N_SKUS, sec
         if not pace_gc:  # compare: the collector automatic again (the start-up objects stay frozen)
             pacer.uninstall()
             session.gc_pacer = None
-        tracer = _Trace(session.thread.ident if core_thread else None, proc.pid, core_pid) if trace else None
+        tracer = Trace(session.thread.ident if core_thread else None, proc.pid, core_pid) if trace else None
 
         refresh_ms: list[float] = []
         apply_ms: list[float] = []
@@ -594,11 +255,11 @@ def run(quick: bool = False, *, rate: int = FEED_RATE, n_skus: int = N_SKUS, sec
                 tracer.ticks.clear()
                 tracer.gcs.clear()
                 tracer.phases.clear()
-            rss0 = _rss_mb()
+            rss0 = rss_mb()
             stood0 = getattr(session, "front_yield_s", 0.0)
             frames0, decode0 = getattr(session, "frames", 0), getattr(session, "decode_ms", 0.0)
-            core_cpu0 = _proc_cpu(core_pid)
-            cpu0 = _cpu_now(proc.pid)
+            core_cpu0 = proc_cpu(core_pid)
+            cpu0 = cpu_now(proc.pid)
             layouts0, resets0 = window.model.layouts, window.model.resets
             gc0 = pacer.collections if pacer is not None else 0
             ev0 = session.snapshot.feed.events
@@ -611,8 +272,8 @@ def run(quick: bool = False, *, rate: int = FEED_RATE, n_skus: int = N_SKUS, sec
             out = _stats(list(refresh_ms), list(gaps_ms))
             out["apply_median_ms"] = statistics.median(apply_ms) if apply_ms else float("nan")
             out["ticks_skipped_busy"] = skipped["n"]
-            out["rss_mb_start"], out["rss_mb_end"] = rss0, _rss_mb()
-            out["core_rss_mb_end"] = _proc_rss_mb(core_pid)
+            out["rss_mb_start"], out["rss_mb_end"] = rss0, rss_mb()
+            out["core_rss_mb_end"] = proc_rss_mb(core_pid)
             out["core_stood_back_s"] = getattr(session, "front_yield_s", 0.0) - stood0
             if not core_thread:
                 frames = session.frames - frames0
@@ -624,9 +285,9 @@ def run(quick: bool = False, *, rate: int = FEED_RATE, n_skus: int = N_SKUS, sec
                                  "sent": info.get("frames_sent"), "bytes": session.last_frame_bytes}
             out["table_reorders"] = window.model.layouts - layouts0
             out["table_resets"] = window.model.resets - resets0
-            cpu1 = _cpu_now(proc.pid)
+            cpu1 = cpu_now(proc.pid)
             mine, shop_cpu, machine = (b - a for a, b in zip(cpu0, cpu1))
-            core_cpu = _proc_cpu(core_pid) - core_cpu0
+            core_cpu = proc_cpu(core_pid) - core_cpu0
             # Shares of one CPU: what this desk, its core process, the shop and everything else used.
             out["cpu_share"] = {"desk": mine / secs, "core": core_cpu / secs, "shop": shop_cpu / secs,
                                 "others": max(0.0, machine - mine - core_cpu - shop_cpu) / secs}
