@@ -19,12 +19,7 @@ from controlroom.alerts.transition import AlertTransition
 from controlroom.engine.forecast import Forecast
 from controlroom.engine.intake import SLICE_FRACTION, EventIntake
 from controlroom.engine.predict import predict
-from controlroom.engine.rules import (
-    baseline_forecast,
-    baseline_numbers,
-    evaluate,
-    evaluate_baseline,
-)
+from controlroom.engine.rules import baseline_forecast, baseline_numbers, evaluate, evaluate_baseline
 from controlroom.engine.sku import RoomModel, SkuModel, scales
 from controlroom.feed.mirror import SkuStock, StockMirror
 from controlroom.settings import Settings

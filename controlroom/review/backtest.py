@@ -179,7 +179,7 @@ def event_batches(data: LogData, block: int = 2048, columns: bool = True) -> Ite
     with no ``_reset`` / ``_feed`` pseudo-event due inside it is handed over as it came from the
     reader; a block where one is due goes through the per-event rules of :func:`event_stream`.
     """
-    from controlroom.log.reader import EventBlock
+    from controlroom.log.blocks import EventBlock
 
     marks = data.feed_marks
     mi = 0

@@ -25,21 +25,9 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any
 
-from controlroom.settings.sections import (
-    AUTO_FREEZE,
-    DEFAULT_TIERS,
-    POLICIES,
-    SECTIONS,
-    CommandSettings,
-    EngineSettings,
-    FeedSettings,
-    LogSettings,
-    NotifySettings,
-    SettingsError,
-    TierSettings,
-    check_webhooks,
-    setting,
-)
+from controlroom.settings.sections import (AUTO_FREEZE, DEFAULT_TIERS, POLICIES, SECTIONS, CommandSettings,
+                                           EngineSettings, FeedSettings, LogSettings, NotifySettings,
+                                           SettingsError, TierSettings, check_webhooks, setting)
 
 __all__ = [
     "Settings", "FeedSettings", "EngineSettings", "TierSettings", "CommandSettings", "LogSettings",
