@@ -25,10 +25,20 @@ demo: $(STAMP)
 	$(BIN)/controlroom demo $(ARGS)
 
 test: $(TESTSTAMP)
+	$(BIN)/lint-imports
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 bench: $(TESTSTAMP)
 	$(BIN)/python -m bench $(ARGS)
+
+# Refresh resources/translations/controlroom_zh_CN.ts from the sources and compile the .qm.
+translations: $(TESTSTAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m ui.i18n
+
+# The README's desk screenshots, from a real demo shop and core (offscreen).
+screenshots: $(TESTSTAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m ui.screenshot docs/screenshots/desk-zh_CN.png --lang zh_CN
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m ui.screenshot docs/screenshots/desk-en.png --lang en
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

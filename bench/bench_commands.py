@@ -38,8 +38,8 @@ if __package__ in (None, ""):  # run as a script (also the spawned shop process)
 import zmq
 
 from controlroom.commands import CommandClient
-from controlroom.commands.keys import ensure_demo_keys
-from controlroom.commands.testing import paced_shop_main
+from controlroom.security.keys import ensure_demo_keys
+from controlroom.simulate.harness import paced_shop_main
 from controlroom.protocol import Reject, decode_payload, decode_topic, validate_event
 
 TARGET_P99_MS = 5.0

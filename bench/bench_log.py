@@ -202,7 +202,7 @@ def _engine_replay(path: Path) -> dict | None:
     dict blocks of ``iter_event_blocks``, read before the clock starts); ``ratio`` = from the
     file / in memory."""
     try:
-        from controlroom.replay import replay
+        from controlroom.review.replay import replay
         from controlroom.review.backtest import load_log, run_replay, settings_of
     except ImportError:  # pragma: no cover - engine not there
         return None

@@ -9,9 +9,9 @@ Set-up, as in a live show on one machine over loopback:
   skewed so a few SKUs are hot and drain toward their warning lines, plus a
   ``traffic`` event (viewers, featured SKU) every second; it serves snapshots
   and commands between slices;
-* the real core (:class:`~controlroom.session.LiveSession`, no session log)
+* the real core (:class:`~controlroom.live.session.LiveSession`, no session log)
   runs as the desk runs it: by default in its **own process**
-  (:class:`~controlroom.coreproc.RemoteSession`: the desk process takes the
+  (:class:`~controlroom.live.process.RemoteSession`: the desk process takes the
   newest state frame on its GUI thread), with ``--core-thread`` as a thread of
   this process (the old way, to compare); this process runs the real desk offscreen (``DeskWindow`` at 1680x1000 with
   the SKU table, 9 burn-down charts = the selected SKU + 8 most urgent, the room
@@ -92,8 +92,8 @@ def run(quick: bool = False, *, rate: int = FEED_RATE, n_skus: int = N_SKUS, sec
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
 
-    from controlroom.coreproc import RemoteSession
-    from controlroom.session import LiveSession
+    from controlroom.live.process import RemoteSession
+    from controlroom.live.session import LiveSession
     from controlroom.settings import load_settings
     from ui.app import build_desk, make_app, tune_runtime
     from ui.sound import AlertSound
@@ -342,7 +342,7 @@ def report(r: dict) -> str:
     """The printed summary of :func:`run`'s result."""
     out: list[str] = []
     b, lo = r["baseline"], r["loaded"]
-    from controlroom.coreproc import CORE_NICE
+    from controlroom.live.process import CORE_NICE
 
     nice = r.get("core_nice")
     nice = CORE_NICE if nice is None else nice
@@ -401,7 +401,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--core-thread", action="store_true",
                     help="run the core as a thread of the desk's process (the old way) instead of its own process")
     ap.add_argument("--core-nice", type=int, default=None,
-                    help="CPU priority offset of the core process (default: the desk's, controlroom.coreproc.CORE_NICE)")
+                    help="CPU priority offset of the core process (default: the desk's, controlroom.live.process.CORE_NICE)")
     ap.add_argument("--trace", action="store_true",
                     help="log what ran during each long GUI gap (thread CPU, garbage collections, refresh phase)")
     a = ap.parse_args(argv)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from controlroom.alerts import ALERT_LEVELS, ALERT_STATES, AlertBook, AlertTransition, to_view
-from controlroom.view import AlertView
+from controlroom.state.view import AlertView
 
 
 def step(book, ts, enter, clear, out, pending=10.0, recover=60.0, sku="A1", level="warning"):

@@ -13,7 +13,7 @@ def cr(*args, env=None, timeout=60):
     for k in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
         e.pop(k, None)
     e.update(env or {})
-    return subprocess.run([sys.executable, "-m", "controlroom.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "ui", *args], capture_output=True, text=True,
                           cwd=ROOT, env=e, timeout=timeout)
 
 

@@ -7,7 +7,7 @@ import pytest
 import zmq
 
 from controlroom.commands import CommandClient
-from controlroom.commands.testing import LossyProxy, ShopThread, drive
+from controlroom.simulate.harness import LossyProxy, ShopThread, drive
 from controlroom.protocol import decode_payload
 from controlroom.simulate.model import ShopModel
 

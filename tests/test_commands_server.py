@@ -9,7 +9,7 @@ import zmq
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from controlroom.commands.testing import ShopThread, raw_request
+from controlroom.simulate.harness import ShopThread, raw_request
 from controlroom.protocol import MAX_PAYLOAD_BYTES, validate_command
 from controlroom.shop import ShopServer
 from controlroom.simulate.model import ShopModel

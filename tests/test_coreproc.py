@@ -8,7 +8,7 @@ import time
 import numpy as np
 import pytest
 
-from controlroom.coreproc import RemoteSession, decode_frame, encode_frame
+from controlroom.live.process import RemoteSession, decode_frame, encode_frame
 from controlroom.settings import load_settings
 from ui.testing import start_shop
 
@@ -95,7 +95,7 @@ def test_child_reports_a_core_that_cannot_start():
 
 
 def test_frame_encode_decode_round_trip_500_skus():
-    from controlroom.view import SkuView, ViewSnapshot
+    from controlroom.state.view import SkuView, ViewSnapshot
 
     skus = tuple(SkuView(sku=f"S{i:03d}", name=f"n{i}", tier="profit", price_cents=100, available=i, frozen=False,
                          spark=tuple(float(x) for x in range(60))) for i in range(500))
@@ -149,7 +149,7 @@ def test_child_exits_when_the_desk_process_dies():
 
     code = ("import sys, time\n"
             "from controlroom.settings import load_settings\n"
-            "from controlroom.coreproc import RemoteSession\n"
+            "from controlroom.live.process import RemoteSession\n"
             "s = load_settings(None, {'feed.events_endpoint': 'tcp://127.0.0.1:9', "
             "'feed.requests_endpoint': 'tcp://127.0.0.1:9'})\n"
             "rs = RemoteSession(s).start()\n"

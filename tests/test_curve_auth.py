@@ -7,8 +7,8 @@ import pytest
 import zmq
 
 from controlroom.commands import CommandClient
-from controlroom.commands.keys import ClientCurve, ServerCurve, generate_keys
-from controlroom.commands.testing import ShopThread, drive, raw_request
+from controlroom.security.keys import ClientCurve, ServerCurve, generate_keys
+from controlroom.simulate.harness import ShopThread, drive, raw_request
 from controlroom.simulate.model import ShopModel
 
 SKU = "PF01"

@@ -10,7 +10,7 @@ import pytest
 import zmq
 
 from controlroom.commands import CommandClient
-from controlroom.commands.keys import (
+from controlroom.security.keys import (
     ClientCurve,
     ServerCurve,
     curves_from_dir,
@@ -21,7 +21,7 @@ from controlroom.commands.keys import (
     keys_main,
     load_public,
 )
-from controlroom.commands.testing import ShopThread, drive
+from controlroom.simulate.harness import ShopThread, drive
 from controlroom.simulate.model import ShopModel
 
 

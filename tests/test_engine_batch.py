@@ -9,7 +9,7 @@ from controlroom.engine import Engine
 from controlroom.engine.scripted import Script
 from controlroom.feed.mirror import StockMirror
 from controlroom.protocol import validate_event
-from controlroom.replay import Replayer, replay
+from controlroom.review.replay import Replayer, replay
 from controlroom.settings import Settings
 
 from tests.test_engine_scripted import surge_script

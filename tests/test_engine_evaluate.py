@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from controlroom import evaluate
+from controlroom.review import evaluate
 from controlroom.settings import Settings
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from controlroom.engine.forecast import held_window_sales
 from controlroom.engine.scripted import Script
-from controlroom.replay import Replayer, replay
+from controlroom.review.replay import Replayer, replay
 from controlroom.settings import Settings
 
 
@@ -143,7 +143,7 @@ def _check_reason(t) -> int:
 def test_every_transition_reason_agrees_with_its_numbers_on_a_demo_show():
     # The opening of the evening show (watch, warning, critical, losing sales on the opening
     # deal, warnings elsewhere): no "available 1013 below warning line 960".
-    from controlroom import evaluate
+    from controlroom.review import evaluate
 
     model, res = evaluate.run_open_loop("evening-show", 1, {"engine": Settings(), "naive": Settings().with_changes(
         {"engine.policy": "naive"})}, until_s=1500)

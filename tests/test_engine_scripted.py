@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from controlroom import metrics
+from controlroom.review import metrics
 from controlroom.engine.scripted import Script
-from controlroom.replay import Replayer, replay
+from controlroom.review.replay import Replayer, replay
 from controlroom.settings import Settings
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from controlroom import evaluate
+from controlroom.review import evaluate
 from controlroom.settings import Settings
 
 

@@ -69,7 +69,7 @@ def test_a_handful_of_sellouts_per_show(seed):
 def test_every_alert_level_in_the_first_quarter_hour():
     # What the desk (and its screenshots) show early: the opening deal goes watch -> warning
     # -> critical -> losing sales.
-    from controlroom import evaluate
+    from controlroom.review import evaluate
 
     model, res = evaluate.run_open_loop("evening-show", 1, {"engine": Settings()}, until_s=900.0)
     first = {}

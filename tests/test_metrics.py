@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from controlroom import metrics
+from controlroom.review import metrics
 from controlroom.alerts import AlertTransition
 
 

@@ -104,7 +104,7 @@ def test_live_session_posts_critical_alerts_to_a_webhook(tmp_path):
     """End to end: demo shop → core → engine → notifier → local HTTP gateway, settings from TOML."""
     import argparse
 
-    from controlroom.runners import build_session
+    from controlroom.live.wiring import build_session
     from controlroom.settings import load_settings
     from controlroom.simulate.model import ShopModel
     from controlroom.simulate.runner import DemoShop

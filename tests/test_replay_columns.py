@@ -17,7 +17,7 @@ import pytest
 from controlroom.log import SessionLog, open_log
 from controlroom.log.reader import EventBlock
 from controlroom.protocol import validate_event
-from controlroom.replay import _COLS, ColumnRun, replay
+from controlroom.review.replay import _COLS, ColumnRun, replay
 from controlroom.review.backtest import event_batches, event_stream, load_log, run_replay
 from controlroom.settings import Settings
 

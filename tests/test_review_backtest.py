@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-pytest.importorskip("controlroom.replay")
+pytest.importorskip("controlroom.review.replay")
 
 from controlroom.log import open_log  # noqa: E402
 from controlroom.review import backtest_main  # noqa: E402
@@ -72,7 +72,7 @@ def test_batched_replay_input_is_the_event_stream(log_path):
     """event_batches (blocks, batched replay) hands over exactly event_stream's events, in order."""
     import dataclasses
 
-    from controlroom.replay import replay
+    from controlroom.review.replay import replay
     from controlroom.review.backtest import event_batches, event_stream, run_replay
 
     with open_log(log_path) as r:

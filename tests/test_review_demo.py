@@ -1,7 +1,7 @@
 """A session against the demo shop, logged through SessionLog, then reviewed.
 
 The shop model runs offline at full speed (no sockets): its events go through
-protocol validation, the stock mirror and the engine (``controlroom.replay``),
+protocol validation, the stock mirror and the engine (``controlroom.review.replay``),
 and the log records them exactly as the live core thread hands them over.
 The engine's freezes are applied to the shop (closed loop), so the log also
 holds actions and the shop's ``stock`` replies.
@@ -13,7 +13,7 @@ import pytest
 from controlroom.log import SessionLog, open_log
 from controlroom.review import build_review
 
-pytest.importorskip("controlroom.replay")
+pytest.importorskip("controlroom.review.replay")
 
 START = 1_700_000_000.0
 
@@ -21,7 +21,7 @@ START = 1_700_000_000.0
 def write_demo_session(path, scenario="evening-show", seed=3, until_s=600.0, dt=0.5, settings=None):
     """Run the demo shop for ``until_s`` shop seconds; log everything. Returns the shop model."""
     from controlroom.protocol import validate_event
-    from controlroom.replay import Replayer
+    from controlroom.review.replay import Replayer
     from controlroom.settings import Settings
     from controlroom.simulate.model import ShopModel
 

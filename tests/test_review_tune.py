@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-pytest.importorskip("controlroom.replay")
+pytest.importorskip("controlroom.review.replay")
 
 from controlroom.log import open_log  # noqa: E402
 from controlroom.review import tune_main  # noqa: E402

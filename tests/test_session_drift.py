@@ -4,7 +4,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from controlroom.commands.client import CommandRecord
-from controlroom.snapshot import SnapshotBuilder
+from controlroom.live.snapshot import SnapshotBuilder
 
 
 def _builder(drifts, records):

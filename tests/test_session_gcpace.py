@@ -1,10 +1,10 @@
-"""Paced garbage collection for the desk process (controlroom.gcpace) and the core's hook for it."""
+"""Paced garbage collection for the desk process (controlroom.live.gcpace) and the core's hook for it."""
 from __future__ import annotations
 
 import gc
 
-from controlroom.gcpace import NEVER, GcPacer
-from controlroom.session import LiveSession
+from controlroom.live.gcpace import NEVER, GcPacer
+from controlroom.live.session import LiveSession
 from controlroom.settings import load_settings
 
 
@@ -48,7 +48,7 @@ def test_core_collects_right_after_a_redraw_not_during_one():
 def test_stand_back_is_bounded_by_its_share_of_each_second():
     import time
 
-    import controlroom.session as s
+    import controlroom.live.session as s
 
     session = LiveSession(load_settings(None, {}))
     session.front_busy(True)

@@ -12,11 +12,11 @@ import time
 
 import pytest
 
-from controlroom.commands.keys import ensure_demo_keys
+from controlroom.security.keys import ensure_demo_keys
 from controlroom.feed.mirror import StockMirror
 from controlroom.log import open_log
 from controlroom.log.writer import SessionLog
-from controlroom.session import LiveSession
+from controlroom.live.session import LiveSession
 from controlroom.settings import load_settings
 from controlroom.simulate.model import ShopModel
 from controlroom.simulate.runner import DemoShop

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from controlroom.settings import (DEFAULT_TIERS, Settings, SettingsError, TierSettings, load_settings,
-                                  settings_from_dict, settings_markdown)
+                                  settings_from_dict)
+from controlroom.settings.markdown import settings_markdown
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "settings.md"
 

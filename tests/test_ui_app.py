@@ -17,7 +17,7 @@ pytestmark = pytest.mark.timeout(60)
 def run_cli(*args, timeout=40):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     t0 = time.monotonic()
-    r = subprocess.run([sys.executable, "-m", "controlroom.cli", *args], cwd=ROOT, env=env, capture_output=True,
+    r = subprocess.run([sys.executable, "-m", "ui", *args], cwd=ROOT, env=env, capture_output=True,
                        text=True, timeout=timeout)
     return r, time.monotonic() - t0
 

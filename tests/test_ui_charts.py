@@ -73,7 +73,7 @@ def test_nice_ceiling():
 def test_chart_views_take_turns_to_slide(qtbot):
     # "Now" moving a pixel slides a chart's view; charts take turns (SLIDE_GROUPS) so the nine do not
     # all re-render in one refresh.  A chart not on turn keeps its view; a new SKU moves it at once.
-    from controlroom.view import SkuView
+    from controlroom.state.view import SkuView
     from ui.desk.charts import ChartsPanel
 
     make_app("en")

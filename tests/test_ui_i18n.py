@@ -89,7 +89,7 @@ def test_resolve_lang():
 
 def test_desk_in_chinese(qtbot):
     from tests.test_ui_model import FakeSession, sku
-    from controlroom.view import ViewSnapshot
+    from controlroom.state.view import ViewSnapshot
     from PySide6.QtCore import QSettings
     from ui.app import build_desk
     from ui.sound import AlertSound

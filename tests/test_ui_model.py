@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 
 from controlroom.settings import load_settings
-from controlroom.view import AlertView, SkuView, ViewSnapshot
+from controlroom.state.view import AlertView, SkuView, ViewSnapshot
 from ui.app import make_app
 from ui.bridge import SnapshotBridge
 from ui.desk.alert_model import AlertModel, is_flashing
@@ -228,7 +228,7 @@ def test_alert_rows_on_screen_repaint_only_changed_cells():
 
 
 def test_header_shows_a_drift_but_not_our_restock_landing():
-    from controlroom.view import FeedView
+    from controlroom.state.view import FeedView
     from ui.desk.header import HeaderBar
 
     h = HeaderBar()

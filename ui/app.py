@@ -14,11 +14,13 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
+from controlroom.live.process import build_desk_core
 from ui import theme
+from ui.paths import resource
 
 log = logging.getLogger(__name__)
 
-TRANSLATIONS = theme.RESOURCES / "translations"
+TRANSLATIONS = resource("translations")
 LANGS = ("zh_CN", "en")
 
 
@@ -90,13 +92,13 @@ def tune_runtime(session: Any = None, *, switch_interval_s: float | None = SWITC
     """Once the desk is up: pace the garbage collector and shorten the GIL's switch interval.
 
     The GUI and the core thread share one GIL.  A collection holds it throughout, so
-    collections are paced (:class:`controlroom.gcpace.GcPacer`: everything alive now is
+    collections are paced (:class:`controlroom.live.gcpace.GcPacer`: everything alive now is
     frozen out of the collector's reach, automatic collections stay young, the full one
     runs on the core thread right after a redraw).  And a GUI thread that wants the GIL
     back from a busy core waits up to the switch interval each time: at 1 ms instead of
     5 it gets it back sooner.  Returns the pacer (attached to ``session`` when given).
     """
-    from controlroom.gcpace import GcPacer
+    from controlroom.live.gcpace import GcPacer
 
     if switch_interval_s:
         sys.setswitchinterval(switch_interval_s)
@@ -107,8 +109,8 @@ def tune_runtime(session: Any = None, *, switch_interval_s: float | None = SWITC
 
 
 def build_desk(session: Any, *, hz: float | None = None, store=None, sound=None, charts: bool = True):
-    """(bridge, window) for a started core (:class:`~controlroom.session.LiveSession` or
-    :class:`~controlroom.coreproc.RemoteSession`); the bridge is not started."""
+    """(bridge, window) for a started core (:class:`~controlroom.live.session.LiveSession` or
+    :class:`~controlroom.live.process.RemoteSession`); the bridge is not started."""
     from ui.bridge import DEFAULT_HZ, SnapshotBridge
     from ui.desk.window import DeskWindow
 
@@ -121,8 +123,6 @@ def build_desk(session: Any, *, hz: float | None = None, store=None, sound=None,
 
 def run_desk_app(settings: Any, client_curve: Any, args: Any) -> int:
     """Open the desk on a live shop and run until the window closes (or ``args.duration`` passes)."""
-    from controlroom import runners
-
     try:
         lang = resolve_lang(getattr(args, "lang", None))
     except ValueError as e:
@@ -131,7 +131,7 @@ def run_desk_app(settings: Any, client_curve: Any, args: Any) -> int:
     app = make_app(lang)
     # The core: its own process by default (the GUI thread then shares its GIL with no busy thread),
     # or a thread of this process with --core-thread.
-    session = runners.build_desk_core(settings, client_curve, args)
+    session = build_desk_core(settings, client_curve, args)
     try:
         session.start()
     except Exception as e:  # the core could not start (bad endpoint, keys): say so, no traceback

@@ -1,8 +1,8 @@
 """The single bridge between the core and the GUI thread.
 
 The core (a thread, or its own process behind
-:class:`~controlroom.coreproc.RemoteSession`) swaps an immutable
-:class:`~controlroom.view.ViewSnapshot` into ``session.snapshot`` ~10 times a
+:class:`~controlroom.live.process.RemoteSession`) swaps an immutable
+:class:`~controlroom.state.view.ViewSnapshot` into ``session.snapshot`` ~10 times a
 second.  The bridge pulls it on a QTimer
 (15 Hz by default) and emits **one** ``snapshot`` signal per new snapshot —
 never one signal per event.  User intents go back through the session's intent

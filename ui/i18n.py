@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 UI = Path(__file__).resolve().parent
-TS = UI / "resources" / "translations" / "controlroom_zh_CN.ts"
+TS = UI.parent / "resources" / "translations" / "controlroom_zh_CN.ts"
 QM = TS.with_suffix(".qm")
 DOCS_PY = UI / "settings_docs.py"
 

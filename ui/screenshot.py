@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtCore import QSettings
 
-    from controlroom.session import LiveSession
+    from controlroom.live.session import LiveSession
     from controlroom.settings import load_settings
     from controlroom.simulate.runner import DemoShop
     from ui.app import build_desk, make_app

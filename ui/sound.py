@@ -4,7 +4,7 @@ QtMultimedia is not part of PySide6-Essentials, so the sound is played by the
 first thing available: ``QSoundEffect`` (if QtMultimedia is installed), else a
 desktop sound player started detached (``paplay``, ``pw-play``, ``aplay``,
 ``afplay``), else ``QApplication.beep()``.  The WAV (two falling tones, three
-times) is generated on first use into ``ui/resources/sounds/critical.wav``.
+times) is generated on first use into ``resources/sounds/critical.wav``.
 """
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QProcess, QUrl, Signal
 from PySide6.QtWidgets import QApplication
 
-from ui.theme import RESOURCES
+from ui.paths import resource
 
-WAV_PATH = RESOURCES / "sounds" / "critical.wav"
+WAV_PATH = resource("sounds", "critical.wav")
 PLAYERS = ("paplay", "pw-play", "aplay", "afplay")
 
 

@@ -1,9 +1,9 @@
 """A real desk over a real demo shop on loopback, for tests, the screenshot script and the benchmark.
 
 ``DeskHarness`` starts a :class:`~controlroom.simulate.runner.DemoShop` in a thread
-(``tcp://127.0.0.1:*``, no CURVE), a :class:`~controlroom.session.LiveSession` on it
+(``tcp://127.0.0.1:*``, no CURVE), a :class:`~controlroom.live.session.LiveSession` on it
 (settings from ``load_settings(None, {...endpoints..., **overrides})``, no session
-log) — or, with ``core_process=True``, a :class:`~controlroom.coreproc.RemoteSession`
+log) — or, with ``core_process=True``, a :class:`~controlroom.live.process.RemoteSession`
 running it in a child process — and the desk with its bridge, using a throwaway QSettings file and a silent
 sound backend (plays are still counted).
 """
@@ -45,7 +45,7 @@ class DeskHarness:
                  core_process: bool = False) -> None:
         from PySide6.QtCore import QSettings
 
-        from controlroom.session import LiveSession
+        from controlroom.live.session import LiveSession
         from controlroom.settings import load_settings
         from ui.app import build_desk
         from ui.sound import AlertSound
@@ -55,8 +55,8 @@ class DeskHarness:
         ov = {"feed.events_endpoint": self.events, "feed.requests_endpoint": self.requests}
         ov.update(overrides or {})
         self.settings = load_settings(None, ov)
-        if core_process:  # the desk's default: the core in a child process (controlroom.coreproc)
-            from controlroom.coreproc import RemoteSession
+        if core_process:  # the desk's default: the core in a child process (controlroom.live.process)
+            from controlroom.live.process import RemoteSession
 
             self.session = RemoteSession(self.settings, curve=None, operator="tester").start()
         else:

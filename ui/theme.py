@@ -5,9 +5,7 @@ so a level looks the same in the table, the alert panel, the charts and the head
 """
 from __future__ import annotations
 
-from pathlib import Path
-
-RESOURCES = Path(__file__).resolve().parent / "resources"
+from ui.paths import resource
 
 # Surfaces and text.
 BG = "#12161d"
@@ -76,12 +74,12 @@ def palette():
 
 def stylesheet() -> str:
     """The QSS with the palette substituted in."""
-    qss = (RESOURCES / "style.qss").read_text(encoding="utf-8")
+    qss = resource("styles", "desk.qss").read_text(encoding="utf-8")
     subs = {
         "@BG": BG, "@PANEL": PANEL, "@SURFACE": SURFACE, "@RAISED": RAISED, "@BORDER": BORDER, "@TEXT": TEXT,
         "@MUTED": MUTED, "@ACCENT": ACCENT, "@GOOD": GOOD, "@WATCH": LEVEL_COLORS["watch"],
         "@WARNING": LEVEL_COLORS["warning"], "@CRITICAL": LEVEL_COLORS["critical"],
-        "@ICONS": (RESOURCES / "icons").as_posix(),
+        "@ICONS": resource("icons").as_posix(),
     }
     for k in sorted(subs, key=len, reverse=True):
         qss = qss.replace(k, subs[k])
@@ -89,4 +87,4 @@ def stylesheet() -> str:
 
 
 def icon_path(name: str) -> str:
-    return str(RESOURCES / "icons" / f"{name}.svg")
+    return str(resource("icons", f"{name}.svg"))

@@ -26,7 +26,7 @@ So a SKU hovering at a line yields one alert: the band between ``enter`` and
 from __future__ import annotations
 
 from controlroom.alerts.transition import AlertTransition
-from controlroom.view import AlertView
+from controlroom.state.view import AlertView
 
 __all__ = ["Alert", "AlertBook", "to_view", "ACTIVE", "SEVERITY"]
 

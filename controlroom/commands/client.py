@@ -34,7 +34,7 @@ import zmq
 from zmq.utils.monitor import parse_monitor_message
 
 from controlroom.protocol import COMMAND_OPS, Reject, decode_reply, encode_request, validate_command
-from controlroom.view import CommandView
+from controlroom.state.view import CommandView
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from controlroom.engine.rules import baseline_forecast, baseline_numbers, evalua
 from controlroom.engine.sku import RoomModel, SkuModel, scales
 from controlroom.feed.mirror import SkuStock, StockMirror
 from controlroom.settings import Settings
-from controlroom.view import AlertView
+from controlroom.state.view import AlertView
 
 __all__ = ["Engine"]
 

@@ -8,16 +8,15 @@ baselines and safety stock as a side effect; it raises no alert.
 from __future__ import annotations
 
 from math import sqrt
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
+from controlroom.engine.context import EngineState
 from controlroom.engine.forecast import held_window_sales, sellout_seconds, upper_band
 from controlroom.engine.rates import exposure, posterior_rate, posterior_var
 from controlroom.engine.sku import SkuModel
 from controlroom.engine.tiers import safety_stock
 from controlroom.feed.mirror import SkuStock
 
-if TYPE_CHECKING:
-    from controlroom.engine.core import Engine
 
 __all__ = ["Prediction", "predict", "FEATURED_STRENGTH_S", "QTY_PRIOR_ORDERS", "LATCH_RATIO"]
 
@@ -51,7 +50,7 @@ class Prediction(NamedTuple):
     buf: float  # the burst's buffer multiplier
 
 
-def predict(eng: "Engine", m: SkuModel, st: SkuStock, ts: float) -> Prediction:
+def predict(eng: EngineState, m: SkuModel, st: SkuStock, ts: float) -> Prediction:
     """The engine's numbers for one SKU (rates per second).
 
     Level: without a detected change, the pooled (precision-weighted) rate of

@@ -10,17 +10,15 @@ and watch, a frozen or delisted SKU raises nothing.
 from __future__ import annotations
 
 from math import ceil, floor
-from typing import TYPE_CHECKING
 
 from controlroom.engine import baselines
+from controlroom.engine.context import EngineState
 from controlroom.engine.forecast import Forecast, sellout_seconds
 from controlroom.engine.predict import predict
 from controlroom.engine.sku import SkuModel
 from controlroom.engine.tiers import critical_condition, warning_condition
 from controlroom.feed.mirror import SkuStock
 
-if TYPE_CHECKING:
-    from controlroom.engine.core import Engine
 
 __all__ = ["evaluate", "critical_now", "blocked", "evaluate_baseline", "baseline_numbers",
            "baseline_forecast", "fmt_s"]
@@ -48,7 +46,7 @@ def fmt_s(s: float | None) -> str:
     return f"{s / 60:.1f} min"
 
 
-def critical_now(eng: "Engine", m: SkuModel, st: SkuStock, ts: float, out: list) -> None:
+def critical_now(eng: EngineState, m: SkuModel, st: SkuStock, ts: float, out: list) -> None:
     """Available at safety stock: critical at once, and the tier's freeze action."""
     book = eng.book
     a = book.get(m.sku, "critical")
@@ -68,7 +66,7 @@ def critical_now(eng: "Engine", m: SkuModel, st: SkuStock, ts: float, out: list)
             "reason": f"available {st.available} at or below safety stock {_down(m.safety)} ({m.tier_name})",
         })
 
-def blocked(eng: "Engine", m: SkuModel, st: SkuStock, ts: float, out: list) -> bool:
+def blocked(eng: EngineState, m: SkuModel, st: SkuStock, ts: float, out: list) -> bool:
     """A frozen or delisted SKU raises nothing: resolve its alerts and say so (True)."""
     if st.frozen or st.delisted:
         if eng.book.active:
@@ -77,7 +75,7 @@ def blocked(eng: "Engine", m: SkuModel, st: SkuStock, ts: float, out: list) -> b
         return True
     return False
 
-def evaluate(eng: "Engine", m: SkuModel, st: SkuStock, ts: float, out: list) -> Forecast:
+def evaluate(eng: EngineState, m: SkuModel, st: SkuStock, ts: float, out: list) -> Forecast:
     """The engine policy at one tick: predict, then step the SKU's critical, warning, watch and
     losing-sales alerts (transitions appended to ``out``); returns the SKU's forecast."""
     (rate, w, mu, hi, sellout, sellout_p, line, safety, cart_f, surge, exit_surge, cart_m, kappa,
@@ -175,7 +173,7 @@ def evaluate(eng: "Engine", m: SkuModel, st: SkuStock, ts: float, out: list) -> 
                     warning_line=line, safety_stock=safety, level=book.level_of(sku),
                     cart_rate_per_min=cart_f * 60.0)
 
-def baseline_numbers(eng: "Engine", m: SkuModel, st: SkuStock, ts: float) -> tuple[float, float, float, str]:
+def baseline_numbers(eng: EngineState, m: SkuModel, st: SkuStock, ts: float) -> tuple[float, float, float, str]:
     """(rate per s, line, window min, why) of the baseline policy."""
     e = eng._e
     if eng._policy == "naive":
@@ -185,7 +183,7 @@ def baseline_numbers(eng: "Engine", m: SkuModel, st: SkuStock, ts: float) -> tup
             f"{e.naive_multiplier:g} x {rate * 60:.1f}/min session average over {e.naive_window_min:g} min")
     return 0.0, baselines.static_line(e.static_threshold), m.tier.window_min, "fixed threshold"
 
-def baseline_forecast(eng: "Engine", m: SkuModel, st: SkuStock, rate: float, line: float, w_min: float) -> Forecast:
+def baseline_forecast(eng: EngineState, m: SkuModel, st: SkuStock, rate: float, line: float, w_min: float) -> Forecast:
     """A baseline's forecast: its one rate, no band, no safety stock."""
     mu = rate * w_min * 60.0
     sellout = sellout_seconds(st.available, rate)
@@ -193,7 +191,7 @@ def baseline_forecast(eng: "Engine", m: SkuModel, st: SkuStock, rate: float, lin
                     sellout_s=sellout, sellout_pessimistic_s=sellout, warning_line=line, safety_stock=0.0,
                     level=eng.book.level_of(m.sku), cart_rate_per_min=0.0)
 
-def evaluate_baseline(eng: "Engine", m: SkuModel, st: SkuStock, ts: float, out: list) -> Forecast:
+def evaluate_baseline(eng: EngineState, m: SkuModel, st: SkuStock, ts: float, out: list) -> Forecast:
     """The ``naive`` or ``static`` policy at one tick: its single warning rule, nothing else."""
     tier = m.tier
     book = eng.book

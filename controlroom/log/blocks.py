@@ -11,12 +11,18 @@ import re
 import sqlite3
 from itertools import repeat
 from operator import mul
-from typing import TYPE_CHECKING
+from typing import Any, Iterator, Protocol
 
 import orjson
 
-if TYPE_CHECKING:
-    from controlroom.log.reader import LogReader
+from controlroom.log.columns import ColumnRun
+
+
+class BatchSource(Protocol):
+    """What a block needs of its reader: the events of an id range as dicts (the reader's slow path)."""
+
+    def iter_event_batches(self, *args: Any, **kwargs: Any) -> Iterator[list[dict]]: ...
+
 
 __all__ = ["EventBlock", "fetch_block", "BLOCK_SQL"]
 
@@ -97,7 +103,7 @@ class EventBlock:
 
     __slots__ = ("codes", "_cols", "_others", "_reader", "_lo", "_hi", "_events")
 
-    def __init__(self, reader: "LogReader", lo: int, hi: int, codes: str, cols: tuple, others: str | None) -> None:
+    def __init__(self, reader: BatchSource, lo: int, hi: int, codes: str, cols: tuple, others: str | None) -> None:
         self.codes = codes
         self._cols = cols
         self._others = others
@@ -117,12 +123,10 @@ class EventBlock:
         return self._events
 
     def pieces(self) -> list:
-        """The block in order: a :class:`~controlroom.replay.ColumnRun` per run of orders or
+        """The block in order: a :class:`~controlroom.log.columns.ColumnRun` per run of orders or
         carts, a list of dicts for each stretch of other events.  Handed to
         ``replay(..., batched=True)`` piece by piece, this decides as the block's dicts would
         in one ``feed_batch`` (which takes the same runs)."""
-        from controlroom.replay import ColumnRun
-
         codes = self.codes
         loads = orjson.loads
         ts_k, sku, oid, qty, price, chan, delta = self._cols

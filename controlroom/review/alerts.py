@@ -2,7 +2,7 @@
 
 :func:`alert_facts` takes the transitions as an argument, so backtest judges a replay's
 transitions with the very rules it judges the logged ones; the definitions are those of
-:mod:`controlroom.metrics` (see :mod:`controlroom.review.analysis`).
+:mod:`controlroom.review.metrics` (see :mod:`controlroom.review.analysis`).
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ LEVEL_RANK = {"ok": 0, "watch": 1, "warning": 2, "critical": 3}
 
 @dataclass
 class WarningSpan:
-    """One SKU's merged warning-or-critical period (``controlroom.metrics.warning_spans``)."""
+    """One SKU's merged warning-or-critical period (``controlroom.review.metrics.warning_spans``)."""
 
     sku: str | None
     start: float
@@ -71,13 +71,13 @@ def _normalise(transitions: Iterable[Any]) -> list[Any]:
 
 def alert_facts(transitions: Iterable[Any], sellouts: list[SellOut], actions: list[Action],
                 windows_min: Callable[[str], float], duration_s: float) -> AlertFacts:
-    """Judge alert transitions against the sell-outs with the definitions of ``controlroom.metrics``.
+    """Judge alert transitions against the sell-outs with the definitions of ``controlroom.review.metrics``.
 
     Every sell-out (a SKU can sell out, be restocked and sell out again) is judged
-    with :func:`controlroom.metrics.lead_times`; false warnings are
-    :func:`controlroom.metrics.false_warnings` against each SKU's first sell-out.
+    with :func:`controlroom.review.metrics.lead_times`; false warnings are
+    :func:`controlroom.review.metrics.false_warnings` against each SKU's first sell-out.
     """
-    from controlroom import metrics
+    from controlroom.review import metrics
 
     trs = _normalise(transitions)
     judged: list[SellOut] = []

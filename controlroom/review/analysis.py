@@ -21,7 +21,7 @@ The definitions (also in ``docs/session-log.md``, section *Review numbers*):
   stock is > 0 again (or the session ends).  A dip undone within
   :data:`MIN_SELLOUT_S` (an oversold order cancelled at once) is not a sell-out.
 * **Lead time, misses, false warnings, alerts per 10 minutes**: as defined in
-  :mod:`controlroom.metrics` (the same functions evaluate and backtest use):
+  :mod:`controlroom.review.metrics` (the same functions evaluate and backtest use):
   a SKU's warning and critical alert periods merge into *warning spans*; the
   lead time of a sell-out at T is T minus the start of the span covering T (a
   span started at or before T and not ended before it); no covering span is a

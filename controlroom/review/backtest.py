@@ -1,7 +1,7 @@
 """``controlroom backtest FILE --config other.toml``: the logged show, replayed with other settings.
 
 The logged events go, in accepted order, through a fresh mirror and engine
-(:func:`controlroom.replay.replay`, the same code path the live core runs),
+(:func:`controlroom.review.replay.replay`, the same code path the live core runs),
 once with the settings the session ran with and once with the other
 settings.  Three columns come out side by side:
 
@@ -14,7 +14,7 @@ settings.  Three columns come out side by side:
 * **replay, <other>**: the same events with the other settings.
 
 Every column is judged by the same rules (:mod:`controlroom.review.analysis`,
-which uses :mod:`controlroom.metrics`) against the same sell-outs, the ones the
+which uses :mod:`controlroom.review.metrics`) against the same sell-outs, the ones the
 logged events show, and with the same horizon for false warnings (twice the
 tier windows of the session's own settings), so a longer window in the other
 settings cannot make its warnings look less false.  Replay cannot change what the shop did: sell-outs,
@@ -175,7 +175,7 @@ def event_batches(data: LogData, block: int = 2048, columns: bool = True) -> Ite
 
     Reads with :meth:`LogReader.iter_event_blocks` (SQLite's side prefetched on a helper
     thread; with ``columns``, runs of orders and carts come as
-    :class:`~controlroom.replay.ColumnRun` items, read from typed columns, not dicts).  A block
+    :class:`~controlroom.review.replay.ColumnRun` items, read from typed columns, not dicts).  A block
     with no ``_reset`` / ``_feed`` pseudo-event due inside it is handed over as it came from the
     reader; a block where one is due goes through the per-event rules of :func:`event_stream`.
     """
@@ -245,7 +245,7 @@ def settings_of(data: LogData):
 
 def run_replay(data: LogData, settings) -> tuple[Any, float]:
     """Replay the log with ``settings``; returns (ReplayResult, seconds)."""
-    from controlroom.replay import replay
+    from controlroom.review.replay import replay
 
     t = time.perf_counter()
     res = replay(data.snapshot, event_batches(data), settings, start_ts=data.start_ts, end_ts=data.end_ts,

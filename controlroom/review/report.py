@@ -390,7 +390,7 @@ def render_html(rv: Review, title: str | None = None) -> str:
 <footer><dl>
 <dt>Times</dt><dd>Shop clock, local time ({escape(tz)}); +h:mm:ss is the time since the first event.</dd>
 <dt>GMV</dt><dd>Orders at their price minus cancelled units at list price, as the desk counts it.</dd>
-<dt>Lead time, misses, false warnings, alerts per 10 minutes</dt><dd>As defined in controlroom.metrics (docs/session-log.md, “Review numbers”).</dd>
+<dt>Lead time, misses, false warnings, alerts per 10 minutes</dt><dd>As defined in controlroom.review.metrics (docs/session-log.md, “Review numbers”).</dd>
 <dt>Source</dt><dd>{escape(rv.path)} · schema v{rv.file_version}{' (migrated)' if rv.file_version != 1 else ''} · {st.events:,} events, {rv.counts.get('samples', 0):,} samples, {rv.transitions:,} alert transitions · generated {escape(time.strftime('%Y-%m-%d %H:%M'))} by controlroom review</dd>
 </dl></footer>
 """

@@ -31,7 +31,7 @@ from controlroom.settings.sections import (AUTO_FREEZE, DEFAULT_TIERS, POLICIES,
 
 __all__ = [
     "Settings", "FeedSettings", "EngineSettings", "TierSettings", "CommandSettings", "LogSettings",
-    "NotifySettings", "SettingsError", "load_settings", "settings_from_dict", "settings_markdown", "DEFAULT_TIERS",
+    "NotifySettings", "SettingsError", "load_settings", "settings_from_dict", "DEFAULT_TIERS",
     "POLICIES", "AUTO_FREEZE", "check_webhooks", "setting",
 ]
 
@@ -305,10 +305,3 @@ def settings_from_dict(data: dict) -> Settings:
     else:
         base = Settings()
     return _apply(base, data)
-
-
-def settings_markdown() -> str:
-    """The text of ``docs/settings.md`` (see :mod:`controlroom.settings.markdown`)."""
-    from controlroom.settings.markdown import settings_markdown as md
-
-    return md()

@@ -17,7 +17,7 @@ Commands are answered by ``id``: a repeated ``id`` gets the stored reply and
 changes nothing.  Pass the previous server's :attr:`ShopServer.replies` to a new
 server (``replies=``) to keep that promise across a restart (a real shop should
 persist it with its inventory).  With ``curve=`` (a
-:class:`controlroom.commands.keys.ServerCurve`) both sockets are CURVE servers
+:class:`controlroom.security.keys.ServerCurve`) both sockets are CURVE servers
 that accept only authorised control-room keys, and every applied or rejected
 command is recorded with the sender's authenticated key (``command_log`` /
 ``rejections``, field ``key``; ``None`` without CURVE).

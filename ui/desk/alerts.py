@@ -11,7 +11,7 @@ from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QTableView, QTabWidget, \
     QToolButton, QVBoxLayout, QWidget
 
-from controlroom.view import AlertView
+from controlroom.state.view import AlertView
 from ui import fmt
 from ui.desk.alert_model import AlertModel
 from ui.desk.cells import FastCellDelegate, visible_rows

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSortFilterProxyModel
 
-from controlroom.view import LEVEL_RANK
+from controlroom.state.view import LEVEL_RANK
 from ui.desk.sku_model import FILTER_ROLE, SORT_ROLE
 
 

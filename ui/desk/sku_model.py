@@ -9,7 +9,7 @@ is already sorted most urgent first).  Each snapshot:
   changed, otherwise at most once every :data:`RESORT_EVERY_S` — with a busy
   feed the predicted sell-out times shift on every snapshot, and rows that
   jump ten times a second cannot be clicked;
-* emits ``dataChanged`` over the rows whose :class:`~controlroom.view.SkuView`
+* emits ``dataChanged`` over the rows whose :class:`~controlroom.state.view.SkuView`
   changed, with display roles only — for the rows on screen, over just the
   cells that read or look different (none for rows off screen: Qt would
   repaint the whole viewport for a span outside it);

@@ -2,7 +2,7 @@
 
 The core thread runs feed → mirror → engine → alert rules → auto actions →
 commands with no hand-off on the hot path.  Out of it go: batches to the log
-writer thread, and an immutable :class:`~controlroom.view.ViewSnapshot` swapped
+writer thread, and an immutable :class:`~controlroom.state.view.ViewSnapshot` swapped
 in ~10 times a second for front ends.  Into it come intents (commands, acks,
 snoozes, settings) through one thread-safe queue.  Nothing here imports Qt.
 """
@@ -19,8 +19,8 @@ import numpy as np
 import zmq
 
 from controlroom.feed.client import FeedClient, FeedListener
-from controlroom.history import SkuHistory
-from controlroom.snapshot import SnapshotBuilder
+from controlroom.live.history import SkuHistory
+from controlroom.live.snapshot import SnapshotBuilder
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ class LiveSession(FeedListener):
         self.loop_iterations = 0
         self.front_yields = 0
         self.front_yield_s = 0.0
-        # controlroom.gcpace.GcPacer: full collections run on the core thread right after a redraw.
+        # controlroom.live.gcpace.GcPacer: full collections run on the core thread right after a redraw.
         self.gc_pacer = None
 
     # --- life cycle -----------------------------------------------------------------------

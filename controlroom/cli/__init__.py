@@ -1,12 +1,16 @@
 """The ``controlroom`` command line: one verb per job.
 
-Verbs import what they need lazily, so ``controlroom simulate`` never loads
-Qt and ``controlroom --help`` is instant.
+The core's CLI parses every verb and runs the headless ones
+(:mod:`controlroom.cli.headless`); the desk's verbs (``desk``, ``demo`` with a
+window) belong to the front end, which passes them in as ``front_verbs`` (the
+installed ``controlroom`` command is :func:`ui.main.main`). Verbs import what
+they need when they run, so ``controlroom --help`` is instant.
 """
 from __future__ import annotations
 
 import argparse
 import sys
+from typing import Callable, Mapping
 
 from controlroom import __version__
 from controlroom.protocol import DEFAULT_EVENTS_ENDPOINT, DEFAULT_REQUESTS_ENDPOINT
@@ -86,17 +90,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Verbs whose modules own their argument parsing.
 DELEGATED = {
-    "evaluate": ("controlroom.evaluate", "main"),
-    "keys": ("controlroom.commands.keys", "keys_main"),
+    "evaluate": ("controlroom.review.evaluate", "main"),
+    "keys": ("controlroom.security.keys", "keys_main"),
     "review": ("controlroom.review.cli", "report_main"),
     "backtest": ("controlroom.review.cli", "backtest_main"),
     "tune": ("controlroom.review.cli", "tune_main"),
-    "core-serve": ("controlroom.coreproc", "main"),  # hidden: the desk's core process in a bundled app
+    "core-serve": ("controlroom.live.process", "main"),  # hidden: the desk's core process in a bundled app
 }
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``controlroom`` console script."""
+def main(argv: list[str] | None = None, front_verbs: Mapping[str, Callable] | None = None) -> int:
+    """Run one verb; ``front_verbs`` maps the window verbs (``desk``, ``demo``) to the front end's runners."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in DELEGATED:
         import importlib
@@ -108,16 +112,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.verb is None:
         ap.print_help()
         return 2
-    from controlroom import runners
+    from controlroom.cli import headless
+    from controlroom.live.wiring import UsageError
 
+    front = front_verbs or {}
     try:
-        return int(getattr(runners, f"run_{args.verb}")(args) or 0)
-    except runners.UsageError as e:
+        if args.verb in front:
+            return int(front[args.verb](args) or 0)
+        if args.verb == "desk":
+            raise UsageError("the desk is part of the Qt front end: run the installed `controlroom desk` "
+                             "(or `python -m ui desk`)")
+        return int(getattr(headless, f"run_{args.verb}")(args) or 0)
+    except UsageError as e:
         print(f"controlroom {args.verb}: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -37,6 +37,9 @@ from typing import Any
 import numpy as np
 import zmq
 
+from controlroom.live import wiring
+from controlroom.live.snapshot import SnapshotBuilder
+
 log = logging.getLogger(__name__)
 
 PUBLISH_INTERVAL_S = 0.05  # newest snapshot at most 20 times a second (the core makes ~10)
@@ -85,8 +88,6 @@ def serve_core(cfg: dict) -> None:
             os.nice(nice)
         except OSError:
             pass
-    from controlroom import runners
-
     ctx = zmq.Context()
     state = ctx.socket(zmq.PUSH)
     state.setsockopt(zmq.CONFLATE, 1)  # only the newest frame waits to be sent
@@ -100,7 +101,7 @@ def serve_core(cfg: dict) -> None:
     info: dict[str, Any] = {"pid": os.getpid(), "error": None, "log_path": None}
     try:
         args = SimpleNamespace(operator=cfg.get("operator"), log=cfg.get("log"), no_log=cfg.get("no_log", True))
-        session = runners.build_session(cfg["settings"], cfg.get("curve"), args)
+        session = wiring.build_session(cfg["settings"], cfg.get("curve"), args)
         try:
             session.start()
         except BaseException as e:  # noqa: BLE001 — reported to the desk, which shows "core failed"
@@ -209,7 +210,7 @@ def _apply_intent(session, kind: str, a: dict) -> None:
 
 
 def spawn_core(cfg: dict) -> subprocess.Popen:
-    """Start :func:`serve_core` in a fresh interpreter (``python -m controlroom.coreproc``), ``cfg`` on its stdin.
+    """Start :func:`serve_core` in a fresh interpreter (``python -m controlroom.live.process``), ``cfg`` on its stdin.
 
     A plain subprocess rather than multiprocessing: the child never re-imports the desk's
     ``__main__`` (scripts, the bench, tests), and it imports the same ``controlroom`` as this
@@ -220,7 +221,7 @@ def spawn_core(cfg: dict) -> subprocess.Popen:
     if getattr(sys, "frozen", False):  # a bundled app: its own executable has the hidden verb
         cmd = [sys.executable, "core-serve"]
     else:
-        cmd = [sys.executable, "-m", "controlroom.coreproc"]
+        cmd = [sys.executable, "-m", "controlroom.live.process"]
     env = dict(os.environ)
     root = os.path.dirname(os.path.dirname(os.path.abspath(controlroom.__file__)))
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
@@ -253,8 +254,6 @@ class RemoteSession:
     def __init__(self, settings: Any, *, curve: Any = None, operator: str = "operator", log: str | None = None,
                  no_log: bool = True, parent_silent_s: float = PARENT_SILENT_S,
                  child_silent_s: float = CHILD_SILENT_S, nice: int = CORE_NICE) -> None:
-        from controlroom.snapshot import SnapshotBuilder
-
         self.settings = settings
         self.curve = curve
         self.operator = operator
@@ -270,7 +269,7 @@ class RemoteSession:
         self.error: BaseException | None = None
         self.info: dict = {}
         self.session_log = None  # the log lives in the child; see log_path
-        self.gc_pacer = None  # controlroom.gcpace.GcPacer, collected after redraws (see front_busy)
+        self.gc_pacer = None  # controlroom.live.gcpace.GcPacer, collected after redraws (see front_busy)
         self.proc: Any = None
         self.ctx: zmq.Context | None = None
         self._state = self._intents = None
@@ -476,6 +475,16 @@ class RemoteSession:
         """Apply new settings live (the child logs them)."""
         self.settings = settings
         self._send("settings", dict(settings=settings))
+
+
+
+def build_desk_core(settings, client_curve, args) -> Any:
+    """The core a desk reads: a child process (:class:`RemoteSession`) by default,
+    the in-process core thread (:func:`~controlroom.live.wiring.build_session`) with ``--core-thread``.  Not started."""
+    if getattr(args, "core_thread", False):
+        return wiring.build_session(settings, client_curve, args)
+    return RemoteSession(settings, curve=client_curve, operator=getattr(args, "operator", None) or "operator",
+                         log=getattr(args, "log", None), no_log=bool(getattr(args, "no_log", False)))
 
 
 if __name__ == "__main__":

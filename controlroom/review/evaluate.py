@@ -4,7 +4,7 @@ Method (also in ``docs/engine.md``):
 
 1. **Open loop**: the seeded show runs with no command applied; its events go,
    in shop-time order, through one mirror + engine per policy (``engine``,
-   ``naive``, ``static``), ticking every shop-second (:mod:`controlroom.replay`).
+   ``naive``, ``static``), ticking every shop-second (:mod:`controlroom.review.replay`).
    The shop's own books give the ground truth: each SKU's first sell-out time.
    Lead time, misses, false warnings and alert rates of all three policies come
    from this run, so every policy is judged on exactly the same feed.
@@ -23,9 +23,9 @@ import sys
 import time
 from typing import Any
 
-from controlroom import metrics
+from controlroom.review import metrics
 from controlroom.protocol import validate_event
-from controlroom.replay import Replayer
+from controlroom.review.replay import Replayer
 from controlroom.settings import POLICIES, Settings, SettingsError, load_settings
 
 __all__ = ["evaluate", "evaluate_all", "run_open_loop", "run_closed_loop", "main"]

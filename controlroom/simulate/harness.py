@@ -282,7 +282,7 @@ def paced_shop_main(conn: Any, keys_dir: str | None, quiet_sku: str = "PF01") ->
     ``{"sent", "applied"}`` and ends it.  ``keys_dir``: demo key folder for CURVE, or None.
     Orders never name ``quiet_sku`` (the SKU the benchmark freezes).
     """
-    from controlroom.commands.keys import ensure_demo_keys
+    from controlroom.security.keys import ensure_demo_keys
     from controlroom.simulate.model import ShopModel
 
     ctx = zmq.Context()

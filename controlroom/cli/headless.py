@@ -1,106 +1,21 @@
-"""What each ``controlroom`` verb runs (the CLI only parses arguments)."""
+"""The headless verbs: what ``controlroom simulate``, ``engine --headless`` and ``demo --headless`` run.
+
+The CLI (:mod:`controlroom.cli`) only parses arguments; the desk's verbs live in the front end
+(:mod:`ui.launch`), which reuses :func:`start_demo_shop` and :func:`headless_loop` from here.
+"""
 from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import socket
 import subprocess
 import sys
 import time
-import tomllib
-from pathlib import Path
-from typing import Any
 
+from controlroom.live.wiring import UsageError, build_session, curves, load_session_settings
 from controlroom.protocol import DEFAULT_EVENTS_ENDPOINT, DEFAULT_REQUESTS_ENDPOINT
-
-
-class UsageError(Exception):
-    """Bad command-line input: printed as one clear line, exit code 2."""
-
-
-# --- shared helpers ------------------------------------------------------------------------------
-def parse_overrides(pairs: list[str]) -> dict[str, Any]:
-    """``["a.b=1.5", "x=text"]`` → ``{"a.b": 1.5, "x": "text"}`` (values read as TOML, else text)."""
-    out: dict[str, Any] = {}
-    for pair in pairs:
-        key, sep, raw = pair.partition("=")
-        if not sep or not key.strip():
-            raise UsageError(f"--set wants KEY=VALUE, got {pair!r}")
-        try:
-            value = tomllib.loads(f"v = {raw}")["v"]
-        except tomllib.TOMLDecodeError:
-            value = raw
-        out[key.strip()] = value
-    return out
-
-
-def load_session_settings(args) -> Any:
-    """Settings from --config and --set, with endpoints from --events/--requests."""
-    from controlroom.settings import SettingsError, load_settings
-
-    overrides = parse_overrides(getattr(args, "set", []) or [])
-    if getattr(args, "events", None):
-        overrides["feed.events_endpoint"] = args.events
-    if getattr(args, "requests", None):
-        overrides["feed.requests_endpoint"] = args.requests
-    try:
-        return load_settings(getattr(args, "config", None), overrides)
-    except SettingsError as e:
-        raise UsageError(str(e)) from None
-    except FileNotFoundError as e:
-        raise UsageError(f"settings file not found: {e.filename}") from None
-
-
-def curves(args) -> tuple[Any, Any]:
-    """(server, client) CURVE configurations for this run, or (None, None) with --insecure."""
-    if getattr(args, "insecure", False):
-        return None, None
-    from controlroom.commands import keys
-
-    if getattr(args, "keys", None):
-        try:
-            return keys.curves_from_dir(args.keys)
-        except (FileNotFoundError, ValueError) as e:
-            raise UsageError(f"--keys {args.keys}: {e}") from None
-    return keys.ensure_demo_keys()
-
-
-def open_session_log(args, settings, room: str) -> Any:
-    """The session log for this run (None with --no-log)."""
-    if getattr(args, "no_log", False):
-        return None
-    from controlroom import __version__
-    from controlroom.log import SessionLog, default_log_path
-
-    path = Path(args.log) if getattr(args, "log", None) else default_log_path(room)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lg = SessionLog(path, room=room, settings=settings.to_dict(), app_version=__version__)
-    lg.start()
-    return lg
-
-
-def build_session(settings, client_curve, args) -> Any:
-    """The live session a verb runs: core thread, session log (once the room is known), webhooks."""
-    from controlroom.notify import notifier_from_config
-    from controlroom.session import LiveSession
-
-    ns = settings.notify
-    notifier = notifier_from_config([dict(h) for h in ns.webhooks], timeout_s=ns.timeout_s,
-                                    retries=ns.retries).start() if ns.webhooks else None
-    return LiveSession(settings, curve=client_curve, operator=getattr(args, "operator", None) or "operator",
-                       log_factory=lambda room: open_session_log(args, settings, room), notifier=notifier)
-
-
-def build_desk_core(settings, client_curve, args) -> Any:
-    """The core a desk reads: a child process (:class:`~controlroom.coreproc.RemoteSession`) by default,
-    the in-process core thread (:func:`build_session`) with ``--core-thread``.  Not started."""
-    if getattr(args, "core_thread", False):
-        return build_session(settings, client_curve, args)
-    from controlroom.coreproc import RemoteSession
-
-    return RemoteSession(settings, curve=client_curve, operator=getattr(args, "operator", None) or "operator",
-                         log=getattr(args, "log", None), no_log=bool(getattr(args, "no_log", False)))
+from controlroom.simulate.runner import DemoShop
+from controlroom.simulate.scenarios import SCENARIOS
 
 
 def fmt_money(cents: int) -> str:
@@ -110,9 +25,6 @@ def fmt_money(cents: int) -> str:
 # --- simulate ------------------------------------------------------------------------------------
 def run_simulate(args) -> int:
     """``controlroom simulate``: the demo shop in the foreground."""
-    from controlroom.simulate.runner import DemoShop
-    from controlroom.simulate.scenarios import SCENARIOS
-
     if args.scenario not in SCENARIOS:
         raise UsageError(f"unknown scenario {args.scenario!r}; choose one of {', '.join(SCENARIOS)}")
     if args.speed <= 0:
@@ -231,43 +143,20 @@ def _count_transitions(transitions) -> dict:
     return out
 
 
-# --- desk and demo ---------------------------------------------------------------------------------
-def display_problem() -> str | None:
-    """Why a window cannot open here, or None."""
-    if os.environ.get("QT_QPA_PLATFORM"):
-        return None
-    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        return ("no display found (neither DISPLAY nor WAYLAND_DISPLAY is set). Run it on a desktop, "
-                "or under a virtual one: `xvfb-run -a make demo`; for the engine alone: "
-                "`.venv/bin/controlroom demo --headless`.")
-    return None
 
-
+# --- demo --------------------------------------------------------------------------------------
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def run_desk(args) -> int:
-    """``controlroom desk``: the operator desk on a live shop."""
-    problem = display_problem()
-    if problem:
-        print(f"controlroom desk: {problem}", file=sys.stderr)
-        return 2
-    settings = load_session_settings(args)
-    _, client_curve = curves(args)
-    from ui.app import run_desk_app
+def start_demo_shop(args) -> subprocess.Popen:
+    """Start the demo shop of ``controlroom demo`` as its own process, as a real shop would be.
 
-    return run_desk_app(settings, client_curve, args)
-
-
-def run_demo(args) -> int:
-    """``controlroom demo``: a demo shop (its own process) and the desk (or the headless engine)."""
-    problem = None if args.headless else display_problem()
-    if problem:
-        print(f"controlroom demo: {problem}", file=sys.stderr)
-        return 2
+    Picks free loopback endpoints unless ``--events``/``--requests`` were given and writes them back
+    into ``args``; makes the demo keys first so both sides find them.
+    """
     ev = args.events or f"tcp://127.0.0.1:{free_port()}"
     rq = args.requests or f"tcp://127.0.0.1:{free_port()}"
     args.events, args.requests = ev, rq
@@ -277,19 +166,28 @@ def run_demo(args) -> int:
         cmd.append("--insecure")
     if args.keys:
         cmd += ["--keys", args.keys]
-    curves(args)  # make the demo keys before the shop starts, so both sides find them
-    shop = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    curves(args)
+    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+
+
+def stop_demo_shop(shop: subprocess.Popen) -> None:
+    """End the demo shop process (terminate, then kill after 5 s)."""
+    shop.terminate()
+    try:
+        shop.wait(5)
+    except subprocess.TimeoutExpired:
+        shop.kill()
+
+
+def run_demo(args) -> int:
+    """``controlroom demo --headless``: a demo shop (its own process) and the headless engine."""
+    if not args.headless:
+        raise UsageError("the demo's desk is part of the Qt front end: run `controlroom demo` "
+                         "(or `python -m ui demo`); `--headless` runs the engine alone")
+    shop = start_demo_shop(args)
     try:
         settings = load_session_settings(args)
         _, client_curve = curves(args)
-        if args.headless:
-            return headless_loop(settings, client_curve, args, duration=args.duration, quiet=False)
-        from ui.app import run_desk_app
-
-        return run_desk_app(settings, client_curve, args)
+        return headless_loop(settings, client_curve, args, duration=args.duration, quiet=False)
     finally:
-        shop.terminate()
-        try:
-            shop.wait(5)
-        except subprocess.TimeoutExpired:
-            shop.kill()
+        stop_demo_shop(shop)

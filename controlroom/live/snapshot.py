@@ -1,4 +1,4 @@
-"""Builds the immutable :class:`~controlroom.view.ViewSnapshot` on the core thread."""
+"""Builds the immutable :class:`~controlroom.state.view.ViewSnapshot` on the core thread."""
 from __future__ import annotations
 
 import time
@@ -6,7 +6,7 @@ import uuid
 from collections import deque
 from typing import Any
 
-from controlroom.view import LEVEL_RANK, FeedView, SkuView, ViewSnapshot
+from controlroom.state.view import LEVEL_RANK, FeedView, SkuView, ViewSnapshot
 
 ROOM_SERIES_S = 1800  # room chart span: 30 minutes of shop time
 SPARK_REFRESH_S = 2.0  # sparklines change slowly; recompute them every 2 s of wall time

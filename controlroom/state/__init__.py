@@ -1,0 +1,1 @@
+"""What every screen sees of a room: the immutable view types (:mod:`~controlroom.state.view`)."""

@@ -1,0 +1,59 @@
+"""The front end's verbs: ``controlroom desk`` and ``controlroom demo`` (with a window).
+
+The core's CLI (:mod:`controlroom.cli`) parses every verb; the installed ``controlroom`` command
+(:func:`ui.main.main`) hands it these two so the core never imports the front end. Qt is imported
+only once a window is really wanted, so the headless verbs start without it.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+from controlroom.cli.headless import headless_loop, start_demo_shop, stop_demo_shop
+from controlroom.live.wiring import curves, load_session_settings
+
+
+def display_problem() -> str | None:
+    """Why a window cannot open here, or None."""
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        return ("no display found (neither DISPLAY nor WAYLAND_DISPLAY is set). Run it on a desktop, "
+                "or under a virtual one: `xvfb-run -a make demo`; for the engine alone: "
+                "`.venv/bin/controlroom demo --headless`.")
+    return None
+
+
+def run_desk(args) -> int:
+    """``controlroom desk``: the operator desk on a live shop."""
+    problem = display_problem()
+    if problem:
+        print(f"controlroom desk: {problem}", file=sys.stderr)
+        return 2
+    settings = load_session_settings(args)
+    _, client_curve = curves(args)
+    from ui.app import run_desk_app  # Qt, only now that a window is wanted
+
+    return run_desk_app(settings, client_curve, args)
+
+
+def run_demo(args) -> int:
+    """``controlroom demo``: a demo shop (its own process) and the desk (or the headless engine)."""
+    problem = None if args.headless else display_problem()
+    if problem:
+        print(f"controlroom demo: {problem}", file=sys.stderr)
+        return 2
+    shop = start_demo_shop(args)
+    try:
+        settings = load_session_settings(args)
+        _, client_curve = curves(args)
+        if args.headless:
+            return headless_loop(settings, client_curve, args, duration=args.duration, quiet=False)
+        from ui.app import run_desk_app
+
+        return run_desk_app(settings, client_curve, args)
+    finally:
+        stop_demo_shop(shop)
+
+
+FRONT_VERBS = {"desk": run_desk, "demo": run_demo}
