@@ -39,6 +39,28 @@ def test_every_core_module_imports_without_qt():
     assert "imported" in r.stdout
 
 
+def test_core_stands_alone_after_importing_every_module():
+    # No blocker here: importing every core module must not pull in Qt or the front end at all.
+    r = subprocess.run([sys.executable, "-c", textwrap.dedent("""
+        import importlib, pkgutil, sys, controlroom
+        for m in pkgutil.walk_packages(controlroom.__path__, "controlroom."):
+            importlib.import_module(m.name)
+        bad = sorted(m for m in sys.modules if m.startswith(("PySide6", "shiboken6", "pyqtgraph", "ui")))
+        assert not bad, bad
+        print("alone")
+    """)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().endswith("alone")
+
+
+def test_import_contracts_hold():
+    # The layer rules of pyproject.toml ([tool.importlinter]); `make test` runs lint-imports too.
+    exe = os.path.join(os.path.dirname(sys.executable), "lint-imports")
+    r = subprocess.run([exe, "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-2000:]
+    assert "0 broken" in r.stdout
+
+
 def test_blocker_really_blocks():
     # The guard above means something only if importing Qt under it fails.
     r = run_py("import PySide6")

@@ -3,4 +3,5 @@ import sys
 
 from controlroom.settings.markdown import settings_markdown
 
-sys.stdout.write(settings_markdown())
+if __name__ == "__main__":  # not when a tool merely imports every module
+    sys.stdout.write(settings_markdown())
