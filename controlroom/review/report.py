@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from controlroom.review import svg
+from controlroom.settings import mask_settings_dict
 from controlroom.review.analysis import (ALERT_BUCKET_S, LEVEL_RANK, OBSERVED_WINDOW_S, SURGE_HOLD_S, Review,
                                          percentile)
 
@@ -368,7 +369,8 @@ def render_html(rv: Review, title: str | None = None) -> str:
     rej_table = table([("reason", ""), ("messages", "n")],
                       [[escape(k), num(v)] for k, v in rv.rejects.items()], "Nothing was rejected.")
 
-    settings_json = escape(json.dumps(rv.settings, indent=2, sort_keys=True))
+    # masked for display: a log written before credentials were masked still holds them
+    settings_json = escape(json.dumps(mask_settings_dict(rv.settings), indent=2, sort_keys=True))
     changes = "".join(f"<li>{when(c['ts'])} by {escape(str(c['by']))}</li>" for c in rv.settings_changes)
 
     body = f"""
