@@ -69,15 +69,23 @@ def test_toml_writer_round_trips():
 
 
 def test_suggested_settings_file_keeps_webhooks(tmp_path):
-    """A session whose settings carry webhooks (a list of tables) still writes a loadable file."""
-    from controlroom.review.tune import to_toml
-    from controlroom.settings import load_settings
+    """A session whose settings carry webhooks (a list of tables) writes them masked; filled in, the file loads."""
+    import pytest
 
-    hooks = [{"url": "http://127.0.0.1:9/hook", "levels": ["critical"], "headers": {"X-Token": "t"}}]
+    from controlroom.review.tune import to_toml
+    from controlroom.settings import SettingsError, load_settings
+
+    hooks = [{"url": "http://127.0.0.1:9/hook", "levels": ["critical"], "headers": {"X-Token": "t0ken"}}]
     s = load_settings(None, {"notify.webhooks": hooks, "tiers.profit.multiplier": 1.7})
     p = tmp_path / "next.toml"
     p.write_text(to_toml(s.to_dict(), ["header"]), encoding="utf-8")
+    text = p.read_text(encoding="utf-8")
+    assert "t0ken" not in text and 'X-Token = "••••"' in text
+    with pytest.raises(SettingsError) as e:  # a masked credential is not used as if it were real
+        load_settings(str(p))
+    assert e.value.key == "notify.webhooks[0].headers.X-Token"
+    p.write_text(text.replace("••••", "t0ken"), encoding="utf-8")
     back = load_settings(str(p))
     assert back.notify.webhooks[0]["url"] == hooks[0]["url"]
-    assert back.notify.webhooks[0]["headers"] == {"X-Token": "t"}
+    assert back.notify.webhooks[0]["headers"] == {"X-Token": "t0ken"}
     assert back.tiers["profit"].multiplier == 1.7

@@ -179,9 +179,12 @@ states = ["firing", "acked"]
     assert a == {"url": "https://chat.example.com/hook", "levels": ("critical",), "states": ("firing", "resolved"),
                  "headers": {"Authorization": "Bearer x"}}
     assert b["levels"] == ("critical", "lost_sales", "feed") and b["states"] == ("firing", "acked")
-    d = s.to_dict()
+    d = s.to_dict(reveal=True)  # the real values: what the notifier is handed
     assert json.loads(json.dumps(d)) == d and d["notify"]["webhooks"][0]["levels"] == ["critical"]
     assert settings_from_dict(json.loads(json.dumps(d))) == s
+    # as the log and every display get it: the header value masked (the URLs carry no token)
+    shown = s.to_dict()["notify"]["webhooks"]
+    assert shown[0]["headers"] == {"Authorization": "••••"} and shown[0]["url"] == a["url"]
     # the notifier accepts the settings' tables as they are
     from controlroom.notify import notifier_from_config
 

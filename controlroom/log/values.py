@@ -6,6 +6,8 @@ from typing import Any
 
 import orjson
 
+from controlroom.settings import mask_settings_dict
+
 _JSON_OPTS = orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY
 
 
@@ -19,7 +21,11 @@ def json_text(obj: Any, sort: bool = False) -> str:
 
 
 def settings_json(settings: Any) -> str:
-    """Settings (a dict, or an object with ``to_dict``/``as_dict``) as JSON with sorted keys."""
+    """Settings (a dict, or an object with ``to_dict``/``as_dict``) as JSON with sorted keys.
+
+    Credentials are masked (``Settings.to_dict`` masks them; a plain dict is masked here
+    too): a session log is handed round and kept for months.
+    """
     if settings is None:
         return "{}"
     if not isinstance(settings, dict):
@@ -27,7 +33,7 @@ def settings_json(settings: Any) -> str:
             if hasattr(settings, name):
                 settings = getattr(settings, name)()
                 break
-    return json_text(settings, sort=True)
+    return json_text(mask_settings_dict(settings), sort=True)
 
 
 def bindable(v: Any) -> Any:

@@ -31,7 +31,7 @@ class WarningSpan:
     keys: list[str] = field(default_factory=list)
     acked_ts: float | None = None
     acked_by: str | None = None
-    outcome: str = ""  # "sold out" | "false" | "acted" | "after sell-out" | "open"
+    outcome: str = ""  # "sold out" | "false" | "acted" | "after sell-out" | "open at end" | "open"
     sellout_ts: float | None = None  # the sell-out it warned of
     actions: list[str] = field(default_factory=list)  # commands sent for the SKU during the span
 
@@ -47,6 +47,7 @@ class AlertFacts:
     false_warnings: int
     lead_times: list[float]
     per_10min: float  # alert instances fired per 10 minutes of show (one operator)
+    open_at_end: int = 0  # spans whose verdict horizon ran past the end of the log, no sell-out by then
 
     @property
     def median_lead_s(self) -> float | None:
@@ -70,12 +71,15 @@ def _normalise(transitions: Iterable[Any]) -> list[Any]:
 
 
 def alert_facts(transitions: Iterable[Any], sellouts: list[SellOut], actions: list[Action],
-                windows_min: Callable[[str], float], duration_s: float) -> AlertFacts:
+                windows_min: Callable[[str], float], duration_s: float,
+                end_ts: float | None = None) -> AlertFacts:
     """Judge alert transitions against the sell-outs with the definitions of ``controlroom.review.metrics``.
 
     Every sell-out (a SKU can sell out, be restocked and sell out again) is judged
     with :func:`controlroom.review.metrics.lead_times`; false warnings are
     :func:`controlroom.review.metrics.false_warnings` against each SKU's first sell-out.
+    ``end_ts`` is when the log ends: a span whose horizon runs past it with no sell-out
+    by then is "open at end" (nothing follows in the log to judge it), not false.
     """
     from controlroom.review import metrics
 
@@ -90,7 +94,8 @@ def alert_facts(transitions: Iterable[Any], sellouts: list[SellOut], actions: li
     first_so: dict[str, float] = {}
     for so in judged:
         first_so.setdefault(so.sku, so.ts)
-    false = set(metrics.false_warnings(trs, first_so, windows_min))
+    false = set(metrics.false_warnings(trs, first_so, windows_min, end_ts=end_ts))
+    still_open = set(metrics.open_warnings(trs, first_so, windows_min, end_ts)) if end_ts is not None else set()
     periods = metrics.alert_periods(trs, metrics.WARN_LEVELS)
     acks: dict[str, tuple[float, Any]] = {}
     for t in trs:
@@ -115,10 +120,12 @@ def alert_facts(transitions: Iterable[Any], sellouts: list[SellOut], actions: li
             nxt = [so.ts for so in judged if so.sku == sku and s <= so.ts]
             prevented = any(a.ok and a.op in PREVENTIVE_OPS and a.ts is not None and s <= a.ts <= end
                             for a in acts.get(sku, []))
-            if (sku, s) in false and prevented:
+            if ((sku, s) in false or (sku, s) in still_open) and prevented:
                 sp.outcome = "acted"
             elif (sku, s) in false:
                 sp.outcome = "false"
+            elif (sku, s) in still_open:
+                sp.outcome = "open at end"
             elif nxt and nxt[0] <= s + horizon:
                 sp.outcome, sp.sellout_ts = "sold out", nxt[0]
             elif sku in first_so and first_so[sku] < s:
@@ -132,7 +139,7 @@ def alert_facts(transitions: Iterable[Any], sellouts: list[SellOut], actions: li
     return AlertFacts(spans=spans, sellouts=judged, fired=fired,
                       misses=sum(1 for so in judged if so.lead_s is None),
                       false_warnings=sum(1 for sp in spans if sp.outcome == "false"),
-                      lead_times=leads,
+                      lead_times=leads, open_at_end=sum(1 for sp in spans if sp.outcome == "open at end"),
                       per_10min=metrics.alerts_per_operator_per_10min(len(fired), duration_s, 1))
 
 

@@ -28,11 +28,18 @@ The definitions (also in ``docs/session-log.md``, section *Review numbers*):
   **miss**.  A **false warning** is a span whose SKU did not sell out within
   twice its tier's forecast window of the span's start.  Every sell-out is
   judged (a SKU restocked and sold out again counts twice); false warnings are
-  judged against each SKU's first sell-out.  One difference for a live
+  judged against each SKU's first sell-out.  A span whose horizon runs past
+  the end of the log while its SKU had not sold out is **open at end**: nothing
+  in the log proves it right or wrong, so it is counted on its own, not as
+  false (``controlroom evaluate`` runs the demo shop on past the end instead).
+  One difference for a live
   session, where commands change what happens: a span that metrics calls
   false but during which a freeze, restock, exposure or delist command for
   its SKU succeeded is counted as **acted on**, not false (the command may be
   why the SKU did not sell out).
+* **Stock drift**: a logged ``drift`` feed row, except one that a logged restock
+  of ours explains (same SKU, up by exactly its quantity, after it was sent): that is
+  the command landing, an action, not drift (:mod:`controlroom.review.incidents`).
 * **Oversold units**: units of ``cancel`` events with ``reason`` ``oversold``.
 * **Estimated lost sales** while a SKU is sold out or frozen (an *unavailable
   period* [a, b]), valued at the SKU's list price: the first
@@ -140,6 +147,7 @@ class Review:
             "min_lead_s": None if not al.lead_times else round(min(al.lead_times), 3),
             "warning_spans": len(al.spans),
             "false_warnings": al.false_warnings,
+            "open_at_end": al.open_at_end,
             "alerts_fired": len(al.fired),
             "alerts_per_10min": round(al.per_10min, 3),
             "alerts_per_10min_max": max(per10) if per10 else 0,
@@ -192,7 +200,8 @@ def build_review(reader: Any, transitions: list | None = None) -> Review:
     actions = actions_from_rows(reader.actions())
     trans = reader.alerts() if transitions is None else transitions
     al = alert_facts(trans, stock.sellouts, actions, tier_windows(sess["settings"], skus),
-                     (stock.t1 - stock.t0) if stock.t0 is not None and stock.t1 is not None else 0.0)
+                     (stock.t1 - stock.t0) if stock.t0 is not None and stock.t1 is not None else 0.0,
+                     end_ts=stock.t1)
     for so in al.sellouts:
         s = stock.skus[so.sku]
         if so.lead_s is None:
@@ -222,6 +231,6 @@ def build_review(reader: Any, transitions: list | None = None) -> Review:
         path=str(reader.path), room=sess["room"], started_at=sess["started_at"], ended_at=sess["ended_at"],
         app_version=sess["app_version"], settings=sess["settings"], segments=sess["segments"],
         file_version=sess["file_version"], stock=stock, lost=lost, alerts=al, actions=actions,
-        incidents=feed_incidents(reader.feed(), sess["segments"]),
+        incidents=feed_incidents(reader.feed(), sess["segments"], actions),
         buckets=alerts_per_bucket(al.fired, stock.t0, stock.t1), rejects=rej, samples=samples,
         settings_changes=reader.settings_changes(), transitions=len(trans), counts=counts)

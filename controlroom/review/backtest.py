@@ -58,6 +58,7 @@ class RunMetrics:
     min_lead_s: float | None = None
     warning_spans: int = 0
     false_warnings: int = 0
+    open_at_end: int = 0
     alerts_fired: int = 0
     alerts_per_10min: float = 0.0
     freeze_requests: int = 0
@@ -278,7 +279,7 @@ def judge(label: str, data: LogData, transitions: list, actions: list[Action], s
         w = windows.get(sku)
         return w if w is not None else ref.tier_settings(sku, None).window_min
 
-    al = alert_facts(transitions, data.facts.sellouts, actions, window, data.duration_s)
+    al = alert_facts(transitions, data.facts.sellouts, actions, window, data.duration_s, end_ts=data.end_ts)
     freezes: dict[str, list[float]] = {}
     for a in actions:
         if a.op == "freeze" and a.ts is not None:
@@ -291,7 +292,8 @@ def judge(label: str, data: LogData, transitions: list, actions: list[Action], s
     m = RunMetrics(
         label=label, sellouts=len(al.sellouts), warned=len(al.sellouts) - al.misses, misses=al.misses,
         median_lead_s=al.median_lead_s, min_lead_s=min(al.lead_times) if al.lead_times else None,
-        warning_spans=len(al.spans), false_warnings=al.false_warnings, alerts_fired=len(al.fired),
+        warning_spans=len(al.spans), false_warnings=al.false_warnings, open_at_end=al.open_at_end,
+        alerts_fired=len(al.fired),
         alerts_per_10min=al.per_10min, freeze_requests=sum(len(v) for v in freezes.values()),
         oversold_units=data.facts.oversold_units, oversold_unguarded=sum(unguarded_by.values()),
         transitions=len(transitions), replay_s=replay_s,
@@ -350,6 +352,7 @@ ROWS = [
     ("shortest lead time", "min_lead_s", "dur"),
     ("warning spans", "warning_spans", "{:d}"),
     ("  false warnings", "false_warnings", "{:d}"),
+    ("  open at end (not judged)", "open_at_end", "{:d}"),
     ("alerts fired", "alerts_fired", "{:d}"),
     ("alerts per 10 min (1 operator)", "alerts_per_10min", "{:.2f}"),
     ("freeze requests", "freeze_requests", "{:d}"),

@@ -14,6 +14,12 @@ Method (also in ``docs/engine.md``):
    (``--confirm-delay``, default 15 s; ``--no-confirm`` leaves them unconfirmed).
    Its oversold and lost-sales units are the engine's; the baselines only alert,
    so theirs are the open-loop books.
+3. **Past the end**: a warning still undecided when the show ends (its SKU has not
+   sold out and twice its window has not passed) is judged on what follows: the
+   open-loop shop runs on past the end (:func:`run_past_end`, the audience at its
+   after-show level) until each such SKU sold out or its horizon passed.  The show's
+   own numbers (sell-outs, lead times, books) stop at the end; only those verdicts
+   use the time after it.
 """
 from __future__ import annotations
 
@@ -28,7 +34,7 @@ from controlroom.protocol import validate_event
 from controlroom.review.replay import Replayer
 from controlroom.settings import POLICIES, Settings, SettingsError, load_settings
 
-__all__ = ["evaluate", "evaluate_all", "run_open_loop", "run_closed_loop", "main"]
+__all__ = ["evaluate", "evaluate_all", "run_open_loop", "run_closed_loop", "run_past_end", "main"]
 
 START_TS = 1_700_000_000.0  # fixed shop clock start: runs are reproducible
 DEFAULT_DT = 0.5
@@ -89,10 +95,30 @@ def run_closed_loop(scenario: str, seed: int, settings: Settings, *, dt: float =
     return model, res, applied
 
 
-def _summary(model, result, settings: Settings, sellouts: dict, duration_s: float) -> dict:
+def run_past_end(model, deadlines: dict[str, float], dt: float = DEFAULT_DT) -> float:
+    """Step the shop past the show's end until each SKU of ``deadlines`` sold out or its deadline passed.
+
+    ``deadlines``: SKU -> shop time its open warning's verdict horizon ends.  Nothing is fed
+    to an engine; only the shop's sell-out times (``model.books.sellout_ts``) are read after.
+    Returns the shop time the run stopped at (the new end of what is known).
+    """
+    sold = model.books.sellout_ts
+    waiting = {k: v for k, v in deadlines.items() if k not in sold}
+    while waiting:
+        model.step(dt)
+        now = model.now
+        waiting = {k: v for k, v in waiting.items() if k not in sold and v > now}
+    return model.now
+
+
+def _windows(model, settings: Settings) -> dict[str, float]:
     tiers = {s["sku"]: s["tier"] for s in model.catalog}
-    windows = {sku: settings.tier_settings(sku, tiers[sku]).window_min for sku in tiers}
-    return metrics.summarize(result.transitions, sellouts, windows, len(tiers), duration_s)
+    return {sku: settings.tier_settings(sku, tiers[sku]).window_min for sku in tiers}
+
+
+def _summary(model, result, settings: Settings, sellouts: dict, duration_s: float, **judging: Any) -> dict:
+    windows = _windows(model, settings)
+    return metrics.summarize(result.transitions, sellouts, windows, len(windows), duration_s, **judging)
 
 
 def evaluate_all(scenario: str, seed: int, settings: Settings | None = None, *, policies=POLICIES,
@@ -104,13 +130,24 @@ def evaluate_all(scenario: str, seed: int, settings: Settings | None = None, *, 
     t0 = time.perf_counter()
     model, results = run_open_loop(scenario, seed, by_policy, dt=dt, until_s=until_s, lag_s=lag_s)
     duration = model.now - model.start_ts
+    show_end = model.now
     sellouts = dict(model.books.sellout_ts)
     open_books = {"oversold_units": sum(model.books.oversold.values()),
-                  "lost_units": round(sum(model.books.lost.values()), 1)}
+                  "lost_units": round(sum(model.books.lost.values()), 1),
+                  "lost_by_cause": {k: round(v, 1) for k, v in sorted(model.books.lost_why.items())}}
+    deadlines: dict[str, float] = {}
+    for p in policies:  # warnings undecided at the end: run the shop on until each is decided
+        w = _windows(model, by_policy[p])
+        for sku, start in metrics.open_warnings(results[p].transitions, sellouts, w, show_end):
+            deadlines[sku] = max(deadlines.get(sku, 0.0), start + 2.0 * w[sku] * 60.0)
+    known_until = run_past_end(model, deadlines, dt)
+    verdict = dict(model.books.sellout_ts)
     out: dict[str, dict] = {}
     for p in policies:
-        m = _summary(model, results[p], by_policy[p], sellouts, duration)
-        m.update(policy=p, scenario=scenario, seed=seed, **open_books, loop="open")
+        m = _summary(model, results[p], by_policy[p], sellouts, duration, end_ts=known_until,
+                     verdict_sellouts=verdict, show_end_ts=show_end)
+        m.update(policy=p, scenario=scenario, seed=seed, **open_books, loop="open",
+                 run_past_end_s=round(known_until - show_end, 1))
         out[p] = m
     if closed_loop and "engine" in policies:
         cmodel, cres, applied = run_closed_loop(scenario, seed, by_policy["engine"], dt=dt, until_s=until_s,
@@ -118,6 +155,7 @@ def evaluate_all(scenario: str, seed: int, settings: Settings | None = None, *, 
         e = out["engine"]
         e["oversold_units"] = sum(cmodel.books.oversold.values())
         e["lost_units"] = round(sum(cmodel.books.lost.values()), 1)
+        e["lost_by_cause"] = {k: round(v, 1) for k, v in sorted(cmodel.books.lost_why.items())}
         e["loop"] = "closed"
         e["freezes_applied"] = len(applied)
         cl = _summary(cmodel, cres, by_policy["engine"], dict(cmodel.books.sellout_ts), cmodel.now - cmodel.start_ts)
@@ -142,6 +180,7 @@ ROWS = [
     ("sell-outs with no warning", "misses"),
     ("false warnings per SKU-hour", "false_warnings_per_sku_hour"),
     ("  (false warnings)", "false_warnings"),
+    ("  (open at the show's end, judged on what followed)", "judged_after_end"),
     ("alarms per operator per 10 min (EEMUA: escalation = 1, watch advisory)", "alarms_per_operator_per_10min"),
     ("  (alarms)", "alarms"),
     ("watch advisories per 10 min (panel only, not alarms)", "advisories_per_operator_per_10min"),
@@ -174,6 +213,14 @@ def format_table(res: dict[str, dict]) -> str:
                      f"baselines alert only (open loop). Closed-loop engine alarms per 10 min: "
                      f"{e['closed_loop_alarms_per_operator_per_10min']:.3f} (raw alert instances "
                      f"{e['closed_loop_alerts_per_operator_per_10min']:.3f})")
+    if first.get("run_past_end_s"):
+        lines.append(f"the shop ran {first['run_past_end_s']:.0f} s past the end of the show to judge the warnings "
+                     f"still open (open at end after that: "
+                     + ", ".join(f"{p} {res[p].get('open_at_end', 0)}" for p in pols) + ")")
+    for p in pols:
+        why = res[p].get("lost_by_cause")
+        if why:
+            lines.append(f"{p}: lost sales by cause {json.dumps(why, sort_keys=True)}")
     for p in pols:
         by = res[p]["alerts_by_level"]
         lines.append(f"{p}: alerts by level {json.dumps(by, sort_keys=True)}; missed {res[p]['missed_skus']}")

@@ -16,7 +16,10 @@ Definitions (also in ``docs/engine.md``):
   all sell-outs with a miss counting 0 s (a policy that misses the hard ones does not
   look better for it).
 * **false warning**: a warning span of a SKU that did not sell out within twice its
-  tier's window of the span's start.
+  tier's window of the span's start (the span's *verdict horizon*).
+* **open at end**: a warning span whose verdict horizon runs past the end of what is
+  known (``end_ts``: the end of the show, or of the demo shop's run past it) while its
+  SKU had not sold out by then: neither proved right nor wrong, so not false.
 * **alarms per operator per 10 min** (the EEMUA 191 rate): an *alarm* is an
   annunciation that requires operator action.  Per SKU, the overlapping or touching
   firing periods of its ``warning``, ``critical`` and ``lost_sales`` alerts are one
@@ -37,7 +40,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 __all__ = [
     "WARN_LEVELS", "alert_periods", "spans", "warning_spans", "lead_times", "median_lead_s", "median_lead_all_s", "misses",
-    "false_warnings", "false_warnings_per_sku_hour", "fired_alerts", "alerts_per_operator_per_10min",
+    "false_warnings", "open_warnings", "false_warnings_per_sku_hour", "fired_alerts", "alerts_per_operator_per_10min",
     "incidents", "incidents_per_operator_per_10min", "ALARM_LEVELS", "ADVISORY_LEVELS", "alarms", "advisories",
     "summarize",
 ]
@@ -145,19 +148,43 @@ def _window_of(windows: Mapping[str, float] | Callable[[str], float] | float, sk
     return float(windows)
 
 
-def false_warnings(transitions: Iterable, sellouts: Mapping[str, float],
-                   windows_min: Mapping[str, float] | Callable[[str], float] | float,
-                   merge_gap_s: float = 0.0) -> list[tuple[str, float]]:
-    """``(sku, span_start)`` of warning spans whose SKU did not sell out within 2 x its window."""
-    out = []
+def _verdicts(transitions: Iterable, sellouts: Mapping[str, float],
+              windows_min: Mapping[str, float] | Callable[[str], float] | float,
+              merge_gap_s: float, end_ts: float | None) -> Iterable[tuple[str, float, str]]:
+    """``(sku, span_start, verdict)`` per warning span: ``right``, ``false`` or ``open``."""
     for sku, sps in warning_spans(transitions, merge_gap_s).items():
         if sku is None:
             continue
         horizon = 2.0 * _window_of(windows_min, sku) * 60.0
         so = sellouts.get(sku)
         for s, _e in sps:
-            if so is None or so > s + horizon:
-                out.append((sku, s))
+            if so is not None and so <= s + horizon:
+                yield sku, s, "right"
+            elif end_ts is not None and s + horizon > end_ts:
+                yield sku, s, "open"  # the horizon had not passed when the record ends
+            else:
+                yield sku, s, "false"
+
+
+def false_warnings(transitions: Iterable, sellouts: Mapping[str, float],
+                   windows_min: Mapping[str, float] | Callable[[str], float] | float,
+                   merge_gap_s: float = 0.0, end_ts: float | None = None) -> list[tuple[str, float]]:
+    """``(sku, span_start)`` of warning spans whose SKU did not sell out within 2 x its window.
+
+    With ``end_ts`` (when the record ends), a span whose horizon runs past it without a
+    sell-out is open at end (:func:`open_warnings`), not false.
+    """
+    out = [(sku, s) for sku, s, v in _verdicts(transitions, sellouts, windows_min, merge_gap_s, end_ts)
+           if v == "false"]
+    return sorted(out, key=lambda x: x[1])
+
+
+def open_warnings(transitions: Iterable, sellouts: Mapping[str, float],
+                  windows_min: Mapping[str, float] | Callable[[str], float] | float,
+                  end_ts: float, merge_gap_s: float = 0.0) -> list[tuple[str, float]]:
+    """``(sku, span_start)`` of warning spans still open at ``end_ts``: no sell-out yet, horizon not passed."""
+    out = [(sku, s) for sku, s, v in _verdicts(transitions, sellouts, windows_min, merge_gap_s, end_ts)
+           if v == "open"]
     return sorted(out, key=lambda x: x[1])
 
 
@@ -204,11 +231,24 @@ def advisories(transitions: Iterable) -> list[tuple[str | None, str, str, float]
 
 def summarize(transitions: Iterable, sellouts: Mapping[str, float],
               windows_min: Mapping[str, float] | Callable[[str], float] | float,
-              n_skus: int, duration_s: float, operators: int = 1, merge_gap_s: float = 0.0) -> dict:
-    """All the metrics at once, as a JSON-able dict."""
+              n_skus: int, duration_s: float, operators: int = 1, merge_gap_s: float = 0.0,
+              end_ts: float | None = None, verdict_sellouts: Mapping[str, float] | None = None,
+              show_end_ts: float | None = None) -> dict:
+    """All the metrics at once, as a JSON-able dict.
+
+    ``sellouts`` are the show's (lead times, misses).  False warnings are judged on
+    ``verdict_sellouts`` (default: ``sellouts``), which may include sell-outs after the show
+    when the shop was run past its end; spans still undecided at ``end_ts`` are open at end.
+    With ``show_end_ts``, ``judged_after_end`` counts the spans that were open when the show
+    ended and were decided by what followed.
+    """
     trs = list(transitions)
     leads = lead_times(trs, sellouts, merge_gap_s)
-    fw = false_warnings(trs, sellouts, windows_min, merge_gap_s)
+    verdict = sellouts if verdict_sellouts is None else verdict_sellouts
+    fw = false_warnings(trs, verdict, windows_min, merge_gap_s, end_ts)
+    ow = open_warnings(trs, verdict, windows_min, end_ts, merge_gap_s) if end_ts is not None else []
+    at_show_end = (open_warnings(trs, sellouts, windows_min, show_end_ts, merge_gap_s)
+                   if show_end_ts is not None else [])
     fired = fired_alerts(trs)
     by_level: dict[str, int] = {}
     for _s, lvl, _k, _f in fired:
@@ -227,6 +267,8 @@ def summarize(transitions: Iterable, sellouts: Mapping[str, float],
         "lead_s": {k: (None if v is None else round(v, 1)) for k, v in sorted(leads.items())},
         "false_warnings": len(fw),
         "false_warnings_per_sku_hour": round(false_warnings_per_sku_hour(len(fw), n_skus, duration_s), 4),
+        "open_at_end": len(ow),
+        "judged_after_end": max(0, len(at_show_end) - len(ow)),
         "alerts": len(fired),
         "alerts_by_level": by_level,
         "alerts_per_operator_per_10min": round(alerts_per_operator_per_10min(len(fired), duration_s, operators), 3),

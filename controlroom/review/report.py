@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from controlroom.review import svg
+from controlroom.settings import mask_settings_dict
 from controlroom.review.analysis import (ALERT_BUCKET_S, LEVEL_RANK, OBSERVED_WINDOW_S, SURGE_HOLD_S, Review,
                                          percentile)
 
@@ -244,7 +245,8 @@ def render_html(rv: Review, title: str | None = None) -> str:
             "bad" if al.misses else ("good" if n_so else "")),
         kpi("Median lead time", dur(al.median_lead_s),
             f"shortest {dur(min(al.lead_times))}" if al.lead_times else "no warned sell-out"),
-        kpi("False warnings", num(al.false_warnings), f"of {len(al.spans)} warning spans",
+        kpi("False warnings", num(al.false_warnings),
+            f"of {len(al.spans)} warning spans" + (f" · {al.open_at_end} open at end" if al.open_at_end else ""),
             "warn" if al.false_warnings else ""),
         kpi("Alerts / 10 min", num(al.per_10min, 1),
             f"{len(al.fired)} fired · busiest 10 min: {tot['alerts_per_10min_max']}"),
@@ -285,7 +287,8 @@ def render_html(rv: Review, title: str | None = None) -> str:
                       ("first warned", "t"), ("lead time", "n")], so_rows, "No SKU sold out.")
 
     sp_rows = []
-    outcome_cls = {"sold out": "good", "acted": "ok", "false": "false", "after sell-out": "muted", "open": "muted"}
+    outcome_cls = {"sold out": "good", "acted": "ok", "false": "false", "after sell-out": "muted",
+                   "open at end": "muted", "open": "muted"}
     for sp in al.spans:
         sp_rows.append([
             f"<b>{escape(str(sp.sku))}</b>",
@@ -366,7 +369,8 @@ def render_html(rv: Review, title: str | None = None) -> str:
     rej_table = table([("reason", ""), ("messages", "n")],
                       [[escape(k), num(v)] for k, v in rv.rejects.items()], "Nothing was rejected.")
 
-    settings_json = escape(json.dumps(rv.settings, indent=2, sort_keys=True))
+    # masked for display: a log written before credentials were masked still holds them
+    settings_json = escape(json.dumps(mask_settings_dict(rv.settings), indent=2, sort_keys=True))
     changes = "".join(f"<li>{when(c['ts'])} by {escape(str(c['by']))}</li>" for c in rv.settings_changes)
 
     body = f"""
@@ -376,7 +380,7 @@ def render_html(rv: Review, title: str | None = None) -> str:
 <section><h2>Sales</h2><p class="sub">Units ordered per minute and cumulative gross GMV over the show.</p>{sales}{sales_legend}</section>
 <section><h2>Sell-outs and warning lead time</h2>
 <p class="sub">Each time a SKU's available stock reached zero, and how long before that a warning or critical alert was already firing. A sell-out no warning covered is a miss.</p>{so_table}</section>
-<section><h2>Warning spans</h2><p class="sub">Warning and critical alerts of a SKU, merged into spans. Sold out: the SKU sold out within twice its tier's forecast window; acted: it did not, but a freeze, restock, exposure or delist command succeeded during the span; false: neither.</p>{sp_table}</section>
+<section><h2>Warning spans</h2><p class="sub">Warning and critical alerts of a SKU, merged into spans. Sold out: the SKU sold out within twice its tier's forecast window; acted: it did not, but a freeze, restock, exposure or delist command succeeded during the span; false: neither; open at end: the show ended before twice the window had passed and the SKU had not sold out, so nothing in the log proves it right or wrong ({al.open_at_end} such span{'s' if al.open_at_end != 1 else ''}, not counted as false).</p>{sp_table}</section>
 <section><h2>Alerts per 10 minutes</h2><p class="sub">Alert instances that started firing, by level: {num(al.per_10min, 1)} per 10 minutes on average for one operator, {len(al.fired)} in all.</p>{alerts_chart}{alerts_legend}</section>
 <section><h2>Stock burn-down per SKU</h2><p class="sub">Available stock over the show from the events (same time axis, each SKU on its own scale), shaded by the alert level the engine sampled each second; sold-out SKUs first.</p>{_burn_downs(rv)}</section>
 <section><h2>Per-SKU summary</h2><p class="sub">Sorted by GMV. Sold out and frozen: total time; lead: warning lead time of the first sell-out; lost units: the estimate below.</p><div class="scroll">{sku_table}</div></section>

@@ -294,6 +294,8 @@ def write_settings(result: TuneResult, path: str | Path, source: str) -> Path:
               "The session's own settings, with these changes:" if changes else "No change suggested."]
     header += [f"  {c}" for c in changes]
     header += [w for w in result.warnings]
+    if result.settings.notify.webhooks:
+        header.append("Webhook credentials are masked (••••): put the real values back before using this file.")
     p = Path(path)
     p.write_text(to_toml(result.settings.to_dict(), header), encoding="utf-8")
     return p

@@ -25,6 +25,7 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any
 
+from controlroom.settings.secrets import MASK, is_masked
 from controlroom.settings.sections import (AUTO_FREEZE, DEFAULT_TIERS, POLICIES, SECTIONS, CommandSettings,
                                            EngineSettings, FeedSettings, LogSettings, NotifySettings,
                                            SettingsError, TierSettings, check_webhooks, setting)
@@ -32,7 +33,7 @@ from controlroom.settings.sections import (AUTO_FREEZE, DEFAULT_TIERS, POLICIES,
 __all__ = [
     "Settings", "FeedSettings", "EngineSettings", "TierSettings", "CommandSettings", "LogSettings",
     "NotifySettings", "SettingsError", "load_settings", "settings_from_dict", "DEFAULT_TIERS",
-    "POLICIES", "AUTO_FREEZE", "check_webhooks", "setting",
+    "POLICIES", "AUTO_FREEZE", "check_webhooks", "setting", "mask_settings_dict", "secret_keys", "MASK",
 ]
 
 # --- the whole ---------------------------------------------------------------------------------
@@ -60,8 +61,14 @@ class Settings:
         """The :class:`TierSettings` a SKU uses."""
         return self.tiers[self.tier_of(sku, snapshot_tier)]
 
-    def to_dict(self) -> dict:
-        """Every setting (defaults included) as plain JSON-able data."""
+    def to_dict(self, *, reveal: bool = False) -> dict:
+        """Every setting (defaults included) as plain JSON-able data, credentials masked.
+
+        Settings declared ``secret`` (webhook URLs and headers...) come out masked
+        (:mod:`controlroom.settings.secrets`): this is what goes into the session log, into
+        ``tune``'s written settings and onto screens.  ``reveal=True`` gives the real values,
+        for code that must hand them on; this object itself always keeps them.
+        """
         out: dict[str, Any] = {}
         for name in ("feed", "engine"):
             out[name] = dataclasses.asdict(getattr(self, name))
@@ -73,7 +80,7 @@ class Settings:
         out["notify"] = {"webhooks": [{"url": h["url"], "levels": list(h["levels"]), "states": list(h["states"]),
                                        "headers": dict(h["headers"])} for h in n.webhooks],
                          "timeout_s": n.timeout_s, "retries": n.retries}
-        return out
+        return out if reveal else mask_settings_dict(out)
 
     def with_changes(self, overrides: dict | None = None, /, **kw: Any) -> "Settings":
         """A new Settings with ``overrides`` applied (dotted keys or nested dicts), checked.
@@ -116,11 +123,40 @@ def _hints(cls: type) -> dict[str, Any]:
     return h
 
 
-def _parse_text(key: str, text: str) -> Any:
+def _parse_text(key: str, text: str, secret: Any = None) -> Any:
     try:
         return tomllib.loads(f"v = {text}")["v"]
     except tomllib.TOMLDecodeError:
-        raise SettingsError(key, f"cannot read {text!r} as a value") from None
+        shown = MASK if secret is not None else text  # a secret's text is not echoed back
+        raise SettingsError(key, f"cannot read {shown!r} as a value") from None
+
+
+def _secret_fields() -> list[tuple[str, str, Any]]:
+    """``(section, field, masker)`` of every field declared secret."""
+    return [(sec, f.name, f.metadata["secret"]) for sec, cls in SECTIONS.items() for f in dataclasses.fields(cls)
+            if f.metadata.get("secret") is not None]
+
+
+def secret_keys() -> list[str]:
+    """Dotted keys of the settings that hold credentials (``notify.webhooks``...)."""
+    return [f"{sec}.{name}" for sec, name, _m in _secret_fields()]
+
+
+def mask_settings_dict(data: Any) -> Any:
+    """A copy of a :meth:`Settings.to_dict`-shaped dict with every secret setting masked.
+
+    For dicts that did not come from ``to_dict`` (an old session log's copy shown in a
+    report, a caller's own dict handed to the log); anything else is returned as it is.
+    """
+    if not isinstance(data, dict):
+        return data
+    out = dict(data)
+    for sec, name, masker in _secret_fields():
+        table = out.get(sec)
+        if isinstance(table, dict) and name in table:
+            out[sec] = table = dict(table)
+            table[name] = masker(table[name])
+    return out
 
 
 def _check(key: str, f: dataclasses.Field, typ: Any, value: Any, parse_strings: bool = False) -> Any:
@@ -138,10 +174,10 @@ def _check(key: str, f: dataclasses.Field, typ: Any, value: Any, parse_strings: 
     m = f.metadata
     if m.get("check") is not None:
         if parse_strings and isinstance(value, str):
-            value = _parse_text(key, value)
+            value = _parse_text(key, value, m.get("secret"))
         return m["check"](key, value)
     if parse_strings and isinstance(value, str) and base is not str:
-        value = _parse_text(key, value)
+        value = _parse_text(key, value, m.get("secret"))
     if base is bool:
         if type(value) is not bool:
             raise SettingsError(key, f"expected true or false, got {type(value).__name__}")
@@ -297,8 +333,16 @@ def load_settings(path: str | None = None, overrides: dict | None = None) -> Set
 
 
 def settings_from_dict(data: dict) -> Settings:
-    """Rebuild Settings from :meth:`Settings.to_dict` output (e.g. a session log's copy)."""
+    """Rebuild Settings from :meth:`Settings.to_dict` output (e.g. a session log's copy).
+
+    A secret setting saved masked cannot be used: it is left out (its default applies), so
+    a replay of a log never posts to a masked webhook URL.
+    """
     data = dict(data)
+    for sec, name, _m in _secret_fields():
+        table = data.get(sec)
+        if isinstance(table, dict) and name in table and is_masked(table[name]):
+            data[sec] = {k: v for k, v in table.items() if k != name}
     if "tiers" in data:
         # A saved copy lists every tier in full: start from exactly those tiers.
         base = dataclasses.replace(Settings(), tiers={k: DEFAULT_TIERS.get(k, TierSettings()) for k in data["tiers"]})

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from controlroom.settings import Settings
+from controlroom.settings import Settings, secret_keys
 
 __all__ = ["settings_markdown"]
 
@@ -57,8 +57,15 @@ def settings_markdown() -> str:
         "```",
         "",
     ]
+    secret = set(secret_keys())
+    lines += ["Settings marked **secret** hold credentials (a robot's `key=` or `access_token=`, a token in",
+              "the URL path, a password, header values): the session log, `tune`'s written settings, error",
+              "messages and every display show them masked (`https://qyapi…/send?key=••••`); a file or",
+              "log copy with a masked value is refused or left out, never used as the real one.", ""]
     section = None
     for key, default, unit, doc in Settings.describe():
+        if key in secret:
+            doc = f"**secret**: {doc}"
         sec = key.rsplit(".", 1)[0] if not key.startswith("sku_tiers") else "sku_tiers"
         if sec != section:
             section = sec

@@ -11,6 +11,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
+from controlroom.settings.secrets import MASK, is_masked, mask_url, mask_webhooks
+
 __all__ = [
     "FeedSettings", "EngineSettings", "TierSettings", "CommandSettings", "LogSettings", "NotifySettings",
     "SettingsError", "setting", "check_webhooks", "DEFAULT_TIERS", "SECTIONS", "POLICIES", "AUTO_FREEZE",
@@ -30,13 +32,17 @@ class SettingsError(ValueError):
 
 
 def setting(default: Any, unit: str, doc: str, *, ge: float | None = None, gt: float | None = None,
-            le: float | None = None, choices: tuple | None = None, check: Any = None) -> Any:
+            le: float | None = None, choices: tuple | None = None, check: Any = None, secret: Any = None) -> Any:
     """Declare one settings field: default, unit, one-line description and allowed range.
 
     ``check(key, value)`` (optional) converts and checks a structured value (a list of
     tables, say) and raises :class:`SettingsError`; scalar fields are checked by type.
+    ``secret`` marks a field that holds credentials: a function returning the value masked
+    (``secrets.mask_text`` for a whole string, ``secrets.mask_webhooks``...), applied wherever
+    the value leaves memory (:meth:`Settings.to_dict`, the log, errors, displays).
     """
-    meta = {"unit": unit, "doc": doc, "ge": ge, "gt": gt, "le": le, "choices": choices, "check": check}
+    meta = {"unit": unit, "doc": doc, "ge": ge, "gt": gt, "le": le, "choices": choices, "check": check,
+            "secret": secret}
     return field(default=default, metadata=meta)
 
 
@@ -201,13 +207,18 @@ def check_webhooks(key: str, value: Any) -> tuple[dict, ...]:
                 raise SettingsError(f"{k}.{name}", f"unknown key (known: {', '.join(_WEBHOOK_KEYS)})")
         url = hook.get("url")
         if type(url) is not str or not url.startswith(("http://", "https://")) or len(url) <= len("http://"):
-            raise SettingsError(f"{k}.url", f"must be an http:// or https:// URL, got {url!r}")
+            # the URL may carry the hook's key: the message shows it masked
+            raise SettingsError(f"{k}.url", f"must be an http:// or https:// URL, got {mask_url(url)!r}")
+        if MASK in url:
+            raise SettingsError(f"{k}.url", f"holds a masked credential ({MASK}): give the real URL")
         headers = hook.get("headers", {})
         if not isinstance(headers, dict):
             raise SettingsError(f"{k}.headers", f"expected a table of strings, got {type(headers).__name__}")
         for hk, hv in headers.items():
             if type(hv) is not str or not hk:
                 raise SettingsError(f"{k}.headers.{hk}", "header names and values must be strings")
+            if is_masked(hv):
+                raise SettingsError(f"{k}.headers.{hk}", f"holds a masked credential ({MASK}): give the real value")
         out.append({
             "url": url,
             "levels": _str_list(f"{k}.levels", hook.get("levels", WEBHOOK_DEFAULT_LEVELS), WEBHOOK_LEVELS),
@@ -223,7 +234,8 @@ class NotifySettings:
 
     webhooks: tuple = setting((), "list of tables",
                               "webhooks: [[notify.webhooks]] tables {url, levels, states, headers}; levels default "
-                              "critical, lost_sales, feed; states default firing, resolved", check=check_webhooks)
+                              "critical, lost_sales, feed; states default firing, resolved", check=check_webhooks,
+                              secret=mask_webhooks)
     timeout_s: float = setting(3.0, "s", "a webhook call unanswered this long counts as failed", gt=0)
     retries: int = setting(2, "count", "retries of a failed webhook call before the notification is dropped", ge=0)
 

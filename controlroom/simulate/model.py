@@ -8,8 +8,17 @@ How overselling happens here, as in real shops: the live storefront decides
 whether to accept an order against a *view* of the warehouse (stock, frozen,
 delisted) that lags the truth by ``lag_s`` seconds.  An order accepted against
 that stale view beyond the true stock is oversold: the shop publishes it, then
-cancels it at once with ``reason: "oversold"`` and counts it.  Buyers who
-arrive while the view says sold out or frozen are lost sales.
+cancels it at once with ``reason: "oversold"`` and counts it.
+
+Lost sales are the true demand the shop turned away.  Live demand is drawn at full
+exposure (what the audience would buy if the SKU were shown as usual); a lowered
+exposure shows each would-be order to the buyer with probability ``exposure`` and a
+delisted SKU shows none, and the orders not shown are lost (``exposure``,
+``delisted``), not gone.  Buyers who reach the storefront while its view says
+frozen or delisted, or sold out, are lost too (``frozen``, ``delisted``,
+``sold_out``), and so are other-channel buyers the warehouse refuses for the same
+reasons.  ``Books.lost_why`` splits the total by cause; ``Books.wanted`` is the
+true demand.
 """
 from __future__ import annotations
 
@@ -24,21 +33,35 @@ from controlroom.shop.stamp import Stamper
 from controlroom.simulate.scenarios import Scenario, make_scenario
 
 
+LOST_CAUSES = ("sold_out", "frozen", "delisted", "exposure")
+
+
 @dataclass
 class Books:
     """The shop's own accounting of what went wrong (ground truth for evaluation)."""
 
     oversold: dict[str, int] = field(default_factory=dict)  # units cancelled as oversold
     lost: dict[str, float] = field(default_factory=dict)  # units buyers wanted but could not buy
+    lost_why: dict[str, float] = field(default_factory=dict)  # the same units by cause (see LOST_CAUSES)
+    wanted: dict[str, float] = field(default_factory=dict)  # true demand in units, at full exposure
     sellout_ts: dict[str, float] = field(default_factory=dict)  # first time true stock hit 0
     frozen_ts: dict[str, float] = field(default_factory=dict)  # first time frozen
     orders: int = 0
     units: int = 0
 
+    def lose(self, sku: str, units: float, why: str) -> None:
+        """Book ``units`` of demand for ``sku`` turned away, and why (one of LOST_CAUSES)."""
+        self.lost[sku] = self.lost.get(sku, 0.0) + units
+        self.lost_why[why] = self.lost_why.get(why, 0.0) + units
+
+    def want(self, sku: str, units: float) -> None:
+        self.wanted[sku] = self.wanted.get(sku, 0.0) + units
+
     def totals(self) -> dict:
         """Summary numbers."""
         return {"oversold_units": sum(self.oversold.values()),
                 "lost_units": round(sum(self.lost.values()), 1),
+                "lost_by_cause": {k: round(v, 1) for k, v in sorted(self.lost_why.items())},
                 "sellouts": len(self.sellout_ts), "orders": self.orders, "units": self.units}
 
 
@@ -154,15 +177,33 @@ class ShopModel:
                 break
         return prev
 
-    def _storefront_view(self) -> tuple[np.ndarray, np.ndarray]:
-        """Available and blocked (frozen or delisted) as the storefront sees them: ``lag_s`` old."""
+    def _storefront_view(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Available, frozen and delisted as the storefront sees them: ``lag_s`` old."""
         cutoff = self.now - self.lag_s
         view = self._view
         while len(view) > 1 and view[1][0] <= cutoff:
             view.popleft()
         if not view:
-            return self.available, self.frozen | self.delisted
-        return view[0][1], view[0][2]
+            return self.available, self.frozen, self.delisted
+        return view[0][1], view[0][2], view[0][3]
+
+    def _shown(self, wanted: np.ndarray) -> np.ndarray:
+        """Of the would-be live orders ``wanted`` (full exposure), those the storefront shows a buyer.
+
+        Each order is shown with probability ``exposure`` (none while delisted).  The
+        generator is drawn from only for a SKU shown at 0 < exposure < 1, so a show with no
+        exposure command draws exactly the numbers it drew before lost demand was booked.
+        """
+        p = self.exposure * ~self.delisted
+        if not (p < 1.0).any():
+            return wanted
+        shown = wanted.copy()
+        for i in np.flatnonzero((p < 1.0) & (wanted > 0)):
+            shown[i] = 0 if p[i] <= 0.0 else self.rng.binomial(int(wanted[i]), float(p[i]))
+        return shown
+
+    def _qty(self, i: int) -> int:
+        return 1 if self.max_qty[i] == 1 else int(self.rng.integers(1, self.max_qty[i] + 1))
 
     # --- stepping ---------------------------------------------------------------------------
     def step(self, dt: float) -> list[tuple[str, dict]]:
@@ -181,27 +222,50 @@ class ShopModel:
             _, _, oid, i = heapq.heappop(self._cancels)
             self._return(i, oid, 1, "user", out)
 
-        live_orders = self.rng.poisson(self._interest(t - sc.cart_lead_s) * self.exposure * (~self.delisted) * dt)
+        # True live demand, at full exposure; what exposure and delisting hide of it is lost.
+        wanted = self.rng.poisson(self._interest(t - sc.cart_lead_s) * dt)
         other_orders = self.rng.poisson(self.other * dt)
+        # Carts are what buyers do on the storefront: only shown SKUs collect them.
         carts = self.rng.poisson(self._interest(t) * sc.carts_per_order * self.exposure * (~self.delisted) * dt)
         cart_removed = self.rng.poisson(carts * 0.25 + 0.0)
-        view_avail, view_blocked = self._storefront_view()
-        for i in np.flatnonzero(live_orders | other_orders | carts):
+        live_orders = self._shown(wanted)
+        view_avail, view_frozen, view_delisted = self._storefront_view()
+        books = self.books
+        for i in np.flatnonzero(wanted | other_orders | carts):
             sku = sc.skus[i].sku
             c = int(carts[i]) - int(cart_removed[i])
             if c:
                 out.append(("cart", stamp({"sku": sku, "delta": c})))
-            for _ in range(int(live_orders[i])):
-                qty = 1 if self.max_qty[i] == 1 else int(self.rng.integers(1, self.max_qty[i] + 1))
-                if view_blocked[i] or view_avail[i] <= 0:
-                    self.books.lost[sku] = self.books.lost.get(sku, 0.0) + qty
-                    continue
-                self._sell(i, sku, qty, "live", out)
-            for _ in range(int(other_orders[i])):
-                # Other channels check the warehouse directly: no lag, no oversell.
-                if self.frozen[i] or self.delisted[i] or self.available[i] < 1:
-                    continue
-                self._sell(i, sku, 1, "other", out)
+            n_live = int(live_orders[i])
+            hidden = int(wanted[i]) - n_live
+            if hidden:
+                units = sum(self._qty(i) for _ in range(hidden))
+                books.want(sku, units)
+                books.lose(sku, units, "delisted" if self.delisted[i] else "exposure")
+            if n_live:
+                asked = 0
+                turned = 0
+                for _ in range(n_live):
+                    qty = self._qty(i)
+                    asked += qty
+                    if view_frozen[i] or view_delisted[i] or view_avail[i] <= 0:
+                        turned += qty
+                        continue
+                    self._sell(i, sku, qty, "live", out)
+                books.want(sku, asked)
+                if turned:
+                    books.lose(sku, turned, "delisted" if view_delisted[i] else
+                               ("frozen" if view_frozen[i] else "sold_out"))
+            n_other = int(other_orders[i])
+            if n_other:
+                books.want(sku, n_other)
+                for _ in range(n_other):
+                    # Other channels check the warehouse directly: no lag, no oversell.
+                    if self.frozen[i] or self.delisted[i] or self.available[i] < 1:
+                        books.lose(sku, 1, "frozen" if self.frozen[i] else
+                                   ("delisted" if self.delisted[i] else "sold_out"))
+                        continue
+                    self._sell(i, sku, 1, "other", out)
 
         if self.now - self._last_traffic >= 1.0:
             v = sc.viewers(t)
@@ -211,7 +275,7 @@ class ShopModel:
                                           "featured": self.featured})))
             self._entries_acc -= int(self._entries_acc)
             self._last_traffic = self.now
-        self._view.append((self.now, self.available.copy(), self.frozen | self.delisted))
+        self._view.append((self.now, self.available.copy(), self.frozen.copy(), self.delisted.copy()))
         return out
 
     def _sell(self, i: int, sku: str, qty: int, channel: str, out: list) -> None:
