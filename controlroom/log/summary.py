@@ -100,6 +100,7 @@ class SummaryTracker:
         self._dirty: dict[tuple[int, str], tuple[float, int]] = {}  # (minute, sku) -> (last ts, last id)
         self._viewers_max: dict[int, int] = {}
         self._marks: list[tuple] = []
+        self._rows: list[tuple] = []  # rows of minutes already closed, waiting for flush
         self._minute = 0
         self._started = False
 
@@ -149,7 +150,9 @@ class SummaryTracker:
             if self.t1 is None or ts > self.t1:
                 self.t1 = ts
             m = int((ts - self.t0) // 60)
-            self._minute = m
+            if m > self._minute:  # the rows of the minute just ended hold its closing figures
+                self._close_rows()
+                self._minute = m
             dirty[(m, "")] = (ts, i)
             try:
                 fresh = apply(ev)
@@ -197,9 +200,18 @@ class SummaryTracker:
         if self._marks:
             conn.executemany(_MARK, self._marks)
             self._marks = []
+        self._close_rows()
+        if self._rows:
+            conn.executemany(_UPSERT, self._rows)
+            self._rows = []
+        conn.execute(_META, (self.last_id, self.t0, self.t1, self.events, self.duplicates, self.unknown,
+                             orjson.dumps(self.topics).decode()))
+
+    def _close_rows(self) -> None:
+        """Turn the touched (minute, SKU) keys into rows with the figures as they stand now."""
         if self._dirty:
             skus = self.mirror.skus
-            rows = []
+            rows = self._rows
             for (m, sku), (ts, last) in self._dirty.items():
                 if sku == "":
                     mr = self.mirror
@@ -214,10 +226,7 @@ class SummaryTracker:
                 rows.append((m, sku, st.orders, self.units_ordered.get(sku, 0), self.gross.get(sku, 0), st.sold,
                              st.gmv_cents, self.cancelled.get(sku, 0), self.oversold.get(sku, 0), st.available,
                              int(bool(st.frozen)), None, None, None, None, last, ts))
-            conn.executemany(_UPSERT, rows)
-            self._dirty = {}
-        conn.execute(_META, (self.last_id, self.t0, self.t1, self.events, self.duplicates, self.unknown,
-                             orjson.dumps(self.topics).decode()))
+            self._dirty.clear()  # in place: feed() holds a reference
 
     # -------------------------------------------------------------- whole logs
     def run_log(self, conn: sqlite3.Connection, room: str, *, progress: Callable[[int, int], bool] | None = None,
