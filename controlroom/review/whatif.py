@@ -94,13 +94,15 @@ class WhatIf:
         from controlroom.replay import replay
 
         data = self.load()
-        done = [0]
+        done = [0, -1]  # events so far, at the last progress call
 
         def batches():
             for b in event_batches(data):
                 done[0] += len(b)
-                if progress is not None and done[0] % 4096 < len(b) and progress(offset + done[0], total) is False:
-                    raise Cancelled()
+                if progress is not None and (done[0] - done[1] >= 2000 or done[1] < 0):
+                    done[1] = done[0]
+                    if progress(offset + done[0], total) is False:
+                        raise Cancelled()
                 yield b
 
         t = time.perf_counter()
