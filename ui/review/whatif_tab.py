@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout,
                                QHeaderView, QLabel, QProgressBar, QPushButton, QSplitter, QTableView, QVBoxLayout,
                                QWidget)
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 
 from controlroom.review.backtest import ROWS, _cell, settings_of
 from controlroom.settings import AUTO_FREEZE
@@ -18,12 +18,34 @@ from ui import fmt, theme
 from ui.review.models import RowsModel
 from ui.review.workers import CallWorker, WhatIfWorker
 
+# Texts translated at run time (lupdate cannot see a variable): backtest's row labels, choices, cases,
+# and the note (its source is NOTE, marked where the tab is built).
 NOTE = ("Replay changes when the desk would have warned or frozen, not what buyers did. For a freeze earlier "
         "than the real show stopped selling, the units the real show sold in between count as lost (range: "
         "the 90% Poisson interval of that many orders). For a real freeze the what-if makes later or not at "
         "all, the sales it would have made come from the engine's rate just before the real freeze, capped by "
         "the stock left (range 0.6x-1.4x, the spread the lost-sales estimate showed against the demo shop's "
         "books); demand beyond that stock within the freeze lag counts as oversell risk.")
+
+
+_TEXTS = [
+    QT_TRANSLATE_NOOP("WhatIfTab", "Replay changes when the desk would have warned or frozen, not what buyers did. For a freeze earlier "
+                      "than the real show stopped selling, the units the real show sold in between count as lost (range: "
+                      "the 90% Poisson interval of that many orders). For a real freeze the what-if makes later or not at "
+                      "all, the sales it would have made come from the engine's rate just before the real freeze, capped by "
+                      "the stock left (range 0.6x-1.4x, the spread the lost-sales estimate showed against the demo shop's "
+                      "books); demand beyond that stock within the freeze lag counts as oversell risk."),
+    QT_TRANSLATE_NOOP("WhatIfTab", "sell-outs"), QT_TRANSLATE_NOOP("WhatIfTab", "warned"),
+    QT_TRANSLATE_NOOP("WhatIfTab", "missed (no warning)"), QT_TRANSLATE_NOOP("WhatIfTab", "median warning lead time"),
+    QT_TRANSLATE_NOOP("WhatIfTab", "shortest lead time"), QT_TRANSLATE_NOOP("WhatIfTab", "warning spans"),
+    QT_TRANSLATE_NOOP("WhatIfTab", "false warnings"), QT_TRANSLATE_NOOP("WhatIfTab", "alerts fired"),
+    QT_TRANSLATE_NOOP("WhatIfTab", "alerts per 10 min (1 operator)"), QT_TRANSLATE_NOOP("WhatIfTab", "freeze requests"),
+    QT_TRANSLATE_NOOP("WhatIfTab", "oversold units (the show's)"),
+    QT_TRANSLATE_NOOP("WhatIfTab", "with no freeze request in time"),
+    QT_TRANSLATE_NOOP("WhatIfTab", "auto"), QT_TRANSLATE_NOOP("WhatIfTab", "confirm"), QT_TRANSLATE_NOOP("WhatIfTab", "off"),
+    QT_TRANSLATE_NOOP("WhatIfTab", "earlier freeze"), QT_TRANSLATE_NOOP("WhatIfTab", "later freeze"),
+    QT_TRANSLATE_NOOP("WhatIfTab", "no freeze"),
+]
 
 
 class WhatIfTab(QWidget):
@@ -97,7 +119,7 @@ class WhatIfTab(QWidget):
         self.est.verticalHeader().hide()
         self.est.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.est.horizontalHeader().setStretchLastSection(True)
-        self.note = QLabel(self.tr(NOTE))
+        self.note = QLabel(self.tr(NOTE))  # NOTE is marked below for lupdate
         self.note.setWordWrap(True)
         self.note.setStyleSheet(f"color: {theme.MUTED};")
         right = QSplitter(Qt.Orientation.Vertical)
