@@ -50,7 +50,7 @@ def old_copy(src, dst):
     """A copy of a log as a schema-2 writer left it: no summary tables."""
     shutil.copy(src, dst)
     c = sqlite3.connect(dst)
-    for t in ("sum_minute", "sum_marks", "sum_meta"):
+    for t in ("sum_minute", "sum_marks", "sum_levels", "sum_meta"):
         c.execute(f"DROP TABLE {t}")
     c.execute("PRAGMA user_version = 2")
     c.commit()

@@ -12,6 +12,8 @@ its counts are the review's) and keeps:
 * ``sum_marks``: every moment a SKU's *sold out* (available <= 0) or *frozen* flag changed,
   with its exact shop time and event id, and every snapshot reset.  Sell-outs, frozen and
   unavailable periods come from these exactly.
+* ``sum_levels``: every (SKU, level) the ``samples`` reached (the peak level without reading
+  every sample).
 * ``sum_meta``: one row: through which event id the rows are complete, first and last shop
   time, event count, duplicates, unknown SKUs and topic counts.
 
@@ -49,6 +51,7 @@ SUMMARY_DDL = [
     "CREATE TABLE IF NOT EXISTS sum_marks (id INTEGER PRIMARY KEY, event_id INTEGER, ts REAL, sku TEXT, "
     "available INTEGER, frozen INTEGER, kind TEXT, snapshot_id INTEGER)",
     "CREATE INDEX IF NOT EXISTS sum_marks_sku ON sum_marks (sku, ts)",
+    "CREATE TABLE IF NOT EXISTS sum_levels (sku TEXT NOT NULL, level TEXT NOT NULL, PRIMARY KEY (sku, level))",
     "CREATE TABLE IF NOT EXISTS sum_meta (id INTEGER PRIMARY KEY, through_id INTEGER, t0 REAL, t1 REAL, "
     "events INTEGER, duplicates INTEGER, unknown INTEGER, topics TEXT)",
 ]
@@ -101,6 +104,8 @@ class SummaryTracker:
         self._viewers_max: dict[int, int] = {}
         self._marks: list[tuple] = []
         self._rows: list[tuple] = []  # rows of minutes already closed, waiting for flush
+        self.levels: set[tuple[str, str]] = set()
+        self._new_levels: list[tuple[str, str]] = []
         self._minute = 0
         self._started = False
 
@@ -194,12 +199,24 @@ class SummaryTracker:
                 self._marks.append((i, ts, sku, st.available, int(fl[1]), "stock", None))
         self.last_id = i
 
+    def samples(self, rows: Iterable[tuple]) -> None:
+        """Sample rows ``(ts, sku, available, sold, rate, sellout, level)``: the levels reached."""
+        levels = self.levels
+        for r in rows:
+            k = (r[1], r[6])
+            if k not in levels and k[0] is not None and k[1] is not None:
+                levels.add(k)
+                self._new_levels.append(k)
+
     # -------------------------------------------------------------- output
     def flush(self, conn: sqlite3.Connection) -> None:
         """Write the rows changed since the last flush (inside the caller's transaction)."""
         if self._marks:
             conn.executemany(_MARK, self._marks)
             self._marks = []
+        if self._new_levels:
+            conn.executemany("INSERT OR IGNORE INTO sum_levels (sku, level) VALUES (?, ?)", self._new_levels)
+            self._new_levels = []
         self._close_rows()
         if self._rows:
             conn.executemany(_UPSERT, self._rows)
@@ -266,3 +283,5 @@ class SummaryTracker:
         while si < len(snaps):
             self.reset(loads(snaps[si][2]), snaps[si][0])
             si += 1
+        self.samples((None, s, None, None, None, None, lv) for s, lv in
+                     conn.execute("SELECT DISTINCT sku, level FROM samples"))

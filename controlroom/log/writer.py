@@ -154,7 +154,7 @@ class SessionLog:
         try:
             tr.run_log(conn, self.room)
             conn.execute("BEGIN")
-            for t in ("sum_minute", "sum_marks", "sum_meta"):
+            for t in ("sum_minute", "sum_marks", "sum_levels", "sum_meta"):
                 conn.execute(f"DELETE FROM {t}")
             tr.flush(conn)
             conn.execute("COMMIT")
@@ -184,6 +184,8 @@ class SessionLog:
                 tr.feed(item[1], top - n + 1)
             elif kind == SKUS:
                 tr.catalogue(self.room, item[1])
+            elif kind == SAMPLES:
+                tr.samples(item[1])
             elif kind == SNAPSHOT and isinstance(item[1], dict):
                 sid = self._conn.execute("SELECT max(id) FROM snapshots").fetchone()[0]
                 tr.reset(item[1], sid)
@@ -474,7 +476,7 @@ class SessionLog:
                 self._fail(e2, self._item_rows(item))
                 n = 0
         self._txn_counts[table] = self._txn_counts.get(table, 0) + n
-        if kind in (EVENTS, SKUS, SNAPSHOT):
+        if kind in (EVENTS, SKUS, SNAPSHOT, SAMPLES):
             self._summarize(kind, item, n)
         return True, n
 

@@ -19,7 +19,7 @@ from controlroom.log.summary import SummaryTracker, create_summary_tables
 
 __all__ = ["cache_dir", "cache_path", "log_key", "open_cache", "build_cache", "Cancelled"]
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 class Cancelled(Exception):

@@ -205,8 +205,12 @@ def _overview(reader, path: Path, progress: Progress | None) -> Overview:
     for t in ("rejects", "feed", "alerts", "actions", "samples"):
         counts[t] = conn.execute(f'SELECT max(id) FROM "{t}"').fetchone()[0] or 0
     rv = build_review(reader, stock=facts, samples=samples, counts=counts)
-    # peak level from every sample (one indexed pass in SQLite, not in Python)
-    for sku, level in conn.execute("SELECT DISTINCT sku, level FROM samples"):
+    # peak level of every sample: from the summary (a log whose summary has no levels: one pass in SQLite)
+    try:
+        levels = sconn.execute("SELECT sku, level FROM sum_levels").fetchall()
+    except sqlite3.OperationalError:
+        levels = conn.execute("SELECT DISTINCT sku, level FROM samples").fetchall()
+    for sku, level in levels:
         s = rv.stock.skus.get(sku)
         if s is not None and LEVEL_RANK.get(level, 0) > LEVEL_RANK.get(s.peak_level, 0):
             s.peak_level = level

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QSlider, QSplitter, QTableView,
+from PySide6.QtWidgets import (QAbstractItemView, QGraphicsItem, QHBoxLayout, QHeaderView, QLabel, QSlider, QSplitter, QTableView,
                                QVBoxLayout, QWidget)
 
 from controlroom.review.overview import Scrubber
@@ -70,7 +70,8 @@ class TimelineTab(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(20)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # sized once per show (ResizeToContents would measure every cell on every frame of a scrub)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.doubleClicked.connect(lambda i: self.sku_picked.emit(self.model.rows[i.row()][0]))
         left = QWidget()
         lv = QVBoxLayout(left)
@@ -152,9 +153,17 @@ class TimelineTab(QWidget):
             self.p_rate.addItem(pg.InfiniteLine((so.ts - self.t0) / 60.0, angle=90,
                                                 pen=pg.mkPen(theme.LEVEL_COLORS["critical"], width=1,
                                                              style=Qt.PenStyle.DotLine)))
+        # Only the cursor moves while scrubbing: everything else repaints from a cached picture.
+        for p in (self.p_view, self.p_rate, self.p_marks):
+            for it in p.items:
+                if it not in self.cursors:
+                    it.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            for name in ("left", "bottom"):  # axes replay a QPicture on every repaint otherwise
+                p.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         span = max(1.0, (rv.stock.t1 or self.t0) - self.t0) / 60.0
         self.p_view.setXRange(0, span, padding=0.01)
         self.seek(self.t0 + span * 30.0)
+        self.table.resizeColumnsToContents()
 
     # ------------------------------------------------------------------ cursor
     def seek(self, ts: float) -> None:
