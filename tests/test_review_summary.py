@@ -135,7 +135,10 @@ def test_scrubbing_shows_the_stock_a_replay_had_at_that_moment(evening):
     ov = open_overview(path)
     sc = Scrubber(ov)
     t0, t1 = ov.t0, ov.t1
-    moments = [t0 + 1.0, t0 + 61.5, t0 + (t1 - t0) * 0.37, t0 + (t1 - t0) * 0.81 + 0.3, t1]
+    # early and late in a minute (the scrubber sums forward from the minute before, or takes back
+    # from the minute's end), a minute boundary, and the last event
+    moments = [t0 + 1.0, t0 + 61.5, t0 + 119.0, t0 + 180.0, t0 + (t1 - t0) * 0.37, t0 + (t1 - t0) * 0.81 + 0.3,
+               t0 + 600 + 58.7, t1]
     with open_for_review(path) as r:
         data = load_log(r)
         rep = Replayer(settings_of(data), data.snapshot, start_ts=data.start_ts)

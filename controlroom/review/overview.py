@@ -244,9 +244,23 @@ class Scrubber:
     def __post_init__(self) -> None:
         self._minute_ids = [(r[0], r[8]) for r in self.ov.room_minutes]
         self._skus = [s["sku"] for s in self.ov.reader.skus()]
+        self._sku_mins = {k: [r[0] for r in rows] for k, rows in self.ov.sku_minutes.items()}
         self._start = {s["sku"]: (s["available"] or 0) for s in self.ov.reader.skus()}
         self._resets = [r[0] for r in self.ov.reader.conn.execute("SELECT after_event_id FROM snapshots "
                                                                   "WHERE after_event_id > 0")]
+
+    @staticmethod
+    def _last_id_at(conn: sqlite3.Connection, lo: int, hi: int, ts: float) -> int:
+        """The last event id in (lo, hi] whose shop time is <= ts (events are in shop-time order)."""
+        a, b = lo, hi  # invariant: ts(a) <= ts (or a == lo), ts(b + 1) > ts (or b == hi)
+        while a < b:
+            mid = (a + b + 1) // 2
+            r = conn.execute("SELECT ts FROM events WHERE id = ?", (mid,)).fetchone()
+            if r is not None and r[0] is not None and r[0] <= ts:
+                a = mid
+            else:
+                b = mid - 1
+        return a
 
     def state_at(self, ts: float) -> list[SkuState]:
         """Every SKU's stock, frozen flag and net units sold at ``ts``; level, rate, forecast from the last sample."""
@@ -264,35 +278,66 @@ class Scrubber:
         hi = self._minute_ids[j - 1][1] if j > 0 else 0
         base: dict[str, list] = {}
         for sku, rows in ov.sku_minutes.items():
-            k = bisect.bisect_left([r[0] for r in rows], m) - 1
+            k = bisect.bisect_left(self._sku_mins[sku], m) - 1
             if k >= 0:
                 r = rows[k]
                 base[sku] = [r[1], bool(r[4]), r[2]]
         for sku in self._skus:
             base.setdefault(sku, [self._start.get(sku, 0), False, 0])
+        if hi > lo:
+            end = hi
+            hi = self._last_id_at(conn, lo, hi, ts)
+            if hi - lo > end - hi and not any(lo < r <= end for r in self._resets) and self._back(
+                    conn, base, bisect, m, hi, end):
+                return self._with_samples(conn, base, ts)
         if hi > lo and not any(lo < r <= hi for r in self._resets):
-            # the last stock event of each SKU up to ts sets its stock; orders and cancels after it move it
-            stock_ev = {}
-            for sku, eid, raw in conn.execute(
-                    "SELECT sku, id, raw FROM events WHERE id > ? AND id <= ? AND topic = 'stock' AND ts <= ?"
-                    " ORDER BY id", (lo, hi, ts)):
-                stock_ev[sku] = (eid, orjson.loads(raw))
-            for sku, (eid, ev) in stock_ev.items():
+            # One pass over the events of this minute up to ts: orders and cancels move the stock;
+            # a SKU with a stock event (which sets it) is summed again from its last one.
+            stock_at: dict[str, int] = {}
+            for sku, delta, last_stock in conn.execute(
+                    "SELECT sku, sum(CASE topic WHEN 'order' THEN -qty WHEN 'cancel' THEN qty ELSE 0 END),"
+                    " max(CASE WHEN topic = 'stock' THEN id END) FROM events WHERE id > ? AND id <= ?"
+                    " AND topic IN ('order', 'cancel', 'stock') GROUP BY sku", (lo, hi)):
                 b = base.setdefault(sku, [0, False, 0])
+                if last_stock is not None:
+                    stock_at[sku] = last_stock
+                else:
+                    b[0] += delta or 0
+                b[2] -= delta or 0
+            for sku, eid in stock_at.items():
+                ev = orjson.loads(conn.execute("SELECT raw FROM events WHERE id = ?", (eid,)).fetchone()[0])
+                b = base[sku]
                 b[0], b[1] = ev.get("available", b[0]), bool(ev.get("frozen", b[1]))
-            for sku, topic, q, n_after in conn.execute(
-                    "SELECT sku, topic, sum(qty), 0 FROM events WHERE id > ? AND id <= ? AND ts <= ?"
-                    " AND topic IN ('order', 'cancel') GROUP BY sku, topic", (lo, hi, ts)):
-                b = base.setdefault(sku, [0, False, 0])
-                sign = -1 if topic == "order" else 1
-                b[2] -= sign * (q or 0)
-                if sku not in stock_ev:
-                    b[0] += sign * (q or 0)
-            for sku, (eid, _ev) in stock_ev.items():  # orders and cancels after the stock event
-                for topic, q in conn.execute(
-                        "SELECT topic, sum(qty) FROM events WHERE id > ? AND id <= ? AND ts <= ? AND sku = ?"
-                        " AND topic IN ('order', 'cancel') GROUP BY topic", (eid, hi, ts, sku)):
-                    base[sku][0] += (-1 if topic == "order" else 1) * (q or 0)
+                after = conn.execute(
+                    "SELECT sum(CASE topic WHEN 'order' THEN -qty ELSE qty END) FROM events WHERE id > ? AND id <= ?"
+                    " AND sku = ? AND topic IN ('order', 'cancel')", (eid, hi, sku)).fetchone()[0]
+                b[0] += after or 0
+        return self._with_samples(conn, base, ts)
+
+    def _back(self, conn, base: dict, bisect, m: int, hi: int, end: int) -> bool:
+        """Late in a minute: from the minute's closing rows, take back the events after ``hi``.
+
+        Returns False (nothing changed) when a stock event lies in (hi, end]: it set the stock,
+        so only the forward sum knows what was there before it.
+        """
+        rows = conn.execute(
+            "SELECT sku, sum(CASE topic WHEN 'order' THEN -qty WHEN 'cancel' THEN qty ELSE 0 END),"
+            " count(CASE WHEN topic = 'stock' THEN 1 END) FROM events WHERE id > ? AND id <= ?"
+            " AND topic IN ('order', 'cancel', 'stock') GROUP BY sku", (hi, end)).fetchall()
+        if any(n for _s, _d, n in rows):
+            return False
+        for sku, mrows in self.ov.sku_minutes.items():  # the state at the end of minute m
+            k = bisect.bisect_right(self._sku_mins[sku], m) - 1
+            if k >= 0:
+                r = mrows[k]
+                base[sku] = [r[1], bool(r[4]), r[2]]
+        for sku, delta, _n in rows:
+            b = base.setdefault(sku, [0, False, 0])
+            b[0] -= delta or 0
+            b[2] += delta or 0
+        return True
+
+    def _with_samples(self, conn, base: dict, ts: float) -> list[SkuState]:
         out = []
         for sku in self._skus:
             a, fz, sold = base[sku]
