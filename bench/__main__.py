@@ -12,12 +12,14 @@ import json
 import sys
 import time
 
-BENCHES = ["feed", "commands", "log", "ui"]
+BENCHES = ["feed", "commands", "log", "ui", "review"]
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small sizes: a smoke run in seconds")
+    ap.add_argument("--events", type=int, default=None,
+                    help="log size for the benchmarks that take one (review: default 10,000,000)")
     ap.add_argument("names", nargs="*", help=f"which of {BENCHES} (default: all)")
     args = ap.parse_args(argv)
     for name in args.names or BENCHES:
@@ -28,7 +30,10 @@ def main(argv: list[str] | None = None) -> int:
             continue
         print(f"== {name}", flush=True)
         t0 = time.monotonic()
-        res = mod.run(quick=args.quick)
+        import inspect
+
+        kw = {"events": args.events} if args.events and "events" in inspect.signature(mod.run).parameters else {}
+        res = mod.run(quick=args.quick, **kw)
         if hasattr(mod, "report"):
             print(mod.report(res))
         elif hasattr(mod, "_print"):

@@ -77,6 +77,16 @@ class LogReader:
         self.conn, self.file_version = _open_for_reading(self.path, migrate)
         self.conn.row_factory = None
 
+    @classmethod
+    def from_connection(cls, path: str | os.PathLike, conn: sqlite3.Connection, file_version: int) -> "LogReader":
+        """A reader over a connection the caller opened (the review window opens logs read-only
+        and never migrates them in place)."""
+        self = cls.__new__(cls)
+        self.path = Path(path)
+        self.conn, self.file_version = conn, file_version
+        self.conn.row_factory = None
+        return self
+
     # -------------------------------------------------------------- basics
     def close(self) -> None:
         self.conn.close()

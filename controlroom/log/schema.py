@@ -16,9 +16,13 @@ Version history
   without ``raw_len``; ``actions`` without ``extra``; ``skus`` without ``added_at``;
   no indexes on ``samples`` and ``alerts``.
 * **1** — ``events`` without ``price_cents``, ``channel``, ``delta``.
-* **2** — the current layout: those three ``events`` columns, so replay can read orders and
+* **2** — those three ``events`` columns, so replay can read orders and
   carts as typed columns without decoding their JSON (rows written before stay NULL there and
   are replayed from ``raw``).
+* **3** — the current layout: the per-minute summary tables ``sum_minute``, ``sum_marks`` and
+  ``sum_meta`` (:mod:`controlroom.log.summary`), kept by the writer as it writes.  Migration
+  2 -> 3 creates them empty (no ``sum_meta`` row: the review builds a cache instead); a writer
+  continuing such a file fills them from the events already there.
 
 A migration step ``n -> n+1`` lives in :data:`MIGRATIONS`; :func:`migrate`
 runs every step the file needs inside one transaction, so a failed migration
@@ -31,7 +35,9 @@ from typing import Callable
 
 import sqlite_utils
 
-SCHEMA_VERSION = 2
+from controlroom.log.summary import create_summary_tables
+
+SCHEMA_VERSION = 3
 APPLICATION_ID = 0x43524C47  # "CRLG"
 
 
@@ -139,6 +145,7 @@ def create_schema(conn: sqlite3.Connection) -> None:
     conn.execute("BEGIN IMMEDIATE")
     try:
         _create_tables(_db(conn))
+        create_summary_tables(conn)
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
@@ -194,9 +201,15 @@ def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
             db["events"].add_column(name, typ)
 
 
+def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
+    # Empty summary tables and no sum_meta row: nothing says they cover the events yet.
+    create_summary_tables(conn)
+
+
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     0: _migrate_0_to_1,
     1: _migrate_1_to_2,
+    2: _migrate_2_to_3,
 }
 
 

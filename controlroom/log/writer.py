@@ -33,6 +33,7 @@ from controlroom.log import schema
 from controlroom.log.inserts import (ACTION, ALERT, EVENTS, FEED, FLUSH, REJECT, SAMPLES, SETTINGS, SKUS, SNAPSHOT,
                                      STOP, TABLE, insert_item, item_rows)
 from controlroom.log.schema import LogFormatError
+from controlroom.log.summary import SummaryTracker
 from controlroom.log.segments import (continue_session, end_session, lock_path, new_session, release_lock,
                                       take_lock)
 from controlroom.log.values import settings_json
@@ -69,6 +70,8 @@ class SessionLog:
         self.continued = False
         self.gap_s: float | None = None  # seconds between the previous segment and this one
         self.migrated_from: int | None = None
+        # per-minute summary rows kept as events are written (docs/session-log.md, schema 3)
+        self._summary: SummaryTracker | None = SummaryTracker()
 
         self._q: queue.SimpleQueue = queue.SimpleQueue()
         self._plock = threading.Lock()  # producer-side counters
@@ -123,6 +126,7 @@ class SessionLog:
                 if frm != schema.SCHEMA_VERSION:
                     self.migrated_from = frm
                 self._continue_session(conn)
+                self._catch_up_summary(conn)
         except BaseException:
             conn.close()
             self._release_lock()
@@ -143,6 +147,50 @@ class SessionLog:
     def _release_lock(self, remove: bool = False) -> None:
         f, self._lock_file = self._lock_file, None
         release_lock(f, self.path, remove)
+
+    def _catch_up_summary(self, conn: sqlite3.Connection) -> None:
+        """A continued file: rebuild the summary rows from the events already in it."""
+        tr = SummaryTracker()
+        try:
+            tr.run_log(conn, self.room)
+            conn.execute("BEGIN")
+            for t in ("sum_minute", "sum_marks", "sum_levels", "sum_meta"):
+                conn.execute(f"DELETE FROM {t}")
+            tr.flush(conn)
+            conn.execute("COMMIT")
+            self._summary = tr
+        except Exception as e:  # the log itself must go on: the review then builds a cache
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            self._summary_failed(e)
+
+    def _summary_failed(self, e: BaseException) -> None:
+        # No more summary rows: sum_meta.through_id stops short of the events, which tells
+        # readers the rows are incomplete.
+        if self._summary is not None:
+            log.warning("session log: summary rows stopped: %s: %s", type(e).__name__, e)
+        self._summary = None
+
+    def _summarize(self, kind: int, item: tuple, n: int) -> None:
+        """Feed a stored item to the summary tracker (inside the open transaction)."""
+        tr = self._summary
+        if tr is None:
+            return
+        try:
+            if kind == EVENTS:
+                if n != len(item[1]):  # rows lost on the slow path: ids no longer follow
+                    raise RuntimeError("events lost on the slow path")
+                top = self._conn.execute("SELECT max(id) FROM events").fetchone()[0] or 0
+                tr.feed(item[1], top - n + 1)
+            elif kind == SKUS:
+                tr.catalogue(self.room, item[1])
+            elif kind == SAMPLES:
+                tr.samples(item[1])
+            elif kind == SNAPSHOT and isinstance(item[1], dict):
+                sid = self._conn.execute("SELECT max(id) FROM snapshots").fetchone()[0]
+                tr.reset(item[1], sid)
+        except Exception as e:
+            self._summary_failed(e)
 
     def _new_session(self, conn: sqlite3.Connection) -> None:
         self.segment = new_session(conn, self.room, self.app_version, settings_json(self.settings))
@@ -371,6 +419,15 @@ class SessionLog:
         t0 = time.perf_counter()
         try:
             conn.execute("UPDATE segments SET last_commit_at = ? WHERE segment = ?", (time.time(), self.segment))
+            if self._summary is not None:
+                try:
+                    conn.execute("SAVEPOINT summary")
+                    self._summary.flush(conn)
+                    conn.execute("RELEASE summary")
+                except sqlite3.Error as e:
+                    conn.execute("ROLLBACK TO summary")
+                    conn.execute("RELEASE summary")
+                    self._summary_failed(e)
             conn.execute("COMMIT")
         except sqlite3.Error as e:
             try:
@@ -378,6 +435,7 @@ class SessionLog:
             except sqlite3.Error:
                 pass
             self._fail(e, txn_rows)
+            self._summary_failed(e)
             return False
         dt = time.perf_counter() - t0
         if dt > self._max_commit_s:
@@ -409,6 +467,7 @@ class SessionLog:
                     pass
                 self._fail(e, sum(self._txn_counts.values()) + self._item_rows(item))
                 self._txn_counts = {}
+                self._summary_failed(e)
                 return False, 0
             log.warning("session log: slow path for %s after %s: %s", table, type(e).__name__, e)
             try:
@@ -417,6 +476,8 @@ class SessionLog:
                 self._fail(e2, self._item_rows(item))
                 n = 0
         self._txn_counts[table] = self._txn_counts.get(table, 0) + n
+        if kind in (EVENTS, SKUS, SNAPSHOT, SAMPLES):
+            self._summarize(kind, item, n)
         return True, n
 
     def _insert(self, kind: int, item: tuple, fast: bool) -> int:

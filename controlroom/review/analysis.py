@@ -187,15 +187,21 @@ def tier_windows(settings: dict, skus: list[dict]) -> Callable[[str], float]:
     return window
 
 
-def build_review(reader: Any, transitions: list | None = None) -> Review:
+def build_review(reader: Any, transitions: list | None = None, *, stock: StockFacts | None = None,
+                 samples: dict[str, list[tuple]] | None = None, counts: dict[str, int] | None = None) -> Review:
     """Compute every review number from an open :class:`~controlroom.log.reader.LogReader`.
 
     ``transitions`` replaces the logged alert transitions (backtest judges a replay this way).
+    ``stock``, ``samples`` and ``counts``, when given, are used instead of replaying the events,
+    reading every sample and counting rows (the review window passes them from the per-minute
+    summary, :mod:`controlroom.review.overview`).
     """
     sess = reader.session()
     skus = reader.skus()
-    samples = reader.samples_by_sku()
-    stock = stock_facts(sess["room"], skus, reader.iter_stream())
+    if samples is None:
+        samples = reader.samples_by_sku()
+    if stock is None:
+        stock = stock_facts(sess["room"], skus, reader.iter_stream())
     lost = estimate_lost_sales(stock, samples)
     actions = actions_from_rows(reader.actions())
     trans = reader.alerts() if transitions is None else transitions
@@ -226,7 +232,8 @@ def build_review(reader: Any, transitions: list | None = None) -> Review:
     rej: dict[str, int] = {}
     for reason, n in reader.conn.execute("SELECT reason, count(*) FROM rejects GROUP BY reason ORDER BY 2 DESC"):
         rej[reason] = n
-    counts = {t: reader.count(t) for t in ("events", "rejects", "feed", "alerts", "actions", "samples")}
+    if counts is None:
+        counts = {t: reader.count(t) for t in ("events", "rejects", "feed", "alerts", "actions", "samples")}
     return Review(
         path=str(reader.path), room=sess["room"], started_at=sess["started_at"], ended_at=sess["ended_at"],
         app_version=sess["app_version"], settings=sess["settings"], segments=sess["segments"],

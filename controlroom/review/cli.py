@@ -38,7 +38,11 @@ def summary_lines(rv) -> list[str]:
 
 
 def report_main(argv: Sequence[str] | None = None) -> int:
-    """``controlroom review FILE [--report out.html] [--csv DIR]``."""
+    """``controlroom review FILE [--report out.html] [--csv DIR]``; with neither, the review window.
+
+    The log is opened read-only and never changed (:mod:`controlroom.review.logfile`); a file
+    that is no readable session log gets one line on stderr and exit code 1.
+    """
     ap = argparse.ArgumentParser(prog="controlroom review",
                                  description="Review a session log: headline numbers, HTML report, CSV export.")
     ap.add_argument("file", help="session log (.sqlite)")
@@ -46,17 +50,26 @@ def report_main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--csv", metavar="DIR", help="write the report's tables as CSV files into DIR")
     ap.add_argument("--title", help="report title (default: 'Session review — <room>')")
     ap.add_argument("-q", "--quiet", action="store_true", help="do not print the summary")
+    ap.add_argument("--summary", action="store_true", help="print the headline numbers only (no window)")
+    ap.add_argument("--lang", default=None, help="window language: zh_CN or en (default: system)")
     args = ap.parse_args(argv)
-    from controlroom.log import open_log
+    if not (args.report or args.csv or args.summary or args.quiet):
+        return _window([args.file], args.lang)
+    import sqlite3
+
     from controlroom.review.analysis import build_review
     from controlroom.review.csvout import write_csv
+    from controlroom.review.logfile import open_for_review
     from controlroom.review.report import write_report
 
     try:
-        with open_log(args.file) as reader:
+        with open_for_review(args.file) as reader:
             rv = build_review(reader)
     except (FileNotFoundError, LogFormatError) as e:
-        print(f"controlroom review: {e}", file=sys.stderr)
+        print(f"controlroom review: {_one_line(e)}", file=sys.stderr)
+        return EXIT_ERROR
+    except sqlite3.DatabaseError as e:
+        print(f"controlroom review: {args.file}: corrupt log ({_one_line(e)})", file=sys.stderr)
         return EXIT_ERROR
     if not args.quiet:
         print("\n".join(summary_lines(rv)))
@@ -69,6 +82,21 @@ def report_main(argv: Sequence[str] | None = None) -> int:
         if not args.quiet:
             print(f"csv: {len(files)} files in {args.csv}")
     return EXIT_OK
+
+
+def _one_line(e: BaseException) -> str:
+    return " ".join(str(e).split())
+
+
+def _window(paths: list[str], lang: str | None) -> int:
+    """The review window (Qt lives in ``ui``; the lead wires the final entry point there)."""
+    try:
+        from ui.review.app import run_review_window
+    except ImportError as e:  # an install without the GUI
+        print(f"controlroom review: the review window needs the GUI ({e}); use --report or --summary",
+              file=sys.stderr)
+        return EXIT_USAGE
+    return run_review_window(paths, lang)
 
 
 def backtest_main(argv: Sequence[str] | None = None) -> int:

@@ -322,6 +322,81 @@
         </message>
     </context>
     <context>
+        <name>CompareTab</name>
+        <message>
+            <source>File → Compare with… adds other shows here.</source>
+            <translation>用 文件 → 对比… 把其他场次加到这里。</translation>
+        </message>
+        <message>
+            <source>Figure</source>
+            <translation>指标</translation>
+        </message>
+        <message>
+            <source>Show length</source>
+            <translation>直播时长</translation>
+        </message>
+        <message>
+            <source>GMV</source>
+            <translation>成交额</translation>
+        </message>
+        <message>
+            <source>Units sold</source>
+            <translation>售出件数</translation>
+        </message>
+        <message>
+            <source>Sell-outs</source>
+            <translation>售罄</translation>
+        </message>
+        <message>
+            <source>Misses</source>
+            <translation>漏报</translation>
+        </message>
+        <message>
+            <source>Median warning lead time</source>
+            <translation>预警提前量（中位数）</translation>
+        </message>
+        <message>
+            <source>False warnings</source>
+            <translation>误报</translation>
+        </message>
+        <message>
+            <source>Alerts per 10 minutes</source>
+            <translation>每 10 分钟告警数</translation>
+        </message>
+        <message>
+            <source>Oversold units</source>
+            <translation>超卖件数</translation>
+        </message>
+        <message>
+            <source>Estimated lost sales</source>
+            <translation>估计损失销售</translation>
+        </message>
+        <message>
+            <source>Feed incidents</source>
+            <translation>数据流异常</translation>
+        </message>
+        <message>
+            <source>sell-outs</source>
+            <translation>售罄</translation>
+        </message>
+        <message>
+            <source>misses</source>
+            <translation>漏报</translation>
+        </message>
+        <message>
+            <source>false warnings</source>
+            <translation>误报</translation>
+        </message>
+        <message>
+            <source>oversold units</source>
+            <translation>超卖件数</translation>
+        </message>
+        <message>
+            <source>lost units (est.)</source>
+            <translation>损失件数（估计）</translation>
+        </message>
+    </context>
+    <context>
         <name>DeskShortcuts</name>
         <message>
             <source>Acknowledge alert</source>
@@ -749,6 +824,232 @@
         <message>
             <source>{h}h {m}m ago</source>
             <translation>{h} 小时 {m} 分前</translation>
+        </message>
+    </context>
+    <context>
+        <name>OverviewTab</name>
+        <message>
+            <source>Figure</source>
+            <translation>指标</translation>
+        </message>
+        <message>
+            <source>Value</source>
+            <translation>数值</translation>
+        </message>
+        <message>
+            <source>What it means</source>
+            <translation>含义</translation>
+        </message>
+        <message>
+            <source>Moments</source>
+            <translation>时刻</translation>
+        </message>
+        <message>
+            <source>Double-click a figure to see its first moment on the timeline.</source>
+            <translation>双击指标，在时间线上查看它的第一个时刻。</translation>
+        </message>
+        <message>
+            <source>Session review — {room}</source>
+            <translation>场次复盘 — {room}</translation>
+        </message>
+        <message>
+            <source>{dur} of show · {events} events · {skus} SKUs · GMV ¥{gmv} · {units} units sold · {orders} orders</source>
+            <translation>直播 {dur} · {events} 条事件 · {skus} 个商品 · 成交额 ¥{gmv} · 售出 {units} 件 · {orders} 笔订单</translation>
+        </message>
+        <message>
+            <source>summary rows kept in the log</source>
+            <translation>日志内的汇总行</translation>
+        </message>
+        <message>
+            <source>summary cache</source>
+            <translation>汇总缓存</translation>
+        </message>
+        <message>
+            <source> · live: following the log as it is written</source>
+            <translation> · 直播中：随日志写入实时更新</translation>
+        </message>
+        <message>
+            <source>{file} · read-only · from the {src}{live}</source>
+            <translation>{file} · 只读 · 数据来自{src}{live}</translation>
+        </message>
+        <message>
+            <source>Median warning lead time</source>
+            <translation>预警提前量（中位数）</translation>
+        </message>
+        <message>
+            <source>How long before a sell-out the desk warned, typically; longer leaves time to restock.</source>
+            <translation>中控台通常在售罄前多久发出预警；越早越有时间补货。</translation>
+        </message>
+        <message>
+            <source>Sell-outs</source>
+            <translation>售罄</translation>
+        </message>
+        <message>
+            <source>Times a SKU's stock reached zero during the show.</source>
+            <translation>直播中商品库存降到零的次数。</translation>
+        </message>
+        <message>
+            <source>Misses</source>
+            <translation>漏报</translation>
+        </message>
+        <message>
+            <source>Sell-outs with no warning before them: the ones that surprised the team.</source>
+            <translation>事先没有预警的售罄：让团队措手不及的那些。</translation>
+        </message>
+        <message>
+            <source>False warnings</source>
+            <translation>误报</translation>
+        </message>
+        <message>
+            <source>Warnings whose SKU did not sell out soon after and nobody acted on: noise.</source>
+            <translation>预警后商品没有很快售罄、也无人处理：噪音。</translation>
+        </message>
+        <message>
+            <source>Alerts per 10 minutes</source>
+            <translation>每 10 分钟告警数</translation>
+        </message>
+        <message>
+            <source>How busy one operator was kept; above about 3 they start to miss things.</source>
+            <translation>一位中控有多忙；超过约 3 条就容易漏看。</translation>
+        </message>
+        <message>
+            <source>Oversold units</source>
+            <translation>超卖件数</translation>
+        </message>
+        <message>
+            <source>Units sold beyond stock and cancelled: each is an unhappy buyer.</source>
+            <translation>超出库存卖出又被取消的件数：每一件都是一位不满的买家。</translation>
+        </message>
+        <message>
+            <source>Estimated lost sales</source>
+            <translation>估计损失销售</translation>
+        </message>
+        <message>
+            <source>Buyers turned away while SKUs were sold out or frozen (estimate). Most: {where}</source>
+            <translation>商品售罄或冻结期间流失的买家（估计）。最多：{where}</translation>
+        </message>
+        <message>
+            <source>Feed incidents</source>
+            <translation>数据流异常</translation>
+        </message>
+        <message>
+            <source>Times the shop's feed went stale, gapped or resynced: the desk was partly blind.</source>
+            <translation>店铺数据流停滞、缺号或重新同步的次数：这段时间中控台看不全。</translation>
+        </message>
+        <message>
+            <source>{n} moments</source>
+            <translation>{n} 个时刻</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReviewWindow</name>
+        <message>
+            <source>controlroom — session review</source>
+            <translation>直播中控台 — 场次复盘</translation>
+        </message>
+        <message>
+            <source>Overview</source>
+            <translation>总览</translation>
+        </message>
+        <message>
+            <source>Timeline</source>
+            <translation>时间线</translation>
+        </message>
+        <message>
+            <source>SKU</source>
+            <translation>商品</translation>
+        </message>
+        <message>
+            <source>What-if</source>
+            <translation>假设推演</translation>
+        </message>
+        <message>
+            <source>Compare</source>
+            <translation>对比</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>取消</translation>
+        </message>
+        <message>
+            <source>Open a session log (File → Open) or drop a .sqlite file here.</source>
+            <translation>打开场次日志（文件 → 打开），或把 .sqlite 文件拖到这里。</translation>
+        </message>
+        <message>
+            <source>&amp;File</source>
+            <translation>文件(&amp;F)</translation>
+        </message>
+        <message>
+            <source>&amp;Open…</source>
+            <translation>打开(&amp;O)…</translation>
+        </message>
+        <message>
+            <source>Open &amp;recent</source>
+            <translation>最近打开(&amp;R)</translation>
+        </message>
+        <message>
+            <source>&amp;Compare with…</source>
+            <translation>对比(&amp;C)…</translation>
+        </message>
+        <message>
+            <source>Export report (&amp;HTML)…</source>
+            <translation>导出报告 (&amp;HTML)…</translation>
+        </message>
+        <message>
+            <source>Export tables (&amp;CSV)…</source>
+            <translation>导出表格 (&amp;CSV)…</translation>
+        </message>
+        <message>
+            <source>Export chart (&amp;PNG)…</source>
+            <translation>导出图表 (&amp;PNG)…</translation>
+        </message>
+        <message>
+            <source>&amp;Quit</source>
+            <translation>退出(&amp;Q)</translation>
+        </message>
+        <message>
+            <source>Open a session log</source>
+            <translation>打开场次日志</translation>
+        </message>
+        <message>
+            <source>Session logs (*.sqlite);;All files (*)</source>
+            <translation>场次日志 (*.sqlite);;所有文件 (*)</translation>
+        </message>
+        <message>
+            <source>Compare with</source>
+            <translation>对比</translation>
+        </message>
+        <message>
+            <source>Opening {name}…</source>
+            <translation>正在打开 {name}…</translation>
+        </message>
+        <message>
+            <source>Building the summary of an older log (once): {done} of {total} events</source>
+            <translation>正在为旧版日志生成汇总（仅一次）：{done} / {total} 条事件</translation>
+        </message>
+        <message>
+            <source>Opening cancelled.</source>
+            <translation>已取消打开。</translation>
+        </message>
+        <message>
+            <source>{name} — session review</source>
+            <translation>{name} — 场次复盘</translation>
+        </message>
+        <message>
+            <source>Exported {p}</source>
+            <translation>已导出 {p}</translation>
+        </message>
+        <message>
+            <source>Export report</source>
+            <translation>导出报告</translation>
+        </message>
+        <message>
+            <source>Export tables into</source>
+            <translation>导出表格到</translation>
+        </message>
+        <message>
+            <source>Export chart</source>
+            <translation>导出图表</translation>
         </message>
     </context>
     <context>
@@ -1198,6 +1499,89 @@
         </message>
     </context>
     <context>
+        <name>SkuTab</name>
+        <message>
+            <source>units</source>
+            <translation>件</translation>
+        </message>
+        <message>
+            <source>min to sell-out</source>
+            <translation>距售罄（分钟）</translation>
+        </message>
+        <message>
+            <source>minutes of show</source>
+            <translation>直播分钟</translation>
+        </message>
+        <message>
+            <source>Time</source>
+            <translation>时间</translation>
+        </message>
+        <message>
+            <source>What</source>
+            <translation>事件</translation>
+        </message>
+        <message>
+            <source>Level / op</source>
+            <translation>级别 / 操作</translation>
+        </message>
+        <message>
+            <source>Detail</source>
+            <translation>详情</translation>
+        </message>
+        <message>
+            <source>SKU</source>
+            <translation>商品</translation>
+        </message>
+        <message>
+            <source>tier {tier} · start {start} · sold {sold} · sell-outs {so} · lost ≈ ¥{lost}</source>
+            <translation>档位 {tier} · 开场库存 {start} · 售出 {sold} · 售罄 {so} 次 · 损失 ≈ ¥{lost}</translation>
+        </message>
+        <message>
+            <source>forecast: stock left after the window</source>
+            <translation>预测：窗口结束时剩余库存</translation>
+        </message>
+        <message>
+            <source>warning line</source>
+            <translation>预警线</translation>
+        </message>
+        <message>
+            <source>safety stock</source>
+            <translation>安全库存</translation>
+        </message>
+        <message>
+            <source>stock</source>
+            <translation>库存</translation>
+        </message>
+        <message>
+            <source>alert</source>
+            <translation>告警</translation>
+        </message>
+        <message>
+            <source>done</source>
+            <translation>已执行</translation>
+        </message>
+        <message>
+            <source>failed</source>
+            <translation>失败</translation>
+        </message>
+        <message>
+            <source>action</source>
+            <translation>操作</translation>
+        </message>
+        <message>
+            <source>missed</source>
+            <translation>漏报</translation>
+        </message>
+        <message>
+            <source>sell-out</source>
+            <translation>售罄</translation>
+        </message>
+        <message>
+            <source>lead {lead}</source>
+            <translation>提前 {lead}</translation>
+        </message>
+    </context>
+    <context>
         <name>SkuTableModel</name>
         <message>
             <source>Level</source>
@@ -1306,6 +1690,292 @@ Sell-out in {so}, pessimistic {sop}</source>
 速度 {rate}/分钟，{win:g} 分钟窗口内预计售出 {pred:.0f}，最多 {hi:.0f}
 预警线 {line:.0f}，安全库存 {safety:.0f}
 预计 {so} 后售罄，悲观 {sop}</translation>
+        </message>
+    </context>
+    <context>
+        <name>TimelineTab</name>
+        <message>
+            <source>viewers</source>
+            <translation>人</translation>
+        </message>
+        <message>
+            <source>units ordered / min</source>
+            <translation>每分钟下单件数</translation>
+        </message>
+        <message>
+            <source>minutes of show</source>
+            <translation>直播分钟</translation>
+        </message>
+        <message>
+            <source>action</source>
+            <translation>操作</translation>
+        </message>
+        <message>
+            <source>watch</source>
+            <translation>关注</translation>
+        </message>
+        <message>
+            <source>warning</source>
+            <translation>预警</translation>
+        </message>
+        <message>
+            <source>critical</source>
+            <translation>紧急</translation>
+        </message>
+        <message>
+            <source>SKU</source>
+            <translation>商品</translation>
+        </message>
+        <message>
+            <source>Stock</source>
+            <translation>库存</translation>
+        </message>
+        <message>
+            <source>Sold</source>
+            <translation>已售</translation>
+        </message>
+        <message>
+            <source>Level</source>
+            <translation>级别</translation>
+        </message>
+        <message>
+            <source>Rate /min</source>
+            <translation>速度/分钟</translation>
+        </message>
+        <message>
+            <source>Sell-out in</source>
+            <translation>预计售罄</translation>
+        </message>
+        <message>
+            <source>Frozen</source>
+            <translation>冻结</translation>
+        </message>
+        <message>
+            <source>At {clock} ({rel} into the show)</source>
+            <translation>{clock}（开播后 {rel}）</translation>
+        </message>
+        <message>
+            <source>frozen</source>
+            <translation>已冻结</translation>
+        </message>
+    </context>
+    <context>
+        <name>WhatIfTab</name>
+        <message>
+            <source>Replay changes when the desk would have warned or frozen, not what buyers did. For a freeze earlier than the real show stopped selling, the units the real show sold in between count as lost (range: the 90% Poisson interval of that many orders). For a real freeze the what-if makes later or not at all, the sales it would have made come from the engine's rate just before the real freeze, capped by the stock left (range 0.6x-1.4x, the spread the lost-sales estimate showed against the demo shop's books); demand beyond that stock within the freeze lag counts as oversell risk.</source>
+            <translation>重放改变的是中控台何时预警、何时冻结，而不是买家的行为。若假设设置比实际更早冻结，实际在这段时间卖出的件数计为损失（范围：该订单数的 90% 泊松区间）。若实际冻结了而假设设置更晚冻结或不冻结，多卖的件数按实际冻结前引擎给出的速度估计，以剩余库存为上限（范围 0.6–1.4 倍，即损失销售估计对照演示店铺账本时的偏差）；冻结在途期间超出库存的需求计为超卖风险。</translation>
+        </message>
+        <message>
+            <source>sell-outs</source>
+            <translation>售罄</translation>
+        </message>
+        <message>
+            <source>warned</source>
+            <translation>有预警</translation>
+        </message>
+        <message>
+            <source>missed (no warning)</source>
+            <translation>漏报（无预警）</translation>
+        </message>
+        <message>
+            <source>median warning lead time</source>
+            <translation>预警提前量（中位数）</translation>
+        </message>
+        <message>
+            <source>shortest lead time</source>
+            <translation>最短提前量</translation>
+        </message>
+        <message>
+            <source>warning spans</source>
+            <translation>预警段</translation>
+        </message>
+        <message>
+            <source>false warnings</source>
+            <translation>误报</translation>
+        </message>
+        <message>
+            <source>alerts fired</source>
+            <translation>触发告警</translation>
+        </message>
+        <message>
+            <source>alerts per 10 min (1 operator)</source>
+            <translation>每 10 分钟告警（1 位中控）</translation>
+        </message>
+        <message>
+            <source>freeze requests</source>
+            <translation>冻结请求</translation>
+        </message>
+        <message>
+            <source>oversold units (the show's)</source>
+            <translation>超卖件数（本场实际）</translation>
+        </message>
+        <message>
+            <source>with no freeze request in time</source>
+            <translation>其中未及时请求冻结</translation>
+        </message>
+        <message>
+            <source>auto</source>
+            <translation>自动</translation>
+        </message>
+        <message>
+            <source>confirm</source>
+            <translation>询问确认</translation>
+        </message>
+        <message>
+            <source>off</source>
+            <translation>关闭</translation>
+        </message>
+        <message>
+            <source>earlier freeze</source>
+            <translation>更早冻结</translation>
+        </message>
+        <message>
+            <source>later freeze</source>
+            <translation>更晚冻结</translation>
+        </message>
+        <message>
+            <source>no freeze</source>
+            <translation>不冻结</translation>
+        </message>
+        <message>
+            <source>Tier</source>
+            <translation>分层</translation>
+        </message>
+        <message>
+            <source>Forecast window</source>
+            <translation>预测窗口</translation>
+        </message>
+        <message>
+            <source>Warning multiplier</source>
+            <translation>预警倍数</translation>
+        </message>
+        <message>
+            <source>Safety margin</source>
+            <translation>安全系数</translation>
+        </message>
+        <message>
+            <source>At safety stock</source>
+            <translation>到达安全库存时</translation>
+        </message>
+        <message>
+            <source>Re-run the show</source>
+            <translation>重放本场</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>取消</translation>
+        </message>
+        <message>
+            <source>Apply tune's suggestion</source>
+            <translation>采用调参建议</translation>
+        </message>
+        <message>
+            <source>Save as settings file…</source>
+            <translation>保存为设置文件…</translation>
+        </message>
+        <message>
+            <source>Back to the session's settings</source>
+            <translation>恢复本场设置</translation>
+        </message>
+        <message>
+            <source>Figure</source>
+            <translation>指标</translation>
+        </message>
+        <message>
+            <source>Logged</source>
+            <translation>实际记录</translation>
+        </message>
+        <message>
+            <source>Replay, session settings</source>
+            <translation>重放（本场设置）</translation>
+        </message>
+        <message>
+            <source>Replay, what-if</source>
+            <translation>重放（假设设置）</translation>
+        </message>
+        <message>
+            <source>SKU</source>
+            <translation>商品</translation>
+        </message>
+        <message>
+            <source>Case</source>
+            <translation>情形</translation>
+        </message>
+        <message>
+            <source>Lost units</source>
+            <translation>损失件数</translation>
+        </message>
+        <message>
+            <source>Range</source>
+            <translation>范围</translation>
+        </message>
+        <message>
+            <source>Oversold units</source>
+            <translation>超卖件数</translation>
+        </message>
+        <message>
+            <source>How</source>
+            <translation>依据</translation>
+        </message>
+        <message>
+            <source>Estimates: what the other freezes would have changed</source>
+            <translation>估计：不同的冻结时间会带来什么变化</translation>
+        </message>
+        <message>
+            <source>Change a tier's settings and re-run the show.</source>
+            <translation>修改某个档位的设置，然后重放本场。</translation>
+        </message>
+        <message>
+            <source>Reading the show…</source>
+            <translation>正在读取本场…</translation>
+        </message>
+        <message>
+            <source>Replaying: {done} of {total} events</source>
+            <translation>正在重放：{done} / {total} 条事件</translation>
+        </message>
+        <message>
+            <source>Cancelled.</source>
+            <translation>已取消。</translation>
+        </message>
+        <message>
+            <source>What-if failed: {m}</source>
+            <translation>假设推演失败：{m}</translation>
+        </message>
+        <message>
+            <source>lost units vs the real show (estimate)</source>
+            <translation>损失件数相对实际（估计）</translation>
+        </message>
+        <message>
+            <source>oversold units vs the real show (estimate)</source>
+            <translation>超卖件数相对实际（估计）</translation>
+        </message>
+        <message>
+            <source>Done: {n} events replayed in {s:.1f} s.</source>
+            <translation>完成：{s:.1f} 秒重放 {n} 条事件。</translation>
+        </message>
+        <message>
+            <source>Tuning: a few dozen replays of the show…</source>
+            <translation>正在调参：需要重放本场几十次…</translation>
+        </message>
+        <message>
+            <source>Tune's suggestion applied: {c}. Re-run to see its scorecard, then save it.</source>
+            <translation>已采用调参建议：{c}。重放查看效果后再保存。</translation>
+        </message>
+        <message>
+            <source>no change</source>
+            <translation>无变化</translation>
+        </message>
+        <message>
+            <source>Save settings</source>
+            <translation>保存设置</translation>
+        </message>
+        <message>
+            <source>Settings (*.toml)</source>
+            <translation>设置文件 (*.toml)</translation>
+        </message>
+        <message>
+            <source>Saved {p}</source>
+            <translation>已保存 {p}</translation>
         </message>
     </context>
 </TS>

@@ -1,0 +1,72 @@
+"""A small read-only table model (rows of display values, optional per-cell colour and payload)."""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QColor
+
+
+class RowsModel(QAbstractTableModel):
+    """Rows of cells for a ``QTableView``: ``set_rows(rows, colors, payloads)``.
+
+    ``payloads[i]`` is what a click on row ``i`` is about (a shop time, a SKU); the views read
+    it with :meth:`payload`.
+    """
+
+    def __init__(self, headers: Sequence[str], parent=None) -> None:
+        super().__init__(parent)
+        self.headers = list(headers)
+        self.rows: list[list[Any]] = []
+        self.colors: list[list[str | None]] = []
+        self.payloads: list[Any] = []
+        self.tips: list[str | None] = []
+
+    def set_rows(self, rows, colors=None, payloads=None, tips=None) -> None:
+        self.beginResetModel()
+        self.rows = [list(r) for r in rows]
+        self.colors = [list(c) for c in colors] if colors else [[None] * len(self.headers) for _ in self.rows]
+        self.payloads = list(payloads) if payloads else [None] * len(self.rows)
+        self.tips = list(tips) if tips else [None] * len(self.rows)
+        self.endResetModel()
+
+    def update_rows(self, rows, colors=None) -> None:
+        """Same shape, new values: one dataChanged instead of a reset (the scrub table)."""
+        if len(rows) != len(self.rows):
+            self.set_rows(rows, colors)
+            return
+        self.rows = [list(r) for r in rows]
+        if colors:
+            self.colors = [list(c) for c in colors]
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(self.headers) - 1))
+
+    def payload(self, row: int) -> Any:
+        return self.payloads[row] if 0 <= row < len(self.payloads) else None
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt API
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt API
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802 - Qt API
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.headers[section] if section < len(self.headers) else None
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        r, c = index.row(), index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            v = self.rows[r][c]
+            return "" if v is None else str(v)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            col = self.colors[r][c] if c < len(self.colors[r]) else None
+            return QColor(col) if col else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tips[r]
+        if role == Qt.ItemDataRole.TextAlignmentRole and c > 0 and isinstance(self.rows[r][c], (int, float)):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
