@@ -128,7 +128,7 @@ def test_continued_session_keeps_its_summary_complete(small, tmp_path):
 
 
 def test_scrubbing_shows_the_stock_a_replay_had_at_that_moment(evening):
-    from controlroom.replay import Replayer
+    from controlroom.review.replay import Replayer
     from controlroom.review.backtest import load_log, settings_of
 
     path, _model = evening

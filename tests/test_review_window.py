@@ -71,7 +71,7 @@ def test_opening_a_log_shows_its_totals(qtbot, window, small):
 
 
 def test_scrubbing_the_timeline_shows_each_skus_stock(qtbot, window, small):
-    from controlroom.replay import Replayer
+    from controlroom.review.replay import Replayer
     from controlroom.review.backtest import load_log, settings_of
 
     path, _m = small

@@ -56,4 +56,11 @@ def run_demo(args) -> int:
         stop_demo_shop(shop)
 
 
-FRONT_VERBS = {"desk": run_desk, "demo": run_demo}
+def run_review_window(paths: list[str], lang: str | None) -> int:
+    """``controlroom review FILE`` with no ``--report``: the managers' review window."""
+    from ui.review.app import run_review_window as run  # Qt, only now
+
+    return run(paths, lang)
+
+
+FRONT_VERBS = {"desk": run_desk, "demo": run_demo, "review-window": run_review_window}

@@ -106,7 +106,10 @@ def main(argv: list[str] | None = None, front_verbs: Mapping[str, Callable] | No
         import importlib
 
         mod, fn = DELEGATED[argv[0]]
-        return int(getattr(importlib.import_module(mod), fn)(argv[1:]) or 0)
+        extra = {}
+        if argv[0] == "review" and front_verbs and "review-window" in front_verbs:
+            extra["window"] = front_verbs["review-window"]  # `review FILE` with no --report opens the window
+        return int(getattr(importlib.import_module(mod), fn)(argv[1:], **extra) or 0)
     ap = build_parser()
     args = ap.parse_args(argv)
     if args.verb is None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Sequence
+from typing import Callable, Sequence
 
 from controlroom.log.schema import LogFormatError
 
@@ -37,7 +37,8 @@ def summary_lines(rv) -> list[str]:
     ]
 
 
-def report_main(argv: Sequence[str] | None = None) -> int:
+def report_main(argv: Sequence[str] | None = None,
+                window: Callable[[list[str], str | None], int] | None = None) -> int:
     """``controlroom review FILE [--report out.html] [--csv DIR]``; with neither, the review window.
 
     The log is opened read-only and never changed (:mod:`controlroom.review.logfile`); a file
@@ -53,8 +54,8 @@ def report_main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--summary", action="store_true", help="print the headline numbers only (no window)")
     ap.add_argument("--lang", default=None, help="window language: zh_CN or en (default: system)")
     args = ap.parse_args(argv)
-    if not (args.report or args.csv or args.summary or args.quiet):
-        return _window([args.file], args.lang)
+    if window is not None and not (args.report or args.csv or args.summary or args.quiet):
+        return window([args.file], args.lang)  # the front end's review window (the core has no Qt)
     import sqlite3
 
     from controlroom.review.analysis import build_review
@@ -86,17 +87,6 @@ def report_main(argv: Sequence[str] | None = None) -> int:
 
 def _one_line(e: BaseException) -> str:
     return " ".join(str(e).split())
-
-
-def _window(paths: list[str], lang: str | None) -> int:
-    """The review window (Qt lives in ``ui``; the lead wires the final entry point there)."""
-    try:
-        from ui.review.app import run_review_window
-    except ImportError as e:  # an install without the GUI
-        print(f"controlroom review: the review window needs the GUI ({e}); use --report or --summary",
-              file=sys.stderr)
-        return EXIT_USAGE
-    return run_review_window(paths, lang)
 
 
 def backtest_main(argv: Sequence[str] | None = None) -> int:

@@ -91,7 +91,7 @@ class WhatIf:
     def _replay(self, settings, progress: Callable[[int, int], bool] | None, offset: int, total: int):
         import time
 
-        from controlroom.replay import replay
+        from controlroom.review.replay import replay
 
         data = self.load()
         done = [0, -1]  # events so far, at the last progress call
