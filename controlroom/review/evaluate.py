@@ -52,8 +52,10 @@ def _end(model, until_s: float | None) -> float:
 
 
 def run_open_loop(scenario: str, seed: int, settings_by_policy: dict[str, Settings], *, dt: float = DEFAULT_DT,
-                  until_s: float | None = None, lag_s: float = 2.0):
-    """Run the show once with no commands; feed every policy's engine. Returns (model, {policy: result})."""
+                  until_s: float | None = None, lag_s: float = 2.0, on_step=None):
+    """Run the show once with no commands; feed every policy's engine. Returns (model, {policy: result}).
+
+    ``on_step(model, replayers)`` (optional) is called after each step (the table's band sampler)."""
     model = _model(scenario, seed, lag_s)
     snap = model.snapshot()
     reps = {p: Replayer(s, snap, start_ts=model.now) for p, s in settings_by_policy.items()}
@@ -64,6 +66,8 @@ def run_open_loop(scenario: str, seed: int, settings_by_policy: dict[str, Settin
         batch = [validate_event(topic, fields) for topic, fields in model.step(dt)]
         for f in feeds:
             f(batch)
+        if on_step is not None:
+            on_step(model, reps)
     return model, {p: r.finish(model.now) for p, r in reps.items()}
 
 
@@ -239,6 +243,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--confirm-delay", type=float, default=15.0, help="simulated operator confirm delay (s)")
     ap.add_argument("--no-confirm", action="store_true", help="confirm-tier freezes are never confirmed")
     ap.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    ap.add_argument("--seeds", default=None, help="many shows: seeds as 1-20,25 (one table, see review.evaluate_table)")
+    ap.add_argument("--jobs", type=int, default=1, help="many shows: worker processes")
+    ap.add_argument("--save", default=None, help="many shows: save every show's figures (JSON)")
+    ap.add_argument("--load", default=None, help="many shows: table from saved figures, no run")
     args = ap.parse_args(argv)
     try:
         overrides = dict(kv.split("=", 1) for kv in args.set)
@@ -250,6 +258,10 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as e:
         print(f"settings: {e}", file=sys.stderr)
         return 2
+    if args.scenario == "all" or "," in args.scenario or args.seeds or args.load or args.jobs > 1:
+        from controlroom.review.evaluate_table import table_main
+
+        return table_main(args, overrides)
     all_res = {}
     for seed in args.seed:
         try:

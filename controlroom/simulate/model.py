@@ -105,6 +105,7 @@ class ShopModel:
         self._entries_acc = 0.0
         self.viewers = int(sc.viewers(0.0))
         self.featured: str | None = None
+        self._restock_i = 0  # next scheduled delivery (scenario.restocks)
 
     def restart_publisher(self) -> Stamper:
         """Model a publisher restart: a new epoch, seq from 1, the books unchanged."""
@@ -155,6 +156,8 @@ class ShopModel:
             i = self.index[sku]
             rate[i] += self.feat[i] * np.exp(-(t - end) / sc.feature_decay_s) * sc.audience_factor(t)
         for i, s in enumerate(sc.skus):
+            if s.steps:
+                rate[i] *= s.step_factor(t)
             for fstart, fdur, frate in s.flashes:
                 if fstart <= t < fstart + fdur:
                     rate[i] += frate
@@ -217,6 +220,7 @@ class ShopModel:
         feat = self._featured_at(t)
         self.featured = feat[2] if feat else None
 
+        self._scheduled(t, out)
         # User cancels that fell due.
         while self._cancels and self._cancels[0][0] <= self.now:
             _, _, oid, i = heapq.heappop(self._cancels)
@@ -277,6 +281,19 @@ class ShopModel:
             self._last_traffic = self.now
         self._view.append((self.now, self.available.copy(), self.frozen.copy(), self.delisted.copy()))
         return out
+
+    def _scheduled(self, t: float, out: list) -> None:
+        """The scenario's deliveries and price changes that fell due by show time ``t``."""
+        sc = self.scenario
+        while self._restock_i < len(sc.restocks) and sc.restocks[self._restock_i][0] <= t:
+            _at, sku, qty = sc.restocks[self._restock_i]
+            self._restock_i += 1
+            self.apply_command({"op": "restock", "sku": sku, "qty": qty})
+            out.extend(self.drain())
+        for i, s in enumerate(sc.skus):
+            for at, _k, price in s.steps:
+                if at <= t:
+                    self.prices[i] = price
 
     def _sell(self, i: int, sku: str, qty: int, channel: str, out: list) -> None:
         self._order_no += 1

@@ -42,6 +42,17 @@ class SkuSpec:
     other_rate: float = 0.0  # orders/min from other channels (shop page, search)
     flashes: list[tuple[float, float, float]] = field(default_factory=list)  # (start_s, dur_s, orders/s)
     max_qty: int = 1
+    # Price changes: (at_s, demand factor from then on, new price in cents), sorted.  A price
+    # cut is a lasting step in demand, not a feature's burst.
+    steps: list[tuple[float, float, int]] = field(default_factory=list)
+
+    def step_factor(self, t: float) -> float:
+        """Demand multiplier from price changes at show time ``t``."""
+        f = 1.0
+        for at, k, _price in self.steps:
+            if at <= t:
+                f = k
+        return f
 
 
 @dataclass
@@ -61,9 +72,23 @@ class Scenario:
     user_cancel_frac: float = 0.02
     feature_ramp_s: float = 15.0
     feature_decay_s: float = 90.0
+    # Deliveries: (at_s, sku, units) reaching the warehouse during the show, sorted.
+    restocks: list[tuple[float, str, int]] = field(default_factory=list)
+    # Traffic surges: (start_s, dur_s, viewer factor, demand factor).  A raid or an ad brings
+    # viewers; how many of them buy is the demand factor (1.0: carts do not follow).
+    surges: list[tuple[float, float, float, float]] = field(default_factory=list)
+
+    def _surge(self, t: float) -> tuple[float, float]:
+        for start, dur, vf, df in self.surges:
+            if start <= t < start + dur:
+                return vf, df
+        return 1.0, 1.0
 
     def viewers(self, t: float) -> float:
         """Audience size at show time ``t`` (seconds since start)."""
+        return self._viewers(t) * self._surge(t)[0]
+
+    def _viewers(self, t: float) -> float:
         ramp = min(1.0, max(0.0, t / self.ramp_s))
         v = self.viewers_base + (self.viewers_peak - self.viewers_base) * ramp
         tail = self.duration_s - t
@@ -78,8 +103,8 @@ class Scenario:
         return v * (1.0 + 0.06 * math.sin(t / 97.0))
 
     def audience_factor(self, t: float) -> float:
-        """Demand scale relative to the peak audience."""
-        return self.viewers(t) / self.viewers_peak
+        """Demand scale relative to the peak audience (a traffic surge counts by its demand factor)."""
+        return self._viewers(t) * self._surge(t)[1] / self.viewers_peak
 
 
 def _featured_schedule(rng: random.Random, skus: list[SkuSpec], start: float, end: float) -> list[tuple[float, float, str]]:
@@ -148,6 +173,7 @@ def planned_units(sc: "Scenario", spec: SkuSpec, t0: float = 0.0, t1: float | No
                 break
         if prev is not None and prev[2] == spec.sku:
             r += spec.feature_rate / 60.0 * math.exp(-(tt - prev[1]) / sc.feature_decay_s) * af
+        r *= spec.step_factor(tt)
         for fs, fd, fr in spec.flashes:
             if fs <= tt < fs + fd:
                 r += fr
@@ -266,7 +292,131 @@ def steady(seed: int) -> Scenario:
                     ramp_s=1.0)
 
 
-SCENARIOS = {"evening-show": evening_show, "flash-sale": flash_sale, "steady": steady}
+# --- hard shows: what real evenings do to a forecast ------------------------------------------
+
+def _catalog(rng: random.Random, drivers: int, profit: int, tail: int) -> list[SkuSpec]:
+    """A small three-tier catalogue, rates as in the evening show (stock set by the caller)."""
+    skus = []
+    for i, name in enumerate(DRIVER_NAMES[:drivers]):
+        skus.append(SkuSpec(f"TD{i + 1:02d}", name, "traffic_driver", rng.choice([990, 1290, 1990, 2990]), 0,
+                            rng.uniform(2.0, 6.0), rng.uniform(40.0, 110.0), rng.uniform(0.2, 1.0), max_qty=3))
+    for i, name in enumerate(PROFIT_NAMES[:profit]):
+        skus.append(SkuSpec(f"PF{i + 1:02d}", name, "profit", rng.choice([5900, 8900, 12900, 19900]), 0,
+                            rng.uniform(0.5, 2.5), rng.uniform(8.0, 30.0), rng.uniform(0.05, 0.4)))
+    for i, name in enumerate(LONG_TAIL_NAMES[:tail]):
+        skus.append(SkuSpec(f"LT{i + 1:02d}", name, "long_tail", rng.choice([1900, 2900, 4900]), 0,
+                            rng.uniform(0.1, 0.8), 0.0, rng.uniform(0.02, 0.2)))
+    return skus
+
+
+def _stock(rng: random.Random, sc: Scenario, hot: list[SkuSpec]) -> None:
+    """The merchandiser's plan: hot items under-stocked (x0.7-0.9), the rest covered (x1.3-2.5)."""
+    for s in sc.skus:
+        if s.tier == "long_tail":
+            s.stock = _lot(planned_units(sc, s), rng.uniform(1.5, 4.0), unit=5)
+        else:
+            s.stock = _lot(planned_units(sc, s), rng.uniform(0.7, 0.9) if s in hot else rng.uniform(1.3, 2.5))
+
+
+def mentions(seed: int) -> Scenario:
+    """90 minutes of a host who mentions an item for half a minute to two and moves on.
+
+    Every mention is a short burst (fast ramp, one-minute after-glow): the engine's featured
+    hold, learnt from long features elsewhere, over-predicts each one; a watch per mention,
+    or a warning that comes and goes with them, is what makes operators stop listening.
+    Two or three hot items sell out when their mentions add up.
+    """
+    rng = random.Random(1000 + seed)
+    skus = _catalog(rng, 6, 8, 6)
+    pool = [s for s in skus if s.tier != "long_tail"]
+    featured, t, last = [], 60.0, None
+    while t < 5400.0 - 120.0:
+        s = rng.choice([x for x in pool if x.sku != last])
+        dur = rng.uniform(30.0, 120.0)
+        featured.append((t, t + dur, s.sku))
+        last = s.sku
+        t += dur + rng.uniform(30.0, 120.0)
+    sc = Scenario("mentions", "demo-mentions", 5400.0, skus, featured, feature_ramp_s=5.0, feature_decay_s=60.0)
+    _stock(rng, sc, rng.sample(pool, 3))
+    return sc
+
+
+def late_restock(seed: int) -> Scenario:
+    """Two hours, the hot items under-stocked, and the deliveries come late.
+
+    The merchandiser ordered more of each hot item, timed for when the plan said it would
+    run low; the truck is 5-20 minutes late.  Some items sell out (or are frozen) before
+    it arrives; a freeze that does not let go when stock comes back throws the delivery's
+    sales away.
+    """
+    rng = random.Random(2000 + seed)
+    skus = _catalog(rng, 6, 8, 6)
+    pool = [s for s in skus if s.tier != "long_tail"]
+    featured = _rotation(rng, pool, [], 60.0, 7200.0)
+    sc = Scenario("late-restock", "demo-restock", 7200.0, skus, featured)
+    hot = rng.sample([s for s in pool if s.tier == "traffic_driver"], 2) + rng.sample(
+        [s for s in pool if s.tier == "profit"], 1)
+    _stock(rng, sc, hot)
+    restocks = []
+    for s in hot:
+        # When the plan says stock runs down to a tenth, plus the delay.
+        t_low, t = None, 0.0
+        while t < sc.duration_s:
+            t += 60.0
+            if planned_units(sc, s, 0.0, t, step=30.0) >= 0.9 * s.stock:
+                t_low = t
+                break
+        if t_low is not None and t_low + 300.0 < sc.duration_s:
+            at = min(sc.duration_s - 300.0, t_low + rng.uniform(300.0, 1200.0))
+            restocks.append((at, s.sku, _lot(0.5 * s.stock, 1.0)))
+    sc.restocks = sorted(restocks)
+    return sc
+
+
+def traffic_surge(seed: int) -> Scenario:
+    """One hour; twice a raid triples the audience for five minutes.
+
+    The first time the room buys: every SKU's demand rises 2.5x at once (one cause, many
+    SKUs: one grouped episode, not one per SKU).  The second time the visitors only watch:
+    entries triple, carts and orders do not follow; a featured item's entry uplift must not
+    turn that into alarms.
+    """
+    rng = random.Random(3000 + seed)
+    skus = _catalog(rng, 5, 6, 4)
+    pool = [s for s in skus if s.tier != "long_tail"]
+    featured = _rotation(rng, pool, [], 60.0, 3600.0)
+    first = rng.uniform(900.0, 1300.0)
+    second = rng.uniform(2300.0, 2700.0)
+    sc = Scenario("traffic-surge", "demo-surge", 3600.0, skus, featured, viewers_base=6000, viewers_peak=10000,
+                  ramp_s=300.0, surges=[(first, 300.0, 3.0, 2.5), (second, 300.0, 3.0, 1.0)])
+    _stock(rng, sc, rng.sample(pool, 2))
+    return sc
+
+
+def price_cut(seed: int) -> Scenario:
+    """90 minutes; mid-show the price of two items is cut and their demand steps up for good.
+
+    A lasting step (x2.5-4 from the cut on), not a feature's burst that fades: a forecast
+    that expects every rise to fade under-predicts it and warns late.  Stock was planned
+    at the old price.
+    """
+    rng = random.Random(4000 + seed)
+    skus = _catalog(rng, 6, 8, 6)
+    pool = [s for s in skus if s.tier != "long_tail"]
+    featured = _rotation(rng, pool, [], 60.0, 5400.0)
+    sc = Scenario("price-cut", "demo-price", 5400.0, skus, featured)
+    cut = rng.sample([x for x in pool if x.tier == "profit"], 1) + rng.sample(
+        [x for x in pool if x.tier == "traffic_driver"], 1)
+    _stock(rng, sc, rng.sample([x for x in pool if x not in cut], 1))  # planned before the cut
+    for s in cut:
+        s.stock = _lot(planned_units(sc, s), rng.uniform(1.0, 1.3))
+        s.steps = [(rng.uniform(1500.0, 2700.0), rng.uniform(2.5, 4.0), int(s.price_cents * 0.7))]
+    return sc
+
+
+SCENARIOS = {"evening-show": evening_show, "flash-sale": flash_sale, "steady": steady, "mentions": mentions,
+             "late-restock": late_restock, "traffic-surge": traffic_surge, "price-cut": price_cut}
+HARD_SCENARIOS = ("mentions", "late-restock", "traffic-surge", "price-cut")
 
 
 def make_scenario(name: str, seed: int) -> Scenario:
