@@ -32,7 +32,7 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from typing import Any
 
-from controlroom import metrics
+from controlroom.review import metrics
 
 __all__ = ["parse_seeds", "evaluate_show", "run_shows", "aggregate", "format_table", "check_targets",
            "level_changes", "BandSampler", "table_main", "Z80"]
@@ -174,7 +174,7 @@ def evaluate_show(scenario: str, seed: int, config: str | None = None, overrides
                   dt: float = 0.5, lag_s: float = 2.0, confirm_delay_s: float | None = 15.0,
                   until_s: float | None = None) -> dict:
     """Every figure of the table for one seeded show, per policy (JSON-able)."""
-    from controlroom import evaluate as ev
+    from controlroom.review import evaluate as ev
     from controlroom.settings import POLICIES, load_settings
 
     settings = load_settings(config, overrides or {})
