@@ -236,7 +236,10 @@ def main(argv: list[str] | None = None) -> int:
 
     # Ctrl-C in the desk's terminal reaches the whole process group: the desk stops us itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from controlroom.lifeline import die_with_parent
+
     cfg = pickle.load(sys.stdin.buffer)
+    die_with_parent(cfg["parent_pid"])  # a desk killed by SIGKILL takes us with it at once
     serve_core(cfg)
     return 0
 

@@ -118,6 +118,9 @@ def run_simulate(args) -> int:
     if args.speed <= 0:
         raise UsageError("--speed must be > 0")
     server_curve, _ = curves(args)
+    from controlroom.lifeline import die_with_parent
+
+    die_with_parent()  # started by `controlroom demo`: end with the desk, even if it is SIGKILLed
     last = {"seq": 0}
 
     def status(shop: DemoShop) -> None:
@@ -158,7 +161,7 @@ def run_simulate(args) -> int:
     try:
         while not shop.finished.wait(0.2):
             pass
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemExit):  # Ctrl-C, or SIGTERM (our parent desk is gone: see lifeline)
         shop.stop()
     final(shop)
     return 0
@@ -278,7 +281,9 @@ def run_demo(args) -> int:
     if args.keys:
         cmd += ["--keys", args.keys]
     curves(args)  # make the demo keys before the shop starts, so both sides find them
-    shop = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    from controlroom.lifeline import child_env
+
+    shop = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, env=child_env())  # it ends with us (lifeline)
     try:
         settings = load_session_settings(args)
         _, client_curve = curves(args)
