@@ -204,7 +204,8 @@ class LiveSession(FeedListener):
 
         cs = s.commands
         self.commands = CommandClient(fs.requests_endpoint, context=self.ctx, curve=self.curve,
-                                      timeout_ms=cs.timeout_ms, retries=cs.retries, max_attempts=cs.max_attempts)
+                                      timeout_ms=cs.timeout_ms, retries=cs.retries, max_attempts=cs.max_attempts,
+                                      deadline_s=cs.deadline_s)
         self.builder = SnapshotBuilder(self)
         poller = zmq.Poller()
         self.feed.register(poller)
@@ -340,7 +341,7 @@ class LiveSession(FeedListener):
         self.session_log.action({
             "ts": self.feed.mirror.last_ts, "sku": rec.sku, "op": rec.op, "qty": rec.qty, "origin": rec.origin,
             "operator": rec.by, "command_id": rec.id, "sent_at": rec.sent_at, "acked_at": rec.acked_at,
-            "ok": None if rec.state in ("sent", "queued") else rec.state == "acked", "error": rec.error,
+            "ok": None if rec.state in ("sent", "queued", "unknown") else rec.state == "acked", "error": rec.error,
             "state": rec.state,
         })
 
