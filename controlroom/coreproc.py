@@ -40,11 +40,12 @@ import zmq
 log = logging.getLogger(__name__)
 
 PUBLISH_INTERVAL_S = 0.05  # newest snapshot at most 20 times a second (the core makes ~10)
-ALIVE_EVERY_S = 1.0  # the child re-sends its last frame this often when nothing changed
+ALIVE_EVERY_S = 0.25  # the child re-sends its last frame this often when nothing changed (see HUNG_AFTER_S)
 PING_EVERY_S = 0.5  # the desk pings the child at most this often (from its snapshot reads)
 PARENT_SILENT_S = 15.0  # the child gives up on a desk that has not pinged this long (after its first ping)
 FIRST_CONTACT_S = 120.0  # ... or that never pinged at all
 CHILD_SILENT_S = 10.0  # the desk reports "core failed" when no frame came for this long
+HUNG_AFTER_S = 1.2  # ... and "hung" (health) after this long: several heartbeats missed, within 2 s
 DEFAULT_CHARTS = 9  # histories sent when the desk has not said which SKUs it charts (snapshot order = urgency)
 WANT_FORGET_S = 5.0  # a charted SKU the desk stopped asking for leaves the set after this long
 START_TIMEOUT_S = 30.0
@@ -407,6 +408,32 @@ class RemoteSession:
             old = cache.get(v.sku)
             if old is not None and old is not v.spark:
                 object.__setattr__(v, "spark", old)
+
+    @property
+    def silent_s(self) -> float:
+        """Seconds since the child's last frame (0 before the first)."""
+        return time.monotonic() - self._last_frame_at if self._last_frame_at else 0.0
+
+    @property
+    def health(self) -> str:
+        """``ok``; ``hung`` (alive but no frame for :data:`HUNG_AFTER_S`: stopped, or stuck); ``stopped``."""
+        if self.error is not None or self.proc is None or self.proc.poll() is not None:
+            return "stopped"
+        return "hung" if self.silent_s > HUNG_AFTER_S else "ok"
+
+    def restart(self, timeout: float = START_TIMEOUT_S) -> "RemoteSession":
+        """Kill the child (SIGKILL reaches a stopped one too) and start a fresh one on the same settings."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+        self.stop(1.0)
+        from controlroom.snapshot import SnapshotBuilder
+
+        self._snapshot = SnapshotBuilder.empty()
+        self.error = None
+        self._last_frame_at = 0.0
+        self._want_sent = ()
+        self._spark_gen = None
+        return self.start(timeout)
 
     def _check_child(self, now: float) -> None:
         if self.error is not None or self.proc is None:
