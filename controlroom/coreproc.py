@@ -194,7 +194,7 @@ def _serve_loop(session, state, intents, parent_pid: int, info: dict, cfg: dict)
 def _apply_intent(session, kind: str, a: dict) -> None:
     try:
         if kind == "command":
-            session.command(a["op"], a["sku"], qty=a.get("qty"), weight=a.get("weight"))
+            session.command(a["op"], a["sku"], qty=a.get("qty"), weight=a.get("weight"), asked_at=a.get("asked_at"))
         elif kind == "ack":
             session.ack(a["key"])
         elif kind == "snooze":
@@ -486,9 +486,10 @@ class RemoteSession:
         except zmq.Again:  # the child is not reading: the error shows through the heartbeat
             log.warning("core process not reading intents; %s dropped", kind)
 
-    def command(self, op: str, sku: str, *, qty: int | None = None, weight: float | None = None) -> None:
+    def command(self, op: str, sku: str, *, qty: int | None = None, weight: float | None = None,
+                asked_at: float | None = None) -> None:
         """Ask the core to send a command to the shop (operator origin)."""
-        self._send("command", dict(op=op, sku=sku, qty=qty, weight=weight))
+        self._send("command", dict(op=op, sku=sku, qty=qty, weight=weight, asked_at=asked_at))
 
     def ack(self, key: str) -> None:
         """Acknowledge an alert."""

@@ -107,9 +107,10 @@ class LiveSession(FeedListener):
 
     # --- intents (any thread) -----------------------------------------------------------------
     def command(self, op: str, sku: str, *, qty: int | None = None, weight: float | None = None,
-                by: str | None = None) -> None:
-        """Ask the core to send a command to the shop (operator origin)."""
-        self._intents.put(("command", dict(op=op, sku=sku, qty=qty, weight=weight, by=by or self.operator)))
+                by: str | None = None, asked_at: float | None = None) -> None:
+        """Ask the core to send a command to the shop (operator origin); ``asked_at``: see CommandClient.submit."""
+        self._intents.put(("command", dict(op=op, sku=sku, qty=qty, weight=weight, by=by or self.operator,
+                                           asked_at=asked_at)))
 
     def ack(self, key: str, by: str | None = None) -> None:
         """Acknowledge an alert."""
@@ -326,8 +327,8 @@ class LiveSession(FeedListener):
             else:
                 self._send(a["op"], a["sku"], qty=a.get("qty"), weight=a.get("weight"), by="auto", origin="auto")
 
-    def _send(self, op, sku, *, qty=None, weight=None, by, origin):
-        rec = self.commands.submit(op, sku, qty=qty, weight=weight, by=by, origin=origin)
+    def _send(self, op, sku, *, qty=None, weight=None, by, origin, asked_at=None):
+        rec = self.commands.submit(op, sku, qty=qty, weight=weight, by=by, origin=origin, asked_at=asked_at)
         self._log_command(rec)
         return rec
 
@@ -354,7 +355,8 @@ class LiveSession(FeedListener):
                 return
             try:
                 if kind == "command":
-                    self._send(a["op"], a["sku"], qty=a["qty"], weight=a["weight"], by=a["by"], origin="operator")
+                    self._send(a["op"], a["sku"], qty=a["qty"], weight=a["weight"], by=a["by"], origin="operator",
+                               asked_at=a.get("asked_at"))
                 elif kind == "ack":
                     self._emit([t for t in [self.engine.ack(a["key"], a["by"], ts)] if t])
                 elif kind == "snooze":

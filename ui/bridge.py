@@ -185,8 +185,10 @@ class SnapshotBridge(QObject):
     # --- intents ---------------------------------------------------------------------------------
     def command(self, op: str, sku: str, *, qty: int | None = None, weight: float | None = None) -> None:
         self._token += 1
-        self._local.append(LocalCommand(self._token, op, sku, qty, weight, time.time()))
-        self.session.command(op, sku, qty=qty, weight=weight)
+        now = time.time()
+        self._local.append(LocalCommand(self._token, op, sku, qty, weight, now))
+        # asked_at: the deadline counts from the press, even if the intent waits in a hung core.
+        self.session.command(op, sku, qty=qty, weight=weight, asked_at=now)
 
     def ack(self, key: str) -> None:
         self.session.ack(key)

@@ -36,7 +36,8 @@ LEVEL_TINT_ALPHA = 46
 FEED_COLORS = {"live": GOOD, "connecting": MUTED, "resyncing": "#f2a93b", "stale": "#ff4d55"}
 CHANNEL_COLORS = {"idle": MUTED, "ok": GOOD, "retrying": "#f2a93b", "down": "#ff4d55"}
 COMMAND_COLORS = {"queued": MUTED, "sent": "#f2a93b", "acked": GOOD, "rejected": "#ff4d55", "failed": "#ff4d55",
-                  "unknown": "#c86cf0", "retrying": "#f2a93b"}
+                  "unknown": "#c86cf0", "retrying": "#f2a93b",
+                  "core_silent": "#c86cf0"}
 
 # Charts.
 CHART_BG = "#151a22"

@@ -143,11 +143,14 @@ class CommandClient:
 
     # --- sending ----------------------------------------------------------------------------
     def submit(self, op: str, sku: str, *, qty: int | None = None, weight: float | None = None,
-               by: str | None = None, origin: str = "operator") -> CommandRecord:
+               by: str | None = None, origin: str = "operator", asked_at: float | None = None) -> CommandRecord:
         """Create a command with a fresh id and send it now; returns its record.
 
         ``by`` defaults to ``"auto"`` for ``origin="auto"`` and ``"operator"`` otherwise.
         A command that fails the protocol's checks is returned ``rejected`` and not sent.
+        ``asked_at`` (wall clock): when the operator asked for it, if earlier than now (the desk's
+        intent waited in a hung core); the deadline counts from then, and a command already past
+        it is ``rejected`` without being sent.
         """
         if self.closed:
             raise RuntimeError("CommandClient is closed")
@@ -165,7 +168,13 @@ class CommandClient:
         rec = CommandRecord(id=uuid.uuid4().hex, op=op, sku=sku, qty=qty, weight=weight, by=by, origin=origin,
                             created_at=self.wall_clock())
         if self.deadline_s is not None:
-            rec.deadline = rec.created_at + self.deadline_s
+            rec.deadline = min(rec.created_at, asked_at or rec.created_at) + self.deadline_s
+            if rec.deadline <= rec.created_at:
+                rec.state = "rejected"
+                rec.error = (f"not sent: asked for {rec.created_at - asked_at:.1f} s ago, past its deadline "
+                             f"({self.deadline_s:g} s); not applied")
+                self._changed(rec)
+                return rec
         self._records.append(rec)
         try:
             if op not in COMMAND_OPS:

@@ -43,6 +43,17 @@ class DeskTargets:
         self.table.viewport().installEventFilter(self)
         self.toasts = ToastStack(self.centralWidget(),
                                  lambda: self.banner.height() + 8 if self.banner.isVisible() else 0)
+        self.alerts.snoozeRequested.connect(self._snoozed)
+        self.alerts.ackRequested.connect(lambda _k: self.focus_table())
+
+    def _snoozed(self, key: str, minutes: float) -> None:
+        """Say until when (shop clock): the alert row says it too."""
+        a = next((a for a in self.alerts.model.alerts() if a.key == key), None)
+        until = fmt.shop_time(self.bridge.current.ts + minutes * 60.0)
+        what = (a.sku or "") if a is not None else key
+        self.toasts.show(self.tr("Snoozed {what} for {m:g} min, until {t} (shop clock)").format(
+            what=what, m=minutes, t=until))
+        self.focus_table()
 
     # --- holds -----------------------------------------------------------------------------------
     def eventFilter(self, obj, ev) -> bool:
