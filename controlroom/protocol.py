@@ -222,6 +222,8 @@ def validate_command(req: Any) -> dict:
     by = req.get("by", "")
     if type(by) is not str:
         raise Reject("bad_type", "by must be a string")
+    if "deadline" in req and not _is_num(req["deadline"]):
+        raise Reject("bad_type", "deadline must be a number (unix seconds)")
     if op == "restock":
         q = req.get("qty")
         if not _is_int(q) or q < 1:

@@ -99,7 +99,12 @@ def test_freeze_click_reaches_shop_and_row_shows_frozen(desk, qtbot):
     # The row shows it (badge) and the actions panel shows the command acknowledged.
     qtbot.waitUntil(lambda: h.window.model.view_of(sku).frozen, timeout=5000)
     v = h.window.model.view_of(sku)
-    assert "frozen" in [k for k, _ in h.window.badge_delegate.badges(v)]
+    # Frozen with units left: its own badge that says how many, and never the green "ok" level.
+    badges = dict(h.window.badge_delegate.badges(v))
+    assert badges.get("frozen_stock") == f"frozen, {v.available:,} left"
+    row = h.window.model.row_of(sku)
+    if v.level == "ok":
+        assert h.window.model.data(h.window.model.index(row, COL["level"])) == "frozen"
     qtbot.waitUntil(lambda: "acknowledged" in h.window.actions.status_rows[0].text(), timeout=5000)
     cmd = next(c for c in h.bridge.current.commands if c.sku == sku and c.op == "freeze")
     assert cmd.state == "acked" and cmd.origin == "operator"

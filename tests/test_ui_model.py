@@ -121,7 +121,7 @@ class FakeSession:
     def history(self, s):
         return np.array([1.0, 2.0]), np.array([5.0, 4.0])
 
-    def command(self, op, s, qty=None, weight=None, by=None):
+    def command(self, op, s, qty=None, weight=None, by=None, asked_at=None):
         self.intents.append(("command", op, s, qty, weight))
 
     def ack(self, key, by=None):

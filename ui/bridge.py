@@ -44,6 +44,7 @@ class SnapshotBridge(QObject):
 
     snapshot = Signal(object)  # ViewSnapshot, once per new version
     coreFailed = Signal(str)
+    healthChanged = Signal(str)  # the core's health: ok | hung | stopped (see health)
 
     def __init__(self, session: Any, hz: float = DEFAULT_HZ, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -68,6 +69,7 @@ class SnapshotBridge(QObject):
         self._token = 0
         self.command_shop_ts: OrderedDict[str, float] = OrderedDict()  # command id -> shop ts first seen
         self._core_failed = False
+        self._health = "ok"
         self.pulls = 0
         self.emitted = 0
         self.last_refresh_ms = 0.0  # time spent in the slots of the last emitted snapshot
@@ -88,6 +90,33 @@ class SnapshotBridge(QObject):
             self.pull()
         elif receive() or getattr(self.session, "error", None) is not None:
             self._apply.start()
+        health = self.health  # after receive(): a frame that just arrived counts
+        if health != self._health:
+            self._health = health
+            self.healthChanged.emit(health)
+
+    @property
+    def health(self) -> str:
+        """``ok``, ``hung`` (a core process that stopped sending) or ``stopped`` (exited or failed)."""
+        h = getattr(self.session, "health", None)
+        if h is not None:
+            return h
+        return "stopped" if getattr(self.session, "error", None) is not None else "ok"
+
+    @property
+    def silent_s(self) -> float | None:
+        """Seconds since the core last sent anything (a core process only)."""
+        return getattr(self.session, "silent_s", None)
+
+    def can_restart(self) -> bool:
+        return hasattr(self.session, "restart")
+
+    def restart_core(self) -> None:
+        """Kill the core process and start a fresh one (blocks until its first frame)."""
+        self.session.restart()
+        self._core_failed = False
+        self._last_version = -1
+        self.pull(force=True)
 
     @property
     def interval_ms(self) -> int:
@@ -156,8 +185,10 @@ class SnapshotBridge(QObject):
     # --- intents ---------------------------------------------------------------------------------
     def command(self, op: str, sku: str, *, qty: int | None = None, weight: float | None = None) -> None:
         self._token += 1
-        self._local.append(LocalCommand(self._token, op, sku, qty, weight, time.time()))
-        self.session.command(op, sku, qty=qty, weight=weight)
+        now = time.time()
+        self._local.append(LocalCommand(self._token, op, sku, qty, weight, now))
+        # asked_at: the deadline counts from the press, even if the intent waits in a hung core.
+        self.session.command(op, sku, qty=qty, weight=weight, asked_at=now)
 
     def ack(self, key: str) -> None:
         self.session.ack(key)

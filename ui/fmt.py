@@ -45,6 +45,9 @@ _CMD_STATES = {
     "acked": QT_TRANSLATE_NOOP("Labels", "acknowledged"),
     "rejected": QT_TRANSLATE_NOOP("Labels", "REJECTED"),
     "failed": QT_TRANSLATE_NOOP("Labels", "FAILED"),
+    "unknown": QT_TRANSLATE_NOOP("Labels", "unknown — checking"),
+    "retrying": QT_TRANSLATE_NOOP("Labels", "no answer yet, retrying"),
+    "core_silent": QT_TRANSLATE_NOOP("Labels", "not reported by the core yet (it expires unsent after its deadline)"),
 }
 _ALERT_STATES = {
     "pending": QT_TRANSLATE_NOOP("AlertState", "pending"),

@@ -83,6 +83,7 @@ TEXTS = [
     QT_TRANSLATE_NOOP("SettingsDoc", 'count'),
     QT_TRANSLATE_NOOP("SettingsDoc", 'unanswered attempts on one connection before the client reconnects (0 counts as 1)'),
     QT_TRANSLATE_NOOP("SettingsDoc", 'attempts in all (across reconnects) before a command is declared failed'),
+    QT_TRANSLATE_NOOP("SettingsDoc", "every command carries a deadline this far ahead: the shop refuses it unapplied after that, so an unanswered command's fate is always the shop's answer to a retry (0: no deadline, unanswered means failed)"),
     QT_TRANSLATE_NOOP("SettingsDoc", 'path'),
     QT_TRANSLATE_NOOP("SettingsDoc", 'session log file (unset: sessions/<room>-<start>.sqlite)'),
     QT_TRANSLATE_NOOP("SettingsDoc", 'group commit: the writer commits at least this often'),

@@ -27,12 +27,15 @@ LEVEL_COLORS = {
     "lost_sales": "#c86cf0",  # violet: sold out and still wanted
     "feed": "#ff7b45",  # the feed itself is in trouble
 }
+FROZEN_STOCK = "#ffb86b"  # frozen while units are left: its own look, never the green of "ok"
 # Row tints for the table (level colour at low alpha over the panel).
 LEVEL_TINT_ALPHA = 46
 
 FEED_COLORS = {"live": GOOD, "connecting": MUTED, "resyncing": "#f2a93b", "stale": "#ff4d55"}
 CHANNEL_COLORS = {"idle": MUTED, "ok": GOOD, "retrying": "#f2a93b", "down": "#ff4d55"}
-COMMAND_COLORS = {"queued": MUTED, "sent": "#f2a93b", "acked": GOOD, "rejected": "#ff4d55", "failed": "#ff4d55"}
+COMMAND_COLORS = {"queued": MUTED, "sent": "#f2a93b", "acked": GOOD, "rejected": "#ff4d55", "failed": "#ff4d55",
+                  "unknown": "#c86cf0", "retrying": "#f2a93b",
+                  "core_silent": "#c86cf0"}
 
 # Charts.
 CHART_BG = "#151a22"

@@ -90,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Verbs whose modules own their argument parsing.
 DELEGATED = {
-    "evaluate": ("controlroom.review.evaluate", "main"),
+    "evaluate": ("controlroom.review.evaluate_table", "main"),
     "keys": ("controlroom.security.keys", "keys_main"),
     "review": ("controlroom.review.cli", "report_main"),
     "backtest": ("controlroom.review.cli", "backtest_main"),

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 
+from controlroom.live.lifeline import child_env, die_with_parent
 from controlroom.live.wiring import UsageError, build_session, curves, load_session_settings
 from controlroom.protocol import DEFAULT_EVENTS_ENDPOINT, DEFAULT_REQUESTS_ENDPOINT
 from controlroom.simulate.runner import DemoShop
@@ -30,6 +31,7 @@ def run_simulate(args) -> int:
     if args.speed <= 0:
         raise UsageError("--speed must be > 0")
     server_curve, _ = curves(args)
+    die_with_parent()  # started by `controlroom demo`: end with the desk, even if it is SIGKILLed
     last = {"seq": 0}
 
     def status(shop: DemoShop) -> None:
@@ -70,7 +72,7 @@ def run_simulate(args) -> int:
     try:
         while not shop.finished.wait(0.2):
             pass
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemExit):  # Ctrl-C, or SIGTERM (our parent desk is gone: see lifeline)
         shop.stop()
     final(shop)
     return 0
@@ -166,8 +168,8 @@ def start_demo_shop(args) -> subprocess.Popen:
         cmd.append("--insecure")
     if args.keys:
         cmd += ["--keys", args.keys]
-    curves(args)
-    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    curves(args)  # make the demo keys before the shop starts, so both sides find them
+    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, env=child_env())  # it ends with us (lifeline)
 
 
 def stop_demo_shop(shop: subprocess.Popen) -> None:

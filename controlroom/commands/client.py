@@ -13,11 +13,19 @@ may resend freely:
 * ``retries`` attempts without any reply (0 counts as 1) -> reconnect (drop the connection and
   whatever is still queued on it, connect afresh; the socket object stays the
   same, so the owner's poller keeps working) and resend the pending commands;
-* ``max_attempts`` attempts in all (default ``3 * retries``) -> ``failed``.
+* ``max_attempts`` attempts in all (default ``3 * retries``) -> ``failed``; or, for
+  a command with a deadline, ``unknown``: it goes on being resent (every
+  :data:`CHECK_EVERY_S`) until the shop answers.
+
+With ``deadline_s`` every command carries ``deadline`` (protocol v1 addition: unix
+seconds, the sender's clock + ``deadline_s``); a shop reading it later refuses it
+unapplied and stores that refusal.  So the shop's answer to a resend is always the
+command's true fate: ``acked`` (it was applied) or ``rejected`` (it was not), and
+while no answer has come the client says ``unknown``, never ``failed``.
 
 Each :class:`CommandRecord` ends ``acked`` (with round-trip time and the shop's
-new state), ``rejected`` (with the shop's reason) or ``failed`` (no answer):
-never silently lost.  A command the client can see is malformed (unknown op,
+new state), ``rejected`` (with the shop's reason) or ``failed`` (no answer, no
+deadline): never silently lost.  A command the client can see is malformed (unknown op,
 ``qty < 1`` ...) is ``rejected`` at once without being sent.
 """
 from __future__ import annotations
@@ -38,7 +46,8 @@ from controlroom.state.view import CommandView
 
 log = logging.getLogger(__name__)
 
-STATES = ("sent", "acked", "rejected", "failed")
+STATES = ("sent", "acked", "rejected", "failed", "unknown")
+CHECK_EVERY_S = 1.0  # an "unknown" command (deadline, no answer yet) is resent this often
 ORIGINS = ("operator", "auto")
 MAX_DRAIN = 10_000  # replies read per handle_readable() call at most (keeps the owner's loop fair)
 
@@ -54,7 +63,7 @@ class CommandRecord:
     weight: float | None = None
     by: str = "operator"
     origin: str = "operator"  # operator | auto
-    state: str = "sent"  # sent | acked | rejected | failed
+    state: str = "sent"  # sent | acked | rejected | failed | unknown (no answer yet; the shop decides)
     created_at: float = field(default_factory=time.time)  # wall clock, for display and the log
     sent_at: float | None = None  # client clock (monotonic) of the first send
     acked_at: float | None = None  # client clock of the reply (acked or rejected)
@@ -64,10 +73,11 @@ class CommandRecord:
     reply: dict | None = None  # the shop's reply as received
     last_sent_at: float | None = None  # client clock of the latest send (for the timeout)
     wire: bytes = field(default=b"", repr=False)  # the encoded request, resent unchanged
+    deadline: float | None = None  # wall clock (unix s): the shop refuses the command after this
 
     @property
     def done(self) -> bool:
-        return self.state != "sent"
+        return self.state not in ("sent", "unknown")
 
     def request(self) -> dict:
         """The request object as sent on the wire."""
@@ -76,12 +86,14 @@ class CommandRecord:
             req["qty"] = self.qty
         if self.weight is not None:
             req["weight"] = self.weight
+        if self.deadline is not None:
+            req["deadline"] = round(self.deadline, 3)
         return req
 
     def to_view(self) -> CommandView:
         return CommandView(id=self.id, op=self.op, sku=self.sku, qty=self.qty, origin=self.origin, by=self.by,
                            state=self.state, created_ts=self.created_at, rtt_ms=self.rtt_ms, error=self.error,
-                           attempts=self.attempts)
+                           attempts=self.attempts, deadline=self.deadline)
 
 
 class CommandClient:
@@ -90,7 +102,7 @@ class CommandClient:
     def __init__(self, endpoint: str, *, context: zmq.Context | None = None, curve: Any = None,
                  timeout_ms: int = 500, retries: int = 3, max_attempts: int | None = None,
                  max_records: int = 500, clock: Callable[[], float] = time.monotonic,
-                 wall_clock: Callable[[], float] = time.time) -> None:
+                 wall_clock: Callable[[], float] = time.time, deadline_s: float | None = None) -> None:
         if timeout_ms <= 0 or retries < 0:
             raise ValueError("timeout_ms must be > 0 and retries >= 0")
         self.endpoint = endpoint
@@ -103,6 +115,7 @@ class CommandClient:
             raise ValueError("max_attempts must be >= 1")
         self.clock = clock
         self.wall_clock = wall_clock
+        self.deadline_s = float(deadline_s) if deadline_s else None  # None/0: no deadline (the old behaviour)
         self._records: deque[CommandRecord] = deque(maxlen=max_records)
         self._pending: dict[str, CommandRecord] = {}  # id -> record, in send order
         self._updates: dict[str, CommandRecord] = {}  # id -> record changed since take_updates()
@@ -130,11 +143,14 @@ class CommandClient:
 
     # --- sending ----------------------------------------------------------------------------
     def submit(self, op: str, sku: str, *, qty: int | None = None, weight: float | None = None,
-               by: str | None = None, origin: str = "operator") -> CommandRecord:
+               by: str | None = None, origin: str = "operator", asked_at: float | None = None) -> CommandRecord:
         """Create a command with a fresh id and send it now; returns its record.
 
         ``by`` defaults to ``"auto"`` for ``origin="auto"`` and ``"operator"`` otherwise.
         A command that fails the protocol's checks is returned ``rejected`` and not sent.
+        ``asked_at`` (wall clock): when the operator asked for it, if earlier than now (the desk's
+        intent waited in a hung core); the deadline counts from then, and a command already past
+        it is ``rejected`` without being sent.
         """
         if self.closed:
             raise RuntimeError("CommandClient is closed")
@@ -151,6 +167,14 @@ class CommandClient:
             sku = str(sku)
         rec = CommandRecord(id=uuid.uuid4().hex, op=op, sku=sku, qty=qty, weight=weight, by=by, origin=origin,
                             created_at=self.wall_clock())
+        if self.deadline_s is not None:
+            rec.deadline = min(rec.created_at, asked_at or rec.created_at) + self.deadline_s
+            if rec.deadline <= rec.created_at:
+                rec.state = "rejected"
+                rec.error = (f"not sent: asked for {rec.created_at - asked_at:.1f} s ago, past its deadline "
+                             f"({self.deadline_s:g} s); not applied")
+                self._changed(rec)
+                return rec
         self._records.append(rec)
         try:
             if op not in COMMAND_OPS:
@@ -225,17 +249,22 @@ class CommandClient:
         if not self._pending:
             return
         now = self.clock()
-        due = [r for r in self._pending.values() if now - r.last_sent_at >= self.timeout_s]
+        due = [r for r in self._pending.values()
+               if now - r.last_sent_at >= (CHECK_EVERY_S if r.state == "unknown" else self.timeout_s)]
         if not due:
             return
         for rec in due:
-            if rec.attempts >= self.max_attempts:
-                del self._pending[rec.id]
-                rec.state = "failed"
-                rec.error = self._fail_reason(rec)
-                self._changed(rec)
+            if rec.attempts >= self.max_attempts and rec.state == "sent":
                 self._down = True
-        due = [r for r in due if r.state == "sent"]
+                if rec.deadline is None:
+                    del self._pending[rec.id]
+                    rec.state = "failed"
+                    rec.error = self._fail_reason(rec)
+                else:  # the shop may still apply it until the deadline: keep asking it
+                    rec.state = "unknown"
+                    rec.error = self._unknown_reason(rec)
+                self._changed(rec)
+        due = [r for r in due if r.state in ("sent", "unknown")]
         if not due:
             return
         if any(r.attempts % self.retries == 0 for r in due):
@@ -243,7 +272,7 @@ class CommandClient:
             # connection and resend everything still pending there.
             self._reconnect()
             for rec in list(self._pending.values()):
-                if rec.attempts < self.max_attempts:  # one at its cap fails at its own timeout
+                if rec.attempts < self.max_attempts or rec in due:  # one at its cap fails at its own timeout
                     self._send(rec, now)
                     self._changed(rec)
         else:
@@ -253,6 +282,13 @@ class CommandClient:
 
     def _fail_reason(self, rec: CommandRecord) -> str:
         why = f"no answer from the shop after {rec.attempts} attempts"
+        if self.auth_failures:
+            why += " (the shop refused our CURVE key: is it in the shop's authorised folder?)"
+        return why
+
+    def _unknown_reason(self, rec: CommandRecord) -> str:
+        why = (f"no answer from the shop after {rec.attempts} attempts; still asking (the shop refuses it "
+               f"unapplied once its deadline has passed)")
         if self.auth_failures:
             why += " (the shop refused our CURVE key: is it in the shop's authorised folder?)"
         return why
@@ -341,7 +377,8 @@ class CommandClient:
             return
         self.closed = True
         for rec in self._pending.values():
-            rec.state = "failed"
+            # With a deadline, whether the shop applied it is not known here; without, as before: failed.
+            rec.state = "unknown" if rec.deadline is not None and rec.attempts else "failed"
             rec.error = "client closed before the shop answered"
             self._changed(rec)
         self._pending.clear()

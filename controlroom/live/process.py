@@ -43,11 +43,12 @@ from controlroom.live.snapshot import SnapshotBuilder
 log = logging.getLogger(__name__)
 
 PUBLISH_INTERVAL_S = 0.05  # newest snapshot at most 20 times a second (the core makes ~10)
-ALIVE_EVERY_S = 1.0  # the child re-sends its last frame this often when nothing changed
+ALIVE_EVERY_S = 0.25  # the child re-sends its last frame this often when nothing changed (see HUNG_AFTER_S)
 PING_EVERY_S = 0.5  # the desk pings the child at most this often (from its snapshot reads)
 PARENT_SILENT_S = 15.0  # the child gives up on a desk that has not pinged this long (after its first ping)
 FIRST_CONTACT_S = 120.0  # ... or that never pinged at all
 CHILD_SILENT_S = 10.0  # the desk reports "core failed" when no frame came for this long
+HUNG_AFTER_S = 1.2  # ... and "hung" (health) after this long: several heartbeats missed, within 2 s
 DEFAULT_CHARTS = 9  # histories sent when the desk has not said which SKUs it charts (snapshot order = urgency)
 WANT_FORGET_S = 5.0  # a charted SKU the desk stopped asking for leaves the set after this long
 START_TIMEOUT_S = 30.0
@@ -194,7 +195,7 @@ def _serve_loop(session, state, intents, parent_pid: int, info: dict, cfg: dict)
 def _apply_intent(session, kind: str, a: dict) -> None:
     try:
         if kind == "command":
-            session.command(a["op"], a["sku"], qty=a.get("qty"), weight=a.get("weight"))
+            session.command(a["op"], a["sku"], qty=a.get("qty"), weight=a.get("weight"), asked_at=a.get("asked_at"))
         elif kind == "ack":
             session.ack(a["key"])
         elif kind == "snooze":
@@ -237,7 +238,10 @@ def main(argv: list[str] | None = None) -> int:
 
     # Ctrl-C in the desk's terminal reaches the whole process group: the desk stops us itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from controlroom.live.lifeline import die_with_parent
+
     cfg = pickle.load(sys.stdin.buffer)
+    die_with_parent(cfg["parent_pid"])  # a desk killed by SIGKILL takes us with it at once
     serve_core(cfg)
     return 0
 
@@ -404,6 +408,30 @@ class RemoteSession:
             if old is not None and old is not v.spark:
                 object.__setattr__(v, "spark", old)
 
+    @property
+    def silent_s(self) -> float:
+        """Seconds since the child's last frame (0 before the first)."""
+        return time.monotonic() - self._last_frame_at if self._last_frame_at else 0.0
+
+    @property
+    def health(self) -> str:
+        """``ok``; ``hung`` (alive but no frame for :data:`HUNG_AFTER_S`: stopped, or stuck); ``stopped``."""
+        if self.error is not None or self.proc is None or self.proc.poll() is not None:
+            return "stopped"
+        return "hung" if self.silent_s > HUNG_AFTER_S else "ok"
+
+    def restart(self, timeout: float = START_TIMEOUT_S) -> "RemoteSession":
+        """Kill the child (SIGKILL reaches a stopped one too) and start a fresh one on the same settings."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+        self.stop(1.0)
+        self._snapshot = SnapshotBuilder.empty()
+        self.error = None
+        self._last_frame_at = 0.0
+        self._want_sent = ()
+        self._spark_gen = None
+        return self.start(timeout)
+
     def _check_child(self, now: float) -> None:
         if self.error is not None or self.proc is None:
             return
@@ -455,9 +483,10 @@ class RemoteSession:
         except zmq.Again:  # the child is not reading: the error shows through the heartbeat
             log.warning("core process not reading intents; %s dropped", kind)
 
-    def command(self, op: str, sku: str, *, qty: int | None = None, weight: float | None = None) -> None:
+    def command(self, op: str, sku: str, *, qty: int | None = None, weight: float | None = None,
+                asked_at: float | None = None) -> None:
         """Ask the core to send a command to the shop (operator origin)."""
-        self._send("command", dict(op=op, sku=sku, qty=qty, weight=weight))
+        self._send("command", dict(op=op, sku=sku, qty=qty, weight=weight, asked_at=asked_at))
 
     def ack(self, key: str) -> None:
         """Acknowledge an alert."""

@@ -107,9 +107,10 @@ class LiveSession(FeedListener):
 
     # --- intents (any thread) -----------------------------------------------------------------
     def command(self, op: str, sku: str, *, qty: int | None = None, weight: float | None = None,
-                by: str | None = None) -> None:
-        """Ask the core to send a command to the shop (operator origin)."""
-        self._intents.put(("command", dict(op=op, sku=sku, qty=qty, weight=weight, by=by or self.operator)))
+                by: str | None = None, asked_at: float | None = None) -> None:
+        """Ask the core to send a command to the shop (operator origin); ``asked_at``: see CommandClient.submit."""
+        self._intents.put(("command", dict(op=op, sku=sku, qty=qty, weight=weight, by=by or self.operator,
+                                           asked_at=asked_at)))
 
     def ack(self, key: str, by: str | None = None) -> None:
         """Acknowledge an alert."""
@@ -204,7 +205,8 @@ class LiveSession(FeedListener):
 
         cs = s.commands
         self.commands = CommandClient(fs.requests_endpoint, context=self.ctx, curve=self.curve,
-                                      timeout_ms=cs.timeout_ms, retries=cs.retries, max_attempts=cs.max_attempts)
+                                      timeout_ms=cs.timeout_ms, retries=cs.retries, max_attempts=cs.max_attempts,
+                                      deadline_s=cs.deadline_s)
         self.builder = SnapshotBuilder(self)
         poller = zmq.Poller()
         self.feed.register(poller)
@@ -325,8 +327,8 @@ class LiveSession(FeedListener):
             else:
                 self._send(a["op"], a["sku"], qty=a.get("qty"), weight=a.get("weight"), by="auto", origin="auto")
 
-    def _send(self, op, sku, *, qty=None, weight=None, by, origin):
-        rec = self.commands.submit(op, sku, qty=qty, weight=weight, by=by, origin=origin)
+    def _send(self, op, sku, *, qty=None, weight=None, by, origin, asked_at=None):
+        rec = self.commands.submit(op, sku, qty=qty, weight=weight, by=by, origin=origin, asked_at=asked_at)
         self._log_command(rec)
         return rec
 
@@ -340,7 +342,7 @@ class LiveSession(FeedListener):
         self.session_log.action({
             "ts": self.feed.mirror.last_ts, "sku": rec.sku, "op": rec.op, "qty": rec.qty, "origin": rec.origin,
             "operator": rec.by, "command_id": rec.id, "sent_at": rec.sent_at, "acked_at": rec.acked_at,
-            "ok": None if rec.state in ("sent", "queued") else rec.state == "acked", "error": rec.error,
+            "ok": None if rec.state in ("sent", "queued", "unknown") else rec.state == "acked", "error": rec.error,
             "state": rec.state,
         })
 
@@ -353,7 +355,8 @@ class LiveSession(FeedListener):
                 return
             try:
                 if kind == "command":
-                    self._send(a["op"], a["sku"], qty=a["qty"], weight=a["weight"], by=a["by"], origin="operator")
+                    self._send(a["op"], a["sku"], qty=a["qty"], weight=a["weight"], by=a["by"], origin="operator",
+                               asked_at=a.get("asked_at"))
                 elif kind == "ack":
                     self._emit([t for t in [self.engine.ack(a["key"], a["by"], ts)] if t])
                 elif kind == "snooze":

@@ -231,7 +231,8 @@ def format_table(res: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, many=None) -> int:
+    """``controlroom evaluate``; ``many(args, overrides)`` runs the many-shows table (:mod:`controlroom.review.evaluate_table`, whose ``main`` passes it)."""
     ap = argparse.ArgumentParser(prog="controlroom evaluate", description=__doc__.split("\n\n")[0])
     ap.add_argument("--scenario", default="evening-show")
     ap.add_argument("--seed", type=int, nargs="+", default=[1])
@@ -259,9 +260,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"settings: {e}", file=sys.stderr)
         return 2
     if args.scenario == "all" or "," in args.scenario or args.seeds or args.load or args.jobs > 1:
-        from controlroom.review.evaluate_table import table_main
-
-        return table_main(args, overrides)
+        if many is None:
+            print("many shows: run `controlroom evaluate` (controlroom.review.evaluate_table.main)", file=sys.stderr)
+            return 2
+        return many(args, overrides)
     all_res = {}
     for seed in args.seed:
         try:

@@ -8,7 +8,7 @@ shop left alone (oversold and lost sales *without* auto-freeze).  :func:`aggrega
 sums each scenario over its seeds and keeps the worst seed; :func:`format_table` prints
 one table, engine, naive and static side by side.
 
-Definitions beyond :mod:`controlroom.metrics`:
+Definitions beyond :mod:`controlroom.review.metrics`:
 
 * **chatter**: changes of a SKU's shown level (the most severe of its firing or
   recovering watch, warning, losing-sales and critical alerts; ``ok`` when none) per
@@ -456,3 +456,10 @@ def table_main(args, overrides: dict) -> int:
     print(format_table(agg))
     print(format_targets(check_targets(agg)))
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``controlroom evaluate``: one scenario and seed as before, or many shows in one table."""
+    from controlroom.review import evaluate as ev
+
+    return ev.main(argv, many=table_main)

@@ -158,6 +158,9 @@ class CommandSettings:
                                        "(0 counts as 1)", ge=0)
     max_attempts: int = setting(9, "count", "attempts in all (across reconnects) before a command is declared failed",
                                 ge=1)
+    deadline_s: float = setting(10.0, "s", "every command carries a deadline this far ahead: the shop refuses it "
+                                           "unapplied after that, so an unanswered command's fate is always the "
+                                           "shop's answer to a retry (0: no deadline, unanswered means failed)", ge=0)
 
 
 @dataclass(frozen=True)

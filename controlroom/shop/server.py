@@ -14,7 +14,8 @@ stay on one thread).  What the shop *is* lives in a ``book`` object:
 * ``book.drain() -> list[(topic, stamped_event)]``.
 
 Commands are answered by ``id``: a repeated ``id`` gets the stored reply and
-changes nothing.  Pass the previous server's :attr:`ShopServer.replies` to a new
+changes nothing.  A command with a ``deadline`` (unix seconds) that the shop reads
+after that time on its own clock is refused unapplied, and the refusal is stored.  Pass the previous server's :attr:`ShopServer.replies` to a new
 server (``replies=``) to keep that promise across a restart (a real shop should
 persist it with its inventory).  With ``curve=`` (a
 :class:`controlroom.security.keys.ServerCurve`) both sockets are CURVE servers
@@ -56,6 +57,7 @@ from controlroom.shop.stamp import Stamper
 
 log = logging.getLogger(__name__)
 
+EXPIRED_ERROR = "expired: the command's deadline passed before the shop read it"
 REPLY_CACHE = 100_000  # command ids remembered for idempotent replays
 MAX_REQUESTS_PER_POLL = 1_000  # a flood of requests cannot starve publishing and heartbeats
 
@@ -107,6 +109,8 @@ class ShopServer:
         self.replays = 0  # repeated command ids answered from the stored reply
         self.commands_applied = 0
         self.commands_rejected = 0
+        self.commands_expired = 0  # refused because their deadline had passed
+        self.clock = time.time  # the shop's wall clock, against which a command's deadline is checked
         self.command_log: list[dict] = []  # every applied command with who sent it
         self.rejections: deque[dict] = deque(maxlen=10_000)  # refused requests with who sent them
         self.closed = False
@@ -224,6 +228,15 @@ class ShopServer:
             validate_command(req)
         except Reject as e:
             return self._refuse(rid, e.detail or e.reason, user, req)
+        deadline = req.get("deadline")
+        if deadline is not None and self.clock() > deadline:
+            # Too late: refused, and the refusal is stored like any answer, so a retry of this id
+            # can never apply it later — the sender's "not applied" stays true.
+            self.commands_expired += 1
+            data = self._refuse(rid, f"{EXPIRED_ERROR} (it was due by {deadline:.3f}, the shop's clock reads "
+                                     f"{self.clock():.3f}); not applied", user, req)
+            self._store(rid, data)
+            return data
         try:
             rep = self.book.apply_command(req)
             if type(rep) is not dict or type(rep.get("ok")) is not bool:
@@ -240,10 +253,13 @@ class ShopServer:
         else:
             self._refuse(rid, str(rep.get("error")), user, req)
         data = orjson.dumps(rep)
+        self._store(rid, data)
+        return data
+
+    def _store(self, rid: str, data: bytes) -> None:
         self._replies[rid] = data
         if len(self._replies) > REPLY_CACHE:
             self._replies.popitem(last=False)
-        return data
 
     def close(self, linger_ms: int = 0) -> None:
         """Close both sockets (the context stays for its owner).

@@ -72,11 +72,12 @@ class CommandView:
     qty: int | None
     origin: str  # operator | auto
     by: str
-    state: str  # queued | sent | acked | rejected | failed
+    state: str  # queued | sent | acked | rejected | failed | unknown (no answer yet, the shop decides)
     created_ts: float  # wall clock
     rtt_ms: float | None = None
     error: str | None = None
     attempts: int = 0
+    deadline: float | None = None  # wall clock: the shop refuses it unapplied after this
 
 
 @dataclass(frozen=True, slots=True)

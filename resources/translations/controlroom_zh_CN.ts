@@ -124,8 +124,16 @@
             <translation>{tier} · {level} · 可售 {n} · {rate}/分钟{state}</translation>
         </message>
         <message>
-            <source>{what} {sku} ({tier} tier)? Press {key} again or Enter to confirm, Esc to cancel.</source>
-            <translation>{what} {sku}（{tier}）？再按 {key} 或回车确认，Esc 取消。</translation>
+            <source>{what} {sku} ({tier} tier, {n} available now)? Press {key} again or Enter to confirm, Esc to cancel.</source>
+            <translation>{what} {sku}（{tier}，当前可售 {n}）？再按 {key} 或回车确认，Esc 取消。</translation>
+        </message>
+        <message>
+            <source>({n} attempts)</source>
+            <translation>（已尝试 {n} 次）</translation>
+        </message>
+        <message>
+            <source>(the shop's answer will settle it; do not repeat it)</source>
+            <translation>（以店铺的回执为准，请勿重复操作）</translation>
         </message>
         <message>
             <source>No commands for this SKU yet</source>
@@ -183,12 +191,20 @@
             <translation>{t}后售罄</translation>
         </message>
         <message>
+            <source>snoozed until {t}</source>
+            <translation>静默至 {t}</translation>
+        </message>
+        <message>
             <source>acked</source>
             <translation>已确认</translation>
         </message>
         <message>
-            <source>snoozed {t}</source>
-            <translation>静音 {t}</translation>
+            <source>Snoozed until {t} (shop clock)</source>
+            <translation>静默至 {t}（店铺时钟）</translation>
+        </message>
+        <message>
+            <source>Now ({t}): available {n}, {r}/min, sell-out in {so}, warning line {line}</source>
+            <translation>当前（{t}）：可售 {n}，{r}/分钟，预计 {so} 后售罄，预警线 {line}</translation>
         </message>
         <message>
             <source>Ended</source>
@@ -285,6 +301,10 @@
         <message>
             <source>sold out</source>
             <translation>售罄</translation>
+        </message>
+        <message>
+            <source>frozen, {n} left</source>
+            <translation>已冻结，剩 {n}</translation>
         </message>
         <message>
             <source>frozen</source>
@@ -439,6 +459,14 @@
             <translation>关闭失败提示</translation>
         </message>
         <message>
+            <source>Undo the last action (for 10 s)</source>
+            <translation>撤销上一个操作（10 秒内）</translation>
+        </message>
+        <message>
+            <source>Restart the core (when it is hung or stopped)</source>
+            <translation>重启核心（卡住或停止时）</translation>
+        </message>
+        <message>
             <source>Settings</source>
             <translation>设置</translation>
         </message>
@@ -485,6 +513,56 @@
         <message>
             <source>Unmute sound</source>
             <translation>打开提示音</translation>
+        </message>
+    </context>
+    <context>
+        <name>DeskTargets</name>
+        <message>
+            <source>SKUs more urgent than the selected one are out of sight: click to go to the top</source>
+            <translation>有比所选 SKU 更紧急的条目在视野之外：点击回到顶部</translation>
+        </message>
+        <message>
+            <source>Snoozed {what} for {m:g} min, until {t} (shop clock)</source>
+            <translation>已静默 {what} {m:g} 分钟，至 {t}（店铺时钟）</translation>
+        </message>
+        <message>
+            <source>▲ {n} more urgent</source>
+            <translation>▲ 上方还有 {n} 个更紧急</translation>
+        </message>
+        <message>
+            <source>Undo sent: {what} {sku}</source>
+            <translation>已发送撤销：{what} {sku}</translation>
+        </message>
+        <message>
+            <source>Sent: {what} {sku}. A restock cannot be undone (protocol v1): to correct it, freeze and tell the warehouse.</source>
+            <translation>已发送：{what} {sku}。补货无法撤销（协议 v1）：如需纠正，请冻结并通知仓库。</translation>
+        </message>
+        <message>
+            <source>Sent: {what} {sku}</source>
+            <translation>已发送：{what} {sku}</translation>
+        </message>
+        <message>
+            <source>Nothing to undo (Undo lasts 10 s after an action).</source>
+            <translation>没有可撤销的操作（操作后 10 秒内可撤销）。</translation>
+        </message>
+    </context>
+    <context>
+        <name>DeskTruth</name>
+        <message>
+            <source>This core runs inside the desk (--core-thread): restart the desk.</source>
+            <translation>核心运行在中控台进程内（--core-thread）：请重启中控台。</translation>
+        </message>
+        <message>
+            <source>Restarting the core…</source>
+            <translation>正在重启核心…</translation>
+        </message>
+        <message>
+            <source>The core did not restart: {e}</source>
+            <translation>核心未能重启：{e}</translation>
+        </message>
+        <message>
+            <source>Core restarted; commands sent before the restart are shown no more: check their SKUs' stock.</source>
+            <translation>核心已重启；重启前发出的指令不再显示：请核对相关 SKU 的库存。</translation>
         </message>
     </context>
     <context>
@@ -659,6 +737,10 @@
             <source>Feed {state}: {events} events, {rejects} rejected, {gaps} gaps, {resyncs} resyncs; last message {age} s ago</source>
             <translation>数据流{state}：{events} 条事件，拒收 {rejects}，缺口 {gaps}，重新同步 {resyncs} 次；最后一条消息在 {age} 秒前</translation>
         </message>
+        <message>
+            <source>CORE HUNG</source>
+            <translation>核心无响应</translation>
+        </message>
     </context>
     <context>
         <name>HelpOverlay</name>
@@ -776,6 +858,18 @@
         <message>
             <source>FAILED</source>
             <translation>失败</translation>
+        </message>
+        <message>
+            <source>unknown — checking</source>
+            <translation>未知 — 核实中</translation>
+        </message>
+        <message>
+            <source>no answer yet, retrying</source>
+            <translation>尚无回执，重试中</translation>
+        </message>
+        <message>
+            <source>not reported by the core yet (it expires unsent after its deadline)</source>
+            <translation>核心尚未回报（超过截止时间仍未发出则作废）</translation>
         </message>
         <message>
             <source>{n}s</source>
@@ -1430,6 +1524,10 @@
             <translation>判定指令失败前的总尝试次数（含重连）</translation>
         </message>
         <message>
+            <source>every command carries a deadline this far ahead: the shop refuses it unapplied after that, so an unanswered command's fate is always the shop's answer to a retry (0: no deadline, unanswered means failed)</source>
+            <translation>每条指令都带有这么久之后的截止时间：过期后店铺拒绝执行，因此未获回执的指令结果总以店铺对重试的回答为准（0：无截止时间，未回执即失败）</translation>
+        </message>
+        <message>
             <source>path</source>
             <translation>路径</translation>
         </message>
@@ -1680,6 +1778,16 @@
             <translation>近 30 分钟可售库存</translation>
         </message>
         <message>
+            <source>frozen</source>
+            <translation>已冻结</translation>
+        </message>
+        <message>
+            <source>FROZEN with {n} left: no orders are taken while units remain
+</source>
+            <translation>已冻结，仍剩 {n} 件：有库存却不接单
+</translation>
+        </message>
+        <message>
             <source>{name} ({sku})
 Available {avail}, sold {sold}
 Rate {rate}/min over a {win:g} min window: {pred:.0f} expected, up to {hi:.0f}
@@ -1757,6 +1865,36 @@ Sell-out in {so}, pessimistic {sop}</source>
         <message>
             <source>frozen</source>
             <translation>已冻结</translation>
+        </message>
+    </context>
+    <context>
+        <name>Toast</name>
+        <message>
+            <source>Undo (Ctrl+Z)</source>
+            <translation>撤销 (Ctrl+Z)</translation>
+        </message>
+    </context>
+    <context>
+        <name>Truth</name>
+        <message>
+            <source>STALE: the shop has been silent {s} s · figures as of {t}</source>
+            <translation>数据过期：店铺已 {s} 秒无消息 · 数据截至 {t}</translation>
+        </message>
+        <message>
+            <source>RESYNCING: restoring the shop's state · figures as of {t}</source>
+            <translation>重新同步：正在恢复店铺状态 · 数据截至 {t}</translation>
+        </message>
+        <message>
+            <source>CONNECTING to the shop · no figures yet</source>
+            <translation>正在连接店铺 · 暂无数据</translation>
+        </message>
+        <message>
+            <source>CORE HUNG: no update for {s} s · figures as of {t} · Restart core: Ctrl+Shift+R</source>
+            <translation>核心无响应：已 {s} 秒无更新 · 数据截至 {t} · 重启核心：Ctrl+Shift+R</translation>
+        </message>
+        <message>
+            <source>CORE STOPPED · figures as of {t} · Restart core: Ctrl+Shift+R</source>
+            <translation>核心已停止 · 数据截至 {t} · 重启核心：Ctrl+Shift+R</translation>
         </message>
     </context>
     <context>

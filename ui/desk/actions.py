@@ -10,6 +10,8 @@ inline confirm bar, the same key again (or Enter) sends, Esc cancels.
 """
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QSpinBox, \
@@ -23,6 +25,7 @@ DANGEROUS = ("freeze", "delist", "exposure_down")  # ask twice on the profit tie
 CONFIRM_TIERS = ("profit",)
 ARM_TIMEOUT_MS = 6000
 STATUS_ROWS = 3
+CORE_SILENT_S = 1.5  # an asked-for command the core has not reported this long shows as such
 
 
 class ActionsPanel(QWidget):
@@ -260,9 +263,10 @@ class ActionsPanel(QWidget):
     def _arm(self, name: str) -> None:
         self.armed = (name, self.sku)
         key = self.act[name].shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-        self.confirm_text.setText(self.tr("{what} {sku} ({tier} tier)? Press {key} again or Enter to confirm, "
-                                          "Esc to cancel.").format(what=self.act[name].text(), sku=self.sku,
-                                                                   tier=fmt.tier_name(self.tier or ""), key=key))
+        avail = fmt.count(self.view.available) if self.view is not None else "—"
+        self.confirm_text.setText(self.tr("{what} {sku} ({tier} tier, {n} available now)? Press {key} again or "
+                                          "Enter to confirm, Esc to cancel.").format(
+            what=self.act[name].text(), sku=self.sku, tier=fmt.tier_name(self.tier or ""), key=key, n=avail))
         self.lower.setCurrentWidget(self.confirm_bar)
         self.buttons[name].setProperty("role", "armed")
         self._restyle(self.buttons[name])
@@ -325,13 +329,19 @@ class ActionsPanel(QWidget):
         """Inline fates of the selected SKU's latest commands."""
         rows = []
         if self.sku is not None:
+            now = time.time()
             for lc in local_pending:
                 if lc.sku == self.sku:
-                    rows.append(self._row(lc.op, lc.qty, lc.weight, "queued", None, None, "operator", ""))
+                    # Not reported by the core within a second or two: say so (a hung core), not "sending…".
+                    state = "queued" if now - lc.asked_wall < CORE_SILENT_S else "core_silent"
+                    rows.append(self._row(lc.op, lc.qty, lc.weight, state, None, None, "operator", ""))
             for c in snap.commands:
                 if c.sku == self.sku:
-                    rows.append(self._row(c.op, c.qty, None, c.state, c.rtt_ms, c.error, c.origin,
-                                          fmt.shop_time(c.created_ts)))
+                    # A command still unanswered after its first timeout says so ("no answer yet,
+                    # retrying") rather than a bare "pending": its fate is visible within a second.
+                    state = "retrying" if c.state == "sent" and c.attempts > 1 else c.state
+                    rows.append(self._row(c.op, c.qty, None, state, c.rtt_ms, c.error, c.origin,
+                                          fmt.shop_time(c.created_ts), c.attempts))
                     if len(rows) >= STATUS_ROWS:
                         break
         if self.sku is not None and not rows:
@@ -341,7 +351,7 @@ class ActionsPanel(QWidget):
             if lab.text() != text:
                 lab.setText(text)
 
-    def _row(self, op, qty, weight, state, rtt, error, origin, when) -> str:
+    def _row(self, op, qty, weight, state, rtt, error, origin, when, attempts=0) -> str:
         what = fmt.op_name(op)
         if qty:
             what += f" +{qty}"
@@ -351,6 +361,10 @@ class ActionsPanel(QWidget):
             status += " " + self.tr("{ms} ms").format(ms=f"{rtt:.0f}")
         if error and state in ("rejected", "failed"):
             status += f": {_html(error)}"
+        elif state == "retrying":
+            status += " " + self.tr("({n} attempts)").format(n=attempts)
+        elif state == "unknown":
+            status += " " + self.tr("(the shop's answer will settle it; do not repeat it)")
         if weight is not None:
             what += f" {weight:g}"
         return (f'<span style="color:{theme.MUTED}">{when}</span> <b>{_html(what)}</b> '

@@ -32,6 +32,8 @@ class AlertModel(QAbstractTableModel):
         self._rows: tuple = ()
         self._keys: list[str] = []
         self._names: dict[str, str] = {}
+        self._skus: tuple = ()
+        self._views: dict | None = None
         self.now_ts = 0.0
         self.flash_on = False
         self.resets = 0
@@ -54,10 +56,13 @@ class AlertModel(QAbstractTableModel):
         self._bold.setBold(True)
 
     # --- updates --------------------------------------------------------------------------------
-    def update(self, alerts: tuple, names: dict[str, str], now_ts: float) -> bool:
+    def update(self, alerts: tuple, names: dict[str, str], now_ts: float, skus: tuple = ()) -> bool:
         """Apply alerts (already in display order).  Rows are removed, inserted and moved in place
-        (no reset: the selection and the scroll position stay); returns True if the set of rows changed."""
+        (no reset: the selection and the scroll position stay); returns True if the set of rows changed.
+        ``skus``: the snapshot's SKU views, for tooltips with the figures of now."""
         self._names = names
+        self._skus = skus
+        self._views = None  # built when a tooltip asks
         self.now_ts = now_ts
         keys = [a.key for a in alerts]
         changed_set = keys != self._keys
@@ -218,12 +223,29 @@ class AlertModel(QAbstractTableModel):
         return " · ".join(bits) if bits else a.reason
 
     def state_text(self, a) -> str:
-        bits = [fmt.alert_state_name(a.state)]
+        bits = []
+        # Snoozed first: the clock time it wakes must not be the part that is cut off.
+        if a.snoozed_until is not None and a.snoozed_until > self.now_ts:
+            bits.append(self.tr("snoozed until {t}").format(t=fmt.shop_time(a.snoozed_until)[:5]))
+        bits.append(fmt.alert_state_name(a.state))
         if a.acked:
             bits.append(self.tr("acked"))
-        if a.snoozed_until is not None and a.snoozed_until > self.now_ts:
-            bits.append(self.tr("snoozed {t}").format(t=fmt.duration(a.snoozed_until - self.now_ts)))
         return " · ".join(bits)
+
+    def _tooltip(self, a) -> str:
+        """The engine's sentence from when it fired, then the SKU's figures now."""
+        text = a.reason
+        if a.snoozed_until is not None and a.snoozed_until > self.now_ts:
+            text += "\n" + self.tr("Snoozed until {t} (shop clock)").format(t=fmt.shop_time(a.snoozed_until))
+        if a.sku:
+            if self._views is None:
+                self._views = {v.sku: v for v in self._skus}
+            v = self._views.get(a.sku)
+            if v is not None:
+                text += "\n" + self.tr("Now ({t}): available {n}, {r}/min, sell-out in {so}, warning line {line}").format(
+                    t=fmt.shop_time(self.now_ts), n=fmt.count(v.available), r=fmt.rate(v.rate_per_min),
+                    so=fmt.duration(v.sellout_s), line=f"{v.warning_line:,.0f}")
+        return text
 
     # --- Qt model API ---------------------------------------------------------------------------------
     def rowCount(self, parent=QModelIndex()) -> int:
@@ -311,7 +333,7 @@ class AlertModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == 4:
                 return fmt.ago(self.now_ts, a.since_ts)
-            return a.reason
+            return self._tooltip(a)
         if role == KEY_ROLE:
             return a.key
         if role == SKU_ROLE:

@@ -103,7 +103,7 @@ class AlertPanel(QWidget):
     # --- per snapshot ------------------------------------------------------------------------------
     def update_from(self, snap, names: dict[str, str]) -> None:
         key = self.selected_key()
-        if self.model.update(snap.alerts, names, snap.ts) and key is not None:
+        if self.model.update(snap.alerts, names, snap.ts, snap.skus) and key is not None:
             self.select_key(key)
         hkey = self._selected(self.history_table, self.history_model)
         if self.history_model.update(snap.history, names, snap.ts) and hkey is not None:

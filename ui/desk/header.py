@@ -118,6 +118,7 @@ class HeaderBar(QFrame):
             b.setIconSize(QSize(18, 18))
             lay.addWidget(b)
         self._last_state = None
+        self.truth = "live"
         self.retranslate_counts({})
 
     def _group_box(self, lay: QHBoxLayout, caption: str) -> QVBoxLayout:
@@ -171,7 +172,9 @@ class HeaderBar(QFrame):
             self.featured.setToolTip(name)
         f = snap.feed
         state = "down" if core_error else f.state
-        if core_error:
+        if self.truth in ("core_hung", "core_stopped"):
+            pass  # set_truth owns the chip while the core is not sending
+        elif core_error:
             _set_chip(self.feed_chip, self.tr("CORE STOPPED"), theme.LEVEL_COLORS["critical"])
             detail = core_error
         else:
@@ -198,6 +201,24 @@ class HeaderBar(QFrame):
         _set_chip(self.channel_chip, fmt.channel_state_name(snap.command_channel),
                   theme.CHANNEL_COLORS.get(snap.command_channel, theme.MUTED))
         self.retranslate_counts(snap.firing_counts())
+
+    def set_truth(self, state: str, caption: str) -> None:
+        """The screen's state (see :mod:`ui.desk.truth`): the chip says a hung or stopped core; figures go grey."""
+        from ui.desk.truth import STATE_COLORS
+
+        was, self.truth = self.truth, state
+        if state == "core_hung":
+            _set_chip(self.feed_chip, self.tr("CORE HUNG"), STATE_COLORS[state])
+            self._set(self.feed_detail, caption)
+        elif state == "core_stopped":
+            _set_chip(self.feed_chip, self.tr("CORE STOPPED"), STATE_COLORS[state])
+            self._set(self.feed_detail, caption)
+        if state in ("core_hung", "core_stopped"):
+            self._tip(self.feed_detail, caption)
+        if (state == "live") != (was == "live") or was is None:
+            style = "" if state == "live" else f"color: {theme.MUTED};"
+            for lab in (self.clock, self.viewers, self.gmv, self.units, self.featured):
+                lab.setStyleSheet(style)
 
     @staticmethod
     def _tip(w, text: str) -> None:

@@ -1,12 +1,14 @@
 """The F1 help overlay: every shortcut of the desk, generated from the actions themselves."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 
 class HelpOverlay(QFrame):
     """Covers its parent; F1, Esc or a click closes it."""
+
+    closed = Signal()
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
@@ -64,6 +66,7 @@ class HelpOverlay(QFrame):
 
     def close_overlay(self) -> None:
         self.hide()
+        self.closed.emit()
 
     def keyPressEvent(self, ev) -> None:
         if ev.key() in (Qt.Key.Key_Escape, Qt.Key.Key_F1):

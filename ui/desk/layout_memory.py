@@ -1,10 +1,22 @@
 """The desk remembers its layout: window geometry, splitters, table columns, sort order, mute."""
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray
+from PySide6.QtCore import QByteArray, QRect, QSize
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QSplitter
 
 SETTINGS_VERSION = 1  # bump when the saved layout format changes
+PREFERRED = QSize(1600, 960)  # the size the desk opens at when the screen has room for it
+
+
+def available_areas() -> list[QRect]:
+    """The screens' available geometries (without task bars)."""
+    return [s.availableGeometry() for s in QGuiApplication.screens()]
+
+
+def fits(rect: QRect, areas: list[QRect]) -> bool:
+    """True if ``rect`` lies wholly inside one of ``areas``."""
+    return any(a.contains(rect) for a in areas)
 
 
 class LayoutMemory:
@@ -15,6 +27,18 @@ class LayoutMemory:
         if self.charts is not None:
             out["charts"] = self.charts.splitter
         return out
+
+    def fit_to_screen(self, area: QRect | None = None) -> None:
+        """Open at :data:`PREFERRED` or smaller, wholly inside ``area`` (default: this window's screen)."""
+        if area is None:
+            scr = self.screen() or QGuiApplication.primaryScreen()
+            area = scr.availableGeometry() if scr is not None else QRect(0, 0, PREFERRED.width(), PREFERRED.height())
+        frame = self.frameGeometry().size() - self.geometry().size()  # title bar and borders
+        w = min(PREFERRED.width(), area.width() - frame.width())
+        h = min(PREFERRED.height(), area.height() - frame.height())
+        self.resize(max(w, 640), max(h, 480))
+        self.move(area.x() + (area.width() - self.width() - frame.width()) // 2,
+                  area.y() + (area.height() - self.height() - frame.height()) // 2)
 
     def save_layout(self) -> None:
         s = self.store
@@ -34,7 +58,11 @@ class LayoutMemory:
             return
         geo = s.value("window/geometry")
         if isinstance(geo, QByteArray) and not geo.isEmpty():
+            before = self.geometry()
             self.restoreGeometry(geo)
+            # Only where it still fits (a screen unplugged, a smaller resolution): else the fitted size stays.
+            if not fits(self.frameGeometry(), available_areas()):
+                self.setGeometry(before)
         st = s.value("window/state")
         if isinstance(st, QByteArray) and not st.isEmpty():
             self.restoreState(st)

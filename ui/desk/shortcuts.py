@@ -40,11 +40,14 @@ class DeskShortcuts:
         self._add("jump", self.tr("Jump to the alert's SKU"), "J", lambda: self.alerts.jump(), "jump")
         self._add("mute", self.tr("Mute sound"), "M", self._toggle_mute, "sound", checkable=True)
         self._add("search", self.tr("Search"), ["Ctrl+F", "/"], self._focus_search, "search")
-        self._add("table", self.tr("Go to the SKU table"), "Ctrl+T", lambda: self.table.setFocus())
+        self._add("table", self.tr("Go to the SKU table"), "Ctrl+T", lambda: self.focus_table())
         self._add("alerts", self.tr("Go to the alerts"), "Ctrl+Shift+A", lambda: self.alerts.table.setFocus())
         self._add("accept", self.tr("Accept the first auto action"), "Y", lambda: self.confirms.answer_first(True))
         self._add("reject", self.tr("Reject the first auto action"), "N", lambda: self.confirms.answer_first(False))
         self._add("dismiss", self.tr("Dismiss the failure banner"), "Ctrl+D", self.banner.dismiss)
+        self._add("undo", self.tr("Undo the last action (for 10 s)"), "Ctrl+Z", self.undo_last)
+        self._add("restart_core", self.tr("Restart the core (when it is hung or stopped)"), "Ctrl+Shift+R",
+                  self.restart_core)
         self._add("settings", self.tr("Settings"), "Ctrl+,", self.open_settings, "settings")
         self._add("help", self.tr("Keyboard shortcuts"), "F1", lambda: self.help.toggle(), "help")
         self._add("quit", self.tr("Quit"), "Ctrl+Q", self.close)
@@ -72,7 +75,7 @@ class DeskShortcuts:
         return [
             (self.tr("Selected SKU"), self.actions.shortcut_rows()),
             (self.tr("Alerts"), rows(["ack", "snooze_5", "snooze_15", "snooze_30", "jump", "mute"])
-             + rows(["accept", "reject", "dismiss"])),
+             + rows(["accept", "reject", "dismiss", "undo", "restart_core"])),
             (self.tr("Moving around"), rows(["search", "table", "alerts", "settings", "help", "quit"])
              + [(self.tr("Up / Down"), self.tr("Select the previous / next SKU in the table"))]),
         ]

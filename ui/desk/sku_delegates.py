@@ -61,7 +61,7 @@ class BadgeDelegate(ModelCells, QStyledItemDelegate):
         self._proxy, self._model = proxy, model
         self._colors = {
             "frozen": QColor("#8fd3ff"), "delisted": QColor("#9aa4b2"), "soldout": QColor(theme.LEVEL_COLORS["critical"]),
-            "featured": QColor(theme.LEVEL_COLORS["warning"]),
+            "featured": QColor(theme.LEVEL_COLORS["warning"]), "frozen_stock": QColor(theme.FROZEN_STOCK),
         }
         self._ink = QColor("#0d1117")
         self._font_key = None
@@ -71,7 +71,9 @@ class BadgeDelegate(ModelCells, QStyledItemDelegate):
         out = []
         if v.available <= 0:
             out.append(("soldout", self.tr("sold out")))
-        if v.frozen:
+        if v.frozen and v.available > 0:
+            out.append(("frozen_stock", self.tr("frozen, {n} left").format(n=f"{v.available:,}")))
+        elif v.frozen:
             out.append(("frozen", self.tr("frozen")))
         if v.delisted:
             out.append(("delisted", self.tr("delisted")))

@@ -73,8 +73,13 @@ assert COL["spark"] > _STATUS
 def _look(v, col: int):
     """What the status chips or the sparkline are drawn from."""
     if col == _STATUS:
-        return (v.available <= 0, v.frozen, v.delisted, v.featured)
+        return (v.available <= 0, v.frozen, v.delisted, v.featured, v.available if v.frozen else 0)
     return (v.level, v.spark)
+
+
+def frozen_with_stock(v) -> bool:
+    """Frozen while units are left: no sale is taken, yet it is not sold out — never shown as a green "ok"."""
+    return bool(v.frozen) and v.available > 0
 
 
 def _sort_key(name: str, tier_of_row):
@@ -136,6 +141,14 @@ class SkuTableModel(QAbstractTableModel):
         self._bold = QFont()
         self._bold.setBold(True)
         self._muted_cols = {COL["sku"], COL["tier"], COL["warning_line"], COL["safety"]}
+        self._frozen_fg = QColor(theme.FROZEN_STOCK)
+        self._frozen_bg = QColor(theme.FROZEN_STOCK)
+        self._frozen_bg.setAlpha(theme.LEVEL_TINT_ALPHA)
+        # The figures are not live (stale feed, hung core ...): every cell in grey, no level tints.
+        self.muted = False
+        # SKUs whose rows stay where they are when the order changes (the selected row, the row under
+        # the pointer): the row the operator aims at never moves; the others re-sort around it.
+        self.held: set[str] = set()
 
     # --- ordering --------------------------------------------------------------------------------------
     def _ordered(self, skus: tuple, tiers: dict[str, str]) -> list:
@@ -185,6 +198,8 @@ class SkuTableModel(QAbstractTableModel):
             resort = any(levels[v.sku] != v.level for v in skus)
         if resort:
             order = self._ordered(skus, tiers)
+            if self.held and not force_order:
+                order = self._hold_rows(order, old_rows)
             moved = force_order or any(a.sku != b.sku for a, b in zip(order, old_rows))
             self._sorted_at = now
         else:
@@ -283,6 +298,36 @@ class SkuTableModel(QAbstractTableModel):
     def set_now(self, ts: float) -> None:
         self.now_ts = ts
 
+    def _hold_rows(self, order: list, old_rows: list) -> list:
+        """``order`` with each held SKU put back at the row it had (the others keep their new order)."""
+        where = sorted((i, v.sku) for i, v in enumerate(old_rows) if v.sku in self.held)
+        if not where:
+            return order
+        held = {sku for _i, sku in where}
+        by_sku = {v.sku: v for v in order}
+        rest = [v for v in order if v.sku not in held]
+        for i, sku in where:
+            rest.insert(min(i, len(rest)), by_sku[sku])
+        return rest
+
+    def more_urgent_out_of_place(self, sku: str, first_visible: int = 0) -> int:
+        """SKUs more urgent than ``sku`` that are not on screen above it: above the first visible row, or
+        put below it while it is held in place."""
+        row = self._row_of.get(sku)
+        if row is None:
+            return 0
+        rank = self._rank[row]
+        return sum(1 for i, r in enumerate(self._rank) if r < rank and (i > row or i < first_visible))
+
+    def set_muted(self, muted: bool) -> None:
+        """Grey every figure (they are not live) or colour them again."""
+        if muted == self.muted:
+            return
+        self.muted = muted
+        self._cells = [None] * len(self._rows)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(COLUMNS) - 1), UPDATE_ROLES)
+
     # --- lookups ----------------------------------------------------------------------------------
     def row_of(self, sku: str) -> int | None:
         return self._row_of.get(sku)
@@ -352,7 +397,8 @@ class SkuTableModel(QAbstractTableModel):
             tier = self._tier[row]
             tier_txt = fmt.tier_name(tier) + ("*" if tier != v.tier else "")
             so = fmt.duration_range(v.sellout_pessimistic_s, v.sellout_s)
-            d = (fmt.level_name(v.level), v.sku, v.name, tier_txt, fmt.count(v.available), fmt.count(v.sold),
+            level = self.tr("frozen") if v.level == "ok" and frozen_with_stock(v) else fmt.level_name(v.level)
+            d = (level, v.sku, v.name, tier_txt, fmt.count(v.available), fmt.count(v.sold),
                  fmt.rate(v.rate_per_min), so, f"{v.warning_line:,.0f}" if v.warning_line else "—",
                  f"{v.safety_stock:,.0f}" if v.safety_stock else "—", "", "")
             self._cache[row] = d
@@ -375,8 +421,13 @@ class SkuTableModel(QAbstractTableModel):
         v = self._rows[row]
         lvl = v.level
         bg = self._tint.get(lvl) if lvl != "ok" else None
-        if col == 0:
-            fg = self._level_fg.get(lvl, self._muted)
+        fws = lvl == "ok" and frozen_with_stock(v)
+        if fws:
+            bg = self._frozen_bg
+        if self.muted:
+            fg, bg = self._muted, None
+        elif col == 0:
+            fg = self._frozen_fg if fws else self._level_fg.get(lvl, self._muted)
         elif col == 4 and v.available <= max(v.safety_stock, 0):
             fg = self._level_fg["critical"]
         elif col in self._muted_cols:
@@ -393,18 +444,9 @@ class SkuTableModel(QAbstractTableModel):
         if role == _R_DISPLAY:
             return self._display(index.row())[index.column()]
         if role == _R_BG:
-            lvl = self._rows[index.row()].level
-            return self._tint.get(lvl) if lvl != "ok" else None
+            return self.cell(index.row(), index.column())[2]
         if role == _R_FG:
-            col = index.column()
-            v = self._rows[index.row()]
-            if col == 0:
-                return self._level_fg.get(v.level, self._muted)
-            if col == 4 and v.available <= max(v.safety_stock, 0):
-                return self._level_fg["critical"]
-            if col in self._muted_cols:
-                return self._muted
-            return None
+            return self.cell(index.row(), index.column())[1]
         if role == _R_ALIGN:
             return _ALIGN_RIGHT if COLUMNS[index.column()] in NUMERIC else _ALIGN_LEFT
         if role == _R_FONT:
@@ -427,7 +469,11 @@ class SkuTableModel(QAbstractTableModel):
 
     def _tooltip(self, row: int) -> str:
         v = self._rows[row]
-        return self.tr("{name} ({sku})\nAvailable {avail}, sold {sold}\nRate {rate}/min over a {win:g} min window: "
+        lead = ""
+        if frozen_with_stock(v):
+            lead = self.tr("FROZEN with {n} left: no orders are taken while units remain\n").format(
+                n=fmt.count(v.available))
+        return lead + self.tr("{name} ({sku})\nAvailable {avail}, sold {sold}\nRate {rate}/min over a {win:g} min window: "
                        "{pred:.0f} expected, up to {hi:.0f}\nWarning line {line:.0f}, safety stock {safety:.0f}\n"
                        "Sell-out in {so}, pessimistic {sop}").format(
             name=v.name, sku=v.sku, avail=v.available, sold=v.sold, rate=fmt.rate(v.rate_per_min),

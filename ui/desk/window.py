@@ -26,6 +26,8 @@ from ui.desk.shortcuts import DeskShortcuts
 from ui.desk.sku_delegates import BadgeDelegate, SparklineDelegate
 from ui.desk.sku_filter import SkuFilterProxy
 from ui.desk.sku_model import COL, COLUMNS, HIDDEN_BY_DEFAULT, SKU_ROLE, SkuTableModel
+from ui.desk.targets import DeskTargets
+from ui.desk.truth import DeskTruth
 from ui.sound import AlertSound
 
 def _panel(widget: QWidget, margins=(8, 8, 8, 8)) -> QFrame:
@@ -37,11 +39,13 @@ def _panel(widget: QWidget, margins=(8, 8, 8, 8)) -> QFrame:
     return f
 
 
-class DeskWindow(DeskShortcuts, LayoutMemory, QMainWindow):
+class DeskWindow(DeskTargets, DeskTruth, DeskShortcuts, LayoutMemory, QMainWindow):
     """The whole desk.  ``bridge``: a :class:`~ui.bridge.SnapshotBridge`.
 
     Its window-level actions are in :class:`~ui.desk.shortcuts.DeskShortcuts`, the saved layout in
-    :class:`~ui.desk.layout_memory.LayoutMemory`."""
+    :class:`~ui.desk.layout_memory.LayoutMemory`, stable targets, toasts and undo in
+    :class:`~ui.desk.targets.DeskTargets`, the look of stale or missing data in
+    :class:`~ui.desk.truth.DeskTruth`."""
 
     refreshed = Signal(float)  # ms spent applying the last snapshot (table, panels and charts)
 
@@ -188,8 +192,10 @@ class DeskWindow(DeskShortcuts, LayoutMemory, QMainWindow):
 
         self.left = QSplitter(Qt.Orientation.Vertical)
         self.left.setObjectName("leftSplitter")
-        self.left.addWidget(_panel(table_box))
-        self.left.addWidget(_panel(self.alerts))
+        self.table_panel = _panel(table_box)
+        self.alerts_panel = _panel(self.alerts)
+        self.left.addWidget(self.table_panel)
+        self.left.addWidget(self.alerts_panel)
         self.left.setStretchFactor(0, 3)
         self.left.setStretchFactor(1, 2)
         self.left.setSizes([560, 360])
@@ -204,7 +210,8 @@ class DeskWindow(DeskShortcuts, LayoutMemory, QMainWindow):
         self.right.addWidget(top_right)
         top_right.setSizePolicy(top_right.sizePolicy().horizontalPolicy(), QSizePolicy.Policy.Maximum)
         if self.charts is not None:
-            self.right.addWidget(_panel(self.charts, (4, 4, 4, 4)))
+            self.charts_panel = _panel(self.charts, (4, 4, 4, 4))
+            self.right.addWidget(self.charts_panel)
             self.right.setStretchFactor(0, 0)
             self.right.setStretchFactor(1, 1)
             self.right.setSizes([top_right.sizeHint().height(), 800])
@@ -228,9 +235,13 @@ class DeskWindow(DeskShortcuts, LayoutMemory, QMainWindow):
         self._make_actions()
         self.help = HelpOverlay(central)
         self.help.set_rows(self.shortcut_sections())
-        self.resize(1600, 960)
-        self.restore_layout()
+        self.help.closed.connect(self.focus_table)
         self._central = central
+        self._init_targets(filters)
+        self.fit_to_screen()
+        self.restore_layout()
+        self._init_truth([self.table_panel, self.alerts_panel]
+                         + ([self.charts_panel] if self.charts is not None else []))
         self.bridge.snapshot.connect(self.apply_snapshot)
         self.bridge.coreFailed.connect(lambda e: self.status_left.setText(self.tr("Core stopped: {e}").format(e=e)))
 
@@ -254,6 +265,7 @@ class DeskWindow(DeskShortcuts, LayoutMemory, QMainWindow):
         sku = current.data(SKU_ROLE) if current.isValid() else None
         if sku != self.selected_sku:
             self.selected_sku = sku
+            self._update_holds()
             self._update_actions(self.bridge.current)
             self._charts_soon()
 
@@ -280,6 +292,7 @@ class DeskWindow(DeskShortcuts, LayoutMemory, QMainWindow):
             pix, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
         self.table.scrollTo(pix, QAbstractItemView.ScrollHint.EnsureVisible)
         self.selected_sku = sku
+        self._update_holds()
         self._update_actions(self.bridge.current)
         self._charts_soon()
         return True
@@ -293,10 +306,12 @@ class DeskWindow(DeskShortcuts, LayoutMemory, QMainWindow):
 
     # --- intents -------------------------------------------------------------------------------------------
     def _command(self, op: str, sku: str, qty, weight) -> None:
+        # ``sku`` was fixed when the key or button was pressed (ActionsPanel): never looked up again here.
         self.bridge.command(op, sku, qty=qty, weight=weight)
         what = fmt.op_name(op) + (f" +{qty}" if qty else "")
         self.status_left.setText(self.tr("Sent: {what} {sku}").format(what=what, sku=sku))
         self.actions.update_commands(self.bridge.current, self.bridge.pending_local(sku))
+        self.after_command(op, sku, qty, weight)
 
     def open_settings(self) -> None:
         from ui.desk.settings_dialog import SettingsDialog
@@ -308,6 +323,7 @@ class DeskWindow(DeskShortcuts, LayoutMemory, QMainWindow):
         skus = sorted((v.sku, v.name, v.tier) for v in self.bridge.current.skus)
         self._dialog = SettingsDialog(self.bridge.settings, skus, self)
         self._dialog.applied.connect(self._settings_applied)
+        self._dialog.finished.connect(lambda _r: self.focus_table())
         self._dialog.show()
 
     def _settings_applied(self, settings) -> None:
@@ -338,6 +354,7 @@ class DeskWindow(DeskShortcuts, LayoutMemory, QMainWindow):
             self._place_banner()
         self.confirms.update_from(snap)
         self._update_actions(snap)
+        self._update_more_urgent()
         shown = self.proxy.rowCount()
         total = self.model.rowCount()
         text = (self.tr("{shown} of {total}").format(shown=shown, total=total)
@@ -418,6 +435,7 @@ class DeskWindow(DeskShortcuts, LayoutMemory, QMainWindow):
     def resizeEvent(self, ev) -> None:
         super().resizeEvent(ev)
         self._place_banner()
+        self.toasts.place()
 
     def showEvent(self, ev) -> None:
         super().showEvent(ev)
