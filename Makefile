@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TESTSTAMP := $(VENV)/.installed-test
 
-.PHONY: demo test bench venv clean screenshots translations
+.PHONY: demo test bench venv clean screenshots translations dist smoke-dist
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,19 @@ translations: $(TESTSTAMP)
 screenshots: $(TESTSTAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m ui.screenshot docs/screenshots/desk-zh_CN.png --lang zh_CN
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m ui.screenshot docs/screenshots/desk-en.png --lang en
+
+BUILDSTAMP := $(VENV)/.installed-build
+
+$(BUILDSTAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[build]'
+	touch $(STAMP) $@
+
+# The one-folder app in dist/controlroom/ (PyInstaller on build.spec), and its smoke test.
+dist: $(BUILDSTAMP)
+	$(BIN)/pyinstaller --noconfirm --log-level WARN build.spec
+
+smoke-dist: dist
+	scripts/smoke_dist.sh
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 from typing import Any
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
@@ -141,8 +142,21 @@ def run_desk_app(settings: Any, client_curve: Any, args: Any) -> int:
     window.show()
     tune_runtime(session)
     bridge.start()
+    t_show = time.monotonic()
+
+    def first_frame(*_) -> None:  # the start-up figure the smoke test of the bundled app reads
+        window.refreshed.disconnect(first_frame)
+        print(f"desk: first frame {time.monotonic() - t_show:.2f} s after the window opened (unix {time.time():.3f})",
+              file=sys.stderr)
+
+    window.refreshed.connect(first_frame)
     duration = getattr(args, "duration", None)
+    shot = getattr(args, "screenshot", None)
     if duration:
+        if shot:
+            QTimer.singleShot(max(0, int(float(duration) * 1000) - 300),
+                              lambda: print(f"desk: screenshot {shot} saved={window.grab().save(shot)}; "
+                                            f"status: {window.status_right.text()}", file=sys.stderr))
         QTimer.singleShot(int(float(duration) * 1000), window.close)
     app.setQuitOnLastWindowClosed(True)
     try:

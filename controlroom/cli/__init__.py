@@ -68,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     _session_args(p)
     p.add_argument("--lang", default=None, help="UI language: zh_CN or en (default: system)")
     p.add_argument("--duration", type=float, default=None, help="close the desk after this many wall seconds")
+    p.add_argument("--screenshot", default=None, metavar="PNG", help="save the desk to this PNG just before --duration ends")
     _core_arg(p)
 
     p = sub.add_parser("demo", help="demo shop + operator desk in one go (what `make demo` runs)")
@@ -77,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", default=None, help="UI language: zh_CN or en (default: system)")
     p.add_argument("--headless", action="store_true", help="no window: demo shop + headless engine summary")
     p.add_argument("--duration", type=float, default=None, help="stop after this many wall seconds")
+    p.add_argument("--screenshot", default=None, metavar="PNG", help="save the desk to this PNG just before --duration ends")
     _session_args(p)
     _core_arg(p)
 

@@ -162,7 +162,9 @@ def start_demo_shop(args) -> subprocess.Popen:
     ev = args.events or f"tcp://127.0.0.1:{free_port()}"
     rq = args.requests or f"tcp://127.0.0.1:{free_port()}"
     args.events, args.requests = ev, rq
-    cmd = [sys.executable, "-m", "controlroom.cli", "simulate", "--scenario", args.scenario, "--seed", str(args.seed),
+    # A bundled app (PyInstaller) has no `-m`: its own executable takes the verb.
+    prog = [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "controlroom.cli"]
+    cmd = [*prog, "simulate", "--scenario", args.scenario, "--seed", str(args.seed),
            "--speed", str(args.speed), "--events", ev, "--requests", rq, "--quiet", "--linger", "3600"]
     if args.insecure:
         cmd.append("--insecure")

@@ -15,14 +15,17 @@ bigger loop, ``register`` + ``handle`` + ``service``).  What it accepts goes to 
 from __future__ import annotations
 
 import logging
+import sys
 import time
 import uuid
 from collections import Counter, deque
 from typing import Any, Callable
 
 import orjson
+
 import zmq
 
+from controlroom.feed.diagnose import ConnectionWatch
 from controlroom.feed.mirror import StockMirror
 from controlroom.feed.validate import check_batch
 from controlroom.protocol import (
@@ -106,6 +109,8 @@ class FeedClient:
         self._backoff = 0.5
         self._drifts_seen = 0
         self.last_message = self.clock()
+        self.watch: ConnectionWatch | None = None
+        self.diagnosis: str | None = None  # why nothing arrived (socket monitor), once 3 s passed
         self.sub = self._new_sub()
         self.dealer = self._new_dealer()
         self._poller: zmq.Poller | None = None
@@ -121,6 +126,8 @@ class FeedClient:
         if self.curve is not None:
             self.curve.apply(s)
         s.setsockopt(zmq.SUBSCRIBE, b"")
+        if getattr(self, "watch", None) is None:  # the first connect: watch it until data flows
+            self.watch = ConnectionWatch(s, self.events_endpoint, curve=self.curve is not None)
         s.connect(self.events_endpoint)
         return s
 
@@ -140,6 +147,7 @@ class FeedClient:
 
     def close(self) -> None:
         """Close both sockets."""
+        self._end_watch()
         for s in (self.sub, self.dealer):
             if self._poller is not None:
                 try:
@@ -167,6 +175,12 @@ class FeedClient:
     def service(self) -> None:
         """Timers: staleness, snapshot timeouts and retries with backoff."""
         now = self.clock()
+        if self.watch is not None and self.diagnosis is None:
+            line = self.watch.diagnosis()
+            if line:  # said once, in one line: on stderr and as a feed incident the desk shows
+                self.diagnosis = line
+                print(f"feed: {line}", file=sys.stderr)
+                self._note("diagnosis", line)
         if self.state != "stale" and now - self.last_message > self.stale_after_s:
             self._set_state("stale", f"no message for {now - self.last_message:.1f}s")
             self._start_resync(now)
@@ -265,6 +279,8 @@ class FeedClient:
             self._on_message(frames, now_wall)
         if got:
             self.last_message = self.clock()
+            if self.watch is not None:
+                self._end_watch()
             if self.state == "stale":
                 self._set_state("resyncing", "messages again")
             if self.state == "connecting" and self._pending_id is None:
@@ -364,6 +380,11 @@ class FeedClient:
         raw = bytes(raw[:RAW_KEEP])
         self.reject_samples.append((now_wall, reason, raw))
         self.listener.on_reject(now_wall, reason, raw)
+
+    def _end_watch(self) -> None:
+        if self.watch is not None:
+            self.watch.close()
+            self.watch = None
 
     def _set_state(self, state: str, detail: str) -> None:
         if state != self.state:
