@@ -107,7 +107,8 @@ class Notifier:
             return
         items = items_from_transitions(news, self.room)
         if items:
-            self._q.extend(items)
+            at = self.clock()  # the group wait starts when the news arrived, not when it is routed
+            self._q.extend((at, it) for it in items)
             self._wake.set()
 
     def status(self) -> list[TargetStatus]:
@@ -120,20 +121,19 @@ class Notifier:
         with self._lock:
             now = self.clock() if now is None else now
             while self._q:
-                it: NotifyItem = self._q.popleft()
+                at, it = self._q.popleft()
                 if it.level not in self.levels:
                     continue
                 self.items_in += 1
                 for name, r in self.routers.items():
                     if self.targets[name].wants(it.level, it.state):
-                        r.add(it, now)
+                        r.add(it, at)
                 if self.escalator is not None:
-                    self.escalator.add(it, now)
+                    self.escalator.add(it, at)
             posts = 0
             for name, r in self.routers.items():
-                sections = r.due(now)
-                if sections:
-                    self.workers[name].put(Message(sections))
+                for sec in r.due(now):  # one post per group, as Alertmanager; the rate limit merges excess
+                    self.workers[name].put(Message([sec]))
                     posts += 1
             if self.escalator is not None:
                 for it, waited in self.escalator.due(now):

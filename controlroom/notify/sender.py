@@ -143,10 +143,12 @@ class TargetWorker:
                 if not self._q and self._head is None:
                     self._cv.wait(0.5)
                     continue
+                # Back-off is real time (the network's); rate windows are on the injectable clock.
+                backoff_left = self._retry_at - time.monotonic() if self._head is not None else 0.0
                 now = self.clock()
-                wait_until = max(self.limiter.next_free(now), self._retry_at if self._head is not None else 0.0)
-                if wait_until > now:
-                    self._cv.wait(min(wait_until - now, 0.5))
+                wait = max(self.limiter.next_free(now) - now, backoff_left)
+                if wait > 0:
+                    self._cv.wait(min(wait, 0.5))
                     continue
                 msg = self._take(self.limiter.capacity(now))
                 self._busy = True
@@ -207,7 +209,7 @@ class TargetWorker:
         if out.kind == "rate":
             self.status.rate_limited += 1
             self.limiter.block(now, out.retry_after_s if out.retry_after_s is not None else self.fmt.limited_retry_s)
-            self._keep(msg, now)  # the same message goes out once the robot allows, with what queued meanwhile
+            self._keep(msg, 0.0)  # the same message goes out once the robot allows, with what queued meanwhile
             self.status.last_error = f"rate limited: {out.detail}"
             return
         self._fails_in_row += 1
@@ -216,13 +218,14 @@ class TargetWorker:
             self._head_attempts += 1
             delay = min(self.backoff_max_s, self.backoff_s * 2 ** (self._head_attempts - 1))
             delay *= 0.5 + self._rng.random()  # jitter: targets failing together do not retry together
-            self._keep(msg, now + delay)
+            self._keep(msg, time.monotonic() + delay)
             if self._fails_in_row >= DOWN_AFTER_FAILURES:
                 self._mark("down", out.detail)
             return
         self._give_up(msg, out)
 
     def _keep(self, msg: Message, retry_at: float) -> None:
+        """Keep ``msg`` to go out again (merged with what queues meanwhile) after ``retry_at`` (monotonic)."""
         with self._cv:
             self._head = msg
             self._retry_at = retry_at
