@@ -177,8 +177,9 @@ states = ["firing", "acked"]
     assert (s.notify.timeout_s, s.notify.retries) == (1.5, 0)
     a, b = s.notify.webhooks
     assert a == {"url": "https://chat.example.com/hook", "levels": ("critical",), "states": ("firing", "resolved"),
-                 "headers": {"Authorization": "Bearer x"}}
-    assert b["levels"] == ("critical", "lost_sales", "feed") and b["states"] == ("firing", "acked")
+                 "headers": {"Authorization": "Bearer x"}, "name": "webhook1", "format": "json", "secret": "",
+                 "keyword": "", "msgtype": "markdown", "oncall_only": False}
+    assert b["levels"] == ("critical", "lost_sales", "feed", "frozen_with_stock") and b["states"] == ("firing", "acked")
     d = s.to_dict(reveal=True)  # the real values: what the notifier is handed
     assert json.loads(json.dumps(d)) == d and d["notify"]["webhooks"][0]["levels"] == ["critical"]
     assert settings_from_dict(json.loads(json.dumps(d))) == s
@@ -189,8 +190,9 @@ states = ["firing", "acked"]
     from controlroom.notify import notifier_from_config
 
     n = notifier_from_config(d["notify"]["webhooks"], timeout_s=s.notify.timeout_s, retries=s.notify.retries)
-    assert [h.url for h in n.webhooks] == [a["url"], b["url"]]
-    assert n.webhooks[0].wants("critical", "firing") and not n.webhooks[0].wants("warning", "firing")
+    hooks = list(n.targets.values())
+    assert [h.url for h in hooks] == [a["url"], b["url"]] and [h.name for h in hooks] == ["webhook1", "webhook2"]
+    assert hooks[0].wants("critical", "firing") and not hooks[0].wants("warning", "firing")
 
 
 @pytest.mark.parametrize("text,key,reason", [
@@ -200,7 +202,10 @@ states = ["firing", "acked"]
     ("[[notify.webhooks]]\nurl = \"http://a/b\"\nlevels = [\"loud\"]\n", "notify.webhooks[0].levels", "unknown value"),
     ("[[notify.webhooks]]\nurl = \"http://a/b\"\nstates = \"firing\"\n", "notify.webhooks[0].states", "list of strings"),
     ("[[notify.webhooks]]\nurl = \"http://a/b\"\nheaders = { X = 1 }\n", "notify.webhooks[0].headers.X", "strings"),
-    ("[[notify.webhooks]]\nurl = \"http://a/b\"\nsecret = 1\n", "notify.webhooks[0].secret", "unknown key"),
+    ("[[notify.webhooks]]\nurl = \"http://a/b\"\nbogus = 1\n", "notify.webhooks[0].bogus", "unknown key"),
+    ("[[notify.webhooks]]\nurl = \"http://a/b\"\nsecret = 1\n", "notify.webhooks[0].secret", "expected a string"),
+    ("[[notify.webhooks]]\nurl = \"http://a/b\"\nformat = \"icq\"\n", "notify.webhooks[0].format", "unknown format"),
+    ("[notify]\ncritical_channels = [\"pager\"]\n", "notify.critical_channels", "unknown value"),
     ("[notify]\nretries = -1\n", "notify.retries", "out of range"),
     ("[commands]\nmax_attempts = 0\n", "commands.max_attempts", "out of range"),
 ])

@@ -13,7 +13,7 @@ from controlroom import __version__
 from controlroom.security import keys
 from controlroom.live.session import LiveSession
 from controlroom.log import SessionLog, default_log_path
-from controlroom.notify import notifier_from_config
+from controlroom.notify import notifier_from_settings
 from controlroom.settings import SettingsError, load_settings
 
 
@@ -77,7 +77,6 @@ def open_session_log(args, settings, room: str) -> Any:
 def build_session(settings, client_curve, args) -> Any:
     """The live session a verb runs: core thread, session log (once the room is known), webhooks."""
     ns = settings.notify
-    notifier = notifier_from_config([dict(h) for h in ns.webhooks], timeout_s=ns.timeout_s,
-                                    retries=ns.retries).start() if ns.webhooks else None
+    notifier = notifier_from_settings(ns).start() if ns.webhooks else None
     return LiveSession(settings, curve=client_curve, operator=getattr(args, "operator", None) or "operator",
                        log_factory=lambda room: open_session_log(args, settings, room), notifier=notifier)

@@ -77,9 +77,10 @@ class Settings:
         for name in ("commands", "log"):
             out[name] = dataclasses.asdict(getattr(self, name))
         n = self.notify
-        out["notify"] = {"webhooks": [{"url": h["url"], "levels": list(h["levels"]), "states": list(h["states"]),
+        out["notify"] = {"webhooks": [{**h, "levels": list(h["levels"]), "states": list(h["states"]),
                                        "headers": dict(h["headers"])} for h in n.webhooks],
-                         "timeout_s": n.timeout_s, "retries": n.retries}
+                         **{f.name: (list(v) if isinstance(v := getattr(n, f.name), tuple) else v)
+                            for f in dataclasses.fields(n) if f.name != "webhooks"}}
         return out if reveal else mask_settings_dict(out)
 
     def with_changes(self, overrides: dict | None = None, /, **kw: Any) -> "Settings":

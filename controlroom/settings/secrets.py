@@ -70,7 +70,7 @@ def mask_headers(headers: Any) -> Any:
 
 
 def mask_webhooks(hooks: Any) -> Any:
-    """``notify.webhooks`` (a list of tables) with each URL and header value masked."""
+    """``notify.webhooks`` (a list of tables) with each URL, header value and signing secret masked."""
     if not isinstance(hooks, (list, tuple)):
         return hooks
     out = []
@@ -81,5 +81,7 @@ def mask_webhooks(hooks: Any) -> Any:
                 h["url"] = mask_url(h["url"])
             if "headers" in h:
                 h["headers"] = mask_headers(h["headers"])
+            if h.get("secret"):  # a robot's signing secret (DingTalk, Feishu)
+                h["secret"] = MASK
         out.append(h)
     return out

@@ -16,6 +16,7 @@ from controlroom.settings.secrets import MASK, is_masked, mask_url, mask_webhook
 __all__ = [
     "FeedSettings", "EngineSettings", "TierSettings", "CommandSettings", "LogSettings", "NotifySettings",
     "SettingsError", "setting", "check_webhooks", "DEFAULT_TIERS", "SECTIONS", "POLICIES", "AUTO_FREEZE",
+    "check_channels", "CHANNELS",
 ]
 
 POLICIES = ("engine", "naive", "static")
@@ -172,11 +173,14 @@ class LogSettings:
     batch_rows: int = setting(5000, "rows", "group commit: or after this many rows", gt=0)
 
 
-WEBHOOK_LEVELS = ("watch", "warning", "critical", "feed", "lost_sales")  # = alerts.ALERT_LEVELS
+WEBHOOK_LEVELS = ("watch", "warning", "critical", "feed", "lost_sales", "frozen_with_stock")  # = notify.NOTIFY_LEVELS
 WEBHOOK_STATES = ("pending", "firing", "recovering", "resolved", "acked", "snoozed")  # = alerts.ALERT_STATES
-WEBHOOK_DEFAULT_LEVELS = ("critical", "lost_sales", "feed")
+WEBHOOK_DEFAULT_LEVELS = ("critical", "lost_sales", "feed", "frozen_with_stock")
 WEBHOOK_DEFAULT_STATES = ("firing", "resolved")
-_WEBHOOK_KEYS = ("url", "levels", "states", "headers")
+_WEBHOOK_KEYS = ("url", "levels", "states", "headers", "name", "format", "secret", "keyword", "msgtype",
+                 "oncall_only")
+WEBHOOK_FORMATS = ("json", "wecom", "dingtalk", "feishu", "slack")  # = notify.formats.FORMAT_NAMES
+CHANNELS = ("panel", "sound", "desktop", "host", "webhook")
 
 
 def _str_list(key: str, v: Any, allowed: tuple[str, ...]) -> tuple[str, ...]:
@@ -193,14 +197,19 @@ def _str_list(key: str, v: Any, allowed: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def check_webhooks(key: str, value: Any) -> tuple[dict, ...]:
-    """``notify.webhooks``: a list of tables ``{url, levels, states, headers}``, normalised.
+    """``notify.webhooks``: a list of tables ``{url, levels, states, headers, name, format, secret, keyword,
+    msgtype, oncall_only}``, normalised.
 
     Each entry comes out with every key: ``levels`` and ``states`` as tuples (defaults
-    ``critical, lost_sales, feed`` and ``firing, resolved``), ``headers`` as a dict of strings.
+    ``critical, lost_sales, feed`` and ``firing, resolved``), ``headers`` as a dict of strings,
+    ``name`` (default ``webhookN``, unique), ``format`` (default ``json``), ``secret`` and
+    ``keyword`` (default empty), ``msgtype`` (WeCom: ``markdown`` or ``text``), ``oncall_only``.
+    ``url`` and ``secret`` are credentials.
     """
     if not isinstance(value, (list, tuple)):
         raise SettingsError(key, f"expected a list of tables ([[notify.webhooks]]), got {type(value).__name__}")
     out = []
+    names: set[str] = set()
     for i, hook in enumerate(value):
         k = f"{key}[{i}]"
         if not isinstance(hook, dict):
@@ -222,18 +231,50 @@ def check_webhooks(key: str, value: Any) -> tuple[dict, ...]:
                 raise SettingsError(f"{k}.headers.{hk}", "header names and values must be strings")
             if is_masked(hv):
                 raise SettingsError(f"{k}.headers.{hk}", f"holds a masked credential ({MASK}): give the real value")
+        for sk in ("name", "secret", "keyword"):
+            if type(hook.get(sk, "")) is not str:
+                raise SettingsError(f"{k}.{sk}", "expected a string")
+        fmt = hook.get("format", "json")
+        if fmt not in WEBHOOK_FORMATS:
+            raise SettingsError(f"{k}.format", f"unknown format {fmt!r} (known: {', '.join(WEBHOOK_FORMATS)})")
+        msgtype = hook.get("msgtype", "markdown")
+        if msgtype not in ("markdown", "text"):
+            raise SettingsError(f"{k}.msgtype", f"must be markdown or text, got {msgtype!r}")
+        if type(hook.get("oncall_only", False)) is not bool:
+            raise SettingsError(f"{k}.oncall_only", "expected true or false")
+        name = hook.get("name") or f"webhook{i + 1}"
+        if name in names:
+            raise SettingsError(f"{k}.name", f"two targets are called {name!r}")
+        names.add(name)
+        if is_masked(hook.get("secret", "")):
+            raise SettingsError(f"{k}.secret", f"holds a masked credential ({MASK}): give the real value")
         out.append({
             "url": url,
             "levels": _str_list(f"{k}.levels", hook.get("levels", WEBHOOK_DEFAULT_LEVELS), WEBHOOK_LEVELS),
             "states": _str_list(f"{k}.states", hook.get("states", WEBHOOK_DEFAULT_STATES), WEBHOOK_STATES),
             "headers": dict(headers),
+            "name": name, "format": fmt, "secret": hook.get("secret", ""), "keyword": hook.get("keyword", ""),
+            "msgtype": msgtype, "oncall_only": hook.get("oncall_only", False),
         })
     return tuple(out)
 
 
+def check_channels(key: str, value: Any) -> tuple[str, ...]:
+    """``notify.<level>_channels``: a list of channel names (panel, sound, desktop, host, webhook)."""
+    chans = _str_list(key, value, CHANNELS)
+    return chans if "panel" in chans else ("panel", *chans)  # the desk's panel always shows alerts
+
+
+def check_names(key: str, value: Any) -> tuple[str, ...]:
+    """A list of target names (checked against ``notify.webhooks`` when the notifier is built)."""
+    if not isinstance(value, (list, tuple)) or any(type(x) is not str or not x for x in value):
+        raise SettingsError(key, "expected a list of target names")
+    return tuple(value)
+
+
 @dataclass(frozen=True)
 class NotifySettings:
-    """Alert notifications to the outside world (webhooks, posted from their own thread)."""
+    """Alert notifications: channels per level, webhooks (chat robots), grouping, escalation."""
 
     webhooks: tuple = setting((), "list of tables",
                               "webhooks: [[notify.webhooks]] tables {url, levels, states, headers}; levels default "
@@ -241,6 +282,27 @@ class NotifySettings:
                               secret=mask_webhooks)
     timeout_s: float = setting(3.0, "s", "a webhook call unanswered this long counts as failed", gt=0)
     retries: int = setting(2, "count", "retries of a failed webhook call before the notification is dropped", ge=0)
+    watch_channels: tuple = setting(("panel",), "channels", "channels for watch alerts (panel, sound, desktop, "
+                                    "host, webhook)", check=check_channels)
+    warning_channels: tuple = setting(("panel", "sound"), "channels", "channels for warning alerts",
+                                      check=check_channels)
+    critical_channels: tuple = setting(("panel", "sound", "desktop", "host", "webhook"), "channels",
+                                       "channels for critical alerts", check=check_channels)
+    lost_sales_channels: tuple = setting(("panel", "sound", "webhook"), "channels",
+                                         "channels for losing-sales alerts", check=check_channels)
+    feed_channels: tuple = setting(("panel", "sound", "desktop", "webhook"), "channels",
+                                   "channels for feed trouble", check=check_channels)
+    frozen_with_stock_channels: tuple = setting(("panel", "webhook"), "channels",
+                                                "channels for a frozen SKU that still has stock", check=check_channels)
+    group_wait_s: float = setting(10.0, "s", "webhooks: alerts arriving within this long go out in one message",
+                                  ge=0)
+    group_interval_s: float = setting(60.0, "s", "webhooks: a group posts news again only after this long", ge=0)
+    repeat_interval_s: float = setting(600.0, "s", "webhooks: a still-firing, unacknowledged alert is repeated "
+                                       "this often", gt=0)
+    escalate_after_min: float = setting(2.0, "min", "a critical alert not acknowledged this long goes to the "
+                                        "on-call list", gt=0)
+    escalate_to: tuple = setting((), "target names", "on-call list: webhook names to escalate to, in order "
+                                 "(the first that is up gets it, once)", check=check_names)
 
 
 SECTIONS: dict[str, type] = {"feed": FeedSettings, "engine": EngineSettings, "commands": CommandSettings,

@@ -1,0 +1,135 @@
+"""Alertmanager-style grouping: a group per room and level, group wait, group interval, repeat interval.
+
+Per target, every episode goes into the group of its (room, level).  A new group
+waits ``group_wait_s`` so episodes that come together go out in one message; after
+a post, the group posts again only after ``group_interval_s`` and only with news (a
+new firing episode, or one that resolved: its one resolved message); a still-firing,
+unacknowledged episode is repeated every ``repeat_interval_s``.  A group posts at
+most once per interval and names an episode at most once per post, so one episode
+never produces more than one post per interval.  An episode that resolves before it
+was ever posted is dropped (it never reached anyone), like Alertmanager does.
+
+The clock is the caller's (``now`` arguments): the notifier's monotonic clock in a
+show, a hand-moved clock in tests.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from controlroom.notify.item import NotifyItem, Section
+
+
+@dataclass
+class _Episode:
+    item: NotifyItem
+    posted: bool = False  # its firing was posted
+    dirty: bool = True  # has news not yet posted
+    acked: bool = False
+
+
+@dataclass
+class _Group:
+    room: str
+    level: str
+    episodes: dict[str, _Episode] = field(default_factory=dict)
+    first_news: float | None = None  # when news arrived in an empty / never-posted group
+    last_post: float | None = None
+
+
+class Router:
+    """Groups one target's items and says which sections are due."""
+
+    def __init__(self, group_wait_s: float = 10.0, group_interval_s: float = 60.0,
+                 repeat_interval_s: float = 600.0) -> None:
+        self.group_wait_s = group_wait_s
+        self.group_interval_s = group_interval_s
+        self.repeat_interval_s = repeat_interval_s
+        self._groups: dict[tuple[str, str], _Group] = {}
+        self.dropped_unposted = 0  # episodes that resolved before their group posted
+
+    def add(self, item: NotifyItem, now: float) -> None:
+        """Take one item (firing, resolved or acked)."""
+        g = self._groups.get((item.room, item.level))
+        if g is None:
+            if item.state != "firing":
+                return  # news about an episode this target never heard of
+            g = self._groups[(item.room, item.level)] = _Group(item.room, item.level)
+        ep = g.episodes.get(item.id)
+        if item.state == "firing":
+            if ep is None or ep.item.state == "resolved" and not ep.dirty:
+                g.episodes[item.id] = _Episode(item)
+                self._news(g, now)
+            else:
+                was_resolved = ep.item.state == "resolved"
+                ep.item = item
+                if was_resolved:
+                    # Re-fired before its resolved message went out: no news after all.
+                    ep.dirty = not ep.posted
+                    ep.acked = False
+        elif item.state == "resolved":
+            if ep is None:
+                return
+            if not ep.posted:
+                del g.episodes[item.id]
+                self.dropped_unposted += 1
+            else:
+                ep.item = item
+                ep.dirty = True
+                self._news(g, now)
+        elif item.state == "acked" and ep is not None:
+            ep.acked = True
+            if not ep.posted:
+                ep.dirty = False  # acknowledged before anyone was told: nobody needs telling
+                if g.last_post is None and not any(e.dirty for e in g.episodes.values()):
+                    g.first_news = None
+        if not g.episodes:
+            del self._groups[(g.room, g.level)]
+
+    @staticmethod
+    def _news(g: _Group, now: float) -> None:
+        if g.first_news is None:
+            g.first_news = now
+
+    def _due_at(self, g: _Group) -> float | None:
+        if any(ep.dirty for ep in g.episodes.values()):
+            if g.last_post is None:
+                return (g.first_news or 0.0) + self.group_wait_s
+            return max(g.last_post + self.group_interval_s, (g.first_news or 0.0))
+        if g.last_post is not None and any(ep.posted and not ep.acked and ep.item.state == "firing"
+                                           for ep in g.episodes.values()):
+            return g.last_post + self.repeat_interval_s
+        return None
+
+    def next_due(self) -> float | None:
+        """When the next section falls due (None: nothing pending)."""
+        times = [t for g in self._groups.values() if (t := self._due_at(g)) is not None]
+        return min(times, default=None)
+
+    def due(self, now: float) -> list[Section]:
+        """The sections to post now; their episodes count as posted from here."""
+        out = []
+        for key, g in list(self._groups.items()):
+            at = self._due_at(g)
+            if at is None or at > now:
+                continue
+            news = any(ep.dirty for ep in g.episodes.values())
+            firing = [ep for ep in g.episodes.values() if ep.item.state == "firing" and not ep.acked]
+            resolved = [ep for ep in g.episodes.values() if ep.item.state == "resolved" and ep.dirty]
+            if firing or resolved:
+                out.append(Section(g.room, g.level, [ep.item for ep in firing], [ep.item for ep in resolved],
+                                   repeat=not news))
+            for ep in firing:
+                ep.posted, ep.dirty = True, False
+            for ep in resolved:
+                del g.episodes[ep.item.id]
+            for ep in g.episodes.values():
+                ep.dirty = False  # e.g. acknowledged before posting
+            g.last_post = now
+            g.first_news = None
+            if not g.episodes:
+                del self._groups[key]
+        return out
+
+    def firing_ids(self) -> set[str]:
+        """Episodes this router holds as firing (posted or not)."""
+        return {i for g in self._groups.values() for i, ep in g.episodes.items() if ep.item.state == "firing"}
