@@ -226,18 +226,46 @@ def spawn_core(cfg: dict) -> subprocess.Popen:
     root = os.path.dirname(os.path.dirname(os.path.abspath(controlroom.__file__)))
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, env=env, close_fds=True)
-    proc.stdin.write(pickle.dumps(cfg, protocol=pickle.HIGHEST_PROTOCOL))
+    proc.stdin.write(cfg_to_json(cfg))
     proc.stdin.close()
     return proc
 
 
+def cfg_to_json(cfg: dict) -> bytes:
+    """The child's configuration as JSON (settings as their dict, the shop CURVE keys as file paths)."""
+    import json
+
+    out = dict(cfg)
+    out["settings"] = cfg["settings"].to_dict()
+    c = cfg.get("curve")
+    out["curve"] = None if c is None else {"client_secret_file": str(c.client_secret_file),
+                                           "server_public_file": str(c.server_public_file)}
+    return json.dumps(out).encode("utf-8")
+
+
+def cfg_from_json(data: bytes) -> dict:
+    """The configuration :func:`cfg_to_json` wrote (data only: nothing in it is executed)."""
+    import json
+
+    from controlroom.security.keys import ClientCurve
+    from controlroom.settings import settings_from_dict
+
+    cfg = json.loads(data.decode("utf-8"))
+    if not isinstance(cfg, dict):
+        raise ValueError("core configuration must be a JSON object")
+    cfg["settings"] = settings_from_dict(cfg["settings"])
+    c = cfg.get("curve")
+    cfg["curve"] = None if c is None else ClientCurve(c["client_secret_file"], c["server_public_file"])
+    return cfg
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Child entry point: the configuration (pickled by :func:`spawn_core`) comes on stdin."""
+    """Child entry point: the configuration (JSON, from :func:`spawn_core`) comes on stdin."""
     import signal
 
     # Ctrl-C in the desk's terminal reaches the whole process group: the desk stops us itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    cfg = pickle.load(sys.stdin.buffer)
+    cfg = cfg_from_json(sys.stdin.buffer.read())
     serve_core(cfg)
     return 0
 
