@@ -34,8 +34,13 @@ import time
 from types import SimpleNamespace
 from typing import Any
 
+from typing import Union
+
+import msgspec
 import numpy as np
 import zmq
+
+from controlroom.state import schema as _schema
 
 from controlroom.live import wiring
 from controlroom.live.snapshot import SnapshotBuilder
@@ -58,18 +63,40 @@ CORE_NICE = 0
 
 
 # --- frames ----------------------------------------------------------------------------------------------
+class CoreFrame(msgspec.Struct, frozen=True):
+    """The child's state frame: a stream snapshot, the charted SKUs' histories (float64 bytes) and status info."""
+
+    v: int
+    snapshot: _schema.Snapshot
+    hist: dict[str, tuple[bytes, bytes]]
+    info: dict[str, Union[str, int, float, bool, None]]
+
+
+_frame_decoder = msgspec.msgpack.Decoder(CoreFrame)
+
+
 def encode_frame(snapshot: Any, histories: dict[str, tuple[np.ndarray, np.ndarray]], info: dict) -> bytes:
-    """One state frame (see the module doc)."""
-    hist = {sku: (np.ascontiguousarray(ts, dtype=np.float64).tobytes(),
-                  np.ascontiguousarray(av, dtype=np.float64).tobytes()) for sku, (ts, av) in histories.items()}
-    return pickle.dumps((snapshot.version, snapshot, hist, info), protocol=pickle.HIGHEST_PROTOCOL)
+    """One state frame (msgpack of :class:`CoreFrame`; no pickle)."""
+    hist = {sku: (np.ascontiguousarray(ts, dtype="<f8").tobytes(),
+                  np.ascontiguousarray(av, dtype="<f8").tobytes()) for sku, (ts, av) in histories.items()}
+    snap = _schema.Snapshot(_schema.VERSION, "core", snapshot.version, _schema.room_to_wire(snapshot),
+                            tuple(_schema.sku_to_wire(v) for v in snapshot.skus))
+    return _schema.encode(CoreFrame(_schema.VERSION, snap, hist, dict(info)))
 
 
 def decode_frame(frame: bytes) -> tuple[int, Any, dict[str, tuple[np.ndarray, np.ndarray]], dict]:
-    """(version, snapshot, histories, info) of a frame from :func:`encode_frame`; arrays are read-only views."""
-    version, snap, hist, info = pickle.loads(frame)
-    return version, snap, {sku: (np.frombuffer(t, dtype=np.float64), np.frombuffer(a, dtype=np.float64))
-                           for sku, (t, a) in hist.items()}, info
+    """(version, snapshot, histories, info) of a frame from :func:`encode_frame`; raises FrameRejected on anything else."""
+    if len(frame) > _schema.MAX_FRAME_BYTES:
+        raise _schema.FrameRejected("oversized")
+    try:
+        f = _frame_decoder.decode(frame)
+    except (msgspec.ValidationError, msgspec.DecodeError) as e:
+        raise _schema.FrameRejected(str(e)) from e
+    if f.v != _schema.VERSION:
+        raise _schema.FrameRejected("version")
+    snap = _schema.view_from_wire(f.snapshot.room, [_schema.sku_from_wire(w) for w in f.snapshot.skus])
+    return snap.version, snap, {sku: (np.frombuffer(t, dtype="<f8"), np.frombuffer(a, dtype="<f8"))
+                                for sku, (t, a) in f.hist.items()}, dict(f.info)
 
 
 # --- the child ---------------------------------------------------------------------------------------------
@@ -307,6 +334,7 @@ class RemoteSession:
         self.decode_ms = 0.0  # time spent decoding them
         self.last_decode_ms = 0.0
         self.last_frame_bytes = 0
+        self.rejected_frames = 0  # state frames that were not ours (counted, never executed)
         self._spark_gen = None
         self._sparks: dict = {}
 
@@ -402,7 +430,12 @@ class RemoteSession:
             return
         self.last_frame_bytes = len(newest)
         t0 = time.perf_counter()
-        _version, snap, hist, info = decode_frame(newest)
+        try:
+            _version, snap, hist, info = decode_frame(newest)
+        except _schema.FrameRejected as e:
+            self.rejected_frames += 1
+            log.warning("core process: rejected a state frame (%s)", str(e)[:200])
+            return
         self.last_decode_ms = (time.perf_counter() - t0) * 1000.0
         self.decode_ms += self.last_decode_ms
         self.frames += 1
