@@ -5,7 +5,7 @@ one GIL.  On a small machine under a busy feed the OS preempts the core thread
 while it holds the GIL, and the GUI thread then waits 40-70 ms for it — no
 switch interval fixes that (docs/benchmarks.md, "## ui").  With the core in a
 child process the desk process runs no busy Python thread at all: its GUI
-thread only unpickles the newest state frame on its own timer.
+thread only decodes the newest state frame on its own timer.
 
 Wire (loopback TCP, both sockets bound by the desk, connected by the child):
 
@@ -13,10 +13,10 @@ Wire (loopback TCP, both sockets bound by the desk, connected by the child):
   at most every :data:`PUBLISH_INTERVAL_S`, and at least every
   :data:`ALIVE_EVERY_S` (the same frame again: a heartbeat).  Both ends set
   ``ZMQ_CONFLATE`` so a slow desk only ever finds the newest frame.  A frame is
-  ``pickle((version, snapshot, {sku: (ts bytes, available bytes)}, info))``:
-  the project's own frozen dataclasses between our own two processes; numpy
-  arrays travel as raw float64 bytes.
-* **intents**: desk PUSH -> child PULL, pickled ``(kind, payload)`` tuples:
+  msgpack of :class:`CoreFrame` (a :mod:`controlroom.state.schema` snapshot, the
+  charted histories as float64 bytes, status info); anything else is rejected
+  and counted (``RemoteSession.rejected_frames``), never unpickled.
+* **intents**: desk PUSH -> child PULL, msgpack ``[kind, payload]`` (settings as their dict):
   ``command``, ``ack``, ``snooze``, ``confirm``, ``settings``, ``charts`` (the
   SKUs whose history the desk wants), ``ping`` (heartbeat), ``stop``.
 
@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import logging
 import os
-import pickle
 import subprocess
 import sys
 import time
@@ -73,6 +72,7 @@ class CoreFrame(msgspec.Struct, frozen=True):
 
 
 _frame_decoder = msgspec.msgpack.Decoder(CoreFrame)
+_intent_decoder = msgspec.msgpack.Decoder(tuple[str, Union[dict, list, None]])
 
 
 def encode_frame(snapshot: Any, histories: dict[str, tuple[np.ndarray, np.ndarray]], info: dict) -> bytes:
@@ -166,9 +166,16 @@ def _serve_loop(session, state, intents, parent_pid: int, info: dict, cfg: dict)
                 break
             while True:
                 try:
-                    kind, a = pickle.loads(intents.recv(zmq.NOBLOCK))
+                    kind, a = _intent_decoder.decode(intents.recv(zmq.NOBLOCK))
                 except zmq.Again:
                     break
+                except (msgspec.ValidationError, msgspec.DecodeError) as e:
+                    log.warning("rejected an intent frame (%s)", str(e)[:200])
+                    continue
+                if kind == "settings":
+                    from controlroom.settings import settings_from_dict
+
+                    a = {"settings": settings_from_dict(a["settings"])}
                 last_ping = time.monotonic()
                 if kind == "stop":
                     return
@@ -374,7 +381,7 @@ class RemoteSession:
         """Ask the child to stop, wait for it, kill it if it does not; close the sockets."""
         if self._intents is not None:
             try:
-                self._intents.send(pickle.dumps(("stop", None)), zmq.NOBLOCK)
+                self._intents.send(msgspec.msgpack.encode(("stop", None)), zmq.NOBLOCK)
             except zmq.ZMQError:
                 pass
         if self.proc is not None:
@@ -512,7 +519,7 @@ class RemoteSession:
         if self._intents is None:
             return
         try:
-            self._intents.send(pickle.dumps((kind, payload), protocol=pickle.HIGHEST_PROTOCOL), zmq.NOBLOCK)
+            self._intents.send(msgspec.msgpack.encode((kind, payload)), zmq.NOBLOCK)
         except zmq.Again:  # the child is not reading: the error shows through the heartbeat
             log.warning("core process not reading intents; %s dropped", kind)
 
@@ -535,7 +542,7 @@ class RemoteSession:
     def update_settings(self, settings: Any) -> None:
         """Apply new settings live (the child logs them)."""
         self.settings = settings
-        self._send("settings", dict(settings=settings))
+        self._send("settings", dict(settings=settings.to_dict()))
 
 
 
