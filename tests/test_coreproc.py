@@ -225,3 +225,16 @@ def test_desk_state_port_refuses_a_pickle_and_garbage_and_keeps_running(shop, tm
         ctx.term()
     finally:
         rs.stop()
+
+
+def test_settings_update_reaches_the_child_as_data(shop):
+    rs = remote(shop)
+    try:
+        v0 = rs.snapshot.settings_version
+        rs.update_settings(rs.settings)
+        end = time.monotonic() + 10
+        while rs.snapshot.settings_version == v0 and time.monotonic() < end:
+            time.sleep(0.05)
+        assert rs.snapshot.settings_version > v0 and rs.error is None
+    finally:
+        rs.stop()
