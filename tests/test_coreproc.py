@@ -186,3 +186,55 @@ def test_spark_tuples_stay_the_same_objects_between_frames(shop):
         assert checked >= 2
     finally:
         rs.stop()
+
+
+def test_desk_state_port_refuses_a_pickle_and_garbage_and_keeps_running(shop, tmp_path):
+    """The attack from issue 12: a crafted pickle pushed to the desk's state port must not run."""
+    import pickle
+
+    import zmq
+
+    marker = tmp_path / "pwned"
+
+    class Evil:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+
+    rs = remote(shop)
+    try:
+        ctx = zmq.Context()
+        push = ctx.socket(zmq.PUSH)
+        push.connect(rs._state.getsockopt_string(zmq.LAST_ENDPOINT))
+        before = rs.rejected_frames
+        # (the desk's PULL is CONFLATE: send one at a time and let each be taken)
+        for bad in (pickle.dumps(Evil()), os.urandom(4096), encode_frame(rs.snapshot, {}, {})[:-7]):
+            push.send(bad)
+            end = time.monotonic() + 5
+            while rs.rejected_frames == before and time.monotonic() < end:
+                rs.receive()
+                time.sleep(0.01)
+            assert rs.rejected_frames == before + 1
+            before = rs.rejected_frames
+        assert not marker.exists() and rs.error is None
+        version = rs.snapshot.version
+        end = time.monotonic() + 5
+        while rs.snapshot.version == version and time.monotonic() < end:
+            time.sleep(0.05)
+        assert rs.snapshot.version > version  # still receiving the child's frames
+        push.close(0)
+        ctx.term()
+    finally:
+        rs.stop()
+
+
+def test_settings_update_reaches_the_child_as_data(shop):
+    rs = remote(shop)
+    try:
+        v0 = rs.snapshot.settings_version
+        rs.update_settings(rs.settings)
+        end = time.monotonic() + 10
+        while rs.snapshot.settings_version == v0 and time.monotonic() < end:
+            time.sleep(0.05)
+        assert rs.snapshot.settings_version > v0 and rs.error is None
+    finally:
+        rs.stop()

@@ -5,7 +5,7 @@ one GIL.  On a small machine under a busy feed the OS preempts the core thread
 while it holds the GIL, and the GUI thread then waits 40-70 ms for it — no
 switch interval fixes that (docs/benchmarks.md, "## ui").  With the core in a
 child process the desk process runs no busy Python thread at all: its GUI
-thread only unpickles the newest state frame on its own timer.
+thread only decodes the newest state frame on its own timer.
 
 Wire (loopback TCP, both sockets bound by the desk, connected by the child):
 
@@ -13,10 +13,10 @@ Wire (loopback TCP, both sockets bound by the desk, connected by the child):
   at most every :data:`PUBLISH_INTERVAL_S`, and at least every
   :data:`ALIVE_EVERY_S` (the same frame again: a heartbeat).  Both ends set
   ``ZMQ_CONFLATE`` so a slow desk only ever finds the newest frame.  A frame is
-  ``pickle((version, snapshot, {sku: (ts bytes, available bytes)}, info))``:
-  the project's own frozen dataclasses between our own two processes; numpy
-  arrays travel as raw float64 bytes.
-* **intents**: desk PUSH -> child PULL, pickled ``(kind, payload)`` tuples:
+  msgpack of :class:`CoreFrame` (a :mod:`controlroom.state.schema` snapshot, the
+  charted histories as float64 bytes, status info); anything else is rejected
+  and counted (``RemoteSession.rejected_frames``), never unpickled.
+* **intents**: desk PUSH -> child PULL, msgpack ``[kind, payload]`` (settings as their dict):
   ``command``, ``ack``, ``snooze``, ``confirm``, ``settings``, ``charts`` (the
   SKUs whose history the desk wants), ``ping`` (heartbeat), ``stop``.
 
@@ -27,17 +27,22 @@ from __future__ import annotations
 
 import logging
 import os
-import pickle
 import subprocess
 import sys
 import time
 from types import SimpleNamespace
 from typing import Any
 
+from typing import Union
+
+import msgspec
 import numpy as np
 import zmq
 
+from controlroom.state import schema as _schema
+
 from controlroom.live import wiring
+from controlroom.live.lifeline import die_with_parent
 from controlroom.live.snapshot import SnapshotBuilder
 
 log = logging.getLogger(__name__)
@@ -59,18 +64,41 @@ CORE_NICE = 0
 
 
 # --- frames ----------------------------------------------------------------------------------------------
+class CoreFrame(msgspec.Struct, frozen=True):
+    """The child's state frame: a stream snapshot, the charted SKUs' histories (float64 bytes) and status info."""
+
+    v: int
+    snapshot: _schema.Snapshot
+    hist: dict[str, tuple[bytes, bytes]]
+    info: dict[str, Union[str, int, float, bool, None]]
+
+
+_frame_decoder = msgspec.msgpack.Decoder(CoreFrame)
+_intent_decoder = msgspec.msgpack.Decoder(tuple[str, Union[dict, list, None]])
+
+
 def encode_frame(snapshot: Any, histories: dict[str, tuple[np.ndarray, np.ndarray]], info: dict) -> bytes:
-    """One state frame (see the module doc)."""
-    hist = {sku: (np.ascontiguousarray(ts, dtype=np.float64).tobytes(),
-                  np.ascontiguousarray(av, dtype=np.float64).tobytes()) for sku, (ts, av) in histories.items()}
-    return pickle.dumps((snapshot.version, snapshot, hist, info), protocol=pickle.HIGHEST_PROTOCOL)
+    """One state frame (msgpack of :class:`CoreFrame`; no pickle)."""
+    hist = {sku: (np.ascontiguousarray(ts, dtype="<f8").tobytes(),
+                  np.ascontiguousarray(av, dtype="<f8").tobytes()) for sku, (ts, av) in histories.items()}
+    snap = _schema.Snapshot(_schema.VERSION, "core", snapshot.version, _schema.room_to_wire(snapshot),
+                            tuple(_schema.sku_to_wire(v) for v in snapshot.skus))
+    return _schema.encode(CoreFrame(_schema.VERSION, snap, hist, dict(info)))
 
 
 def decode_frame(frame: bytes) -> tuple[int, Any, dict[str, tuple[np.ndarray, np.ndarray]], dict]:
-    """(version, snapshot, histories, info) of a frame from :func:`encode_frame`; arrays are read-only views."""
-    version, snap, hist, info = pickle.loads(frame)
-    return version, snap, {sku: (np.frombuffer(t, dtype=np.float64), np.frombuffer(a, dtype=np.float64))
-                           for sku, (t, a) in hist.items()}, info
+    """(version, snapshot, histories, info) of a frame from :func:`encode_frame`; raises FrameRejected on anything else."""
+    if len(frame) > _schema.MAX_FRAME_BYTES:
+        raise _schema.FrameRejected("oversized")
+    try:
+        f = _frame_decoder.decode(frame)
+    except (msgspec.ValidationError, msgspec.DecodeError) as e:
+        raise _schema.FrameRejected(str(e)) from e
+    if f.v != _schema.VERSION:
+        raise _schema.FrameRejected("version")
+    snap = _schema.view_from_wire(f.snapshot.room, [_schema.sku_from_wire(w) for w in f.snapshot.skus])
+    return snap.version, snap, {sku: (np.frombuffer(t, dtype="<f8"), np.frombuffer(a, dtype="<f8"))
+                                for sku, (t, a) in f.hist.items()}, dict(f.info)
 
 
 # --- the child ---------------------------------------------------------------------------------------------
@@ -140,9 +168,16 @@ def _serve_loop(session, state, intents, parent_pid: int, info: dict, cfg: dict)
                 break
             while True:
                 try:
-                    kind, a = pickle.loads(intents.recv(zmq.NOBLOCK))
+                    kind, a = _intent_decoder.decode(intents.recv(zmq.NOBLOCK))
                 except zmq.Again:
                     break
+                except (msgspec.ValidationError, msgspec.DecodeError) as e:
+                    log.warning("rejected an intent frame (%s)", str(e)[:200])
+                    continue
+                if kind == "settings":
+                    from controlroom.settings import settings_from_dict
+
+                    a = {"settings": settings_from_dict(a["settings"])}
                 last_ping = time.monotonic()
                 if kind == "stop":
                     return
@@ -227,20 +262,46 @@ def spawn_core(cfg: dict) -> subprocess.Popen:
     root = os.path.dirname(os.path.dirname(os.path.abspath(controlroom.__file__)))
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, env=env, close_fds=True)
-    proc.stdin.write(pickle.dumps(cfg, protocol=pickle.HIGHEST_PROTOCOL))
+    proc.stdin.write(cfg_to_json(cfg))
     proc.stdin.close()
     return proc
 
 
+def cfg_to_json(cfg: dict) -> bytes:
+    """The child's configuration as JSON (settings as their dict, the shop CURVE keys as file paths)."""
+    import json
+
+    out = dict(cfg)
+    out["settings"] = cfg["settings"].to_dict()
+    c = cfg.get("curve")
+    out["curve"] = None if c is None else {"client_secret_file": str(c.client_secret_file),
+                                           "server_public_file": str(c.server_public_file)}
+    return json.dumps(out).encode("utf-8")
+
+
+def cfg_from_json(data: bytes) -> dict:
+    """The configuration :func:`cfg_to_json` wrote (data only: nothing in it is executed)."""
+    import json
+
+    from controlroom.security.keys import ClientCurve
+    from controlroom.settings import settings_from_dict
+
+    cfg = json.loads(data.decode("utf-8"))
+    if not isinstance(cfg, dict):
+        raise ValueError("core configuration must be a JSON object")
+    cfg["settings"] = settings_from_dict(cfg["settings"])
+    c = cfg.get("curve")
+    cfg["curve"] = None if c is None else ClientCurve(c["client_secret_file"], c["server_public_file"])
+    return cfg
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Child entry point: the configuration (pickled by :func:`spawn_core`) comes on stdin."""
+    """Child entry point: the configuration (JSON, from :func:`spawn_core`) comes on stdin."""
     import signal
 
     # Ctrl-C in the desk's terminal reaches the whole process group: the desk stops us itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from controlroom.live.lifeline import die_with_parent
-
-    cfg = pickle.load(sys.stdin.buffer)
+    cfg = cfg_from_json(sys.stdin.buffer.read())
     die_with_parent(cfg["parent_pid"])  # a desk killed by SIGKILL takes us with it at once
     serve_core(cfg)
     return 0
@@ -283,6 +344,7 @@ class RemoteSession:
         self.decode_ms = 0.0  # time spent decoding them
         self.last_decode_ms = 0.0
         self.last_frame_bytes = 0
+        self.rejected_frames = 0  # state frames that were not ours (counted, never executed)
         self._spark_gen = None
         self._sparks: dict = {}
 
@@ -322,7 +384,7 @@ class RemoteSession:
         """Ask the child to stop, wait for it, kill it if it does not; close the sockets."""
         if self._intents is not None:
             try:
-                self._intents.send(pickle.dumps(("stop", None)), zmq.NOBLOCK)
+                self._intents.send(msgspec.msgpack.encode(("stop", None)), zmq.NOBLOCK)
             except zmq.ZMQError:
                 pass
         if self.proc is not None:
@@ -378,7 +440,12 @@ class RemoteSession:
             return
         self.last_frame_bytes = len(newest)
         t0 = time.perf_counter()
-        _version, snap, hist, info = decode_frame(newest)
+        try:
+            _version, snap, hist, info = decode_frame(newest)
+        except _schema.FrameRejected as e:
+            self.rejected_frames += 1
+            log.warning("core process: rejected a state frame (%s)", str(e)[:200])
+            return
         self.last_decode_ms = (time.perf_counter() - t0) * 1000.0
         self.decode_ms += self.last_decode_ms
         self.frames += 1
@@ -479,7 +546,7 @@ class RemoteSession:
         if self._intents is None:
             return
         try:
-            self._intents.send(pickle.dumps((kind, payload), protocol=pickle.HIGHEST_PROTOCOL), zmq.NOBLOCK)
+            self._intents.send(msgspec.msgpack.encode((kind, payload)), zmq.NOBLOCK)
         except zmq.Again:  # the child is not reading: the error shows through the heartbeat
             log.warning("core process not reading intents; %s dropped", kind)
 
@@ -503,7 +570,7 @@ class RemoteSession:
     def update_settings(self, settings: Any) -> None:
         """Apply new settings live (the child logs them)."""
         self.settings = settings
-        self._send("settings", dict(settings=settings))
+        self._send("settings", dict(settings=settings.to_dict()))
 
 
 

@@ -1,0 +1,195 @@
+"""The client end of a state stream: SUB for deltas/snapshots/heartbeats, DEALER for requests.
+
+Everything runs on the calling thread: :meth:`StateClient.receive` drains what
+arrived without blocking and applies it in order, so a slow view that calls it
+rarely still applies every delta (nothing is conflated away) or, if the PUB
+dropped some, sees the seq gap, asks for a snapshot and is correct again
+within one snapshot period.
+
+:attr:`StateClient.health` is ``connecting`` until the first snapshot,
+``live`` while frames arrive, and ``lost`` after :data:`LOST_AFTER_S` without
+any frame (the server sends at least a heartbeat every 0.25 s).
+"""
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from typing import Any
+
+import numpy as np
+import zmq
+
+from controlroom.state import schema as s
+from controlroom.state.view import ViewSnapshot
+
+log = logging.getLogger(__name__)
+
+LOST_AFTER_S = 1.5  # "connection lost" within 2 s of silence
+RESYNC_EVERY_S = 0.5  # snapshot requests at most this often
+RCVHWM = 10000
+
+
+class StateClient:
+    """A view's connection to one state stream; :attr:`view` is the newest ViewSnapshot."""
+
+    def __init__(self, pub_endpoint: str, router_endpoint: str, *, curve: tuple[bytes, bytes, bytes] | None = None,
+                 ctx: zmq.Context | None = None) -> None:
+        """``curve`` = (server public, client public, client secret); None for an ``--insecure`` stream."""
+        self.ctx = ctx or zmq.Context.instance()
+        self.sub = self.ctx.socket(zmq.SUB)
+        self.dealer = self.ctx.socket(zmq.DEALER)
+        for sock in (self.sub, self.dealer):
+            sock.setsockopt(zmq.LINGER, 0)
+            sock.setsockopt(zmq.RCVHWM, RCVHWM)
+            sock.setsockopt(zmq.MAXMSGSIZE, s.MAX_FRAME_BYTES)
+            if curve is not None:
+                sock.curve_serverkey, sock.curve_publickey, sock.curve_secretkey = curve
+        self.sub.setsockopt(zmq.SUBSCRIBE, b"")
+        self.sub.connect(pub_endpoint)
+        self.dealer.connect(router_endpoint)
+        self.decoder = s.client_decoder()
+        self.view = ViewSnapshot()
+        self.epoch: str | None = None
+        self.seq = -1  # -1: no snapshot yet
+        self._skus: dict[str, Any] = {}  # sku -> SkuView
+        self._order: tuple[str, ...] = ()
+        self._room: s.Room | None = None
+        self._hist: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.replies: dict[str, s.Reply] = {}
+        self._last_frame = 0.0
+        self._started = time.monotonic()
+        self._last_resync = 0.0
+        self.gaps = 0
+        self.resyncs = 0
+        self.frames = 0
+        self.decode_ms = 0.0
+        self._dirty = False
+        self.request_snapshot()
+
+    # --- health ---------------------------------------------------------------------------------------------
+    @property
+    def health(self) -> str:
+        """connecting | live | lost."""
+        now = time.monotonic()
+        if self.seq < 0:
+            return "lost" if self._last_frame and now - self._last_frame > LOST_AFTER_S else "connecting"
+        return "live" if now - self._last_frame <= LOST_AFTER_S else "lost"
+
+    @property
+    def silent_s(self) -> float:
+        """Seconds since the last frame (since start when none came)."""
+        return time.monotonic() - (self._last_frame or self._started)
+
+    # --- requests -------------------------------------------------------------------------------------------
+    def _request(self, frame) -> None:
+        try:
+            self.dealer.send(s.encode(frame), zmq.NOBLOCK)
+        except zmq.Again:
+            log.warning("state stream: request dropped (server not reading)")
+
+    def request_snapshot(self) -> None:
+        """Ask for a snapshot now (rate-limited)."""
+        now = time.monotonic()
+        if now - self._last_resync < RESYNC_EVERY_S and self._last_resync:
+            return
+        self._last_resync = now
+        self._request(s.SnapshotRequest(s.VERSION))
+
+    def request_history(self, skus) -> None:
+        """Ask for these SKUs' chart histories (they arrive with a later :meth:`receive`)."""
+        skus = tuple(skus)[:64]
+        if skus:
+            self._request(s.HistoryRequest(s.VERSION, skus))
+
+    def send_request(self, kind: str, args: dict) -> str:
+        """Send an operator request; its :class:`~controlroom.state.schema.Reply` lands in :attr:`replies`."""
+        rid = uuid.uuid4().hex[:12]
+        self._request(s.OperatorRequest(s.VERSION, rid, kind, args))
+        return rid
+
+    def history(self, sku: str) -> tuple[np.ndarray, np.ndarray]:
+        """The newest (ts, available) history received for ``sku`` (empty arrays until one came)."""
+        return self._hist.get(sku) or (np.empty(0), np.empty(0))
+
+    # --- receiving ------------------------------------------------------------------------------------------
+    def receive(self) -> bool:
+        """Apply every frame that arrived (never blocks); True when :attr:`view` changed."""
+        self._dirty = False
+        for sock in (self.dealer, self.sub):
+            while True:
+                try:
+                    data = sock.recv(zmq.NOBLOCK)
+                except zmq.Again:
+                    break
+                t0 = time.perf_counter()
+                try:
+                    frame = self.decoder.decode(data)
+                except s.FrameRejected:
+                    continue
+                self._last_frame = time.monotonic()
+                self.frames += 1
+                self._apply(frame)
+                self.decode_ms += (time.perf_counter() - t0) * 1000.0
+        if self._dirty:
+            self.view = s.view_from_wire(self._room, [self._skus[k] for k in self._order])
+        return self._dirty
+
+    def _apply(self, f) -> None:
+        if isinstance(f, s.Snapshot):
+            if f.epoch == self.epoch and f.seq <= self.seq:
+                return  # older than what we have
+            self.epoch, self.seq = f.epoch, f.seq
+            old = self._skus
+            self._skus = {w.sku: _keep_spark(old.get(w.sku), s.sku_from_wire(w)) for w in f.skus}
+            self._order = tuple(w.sku for w in f.skus)
+            self._room = f.room
+            self._dirty = True
+        elif isinstance(f, s.Delta):
+            if self.seq < 0 or f.epoch != self.epoch or f.seq > self.seq + 1:
+                if self.seq >= 0:
+                    self.gaps += 1
+                    log.info("state stream: gap (have %s, got %s of %s)", self.seq, f.seq, f.epoch)
+                self._resync()
+                return
+            if f.seq <= self.seq:
+                return  # already in the snapshot we have
+            for w in f.changed:
+                self._skus[w.sku] = _keep_spark(self._skus.get(w.sku), s.sku_from_wire(w))
+            for k in f.removed:
+                self._skus.pop(k, None)
+            if f.order is not None:
+                self._order = f.order
+            else:
+                self._order = tuple(k for k in self._order if k in self._skus) + \
+                    tuple(w.sku for w in f.changed if w.sku not in self._order)
+            self._room = f.room
+            self.seq = f.seq
+            self._dirty = True
+        elif isinstance(f, s.Heartbeat):
+            if self.epoch is not None and (f.epoch != self.epoch or f.seq > self.seq):
+                self._resync()
+        elif isinstance(f, s.History):
+            self._hist[f.sku] = (np.frombuffer(f.ts, dtype="<f8"), np.frombuffer(f.available, dtype="<f8"))
+        elif isinstance(f, s.Reply):
+            self.replies[f.rid] = f
+            if len(self.replies) > 1000:
+                self.replies.pop(next(iter(self.replies)))
+
+    def _resync(self) -> None:
+        self.resyncs += 1
+        self.request_snapshot()
+
+    def close(self) -> None:
+        """Close both sockets."""
+        self.sub.close(0)
+        self.dealer.close(0)
+
+
+def _keep_spark(old, new):
+    """``new`` with ``old``'s spark tuple when the points are the same (the desk's table compares by identity)."""
+    if old is None or old.spark is new.spark or len(old.spark) != len(new.spark):
+        return new
+    if all(x == y or (x != x and y != y) for x, y in zip(old.spark, new.spark)):
+        object.__setattr__(new, "spark", old.spark)
+    return new

@@ -1,0 +1,296 @@
+"""The state stream's wire schema: versioned msgspec Structs, and a decoder that never executes anything.
+
+Every frame is one msgpack-encoded, tagged Struct (``"t"`` names the kind).  The
+decoder checks, in this order: the byte size (:data:`MAX_FRAME_BYTES`, before
+any parsing), that the bytes are msgpack of one known frame kind, that every
+field has its declared type, and that ``v`` is :data:`VERSION`.  Anything else
+raises :class:`FrameRejected` and is counted by :class:`Decoder` — a frame is
+data, never code (no pickle, no eval).  See docs/state-protocol.md.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Union
+
+import msgspec
+
+from controlroom.state.view import AlertView, CommandView, FeedView, SkuView, ViewSnapshot
+
+log = logging.getLogger(__name__)
+
+VERSION = 1
+MAX_FRAME_BYTES = 4 * 1024 * 1024  # a full 500-SKU snapshot is well under 1 MB; 100 MB frames never get parsed
+MAX_REQUEST_BYTES = 64 * 1024  # what a client may send
+
+
+class Sku(msgspec.Struct, array_like=True, frozen=True):
+    """One SKU (field order is the wire order; see SkuView for meanings)."""
+
+    sku: str
+    name: str
+    tier: str
+    price_cents: int
+    available: int
+    frozen: bool
+    delisted: bool
+    sold: int
+    rate_per_min: float
+    window_min: float
+    predicted_sales: float
+    predicted_hi: float
+    sellout_s: float | None
+    sellout_pessimistic_s: float | None
+    warning_line: float
+    safety_stock: float
+    level: str
+    cart_rate_per_min: float
+    featured: bool
+    spark: tuple[float, ...]
+
+
+class Alert(msgspec.Struct, frozen=True):
+    """One alert (see AlertView)."""
+
+    key: str
+    sku: str | None
+    level: str
+    state: str
+    since_ts: float
+    reason: str
+    available: int | None = None
+    rate_per_min: float | None = None
+    predicted_sellout_s: float | None = None
+    threshold: float | None = None
+    acked: bool = False
+    snoozed_until: float | None = None
+    ended_ts: float | None = None
+
+
+class Command(msgspec.Struct, frozen=True):
+    """One command's fate (see CommandView)."""
+
+    id: str
+    op: str
+    sku: str
+    qty: int | None
+    origin: str
+    by: str
+    state: str
+    created_ts: float
+    rtt_ms: float | None = None
+    error: str | None = None
+    attempts: int = 0
+
+
+class Feed(msgspec.Struct, frozen=True):
+    """The shop feed's health (see FeedView)."""
+
+    state: str = "connecting"
+    epoch: str | None = None
+    seq: int = 0
+    last_gap: str | None = None
+    last_drift: str | None = None
+    drift: str | None = None
+    restocks_seen: int = 0
+    events: int = 0
+    rejects: int = 0
+    resyncs: int = 0
+    gaps: int = 0
+    last_message_age_s: float | None = None
+
+
+class Room(msgspec.Struct, frozen=True):
+    """Everything in a ViewSnapshot except the SKUs (small; sent whole in every delta)."""
+
+    version: int
+    ts: float
+    started_ts: float
+    room: str
+    viewers: int
+    featured: str | None
+    gmv_cents: int
+    units: int
+    orders: int
+    feed: Feed
+    command_channel: str
+    alerts: tuple[Alert, ...]
+    history: tuple[Alert, ...]
+    commands: tuple[Command, ...]
+    room_series: tuple[tuple[float, int, float], ...]
+    featured_periods: tuple[tuple[float, float | None, str], ...]
+    confirmations: tuple[dict[str, Union[str, int, float, bool, None]], ...]
+    settings_version: int
+
+
+# --- frames (server -> client on PUB or ROUTER) ------------------------------------------------------------
+class Snapshot(msgspec.Struct, tag="snapshot", tag_field="t", frozen=True):
+    """The whole state at ``seq``: every SKU, in the core's order (urgency first)."""
+
+    v: int
+    epoch: str
+    seq: int
+    room: Room
+    skus: tuple[Sku, ...]
+
+
+class Delta(msgspec.Struct, tag="delta", tag_field="t", frozen=True):
+    """Changes from ``seq - 1`` to ``seq``: changed SKUs, removed SKUs, the SKU order, the room block."""
+
+    v: int
+    epoch: str
+    seq: int
+    room: Room
+    changed: tuple[Sku, ...]
+    removed: tuple[str, ...]
+    order: tuple[str, ...] | None  # None = unchanged
+
+
+class Heartbeat(msgspec.Struct, tag="hb", tag_field="t", frozen=True):
+    """Sent when nothing changed for a while: the stream is alive, at ``seq``."""
+
+    v: int
+    epoch: str
+    seq: int
+    ts: float
+
+
+class History(msgspec.Struct, tag="history", tag_field="t", frozen=True):
+    """One SKU's stock history (the chart): float64 arrays as raw little-endian bytes."""
+
+    v: int
+    sku: str
+    ts: bytes
+    available: bytes
+
+
+class Reply(msgspec.Struct, tag="reply", tag_field="t", frozen=True):
+    """The answer to an operator request: accepted or refused (with why)."""
+
+    v: int
+    rid: str
+    ok: bool
+    error: str | None = None
+
+
+# --- requests (client -> server on the ROUTER) --------------------------------------------------------------
+class SnapshotRequest(msgspec.Struct, tag="snapshot?", tag_field="t", frozen=True):
+    """Send me a snapshot now (late joiner, seq gap)."""
+
+    v: int
+
+
+class HistoryRequest(msgspec.Struct, tag="history?", tag_field="t", frozen=True):
+    """Send me these SKUs' histories (at most 64)."""
+
+    v: int
+    skus: tuple[str, ...]
+
+
+class OperatorRequest(msgspec.Struct, tag="op", tag_field="t", frozen=True):
+    """An operator intent.  ``kind``: command | ack | snooze | confirm | settings.  Needs the operator role."""
+
+    v: int
+    rid: str
+    kind: str
+    args: dict[str, Union[str, int, float, bool, None, dict]]
+
+
+ServerFrame = Union[Snapshot, Delta, Heartbeat, History, Reply]
+ClientFrame = Union[SnapshotRequest, HistoryRequest, OperatorRequest]
+OPERATOR_KINDS = ("command", "ack", "snooze", "confirm", "settings")
+
+
+class FrameRejected(ValueError):
+    """A frame that is not one of ours: too big, not msgpack, outside the schema, or of another version."""
+
+
+class Decoder:
+    """Decodes one direction's frames and counts the rejects (by reason)."""
+
+    def __init__(self, kinds, max_bytes: int, name: str = "state") -> None:
+        self._dec = msgspec.msgpack.Decoder(kinds)
+        self.max_bytes = max_bytes
+        self.name = name
+        self.rejects: dict[str, int] = {}
+
+    @property
+    def rejected(self) -> int:
+        """How many frames were rejected so far."""
+        return sum(self.rejects.values())
+
+    def decode(self, data: bytes):
+        """The frame in ``data``, or :class:`FrameRejected` (counted and logged)."""
+        if len(data) > self.max_bytes:
+            return self._reject("oversized", f"{len(data)} bytes")
+        try:
+            frame = self._dec.decode(data)
+        except msgspec.ValidationError as e:
+            return self._reject("schema", str(e))
+        except msgspec.DecodeError as e:
+            return self._reject("malformed", str(e))
+        if frame.v != VERSION:
+            return self._reject("version", f"v={frame.v}")
+        return frame
+
+    def _reject(self, reason: str, detail: str):
+        self.rejects[reason] = self.rejects.get(reason, 0) + 1
+        log.warning("%s: rejected a frame (%s: %s)", self.name, reason, detail[:200])
+        raise FrameRejected(reason)
+
+
+def server_decoder() -> Decoder:
+    """Decoder for what clients send (requests)."""
+    return Decoder(ClientFrame, MAX_REQUEST_BYTES, "state server")
+
+
+def client_decoder() -> Decoder:
+    """Decoder for what the server sends (snapshots, deltas, histories, replies)."""
+    return Decoder(ServerFrame, MAX_FRAME_BYTES, "state client")
+
+
+_enc = msgspec.msgpack.Encoder()
+
+
+def encode(frame) -> bytes:
+    """The wire bytes of one frame."""
+    return _enc.encode(frame)
+
+
+# --- ViewSnapshot <-> wire ------------------------------------------------------------------------------------
+def sku_to_wire(v: SkuView) -> Sku:
+    """The wire form of one SkuView."""
+    return Sku(v.sku, v.name, v.tier, v.price_cents, v.available, v.frozen, v.delisted, v.sold, v.rate_per_min,
+               v.window_min, v.predicted_sales, v.predicted_hi, v.sellout_s, v.sellout_pessimistic_s,
+               v.warning_line, v.safety_stock, v.level, v.cart_rate_per_min, v.featured, tuple(v.spark))
+
+
+def sku_from_wire(s: Sku) -> SkuView:
+    """The SkuView of one wire SKU."""
+    return SkuView(*(getattr(s, f) for f in Sku.__struct_fields__))
+
+
+def room_to_wire(s: ViewSnapshot) -> Room:
+    """The room block of a snapshot."""
+    f = s.feed
+    return Room(s.version, s.ts, s.started_ts, s.room, s.viewers, s.featured, s.gmv_cents, s.units, s.orders,
+                Feed(**{k: getattr(f, k) for k in Feed.__struct_fields__}), s.command_channel,
+                tuple(Alert(**{k: getattr(a, k) for k in Alert.__struct_fields__}) for a in s.alerts),
+                tuple(Alert(**{k: getattr(a, k) for k in Alert.__struct_fields__}) for a in s.history),
+                tuple(Command(**{k: getattr(c, k) for k in Command.__struct_fields__}) for c in s.commands),
+                tuple(tuple(x) for x in s.room_series), tuple(tuple(x) for x in s.featured_periods),
+                tuple(dict(c) for c in s.confirmations), s.settings_version)
+
+
+def view_from_wire(room: Room, skus) -> ViewSnapshot:
+    """A ViewSnapshot from a room block and SkuViews (already converted, in order)."""
+    r = room
+    return ViewSnapshot(
+        version=r.version, ts=r.ts, started_ts=r.started_ts, room=r.room, viewers=r.viewers, featured=r.featured,
+        gmv_cents=r.gmv_cents, units=r.units, orders=r.orders,
+        feed=FeedView(**{k: getattr(r.feed, k) for k in Feed.__struct_fields__}),
+        command_channel=r.command_channel, skus=tuple(skus),
+        alerts=tuple(AlertView(**{k: getattr(a, k) for k in Alert.__struct_fields__}) for a in r.alerts),
+        history=tuple(AlertView(**{k: getattr(a, k) for k in Alert.__struct_fields__}) for a in r.history),
+        commands=tuple(CommandView(**{k: getattr(c, k) for k in Command.__struct_fields__}) for c in r.commands),
+        room_series=r.room_series, featured_periods=r.featured_periods, confirmations=r.confirmations,
+        settings_version=r.settings_version)
