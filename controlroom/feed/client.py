@@ -22,7 +22,6 @@ from collections import Counter, deque
 from typing import Any, Callable
 
 import orjson
-
 import zmq
 
 from controlroom.feed.diagnose import ConnectionWatch
@@ -126,7 +125,8 @@ class FeedClient:
         if self.curve is not None:
             self.curve.apply(s)
         s.setsockopt(zmq.SUBSCRIBE, b"")
-        if getattr(self, "watch", None) is None:  # the first connect: watch it until data flows
+        if not getattr(self, "_watched", False):  # the first connect only: watch it until data flows
+            self._watched = True
             self.watch = ConnectionWatch(s, self.events_endpoint, curve=self.curve is not None)
         s.connect(self.events_endpoint)
         return s

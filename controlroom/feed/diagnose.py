@@ -24,6 +24,7 @@ class ConnectionWatch:
     def __init__(self, sock: zmq.Socket, endpoint: str, *, curve: bool, quiet_s: float = 3.0):
         self.endpoint, self.curve, self.quiet_s = endpoint, curve, quiet_s
         # a unique inproc address: pyzmq's default (by fd) collides once an fd is reused
+        self._sock = sock
         self._mon = sock.get_monitor_socket(addr=f"inproc://controlroom-monitor-{next(_ids)}")
         self.started = time.monotonic()
         self.last_message: float | None = None
@@ -76,5 +77,14 @@ class ConnectionWatch:
         return f"{ep}: no answer yet (connecting for {now - self.started:.0f} s)"
 
     def close(self) -> None:
-        """Close the monitor socket."""
+        """Stop monitoring, then close the monitor socket (the socket itself stays as it is).
+
+        Closing the reading end while libzmq still monitors leaves the socket's monitor writing
+        into a closed pipe; after a peer restart that stalled the feed's reconnect.
+        """
+        try:
+            if not self._sock.closed:
+                self._sock.disable_monitor()
+        except zmq.ZMQError:
+            pass
         self._mon.close(0)
