@@ -48,7 +48,9 @@ def alive(pid: int) -> bool:
 
 
 def port_bound(port: int) -> bool:
+    # SO_REUSEADDR: a closed connection lingering in TIME_WAIT is no bound port; a listener still is.
     with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", port))
         except OSError:
