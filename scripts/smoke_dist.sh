@@ -19,6 +19,6 @@ grep -q "saved=True" "$out/stderr" && [ -s "$shot" ] || { echo "smoke_dist: no s
 n=$(grep -o 'status: snapshot [0-9]* · [0-9,]* events' "$out/stderr" | grep -o '[0-9,]* events' | tr -d ', events')
 [ -n "$n" ] && [ "$n" -gt 0 ] || { echo "smoke_dist: no events reached the desk" >&2; exit 1; }
 ff=$(grep -o 'first frame .*(unix [0-9.]*)' "$out/stderr" | grep -o 'unix [0-9.]*' | cut -d' ' -f2)
-echo "smoke_dist: $n events; time from launch to first frame $(echo "$ff - $t0" | bc) s"
+echo "smoke_dist: $n events; time from launch to first frame $(python3 -c "print(round($ff - $t0, 2))") s"
 mkdir -p build && cp "$shot" build/smoke-desk.png
-echo "smoke_dist: ok in $(echo "$t1 - $t0" | bc) s; screenshot build/smoke-desk.png"
+echo "smoke_dist: ok in $(python3 -c "print(round($t1 - $t0, 2))") s; screenshot build/smoke-desk.png"
