@@ -97,7 +97,7 @@ DELEGATED = {
     "review": ("controlroom.review.cli", "report_main"),
     "backtest": ("controlroom.review.cli", "backtest_main"),
     "tune": ("controlroom.review.cli", "tune_main"),
-    "core-serve": ("controlroom.live.process", "main"),  # hidden: the desk's core process in a bundled app
+    "core-serve": ("controlroom.live.core_child", "main"),  # hidden: the desk's core process in a bundled app
 }
 
 

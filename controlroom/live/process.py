@@ -1,4 +1,5 @@
-"""The core in its own process: :func:`serve_core` (child) and :class:`RemoteSession` (desk side).
+"""The core in its own process: the desk side (:class:`RemoteSession`, :func:`spawn_core`); the child is
+:mod:`controlroom.live.core_child`, the frame codec and timings :mod:`controlroom.live.frames`.
 
 Why a process: in one process the desk's GUI thread and the core thread share
 one GIL.  On a small machine under a busy feed the OS preempts the core thread
@@ -30,10 +31,8 @@ import os
 import subprocess
 import sys
 import time
-from types import SimpleNamespace
 from typing import Any
 
-from typing import Union
 
 import msgspec
 import numpy as np
@@ -42,211 +41,12 @@ import zmq
 from controlroom.state import schema as _schema
 
 from controlroom.live import wiring
-from controlroom.live.lifeline import die_with_parent
+from controlroom.live.frames import (CHILD_SILENT_S, CORE_NICE, HUNG_AFTER_S, PARENT_SILENT_S, PING_EVERY_S, START_TIMEOUT_S, WANT_FORGET_S, cfg_to_json, decode_frame, encode_frame)  # noqa: F401 (re-exported)
 from controlroom.live.snapshot import SnapshotBuilder
 
 log = logging.getLogger(__name__)
-
-PUBLISH_INTERVAL_S = 0.05  # newest snapshot at most 20 times a second (the core makes ~10)
-ALIVE_EVERY_S = 0.25  # the child re-sends its last frame this often when nothing changed (see HUNG_AFTER_S)
-PING_EVERY_S = 0.5  # the desk pings the child at most this often (from its snapshot reads)
-PARENT_SILENT_S = 15.0  # the child gives up on a desk that has not pinged this long (after its first ping)
-FIRST_CONTACT_S = 120.0  # ... or that never pinged at all
-CHILD_SILENT_S = 10.0  # the desk reports "core failed" when no frame came for this long
-HUNG_AFTER_S = 1.2  # ... and "hung" (health) after this long: several heartbeats missed, within 2 s
-DEFAULT_CHARTS = 9  # histories sent when the desk has not said which SKUs it charts (snapshot order = urgency)
-WANT_FORGET_S = 5.0  # a charted SKU the desk stopped asking for leaves the set after this long
-START_TIMEOUT_S = 30.0
-# CPU priority offset of the core process (os.nice).  A lower priority for the core should let the
-# OS hand a contended CPU to the GUI thread first; measured (docs/benchmarks.md, "## ui") it made no
-# difference on a 2-CPU machine, so by default the core runs at the desk's priority.
-CORE_NICE = 0
-
-
-# --- frames ----------------------------------------------------------------------------------------------
-class CoreFrame(msgspec.Struct, frozen=True):
-    """The child's state frame: a stream snapshot, the charted SKUs' histories (float64 bytes) and status info."""
-
-    v: int
-    snapshot: _schema.Snapshot
-    hist: dict[str, tuple[bytes, bytes]]
-    info: dict[str, Union[str, int, float, bool, None]]
-
-
-_frame_decoder = msgspec.msgpack.Decoder(CoreFrame)
-_intent_decoder = msgspec.msgpack.Decoder(tuple[str, Union[dict, list, None]])
-
-
-def encode_frame(snapshot: Any, histories: dict[str, tuple[np.ndarray, np.ndarray]], info: dict) -> bytes:
-    """One state frame (msgpack of :class:`CoreFrame`; no pickle)."""
-    hist = {sku: (np.ascontiguousarray(ts, dtype="<f8").tobytes(),
-                  np.ascontiguousarray(av, dtype="<f8").tobytes()) for sku, (ts, av) in histories.items()}
-    snap = _schema.Snapshot(_schema.VERSION, "core", snapshot.version, _schema.room_to_wire(snapshot),
-                            tuple(_schema.sku_to_wire(v) for v in snapshot.skus))
-    return _schema.encode(CoreFrame(_schema.VERSION, snap, hist, dict(info)))
-
-
-def decode_frame(frame: bytes) -> tuple[int, Any, dict[str, tuple[np.ndarray, np.ndarray]], dict]:
-    """(version, snapshot, histories, info) of a frame from :func:`encode_frame`; raises FrameRejected on anything else."""
-    if len(frame) > _schema.MAX_FRAME_BYTES:
-        raise _schema.FrameRejected("oversized")
-    try:
-        f = _frame_decoder.decode(frame)
-    except (msgspec.ValidationError, msgspec.DecodeError) as e:
-        raise _schema.FrameRejected(str(e)) from e
-    if f.v != _schema.VERSION:
-        raise _schema.FrameRejected("version")
-    snap = _schema.view_from_wire(f.snapshot.room, [_schema.sku_from_wire(w) for w in f.snapshot.skus])
-    return snap.version, snap, {sku: (np.frombuffer(t, dtype="<f8"), np.frombuffer(a, dtype="<f8"))
-                                for sku, (t, a) in f.hist.items()}, dict(f.info)
-
-
-# --- the child ---------------------------------------------------------------------------------------------
-def serve_core(cfg: dict) -> None:
-    """Child process: run a LiveSession and stream its state to the desk until told to stop.
-
-    ``cfg`` keys: ``settings``, ``curve`` (client CURVE or None), ``state``/``intents`` (the desk's
-    endpoints), ``parent_pid``, and optionally ``operator``, ``log``, ``no_log`` (as the CLI's),
-    ``log_level``, ``nice``, ``parent_silent_s``, ``publish_interval_s``.
-    """
-    logging.basicConfig(level=cfg.get("log_level", logging.WARNING),
-                        format="%(asctime)s core[%(process)d] %(levelname)s %(name)s: %(message)s")
-    nice = cfg.get("nice", CORE_NICE)
-    if nice and hasattr(os, "nice"):
-        try:
-            os.nice(nice)
-        except OSError:
-            pass
-    ctx = zmq.Context()
-    state = ctx.socket(zmq.PUSH)
-    state.setsockopt(zmq.CONFLATE, 1)  # only the newest frame waits to be sent
-    state.setsockopt(zmq.LINGER, 0)
-    state.connect(cfg["state"])
-    intents = ctx.socket(zmq.PULL)
-    intents.setsockopt(zmq.LINGER, 0)
-    intents.connect(cfg["intents"])
-    parent_pid = cfg["parent_pid"]
-    session = None
-    info: dict[str, Any] = {"pid": os.getpid(), "error": None, "log_path": None}
-    try:
-        args = SimpleNamespace(operator=cfg.get("operator"), log=cfg.get("log"), no_log=cfg.get("no_log", True))
-        session = wiring.build_session(cfg["settings"], cfg.get("curve"), args)
-        try:
-            session.start()
-        except BaseException as e:  # noqa: BLE001 — reported to the desk, which shows "core failed"
-            info["error"] = f"{type(e).__name__}: {e}"
-            state.send(encode_frame(session.snapshot, {}, info), zmq.NOBLOCK)
-            time.sleep(0.5)  # let the frame leave before the context goes
-            return
-        _serve_loop(session, state, intents, parent_pid, info, cfg)
-    finally:
-        if session is not None:
-            session.stop()
-        state.close(0)
-        intents.close(0)
-        ctx.term()
-
-
-def _serve_loop(session, state, intents, parent_pid: int, info: dict, cfg: dict) -> None:
-    publish_s = cfg.get("publish_interval_s", PUBLISH_INTERVAL_S)
-    silent_s = cfg.get("parent_silent_s", PARENT_SILENT_S)
-    want: list[str] = []
-    last_version = -1
-    last_frame = None
-    last_sent = 0.0
-    started = time.monotonic()
-    last_ping = None
-    sparks: dict = {}  # sku -> the spark tuple last sent (identity: the builder recomputes them every 2 s)
-    info["spark_gen"] = 0
-    while True:
-        t_loop = time.monotonic()
-        # Intents (and pings) while waiting for the next publish slot.
-        deadline = t_loop + publish_s
-        while True:
-            timeout = max(0, int((deadline - time.monotonic()) * 1000))
-            if not intents.poll(timeout):
-                break
-            while True:
-                try:
-                    kind, a = _intent_decoder.decode(intents.recv(zmq.NOBLOCK))
-                except zmq.Again:
-                    break
-                except (msgspec.ValidationError, msgspec.DecodeError) as e:
-                    log.warning("rejected an intent frame (%s)", str(e)[:200])
-                    continue
-                if kind == "settings":
-                    from controlroom.settings import settings_from_dict
-
-                    a = {"settings": settings_from_dict(a["settings"])}
-                last_ping = time.monotonic()
-                if kind == "stop":
-                    return
-                if kind == "charts":
-                    want = list(a)
-                elif kind != "ping":
-                    _apply_intent(session, kind, a)
-        now = time.monotonic()
-        if os.getppid() != parent_pid:
-            log.warning("the desk process is gone: stopping")
-            return
-        if (now - last_ping > silent_s) if last_ping is not None else (now - started > FIRST_CONTACT_S):
-            log.warning("the desk stopped answering: stopping")
-            return
-        if session.error is not None and info["error"] is None:
-            info["error"] = f"{type(session.error).__name__}: {session.error}"
-            last_version = -1  # send it now
-        snap = session.snapshot
-        if info["log_path"] is None and session.session_log is not None:
-            info["log_path"] = str(getattr(session.session_log, "path", "") or "") or None
-        if snap.version != last_version:
-            last_version = snap.version
-            # A new generation of sparklines whenever the builder recomputed them: the desk then keeps
-            # using one tuple object per SKU within a generation (see RemoteSession._same_sparks).
-            if any(v.spark is not sparks.get(v.sku) for v in snap.skus):
-                sparks = {v.sku: v.spark for v in snap.skus}
-                info["spark_gen"] += 1
-            skus = want or [v.sku for v in snap.skus[:DEFAULT_CHARTS]]
-            t0 = time.perf_counter()
-            last_frame = encode_frame(snap, {s: session.history(s) for s in skus}, info)
-            # Cost of this frame (history copies + pickling), reported with the next one.
-            ms = (time.perf_counter() - t0) * 1000.0
-            n = info["frames_encoded"] = info.get("frames_encoded", 0) + 1
-            info["encode_ms_mean"] = info.get("encode_ms_mean", 0.0) + (ms - info.get("encode_ms_mean", 0.0)) / n
-            info["encode_ms_max"] = max(info.get("encode_ms_max", 0.0), ms)
-        elif now - last_sent < ALIVE_EVERY_S or last_frame is None:
-            continue
-        try:
-            # CONFLATE: replaces a frame the desk has not taken; NOBLOCK: a gone desk never holds us here.
-            state.send(last_frame, zmq.NOBLOCK)
-        except zmq.Again:
-            pass
-        info["frames_sent"] = info.get("frames_sent", 0) + 1
-        last_sent = now
-        if info["error"] is not None:
-            time.sleep(0.5)
-            return
-
-
-def _apply_intent(session, kind: str, a: dict) -> None:
-    try:
-        if kind == "command":
-            session.command(a["op"], a["sku"], qty=a.get("qty"), weight=a.get("weight"), asked_at=a.get("asked_at"))
-        elif kind == "ack":
-            session.ack(a["key"])
-        elif kind == "snooze":
-            session.snooze(a["key"], a["minutes"])
-        elif kind == "confirm":
-            session.confirm(a["id"], a["accept"])
-        elif kind == "settings":
-            session.update_settings(a["settings"])
-        else:
-            log.warning("unknown intent %r", kind)
-    except Exception:  # a bad intent must not take the core down
-        log.exception("intent %s failed", kind)
-
-
 def spawn_core(cfg: dict) -> subprocess.Popen:
-    """Start :func:`serve_core` in a fresh interpreter (``python -m controlroom.live.process``), ``cfg`` on its stdin.
+    """Start :func:`serve_core` in a fresh interpreter (``python -m controlroom.live.core_child``), ``cfg`` on its stdin.
 
     A plain subprocess rather than multiprocessing: the child never re-imports the desk's
     ``__main__`` (scripts, the bench, tests), and it imports the same ``controlroom`` as this
@@ -257,7 +57,7 @@ def spawn_core(cfg: dict) -> subprocess.Popen:
     if getattr(sys, "frozen", False):  # a bundled app: its own executable has the hidden verb
         cmd = [sys.executable, "core-serve"]
     else:
-        cmd = [sys.executable, "-m", "controlroom.live.process"]
+        cmd = [sys.executable, "-m", "controlroom.live.core_child"]
     env = dict(os.environ)
     root = os.path.dirname(os.path.dirname(os.path.abspath(controlroom.__file__)))
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
@@ -265,46 +65,6 @@ def spawn_core(cfg: dict) -> subprocess.Popen:
     proc.stdin.write(cfg_to_json(cfg))
     proc.stdin.close()
     return proc
-
-
-def cfg_to_json(cfg: dict) -> bytes:
-    """The child's configuration as JSON (settings as their dict, the shop CURVE keys as file paths)."""
-    import json
-
-    out = dict(cfg)
-    out["settings"] = cfg["settings"].to_dict()
-    c = cfg.get("curve")
-    out["curve"] = None if c is None else {"client_secret_file": str(c.client_secret_file),
-                                           "server_public_file": str(c.server_public_file)}
-    return json.dumps(out).encode("utf-8")
-
-
-def cfg_from_json(data: bytes) -> dict:
-    """The configuration :func:`cfg_to_json` wrote (data only: nothing in it is executed)."""
-    import json
-
-    from controlroom.security.keys import ClientCurve
-    from controlroom.settings import settings_from_dict
-
-    cfg = json.loads(data.decode("utf-8"))
-    if not isinstance(cfg, dict):
-        raise ValueError("core configuration must be a JSON object")
-    cfg["settings"] = settings_from_dict(cfg["settings"])
-    c = cfg.get("curve")
-    cfg["curve"] = None if c is None else ClientCurve(c["client_secret_file"], c["server_public_file"])
-    return cfg
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Child entry point: the configuration (JSON, from :func:`spawn_core`) comes on stdin."""
-    import signal
-
-    # Ctrl-C in the desk's terminal reaches the whole process group: the desk stops us itself.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    cfg = cfg_from_json(sys.stdin.buffer.read())
-    die_with_parent(cfg["parent_pid"])  # a desk killed by SIGKILL takes us with it at once
-    serve_core(cfg)
-    return 0
 
 
 # --- the desk side ------------------------------------------------------------------------------------------
@@ -582,6 +342,3 @@ def build_desk_core(settings, client_curve, args) -> Any:
     return RemoteSession(settings, curve=client_curve, operator=getattr(args, "operator", None) or "operator",
                          log=getattr(args, "log", None), no_log=bool(getattr(args, "no_log", False)))
 
-
-if __name__ == "__main__":
-    sys.exit(main())
