@@ -10,12 +10,13 @@ from __future__ import annotations
 import dataclasses
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, \
-    QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QScrollArea, QSpinBox, QTabWidget, \
-    QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, \
+    QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMessageBox, QPushButton, QScrollArea, \
+    QTabWidget, QVBoxLayout, QWidget
 
 from controlroom.settings import EngineSettings, Settings, SettingsError, TierSettings
 from ui import fmt
+from ui.desk.number_field import NumberField
 
 # Tier fields shown first (the ones an operator tunes during a show); the rest follow.
 TIER_ORDER = ("window_min", "multiplier", "warning_floor", "critical_horizon_min", "safety_margin", "safety_floor",
@@ -115,18 +116,13 @@ class SettingsDialog(QDialog):
         elif typ is bool:
             ed = QCheckBox()
             ed.setChecked(bool(value))
-        elif typ is int:
-            ed = QSpinBox()
-            lo = meta.get("ge") if meta.get("ge") is not None else (meta.get("gt") + 1 if meta.get("gt") is not None else 0)
-            ed.setRange(int(lo), int(meta.get("le") or 10_000_000))
-            ed.setValue(int(value))
-        elif typ is float:
-            ed = QDoubleSpinBox()
-            ed.setDecimals(3 if abs(value) < 10 else 1)
-            lo = meta.get("ge") if meta.get("ge") is not None else (meta.get("gt") or 0.0) + (0.001 if meta.get("gt") is not None else 0)
-            ed.setRange(float(lo), float(meta.get("le") or 1e7))
-            ed.setSingleStep(0.1 if abs(value) < 10 else 1.0)
-            ed.setValue(float(value))
+        elif typ in (int, float):
+            # Typed text stays as typed: a refused value is shown at the field with the allowed range.
+            message = QLabel("")
+            message.setStyleSheet("color: #ff6b72; font-weight: 600;")
+            message.hide()
+            ed = NumberField(typ, value, ge=meta.get("ge"), gt=meta.get("gt"), le=meta.get("le"),
+                             default=f.default, message=message)
         else:
             ed = QLineEdit("" if value is None else str(value))
         ed.setObjectName(key)
@@ -147,6 +143,14 @@ class SettingsDialog(QDialog):
         h.addWidget(d, 1)
         label = QLabel(key.rsplit(".", 1)[1])
         label.setToolTip(tip)
+        if isinstance(ed, NumberField):
+            box = QWidget()
+            bv = QVBoxLayout(box)
+            bv.setContentsMargins(0, 0, 0, 0)
+            bv.setSpacing(2)
+            bv.addWidget(row)
+            bv.addWidget(ed.message)
+            row = box
         form.addRow(label, row)
         self._editors[key] = (ed, value)
 
@@ -218,14 +222,36 @@ class SettingsDialog(QDialog):
             return ed.currentData()
         if isinstance(ed, QCheckBox):
             return ed.isChecked()
-        if isinstance(ed, (QSpinBox, QDoubleSpinBox)):
+        if isinstance(ed, NumberField):
             return ed.value()
         return ed.text() or None
 
+    def refused(self) -> list[tuple[str, str]]:
+        """(key, reason) of every field whose text is not allowed."""
+        return [(key, ed.parse()[1]) for key, (ed, _o) in self._editors.items()
+                if isinstance(ed, NumberField) and ed.parse()[1]]
+
+    def unusual(self) -> list[tuple[str, str]]:
+        """(key, why) of changed values far outside the usual range: the dialog asks before applying them."""
+        ch = self.changes()
+        return [(key, why) for key, (ed, _o) in self._editors.items()
+                if key in ch and isinstance(ed, NumberField) and (why := ed.unusual())]
+
+    #: Answers "apply anyway?" for far-out values; a test may replace it (the default asks in a message box).
+    def confirm_unusual(self, items: list[tuple[str, str]]) -> bool:
+        text = "\n".join(f"{k}: {why}" for k, why in items)
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Unusual values"),
+                          self.tr("Apply these values anyway?\n\n{items}").format(items=text),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        return box.exec() == QMessageBox.StandardButton.Yes
+
     def changes(self) -> dict:
-        """Dotted overrides for the values the operator changed."""
+        """Dotted overrides for the values the operator changed (fields whose text is refused are left out)."""
         out = {}
         for key, (ed, orig) in self._editors.items():
+            if isinstance(ed, NumberField) and ed.parse()[1]:
+                continue
             val = self._value(ed)
             if isinstance(orig, float) and isinstance(val, float):
                 if abs(val - orig) < 1e-9 * max(1.0, abs(orig)) or round(orig, ed.decimals()) == val:
@@ -239,6 +265,20 @@ class SettingsDialog(QDialog):
         return out
 
     def apply(self) -> bool:
+        bad = self.refused()
+        if bad:
+            self.error.setText(self.tr("Not applied: {n} field(s) refused — see the red fields ({keys}).").format(
+                n=len(bad), keys=", ".join(k for k, _ in bad)))
+            ed = self._editors[bad[0][0]][0]
+            self.tabs.setCurrentIndex(next(i for i in range(self.tabs.count())
+                                           if self.tabs.widget(i).isAncestorOf(ed)))
+            ed.setFocus()
+            return False
+        odd = self.unusual()
+        if odd and not self.confirm_unusual(odd):
+            self.error.setText(self.tr("Not applied: unusual values not confirmed ({keys}).").format(
+                keys=", ".join(k for k, _ in odd)))
+            return False
         ch = self.changes()
         if not ch:
             self.error.setText("")
