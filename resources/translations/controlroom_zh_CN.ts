@@ -921,6 +921,37 @@
         </message>
     </context>
     <context>
+        <name>NumberField</name>
+        <message>
+            <source>a whole number</source>
+            <translation>整数</translation>
+        </message>
+        <message>
+            <source>a number</source>
+            <translation>数字</translation>
+        </message>
+        <message>
+            <source>and</source>
+            <translation>和</translation>
+        </message>
+        <message>
+            <source>Refused: {t!r} is not {r}</source>
+            <translation>已拒绝：{t!r} 不是{r}</translation>
+        </message>
+        <message>
+            <source>Refused: allowed is {r}</source>
+            <translation>已拒绝：允许范围为 {r}</translation>
+        </message>
+        <message>
+            <source>Refused: {v} is out of range; allowed is {r}</source>
+            <translation>已拒绝：{v} 超出范围；允许范围为 {r}</translation>
+        </message>
+        <message>
+            <source>{v} is far outside the usual range {lo} – {hi}</source>
+            <translation>{v} 远超常用范围 {lo} – {hi}</translation>
+        </message>
+    </context>
+    <context>
         <name>OverviewTab</name>
         <message>
             <source>Figure</source>
@@ -1191,6 +1222,27 @@
         <message>
             <source>Remove selected override</source>
             <translation>移除所选单品分层</translation>
+        </message>
+        <message>
+            <source>Unusual values</source>
+            <extracomment>Answers "apply anyway?" for far-out values; a test may replace it (the default asks in a message box).</extracomment>
+            <translation>异常取值</translation>
+        </message>
+        <message>
+            <source>Apply these values anyway?
+
+{items}</source>
+            <translation>仍然应用这些取值？
+
+{items}</translation>
+        </message>
+        <message>
+            <source>Not applied: {n} field(s) refused — see the red fields ({keys}).</source>
+            <translation>未应用：{n} 个字段被拒绝 — 见红色字段（{keys}）。</translation>
+        </message>
+        <message>
+            <source>Not applied: unusual values not confirmed ({keys}).</source>
+            <translation>未应用：异常取值未确认（{keys}）。</translation>
         </message>
         <message>
             <source>Not applied: {err}</source>
@@ -1562,6 +1614,58 @@
         <message>
             <source>retries of a failed webhook call before the notification is dropped</source>
             <translation>Webhook 调用失败后的重试次数，超过则放弃该通知</translation>
+        </message>
+        <message>
+            <source>channels</source>
+            <translation>渠道</translation>
+        </message>
+        <message>
+            <source>channels for watch alerts (panel, sound, desktop, host, webhook)</source>
+            <translation>关注级告警的渠道（面板、声音、桌面通知、主播屏、Webhook）</translation>
+        </message>
+        <message>
+            <source>channels for warning alerts</source>
+            <translation>预警级告警的渠道</translation>
+        </message>
+        <message>
+            <source>channels for critical alerts</source>
+            <translation>紧急级告警的渠道</translation>
+        </message>
+        <message>
+            <source>channels for losing-sales alerts</source>
+            <translation>流失销量告警的渠道</translation>
+        </message>
+        <message>
+            <source>channels for feed trouble</source>
+            <translation>数据流故障的渠道</translation>
+        </message>
+        <message>
+            <source>channels for a frozen SKU that still has stock</source>
+            <translation>有库存却已冻结的 SKU 的渠道</translation>
+        </message>
+        <message>
+            <source>webhooks: alerts arriving within this long go out in one message</source>
+            <translation>Webhook：在此时长内到达的告警合并为一条消息发送</translation>
+        </message>
+        <message>
+            <source>webhooks: a group posts news again only after this long</source>
+            <translation>Webhook：同一分组至少间隔此时长才再次推送</translation>
+        </message>
+        <message>
+            <source>webhooks: a still-firing, unacknowledged alert is repeated this often</source>
+            <translation>Webhook：仍在触发且未确认的告警按此间隔重复</translation>
+        </message>
+        <message>
+            <source>a critical alert not acknowledged this long goes to the on-call list</source>
+            <translation>紧急告警超过此时长未确认，则升级到值班名单</translation>
+        </message>
+        <message>
+            <source>target names</source>
+            <translation>目标名称</translation>
+        </message>
+        <message>
+            <source>on-call list: webhook names to escalate to, in order (the first that is up gets it, once)</source>
+            <translation>值班名单：按顺序升级的 Webhook 名称（第一个可用的接收一次）</translation>
         </message>
         <message>
             <source>auto</source>
