@@ -85,9 +85,10 @@ def alert_facts(transitions: Iterable[Any], sellouts: list[SellOut], actions: li
 
     trs = _normalise(transitions)
     judged: list[SellOut] = []
+    warned = metrics.warning_spans(trs)  # once: a long show has hundreds of sell-outs
     for so in sellouts:
         so = SellOut(so.sku, so.ts, so.ended_ts, so.duration_s)
-        lead = metrics.lead_times(trs, {so.sku: so.ts})[so.sku]
+        lead = metrics.lead_in_spans(warned, so.sku, so.ts)
         if lead is not None:
             so.lead_s, so.warned_ts = lead, so.ts - lead
         judged.append(so)
@@ -105,7 +106,7 @@ def alert_facts(transitions: Iterable[Any], sellouts: list[SellOut], actions: li
     for a in actions:
         acts.setdefault(a.sku, []).append(a)
     spans: list[WarningSpan] = []
-    for sku, sps in metrics.warning_spans(trs).items():
+    for sku, sps in warned.items():
         for s, e in sps:
             end = math.inf if e is None else e
             inside = [p for p in periods if p[0] == sku and s <= p[3] <= end]
