@@ -83,6 +83,8 @@ class StatePublisher:
         self._wire: dict[str, s.Sku] = {}  # sku -> its wire Struct (cached: a snapshot re-encodes nothing else)
         self._order: tuple[str, ...] = ()
         self._room: s.Room | None = None
+        self._lists: dict[str, Any] = {}  # room list name -> the view value last sent (compared, not re-encoded)
+        self._wire_lists: dict[str, tuple] = {}  # ... and its wire form
         self._pending: ViewSnapshot | None = None
         self._last_delta = 0.0
         self._last_snapshot = 0.0
@@ -157,9 +159,18 @@ class StatePublisher:
         order = tuple(v.sku for v in snap.skus)
         new_order = order if order != self._order else None
         self._order = order
-        self._room = s.room_to_wire(snap)
+        head = s.head_to_wire(snap)
+        lists = {}
+        for name in s.ROOM_LISTS:  # a list goes out only when it changed (alerts move about once a second)
+            val, old = getattr(snap, name), self._lists.get(name)
+            if old is not None and (old is val or old == val):
+                continue
+            self._lists[name] = val
+            lists[name] = self._wire_lists[name] = s.list_to_wire(name, val)
+        self._room = s.Room(**head, **self._wire_lists)
         self.seq += 1
-        frame = s.Delta(s.VERSION, self.epoch, self.seq, self._room, tuple(changed), removed, new_order)
+        frame = s.Delta(s.VERSION, self.epoch, self.seq, s.RoomDelta(**head, **lists), tuple(changed), removed,
+                        new_order)
         self.stats["encode_ms"] += (time.perf_counter() - t0) * 1000.0
         self._send(self.pub, None, frame)
         self.stats["deltas"] += 1
