@@ -173,7 +173,8 @@ class StateClient:
                 return  # older than what we have
             self.epoch, self.seq = f.epoch, f.seq
             old = self._skus
-            self._skus = {w.sku: _keep_spark(old.get(w.sku), s.sku_from_wire(w)) for w in f.skus}
+            self._skus = {w.sku: _keep_spark(old.get(w.sku), s.sku_from_wire(w, _spark_of(old.get(w.sku))))
+                          for w in f.skus}
             self._order = tuple(w.sku for w in f.skus)
             self._room = f.room
             self._lists = {k: s.list_from_wire(k, getattr(f.room, k)) for k in s.ROOM_LISTS}
@@ -188,7 +189,8 @@ class StateClient:
             if f.seq <= self.seq:
                 return  # already in the snapshot we have
             for w in f.changed:
-                self._skus[w.sku] = _keep_spark(self._skus.get(w.sku), s.sku_from_wire(w))
+                prev = self._skus.get(w.sku)
+                self._skus[w.sku] = _keep_spark(prev, s.sku_from_wire(w, _spark_of(prev)))
             for k in f.removed:
                 self._skus.pop(k, None)
             if f.order is not None:
@@ -221,6 +223,10 @@ class StateClient:
         """Close both sockets."""
         self.sub.close(0)
         self.dealer.close(0)
+
+
+def _spark_of(v) -> tuple:
+    return v.spark if v is not None else ()
 
 
 def _keep_spark(old, new):
