@@ -90,6 +90,7 @@ class StatePublisher:
         self._last_delta = 0.0
         self._last_snapshot = 0.0
         self._last_sent = 0.0
+        self._last_drain = 0.0
         self.refused = 0  # operator requests refused (viewer role)
         # Peers libzmq turned away before any frame reached us: a failed handshake (not ZMTP, wrong
         # mechanism, unknown key) or a dropped connection (e.g. a frame over MAXMSGSIZE).  Counted from
@@ -107,7 +108,9 @@ class StatePublisher:
     def tick(self, now: float | None = None) -> None:
         """Send what is due: the pending delta, the periodic snapshot, a heartbeat."""
         now = time.monotonic() if now is None else now
-        self._drain_monitors()
+        if now - self._last_drain >= 0.1 or now < self._last_drain:
+            self._last_drain = now
+            self._drain_monitors()
         if self._pending is not None and now - self._last_delta >= 1.0 / MAX_RATE_HZ:
             snap, self._pending = self._pending, None
             self._send_delta(snap)
