@@ -97,7 +97,8 @@ class StatePublisher:
         # the sockets' monitors, drained by tick() on this same thread.
         self.peers = {"accepted": 0, "handshake_failed": 0, "auth_failed": 0, "disconnected": 0}
         self._monitors = [sock.get_monitor_socket(_MONITOR_EVENTS) for sock in (self.pub, self.router)]
-        self.stats = {"deltas": 0, "snapshots": 0, "heartbeats": 0, "encode_ms": 0.0, "bytes": 0, "delta_ms_max": 0.0}
+        self.stats = {"deltas": 0, "snapshots": 0, "heartbeats": 0, "encode_ms": 0.0, "bytes": 0, "delta_ms_max": 0.0,
+                      "history_bytes": 0}
 
     # --- publishing -----------------------------------------------------------------------------------------
     def publish(self, snap: ViewSnapshot, now: float | None = None) -> None:
@@ -231,8 +232,10 @@ class StatePublisher:
                 if self.history is None or sku not in self._wire:
                     continue
                 ts, av = self.history(sku)
+                b0 = self.stats["bytes"]
                 self._send(self.router, ident, s.History(s.VERSION, sku, np.ascontiguousarray(ts, "<f8").tobytes(),
                                                          np.ascontiguousarray(av, "<f8").tobytes()))
+                self.stats["history_bytes"] += self.stats["bytes"] - b0
         elif isinstance(req, s.OperatorRequest):
             if self.insecure:
                 role, name = self._insecure_role, "insecure"
