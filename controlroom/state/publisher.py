@@ -24,6 +24,7 @@ import time
 import uuid
 from typing import Any, Callable
 
+import msgspec
 import numpy as np
 import zmq
 
@@ -38,6 +39,8 @@ SNAPSHOT_EVERY_S = 1.0
 HEARTBEAT_EVERY_S = 0.25
 MAX_HISTORY_SKUS = 64
 ROUTER_MAXMSG = 1024 * 1024
+_MONITOR_EVENTS = (zmq.EVENT_ACCEPTED | zmq.EVENT_DISCONNECTED | zmq.EVENT_HANDSHAKE_FAILED_NO_DETAIL
+                   | zmq.EVENT_HANDSHAKE_FAILED_PROTOCOL | zmq.EVENT_HANDSHAKE_FAILED_AUTH)
 SNDHWM = 10000  # frames queued per subscriber before PUB drops (the client then sees a gap and resyncs)
 
 # on_request(kind, args, name) -> None (accepted) or an error text
@@ -81,12 +84,21 @@ class StatePublisher:
         self._wire: dict[str, s.Sku] = {}  # sku -> its wire Struct (cached: a snapshot re-encodes nothing else)
         self._order: tuple[str, ...] = ()
         self._room: s.Room | None = None
+        self._lists: dict[str, Any] = {}  # room list name -> the view value last sent (compared, not re-encoded)
+        self._wire_lists: dict[str, tuple] = {}  # ... and its wire form
         self._pending: ViewSnapshot | None = None
         self._last_delta = 0.0
         self._last_snapshot = 0.0
         self._last_sent = 0.0
+        self._last_drain = 0.0
         self.refused = 0  # operator requests refused (viewer role)
-        self.stats = {"deltas": 0, "snapshots": 0, "heartbeats": 0, "encode_ms": 0.0, "bytes": 0}
+        # Peers libzmq turned away before any frame reached us: a failed handshake (not ZMTP, wrong
+        # mechanism, unknown key) or a dropped connection (e.g. a frame over MAXMSGSIZE).  Counted from
+        # the sockets' monitors, drained by tick() on this same thread.
+        self.peers = {"accepted": 0, "handshake_failed": 0, "auth_failed": 0, "disconnected": 0}
+        self._monitors = [sock.get_monitor_socket(_MONITOR_EVENTS) for sock in (self.pub, self.router)]
+        self.stats = {"deltas": 0, "snapshots": 0, "heartbeats": 0, "encode_ms": 0.0, "bytes": 0, "delta_ms_max": 0.0,
+                      "history_bytes": 0}
 
     # --- publishing -----------------------------------------------------------------------------------------
     def publish(self, snap: ViewSnapshot, now: float | None = None) -> None:
@@ -97,6 +109,9 @@ class StatePublisher:
     def tick(self, now: float | None = None) -> None:
         """Send what is due: the pending delta, the periodic snapshot, a heartbeat."""
         now = time.monotonic() if now is None else now
+        if now - self._last_drain >= 0.1 or now < self._last_drain:
+            self._last_drain = now
+            self._drain_monitors()
         if self._pending is not None and now - self._last_delta >= 1.0 / MAX_RATE_HZ:
             snap, self._pending = self._pending, None
             self._send_delta(snap)
@@ -111,6 +126,25 @@ class StatePublisher:
             self.stats["heartbeats"] += 1
             self._last_sent = now
 
+    def _drain_monitors(self) -> None:
+        for mon in self._monitors:
+            while True:
+                try:
+                    msg = mon.recv_multipart(zmq.NOBLOCK)
+                except zmq.ZMQError:
+                    break
+                ev = int.from_bytes(msg[0][:2], "little") if msg and len(msg[0]) >= 2 else 0
+                if ev & zmq.EVENT_HANDSHAKE_FAILED_AUTH:  # the ZAP handler logs these itself
+                    self.peers["auth_failed"] += 1
+                elif ev & (zmq.EVENT_HANDSHAKE_FAILED_NO_DETAIL | zmq.EVENT_HANDSHAKE_FAILED_PROTOCOL):
+                    n = self.peers["handshake_failed"] = self.peers["handshake_failed"] + 1
+                    if n <= 10 or n % 100 == 0:  # a reconnecting stranger must not flood the log
+                        log.warning("state stream: refused a peer that failed the handshake (%d so far)", n)
+                elif ev & zmq.EVENT_DISCONNECTED:
+                    self.peers["disconnected"] += 1
+                elif ev & zmq.EVENT_ACCEPTED:
+                    self.peers["accepted"] += 1
+
     def _send_delta(self, snap: ViewSnapshot) -> None:
         t0 = time.perf_counter()
         changed = []
@@ -123,19 +157,32 @@ class StatePublisher:
                 continue
             views[v.sku] = v
             w = wire[v.sku] = s.sku_to_wire(v)
-            changed.append(w)
+            # Sparklines move every 2 s, stock every event: most changes leave the 60 points out.
+            changed.append(msgspec.structs.replace(w, spark=None) if old is not None and _same_points(old.spark, v.spark)
+                           else w)
         removed = tuple(k for k in views if k not in seen)
         for k in removed:
             del views[k], wire[k]
         order = tuple(v.sku for v in snap.skus)
         new_order = order if order != self._order else None
         self._order = order
-        self._room = s.room_to_wire(snap)
+        head = s.head_to_wire(snap)
+        lists = {}
+        for name in s.ROOM_LISTS:  # a list goes out only when it changed (alerts move about once a second)
+            val, old = getattr(snap, name), self._lists.get(name)
+            if old is not None and (old is val or old == val):
+                continue
+            self._lists[name] = val
+            lists[name] = self._wire_lists[name] = s.list_to_wire(name, val)
+        self._room = s.Room(**head, **self._wire_lists)
         self.seq += 1
-        frame = s.Delta(s.VERSION, self.epoch, self.seq, self._room, tuple(changed), removed, new_order)
+        frame = s.Delta(s.VERSION, self.epoch, self.seq, s.RoomDelta(**head, **lists), tuple(changed), removed,
+                        new_order)
         self.stats["encode_ms"] += (time.perf_counter() - t0) * 1000.0
         self._send(self.pub, None, frame)
         self.stats["deltas"] += 1
+        # The whole delta (diff + wire structs + encode + send): the core thread's cost per frame.
+        self.stats["delta_ms_max"] = max(self.stats["delta_ms_max"], (time.perf_counter() - t0) * 1000.0)
 
     def snapshot_frame(self) -> s.Snapshot:
         """The whole current state (from the cached wire SKUs)."""
@@ -185,8 +232,10 @@ class StatePublisher:
                 if self.history is None or sku not in self._wire:
                     continue
                 ts, av = self.history(sku)
+                b0 = self.stats["bytes"]
                 self._send(self.router, ident, s.History(s.VERSION, sku, np.ascontiguousarray(ts, "<f8").tobytes(),
                                                          np.ascontiguousarray(av, "<f8").tobytes()))
+                self.stats["history_bytes"] += self.stats["bytes"] - b0
         elif isinstance(req, s.OperatorRequest):
             if self.insecure:
                 role, name = self._insecure_role, "insecure"
@@ -208,7 +257,14 @@ class StatePublisher:
             self._send(self.router, ident, s.Reply(s.VERSION, req.rid, err is None, err))
 
     def close(self) -> None:
-        """Close both sockets."""
+        """Close both sockets (and their monitors)."""
+        for sock in (self.pub, self.router):
+            try:
+                sock.disable_monitor()
+            except zmq.ZMQError:
+                pass
+        for mon in self._monitors:
+            mon.close(0)
         self.pub.close(0)
         self.router.close(0)
 
@@ -218,6 +274,11 @@ def _user_id(frame: zmq.Frame) -> str | None:
         return frame.get("User-Id")
     except (zmq.ZMQError, AttributeError):
         return None
+
+
+def _same_points(a: tuple, b: tuple) -> bool:
+    """Two sparklines with the same points (NaN equals NaN)."""
+    return a is b or (len(a) == len(b) and all(x == y or (x != x and y != y) for x, y in zip(a, b)))
 
 
 def _same(a, b) -> bool:
