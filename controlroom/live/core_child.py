@@ -159,6 +159,8 @@ def _apply_intent(session, kind: str, a: dict) -> None:
             session.confirm(a["id"], a["accept"])
         elif kind == "settings":
             session.update_settings(a["settings"])
+        elif kind == "prompt":
+            session.prompt(a.get("text") or "", preset=a.get("preset"), arg=a.get("arg"))
         else:
             log.warning("unknown intent %r", kind)
     except Exception:  # a bad intent must not take the core down

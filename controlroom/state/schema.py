@@ -14,7 +14,7 @@ from typing import Union
 
 import msgspec
 
-from controlroom.state.view import AlertView, CommandView, FeedView, SkuView, ViewSnapshot
+from controlroom.state.view import AlertView, CommandView, FeedView, PromptView, SkuView, ViewSnapshot
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +99,17 @@ class Feed(msgspec.Struct, frozen=True):
     last_message_age_s: float | None = None
 
 
+class Prompt(msgspec.Struct, frozen=True):
+    """The operator's prompt to the host (see PromptView)."""
+
+    id: str
+    text: str
+    by: str
+    ts: float
+    preset: str | None = None
+    arg: int | None = None
+
+
 class Room(msgspec.Struct, frozen=True):
     """Everything in a ViewSnapshot except the SKUs (small; sent whole in every delta)."""
 
@@ -120,6 +131,9 @@ class Room(msgspec.Struct, frozen=True):
     featured_periods: tuple[tuple[float, float | None, str], ...]
     confirmations: tuple[dict[str, Union[str, int, float, bool, None]], ...]
     settings_version: int
+    # Added after v1 shipped, with a default: a v1 frame without it decodes (no prompt), and a
+    # receiver that predates it ignores the field (msgspec skips unknown map keys).
+    prompt: Prompt | None = None
 
 
 # --- frames (server -> client on PUB or ROUTER) ------------------------------------------------------------
@@ -187,7 +201,7 @@ class HistoryRequest(msgspec.Struct, tag="history?", tag_field="t", frozen=True)
 
 
 class OperatorRequest(msgspec.Struct, tag="op", tag_field="t", frozen=True):
-    """An operator intent.  ``kind``: command | ack | snooze | confirm | settings.  Needs the operator role."""
+    """An operator intent.  ``kind``: command | ack | snooze | confirm | settings | prompt.  Needs the operator role."""
 
     v: int
     rid: str
@@ -197,7 +211,7 @@ class OperatorRequest(msgspec.Struct, tag="op", tag_field="t", frozen=True):
 
 ServerFrame = Union[Snapshot, Delta, Heartbeat, History, Reply]
 ClientFrame = Union[SnapshotRequest, HistoryRequest, OperatorRequest]
-OPERATOR_KINDS = ("command", "ack", "snooze", "confirm", "settings")
+OPERATOR_KINDS = ("command", "ack", "snooze", "confirm", "settings", "prompt")
 
 
 class FrameRejected(ValueError):
@@ -278,7 +292,8 @@ def room_to_wire(s: ViewSnapshot) -> Room:
                 tuple(Alert(**{k: getattr(a, k) for k in Alert.__struct_fields__}) for a in s.history),
                 tuple(Command(**{k: getattr(c, k) for k in Command.__struct_fields__}) for c in s.commands),
                 tuple(tuple(x) for x in s.room_series), tuple(tuple(x) for x in s.featured_periods),
-                tuple(dict(c) for c in s.confirmations), s.settings_version)
+                tuple(dict(c) for c in s.confirmations), s.settings_version,
+                None if s.prompt is None else Prompt(**{k: getattr(s.prompt, k) for k in Prompt.__struct_fields__}))
 
 
 def view_from_wire(room: Room, skus) -> ViewSnapshot:
@@ -293,4 +308,5 @@ def view_from_wire(room: Room, skus) -> ViewSnapshot:
         history=tuple(AlertView(**{k: getattr(a, k) for k in Alert.__struct_fields__}) for a in r.history),
         commands=tuple(CommandView(**{k: getattr(c, k) for k in Command.__struct_fields__}) for c in r.commands),
         room_series=r.room_series, featured_periods=r.featured_periods, confirmations=r.confirmations,
-        settings_version=r.settings_version)
+        settings_version=r.settings_version,
+        prompt=None if r.prompt is None else PromptView(**{k: getattr(r.prompt, k) for k in Prompt.__struct_fields__}))
