@@ -63,4 +63,15 @@ def run_review_window(paths: list[str], lang: str | None) -> int:
     return run(paths, lang)
 
 
-FRONT_VERBS = {"desk": run_desk, "demo": run_demo, "review-window": run_review_window}
+def run_host(args) -> int:
+    """``controlroom host``: the host view (主播屏) on an engine's state stream."""
+    problem = display_problem()
+    if problem:
+        print(f"controlroom host: {problem}", file=sys.stderr)
+        return 2
+    from ui.host.app import run_host as run  # Qt, only now
+
+    return run(args)
+
+
+FRONT_VERBS = {"desk": run_desk, "demo": run_demo, "review-window": run_review_window, "host": run_host}

@@ -1,0 +1,115 @@
+"""Colours, contrast and fitted text for the host view.
+
+Every text is drawn through :class:`Painter.text`, which fits it into its box
+(shrinking the font, never clipping) and records what was drawn where and on
+which background, so tests and the trace can check the frame that was painted.
+Colours are chosen for a contrast of at least 7:1 (WCAG AAA) against what they
+sit on; :func:`contrast` is the WCAG formula.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF, QPainter
+
+BG = "#000000"
+FG = "#FFFFFF"
+MUTED = "#C8C8C8"
+PRICE = "#FFD400"
+LEVEL_FG = {"ok": FG, "watch": "#7FDBFF", "warning": "#FFC233", "critical": "#FF7A7A"}
+LIVE = "#5BE37D"
+PANEL = "#161616"  # next-SKU cards
+BAR_BG = "#333333"
+PROMPT_BG = "#FFD400"
+PROMPT_FG = "#000000"
+SOLD_OUT_BG = "#8B0000"
+FROZEN_BG = "#0A3A8A"
+LOST_BG = "#000000"
+LOST_FG = "#FFFFFF"
+LOST_ACCENT = "#FFD400"
+
+FONT_FAMILIES = ["Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "Noto Sans",
+                 "DejaVu Sans"]
+
+
+def _lin(c: float) -> float:
+    return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+
+def luminance(color) -> float:
+    """WCAG relative luminance of a colour (QColor or ``#rrggbb``)."""
+    c = QColor(color)
+    return 0.2126 * _lin(c.redF()) + 0.7152 * _lin(c.greenF()) + 0.0722 * _lin(c.blueF())
+
+
+def contrast(a, b) -> float:
+    """WCAG contrast ratio of two colours (1 … 21)."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+_family: str | None = None
+
+
+def family() -> str:
+    """The first installed family of :data:`FONT_FAMILIES` (CJK first: the host view is Chinese by default)."""
+    global _family
+    if _family is None:
+        have = set(QFontDatabase.families())
+        _family = next((f for f in FONT_FAMILIES if f in have), QFont().family())
+    return _family
+
+
+def font(px: float, bold: bool = True) -> QFont:
+    """The host view's font at ``px`` pixels."""
+    f = QFont(family())
+    f.setPixelSize(max(1, int(px)))
+    f.setBold(bold)
+    return f
+
+
+@dataclass
+class Drawn:
+    """One text as painted: its role (``digits``, ``name``, ``banner``…), words, box, colours and size."""
+
+    role: str
+    text: str
+    rect: QRectF  # the box it was fitted into
+    fg: str
+    bg: str
+    px: int
+
+
+class Painter:
+    """A QPainter with fitted, recorded text."""
+
+    def __init__(self, p: QPainter) -> None:
+        self.p = p
+        self.drawn: list[Drawn] = []
+
+    def fill(self, rect: QRectF, color: str) -> None:
+        self.p.fillRect(rect, QColor(color))
+
+    def text(self, role: str, text: str, rect: QRectF, fg: str, bg: str, *, px: float, min_px: float = 8,
+             align=Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, bold: bool = True) -> int:
+        """Draw ``text`` in ``rect`` at the largest size ≤ ``px`` that fits its width and height; returns the size.
+
+        Below ``min_px`` the text is elided instead of shrunk further (a host reads it from metres away).
+        """
+        if not text:
+            return 0
+        size = min(px, rect.height() / 1.2)
+        f = font(size, bold)
+        w = QFontMetricsF(f).horizontalAdvance(text)
+        if w > rect.width() and w > 0:
+            size = max(min_px, size * rect.width() / w * 0.98)
+            f = font(size, bold)
+        fm = QFontMetricsF(f)
+        shown = text if fm.horizontalAdvance(text) <= rect.width() else \
+            fm.elidedText(text, Qt.TextElideMode.ElideRight, rect.width())
+        self.p.setFont(f)
+        self.p.setPen(QColor(fg))
+        self.p.drawText(rect, int(align), shown)
+        self.drawn.append(Drawn(role, shown, QRectF(rect), fg, bg, f.pixelSize()))
+        return f.pixelSize()
