@@ -60,11 +60,11 @@ def _landscape(w: float, h: float) -> Layout:
     price = R(m, name.bottom() + 0.03 * h, left_w, 0.10 * h)
     level = R(m, price.bottom() + 0.03 * h, left_w, 0.10 * h)
     digits_label = R(rx, y0, rw, 0.05 * h)
-    digits = R(rx, digits_label.bottom(), rw, 0.42 * h)
-    bar_label = R(m, 0.615 * h, w - 2 * m, 0.05 * h)
-    bar = R(m, bar_label.bottom() + 0.01 * h, w - 2 * m, 0.04 * h)
+    digits = R(rx, digits_label.bottom(), rw, 0.39 * h)
+    bar_label = R(m, 0.575 * h, w - 2 * m, 0.05 * h)
+    bar = R(m, bar_label.bottom() + 0.01 * h, w - 2 * m, 0.035 * h)
     prompt = R(m, bar.bottom() + 0.03 * h, w - 2 * m, 0.14 * h)
-    ny = prompt.bottom() + 0.025 * h
+    ny = prompt.bottom() + 0.02 * h
     nh = h - m - ny
     title_w = 0.12 * w
     next_title = R(m, ny, title_w, nh)

@@ -19,7 +19,7 @@ MUTED = "#C8C8C8"
 PRICE = "#FFD400"
 LEVEL_FG = {"ok": FG, "watch": "#7FDBFF", "warning": "#FFC233", "critical": "#FF7A7A"}
 LIVE = "#5BE37D"
-PANEL = "#161616"  # next-SKU cards
+PANEL = "#1C1C1C"  # next-SKU cards
 BAR_BG = "#333333"
 PROMPT_BG = "#FFD400"
 PROMPT_FG = "#000000"
@@ -79,6 +79,7 @@ class Drawn:
     fg: str
     bg: str
     px: int
+    elided: bool = False  # cut short with "…" (it did not fit even at the smallest size)
 
 
 class Painter:
@@ -111,5 +112,5 @@ class Painter:
         self.p.setFont(f)
         self.p.setPen(QColor(fg))
         self.p.drawText(rect, int(align), shown)
-        self.drawn.append(Drawn(role, shown, QRectF(rect), fg, bg, f.pixelSize()))
+        self.drawn.append(Drawn(role, shown, QRectF(rect), fg, bg, f.pixelSize(), shown != text))
         return f.pixelSize()

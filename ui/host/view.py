@@ -57,17 +57,25 @@ def _featured(pt: P.Painter, L: Layout, st: HostState) -> None:
     pt.text("name", f.name, L.name, P.FG, P.BG, px=L.name.height() / 1.25)
     pt.text("price", money(f.price_cents), L.price, P.PRICE, P.BG, px=L.price.height() / 1.2)
     level_fg = P.LEVEL_FG.get(f.level, P.FG)
-    if f.available > 0 and f.level == "critical":
+    if st.banner is not None:
+        pass  # sold out / frozen: the banner says it; "only N left" would invite orders that cannot be placed
+    elif f.available > 0 and f.level == "critical":
         pt.text("level", f"{t('critical')} · {t('only_left', n=f'{f.available:,}')}", L.level, level_fg, P.BG,
                 px=L.level.height() / 1.2)
     elif f.available > 0 and f.level == "warning":
         pt.text("level", t("only_left", n=f"{f.available:,}"), L.level, level_fg, P.BG, px=L.level.height() / 1.2)
     align = CENTER if L.portrait else RIGHT
+    if st.banner is None:  # a banner takes the digits' place (drawn by banners.draw_banner)
+        _digits(pt, L, st, level_fg, align)
+    _countdown(pt, L, st)
+
+
+def _digits(pt: P.Painter, L: Layout, st: HostState, level_fg: str, align) -> None:
+    f = st.featured
     pt.text("digits_label", t("remaining"), L.digits_label, P.MUTED, P.BG, px=L.digits_label.height() / 1.2,
             align=align, bold=False)
     pt.text("digits", f"{f.available:,}", L.digits, level_fg if f.level in ("warning", "critical") else P.FG, P.BG,
             px=L.digits.height() / 1.2, align=align)
-    _countdown(pt, L, st)
 
 
 def _countdown(pt: P.Painter, L: Layout, st: HostState) -> None:
@@ -77,11 +85,13 @@ def _countdown(pt: P.Painter, L: Layout, st: HostState) -> None:
     window_s = max(60.0, f.window_min * 60.0)
     if f.available <= 0:
         frac, words = 0.0, t("sold_out")
+    elif f.frozen:
+        frac, words = 0.0, t("frozen")
     elif so is None:
         frac, words = 1.0, t("sellout_none")
     else:
         frac, words = max(0.0, min(1.0, so / window_s)), t("sellout_in", t=duration(so))
-    fg = P.LEVEL_FG.get(f.level, P.FG)
+    fg = P.FG if f.frozen else P.LEVEL_FG.get(f.level, P.FG)
     pt.text("bar_label", words, L.bar_label, fg, P.BG, px=L.bar_label.height() / 1.2)
     pt.fill(L.bar, P.BAR_BG)
     if frac > 0:
