@@ -18,14 +18,8 @@ import json
 import signal
 import sys
 import threading
-import time
-from pathlib import Path
-
-import zmq
 
 from controlroom.simulate.scenarios import Scenario, SkuSpec
-
-ROOM_KEY = "room"  # room.key / room.key_secret: the stream's server pair in --keys DIR (with clients.toml)
 
 
 def host_scenario(sellout_rate_per_s: float = 3.0) -> Scenario:
@@ -44,47 +38,24 @@ def host_scenario(sellout_rate_per_s: float = 3.0) -> Scenario:
                     viewers_base=15_000, viewers_peak=15_000, ramp_s=1.0)
 
 
-def make_handler(session):
-    """``on_request`` for the publisher: an operator request becomes one of the session's intents."""
-
-    def on_request(kind: str, a: dict, name: str) -> str | None:
-        if kind == "command":
-            session.command(str(a["op"]), str(a["sku"]), qty=a.get("qty"), by=name)
-        elif kind == "ack":
-            session.ack(str(a["key"]), by=name)
-        elif kind == "snooze":
-            session.snooze(str(a["key"]), float(a["minutes"]), by=name)
-        elif kind == "prompt":
-            arg = a.get("arg")
-            session.prompt(str(a.get("text") or ""), preset=a.get("preset") or None,
-                           arg=int(arg) if isinstance(arg, (int, float)) else None, by=name)
-        else:
-            return f"not served here: {kind}"
-        return None
-
-    return on_request
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.host_engine", description=__doc__.splitlines()[0])
     ap.add_argument("--pub", required=True)
     ap.add_argument("--router", required=True)
-    ap.add_argument("--keys", default=None, help="folder with room.key_secret and clients.toml")
+    ap.add_argument("--keys", default=None, help="key folder: the room's stream keys in DIR/room/ (made if missing)")
     ap.add_argument("--insecure", action="store_true")
     ap.add_argument("--log", default=None)
     ap.add_argument("--speed", type=float, default=4.0)
     ap.add_argument("--rate", type=float, default=3.0, help="featured SKU's orders per shop second")
     args = ap.parse_args(argv)
 
-    import zmq.auth
-
     from controlroom.live.session import LiveSession
     from controlroom.log.writer import SessionLog
     from controlroom.settings import load_settings
     from controlroom.simulate.model import ShopModel
     from controlroom.simulate.runner import DemoShop
-    from controlroom.state.auth import AllowList, StreamAuth
-    from controlroom.state.publisher import StatePublisher
+    from controlroom.state.keys import ensure_room_keys
+    from controlroom.state.server import StreamConfig
 
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -99,34 +70,21 @@ def main(argv: list[str] | None = None) -> int:
     if args.log:
         def factory(room):
             return SessionLog(args.log, room=room, settings=settings.to_dict(), app_version="host-bench").start()
-    session = LiveSession(settings, log_factory=factory, operator="engine").start()
-    ctx = zmq.Context()
-    auth = None
-    if not args.insecure:
-        kd = Path(args.keys)
-        public, secret = zmq.auth.load_certificate(str(kd / f"{ROOM_KEY}.key_secret"))
-        auth = StreamAuth(ctx, public, secret, AllowList.load(kd / "clients.toml"))
-    pub = StatePublisher(args.pub, args.router, auth=auth, insecure=args.insecure, ctx=ctx,
-                         history=session.history, on_request=make_handler(session))
-    print(json.dumps({"pub": pub.pub_endpoint, "router": pub.router_endpoint, "log": args.log}), flush=True)
-    last = None
+    if args.insecure:
+        stream = StreamConfig(args.pub, args.router, insecure=True)
+    else:
+        rk = ensure_room_keys(args.keys)
+        stream = StreamConfig(args.pub, args.router, server_keys=(rk.public, rk.secret), allow_file=str(rk.allow_file))
+    # The real core: the session's own thread serves the stream (as `controlroom engine --headless` does).
+    session = LiveSession(settings, log_factory=factory, operator="engine", stream=stream).start()
+    pub, router = session.stream_endpoints
+    print(json.dumps({"pub": pub, "router": router, "log": args.log}), flush=True)
     try:
-        while not stop.is_set():
-            pub.poll(5)
-            snap = session.snapshot
-            if snap is not last:
-                last = snap
-                pub.publish(snap)
-            else:
-                pub.tick()
-            time.sleep(0.002)
+        while not stop.wait(0.1):
+            pass
     finally:
-        pub.close()
-        if auth is not None:
-            auth.stop()
         session.stop()
         shop.stop()
-        ctx.destroy(0)
     return 0
 
 
