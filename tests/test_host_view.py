@@ -18,7 +18,7 @@ import pytest
 from controlroom.feed.mirror import StockMirror
 from controlroom.log import open_log
 from controlroom.state.client import StateClient
-from tests.host_harness import Engine, HostProcess, free_port_pair, make_keys
+from bench.host_harness import Engine, HostProcess, free_port_pair, make_keys
 
 pytestmark = pytest.mark.timeout(240)
 

@@ -29,6 +29,7 @@ class HostState:
     wanted_room: str | None = None  # --room: another room's stream is not shown
     seq: int = -1  # the stream's seq of this frame
     feed_seq: int = 0  # the shop feed's seq the engine had applied (the session log's seq)
+    ts: float = 0.0  # shop clock of the last event in it
 
     @property
     def covered(self) -> bool:
@@ -63,4 +64,4 @@ def host_state(view: ViewSnapshot, health: str, *, silent_s: float = 0.0, seq: i
             auto = "critical"
     return HostState(health=health, silent_s=silent_s, featured=feat, next=nxt, banner=banner, prompt=view.prompt,
                      auto_prompt=None if view.prompt is not None else auto, room=view.room,
-                     wanted_room=wanted_room, seq=seq, feed_seq=view.feed.seq)
+                     wanted_room=wanted_room, seq=seq, feed_seq=view.feed.seq, ts=view.ts)

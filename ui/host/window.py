@@ -88,10 +88,11 @@ class HostWindow(QWidget):
     def _trace(self, st: HostState) -> None:
         drawn = {d.role: d.text for d in self.view.drawn}
         f = st.featured
-        row = {"t": time.time(), "health": st.health, "seq": st.seq, "feed_seq": st.feed_seq,
+        row = {"t": time.time(), "health": st.health, "seq": st.seq, "feed_seq": st.feed_seq, "ts": st.ts,
                "sku": f.sku if f else None, "available": f.available if f else None,
                "frozen": f.frozen if f else None, "level": f.level if f else None,
-               "prompt_id": st.prompt.id if st.prompt else None, "auto_prompt": st.auto_prompt,
+               "prompt_id": st.prompt.id if st.prompt else None, "prompt_text": st.prompt.text if st.prompt else None,
+               "auto_prompt": st.auto_prompt,
                "paints": self.view.paints, "drawn": drawn}
         self.trace.write(json.dumps(row, ensure_ascii=False) + "\n")
         self.trace.flush()

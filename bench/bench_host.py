@@ -1,0 +1,106 @@
+"""Host view: event → host-view pixel, on loopback, with the engine in another process.
+
+An engine process (:mod:`bench.host_engine`: demo shop + LiveSession serving the state
+stream with CURVE, shop clock = wall clock) and a host-view process (``controlroom host``,
+offscreen, tracing every painted frame with the wall time after the paint) run side by side.
+
+* **prompt → pixel** (the figure the target applies to): an operator client sends a prompt
+  over the stream at a known wall time; the clock stops when the host view has painted a
+  frame showing it.  The path: operator DEALER → engine ROUTER → core thread → next view
+  snapshot (10 Hz) → PUB → host view's SUB (polled every 20 ms) → paint.
+* **baseline** (same run, same path minus the host view): a bare StateClient in this process
+  polling in a tight loop sees the same prompt arrive.
+* **stock event → pixel** (an upper bound): for each frame whose newest shop event is new, the
+  paint time minus that event's shop timestamp.  The demo shop stamps events with its model
+  clock, which steps 100 ms at a time behind the wall clock, so this over-states by up to
+  ~100 ms.
+"""
+from __future__ import annotations
+
+import random
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+TARGET_P99_MS = 200.0
+
+
+def _stats(ms: list[float]) -> dict:
+    a = np.asarray(ms, float)
+    if a.size == 0:
+        return {"n": 0}
+    return {"n": int(a.size), "p50_ms": round(float(np.percentile(a, 50)), 1),
+            "p99_ms": round(float(np.percentile(a, 99)), 1), "max_ms": round(float(a.max()), 1)}
+
+
+def run(quick: bool = False) -> dict:
+    """Run the benchmark; ``quick``: a handful of probes (a smoke run)."""
+    from controlroom.state.client import StateClient
+    from bench.host_harness import Engine, HostProcess, free_port_pair, make_keys
+
+    probes = 5 if quick else 200
+    with tempfile.TemporaryDirectory() as tmp:
+        keys = make_keys(Path(tmp))
+        port = free_port_pair()
+        engine = Engine(port, keys["engine"], None, speed=1.0, rate=0.5)
+        host = HostProcess(port, keys["host"], size="1280x720" if quick else "1920x1080")
+        op = StateClient(engine.info["pub"], engine.info["router"], curve=keys["operator"])
+        bare = StateClient(engine.info["pub"], engine.info["router"], curve=keys["operator"])
+        try:
+            if not host.wait_for(lambda x: x["health"] == "live" and x["sku"], 60):
+                raise RuntimeError("the host view never showed the engine's stream")
+            to_pixel, to_client, missed = [], [], 0
+            for k in range(probes):
+                text = f"probe {k}"
+                t0 = time.time()
+                op.send_request("prompt", {"text": text})
+                end = time.monotonic() + 5
+                seen_bare = None
+                while time.monotonic() < end:
+                    op.receive()
+                    bare.receive()
+                    if seen_bare is None and bare.view.prompt is not None and bare.view.prompt.text == text:
+                        seen_bare = time.time()
+                        break
+                    time.sleep(0.0005)
+                shown = host.wait_for(lambda x, text=text: x.get("prompt_text") == text, 5, since=t0)
+                if shown is None or seen_bare is None:
+                    missed += 1
+                    continue
+                to_pixel.append((shown["t"] - t0) * 1000.0)
+                to_client.append((seen_bare - t0) * 1000.0)
+                time.sleep(random.uniform(0.05, 0.25))  # no phase lock with the engine's 10 Hz snapshots
+            frames = host.since(0)
+        finally:
+            op.close()
+            bare.close()
+            host.close()
+            engine.kill()
+    stock, last_ts = [], None
+    for x in frames:
+        if x["health"] == "live" and x["ts"] and x["ts"] != last_ts:
+            if last_ts is not None:
+                stock.append((x["t"] - x["ts"]) * 1000.0)
+            last_ts = x["ts"]
+    res = {"prompt_to_pixel": _stats(to_pixel), "baseline_prompt_to_client": _stats(to_client),
+           "stock_event_to_pixel_upper_bound": _stats(stock), "missed": missed, "target_p99_ms": TARGET_P99_MS}
+    p99 = res["prompt_to_pixel"].get("p99_ms")
+    res["ok"] = p99 is not None and p99 <= TARGET_P99_MS
+    return res
+
+
+def report(res: dict) -> str:
+    """Human-readable lines."""
+    px, base, st = res["prompt_to_pixel"], res["baseline_prompt_to_client"], res["stock_event_to_pixel_upper_bound"]
+    ratio = (px["p99_ms"] / base["p99_ms"]) if px.get("n") and base.get("p99_ms") else float("nan")
+    return "\n".join([
+        f"   prompt → host-view pixel: p50 {px.get('p50_ms')} ms, p99 {px.get('p99_ms')} ms, max {px.get('max_ms')} ms "
+        f"(n={px.get('n')}, missed {res['missed']}) — target p99 ≤ {res['target_p99_ms']:.0f} ms: "
+        f"{'OK' if res['ok'] else 'MISSED'}",
+        f"   baseline, prompt → bare StateClient: p50 {base.get('p50_ms')} ms, p99 {base.get('p99_ms')} ms "
+        f"(host view / baseline p99: {ratio:.2f}x)",
+        f"   stock event → pixel (upper bound, shop clock steps 100 ms): p50 {st.get('p50_ms')} ms, "
+        f"p99 {st.get('p99_ms')} ms (n={st.get('n')})",
+    ])
