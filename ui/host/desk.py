@@ -180,6 +180,11 @@ def install(window: Any) -> HostPromptBar:
     """Add View → Host screen and the prompt bar to a desk window; returns the bar."""
     from PySide6.QtCore import Qt
 
+    app = QCoreApplication.instance()
+    if getattr(app, "_controlroom_lang", None) == "zh_CN" and not getattr(app, "_host_zh", None):
+        from ui.host.app import install_host_translations
+
+        app._host_zh = install_host_translations(app, "zh_CN")  # until the lead folds ui/host/zh.py into the .ts
     bar = HostPromptBar(window.bridge, window)
     window.addToolBar(Qt.ToolBarArea.BottomToolBarArea, bar)
     menu = window.menuBar().addMenu(window.tr("&View"))

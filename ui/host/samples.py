@@ -11,7 +11,7 @@ SIZES = ((1280, 720), (1920, 1080), (3840, 2160), (1080, 1920))
 
 _OTHERS = (SkuView("H02", "羊绒围巾", "profit", 19900, 800, False, rate_per_min=3.1),
            SkuView("H03", "手工皂 薰衣草", "long_tail", 2900, 38, False, level="warning", rate_per_min=1.0),
-           SkuView("H04", "无线蓝牙耳机", "profit", 15900, 412, False),
+           SkuView("H04", "无线蓝牙耳机", "profit", 15900, 12, False, level="critical"),
            SkuView("H05", "补水保湿面膜 10片", "traffic_driver", 990, 2180, False))
 
 

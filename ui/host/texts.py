@@ -14,6 +14,7 @@ TEXTS = {
     "frozen_sub": QT_TRANSLATE_NOOP("HostView", "orders paused · {n} in stock"),
     "sold_out_sub": QT_TRANSLATE_NOOP("HostView", "no stock left"),
     "sellout_in": QT_TRANSLATE_NOOP("HostView", "sells out in ~{t}"),
+    "sold_count": QT_TRANSLATE_NOOP("HostView", "{n} sold this show"),
     "sellout_none": QT_TRANSLATE_NOOP("HostView", "not selling out soon"),
     "next": QT_TRANSLATE_NOOP("HostView", "NEXT"),
     "next_item": QT_TRANSLATE_NOOP("HostView", "{n} left"),

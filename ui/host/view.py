@@ -83,10 +83,8 @@ def _countdown(pt: P.Painter, L: Layout, st: HostState) -> None:
     f = st.featured
     so = f.sellout_s
     window_s = max(60.0, f.window_min * 60.0)
-    if f.available <= 0:
-        frac, words = 0.0, t("sold_out")
-    elif f.frozen:
-        frac, words = 0.0, t("frozen")
+    if f.available <= 0 or f.frozen:  # the banner says why; the host can still say how many went
+        frac, words = 0.0, t("sold_count", n=f"{f.sold:,}")
     elif so is None:
         frac, words = 1.0, t("sellout_none")
     else:
@@ -105,7 +103,8 @@ def _next(pt: P.Painter, L: Layout, st: HostState) -> None:
         return
     pt.text("next_title", t("next"), L.next_title, P.MUTED, P.BG, px=min(L.next_title.height() / 1.6, L.h * 0.04))
     for i, (s, r) in enumerate(zip(st.next, L.next_cells)):
-        pt.fill(r, P.PANEL)
+        pt.fill(QRectF(r.left(), r.top(), r.width(), max(2.0, 0.004 * L.h)), P.RULE)  # a rule, not a panel:
+        # every text of the view sits on black, where each level's colour keeps 7:1
         pad = 0.02 * r.width() if not L.portrait else 0.02 * L.w
         if L.portrait:
             name_r = QRectF(r.left() + pad, r.top(), 0.62 * r.width() - pad, r.height())
@@ -114,9 +113,9 @@ def _next(pt: P.Painter, L: Layout, st: HostState) -> None:
             name_r = QRectF(r.left() + pad, r.top() + 0.06 * r.height(), r.width() - 2 * pad, 0.46 * r.height())
             num_r = QRectF(r.left() + pad, name_r.bottom(), r.width() - 2 * pad, 0.42 * r.height())
         size = min(name_r.height() / 1.25, L.h * 0.04)
-        pt.text(f"next{i}", s.name, name_r, P.FG, P.PANEL, px=size, bold=False)
+        pt.text(f"next{i}", s.name, name_r, P.FG, P.BG, px=size, bold=False)
         fg = P.LEVEL_FG.get(s.level, P.FG)
-        pt.text(f"next{i}_n", t("next_item", n=f"{s.available:,}"), num_r, fg, P.PANEL,
+        pt.text(f"next{i}_n", t("next_item", n=f"{s.available:,}"), num_r, fg, P.BG,
                 px=min(num_r.height() / 1.2, L.h * 0.04), align=RIGHT if L.portrait else LEFT)
 
 
