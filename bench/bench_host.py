@@ -10,10 +10,9 @@ offscreen, tracing every painted frame with the wall time after the paint) run s
   snapshot (10 Hz) → PUB → host view's SUB (polled every 20 ms) → paint.
 * **baseline** (same run, same path minus the host view): a bare StateClient in this process
   polling in a tight loop sees the same prompt arrive.
-* **stock event → pixel** (an upper bound): for each frame whose newest shop event is new, the
-  paint time minus that event's shop timestamp.  The demo shop stamps events with its model
-  clock, which steps 100 ms at a time behind the wall clock, so this over-states by up to
-  ~100 ms.
+* **shop event → pixel**: every shop event the engine logged (its ``received_at``, wall clock,
+  from the session log) against the first painted frame whose feed seq includes it.  The
+  loopback hop from the shop to the engine (well under a millisecond) is not counted.
 """
 from __future__ import annotations
 
@@ -35,6 +34,29 @@ def _stats(ms: list[float]) -> dict:
             "p99_ms": round(float(np.percentile(a, 99)), 1), "max_ms": round(float(a.max()), 1)}
 
 
+def _events_to_pixel(log: Path, frames: list[dict]) -> list[float]:
+    """For each logged shop event: ms from the engine receiving it to the first painted frame that includes it."""
+    import sqlite3
+
+    con = sqlite3.connect(f"file:{log}?mode=ro", uri=True)
+    try:
+        rows = con.execute("SELECT seq, received_at FROM events ORDER BY id").fetchall()
+    finally:
+        con.close()
+    shown = [(x["feed_seq"], x["t"]) for x in frames if x["health"] == "live"]
+    out, i = [], 0
+    first_seq = shown[0][0] if shown else None
+    for seq, received_at in rows:
+        if first_seq is None or seq <= first_seq:
+            continue  # already in the first frame (before the clock started)
+        while i < len(shown) and shown[i][0] < seq:
+            i += 1
+        if i == len(shown):
+            break  # never painted before the run ended
+        out.append((shown[i][1] - received_at) * 1000.0)
+    return out
+
+
 def run(quick: bool = False) -> dict:
     """Run the benchmark; ``quick``: a handful of probes (a smoke run)."""
     from controlroom.state.client import StateClient
@@ -44,7 +66,8 @@ def run(quick: bool = False) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         keys = make_keys(Path(tmp))
         port = free_port_pair()
-        engine = Engine(port, keys["engine"], None, speed=1.0, rate=0.5)
+        log = Path(tmp) / "bench.sqlite"
+        engine = Engine(port, keys["engine"], log, speed=1.0, rate=0.5)
         host = HostProcess(port, keys["host"], size="1280x720" if quick else "1920x1080")
         op = StateClient(engine.info["pub"], engine.info["router"], curve=keys["operator"])
         bare = StateClient(engine.info["pub"], engine.info["router"], curve=keys["operator"])
@@ -77,30 +100,26 @@ def run(quick: bool = False) -> dict:
             op.close()
             bare.close()
             host.close()
-            engine.kill()
-    stock, last_ts = [], None
-    for x in frames:
-        if x["health"] == "live" and x["ts"] and x["ts"] != last_ts:
-            if last_ts is not None:
-                stock.append((x["t"] - x["ts"]) * 1000.0)
-            last_ts = x["ts"]
+            engine.stop()  # a clean stop: the session log is complete
+        events = _events_to_pixel(log, frames)
     res = {"prompt_to_pixel": _stats(to_pixel), "baseline_prompt_to_client": _stats(to_client),
-           "stock_event_to_pixel_upper_bound": _stats(stock), "missed": missed, "target_p99_ms": TARGET_P99_MS}
-    p99 = res["prompt_to_pixel"].get("p99_ms")
-    res["ok"] = p99 is not None and p99 <= TARGET_P99_MS
+           "event_to_pixel": _stats(events), "missed": missed, "target_p99_ms": TARGET_P99_MS}
+    p99s = [res[k].get("p99_ms") for k in ("prompt_to_pixel", "event_to_pixel")]
+    res["ok"] = all(p is not None and p <= TARGET_P99_MS for p in p99s)
     return res
 
 
 def report(res: dict) -> str:
     """Human-readable lines."""
-    px, base, st = res["prompt_to_pixel"], res["baseline_prompt_to_client"], res["stock_event_to_pixel_upper_bound"]
+    px, base, st = res["prompt_to_pixel"], res["baseline_prompt_to_client"], res["event_to_pixel"]
     ratio = (px["p99_ms"] / base["p99_ms"]) if px.get("n") and base.get("p99_ms") else float("nan")
     return "\n".join([
         f"   prompt → host-view pixel: p50 {px.get('p50_ms')} ms, p99 {px.get('p99_ms')} ms, max {px.get('max_ms')} ms "
         f"(n={px.get('n')}, missed {res['missed']}) — target p99 ≤ {res['target_p99_ms']:.0f} ms: "
-        f"{'OK' if res['ok'] else 'MISSED'}",
+        f"{'OK' if px.get('p99_ms', 1e9) <= res['target_p99_ms'] else 'MISSED'}",
         f"   baseline, prompt → bare StateClient: p50 {base.get('p50_ms')} ms, p99 {base.get('p99_ms')} ms "
         f"(host view / baseline p99: {ratio:.2f}x)",
-        f"   stock event → pixel (upper bound, shop clock steps 100 ms): p50 {st.get('p50_ms')} ms, "
-        f"p99 {st.get('p99_ms')} ms (n={st.get('n')})",
+        f"   shop event (received by the engine) → host-view pixel: p50 {st.get('p50_ms')} ms, "
+        f"p99 {st.get('p99_ms')} ms, max {st.get('max_ms')} ms (n={st.get('n')}) — target p99 ≤ "
+        f"{res['target_p99_ms']:.0f} ms: {'OK' if st.get('p99_ms', 1e9) <= res['target_p99_ms'] else 'MISSED'}",
     ])
