@@ -43,6 +43,10 @@ def run_demo(args) -> int:
     if problem:
         print(f"controlroom demo: {problem}", file=sys.stderr)
         return 2
+    if args.headless and getattr(args, "host", False):
+        print("controlroom demo: --host opens the host view beside the desk; with --headless, start it yourself: "
+              "`controlroom host --connect PUB,ROUTER` with the endpoints the engine prints", file=sys.stderr)
+        return 2
     shop = start_demo_shop(args)
     try:
         settings = load_session_settings(args)

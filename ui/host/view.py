@@ -75,7 +75,7 @@ def _digits(pt: P.Painter, L: Layout, st: HostState, level_fg: str, align) -> No
     pt.text("digits_label", t("remaining"), L.digits_label, P.MUTED, P.BG, px=L.digits_label.height() / 1.2,
             align=align, bold=False)
     pt.text("digits", f"{f.available:,}", L.digits, level_fg if f.level in ("warning", "critical") else P.FG, P.BG,
-            px=L.digits.height() / 1.2, align=align)
+            px=L.digits.height() / 1.2, align=align, per_char=True)
 
 
 def _countdown(pt: P.Painter, L: Layout, st: HostState) -> None:
