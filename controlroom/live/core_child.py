@@ -110,6 +110,7 @@ def _status(session) -> dict:
         st["frames_sent"] = sent
         st["encode_ms_mean"] = p.stats["encode_ms"] / sent if sent else None
         st["bytes"] = p.stats["bytes"]
+        st["encode_ms_max"] = p.stats["delta_ms_max"]
     return st
 
 

@@ -24,6 +24,7 @@ import time
 import uuid
 from typing import Any, Callable
 
+import msgspec
 import numpy as np
 import zmq
 
@@ -83,6 +84,8 @@ class StatePublisher:
         self._wire: dict[str, s.Sku] = {}  # sku -> its wire Struct (cached: a snapshot re-encodes nothing else)
         self._order: tuple[str, ...] = ()
         self._room: s.Room | None = None
+        self._lists: dict[str, Any] = {}  # room list name -> the view value last sent (compared, not re-encoded)
+        self._wire_lists: dict[str, tuple] = {}  # ... and its wire form
         self._pending: ViewSnapshot | None = None
         self._last_delta = 0.0
         self._last_snapshot = 0.0
@@ -93,7 +96,7 @@ class StatePublisher:
         # the sockets' monitors, drained by tick() on this same thread.
         self.peers = {"accepted": 0, "handshake_failed": 0, "auth_failed": 0, "disconnected": 0}
         self._monitors = [sock.get_monitor_socket(_MONITOR_EVENTS) for sock in (self.pub, self.router)]
-        self.stats = {"deltas": 0, "snapshots": 0, "heartbeats": 0, "encode_ms": 0.0, "bytes": 0}
+        self.stats = {"deltas": 0, "snapshots": 0, "heartbeats": 0, "encode_ms": 0.0, "bytes": 0, "delta_ms_max": 0.0}
 
     # --- publishing -----------------------------------------------------------------------------------------
     def publish(self, snap: ViewSnapshot, now: float | None = None) -> None:
@@ -150,19 +153,32 @@ class StatePublisher:
                 continue
             views[v.sku] = v
             w = wire[v.sku] = s.sku_to_wire(v)
-            changed.append(w)
+            # Sparklines move every 2 s, stock every event: most changes leave the 60 points out.
+            changed.append(msgspec.structs.replace(w, spark=None) if old is not None and _same_points(old.spark, v.spark)
+                           else w)
         removed = tuple(k for k in views if k not in seen)
         for k in removed:
             del views[k], wire[k]
         order = tuple(v.sku for v in snap.skus)
         new_order = order if order != self._order else None
         self._order = order
-        self._room = s.room_to_wire(snap)
+        head = s.head_to_wire(snap)
+        lists = {}
+        for name in s.ROOM_LISTS:  # a list goes out only when it changed (alerts move about once a second)
+            val, old = getattr(snap, name), self._lists.get(name)
+            if old is not None and (old is val or old == val):
+                continue
+            self._lists[name] = val
+            lists[name] = self._wire_lists[name] = s.list_to_wire(name, val)
+        self._room = s.Room(**head, **self._wire_lists)
         self.seq += 1
-        frame = s.Delta(s.VERSION, self.epoch, self.seq, self._room, tuple(changed), removed, new_order)
+        frame = s.Delta(s.VERSION, self.epoch, self.seq, s.RoomDelta(**head, **lists), tuple(changed), removed,
+                        new_order)
         self.stats["encode_ms"] += (time.perf_counter() - t0) * 1000.0
         self._send(self.pub, None, frame)
         self.stats["deltas"] += 1
+        # The whole delta (diff + wire structs + encode + send): the core thread's cost per frame.
+        self.stats["delta_ms_max"] = max(self.stats["delta_ms_max"], (time.perf_counter() - t0) * 1000.0)
 
     def snapshot_frame(self) -> s.Snapshot:
         """The whole current state (from the cached wire SKUs)."""
@@ -252,6 +268,11 @@ def _user_id(frame: zmq.Frame) -> str | None:
         return frame.get("User-Id")
     except (zmq.ZMQError, AttributeError):
         return None
+
+
+def _same_points(a: tuple, b: tuple) -> bool:
+    """Two sparklines with the same points (NaN equals NaN)."""
+    return a is b or (len(a) == len(b) and all(x == y or (x != x and y != y) for x, y in zip(a, b)))
 
 
 def _same(a, b) -> bool:

@@ -45,7 +45,7 @@ class Sku(msgspec.Struct, array_like=True, frozen=True):
     level: str
     cart_rate_per_min: float
     featured: bool
-    spark: tuple[float, ...]
+    spark: tuple[float, ...] | None  # None (deltas only): the same points as before
 
 
 class Alert(msgspec.Struct, frozen=True):
@@ -131,9 +131,39 @@ class Room(msgspec.Struct, frozen=True):
     featured_periods: tuple[tuple[float, float | None, str], ...]
     confirmations: tuple[dict[str, Union[str, int, float, bool, None]], ...]
     settings_version: int
-    # Added after v1 shipped, with a default: a v1 frame without it decodes (no prompt), and a
-    # receiver that predates it ignores the field (msgspec skips unknown map keys).
+    # Added after v1 shipped, with a default: a room block without it decodes as "no prompt", and a
+    # receiver that predates it ignores the key (msgspec skips unknown map keys).
     prompt: Prompt | None = None
+
+
+class RoomDelta(msgspec.Struct, frozen=True):
+    """The room block of a delta: the small fields always; each list only when it changed (None = as before)."""
+
+    version: int
+    ts: float
+    started_ts: float
+    room: str
+    viewers: int
+    featured: str | None
+    gmv_cents: int
+    units: int
+    orders: int
+    feed: Feed
+    command_channel: str
+    settings_version: int
+    alerts: tuple[Alert, ...] | None = None
+    history: tuple[Alert, ...] | None = None
+    commands: tuple[Command, ...] | None = None
+    room_series: tuple[tuple[float, int, float], ...] | None = None
+    featured_periods: tuple[tuple[float, float | None, str], ...] | None = None
+    confirmations: tuple[dict[str, Union[str, int, float, bool, None]], ...] | None = None
+    prompt: Prompt | None = None  # a small field, sent in every delta like the others: None = no prompt
+
+
+# The room block's lists: sent in a delta only when they changed.
+ROOM_LISTS = ("alerts", "history", "commands", "room_series", "featured_periods", "confirmations")
+ROOM_HEAD = ("version", "ts", "started_ts", "room", "viewers", "featured", "gmv_cents", "units", "orders", "feed",
+             "command_channel", "settings_version", "prompt")
 
 
 # --- frames (server -> client on PUB or ROUTER) ------------------------------------------------------------
@@ -148,12 +178,12 @@ class Snapshot(msgspec.Struct, tag="snapshot", tag_field="t", frozen=True):
 
 
 class Delta(msgspec.Struct, tag="delta", tag_field="t", frozen=True):
-    """Changes from ``seq - 1`` to ``seq``: changed SKUs, removed SKUs, the SKU order, the room block."""
+    """Changes from ``seq - 1`` to ``seq``: changed SKUs, removed SKUs, the SKU order, the room block's changes."""
 
     v: int
     epoch: str
     seq: int
-    room: Room
+    room: RoomDelta
     changed: tuple[Sku, ...]
     removed: tuple[str, ...]
     order: tuple[str, ...] | None  # None = unchanged
@@ -278,35 +308,71 @@ def sku_to_wire(v: SkuView) -> Sku:
                v.warning_line, v.safety_stock, v.level, v.cart_rate_per_min, v.featured, tuple(v.spark))
 
 
-def sku_from_wire(s: Sku) -> SkuView:
-    """The SkuView of one wire SKU."""
-    return SkuView(*(getattr(s, f) for f in Sku.__struct_fields__))
+def sku_from_wire(s: Sku, old_spark: tuple = ()) -> SkuView:
+    """The SkuView of one wire SKU (``old_spark`` stands in for a spark the frame left out)."""
+    v = SkuView(*(getattr(s, f) for f in Sku.__struct_fields__))
+    if s.spark is None:
+        object.__setattr__(v, "spark", old_spark)  # frozen, but nobody has seen it yet
+    return v
+
+
+def _alert(a) -> Alert:
+    return Alert(**{k: getattr(a, k) for k in Alert.__struct_fields__})
+
+
+def list_to_wire(name: str, value) -> tuple:
+    """The wire form of one of the room block's lists (:data:`ROOM_LISTS`)."""
+    if name in ("alerts", "history"):
+        return tuple(_alert(a) for a in value)
+    if name == "commands":
+        return tuple(Command(**{k: getattr(c, k) for k in Command.__struct_fields__}) for c in value)
+    if name == "confirmations":
+        return tuple(dict(c) for c in value)
+    return tuple(tuple(x) for x in value)  # room_series, featured_periods
+
+
+def list_from_wire(name: str, value) -> tuple:
+    """The view form of one of the room block's lists."""
+    if name in ("alerts", "history"):
+        return tuple(AlertView(**{k: getattr(a, k) for k in Alert.__struct_fields__}) for a in value)
+    if name == "commands":
+        return tuple(CommandView(**{k: getattr(c, k) for k in Command.__struct_fields__}) for c in value)
+    return value
+
+
+def head_to_wire(s: ViewSnapshot) -> dict:
+    """The room block's small fields (:data:`ROOM_HEAD`), wire form."""
+    f = s.feed
+    out = {k: getattr(s, k) for k in ROOM_HEAD}
+    out["feed"] = Feed(**{k: getattr(f, k) for k in Feed.__struct_fields__})
+    p = s.prompt
+    out["prompt"] = None if p is None else Prompt(**{k: getattr(p, k) for k in Prompt.__struct_fields__})
+    return out
 
 
 def room_to_wire(s: ViewSnapshot) -> Room:
     """The room block of a snapshot."""
-    f = s.feed
-    return Room(s.version, s.ts, s.started_ts, s.room, s.viewers, s.featured, s.gmv_cents, s.units, s.orders,
-                Feed(**{k: getattr(f, k) for k in Feed.__struct_fields__}), s.command_channel,
-                tuple(Alert(**{k: getattr(a, k) for k in Alert.__struct_fields__}) for a in s.alerts),
-                tuple(Alert(**{k: getattr(a, k) for k in Alert.__struct_fields__}) for a in s.history),
-                tuple(Command(**{k: getattr(c, k) for k in Command.__struct_fields__}) for c in s.commands),
-                tuple(tuple(x) for x in s.room_series), tuple(tuple(x) for x in s.featured_periods),
-                tuple(dict(c) for c in s.confirmations), s.settings_version,
-                None if s.prompt is None else Prompt(**{k: getattr(s.prompt, k) for k in Prompt.__struct_fields__}))
+    return Room(**head_to_wire(s), **{k: list_to_wire(k, getattr(s, k)) for k in ROOM_LISTS})
 
 
-def view_from_wire(room: Room, skus) -> ViewSnapshot:
-    """A ViewSnapshot from a room block and SkuViews (already converted, in order)."""
+def merge_room(old: Room, d: RoomDelta) -> Room:
+    """The room block after a delta's changes."""
+    return Room(**{k: getattr(d, k) for k in ROOM_HEAD},
+                **{k: (getattr(old, k) if getattr(d, k) is None else getattr(d, k)) for k in ROOM_LISTS})
+
+
+def view_from_parts(room: Room, skus, lists: dict) -> ViewSnapshot:
+    """A ViewSnapshot from a room block, SkuViews (in order) and the room's lists already in view form."""
     r = room
     return ViewSnapshot(
         version=r.version, ts=r.ts, started_ts=r.started_ts, room=r.room, viewers=r.viewers, featured=r.featured,
         gmv_cents=r.gmv_cents, units=r.units, orders=r.orders,
         feed=FeedView(**{k: getattr(r.feed, k) for k in Feed.__struct_fields__}),
-        command_channel=r.command_channel, skus=tuple(skus),
-        alerts=tuple(AlertView(**{k: getattr(a, k) for k in Alert.__struct_fields__}) for a in r.alerts),
-        history=tuple(AlertView(**{k: getattr(a, k) for k in Alert.__struct_fields__}) for a in r.history),
-        commands=tuple(CommandView(**{k: getattr(c, k) for k in Command.__struct_fields__}) for c in r.commands),
-        room_series=r.room_series, featured_periods=r.featured_periods, confirmations=r.confirmations,
-        settings_version=r.settings_version,
-        prompt=None if r.prompt is None else PromptView(**{k: getattr(r.prompt, k) for k in Prompt.__struct_fields__}))
+        command_channel=r.command_channel, skus=tuple(skus), settings_version=r.settings_version,
+        prompt=None if r.prompt is None else PromptView(**{k: getattr(r.prompt, k) for k in Prompt.__struct_fields__}),
+        **lists)
+
+
+def view_from_wire(room: Room, skus) -> ViewSnapshot:
+    """A ViewSnapshot from a room block and SkuViews (already converted, in order)."""
+    return view_from_parts(room, skus, {k: list_from_wire(k, getattr(room, k)) for k in ROOM_LISTS})
