@@ -74,8 +74,10 @@ def open_host_screen(session: Any, screen: int | None, lang: str | None,
         return QCoreApplication.translate("HostDesk", "This desk's core shares no state stream, so no host view "
                                                       "can join it.")
     (pub, router), keys_dir = got
-    return subprocess.Popen(host_command(pub, router, keys_dir, screen, lang) + list(extra or []),
-                            stdin=subprocess.DEVNULL)
+    extra = list(extra or [])
+    if len(QGuiApplication.screens()) <= 1 and "--windowed" not in extra:
+        extra += ["--windowed", "960x540"]  # one monitor: a window beside the desk, not a full screen over it
+    return subprocess.Popen(host_command(pub, router, keys_dir, screen, lang) + extra, stdin=subprocess.DEVNULL)
 
 
 def remembered_screen(store: QSettings) -> int:
