@@ -38,3 +38,14 @@ def test_a_receiver_that_predates_the_field_ignores_it():
 
 def test_prompt_is_an_operator_kind():
     assert "prompt" in s.OPERATOR_KINDS
+
+
+def test_prompts_in_the_log_are_not_counted_as_commands_by_the_review():
+    from controlroom.review.actions import actions_from_rows
+
+    rows = [{"ts": 1.0, "sku": "A", "op": "prompt", "origin": "operator", "operator": "ann", "command_id": "p1",
+             "ok": 1, "text": "hi"},
+            {"ts": 2.0, "sku": "A", "op": "freeze", "origin": "operator", "operator": "ann", "command_id": "c1",
+             "ok": 1},
+            {"ts": 3.0, "sku": "A", "op": "prompt_clear", "origin": "operator", "operator": "ann", "ok": 1}]
+    assert [a.op for a in actions_from_rows(rows)] == ["freeze"]
