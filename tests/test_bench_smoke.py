@@ -8,3 +8,12 @@ def test_feed_benchmark_smoke_loses_nothing():
         for side in ("bare", "feed"):
             assert res[case][side]["lost"] == 0, res
             assert res[case][side]["events_per_s"] > 0
+
+
+def test_host_benchmark_smoke_sees_every_probe():
+    """A tiny run of the host-view benchmark (two processes): every probe reaches the painted frame."""
+    from bench import bench_host
+
+    res = bench_host.run(quick=True)
+    assert res["missed"] == 0 and res["prompt_to_pixel"]["n"] == 5, res
+    assert res["baseline_prompt_to_client"]["n"] == 5

@@ -133,6 +133,9 @@ def run_desk_app(settings: Any, client_curve: Any, args: Any) -> int:
     # The core: its own process by default (the GUI thread then shares its GIL with no busy thread),
     # or a thread of this process with --core-thread.
     session = build_desk_core(settings, client_curve, args)
+    from ui.host.desk import share_for_host_views
+
+    share_for_host_views(session, getattr(args, "keys", None))  # View → Host screen: host views may join
     try:
         session.start()
     except Exception as e:  # the core could not start (bad endpoint, keys): say so, no traceback
@@ -140,6 +143,10 @@ def run_desk_app(settings: Any, client_curve: Any, args: Any) -> int:
         return 1
     bridge, window = build_desk(session)
     window.show()
+    if getattr(args, "host", False):  # `controlroom demo --host`: the host view too, on its remembered screen
+        from ui.host.desk import open_remembered
+
+        open_remembered(window)
     tune_runtime(session)
     bridge.start()
     t_show = time.monotonic()

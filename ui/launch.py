@@ -43,6 +43,10 @@ def run_demo(args) -> int:
     if problem:
         print(f"controlroom demo: {problem}", file=sys.stderr)
         return 2
+    if args.headless and getattr(args, "host", False):
+        print("controlroom demo: --host opens the host view beside the desk; with --headless, start it yourself: "
+              "`controlroom host --connect PUB,ROUTER` with the endpoints the engine prints", file=sys.stderr)
+        return 2
     shop = start_demo_shop(args)
     try:
         settings = load_session_settings(args)
@@ -63,4 +67,15 @@ def run_review_window(paths: list[str], lang: str | None) -> int:
     return run(paths, lang)
 
 
-FRONT_VERBS = {"desk": run_desk, "demo": run_demo, "review-window": run_review_window}
+def run_host(args) -> int:
+    """``controlroom host``: the host view (主播屏) on an engine's state stream."""
+    problem = display_problem()
+    if problem:
+        print(f"controlroom host: {problem}", file=sys.stderr)
+        return 2
+    from ui.host.app import run_host as run  # Qt, only now
+
+    return run(args)
+
+
+FRONT_VERBS = {"desk": run_desk, "demo": run_demo, "review-window": run_review_window, "host": run_host}

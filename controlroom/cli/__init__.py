@@ -47,6 +47,22 @@ def _core_arg(p: argparse.ArgumentParser) -> None:
                    help="run the core as a thread of the desk's process (default: its own process)")
 
 
+def _host_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--connect", required=True, metavar="ENDPOINT",
+                   help="the stream's PUB (tcp://HOST:PORT; its ROUTER at PORT+1) or PUB,ROUTER")
+    p.add_argument("--router", default=None, metavar="ENDPOINT", help="the stream's ROUTER, if not at PORT+1")
+    p.add_argument("--keys", default=None, metavar="DIR",
+                   help="key folder: the room's room.key (or room/room.key) and this view's hostview.key_secret")
+    p.add_argument("--key-name", default="hostview", help="this view's key pair name in --keys (default hostview)")
+    p.add_argument("--insecure", action="store_true", help="no CURVE (an --insecure engine on loopback; testing)")
+    p.add_argument("--screen", type=int, default=None, metavar="N", help="full screen on screen N (0 = first)")
+    p.add_argument("--room", default=None, metavar="R", help="show only room R's stream")
+    p.add_argument("--lang", default=None, help="zh_CN (default) or en")
+    p.add_argument("--windowed", default=None, metavar="WxH", help="a window of this size instead of full screen")
+    p.add_argument("--duration", type=float, default=None, help="close after this many wall seconds")
+    p.add_argument("--trace", default=None, metavar="FILE", help=argparse.SUPPRESS)  # one JSON line per frame
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser (also used to document the CLI)."""
     ap = argparse.ArgumentParser(prog="controlroom", description="Live-stream stock control room (直播库存中控台)")
@@ -92,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     _session_args(p)
     _stream_args(p, "two free loopback ports with --headless; without, the desk's stream is private to it")
     _core_arg(p)
+    p.add_argument("--host", action="store_true", help="open the host view (主播屏) too")
+
+    _host_args(sub.add_parser("host", help="the host view (主播屏): full-screen, read-only, on a state stream"))
 
     sub.add_parser("evaluate", help="compare engine, naive and static on a scenario", add_help=False)
     sub.add_parser("keys", help="CURVE keys: keys generate/show (shop link), keys pair/unpair/clients/room (state stream)", add_help=False)
@@ -135,9 +154,9 @@ def main(argv: list[str] | None = None, front_verbs: Mapping[str, Callable] | No
     try:
         if args.verb in front:
             return int(front[args.verb](args) or 0)
-        if args.verb == "desk":
-            raise UsageError("the desk is part of the Qt front end: run the installed `controlroom desk` "
-                             "(or `python -m ui desk`)")
+        if args.verb in ("desk", "host"):
+            raise UsageError(f"the {args.verb} view is part of the Qt front end: run the installed "
+                             f"`controlroom {args.verb}` (or `python -m ui {args.verb}`)")
         return int(getattr(headless, f"run_{args.verb}")(args) or 0)
     except UsageError as e:
         print(f"controlroom {args.verb}: {e}", file=sys.stderr)

@@ -335,6 +335,10 @@ class RemoteSession:
         """Ask the core to send a command to the shop (operator origin)."""
         self._send("command", dict(op=op, sku=sku, qty=qty, weight=weight, asked_at=asked_at))
 
+    def prompt(self, text: str = "", *, preset: str | None = None, arg: int | None = None) -> None:
+        """Show (or clear, with nothing) a prompt on the host views."""
+        self._send("prompt", dict(text=text, preset=preset, arg=arg))
+
     def ack(self, key: str) -> None:
         """Acknowledge an alert."""
         self._send("ack", dict(key=key))

@@ -12,6 +12,7 @@ import logging
 import queue
 import threading
 import time
+import uuid
 from collections import deque
 from typing import Any
 
@@ -29,6 +30,7 @@ SNAPSHOT_INTERVAL_S = 0.1  # 10 Hz view snapshots
 FRONT_YIELD_MAX_S = 0.1  # longest one stand-back lasts while a front end redraws (see front_busy)
 FRONT_YIELD_SHARE = 0.4  # and at most this share of each second: the core keeps up with the feed
 FRONT_YIELD_SLEEP_S = 0.002
+PROMPT_MAX_CHARS = 200  # a host reads a prompt at a glance: longer text is cut
 GC_AFTER_REDRAW_S = 0.02  # a paced full collection runs this soon after a redraw ended (see gc_pacer)
 
 
@@ -131,6 +133,11 @@ class LiveSession(FeedListener):
     def update_settings(self, settings: Any, by: str | None = None) -> None:
         """Apply new settings live (logged)."""
         self._intents.put(("settings", dict(settings=settings, by=by or self.operator)))
+
+    def prompt(self, text: str = "", *, preset: str | None = None, arg: int | None = None,
+               by: str | None = None) -> None:
+        """Show a prompt on the host views (text, or a preset worded by each view); empty clears it (logged)."""
+        self._intents.put(("prompt", dict(text=text or "", preset=preset or None, arg=arg, by=by or self.operator)))
 
     def front_busy(self, busy: bool) -> None:
         """A front end (the desk's GUI thread) starts or ends a redraw.
@@ -385,6 +392,25 @@ class LiveSession(FeedListener):
             "state": rec.state,
         })
 
+    def _set_prompt(self, a: dict, ts: float) -> None:
+        """Put up (or clear) the host prompt and log who sent it (core thread)."""
+        from controlroom.state.view import PromptView
+
+        text = str(a.get("text") or "")[:PROMPT_MAX_CHARS]
+        preset = a.get("preset") or None
+        if not text and not preset:
+            self.builder.prompt = None
+        else:
+            arg = a.get("arg")
+            self.builder.prompt = PromptView(id=uuid.uuid4().hex[:12], text=text, by=a["by"], ts=ts, preset=preset,
+                                             arg=int(arg) if arg is not None else None)
+        if self.session_log is not None:
+            p = self.builder.prompt
+            self.session_log.action({"ts": ts, "sku": self.feed.mirror.featured or "",
+                                     "op": "prompt" if p else "prompt_clear", "origin": "operator",
+                                     "operator": a["by"], "command_id": p.id if p else None, "ok": True,
+                                     "text": text, "preset": preset, "arg": a.get("arg")})
+
     def _drain_intents(self) -> None:
         ts = self.feed.mirror.last_ts
         while True:
@@ -405,6 +431,8 @@ class LiveSession(FeedListener):
                     if act is not None and a["accept"]:
                         self._send(act["op"], act["sku"], qty=act.get("qty"), weight=act.get("weight"),
                                    by=a["by"], origin="operator")
+                elif kind == "prompt":
+                    self._set_prompt(a, ts)
                 elif kind == "settings":
                     self.settings = a["settings"]
                     self.engine.update_settings(a["settings"])

@@ -38,6 +38,7 @@ class SnapshotBuilder:
         self._restocks_used: set[str] = set()  # command ids whose stock event has been seen
         self.drift: str | None = None
         self.restocks_seen = 0
+        self.prompt = None  # PromptView on the host views (set by the core thread's prompt intent)
 
     @staticmethod
     def empty() -> ViewSnapshot:
@@ -147,4 +148,5 @@ class SnapshotBuilder:
             skus=tuple(skus), alerts=alerts, history=history, commands=commands,
             room_series=tuple(self.room_series), featured_periods=tuple(self.featured_periods),
             confirmations=tuple(self.confirmations.values()), settings_version=self.settings_version,
+            prompt=self.prompt,
         )

@@ -49,4 +49,9 @@ def intent_from_request(kind: str, args: dict, name: str) -> tuple[str, dict[str
         except (SettingsError, TypeError, KeyError) as e:
             raise ValueError(f"settings: {e}") from None
         return "settings", dict(settings=settings, by=name)
+    if kind == "prompt":  # the host views' prompt: text and/or a preset (restock, move_on, push_cart) with arg
+        arg = _need(args, "arg", _NUM, optional=True)
+        return "prompt", dict(text=_need(args, "text", str, optional=True) or "",
+                              preset=_need(args, "preset", str, optional=True),
+                              arg=None if arg is None else int(arg), by=name)
     raise ValueError(f"unknown request {kind!r}")

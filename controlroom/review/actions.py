@@ -6,6 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 
+# Rows of the actions table that are no command to the shop: the host prompt (docs/host.md).
+NOT_COMMANDS = ("prompt", "prompt_clear")
+
+
 @dataclass
 class Action:
     """One command sent to the shop and its fate (the last row logged for its command id)."""
@@ -34,6 +38,8 @@ def actions_from_rows(rows: list[dict]) -> list[Action]:
     last: dict[Any, dict] = {}
     order: list[Any] = []
     for i, r in enumerate(rows):
+        if r.get("op") in NOT_COMMANDS:
+            continue
         k = r.get("command_id") or ("row", i)
         if k not in last:
             order.append(k)

@@ -14,7 +14,7 @@ from typing import Union
 
 import msgspec
 
-from controlroom.state.view import AlertView, CommandView, FeedView, SkuView, ViewSnapshot
+from controlroom.state.view import AlertView, CommandView, FeedView, PromptView, SkuView, ViewSnapshot
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +99,17 @@ class Feed(msgspec.Struct, frozen=True):
     last_message_age_s: float | None = None
 
 
+class Prompt(msgspec.Struct, frozen=True):
+    """The operator's prompt to the host (see PromptView)."""
+
+    id: str
+    text: str
+    by: str
+    ts: float
+    preset: str | None = None
+    arg: int | None = None
+
+
 class Room(msgspec.Struct, frozen=True):
     """Everything in a ViewSnapshot except the SKUs (small; sent whole in every delta)."""
 
@@ -120,6 +131,9 @@ class Room(msgspec.Struct, frozen=True):
     featured_periods: tuple[tuple[float, float | None, str], ...]
     confirmations: tuple[dict[str, Union[str, int, float, bool, None]], ...]
     settings_version: int
+    # Added after v1 shipped, with a default: a room block without it decodes as "no prompt", and a
+    # receiver that predates it ignores the key (msgspec skips unknown map keys).
+    prompt: Prompt | None = None
 
 
 class RoomDelta(msgspec.Struct, frozen=True):
@@ -143,12 +157,13 @@ class RoomDelta(msgspec.Struct, frozen=True):
     room_series: tuple[tuple[float, int, float], ...] | None = None
     featured_periods: tuple[tuple[float, float | None, str], ...] | None = None
     confirmations: tuple[dict[str, Union[str, int, float, bool, None]], ...] | None = None
+    prompt: Prompt | None = None  # a small field, sent in every delta like the others: None = no prompt
 
 
 # The room block's lists: sent in a delta only when they changed.
 ROOM_LISTS = ("alerts", "history", "commands", "room_series", "featured_periods", "confirmations")
 ROOM_HEAD = ("version", "ts", "started_ts", "room", "viewers", "featured", "gmv_cents", "units", "orders", "feed",
-             "command_channel", "settings_version")
+             "command_channel", "settings_version", "prompt")
 
 
 # --- frames (server -> client on PUB or ROUTER) ------------------------------------------------------------
@@ -216,7 +231,7 @@ class HistoryRequest(msgspec.Struct, tag="history?", tag_field="t", frozen=True)
 
 
 class OperatorRequest(msgspec.Struct, tag="op", tag_field="t", frozen=True):
-    """An operator intent.  ``kind``: command | ack | snooze | confirm | settings.  Needs the operator role."""
+    """An operator intent.  ``kind``: command | ack | snooze | confirm | settings | prompt.  Needs the operator role."""
 
     v: int
     rid: str
@@ -226,7 +241,7 @@ class OperatorRequest(msgspec.Struct, tag="op", tag_field="t", frozen=True):
 
 ServerFrame = Union[Snapshot, Delta, Heartbeat, History, Reply]
 ClientFrame = Union[SnapshotRequest, HistoryRequest, OperatorRequest]
-OPERATOR_KINDS = ("command", "ack", "snooze", "confirm", "settings")
+OPERATOR_KINDS = ("command", "ack", "snooze", "confirm", "settings", "prompt")
 
 
 class FrameRejected(ValueError):
@@ -330,6 +345,8 @@ def head_to_wire(s: ViewSnapshot) -> dict:
     f = s.feed
     out = {k: getattr(s, k) for k in ROOM_HEAD}
     out["feed"] = Feed(**{k: getattr(f, k) for k in Feed.__struct_fields__})
+    p = s.prompt
+    out["prompt"] = None if p is None else Prompt(**{k: getattr(p, k) for k in Prompt.__struct_fields__})
     return out
 
 
@@ -351,7 +368,9 @@ def view_from_parts(room: Room, skus, lists: dict) -> ViewSnapshot:
         version=r.version, ts=r.ts, started_ts=r.started_ts, room=r.room, viewers=r.viewers, featured=r.featured,
         gmv_cents=r.gmv_cents, units=r.units, orders=r.orders,
         feed=FeedView(**{k: getattr(r.feed, k) for k in Feed.__struct_fields__}),
-        command_channel=r.command_channel, skus=tuple(skus), settings_version=r.settings_version, **lists)
+        command_channel=r.command_channel, skus=tuple(skus), settings_version=r.settings_version,
+        prompt=None if r.prompt is None else PromptView(**{k: getattr(r.prompt, k) for k in Prompt.__struct_fields__}),
+        **lists)
 
 
 def view_from_wire(room: Room, skus) -> ViewSnapshot:

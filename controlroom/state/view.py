@@ -99,6 +99,24 @@ class FeedView:
 
 
 @dataclass(frozen=True, slots=True)
+class PromptView:
+    """What the operator wants the host to say: shown large on the host view until cleared.
+
+    ``preset`` names a one-click prompt (``restock``, ``move_on``, ``push_cart``) that each
+    view words in its own language with ``arg`` (minutes, item number); ``text`` is the
+    operator's own words (shown as typed).  ``by`` is the sender's name from its
+    authenticated key, never from the request.
+    """
+
+    id: str
+    text: str
+    by: str
+    ts: float  # shop clock when it was sent
+    preset: str | None = None
+    arg: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ViewSnapshot:
     """Everything a front end needs for one frame."""
 
@@ -121,6 +139,7 @@ class ViewSnapshot:
     featured_periods: tuple[tuple[float, float | None, str], ...] = ()  # (start, end or None, sku)
     confirmations: tuple[dict, ...] = ()  # auto actions a tier wants the operator to confirm
     settings_version: int = 0
+    prompt: PromptView | None = None  # the operator's prompt to the host (None = none showing)
 
     def firing_counts(self) -> dict[str, int]:
         """Number of firing alerts per level."""

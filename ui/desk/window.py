@@ -28,6 +28,7 @@ from ui.desk.sku_filter import SkuFilterProxy
 from ui.desk.sku_model import COL, COLUMNS, HIDDEN_BY_DEFAULT, SKU_ROLE, SkuTableModel
 from ui.desk.targets import DeskTargets
 from ui.desk.truth import DeskTruth
+from ui.host.desk import install as install_host
 from ui.sound import AlertSound
 
 def _panel(widget: QWidget, margins=(8, 8, 8, 8)) -> QFrame:
@@ -238,6 +239,7 @@ class DeskWindow(DeskTargets, DeskTruth, DeskShortcuts, LayoutMemory, QMainWindo
         self.help.closed.connect(self.focus_table)
         self._central = central
         self._init_targets(filters)
+        self.host_bar = install_host(self)  # View → Host screen and the host prompt bar (ui/host/desk.py)
         self.fit_to_screen()
         self.restore_layout()
         self._init_truth([self.table_panel, self.alerts_panel]

@@ -1,0 +1,43 @@
+"""What the host view decides from a snapshot: featured SKU, next SKUs, banners, automatic prompts, room filter."""
+from controlroom.state.view import PromptView, SkuView, ViewSnapshot
+from ui.host.state import host_state, pick_featured
+
+
+def _sku(sku, available=100, **kw):
+    return SkuView(sku, sku.lower(), "profit", 1000, available, kw.pop("frozen", False), **kw)
+
+
+def test_featured_is_the_shops_else_the_most_urgent_on_sale():
+    skus = (_sku("A", level="critical", delisted=True), _sku("B", level="warning"), _sku("C", featured=True))
+    assert pick_featured(ViewSnapshot(skus=skus)).sku == "C"
+    assert pick_featured(ViewSnapshot(skus=skus[:2])).sku == "B"  # A is delisted
+    assert pick_featured(ViewSnapshot()) is None
+
+
+def test_next_skus_leave_out_the_featured_the_sold_out_and_the_delisted():
+    skus = (_sku("A", featured=True), _sku("B", 0), _sku("C", delisted=True), *(_sku(f"N{i}") for i in range(6)))
+    st = host_state(ViewSnapshot(skus=skus), "live")
+    assert [s.sku for s in st.next] == ["N0", "N1", "N2", "N3"]
+
+
+def test_banners_and_automatic_prompts():
+    def st(**kw):
+        return host_state(ViewSnapshot(skus=(_sku("A", featured=True, **kw), _sku("B"))), "live")
+
+    assert (st().banner, st().auto_prompt) == (None, None)
+    assert (st(level="warning").banner, st(level="warning").auto_prompt) == (None, None)
+    assert (st(level="critical").banner, st(level="critical").auto_prompt) == (None, "critical")
+    assert (st(available=0, level="critical").banner, st(available=0).auto_prompt) == ("sold_out", "sold_out")
+    assert (st(frozen=True, level="critical").banner, st(frozen=True, level="critical").auto_prompt) == ("frozen", None)
+    # The operator's prompt takes the box: no automatic one beside it.
+    p = PromptView("p", "hi", "ann", 1.0)
+    got = host_state(ViewSnapshot(skus=(_sku("A", 0, featured=True),), prompt=p), "live")
+    assert got.prompt == p and got.auto_prompt is None and got.banner == "sold_out"
+
+
+def test_connection_and_room_cover_the_view():
+    v = ViewSnapshot(room="r1", skus=(_sku("A", featured=True),))
+    assert not host_state(v, "live").covered
+    assert host_state(v, "lost").covered and host_state(v, "connecting").covered
+    assert host_state(v, "live", wanted_room="r2").covered
+    assert not host_state(v, "live", wanted_room="r1").covered

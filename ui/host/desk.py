@@ -1,0 +1,223 @@
+"""The desk's side of the host view: View → Host screen, and the prompt box with one-click presets.
+
+:func:`install` adds both to a :class:`~ui.desk.window.DeskWindow` (one call from the desk, so
+the desk's own module stays small).  The host screen is its own process — ``controlroom host``
+with a viewer key paired into the room's allow-list — on the screen the operator picks
+(remembered in the desk's settings).  Prompts go to the core as the ``prompt`` intent (over
+the state stream, with the desk's operator key: the name logged is the key's).
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMessageBox, QPushButton, QSpinBox, \
+    QToolBar, QWidget
+
+SCREEN_KEY = "host/screen"
+
+
+def share_for_host_views(session: Any, keys_dir: str | None) -> None:
+    """Before the core starts: publish the desk's state stream with the room's keys and allow-list.
+
+    Host views then join with their own viewer keys (paired into ``KEYS/room/clients.toml``);
+    nobody else can (CURVE, allow-list).  A core that already has a stream configuration keeps it.
+    """
+    from controlroom.security.keys import default_keys_dir
+    from controlroom.state.keys import ensure_room_keys
+    from controlroom.state.server import StreamConfig
+
+    base = Path(keys_dir).expanduser() if keys_dir else default_keys_dir()
+    try:
+        rk = ensure_room_keys(base)
+    except (OSError, ValueError):
+        return  # no room keys here (read-only folder): the desk runs with its private stream only
+    cfg = StreamConfig("tcp://127.0.0.1:*", "tcp://127.0.0.1:*", server_keys=(rk.public, rk.secret),
+                       allow_file=str(rk.allow_file))
+    if hasattr(session, "share") and session.share is None:
+        session.share = cfg  # RemoteSession: the core process binds it
+    elif hasattr(session, "stream_config") and session.stream_config is None:
+        session.stream_config = cfg  # LiveSession (--core-thread): its core thread binds it
+
+
+def stream_of(session: Any) -> tuple[tuple[str, str], str] | None:
+    """((PUB, ROUTER), keys folder) of a started core's shared stream, or None when it shares none."""
+    cfg = getattr(session, "share", None) or getattr(session, "stream_config", None)
+    eps = getattr(session, "endpoints", None) if hasattr(session, "share") else getattr(session, "stream_endpoints", None)
+    if cfg is None or not eps or not cfg.allow_file:
+        return None
+    return tuple(eps), str(Path(cfg.allow_file).parent.parent)
+
+
+def host_command(pub: str, router: str, keys_dir: str, screen: int | None, lang: str | None) -> list[str]:
+    """The command line of a host-view process (the bundled app runs itself with the verb)."""
+    head = [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "ui"]
+    cmd = head + ["host", "--connect", f"{pub},{router}", "--keys", keys_dir]
+    if screen is not None:
+        cmd += ["--screen", str(screen)]
+    if lang:
+        cmd += ["--lang", lang]
+    return cmd
+
+
+def open_host_screen(session: Any, screen: int | None, lang: str | None,
+                     extra: list[str] | None = None) -> subprocess.Popen | str:
+    """Start a host view on ``screen``; the process, or why not (text for the operator).
+
+    ``extra``: more ``controlroom host`` options (tests: ``--windowed``, ``--trace``)."""
+    got = stream_of(session)
+    if got is None:
+        return QCoreApplication.translate("HostDesk", "This desk's core shares no state stream, so no host view "
+                                                      "can join it.")
+    (pub, router), keys_dir = got
+    extra = list(extra or [])
+    if len(QGuiApplication.screens()) <= 1 and "--windowed" not in extra:
+        extra += ["--windowed", "960x540"]  # one monitor: a window beside the desk, not a full screen over it
+    return subprocess.Popen(host_command(pub, router, keys_dir, screen, lang) + extra, stdin=subprocess.DEVNULL)
+
+
+def remembered_screen(store: QSettings) -> int:
+    """The screen last chosen for the host view, else the second screen when there is one."""
+    n = len(QGuiApplication.screens())
+    return min(int(store.value(SCREEN_KEY, 1 if n > 1 else 0)), max(0, n - 1))
+
+
+def open_remembered(window: Any, extra: list[str] | None = None) -> subprocess.Popen | str:
+    """``demo --host``: the host view on its remembered screen, no question asked."""
+    app = QGuiApplication.instance()
+    got = open_host_screen(window.bridge.session, remembered_screen(window.store),
+                           getattr(app, "_controlroom_lang", None), extra)
+    if isinstance(got, str):
+        print(f"host view: {got}", file=sys.stderr)
+    else:
+        window.host_processes.append(got)
+    return got
+
+
+class HostPromptBar(QToolBar):
+    """Prompt box and presets: what the host should say, shown large on every host view until cleared."""
+
+    def __init__(self, bridge: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.setObjectName("hostPromptBar")
+        self.setWindowTitle(self.tr("Host prompt"))
+        box = QWidget()
+        lay = QHBoxLayout(box)
+        lay.setContentsMargins(4, 2, 4, 2)
+        lay.addWidget(QLabel(self.tr("Host prompt:")))
+        self.text = QLineEdit()
+        self.text.setPlaceholderText(self.tr("Words for the host, shown large on the host screen (Enter sends)"))
+        self.text.setMaxLength(200)
+        self.text.returnPressed.connect(self.send_text)
+        lay.addWidget(self.text, 3)
+        send = QPushButton(self.tr("Send"))
+        send.clicked.connect(self.send_text)
+        lay.addWidget(send)
+        clear = QPushButton(self.tr("Clear"))
+        clear.setToolTip(self.tr("Take the prompt off the host screen"))
+        clear.clicked.connect(self.clear)
+        lay.addWidget(clear)
+        self.minutes = QSpinBox()
+        self.minutes.setRange(1, 60)
+        self.minutes.setValue(2)
+        self.minutes.setSuffix(self.tr(" min"))
+        restock = QPushButton(self.tr("Restock coming"))
+        restock.clicked.connect(lambda: self.send_preset("restock", self.minutes.value()))
+        self.item = QSpinBox()
+        self.item.setRange(1, 999)
+        self.item.setValue(7)
+        self.item.setPrefix(self.tr("item "))
+        move_on = QPushButton(self.tr("Move on to"))
+        move_on.clicked.connect(lambda: self.send_preset("move_on", self.item.value()))
+        cart = QPushButton(self.tr("Push the cart now"))
+        cart.clicked.connect(lambda: self.send_preset("push_cart", None))
+        for w in (restock, self.minutes, move_on, self.item, cart):
+            lay.addWidget(w)
+        self.addWidget(box)
+        self.sent: list[tuple[str, str | None, int | None]] = []  # what this bar sent (tests)
+
+    def _prompt(self, text: str, preset: str | None, arg: int | None) -> None:
+        session = self.bridge.session
+        if hasattr(session, "prompt"):
+            session.prompt(text, preset=preset, arg=arg)
+            self.sent.append((text, preset, arg))
+
+    def send_text(self) -> None:
+        """Send the typed words (nothing typed: nothing sent)."""
+        words = self.text.text().strip()
+        if words:
+            self._prompt(words, None, None)
+
+    def send_preset(self, preset: str, arg: int | None) -> None:
+        """One click: a preset, worded on each host view in its own language."""
+        self._prompt("", preset, arg)
+
+    def clear(self) -> None:
+        """Take the prompt down."""
+        self.text.clear()
+        self._prompt("", None, None)
+
+
+def choose_screen(parent: QWidget, store: QSettings) -> int | None:
+    """Ask which screen the host view goes on (the last choice preselected and remembered); None = cancelled."""
+    screens = QGuiApplication.screens()
+    names = [f"{i + 1}: {s.name()} ({s.geometry().width()}×{s.geometry().height()})" for i, s in enumerate(screens)]
+    if len(names) <= 1:
+        return 0
+    item, ok = QInputDialog.getItem(parent, parent.tr("Host screen"), parent.tr("Open the host view full screen on:"),
+                                    names, remembered_screen(store), False)
+    if not ok:
+        return None
+    choice = names.index(item)
+    store.setValue(SCREEN_KEY, choice)
+    return choice
+
+
+def install(window: Any) -> HostPromptBar:
+    """Add View → Host screen and the prompt bar to a desk window; returns the bar."""
+    from PySide6.QtCore import Qt
+
+    app = QCoreApplication.instance()
+    if getattr(app, "_controlroom_lang", None) == "zh_CN" and not getattr(app, "_host_zh", None):
+        from ui.host.app import install_host_translations
+
+        app._host_zh = install_host_translations(app, "zh_CN")  # until the lead folds ui/host/zh.py into the .ts
+    bar = HostPromptBar(window.bridge, window)
+    window.addToolBar(Qt.ToolBarArea.BottomToolBarArea, bar)
+    menu = window.menuBar().addMenu(window.tr("&View"))
+    act = menu.addAction(window.tr("Host screen…"))
+    act.setToolTip(window.tr("Open the host view (主播屏) full screen on another monitor"))
+    menu.addAction(bar.toggleViewAction())
+    window.host_processes = []
+
+    def open_it() -> None:
+        screen = choose_screen(window, window.store)
+        if screen is None:
+            return
+        app = QGuiApplication.instance()
+        got = open_host_screen(window.bridge.session, screen, getattr(app, "_controlroom_lang", None))
+        if isinstance(got, str):
+            QMessageBox.information(window, window.tr("Host screen"), got)
+        else:
+            window.host_processes.append(got)
+
+    act.triggered.connect(open_it)
+
+    def close_hosts() -> None:  # host views opened from this desk end with it (no orphans)
+        for p in window.host_processes:
+            if p.poll() is None:
+                p.terminate()
+        for p in window.host_processes:
+            try:
+                p.wait(3)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+    QCoreApplication.instance().aboutToQuit.connect(close_hosts)
+    window.host_screen_action = act
+    return bar
