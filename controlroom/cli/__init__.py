@@ -29,9 +29,19 @@ def _session_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", default=None, metavar="TOML", help="settings file (see docs/settings.md)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override one setting for this session, e.g. --set tiers.profit.multiplier=1.8")
-    p.add_argument("--log", default=None, metavar="FILE", help="session log file (default: per-user data folder)")
+    p.add_argument("--log", default=None, metavar="FILE|DIR",
+                   help="session log file, or a folder for the room's logs (a restart continues the current "
+                        "show there); default: per-user data folder")
     p.add_argument("--no-log", action="store_true", help="do not write a session log")
     p.add_argument("--operator", default=None, help="operator name recorded with commands")
+
+
+def _room_args(p: argparse.ArgumentParser) -> None:
+    """A room run as a service (docs/deploy.md): its name and when a restart starts a new show."""
+    p.add_argument("--room", default=None, help="run this room only: refuse another room's feed (sets feed.room)")
+    p.add_argument("--new-show-after", type=float, default=None, metavar="MIN",
+                   help="with --log DIR: continue the room's newest log if it was active less than MIN minutes "
+                        "ago (default 60), else start a new show's file")
 
 
 def _core_arg(p: argparse.ArgumentParser) -> None:
@@ -56,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--linger", type=float, default=10.0,
                    help="keep serving snapshots and heartbeats this long after the show ends")
     p.add_argument("--quiet", action="store_true", help="no per-second line")
+    p.add_argument("--room", default=None, help="the shop's room id (default: the scenario's)")
     _endpoint_args(p)
 
     p = sub.add_parser("engine", help="run the feed and engine without a window")
@@ -63,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--duration", type=float, default=None, help="stop after this many wall seconds")
     p.add_argument("--quiet", action="store_true", help="only the final JSON summary")
     _session_args(p)
+    _room_args(p)
 
     p = sub.add_parser("desk", help="open the operator desk on a live shop")
     _session_args(p)
