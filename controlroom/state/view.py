@@ -121,6 +121,8 @@ class ViewSnapshot:
     featured_periods: tuple[tuple[float, float | None, str], ...] = ()  # (start, end or None, sku)
     confirmations: tuple[dict, ...] = ()  # auto actions a tier wants the operator to confirm
     settings_version: int = 0
+    lost_units: float = 0.0  # estimated units not sold while SKUs were sold out or frozen (controlroom.live.lost)
+    lost_cents: int = 0  # the same in money
 
     def firing_counts(self) -> dict[str, int]:
         """Number of firing alerts per level."""
