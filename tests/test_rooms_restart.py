@@ -37,7 +37,8 @@ def _engine(room: str, log_dir: Path, ev: str, rq: str, *extra: str) -> subproce
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([os.getcwd(), os.environ.get("PYTHONPATH", "")]))
     return subprocess.Popen([sys.executable, "-m", "controlroom.cli", "engine", "--headless", "--quiet",
                              "--room", room, "--log", str(log_dir), "--events", ev, "--requests", rq,
-                             "--insecure", *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             "--state-endpoint", f"tcp://127.0.0.1:{free_port()}",
+                             "--state-router", f"tcp://127.0.0.1:{free_port()}", "--insecure", *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env=env)
 
 

@@ -44,6 +44,14 @@ def _room_args(p: argparse.ArgumentParser) -> None:
                         "ago (default 60), else start a new show's file")
 
 
+def _stream_args(p: argparse.ArgumentParser, default: str) -> None:
+    p.add_argument("--state-endpoint", default=None, metavar="ENDPOINT",
+                   help=f"publish the room's state stream on this PUB endpoint (default {default})")
+    p.add_argument("--state-router", default=None, metavar="ENDPOINT",
+                   help="the stream's ROUTER (snapshot/history/operator requests; default: the PUB's port + 1). "
+                        "CURVE keys: KEYS/room/ (see docs/state-protocol.md)")
+
+
 def _core_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--core-thread", action="store_true",
                    help="run the core as a thread of the desk's process (default: its own process)")
@@ -75,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="only the final JSON summary")
     _session_args(p)
     _room_args(p)
+    _stream_args(p, "tcp://127.0.0.1:7711")
 
     p = sub.add_parser("desk", help="open the operator desk on a live shop")
     _session_args(p)
@@ -92,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--duration", type=float, default=None, help="stop after this many wall seconds")
     p.add_argument("--screenshot", default=None, metavar="PNG", help="save the desk to this PNG just before --duration ends")
     _session_args(p)
+    _stream_args(p, "two free loopback ports; with --headless only")
     _core_arg(p)
 
     sub.add_parser("evaluate", help="compare engine, naive and static on a scenario", add_help=False)

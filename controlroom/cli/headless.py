@@ -12,8 +12,10 @@ import subprocess
 import sys
 import time
 
+import zmq
+
 from controlroom.live.lifeline import child_env, die_with_parent
-from controlroom.live.wiring import UsageError, build_session, curves, load_session_settings
+from controlroom.live.wiring import UsageError, build_session, curves, load_session_settings, stream_banner
 from controlroom.protocol import DEFAULT_EVENTS_ENDPOINT, DEFAULT_REQUESTS_ENDPOINT
 from controlroom.simulate.runner import DemoShop
 from controlroom.simulate.scenarios import SCENARIOS
@@ -117,7 +119,13 @@ def stop_on_sigterm() -> None:
 
 def headless_loop(settings, client_curve, args, *, duration: float | None, quiet: bool) -> int:
     session = build_session(settings, client_curve, args)
-    session.start()
+    try:
+        session.start()
+    except zmq.ZMQError as e:  # the stream's ports are taken, a bad endpoint
+        session.stop()
+        raise UsageError(f"cannot open the state stream: {e}") from None
+    if session.stream is not None:
+        print(stream_banner(session.stream_config, session.stream_endpoints), flush=True)
     t0 = time.monotonic()
     last_events = 0
     try:
@@ -158,6 +166,8 @@ def headless_loop(settings, client_curve, args, *, duration: float | None, quiet
     summary["alerts"] = _count_transitions(session.transitions)
     summary["commands"] = [{k: v for k, v in dataclasses.asdict(r.to_view()).items() if v is not None}
                            for r in session.commands.records[-20:]] if session.commands else []
+    if session.stream is not None:
+        summary["stream"] = session.stream.counters()
     if session.session_log is not None:
         summary["log"] = str(getattr(session.session_log, "path", ""))
     print(json.dumps(summary, ensure_ascii=False, default=str), flush=True)

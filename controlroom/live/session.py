@@ -43,8 +43,12 @@ class LiveSession(FeedListener):
 
     def __init__(self, settings: Any, *, curve: Any = None, session_log: Any = None, log_factory: Any = None,
                  operator: str = "operator", context: zmq.Context | None = None, engine_factory: Any = None,
-                 notifier: Any = None) -> None:
+                 notifier: Any = None, stream: Any = None) -> None:
         self.settings = settings
+        # controlroom.state.server.StreamConfig: the room's state stream, opened and served by the core thread.
+        self.stream_config = stream
+        self.stream = None  # the StreamServer, once the core thread bound it
+        self.stream_endpoints: tuple[str, str] | None = None
         self.curve = curve
         self.session_log = session_log
         self._log_factory = log_factory  # room -> SessionLog, called once the first snapshot names the room
@@ -212,6 +216,7 @@ class LiveSession(FeedListener):
         self.feed.register(poller)
         cmd_sock = self.commands.socket
         poller.register(cmd_sock, zmq.POLLIN)
+        router = self._open_stream(poller)
         self.started.set()
         next_snapshot = 0.0
         feed, engine, commands = self.feed, self.engine, self.commands
@@ -224,6 +229,8 @@ class LiveSession(FeedListener):
                 # Command replies first: a burst of feed must never delay an acknowledgement.
                 if ready.get(cmd_sock):
                     commands.handle_readable()
+                if router is not None and ready.get(router):
+                    self.stream.publisher.poll(0)
                 feed.handle(ready)
                 commands.service()
                 feed.service()
@@ -238,10 +245,38 @@ class LiveSession(FeedListener):
                 if now >= next_snapshot:
                     next_snapshot = now + SNAPSHOT_INTERVAL_S
                     self.snapshot = self.builder.build()
+                    if router is not None:
+                        self.stream.publisher.publish(self.snapshot, now)
+                elif router is not None:
+                    self.stream.publisher.tick(now)
                 self._pace_gc(now)
         finally:
             feed.close()
             commands.close()
+            if self.stream is not None:
+                self.stream.close()
+
+    def _open_stream(self, poller: zmq.Poller):
+        """Bind the state stream (core thread); its ROUTER joins the loop's poller.  None without a stream."""
+        if self.stream_config is None:
+            return None
+        from controlroom.state.server import open_stream
+
+        self.stream = open_stream(self.stream_config, history=self.history_store.get,
+                                  on_request=self._stream_request)
+        self.stream_endpoints = self.stream.endpoints
+        poller.register(self.stream.publisher.router, zmq.POLLIN)
+        return self.stream.publisher.router
+
+    def _stream_request(self, kind: str, args: dict, name: str) -> str | None:
+        """An operator's ``op`` request (role already checked): queued as an intent by ``name``."""
+        from controlroom.live.stream import intent_from_request
+
+        try:
+            self._intents.put(intent_from_request(kind, args, name))
+        except ValueError as e:
+            return str(e)
+        return None
 
     # FeedListener: called on the core thread by the feed client.
     def on_events(self, events: list[dict], received_at: float) -> None:

@@ -66,6 +66,61 @@ def curves(args) -> tuple[Any, Any]:
     return keys.ensure_demo_keys()
 
 
+def stream_config(args) -> Any:
+    """The state stream of an engine run from ``--state-endpoint``/``--state-router``/``--keys``/``--insecure``.
+
+    None when the verb has no stream options (the desk's own core gets its stream from the desk).
+    ``controlroom demo`` without ``--state-endpoint`` takes two free loopback ports; ``engine`` takes
+    :data:`~controlroom.state.server.DEFAULT_STATE_ENDPOINT` and the next port.  The room's keys are in
+    ``KEYS/room/`` (made on first start); the allow-list is ``KEYS/room/clients.toml``.
+    """
+    if not hasattr(args, "state_endpoint") or getattr(args, "headless", True) is False:
+        return None  # a desk's core: see controlroom.live.process
+    from controlroom.state import keys as room_keys
+    from controlroom.state.server import DEFAULT_STATE_ENDPOINT, StreamConfig
+
+    pub, router = args.state_endpoint, getattr(args, "state_router", None)
+    if pub is None and getattr(args, "verb", None) == "demo":
+        pub, router = (f"tcp://127.0.0.1:{_free_port()}" for _ in range(2))
+    cfg = StreamConfig(pub or DEFAULT_STATE_ENDPOINT, router, insecure=bool(getattr(args, "insecure", False)))
+    if not cfg.insecure:
+        base = Path(args.keys).expanduser() if getattr(args, "keys", None) else keys.default_keys_dir()
+        if not base.exists() and not getattr(args, "keys", None):
+            keys.ensure_demo_keys()  # the demo folder is built in one go; the room's keys go in after
+        try:
+            rk = room_keys.ensure_room_keys(base)
+        except (OSError, ValueError) as e:
+            raise UsageError(f"state stream keys in {base}: {e}") from None
+        cfg = StreamConfig(cfg.pub_endpoint, router, server_keys=(rk.public, rk.secret), allow_file=str(rk.allow_file))
+    try:
+        cfg.check()
+        cfg.endpoints()
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    return cfg
+
+
+def stream_banner(cfg: Any, endpoints: tuple[str, str]) -> str:
+    """The start-up line that says where the stream is and whether it is protected."""
+    pub, router = endpoints
+    if cfg.insecure:
+        return (f"state stream: PUB {pub}, ROUTER {router} — INSECURE: no CURVE, anyone on this machine can "
+                "read it (read-only); for loopback testing only")
+    from controlroom.state.auth import AllowList
+
+    n = len(AllowList.load(cfg.allow_file).entries) if cfg.allow_file else 0
+    return (f"state stream: PUB {pub}, ROUTER {router}, CURVE on, room key {cfg.server_keys[0].decode()} "
+            f"({n} client key(s) allowed in {cfg.allow_file})")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def open_session_log(args, settings, room: str) -> Any:
     """The session log for this run (None with --no-log)."""
     if getattr(args, "no_log", False):
@@ -97,4 +152,5 @@ def build_session(settings, client_curve, args) -> Any:
     ns = settings.notify
     notifier = notifier_from_settings(ns).start() if ns.webhooks else None
     return LiveSession(settings, curve=client_curve, operator=getattr(args, "operator", None) or "operator",
-                       log_factory=lambda room: open_session_log(args, settings, room), notifier=notifier)
+                       log_factory=lambda room: open_session_log(args, settings, room), notifier=notifier,
+                       stream=stream_config(args))

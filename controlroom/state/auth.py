@@ -84,6 +84,41 @@ def _toml_str(s: str) -> str:
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+class FileAllowList(AllowList):
+    """An allow-list file plus fixed extra entries (e.g. a per-run operator key); re-read when the file changes.
+
+    The ZAP handler asks at every handshake, so a client paired with ``controlroom keys pair``
+    while the engine runs can connect at once, and a removed one is refused from its next connection.
+    """
+
+    def __init__(self, path: str | os.PathLike | None, extra: dict[str, tuple[str, str]] | None = None) -> None:
+        super().__init__()
+        self.path = Path(path) if path is not None else None
+        self.extra = dict(extra or {})
+        self._mtime: float | None = None
+        self._reload()
+
+    def _reload(self) -> None:
+        try:
+            loaded = AllowList.load(self.path).entries if self.path is not None else {}
+        except (OSError, ValueError) as e:  # a half-edited file: keep the list we had (and say so)
+            log.warning("%s: cannot read the allow-list (%s); keeping the previous one", self.path, e)
+            return
+        with self._lock:
+            self.entries = {**loaded, **self.extra}
+
+    def get(self, key: str) -> tuple[str, str] | None:
+        if self.path is not None:
+            try:
+                mtime = self.path.stat().st_mtime_ns
+            except OSError:
+                mtime = None
+            if mtime != self._mtime:
+                self._mtime = mtime
+                self._reload()
+        return super().get(key)
+
+
 class _Authenticator(ThreadAuthenticator):
     """ZAP handler whose User-Id is ``role:name`` from the allow-list."""
 

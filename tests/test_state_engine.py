@@ -1,0 +1,146 @@
+"""`controlroom engine --headless` publishes the state stream: a real engine process, real sockets, real keys.
+
+The demo shop runs in this process (CURVE, keys in a temporary folder); the engine is a
+subprocess started the way a user would; views connect with the documented client API
+(:class:`~controlroom.state.client.StateClient`, :mod:`controlroom.state.keys`).
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+import zmq
+
+from controlroom.security.keys import ensure_demo_keys, generate_keys
+from controlroom.state import keys as room_keys
+from controlroom.state.client import StateClient
+from controlroom.state.server import StreamConfig, router_endpoint_for
+from controlroom.simulate.runner import DemoShop
+from tests.conftest import LOOPBACK
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+pytestmark = pytest.mark.timeout(120)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def poll(client: StateClient, pred, timeout: float = 20.0) -> bool:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        client.receive()
+        if pred():
+            return True
+        time.sleep(0.02)
+    client.receive()
+    return bool(pred())
+
+
+@pytest.fixture
+def room(tmp_path):
+    """Demo shop (CURVE) + `controlroom engine --headless --keys DIR` publishing the stream; paired views' keys."""
+    kdir = tmp_path / "keys"
+    server_curve, _ = ensure_demo_keys(kdir)
+    shop = DemoShop("evening-show", 3, speed=20, events_endpoint=LOOPBACK, requests_endpoint=LOOPBACK,
+                    curve=server_curve, linger_s=600).start()
+    ev, rq = shop.endpoints
+    # Views make their own pairs and the room's owner puts the public halves on the allow-list.
+    views = tmp_path / "views"
+    for name, role in (("ann", "operator"), ("hostview", "viewer")):
+        pub, _ = generate_keys(views, name)
+        room_keys.add_client(kdir, str(pub), name, role)
+    generate_keys(views, "stranger")  # made, never paired
+    pub_ep, router_ep = f"tcp://127.0.0.1:{free_port()}", f"tcp://127.0.0.1:{free_port()}"
+    proc = subprocess.Popen([sys.executable, "-m", "controlroom.cli", "engine", "--headless", "--keys", str(kdir),
+                             "--events", ev, "--requests", rq, "--state-endpoint", pub_ep, "--state-router", router_ep,
+                             "--no-log", "--duration", "90"], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    banner = proc.stdout.readline()
+    ctx = zmq.Context()
+
+    def client(name: str) -> StateClient:
+        curve = room_keys.client_curve(views / f"{name}.key_secret", kdir / "room" / "room.key")
+        return StateClient(pub_ep, router_ep, curve=curve, ctx=ctx)
+
+    yield {"shop": shop, "proc": proc, "banner": banner, "client": client, "keys": kdir}
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    shop.stop()
+    ctx.destroy(linger=0)
+
+
+def test_headless_engine_publishes_to_paired_views_only(room):
+    assert "state stream: PUB" in room["banner"] and "CURVE on" in room["banner"], room["banner"]
+    shop, proc = room["shop"], room["proc"]
+    viewer, op, stranger = room["client"]("hostview"), room["client"]("ann"), room["client"]("stranger")
+    try:
+        # A paired viewer gets the room: every SKU of the shop, the feed live, stock as the shop has it.
+        assert poll(viewer, lambda: viewer.health == "live" and len(viewer.view.skus) == len(shop.model.catalog)
+                    and viewer.view.feed.state == "live")
+        assert {v.sku for v in viewer.view.skus} == {s["sku"] for s in shop.model.catalog}
+        seq0 = viewer.seq
+        assert poll(viewer, lambda: viewer.seq > seq0 + 5)  # deltas keep coming, in order
+        shop.hold()
+        time.sleep(1.0)
+        truth = {s["sku"]: s["available"] for s in shop.model.catalog}
+        assert poll(viewer, lambda: {v.sku: v.available for v in viewer.view.skus} == truth)
+        # Histories on request.
+        sku = viewer.view.skus[0].sku
+        viewer.request_history([sku])
+        assert poll(viewer, lambda: len(viewer.history(sku)[0]) > 0)
+        # A viewer cannot command: refused, and the shop sees nothing.
+        target = viewer.view.skus[-1].sku
+        rid = viewer.send_request("command", {"op": "freeze", "sku": target})
+        assert poll(viewer, lambda: rid in viewer.replies)
+        assert viewer.replies[rid].ok is False and "refused" in viewer.replies[rid].error
+        # The operator's command reaches the shop, recorded under the key's name (not a field it sent).
+        rid = op.send_request("command", {"op": "freeze", "sku": target, "by": "mallory"})
+        assert poll(op, lambda: rid in op.replies) and op.replies[rid].ok
+        shop.hold(False)
+        assert poll(op, lambda: any(c.sku == target and c.op == "freeze" and c.state == "acked"
+                                    for c in op.view.commands))
+        cmd = next(c for c in op.view.commands if c.sku == target and c.op == "freeze")
+        assert cmd.by == "ann"
+        assert shop.model.frozen[shop.model.index[target]]
+        # A malformed operator request is refused with a reason, and the engine keeps serving.
+        rid = op.send_request("snooze", {"key": "x"})
+        assert poll(op, lambda: rid in op.replies) and op.replies[rid].ok is False
+        # A key that is not on the allow-list receives nothing at all.
+        assert not poll(stranger, lambda: stranger.frames > 0, timeout=2.0)
+        assert proc.poll() is None
+    finally:
+        for c in (viewer, op, stranger):
+            c.close()
+
+
+def test_killed_engine_shows_connection_lost_within_2s(room):
+    viewer = room["client"]("hostview")
+    try:
+        assert poll(viewer, lambda: viewer.health == "live")
+        room["proc"].kill()
+        t0 = time.monotonic()
+        assert poll(viewer, lambda: viewer.health == "lost", timeout=10)
+        # Measured from the kill; the client's own bound is LOST_AFTER_S (1.5 s) of silence.
+        assert time.monotonic() - t0 <= 2.0
+    finally:
+        viewer.close()
+
+
+def test_insecure_stream_is_loopback_only_and_read_only(tmp_path):
+    with pytest.raises(ValueError, match="loopback"):
+        StreamConfig("tcp://0.0.0.0:7711", insecure=True).check()
+    assert router_endpoint_for("tcp://127.0.0.1:7711") == "tcp://127.0.0.1:7712"
+    r = subprocess.run([sys.executable, "-m", "controlroom.cli", "engine", "--headless", "--insecure",
+                        "--state-endpoint", "tcp://0.0.0.0:7711", "--duration", "1", "--no-log"],
+                       cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2 and "loopback" in r.stderr and "Traceback" not in r.stderr
