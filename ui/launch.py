@@ -63,4 +63,15 @@ def run_review_window(paths: list[str], lang: str | None) -> int:
     return run(paths, lang)
 
 
-FRONT_VERBS = {"desk": run_desk, "demo": run_demo, "review-window": run_review_window}
+def run_rooms(args) -> int:
+    """``controlroom rooms``: the overview of the room list; a click opens the desk on a room."""
+    problem = display_problem()
+    if problem:
+        print(f"controlroom rooms: {problem}", file=sys.stderr)
+        return 2
+    from ui.rooms.app import run_rooms_app
+
+    return run_rooms_app(args)
+
+
+FRONT_VERBS = {"desk": run_desk, "demo": run_demo, "rooms": run_rooms, "review-window": run_review_window}

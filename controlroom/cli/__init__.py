@@ -104,6 +104,13 @@ def build_parser() -> argparse.ArgumentParser:
     _stream_args(p, "two free loopback ports; with --headless only")
     _core_arg(p)
 
+    p = sub.add_parser("rooms", help="several rooms side by side (the room list); one click opens the desk on a room")
+    p.add_argument("--rooms", default=None, metavar="TOML", help="the room list (default: rooms.toml in the settings folder)")
+    p.add_argument("--open", default=None, metavar="ROOM", help="open the desk on this room at start")
+    p.add_argument("--lang", default=None, help="UI language: zh_CN or en (default: system)")
+    p.add_argument("--duration", type=float, default=None, help="close after this many wall seconds")
+    p.add_argument("--screenshot", default=None, metavar="PNG", help="save the overview to this PNG just before --duration ends")
+
     sub.add_parser("evaluate", help="compare engine, naive and static on a scenario", add_help=False)
     sub.add_parser("keys", help="CURVE key management: keys generate DIR", add_help=False)
     sub.add_parser("review", help="report of a saved session log", add_help=False)
@@ -146,9 +153,9 @@ def main(argv: list[str] | None = None, front_verbs: Mapping[str, Callable] | No
     try:
         if args.verb in front:
             return int(front[args.verb](args) or 0)
-        if args.verb == "desk":
-            raise UsageError("the desk is part of the Qt front end: run the installed `controlroom desk` "
-                             "(or `python -m ui desk`)")
+        if args.verb in ("desk", "rooms"):
+            raise UsageError(f"the {args.verb} window is part of the Qt front end: run the installed "
+                             f"`controlroom {args.verb}` (or `python -m ui {args.verb}`)")
         return int(getattr(headless, f"run_{args.verb}")(args) or 0)
     except UsageError as e:
         print(f"controlroom {args.verb}: {e}", file=sys.stderr)

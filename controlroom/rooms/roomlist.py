@@ -59,14 +59,12 @@ class RoomSpec:
         """
         if self.insecure:
             return None
-        from controlroom.security.keys import load_pair, load_public
+        from controlroom.state.keys import client_curve
 
         try:
-            server = load_public(self.server_key)
-            pub, sec = load_pair(self.client_key)
+            return client_curve(self.client_key, self.server_key)
         except (OSError, ValueError) as e:
             raise RoomListError(f"room {self.name!r}: {e}") from None
-        return server, pub, sec
 
 
 def default_rooms_path() -> Path:
@@ -80,11 +78,10 @@ def default_rooms_path() -> Path:
 
 
 def router_for(pub: str) -> str:
-    """The ROUTER endpoint next to a PUB endpoint: the same host, port + 1 (the engine's default)."""
-    m = ENDPOINT_RE.match(pub)
-    if not m or m.group(1) != "tcp":
-        raise ValueError(f"cannot guess the ROUTER of {pub!r}: give router = \"…\"")
-    return f"tcp://{m.group(2)}:{int(m.group(3)) + 1}"
+    """The ROUTER endpoint next to a PUB endpoint, as the engine derives it (port + 1)."""
+    from controlroom.state.server import router_endpoint_for
+
+    return router_endpoint_for(pub)
 
 
 def _endpoint(value, where: str) -> str:
