@@ -11,92 +11,31 @@ Then one click in the overview opens the desk on a room, and its Rooms menu swit
 """
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
 import statistics
-import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
-from controlroom.cli.headless import free_port
 from controlroom.log.shows import room_logs
+from controlroom.rooms.fleet import DemoRoom, write_room_list
 from controlroom.rooms.roomlist import load_room_list
 from controlroom.rooms.watch import RoomsWatch, refresh_gaps
-from controlroom.security.keys import ensure_demo_keys, generate_keys
-from controlroom.state import keys as room_keys
 
 pytestmark = [pytest.mark.timeout(300), pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")]
 
 ROOMS = ("room-a", "room-b", "room-c")
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CLI = [sys.executable, "-m", "controlroom.cli"]
-SPEED = "4"
-
-
-def _env() -> dict:
-    return dict(os.environ, PYTHONPATH=os.pathsep.join([ROOT, os.environ.get("PYTHONPATH", "")]))
-
-
-class Room:
-    """One room: its demo shop and its engine, as processes."""
-
-    def __init__(self, name: str, seed: int, base: Path) -> None:
-        self.name = name
-        self.keys = base / "keys" / name
-        self.logs = base / "logs" / name
-        ensure_demo_keys(self.keys)  # the shop's pair and the engine's (shop-side client) pair
-        self.ev, self.rq = (f"tcp://127.0.0.1:{free_port()}" for _ in range(2))
-        self.pub, self.router = (f"tcp://127.0.0.1:{free_port()}" for _ in range(2))
-        self.shop = subprocess.Popen([*CLI, "simulate", "--room", name, "--seed", str(seed), "--speed", SPEED,
-                                      "--keys", str(self.keys), "--events", self.ev, "--requests", self.rq,
-                                      "--quiet", "--linger", "600"], env=_env(), stdout=subprocess.DEVNULL)
-        room_keys.ensure_room_keys(self.keys)
-        self.engine: subprocess.Popen | None = None
-
-    def start_engine(self) -> None:
-        self.engine = subprocess.Popen([*CLI, "engine", "--headless", "--quiet", "--room", self.name,
-                                        "--keys", str(self.keys), "--events", self.ev, "--requests", self.rq,
-                                        "--state-endpoint", self.pub, "--state-router", self.router,
-                                        "--log", str(self.logs)], env=_env(), stdout=subprocess.DEVNULL,
-                                       stderr=subprocess.PIPE, text=True)
-
-    def stop(self) -> None:
-        for p in (self.engine, self.shop):
-            if p is not None and p.poll() is None:
-                p.terminate()
-        for p in (self.engine, self.shop):
-            if p is None:
-                continue
-            try:
-                p.wait(15)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
-
-
-def _room_list(base: Path, rooms: list[Room], view: str) -> Path:
-    """A view's own key pair, paired as operator with every room, and its rooms.toml."""
-    pub, _ = generate_keys(base / "views", view)
-    lines = [f'client_key = "{base / "views" / (view + ".key_secret")}"', ""]
-    for r in rooms:
-        room_keys.add_client(r.keys, str(pub), view, "operator")
-        lines += ["[[room]]", f'name = "{r.name}"', f'title = "Room {r.name[-1].upper()}"', f'state = "{r.pub}"',
-                  f'router = "{r.router}"', f'server_key = "{r.keys / "room" / "room.key"}"', ""]
-    path = base / f"{view}-rooms.toml"
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return path
+SPEED = 4.0
 
 
 @pytest.fixture
 def three_rooms(tmp_path):
-    rooms = [Room(name, seed, tmp_path) for seed, name in enumerate(ROOMS, 1)]
+    rooms = [DemoRoom(name, seed, tmp_path, speed=SPEED) for seed, name in enumerate(ROOMS, 1)]
     try:
         for r in rooms:
-            r.start_engine()
+            r.start()
         yield rooms
     finally:
         for r in rooms:
@@ -112,9 +51,10 @@ def test_a_killed_room_is_lost_within_2s_and_touches_no_other_room(qapp, three_r
     from ui.rooms.switcher import RoomsDesk
 
     rooms = {r.name: r for r in three_rooms}
-    desk = RoomsDesk(RoomsWatch(load_room_list(_room_list(tmp_path, three_rooms, "supervisor"))),
+    desk = RoomsDesk(RoomsWatch(load_room_list(write_room_list(three_rooms, tmp_path / "sup.toml", "supervisor",
+                                                                         "operator"))),
                      desk_factory=lambda s: build_desk(s, charts=False))
-    second = RoomsWatch(load_room_list(_room_list(tmp_path, three_rooms, "operator2")))
+    second = RoomsWatch(load_room_list(write_room_list(three_rooms, tmp_path / "op2.toml", "operator2", "operator")))
     overview, first = desk.overview, desk.watch
     desk.start()  # the overview polls on its GUI timer (QTimer, 100 ms)
 
