@@ -19,6 +19,7 @@ class LostSalesMeter:
     def __init__(self) -> None:
         self.units = 0.0
         self.cents = 0.0
+        self.by_sku: dict[str, float] = {}  # sku -> units lost so far
         self._rate_before: dict[str, float] = {}  # sku -> order rate/min while last available
         self._down_since: dict[str, float] = {}  # sku -> shop ts its unavailable period began
         self._on_sale_s: dict[str, float] = {}  # sku -> shop seconds on sale this session
@@ -50,4 +51,5 @@ class LostSalesMeter:
             avg = st.sold / on_sale_min if on_sale_min >= 1.0 else before
             units = (before * held + avg * (dt - held)) / 60.0
             self.units += units
+            self.by_sku[sku] = self.by_sku.get(sku, 0.0) + units
             self.cents += units * st.price_cents
