@@ -144,3 +144,30 @@ def test_insecure_stream_is_loopback_only_and_read_only(tmp_path):
                         "--state-endpoint", "tcp://0.0.0.0:7711", "--duration", "1", "--no-log"],
                        cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert r.returncode == 2 and "loopback" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_keys_pair_allows_a_new_view_on_a_running_engine_and_unpair_refuses_it(room, tmp_path):
+    """`controlroom keys pair` while the engine runs: the new view connects; after `unpair` a new connection is refused."""
+    kdir = room["keys"]
+    pub, _ = generate_keys(tmp_path / "views", "late-view")
+
+    def cli(*a):
+        return subprocess.run([sys.executable, "-m", "controlroom.cli", "keys", *a], cwd=ROOT,
+                              capture_output=True, text=True, timeout=60)
+
+    late = room["client"]("late-view")
+    assert not poll(late, lambda: late.frames > 0, timeout=2.0)  # not yet paired: nothing
+    late.close()
+    r = cli("pair", str(kdir), str(pub), "--name", "late-view", "--role", "viewer")
+    assert r.returncode == 0 and "allowed late-view as viewer" in r.stdout, r.stderr
+    assert "late-view" in cli("clients", str(kdir)).stdout
+    late = room["client"]("late-view")
+    assert poll(late, lambda: late.health == "live" and len(late.view.skus) > 0)
+    rid = late.send_request("ack", {"key": "x"})
+    assert poll(late, lambda: rid in late.replies) and late.replies[rid].ok is False  # a viewer
+    late.close()
+    assert cli("unpair", str(kdir), str(pub)).returncode == 0
+    again = room["client"]("late-view")
+    assert not poll(again, lambda: again.frames > 0, timeout=2.0)
+    again.close()
+    assert cli("pair", str(kdir), "not-a-key", "--name", "x", "--role", "viewer").returncode == 1

@@ -112,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--screenshot", default=None, metavar="PNG", help="save the overview to this PNG just before --duration ends")
 
     sub.add_parser("evaluate", help="compare engine, naive and static on a scenario", add_help=False)
-    sub.add_parser("keys", help="CURVE key management: keys generate DIR", add_help=False)
+    sub.add_parser("keys", help="CURVE keys: keys generate/show (shop link), keys pair/unpair/clients/room (state stream)", add_help=False)
     sub.add_parser("review", help="report of a saved session log", add_help=False)
     sub.add_parser("backtest", help="replay a session log with other settings", add_help=False)
     sub.add_parser("tune", help="suggest settings for the next show from a session log", add_help=False)
@@ -122,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
 # Verbs whose modules own their argument parsing.
 DELEGATED = {
     "evaluate": ("controlroom.review.evaluate_table", "main"),
-    "keys": ("controlroom.security.keys", "keys_main"),
+    "keys": ("controlroom.state.keys", "keys_main"),
     "review": ("controlroom.review.cli", "report_main"),
     "backtest": ("controlroom.review.cli", "backtest_main"),
     "tune": ("controlroom.review.cli", "tune_main"),

@@ -147,10 +147,13 @@ def log_path_for(log_arg: str | None, room: str, new_show_after_min: float | Non
     return p
 
 
-def build_session(settings, client_curve, args) -> Any:
-    """The live session a verb runs: core thread, session log (once the room is known), webhooks."""
+def build_session(settings, client_curve, args, *, stream: Any = None) -> Any:
+    """The live session a verb runs: core thread, session log (once the room is known), webhooks, state stream.
+
+    ``stream`` (a StreamConfig) overrides the one the CLI options describe (the desk's core process).
+    """
     ns = settings.notify
     notifier = notifier_from_settings(ns).start() if ns.webhooks else None
     return LiveSession(settings, curve=client_curve, operator=getattr(args, "operator", None) or "operator",
                        log_factory=lambda room: open_session_log(args, settings, room), notifier=notifier,
-                       stream=stream_config(args))
+                       stream=stream if stream is not None else stream_config(args))

@@ -101,3 +101,65 @@ def client_curve(client_secret_file: str | os.PathLike,
     else:
         server = shop_keys.load_public(room_public)
     return server, pub, sec
+
+
+def remove_client(keys_dir: str | os.PathLike, public_key: str) -> bool:
+    """Take a key (Z85 text or a key file) off the room's allow-list; True if it was there."""
+    rk = ensure_room_keys(keys_dir)
+    key = public_key.strip()
+    if len(key) != 40 or Path(key).exists():
+        key = shop_keys.load_public(key).decode("ascii")
+    allow = AllowList.load(rk.allow_file)
+    if allow.entries.pop(key, None) is None:
+        return False
+    allow.save(rk.allow_file)
+    return True
+
+
+# --- command line: controlroom keys pair | unpair | clients | room ----------------------------------------
+def keys_main(argv: list[str] | None = None) -> int:
+    """``controlroom keys``: the shop-link verbs (generate, show) plus the room's stream allow-list.
+
+    ``pair DIR KEY --name NAME --role viewer|operator`` allows a view's public key (a ``.key`` file
+    or its Z85 text); ``unpair DIR KEY`` removes it; ``clients DIR`` lists the allow-list; ``room DIR``
+    prints the room's public key (made on first use).  DIR is the room's key folder (``--keys``).
+    """
+    import argparse
+    import sys
+
+    argv = list(argv or [])
+    if not argv or argv[0] not in ("pair", "unpair", "clients", "room"):
+        return shop_keys.keys_main(argv)
+    p = argparse.ArgumentParser(prog=f"controlroom keys {argv[0]}",
+                                description="the room's state-stream allow-list (docs/security.md)")
+    p.add_argument("dir", metavar="DIR", help="the room's key folder (what the engine gets as --keys)")
+    if argv[0] in ("pair", "unpair"):
+        p.add_argument("key", metavar="KEY", help="the view's public key: its .key file or the 40-character text")
+    if argv[0] == "pair":
+        p.add_argument("--name", required=True, help="who this is, e.g. host-view-1 or desk-anna (recorded as the "
+                                                     "operator of its commands)")
+        p.add_argument("--role", required=True, choices=ROLES,
+                       help="viewer: receives state only; operator: may also command")
+    args = p.parse_args(argv[1:])
+    try:
+        if argv[0] == "pair":
+            path = add_client(args.dir, args.key, args.name, args.role)
+            print(f"allowed {args.name} as {args.role} in {path}")
+        elif argv[0] == "unpair":
+            if not remove_client(args.dir, args.key):
+                print("that key is not on the allow-list", file=sys.stderr)
+                return 1
+            print("removed; its next connection is refused (an open one lasts until it reconnects)")
+            return 0
+        elif argv[0] == "clients":
+            rk = ensure_room_keys(args.dir)
+            for key, (name, role) in sorted(rk.allow_list().entries.items(), key=lambda kv: kv[1]):
+                print(f"{role:<9} {name:<24} {key}")
+            return 0
+        rk = ensure_room_keys(args.dir)
+        print(f"room public key  {rk.public.decode()}")
+        print(f"                 {room_dir(args.dir) / (ROOM_NAME + '.key')}   (give this file to each view)")
+    except (OSError, ValueError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    return 0
