@@ -62,8 +62,9 @@ def fill() -> list[tuple[str, str]]:
     """Fill unfinished messages from the dictionary; returns (context, source) still missing."""
     from ui.i18n_zh import ZH, ZH_CONTEXT
     from ui.review.zh import REVIEW_ZH
+    from ui.rooms.zh import ROOMS_ZH
 
-    ZH = {**REVIEW_ZH, **ZH}  # the review window's strings; the desk's own translation wins where both have one
+    ZH = {**REVIEW_ZH, **ROOMS_ZH, **ZH}  # the review window's strings; the desk's own translation wins where both have one
 
     tree = ET.parse(TS)
     missing = []

@@ -1,0 +1,21 @@
+"""Chinese (zh_CN) for the rooms overview's strings; ``ui.i18n`` merges them under the desk's (``ui.i18n_zh``)."""
+ROOMS_ZH: dict[str, str] = {
+    "Room": "直播间",
+    "State": "状态",
+    "Worst alert": "最严重告警",
+    "Frozen with stock": "冻结但有货",
+    "Lost sales so far": "至今损失销售",
+    "GMV": "成交额",
+    "connection lost": "连接中断",
+    "none": "无",
+    " (+{n})": "（另 {n} 条）",
+    "{units} units · {money}": "{units} 件 · {money}",
+    "No word from this room's engine; the figures are its last known ones (greyed).":
+        "该直播间的引擎没有任何消息；显示的是最后已知的数字（灰色）。",
+    "Click to open room {name} in the desk": "单击在中控台中打开直播间 {name}",
+    "{n} rooms · {lost} lost · {hot} with critical alerts": "{n} 个直播间 · {lost} 个连接中断 · {hot} 个有严重告警",
+    "Rooms": "直播间",
+    "&Rooms": "直播间(&R)",
+    "Rooms overview": "直播间总览",
+    "Room {room} — live stock control room": "直播间 {room} — 直播库存中控台",
+}
