@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from controlroom.rooms.watch import RoomsWatch
-from ui.rooms.model import NAME_ROLE, RoomsModel
+from ui.rooms.model import NAME_ROLE, WORST, RoomsModel
 
 POLL_MS = 100  # 10 Hz: the stream sends at most 20 deltas/s and a heartbeat every 0.25 s
 
@@ -40,7 +40,8 @@ class RoomsOverview(QWidget):
         self.table.setCursor(Qt.CursorShape.PointingHandCursor)
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        hh.setStretchLastSection(True)
+        hh.setSectionResizeMode(WORST, QHeaderView.ResizeMode.Stretch)  # the one cell whose text varies most
+        hh.setMinimumSectionSize(90)
         self.table.clicked.connect(self._clicked)  # one click into a room
         self.table.activated.connect(self._clicked)  # Enter on the keyboard
         lay = QVBoxLayout(self)
