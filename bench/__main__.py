@@ -12,7 +12,7 @@ import json
 import sys
 import time
 
-BENCHES = ["feed", "commands", "log", "ui", "review", "rooms"]
+BENCHES = ["feed", "commands", "log", "ui", "review", "state", "rooms"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -127,3 +127,34 @@ def test_lost_sales_follow_the_review_rule_and_travel_on_the_stream():
     frame = s.client_decoder().decode(s.encode(s.Snapshot(s.VERSION, "e", 1, s.room_to_wire(snap), ())))
     back = s.view_from_wire(frame.room, [])
     assert (back.lost_units, back.lost_cents) == (snap.lost_units, snap.lost_cents)
+
+
+def test_lost_sales_reach_a_view_in_snapshots_and_deltas():
+    """Over real loopback sockets: the figure in the first snapshot, then its change in a delta."""
+    import time
+
+    import zmq
+
+    from controlroom.state.client import StateClient
+    from controlroom.state.publisher import StatePublisher
+
+    ctx = zmq.Context()
+    pub = StatePublisher("tcp://127.0.0.1:*", "tcp://127.0.0.1:*", insecure=True, ctx=ctx)
+    client = StateClient(pub.pub_endpoint, pub.router_endpoint, ctx=ctx)
+    try:
+        sku = _sku("A", 3)
+        seen = []
+        for i, lost in enumerate((1.5, 1.5, 7.25)):
+            snap = ViewSnapshot(version=i + 1, room="r", skus=(sku,), lost_units=lost, lost_cents=int(lost * 100))
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and client.view.lost_units != lost:
+                pub.publish(snap)
+                pub.poll(10)
+                client.receive()
+            seen.append((client.view.lost_units, client.view.lost_cents))
+        assert seen == [(1.5, 150), (1.5, 150), (7.25, 725)]
+        assert pub.stats["deltas"] >= 2  # the change came as a delta, not only in the 1 s snapshot
+    finally:
+        client.close()
+        pub.close()
+        ctx.destroy(linger=0)

@@ -150,3 +150,29 @@ def test_connection_lost_after_silence(room):
     assert _wait(lambda: c.health == "lost", c, timeout=3.0)  # the publisher is no longer ticked
     assert time.monotonic() - t0 < 2.0
     c.close()
+
+
+def test_room_lists_travel_only_when_they_change(room):
+    """Alerts, commands and the room series go out in a delta only when changed; the view keeps them otherwise."""
+    import dataclasses
+
+    from controlroom.state.view import AlertView
+
+    pub, keys, _, ctx = room
+    alerts = tuple(AlertView(f"S{i}:watch", f"S{i}", "watch", "firing", 1.0, "rate up") for i in range(100))
+    series = tuple((float(t), 100, 2.0) for t in range(1800))
+    base = dataclasses.replace(_snap(1), alerts=alerts, room_series=series)
+    pub.publish(base, now=1.0)
+    c = _client(pub, keys, "viewer", ctx)
+    assert _wait(lambda: c.seq == pub.seq, c, pub=pub)
+    b0 = pub.stats["bytes"]
+    pub.publish(dataclasses.replace(_snap(2), alerts=tuple(alerts), room_series=tuple(series)), now=2.0)  # equal copies
+    small = pub.stats["bytes"] - b0
+    assert _wait(lambda: c.seq == pub.seq, c, pub=pub)
+    assert c.view.alerts == alerts and c.view.room_series == series and small < 3000
+    b0 = pub.stats["bytes"]
+    pub.publish(dataclasses.replace(_snap(3), alerts=alerts[:50], room_series=series), now=3.0)
+    assert pub.stats["bytes"] - b0 > small
+    assert _wait(lambda: c.seq == pub.seq, c, pub=pub)
+    assert c.view.alerts == alerts[:50] and c.view.room_series == series and c.gaps == 0
+    c.close()

@@ -122,6 +122,7 @@ class RemoteSession:
         self.ctx: zmq.Context | None = None
         self.client: StateClient | None = None
         self.endpoints: tuple[str, str] | None = None
+        self.stream_curve: tuple[bytes, bytes, bytes] | None = None
         self._status: _StatusReader | None = None
         self._pending: dict[str, str] = {}  # request id -> kind, until its reply
         self.refused: list[tuple[str, str]] = []  # (kind, error) of requests the core refused
@@ -158,7 +159,8 @@ class RemoteSession:
             self._check_child(time.monotonic())
         if self.error is None:
             self.ctx = zmq.Context()
-            self.client = StateClient(*self.endpoints, curve=(server[0], op_public, op_secret), ctx=self.ctx)
+            self.stream_curve = (server[0], op_public, op_secret)  # this run's keys: the desk's own
+            self.client = StateClient(*self.endpoints, curve=self.stream_curve, ctx=self.ctx)
             while self._snapshot.version == 0 and self.error is None:
                 if time.monotonic() > deadline:
                     self.stop(1.0)

@@ -38,6 +38,8 @@ SNAPSHOT_EVERY_S = 1.0
 HEARTBEAT_EVERY_S = 0.25
 MAX_HISTORY_SKUS = 64
 ROUTER_MAXMSG = 1024 * 1024
+_MONITOR_EVENTS = (zmq.EVENT_ACCEPTED | zmq.EVENT_DISCONNECTED | zmq.EVENT_HANDSHAKE_FAILED_NO_DETAIL
+                   | zmq.EVENT_HANDSHAKE_FAILED_PROTOCOL | zmq.EVENT_HANDSHAKE_FAILED_AUTH)
 SNDHWM = 10000  # frames queued per subscriber before PUB drops (the client then sees a gap and resyncs)
 
 # on_request(kind, args, name) -> None (accepted) or an error text
@@ -81,11 +83,18 @@ class StatePublisher:
         self._wire: dict[str, s.Sku] = {}  # sku -> its wire Struct (cached: a snapshot re-encodes nothing else)
         self._order: tuple[str, ...] = ()
         self._room: s.Room | None = None
+        self._lists: dict[str, Any] = {}  # room list name -> the view value last sent (compared, not re-encoded)
+        self._wire_lists: dict[str, tuple] = {}  # ... and its wire form
         self._pending: ViewSnapshot | None = None
         self._last_delta = 0.0
         self._last_snapshot = 0.0
         self._last_sent = 0.0
         self.refused = 0  # operator requests refused (viewer role)
+        # Peers libzmq turned away before any frame reached us: a failed handshake (not ZMTP, wrong
+        # mechanism, unknown key) or a dropped connection (e.g. a frame over MAXMSGSIZE).  Counted from
+        # the sockets' monitors, drained by tick() on this same thread.
+        self.peers = {"accepted": 0, "handshake_failed": 0, "auth_failed": 0, "disconnected": 0}
+        self._monitors = [sock.get_monitor_socket(_MONITOR_EVENTS) for sock in (self.pub, self.router)]
         self.stats = {"deltas": 0, "snapshots": 0, "heartbeats": 0, "encode_ms": 0.0, "bytes": 0}
 
     # --- publishing -----------------------------------------------------------------------------------------
@@ -97,6 +106,7 @@ class StatePublisher:
     def tick(self, now: float | None = None) -> None:
         """Send what is due: the pending delta, the periodic snapshot, a heartbeat."""
         now = time.monotonic() if now is None else now
+        self._drain_monitors()
         if self._pending is not None and now - self._last_delta >= 1.0 / MAX_RATE_HZ:
             snap, self._pending = self._pending, None
             self._send_delta(snap)
@@ -110,6 +120,25 @@ class StatePublisher:
             self._send(self.pub, None, s.Heartbeat(s.VERSION, self.epoch, self.seq, time.time()))
             self.stats["heartbeats"] += 1
             self._last_sent = now
+
+    def _drain_monitors(self) -> None:
+        for mon in self._monitors:
+            while True:
+                try:
+                    msg = mon.recv_multipart(zmq.NOBLOCK)
+                except zmq.ZMQError:
+                    break
+                ev = int.from_bytes(msg[0][:2], "little") if msg and len(msg[0]) >= 2 else 0
+                if ev & zmq.EVENT_HANDSHAKE_FAILED_AUTH:  # the ZAP handler logs these itself
+                    self.peers["auth_failed"] += 1
+                elif ev & (zmq.EVENT_HANDSHAKE_FAILED_NO_DETAIL | zmq.EVENT_HANDSHAKE_FAILED_PROTOCOL):
+                    n = self.peers["handshake_failed"] = self.peers["handshake_failed"] + 1
+                    if n <= 10 or n % 100 == 0:  # a reconnecting stranger must not flood the log
+                        log.warning("state stream: refused a peer that failed the handshake (%d so far)", n)
+                elif ev & zmq.EVENT_DISCONNECTED:
+                    self.peers["disconnected"] += 1
+                elif ev & zmq.EVENT_ACCEPTED:
+                    self.peers["accepted"] += 1
 
     def _send_delta(self, snap: ViewSnapshot) -> None:
         t0 = time.perf_counter()
@@ -130,9 +159,18 @@ class StatePublisher:
         order = tuple(v.sku for v in snap.skus)
         new_order = order if order != self._order else None
         self._order = order
-        self._room = s.room_to_wire(snap)
+        head = s.head_to_wire(snap)
+        lists = {}
+        for name in s.ROOM_LISTS:  # a list goes out only when it changed (alerts move about once a second)
+            val, old = getattr(snap, name), self._lists.get(name)
+            if old is not None and (old is val or old == val):
+                continue
+            self._lists[name] = val
+            lists[name] = self._wire_lists[name] = s.list_to_wire(name, val)
+        self._room = s.Room(**head, **self._wire_lists)
         self.seq += 1
-        frame = s.Delta(s.VERSION, self.epoch, self.seq, self._room, tuple(changed), removed, new_order)
+        frame = s.Delta(s.VERSION, self.epoch, self.seq, s.RoomDelta(**head, **lists), tuple(changed), removed,
+                        new_order)
         self.stats["encode_ms"] += (time.perf_counter() - t0) * 1000.0
         self._send(self.pub, None, frame)
         self.stats["deltas"] += 1
@@ -208,7 +246,14 @@ class StatePublisher:
             self._send(self.router, ident, s.Reply(s.VERSION, req.rid, err is None, err))
 
     def close(self) -> None:
-        """Close both sockets."""
+        """Close both sockets (and their monitors)."""
+        for sock in (self.pub, self.router):
+            try:
+                sock.disable_monitor()
+            except zmq.ZMQError:
+                pass
+        for mon in self._monitors:
+            mon.close(0)
         self.pub.close(0)
         self.router.close(0)
 

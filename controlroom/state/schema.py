@@ -124,6 +124,37 @@ class Room(msgspec.Struct, frozen=True):
     lost_cents: int = 0
 
 
+class RoomDelta(msgspec.Struct, frozen=True):
+    """The room block of a delta: the small fields always; each list only when it changed (None = as before)."""
+
+    version: int
+    ts: float
+    started_ts: float
+    room: str
+    viewers: int
+    featured: str | None
+    gmv_cents: int
+    units: int
+    orders: int
+    feed: Feed
+    command_channel: str
+    settings_version: int
+    lost_units: float = 0.0  # running lost-sales estimate (a small field: in every delta)
+    lost_cents: int = 0
+    alerts: tuple[Alert, ...] | None = None
+    history: tuple[Alert, ...] | None = None
+    commands: tuple[Command, ...] | None = None
+    room_series: tuple[tuple[float, int, float], ...] | None = None
+    featured_periods: tuple[tuple[float, float | None, str], ...] | None = None
+    confirmations: tuple[dict[str, Union[str, int, float, bool, None]], ...] | None = None
+
+
+# The room block's lists: sent in a delta only when they changed.
+ROOM_LISTS = ("alerts", "history", "commands", "room_series", "featured_periods", "confirmations")
+ROOM_HEAD = ("version", "ts", "started_ts", "room", "viewers", "featured", "gmv_cents", "units", "orders", "feed",
+             "command_channel", "settings_version", "lost_units", "lost_cents")
+
+
 # --- frames (server -> client on PUB or ROUTER) ------------------------------------------------------------
 class Snapshot(msgspec.Struct, tag="snapshot", tag_field="t", frozen=True):
     """The whole state at ``seq``: every SKU, in the core's order (urgency first)."""
@@ -136,12 +167,12 @@ class Snapshot(msgspec.Struct, tag="snapshot", tag_field="t", frozen=True):
 
 
 class Delta(msgspec.Struct, tag="delta", tag_field="t", frozen=True):
-    """Changes from ``seq - 1`` to ``seq``: changed SKUs, removed SKUs, the SKU order, the room block."""
+    """Changes from ``seq - 1`` to ``seq``: changed SKUs, removed SKUs, the SKU order, the room block's changes."""
 
     v: int
     epoch: str
     seq: int
-    room: Room
+    room: RoomDelta
     changed: tuple[Sku, ...]
     removed: tuple[str, ...]
     order: tuple[str, ...] | None  # None = unchanged
@@ -271,28 +302,60 @@ def sku_from_wire(s: Sku) -> SkuView:
     return SkuView(*(getattr(s, f) for f in Sku.__struct_fields__))
 
 
+def _alert(a) -> Alert:
+    return Alert(**{k: getattr(a, k) for k in Alert.__struct_fields__})
+
+
+def list_to_wire(name: str, value) -> tuple:
+    """The wire form of one of the room block's lists (:data:`ROOM_LISTS`)."""
+    if name in ("alerts", "history"):
+        return tuple(_alert(a) for a in value)
+    if name == "commands":
+        return tuple(Command(**{k: getattr(c, k) for k in Command.__struct_fields__}) for c in value)
+    if name == "confirmations":
+        return tuple(dict(c) for c in value)
+    return tuple(tuple(x) for x in value)  # room_series, featured_periods
+
+
+def list_from_wire(name: str, value) -> tuple:
+    """The view form of one of the room block's lists."""
+    if name in ("alerts", "history"):
+        return tuple(AlertView(**{k: getattr(a, k) for k in Alert.__struct_fields__}) for a in value)
+    if name == "commands":
+        return tuple(CommandView(**{k: getattr(c, k) for k in Command.__struct_fields__}) for c in value)
+    return value
+
+
+def head_to_wire(s: ViewSnapshot) -> dict:
+    """The room block's small fields (:data:`ROOM_HEAD`), wire form."""
+    f = s.feed
+    out = {k: getattr(s, k) for k in ROOM_HEAD}
+    out["feed"] = Feed(**{k: getattr(f, k) for k in Feed.__struct_fields__})
+    return out
+
+
 def room_to_wire(s: ViewSnapshot) -> Room:
     """The room block of a snapshot."""
-    f = s.feed
-    return Room(s.version, s.ts, s.started_ts, s.room, s.viewers, s.featured, s.gmv_cents, s.units, s.orders,
-                Feed(**{k: getattr(f, k) for k in Feed.__struct_fields__}), s.command_channel,
-                tuple(Alert(**{k: getattr(a, k) for k in Alert.__struct_fields__}) for a in s.alerts),
-                tuple(Alert(**{k: getattr(a, k) for k in Alert.__struct_fields__}) for a in s.history),
-                tuple(Command(**{k: getattr(c, k) for k in Command.__struct_fields__}) for c in s.commands),
-                tuple(tuple(x) for x in s.room_series), tuple(tuple(x) for x in s.featured_periods),
-                tuple(dict(c) for c in s.confirmations), s.settings_version, s.lost_units, s.lost_cents)
+    return Room(**head_to_wire(s), **{k: list_to_wire(k, getattr(s, k)) for k in ROOM_LISTS})
 
 
-def view_from_wire(room: Room, skus) -> ViewSnapshot:
-    """A ViewSnapshot from a room block and SkuViews (already converted, in order)."""
+def merge_room(old: Room, d: RoomDelta) -> Room:
+    """The room block after a delta's changes."""
+    return Room(**{k: getattr(d, k) for k in ROOM_HEAD},
+                **{k: (getattr(old, k) if getattr(d, k) is None else getattr(d, k)) for k in ROOM_LISTS})
+
+
+def view_from_parts(room: Room, skus, lists: dict) -> ViewSnapshot:
+    """A ViewSnapshot from a room block, SkuViews (in order) and the room's lists already in view form."""
     r = room
     return ViewSnapshot(
         version=r.version, ts=r.ts, started_ts=r.started_ts, room=r.room, viewers=r.viewers, featured=r.featured,
         gmv_cents=r.gmv_cents, units=r.units, orders=r.orders,
         feed=FeedView(**{k: getattr(r.feed, k) for k in Feed.__struct_fields__}),
-        command_channel=r.command_channel, skus=tuple(skus),
-        alerts=tuple(AlertView(**{k: getattr(a, k) for k in Alert.__struct_fields__}) for a in r.alerts),
-        history=tuple(AlertView(**{k: getattr(a, k) for k in Alert.__struct_fields__}) for a in r.history),
-        commands=tuple(CommandView(**{k: getattr(c, k) for k in Command.__struct_fields__}) for c in r.commands),
-        room_series=r.room_series, featured_periods=r.featured_periods, confirmations=r.confirmations,
-        settings_version=r.settings_version, lost_units=r.lost_units, lost_cents=r.lost_cents)
+        command_channel=r.command_channel, skus=tuple(skus), settings_version=r.settings_version,
+        lost_units=r.lost_units, lost_cents=r.lost_cents, **lists)
+
+
+def view_from_wire(room: Room, skus) -> ViewSnapshot:
+    """A ViewSnapshot from a room block and SkuViews (already converted, in order)."""
+    return view_from_parts(room, skus, {k: list_from_wire(k, getattr(room, k)) for k in ROOM_LISTS})

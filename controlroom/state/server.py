@@ -84,6 +84,7 @@ class StreamServer:
         self.cfg = cfg
         self.ctx = zmq.Context()
         self.auth: StreamAuth | None = None
+        self._refused_keys = 0
         try:
             if not cfg.insecure:
                 pub_key, sec_key = cfg.server_keys
@@ -105,12 +106,13 @@ class StreamServer:
     def counters(self) -> dict[str, Any]:
         """What the stream refused and sent so far (for logs and the headless summary)."""
         p = self.publisher
-        return {"seq": p.seq, "rejected": dict(p.decoder.rejects), "refused_ops": p.refused,
-                "refused_keys": self.auth.refused if self.auth else 0, **{k: p.stats[k] for k in
+        return {"seq": p.seq, "rejected": dict(p.decoder.rejects), "refused_ops": p.refused, "peers": dict(p.peers),
+                "refused_keys": self.auth.refused if self.auth else self._refused_keys, **{k: p.stats[k] for k in
                                                                          ("deltas", "snapshots", "heartbeats")}}
 
     def _close_auth(self) -> None:
         if self.auth is not None:
+            self._refused_keys = self.auth.refused  # still reported after close (the run's summary)
             self.auth.stop()
             self.auth = None
         self.ctx.destroy(linger=0)
