@@ -56,7 +56,7 @@ def test_a_killed_room_is_lost_within_2s_and_touches_no_other_room(qapp, three_r
                      desk_factory=lambda s: build_desk(s, charts=False))
     second = RoomsWatch(load_room_list(write_room_list(three_rooms, tmp_path / "op2.toml", "operator2", "operator")))
     overview, first = desk.overview, desk.watch
-    desk.start()  # the overview polls on its GUI timer (QTimer, 100 ms)
+    desk.start()  # the overview polls on its GUI timer (QTimer, 50 ms)
 
     ticks: list[float] = []  # when this process ran its loop: a gap here is the machine stalling us, not a room
 
@@ -78,22 +78,36 @@ def test_a_killed_room_is_lost_within_2s_and_touches_no_other_room(qapp, three_r
                    and w.rooms[n].view.orders > 0 for w in (first, second) for n in ROOMS)
 
     assert spin(90, all_live), {n: (first.rooms[n].headline, rooms[n].engine.poll()) for n in ROOMS}
+    # One click on room B's row opens the desk on it: the third view of the room about to die.
+    table = overview.table
+    rect = table.visualRect(overview.model.index(overview.model.row_of("room-b"), 0))
+    QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(rect.center()))
+    assert desk.current == "room-b" and desk.desk is not None
+    assert spin(10, lambda: desk.desk.bridge.current.room == "room-b" and desk.desk.screen_state == "live")
     spin(6)  # the baseline: how the rooms refresh with all three up
     epoch_b = first.rooms["room-b"].client.epoch
     orders_before = {n: first.rooms[n].view.orders for n in ("room-a", "room-c")}
 
     t_kill = time.monotonic()
     rooms["room-b"].engine.send_signal(signal.SIGKILL)
-    t_lost_overview = spin(10, lambda: overview.text_of("room-b", STATE) == "connection lost")
-    assert t_lost_overview is not None, overview.text_of("room-b", STATE)
-    t_lost_second = t_lost_overview if second.rooms["room-b"].client.health == "lost" else \
-        spin(10, lambda: second.rooms["room-b"].client.health == "lost")
-    assert t_lost_second is not None
+    said: dict[str, float] = {}  # view -> when it first said "connection lost"
+    says_lost = {"overview": lambda: overview.text_of("room-b", STATE) == "connection lost",
+                 "second view": lambda: second.rooms["room-b"].client.health == "lost",
+                 "desk": lambda: desk.desk.header.feed_chip.text() == "CONNECTION LOST"
+                 and "CONNECTION LOST" in desk.desk.status_left.text()}
+
+    def all_say_lost() -> bool:
+        now = time.monotonic()
+        said.update({k: now for k, f in says_lost.items() if k not in said and f()})
+        return len(said) == len(says_lost)
+
+    assert spin(10, all_say_lost), said
+    t_all_lost = max(said.values())
     spin(max(0.0, t_kill + 6 - time.monotonic()))
     t_end = time.monotonic()
-    lost_s = (t_lost_overview - t_kill, t_lost_second - t_kill)
-    print(f"room-b lost after {lost_s[0]:.2f} s (overview), {lost_s[1]:.2f} s (second view)")
-    assert max(lost_s) < 2.0, lost_s
+    lost_s = {k: round(t - t_kill, 2) for k, t in said.items()}
+    print(f"room-b said 'connection lost' after (s): {lost_s}")
+    assert max(lost_s.values()) < 2.0, lost_s
 
     for w in (first, second):
         for n in ("room-a", "room-c"):
@@ -110,7 +124,7 @@ def test_a_killed_room_is_lost_within_2s_and_touches_no_other_room(qapp, three_r
             assert pause_after <= max(1.0, 2 * pause_before)
             # While room B died and turned lost, A and C went on refreshing: no pause beyond 1 s other
             # than one of this whole process (the loaded test machine stalling the views themselves).
-            t_lost = max(t_lost_overview, t_lost_second) + 0.5
+            t_lost = t_all_lost + 0.5
             own_stall = refresh_gaps(ticks, t_kill, t_lost)
             assert refresh_gaps(rc.changed_at, t_kill, t_lost) <= 1.0 + own_stall, (n, own_stall)
         assert all(w.rooms[n].view.orders > orders_before[n] for n in orders_before)  # their figures moved on
@@ -123,7 +137,8 @@ def test_a_killed_room_is_lost_within_2s_and_touches_no_other_room(qapp, three_r
     # Restarted (same ports, keys and log folder): both views take it up again, nothing restarted here.
     rooms["room-b"].start_engine()
     back = spin(60, lambda: all(w.rooms["room-b"].headline.state == "live" and
-                                w.rooms["room-b"].client.epoch != epoch_b for w in (first, second)))
+                                w.rooms["room-b"].client.epoch != epoch_b for w in (first, second))
+                and desk.desk.screen_state == "live")
     assert back is not None, (first.rooms["room-b"].headline, rooms["room-b"].engine.poll())
     assert overview.text_of("room-b", STATE) == "live"
     assert first.rooms["room-b"].recoveries == 1 and second.rooms["room-b"].recoveries == 1
@@ -131,12 +146,10 @@ def test_a_killed_room_is_lost_within_2s_and_touches_no_other_room(qapp, three_r
     with sqlite3.connect(f"file:{log_b}?mode=ro", uri=True) as c:
         assert c.execute("SELECT count(*) FROM segments").fetchone()[0] == 2
 
-    # One click on a room's row opens the desk on it; its Rooms menu switches to another room.
-    table = overview.table
-    rect = table.visualRect(overview.model.index(overview.model.row_of("room-a"), 0))
-    QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(rect.center()))
-    assert desk.current == "room-a" and desk.desk is not None
-    assert spin(10, lambda: desk.desk.bridge.current.room == "room-a")
+    # The desk on B is live again at the restarted engine's next frame (it was never reopened).
+    assert spin(10, lambda: desk.desk.header.feed_chip.text() != "CONNECTION LOST"), desk.desk.header.feed_chip.text()
+    assert desk.desk.bridge.current.room == "room-b"
+    # The desk's Rooms menu switches to another room in the same process.
     menu = next(a.menu() for a in desk.desk.menuBar().actions() if a.menu() is not None)
     room_c = next(a for a in menu.actions() if a.text() == "Room C")
     room_c.trigger()

@@ -20,7 +20,6 @@ from controlroom.state.view import ViewSnapshot
 
 log = logging.getLogger(__name__)
 
-HUNG_AFTER_S = 1.5  # = controlroom.state.client.LOST_AFTER_S: the desk's "hung" is the stream's "lost"
 HISTORY_EVERY_S = 2.0  # charted SKUs' histories are asked again this often
 WANT_FORGET_S = 5.0  # a SKU not charted for this long is no longer asked for
 
@@ -64,8 +63,9 @@ class RoomSession:
 
     @property
     def health(self) -> str:
-        """``ok`` while the stream is live (or still connecting), ``hung`` once it is lost."""
-        return "hung" if self.client.health == "lost" else "ok"
+        """``ok`` while the stream is live (or still connecting), ``lost`` once it is silent (the desk says
+        "connection lost"; there is no core here to restart)."""
+        return "lost" if self.client.health == "lost" else "ok"
 
     def history(self, sku: str) -> tuple[np.ndarray, np.ndarray]:
         """(ts, available) of ``sku`` as last served; asking keeps it coming."""

@@ -18,4 +18,8 @@ ROOMS_ZH: dict[str, str] = {
     "&Rooms": "直播间(&R)",
     "Rooms overview": "直播间总览",
     "Room {room} — live stock control room": "直播间 {room} — 直播库存中控台",
+    # the desk on a room of the list (ui/desk/header.py, ui/desk/truth.py)
+    "CONNECTION LOST": "连接中断",
+    "CONNECTION LOST: no word from the room's engine for {s} s · figures as of {t}":
+        "连接中断：直播间引擎 {s} 秒无消息 · 数字截至 {t}",
 }
