@@ -15,7 +15,7 @@ class Headline:
 
     name: str
     label: str
-    health: str  # the state stream: connecting | live | lost
+    health: str  # the state stream: connecting | live | lost | unreachable (never answered)
     feed: str  # the room's shop feed: connecting | live | stale | resyncing ("" until the first snapshot)
     worst_level: str | None  # most severe firing alert: feed | critical | lost_sales | warning | watch
     worst_sku: str | None
@@ -27,14 +27,13 @@ class Headline:
     gmv_cents: int
     ts: float  # shop clock of the room's last event
     silent_s: float  # seconds since the room's stream last sent anything
+    error: str = ""  # why the room cannot be watched at all (a missing key file, a bad endpoint)
 
     @property
     def state(self) -> str:
-        """One word for the row: lost (no stream), connecting, or the shop feed's state."""
-        if self.health == "lost":
-            return "lost"
-        if self.health == "connecting":
-            return "connecting"
+        """One word for the row: lost (the stream stopped), unreachable, connecting, or the shop feed's state."""
+        if self.health in ("lost", "unreachable", "connecting"):
+            return self.health
         return self.feed or "connecting"
 
 

@@ -12,6 +12,7 @@ up again at its first snapshot, so nothing here is restarted by hand.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections import deque
@@ -24,6 +25,7 @@ from controlroom.state.view import ViewSnapshot
 
 log = logging.getLogger(__name__)
 
+UNREACHABLE_AFTER_S = 3.0  # a room that never answered is "unreachable" after this long (not "connecting" forever)
 ClientFactory = Callable[[RoomSpec], object]  # spec -> a StateClient-like object (receive, view, health, …)
 
 
@@ -99,7 +101,8 @@ class RoomsWatch:
         for name, rc in self.rooms.items():
             if rc.client is None:
                 if rc.headline is None:
-                    rc.headline = headline(name, rc.spec.label, ViewSnapshot(), "lost", 0.0)
+                    rc.headline = dataclasses.replace(headline(name, rc.spec.label, ViewSnapshot(), "unreachable", 0.0),
+                                                      error=rc.error or "")
                     changed.append(name)
                 continue
             try:
@@ -112,6 +115,8 @@ class RoomsWatch:
                 if len(rc.changed_at) > self.KEEP_CHANGES:
                     del rc.changed_at[: -self.KEEP_CHANGES]
             health = rc.client.health
+            if health == "connecting" and rc.client.silent_s > UNREACHABLE_AFTER_S:
+                health = "unreachable"  # nothing ever came: its engine is down, or the list points elsewhere
             if health == "lost" and rc.lost_since is None:
                 rc.lost_since = now
                 rc.losses += 1

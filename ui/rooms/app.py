@@ -30,7 +30,7 @@ def run_rooms_app(args: Any) -> int:
     app = make_app(lang)
     from ui.rooms.switcher import RoomsDesk
 
-    desk = RoomsDesk(RoomsWatch(rooms), settings=load_settings(None))
+    desk = RoomsDesk(RoomsWatch(rooms), settings=load_settings(None), rooms_path=getattr(args, "rooms", None))
     desk.start()
     tune_runtime()
     if args.open:

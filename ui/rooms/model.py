@@ -15,7 +15,9 @@ from ui import fmt, theme
 ROOM, STATE, WORST, FROZEN, LOST, GMV = range(6)
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1  # the room's id (what opening a room needs)
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
-STATE_COLORS = {**theme.FEED_COLORS, "lost": theme.LEVEL_COLORS["critical"]}
+STATE_COLORS = {**theme.FEED_COLORS, "lost": theme.LEVEL_COLORS["critical"],
+                "unreachable": theme.LEVEL_COLORS["critical"]}
+NOT_LIVE = ("lost", "unreachable", "connecting")
 
 
 class RoomsModel(QAbstractTableModel):
@@ -54,7 +56,7 @@ class RoomsModel(QAbstractTableModel):
             return h.name
         if role == Qt.ItemDataRole.ForegroundRole:
             return self._colour(h, col)
-        if role == Qt.ItemDataRole.FontRole and (col == ROOM or (col == STATE and h.state == "lost")):
+        if role == Qt.ItemDataRole.FontRole and (col == ROOM or (col == STATE and h.state in ("lost", "unreachable"))):
             return self._bold
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tip(h, col)
@@ -67,6 +69,8 @@ class RoomsModel(QAbstractTableModel):
         """The room's state in words; a dead stream says "connection lost"."""
         if h.state == "lost":
             return self.tr("connection lost")
+        if h.state == "unreachable":
+            return self.tr("no connection")
         return fmt.feed_state_name(h.state)
 
     def text(self, h: Headline, col: int) -> str:
@@ -75,7 +79,7 @@ class RoomsModel(QAbstractTableModel):
             return h.label
         if col == STATE:
             return self.state_text(h)
-        if h.health == "connecting" and not h.ts:
+        if h.health in ("connecting", "unreachable") and not h.ts:
             return "…"  # nothing received yet: no figure to show
         if col == WORST:
             if h.worst_level is None:
@@ -92,7 +96,7 @@ class RoomsModel(QAbstractTableModel):
         return ""
 
     def _colour(self, h: Headline, col: int):
-        stale = h.state in ("lost", "connecting")
+        stale = h.state in NOT_LIVE
         if col == STATE:
             return QColor(STATE_COLORS.get(h.state, theme.MUTED))
         if stale and col != ROOM:
@@ -108,6 +112,11 @@ class RoomsModel(QAbstractTableModel):
     def _tip(self, h: Headline, col: int) -> str | None:
         if col == STATE and h.state == "lost":
             return self.tr("No word from this room's engine; the figures are its last known ones (greyed).")
+        if col == STATE and h.error:
+            return h.error
+        if col == STATE and h.state == "unreachable":
+            return self.tr("This room's engine has not answered since the overview opened: is it running, and are "
+                           "its endpoints and keys in the room list right?")
         if col == WORST and h.worst_reason:
             return h.worst_reason
         if col == ROOM:

@@ -80,7 +80,7 @@ class RoomsOverview(QWidget):
 
     def _summarize(self) -> None:
         hs = self.watch.headlines()
-        lost = sum(1 for h in hs if h.state == "lost")
+        lost = sum(1 for h in hs if h.state in ("lost", "unreachable"))
         firing = sum(1 for h in hs if h.worst_level in ("critical", "lost_sales", "feed"))
         text = self.tr("{n} rooms · {lost} lost · {hot} with critical alerts").format(n=len(hs), lost=lost, hot=firing)
         self.summary.setText(text)

@@ -27,6 +27,10 @@ class RoomsWindow(QMainWindow):
         self.setWindowTitle(self.tr("Rooms"))
         self.setCentralWidget(overview)
         self.resize(1100, 360)
+        self.reload_action = QAction(self.tr("Reload the room list"), self)
+        self.reload_action.setShortcut(QKeySequence("F5"))
+        self.addAction(self.reload_action)
+        self.menuBar().addMenu(self.tr("&Rooms")).addAction(self.reload_action)
 
 
 class RoomsDesk(QObject):
@@ -34,13 +38,16 @@ class RoomsDesk(QObject):
 
     roomChanged = Signal(str)
 
-    def __init__(self, watch: RoomsWatch, *, settings: Any = None, desk_factory=None, poll_ms: int | None = None) -> None:
+    def __init__(self, watch: RoomsWatch, *, settings: Any = None, desk_factory=None, poll_ms: int | None = None,
+                 rooms_path=None) -> None:
         super().__init__()
+        self.rooms_path = rooms_path  # the room list file, read again by reload() (None: the default file)
         self.watch = watch
         self.settings = settings
         self.overview = RoomsOverview(watch, **({"poll_ms": poll_ms} if poll_ms else {}))
         self.window = RoomsWindow(self.overview)
         self.overview.roomOpened.connect(self.open_room)
+        self.window.reload_action.triggered.connect(self.reload)
         self._desk_factory = desk_factory
         self.current: str | None = None
         self.desk = None  # the open DeskWindow
@@ -100,6 +107,26 @@ class RoomsDesk(QObject):
                 act.setShortcut(QKeySequence(f"Ctrl+Alt+{i}"))
             act.triggered.connect(lambda _=False, n=name: self.open_room(n))
             menu.addAction(act)
+
+    def reload(self) -> str | None:
+        """Read the room list again: new rooms connect, removed ones close, unchanged ones keep their connection.
+
+        Returns the error (also shown in the overview's summary line) when the file cannot be used;
+        then nothing changes.
+        """
+        from controlroom.rooms.roomlist import RoomListError, load_room_list
+
+        try:
+            specs = load_room_list(self.rooms_path)
+        except RoomListError as e:
+            self.overview.summary.setText(self.tr("Room list not reloaded: {error}").format(error=e))
+            return str(e)
+        if self.current is not None and self.current not in {s.name for s in specs}:
+            self.close_desk()
+        self.watch.set_rooms(specs)
+        self.overview.model.set_headlines(self.watch.headlines())
+        self.overview.poll()
+        return None
 
     def _show_overview(self) -> None:
         self.window.show()

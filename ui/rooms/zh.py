@@ -8,6 +8,9 @@ ROOMS_ZH: dict[str, str] = {
     "GMV": "成交额",
     "connection lost": "连接中断",
     "none": "无",
+    "no connection": "无法连接",
+    "This room's engine has not answered since the overview opened: is it running, and are its endpoints and keys in the room list right?":
+        "自总览打开以来该直播间的引擎没有应答：它在运行吗？直播间列表里的地址和密钥正确吗？",
     " (+{n})": "（另 {n} 条）",
     "{units} units · {money}": "{units} 件 · {money}",
     "No word from this room's engine; the figures are its last known ones (greyed).":
@@ -18,6 +21,8 @@ ROOMS_ZH: dict[str, str] = {
     "&Rooms": "直播间(&R)",
     "Rooms overview": "直播间总览",
     "Room {room} — live stock control room": "直播间 {room} — 直播库存中控台",
+    "Reload the room list": "重新读取直播间列表",
+    "Room list not reloaded: {error}": "直播间列表未重新读取：{error}",
     # the desk on a room of the list (ui/desk/header.py, ui/desk/truth.py)
     "CONNECTION LOST": "连接中断",
     "CONNECTION LOST: no word from the room's engine for {s} s · figures as of {t}":
