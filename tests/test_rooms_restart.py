@@ -131,3 +131,7 @@ def test_current_show_rule(tmp_path):
     assert not cont and path.parent == tmp_path and path.name.startswith("room-a-") and not path.exists()
     path, cont = current_show_log(tmp_path, "room-c", now=now)
     assert not cont and path.name.startswith("room-c-")
+    # Two rooms in one folder whose names share a prefix never take each other's show.
+    SessionLog(tmp_path / "room-a-x-20260101-220000.sqlite", room="room-a-x", app_version="t").start().close()
+    assert room_logs(tmp_path, "room-a") == [a]
+    assert current_show_log(tmp_path, "room-a", now=now) == (a, True)
