@@ -118,7 +118,8 @@ def run(quick: bool = False, changed: int = 20, frames: int | None = None) -> di
     n = cli.frames - f0
     out["after_delta"] = {"bytes": (pub.stats["bytes"] - b0) / frames, "encode_ms": (pub.stats["encode_ms"] - e0) / frames,
                           "decode_ms": (cli.decode_ms - d0) / n, "frames_applied": n,
-                          "view_matches": [x.available for x in cli.view.skus] == [x.available for x in snaps[-1].skus]}
+                          "view_matches": [(x.available, x.spark) for x in cli.view.skus]
+                          == [(x.available, x.spark) for x in snaps[-1].skus]}
     enc, b = _timed(lambda: s.encode(pub.snapshot_frame()), n_full)
     dec, _ = _timed(lambda: s.view_from_wire((f := cli.decoder.decode(b)).room, [s.sku_from_wire(w) for w in f.skus]),
                     n_full)

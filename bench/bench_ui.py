@@ -258,6 +258,7 @@ def run(quick: bool = False, *, rate: int = FEED_RATE, n_skus: int = N_SKUS, sec
             rss0 = rss_mb()
             stood0 = getattr(session, "front_yield_s", 0.0)
             frames0, decode0 = getattr(session, "frames", 0), getattr(session, "decode_ms", 0.0)
+            info0 = dict(getattr(session, "info", {}) or {})
             core_cpu0 = proc_cpu(core_pid)
             cpu0 = cpu_now(proc.pid)
             layouts0, resets0 = window.model.layouts, window.model.resets
@@ -278,11 +279,16 @@ def run(quick: bool = False, *, rate: int = FEED_RATE, n_skus: int = N_SKUS, sec
             if not core_thread:
                 frames = session.frames - frames0
                 info = session.info
+                sent = (info.get("frames_sent") or 0) - (info0.get("frames_sent") or 0)
+                peeked = getattr(getattr(session, "client", None), "skipped", 0)
                 out["frames"] = {"taken": frames, "per_s": frames / secs,
                                  "decode_mean_ms": (session.decode_ms - decode0) / frames if frames else float("nan"),
-                                 "encode_mean_ms": info.get("encode_ms_mean", float("nan")),
-                                 "encode_max_ms": info.get("encode_ms_max", float("nan")),
-                                 "sent": info.get("frames_sent"), "bytes": session.last_frame_bytes}
+                                 "encode_mean_ms": info.get("encode_ms_mean") or float("nan"),
+                                 "encode_max_ms": info.get("encode_ms_max") or float("nan"),
+                                 "sent": sent, "snapshots_skipped": peeked,
+                                 "history_kb_per_s": ((info.get("history_bytes") or 0)
+                                                      - (info0.get("history_bytes") or 0)) / secs / 1e3,
+                                 "bytes": ((info.get("bytes") or 0) - (info0.get("bytes") or 0)) / sent if sent else 0}
             out["table_reorders"] = window.model.layouts - layouts0
             out["table_resets"] = window.model.resets - resets0
             cpu1 = cpu_now(proc.pid)
@@ -365,7 +371,9 @@ def report(r: dict) -> str:
     if fr:
         out.append(f"  state frames (loaded): {fr['taken']} taken by the desk ({fr['per_s']:.1f}/s), {fr['bytes'] / 1e3:.0f} kB "
                    f"each; encode (core process) mean {fr['encode_mean_ms']:.2f} ms, max {fr['encode_max_ms']:.1f}; "
-                   f"decode (GUI thread) mean {fr['decode_mean_ms']:.2f} ms")
+                   f"decode (GUI thread) mean {fr['decode_mean_ms']:.2f} ms"
+                   + (f"; 1 s snapshots peeked and skipped: {fr['snapshots_skipped']}; chart histories "
+                      f"{fr['history_kb_per_s']:.0f} kB/s" if "snapshots_skipped" in fr else ""))
     pg = lo.get("paced_gc")
     out.append(f"  core stood back {lo['core_stood_back_s']:.1f} s of {lo['seconds']:.0f} s while the desk redrew; "
           + (f"paced full collections: {pg['in_phase']} (longest {pg['max_ms']:.1f} ms), thresholds {pg['thresholds']}"

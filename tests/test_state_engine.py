@@ -111,3 +111,21 @@ def test_keys_pair_allows_a_new_view_on_a_running_engine_and_unpair_refuses_it(r
     assert not poll(again, lambda: again.frames > 0, timeout=2.0)
     again.close()
     assert cli("pair", str(kdir), "not-a-key", "--name", "x", "--role", "viewer").returncode == 1
+
+
+def test_desk_with_state_endpoint_shares_its_stream_with_the_rooms_keys(tmp_path):
+    """`controlroom desk --state-endpoint E --keys DIR`: the desk's core publishes at E with the room's key + allow-list."""
+    from controlroom.cli import build_parser
+    from controlroom.live.process import RemoteSession, build_desk_core
+    from controlroom.security.keys import ensure_demo_keys
+    from controlroom.settings import load_settings
+
+    ensure_demo_keys(tmp_path / "k")
+    args = build_parser().parse_args(["desk", "--keys", str(tmp_path / "k"), "--state-endpoint", "tcp://127.0.0.1:7811"])
+    core = build_desk_core(load_settings(None, {}), None, args)
+    assert isinstance(core, RemoteSession)
+    assert core.share.endpoints() == ("tcp://127.0.0.1:7811", "tcp://127.0.0.1:7812")
+    assert core.share.server_keys[0] == (tmp_path / "k" / "room" / "room.key").read_text().split('"')[1].encode()
+    assert core.share.allow_file == str(tmp_path / "k" / "room" / "clients.toml")
+    private = build_desk_core(load_settings(None, {}), None, build_parser().parse_args(["desk"]))
+    assert private.share is None

@@ -90,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", default=None, help="UI language: zh_CN or en (default: system)")
     p.add_argument("--duration", type=float, default=None, help="close the desk after this many wall seconds")
     p.add_argument("--screenshot", default=None, metavar="PNG", help="save the desk to this PNG just before --duration ends")
+    _stream_args(p, "none: the desk's stream is private to it")
     _core_arg(p)
 
     p = sub.add_parser("demo", help="demo shop + operator desk in one go (what `make demo` runs)")
@@ -101,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--duration", type=float, default=None, help="stop after this many wall seconds")
     p.add_argument("--screenshot", default=None, metavar="PNG", help="save the desk to this PNG just before --duration ends")
     _session_args(p)
-    _stream_args(p, "two free loopback ports; with --headless only")
+    _stream_args(p, "two free loopback ports with --headless; without, the desk's stream is private to it")
     _core_arg(p)
 
     p = sub.add_parser("rooms", help="several rooms side by side (the room list); one click opens the desk on a room")

@@ -356,7 +356,9 @@ class RemoteSession:
 def build_desk_core(settings, client_curve, args) -> Any:
     """The core a desk reads: a child process (:class:`RemoteSession`) by default,
     the in-process core thread (:func:`~controlroom.live.wiring.build_session`) with ``--core-thread``.  Not started."""
+    # --state-endpoint: the desk's stream is also published there with the room's keys, for paired host views.
+    share = wiring.stream_config(args, desk=True) if getattr(args, "state_endpoint", None) else None
     if getattr(args, "core_thread", False):
-        return wiring.build_session(settings, client_curve, args)
+        return wiring.build_session(settings, client_curve, args, stream=share)
     return RemoteSession(settings, curve=client_curve, operator=getattr(args, "operator", None) or "operator",
-                         log=getattr(args, "log", None), no_log=bool(getattr(args, "no_log", False)))
+                         log=getattr(args, "log", None), no_log=bool(getattr(args, "no_log", False)), share=share)

@@ -290,6 +290,10 @@ class LiveSession(FeedListener):
             self.session_log.events(events, received_at)
         # Critical-at-safety-stock is decided inside on_event; act on it before the next batch.
         self._run_actions()
+        if self.stream is not None:
+            # A busy feed can keep one loop iteration going for a long time on a loaded machine: the
+            # stream's heartbeat (and any due delta or snapshot) still goes out between batches.
+            self.stream.publisher.tick()
 
     def on_reset(self, snapshot: dict, received_at: float) -> None:
         if self.notifier is not None:

@@ -66,7 +66,7 @@ def curves(args) -> tuple[Any, Any]:
     return keys.ensure_demo_keys()
 
 
-def stream_config(args) -> Any:
+def stream_config(args, *, desk: bool = False) -> Any:
     """The state stream of an engine run from ``--state-endpoint``/``--state-router``/``--keys``/``--insecure``.
 
     None when the verb has no stream options (the desk's own core gets its stream from the desk).
@@ -74,8 +74,10 @@ def stream_config(args) -> Any:
     :data:`~controlroom.state.server.DEFAULT_STATE_ENDPOINT` and the next port.  The room's keys are in
     ``KEYS/room/`` (made on first start); the allow-list is ``KEYS/room/clients.toml``.
     """
-    if not hasattr(args, "state_endpoint") or getattr(args, "headless", True) is False:
-        return None  # a desk's core: see controlroom.live.process
+    if not hasattr(args, "state_endpoint"):
+        return None
+    if not desk and getattr(args, "headless", True) is False:
+        return None  # a desk's core: see controlroom.live.process.build_desk_core
     from controlroom.state import keys as room_keys
     from controlroom.state.server import DEFAULT_STATE_ENDPOINT, StreamConfig
 

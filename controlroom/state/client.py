@@ -70,6 +70,10 @@ class StateClient:
         self._order: tuple[str, ...] = ()
         self._room: s.Room | None = None
         self._lists: dict[str, Any] = {}  # the room's lists in view form (kept while a delta leaves them out)
+        self._pend: dict[str, s.Sku] = {}  # SKUs changed since the last receive(), newest wire form
+        self._pend_spark: dict[str, tuple] = {}  # ... and their newest sparkline when one came
+        self._pend_lists: dict[str, tuple] = {}
+        self._reset = False  # a snapshot came: SKUs it does not list are gone
         self._hist: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.replies: dict[str, s.Reply] = {}
         self._last_frame = 0.0
@@ -157,8 +161,33 @@ class StateClient:
                 self._apply(frame)
                 self.decode_ms += (time.perf_counter() - t0) * 1000.0
         if self._dirty:
+            t0 = time.perf_counter()
+            self._settle()
             self.view = s.view_from_parts(self._room, [self._skus[k] for k in self._order], self._lists)
+            self.decode_ms += (time.perf_counter() - t0) * 1000.0  # building the view is part of the cost
         return self._dirty
+
+    def _settle(self) -> None:
+        """Turn the SKUs and room lists that changed since the last receive() into view objects."""
+        old = self._skus
+        if self._reset:
+            self._skus, self._reset = {}, False
+        skus, sparks = self._skus, self._pend_spark
+        for k, w in self._pend.items():
+            prev = old.get(k)
+            sp = sparks.pop(k, None)
+            v = s.sku_from_wire(w)
+            if sp is None:  # the points did not change: the same tuple as before
+                object.__setattr__(v, "spark", prev.spark if prev is not None else ())
+            else:
+                object.__setattr__(v, "spark", sp)
+                v = _keep_spark(prev, v)
+            skus[k] = v
+        self._pend = {}
+        self._pend_spark = {}
+        for k, val in self._pend_lists.items():
+            self._lists[k] = s.list_from_wire(k, val)
+        self._pend_lists = {}
 
     def _in_step(self, data: bytes) -> bool:
         try:
@@ -168,15 +197,18 @@ class StateClient:
         return h.t == "snapshot" and h.v == s.VERSION and h.epoch == self.epoch and h.seq <= self.seq
 
     def _apply(self, f) -> None:
+        # Frames are applied in order, but SKUs and room lists stay in wire form until the end of
+        # receive(): a desk that finds ten deltas queued converts each changed SKU once, not ten times.
         if isinstance(f, s.Snapshot):
             if f.epoch == self.epoch and f.seq <= self.seq:
                 return  # older than what we have
             self.epoch, self.seq = f.epoch, f.seq
-            old = self._skus
-            self._skus = {w.sku: _keep_spark(old.get(w.sku), s.sku_from_wire(w)) for w in f.skus}
+            self._pend = {w.sku: w for w in f.skus}
+            self._pend_spark = {w.sku: w.spark for w in f.skus if w.spark is not None}
+            self._reset = True
             self._order = tuple(w.sku for w in f.skus)
             self._room = f.room
-            self._lists = {k: s.list_from_wire(k, getattr(f.room, k)) for k in s.ROOM_LISTS}
+            self._pend_lists = {k: getattr(f.room, k) for k in s.ROOM_LISTS}
             self._dirty = True
         elif isinstance(f, s.Delta):
             if self.seq < 0 or f.epoch != self.epoch or f.seq > self.seq + 1:
@@ -187,20 +219,30 @@ class StateClient:
                 return
             if f.seq <= self.seq:
                 return  # already in the snapshot we have
+            pend, sparks = self._pend, self._pend_spark
             for w in f.changed:
-                self._skus[w.sku] = _keep_spark(self._skus.get(w.sku), s.sku_from_wire(w))
-            for k in f.removed:
-                self._skus.pop(k, None)
+                pend[w.sku] = w
+                if w.spark is not None:
+                    sparks[w.sku] = w.spark
+            if f.removed:
+                for k in f.removed:
+                    pend.pop(k, None)
+                    sparks.pop(k, None)
+                    self._skus.pop(k, None)
+                gone = set(f.removed)
+                self._order = tuple(k for k in self._order if k not in gone)
             if f.order is not None:
                 self._order = f.order
             else:
-                self._order = tuple(k for k in self._order if k in self._skus) + \
-                    tuple(w.sku for w in f.changed if w.sku not in self._order)
+                members = set(self._order)
+                new = tuple(w.sku for w in f.changed if w.sku not in members)
+                if new:
+                    self._order += new
             self._room = s.merge_room(self._room, f.room)
             for k in s.ROOM_LISTS:
                 val = getattr(f.room, k)
                 if val is not None:
-                    self._lists[k] = s.list_from_wire(k, val)
+                    self._pend_lists[k] = val
             self.seq = f.seq
             self._dirty = True
         elif isinstance(f, s.Heartbeat):

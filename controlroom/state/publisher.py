@@ -24,6 +24,7 @@ import time
 import uuid
 from typing import Any, Callable
 
+import msgspec
 import numpy as np
 import zmq
 
@@ -89,13 +90,15 @@ class StatePublisher:
         self._last_delta = 0.0
         self._last_snapshot = 0.0
         self._last_sent = 0.0
+        self._last_drain = 0.0
         self.refused = 0  # operator requests refused (viewer role)
         # Peers libzmq turned away before any frame reached us: a failed handshake (not ZMTP, wrong
         # mechanism, unknown key) or a dropped connection (e.g. a frame over MAXMSGSIZE).  Counted from
         # the sockets' monitors, drained by tick() on this same thread.
         self.peers = {"accepted": 0, "handshake_failed": 0, "auth_failed": 0, "disconnected": 0}
         self._monitors = [sock.get_monitor_socket(_MONITOR_EVENTS) for sock in (self.pub, self.router)]
-        self.stats = {"deltas": 0, "snapshots": 0, "heartbeats": 0, "encode_ms": 0.0, "bytes": 0}
+        self.stats = {"deltas": 0, "snapshots": 0, "heartbeats": 0, "encode_ms": 0.0, "bytes": 0, "delta_ms_max": 0.0,
+                      "history_bytes": 0}
 
     # --- publishing -----------------------------------------------------------------------------------------
     def publish(self, snap: ViewSnapshot, now: float | None = None) -> None:
@@ -106,7 +109,9 @@ class StatePublisher:
     def tick(self, now: float | None = None) -> None:
         """Send what is due: the pending delta, the periodic snapshot, a heartbeat."""
         now = time.monotonic() if now is None else now
-        self._drain_monitors()
+        if now - self._last_drain >= 0.1 or now < self._last_drain:
+            self._last_drain = now
+            self._drain_monitors()
         if self._pending is not None and now - self._last_delta >= 1.0 / MAX_RATE_HZ:
             snap, self._pending = self._pending, None
             self._send_delta(snap)
@@ -152,7 +157,9 @@ class StatePublisher:
                 continue
             views[v.sku] = v
             w = wire[v.sku] = s.sku_to_wire(v)
-            changed.append(w)
+            # Sparklines move every 2 s, stock every event: most changes leave the 60 points out.
+            changed.append(msgspec.structs.replace(w, spark=None) if old is not None and _same_points(old.spark, v.spark)
+                           else w)
         removed = tuple(k for k in views if k not in seen)
         for k in removed:
             del views[k], wire[k]
@@ -174,6 +181,8 @@ class StatePublisher:
         self.stats["encode_ms"] += (time.perf_counter() - t0) * 1000.0
         self._send(self.pub, None, frame)
         self.stats["deltas"] += 1
+        # The whole delta (diff + wire structs + encode + send): the core thread's cost per frame.
+        self.stats["delta_ms_max"] = max(self.stats["delta_ms_max"], (time.perf_counter() - t0) * 1000.0)
 
     def snapshot_frame(self) -> s.Snapshot:
         """The whole current state (from the cached wire SKUs)."""
@@ -223,8 +232,10 @@ class StatePublisher:
                 if self.history is None or sku not in self._wire:
                     continue
                 ts, av = self.history(sku)
+                b0 = self.stats["bytes"]
                 self._send(self.router, ident, s.History(s.VERSION, sku, np.ascontiguousarray(ts, "<f8").tobytes(),
                                                          np.ascontiguousarray(av, "<f8").tobytes()))
+                self.stats["history_bytes"] += self.stats["bytes"] - b0
         elif isinstance(req, s.OperatorRequest):
             if self.insecure:
                 role, name = self._insecure_role, "insecure"
@@ -263,6 +274,11 @@ def _user_id(frame: zmq.Frame) -> str | None:
         return frame.get("User-Id")
     except (zmq.ZMQError, AttributeError):
         return None
+
+
+def _same_points(a: tuple, b: tuple) -> bool:
+    """Two sparklines with the same points (NaN equals NaN)."""
+    return a is b or (len(a) == len(b) and all(x == y or (x != x and y != y) for x, y in zip(a, b)))
 
 
 def _same(a, b) -> bool:

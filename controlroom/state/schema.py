@@ -45,7 +45,7 @@ class Sku(msgspec.Struct, array_like=True, frozen=True):
     level: str
     cart_rate_per_min: float
     featured: bool
-    spark: tuple[float, ...]
+    spark: tuple[float, ...] | None  # None (deltas only): the same points as before
 
 
 class Alert(msgspec.Struct, frozen=True):
@@ -297,9 +297,12 @@ def sku_to_wire(v: SkuView) -> Sku:
                v.warning_line, v.safety_stock, v.level, v.cart_rate_per_min, v.featured, tuple(v.spark))
 
 
-def sku_from_wire(s: Sku) -> SkuView:
-    """The SkuView of one wire SKU."""
-    return SkuView(*(getattr(s, f) for f in Sku.__struct_fields__))
+def sku_from_wire(s: Sku, old_spark: tuple = ()) -> SkuView:
+    """The SkuView of one wire SKU (``old_spark`` stands in for a spark the frame left out)."""
+    v = SkuView(*(getattr(s, f) for f in Sku.__struct_fields__))
+    if s.spark is None:
+        object.__setattr__(v, "spark", old_spark)  # frozen, but nobody has seen it yet
+    return v
 
 
 def _alert(a) -> Alert:
