@@ -44,6 +44,7 @@ def _phase(app, n: int, speed: float, warm_s: float, window_s: float, base: Path
     from controlroom.rooms.fleet import DemoRoom, cpu_seconds, rss_mb, write_room_list
     from controlroom.rooms.roomlist import load_room_list
     from controlroom.rooms.watch import RoomsWatch
+    from ui.app import tune_runtime
     from ui.rooms.switcher import RoomsDesk
 
     rooms = [DemoRoom(f"room-{i + 1:02d}", i + 1, base / f"n{n}", speed=speed) for i in range(n)]
@@ -53,6 +54,7 @@ def _phase(app, n: int, speed: float, warm_s: float, window_s: float, base: Path
             r.start()
         desk = RoomsDesk(RoomsWatch(load_room_list(write_room_list(rooms, base / f"n{n}" / "rooms.toml", "bench"))))
         desk.start()
+        desk.gc_pacer = desk.overview.gc_pacer = tune_runtime()  # as `controlroom rooms` runs it
 
         def spin(seconds: float, until=None) -> bool:
             end = time.monotonic() + seconds

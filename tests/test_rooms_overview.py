@@ -36,6 +36,9 @@ def test_overview_rows_unreachable_room_and_reload(qapp, tmp_path):
                         lost_cents=6200, alerts=(AlertView("k", "A3", "critical", "firing", 990.0, "at safety stock"),))
     desk = RoomsDesk(RoomsWatch(load_room_list(f)), rooms_path=f)
     ov = desk.overview
+    from controlroom.live.gcpace import GcPacer
+
+    pacer = ov.gc_pacer = GcPacer(every_s=0.2).install()  # generation 2 is never automatic: the overview collects
     desk.start()
 
     def spin(seconds, until):
@@ -57,6 +60,7 @@ def test_overview_rows_unreachable_room_and_reload(qapp, tmp_path):
         assert ov.text_of("up", LOST) == "12 units · ¥62"
         assert ov.text_of("down", WORST) == "…"  # nothing ever came: no figure, not a zero
         assert "2 rooms · 1 lost" in ov.summary.text()
+        assert pacer.collections >= 1
         client_up = desk.watch.rooms["up"].client
 
         # A third room in the file: reloaded in place; the room that was up keeps its connection.
@@ -70,6 +74,7 @@ def test_overview_rows_unreachable_room_and_reload(qapp, tmp_path):
         assert "state is missing" in desk.reload()
         assert ov.model.rowCount() == 3 and "not reloaded" in ov.summary.text()
     finally:
+        pacer.uninstall()
         desk.close()
         pub.close()
         ctx.destroy(linger=0)

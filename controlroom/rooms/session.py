@@ -36,6 +36,7 @@ class RoomSession:
         self._want: dict[str, float] = {}
         self._last_hist_req = 0.0
         self.refused_settings = 0
+        self.gc_pacer = None  # controlroom.live.gcpace.GcPacer: full collections right after the desk's redraws
 
     # --- what the bridge reads --------------------------------------------------------------------
     @property
@@ -73,6 +74,12 @@ class RoomSession:
             self._last_hist_req = 0.0
         self._want[sku] = time.monotonic()
         return self.client.history(sku)
+
+    def front_busy(self, busy: bool) -> None:
+        """The desk started (True) or ended (False) a redraw: a paced full collection runs right after one."""
+        p = self.gc_pacer
+        if not busy and p is not None and p.due():
+            p.collect()
 
     # --- intents -----------------------------------------------------------------------------------
     def command(self, op: str, sku: str, *, qty: int | None = None, weight: float | None = None,

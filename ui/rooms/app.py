@@ -32,7 +32,7 @@ def run_rooms_app(args: Any) -> int:
 
     desk = RoomsDesk(RoomsWatch(rooms), settings=load_settings(None), rooms_path=getattr(args, "rooms", None))
     desk.start()
-    tune_runtime()
+    desk.gc_pacer = desk.overview.gc_pacer = tune_runtime()  # the pacer's full collections run after polls/redraws
     if args.open:
         desk.open_room(args.open)
     if getattr(args, "duration", None):

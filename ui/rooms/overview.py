@@ -49,6 +49,7 @@ class RoomsOverview(QWidget):
         lay.addWidget(self.summary)
         lay.addWidget(self.table)
         self.polls = 0
+        self.gc_pacer = None  # a GcPacer (ui.app.tune_runtime): its full collection runs after a poll when due
         self.poll_ms_total = 0.0
         self.poll_ms_max = 0.0
         self.timer = QTimer(self)
@@ -74,6 +75,9 @@ class RoomsOverview(QWidget):
             self.model.update(self.watch.headlines())
             self._summarize()
         ms = (time.perf_counter() - t0) * 1000.0
+        p = self.gc_pacer
+        if p is not None and p.due():  # generation 2 is never automatic under the pacer: collect it here
+            p.collect()
         self.polls += 1
         self.poll_ms_total += ms
         self.poll_ms_max = max(self.poll_ms_max, ms)

@@ -53,6 +53,7 @@ class RoomsDesk(QObject):
         self.desk = None  # the open DeskWindow
         self.bridge = None
         self.session: RoomSession | None = None
+        self.gc_pacer = None  # set by the app (ui.app.tune_runtime): handed to the overview and each room's desk
 
     def start(self) -> None:
         """Show the overview and start polling the rooms."""
@@ -72,6 +73,7 @@ class RoomsDesk(QObject):
         from ui.app import build_desk
 
         self.session = RoomSession(name, rc.client, settings=self.settings)
+        self.session.gc_pacer = self.gc_pacer
         factory = self._desk_factory or build_desk
         self.bridge, self.desk = factory(self.session)
         self.desk.setWindowTitle(self.tr("Room {room} — live stock control room").format(room=rc.spec.label))
