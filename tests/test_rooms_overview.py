@@ -63,6 +63,17 @@ def test_overview_rows_unreachable_room_and_reload(qapp, tmp_path):
         assert pacer.collections >= 1
         client_up = desk.watch.rooms["up"].client
 
+        # The desk on a room; closed by its X it is gone, and a click opens a fresh one on the same connection.
+        from ui.app import build_desk
+
+        desk._desk_factory = lambda s_: build_desk(s_, charts=False)
+        assert desk.open_room("up") and desk.desk.isVisible()
+        assert spin(10, lambda: desk.desk.bridge.current.room == "up")
+        desk.desk.close()
+        assert spin(5, lambda: desk.desk is None)
+        assert desk.open_room("up") and desk.desk.isVisible() and desk.session.client is client_up
+        assert spin(10, lambda: desk.desk.bridge.current.room == "up")
+
         # A third room in the file: reloaded in place; the room that was up keeps its connection.
         _toml(f, [("up", pub.pub_endpoint, pub.router_endpoint), ("down", *down), ("new", *down)])
         assert desk.reload() is None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
@@ -76,6 +76,9 @@ class RoomsDesk(QObject):
         self.session.gc_pacer = self.gc_pacer
         factory = self._desk_factory or build_desk
         self.bridge, self.desk = factory(self.session)
+        # Closing the desk window (its X) ends it: its bridge stops with it and a later click opens a fresh one.
+        self.desk.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self.desk.destroyed.connect(lambda *_a, w=self.desk: self._desk_gone(w))
         self.desk.setWindowTitle(self.tr("Room {room} — live stock control room").format(room=rc.spec.label))
         self._add_rooms_menu(self.desk)
         self.current = name
@@ -89,10 +92,14 @@ class RoomsDesk(QObject):
         if self.desk is None:
             return
         self.bridge.stop()
-        self.desk.close()
-        self.desk.deleteLater()
+        self.desk.close()  # deleted by Qt (WA_DeleteOnClose)
         self.desk = self.bridge = self.session = None
         self.current = None
+
+    def _desk_gone(self, window) -> None:
+        if self.desk is window:  # closed by its own X, not replaced by another room's desk
+            self.desk = self.bridge = self.session = None
+            self.current = None
 
     def _add_rooms_menu(self, desk: QMainWindow) -> None:
         menu = desk.menuBar().addMenu(self.tr("&Rooms"))
