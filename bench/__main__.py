@@ -12,7 +12,7 @@ import json
 import sys
 import time
 
-BENCHES = ["feed", "commands", "log", "ui", "review", "state", "host"]
+BENCHES = ["feed", "commands", "log", "ui", "review", "state", "host", "rooms"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -63,8 +63,9 @@ def fill() -> list[tuple[str, str]]:
     from ui.i18n_zh import ZH, ZH_CONTEXT
     from ui.host.zh import HOST_ZH
     from ui.review.zh import REVIEW_ZH
+    from ui.rooms.zh import ROOMS_ZH
 
-    ZH = {**HOST_ZH, **REVIEW_ZH, **ZH}  # the review window's strings; the desk's own translation wins where both have one
+    ZH = {**HOST_ZH, **REVIEW_ZH, **ROOMS_ZH, **ZH}  # the windows' own strings; the desk's translation wins where both have one
 
     tree = ET.parse(TS)
     missing = []

@@ -78,4 +78,16 @@ def run_host(args) -> int:
     return run(args)
 
 
-FRONT_VERBS = {"desk": run_desk, "demo": run_demo, "review-window": run_review_window, "host": run_host}
+def run_rooms(args) -> int:
+    """``controlroom rooms``: the overview of the room list; a click opens the desk on a room."""
+    problem = display_problem()
+    if problem:
+        print(f"controlroom rooms: {problem}", file=sys.stderr)
+        return 2
+    from ui.rooms.app import run_rooms_app
+
+    return run_rooms_app(args)
+
+
+FRONT_VERBS = {"desk": run_desk, "demo": run_demo, "rooms": run_rooms, "review-window": run_review_window,
+               "host": run_host}

@@ -29,9 +29,19 @@ def _session_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", default=None, metavar="TOML", help="settings file (see docs/settings.md)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override one setting for this session, e.g. --set tiers.profit.multiplier=1.8")
-    p.add_argument("--log", default=None, metavar="FILE", help="session log file (default: per-user data folder)")
+    p.add_argument("--log", default=None, metavar="FILE|DIR",
+                   help="session log file, or a folder for the room's logs (a restart continues the current "
+                        "show there); default: per-user data folder")
     p.add_argument("--no-log", action="store_true", help="do not write a session log")
     p.add_argument("--operator", default=None, help="operator name recorded with commands")
+
+
+def _room_args(p: argparse.ArgumentParser) -> None:
+    """A room run as a service (docs/deploy.md): its name and when a restart starts a new show."""
+    p.add_argument("--room", default=None, help="run this room only: refuse another room's feed (sets feed.room)")
+    p.add_argument("--new-show-after", type=float, default=None, metavar="MIN",
+                   help="with --log DIR: continue the room's newest log if it was active less than MIN minutes "
+                        "ago (default 60), else start a new show's file")
 
 
 def _stream_args(p: argparse.ArgumentParser, default: str) -> None:
@@ -80,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--linger", type=float, default=10.0,
                    help="keep serving snapshots and heartbeats this long after the show ends")
     p.add_argument("--quiet", action="store_true", help="no per-second line")
+    p.add_argument("--room", default=None, help="the shop's room id (default: the scenario's)")
     _endpoint_args(p)
 
     p = sub.add_parser("engine", help="run the feed and engine without a window")
@@ -87,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--duration", type=float, default=None, help="stop after this many wall seconds")
     p.add_argument("--quiet", action="store_true", help="only the final JSON summary")
     _session_args(p)
+    _room_args(p)
     _stream_args(p, "tcp://127.0.0.1:7711")
 
     p = sub.add_parser("desk", help="open the operator desk on a live shop")
@@ -111,6 +123,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", action="store_true", help="open the host view (主播屏) too")
 
     _host_args(sub.add_parser("host", help="the host view (主播屏): full-screen, read-only, on a state stream"))
+
+    p = sub.add_parser("rooms", help="several rooms side by side (the room list); one click opens the desk on a room")
+    p.add_argument("--rooms", default=None, metavar="TOML", help="the room list (default: rooms.toml in the settings folder)")
+    p.add_argument("--open", default=None, metavar="ROOM", help="open the desk on this room at start")
+    p.add_argument("--lang", default=None, help="UI language: zh_CN or en (default: system)")
+    p.add_argument("--duration", type=float, default=None, help="close after this many wall seconds")
+    p.add_argument("--screenshot", default=None, metavar="PNG", help="save the overview to this PNG just before --duration ends")
 
     sub.add_parser("evaluate", help="compare engine, naive and static on a scenario", add_help=False)
     sub.add_parser("keys", help="CURVE keys: keys generate/show (shop link), keys pair/unpair/clients/room (state stream)", add_help=False)
@@ -154,8 +173,8 @@ def main(argv: list[str] | None = None, front_verbs: Mapping[str, Callable] | No
     try:
         if args.verb in front:
             return int(front[args.verb](args) or 0)
-        if args.verb in ("desk", "host"):
-            raise UsageError(f"the {args.verb} view is part of the Qt front end: run the installed "
+        if args.verb in ("desk", "host", "rooms"):
+            raise UsageError(f"the {args.verb} window is part of the Qt front end: run the installed "
                              f"`controlroom {args.verb}` (or `python -m ui {args.verb}`)")
         return int(getattr(headless, f"run_{args.verb}")(args) or 0)
     except UsageError as e:

@@ -60,7 +60,16 @@ def run_simulate(args) -> int:
                           "available": {s["sku"]: s["available"] for s in m.catalog}}, ensure_ascii=False),
               flush=True)
 
-    shop = DemoShop(args.scenario, args.seed, speed=args.speed, lag_s=args.lag,
+    model = None
+    if getattr(args, "room", None):  # several demo shops on one machine, one room each
+        import dataclasses as dc
+
+        from controlroom.simulate.model import ShopModel
+        from controlroom.simulate.scenarios import make_scenario
+
+        model = ShopModel(dc.replace(make_scenario(args.scenario, args.seed), room=args.room), args.seed,
+                          lag_s=args.lag)
+    shop = DemoShop(args.scenario, args.seed, speed=args.speed, lag_s=args.lag, model=model,
                     events_endpoint=args.events or DEFAULT_EVENTS_ENDPOINT,
                     requests_endpoint=args.requests or DEFAULT_REQUESTS_ENDPOINT,
                     duration_s=args.duration, linger_s=args.linger, curve=server_curve, on_second=status,
@@ -87,7 +96,25 @@ def run_engine(args) -> int:
         raise UsageError("this verb only runs headless; add --headless (the window is `controlroom desk`)")
     settings = load_session_settings(args)
     _, client_curve = curves(args)
+    stop_on_sigterm()
     return headless_loop(settings, client_curve, args, duration=args.duration, quiet=args.quiet)
+
+
+def stop_on_sigterm() -> None:
+    """SIGTERM (``systemctl stop``, ``podman stop``) ends the run as Ctrl-C does: the log is closed cleanly.
+
+    Python's default for SIGTERM is to die on the spot, which would leave the session log
+    looking like a crash.
+    """
+    import signal
+
+    def _term(signum, frame):
+        raise KeyboardInterrupt
+
+    try:
+        signal.signal(signal.SIGTERM, _term)
+    except ValueError:  # not the main thread (an engine run inside a test): nothing to install
+        pass
 
 
 def headless_loop(settings, client_curve, args, *, duration: float | None, quiet: bool) -> int:

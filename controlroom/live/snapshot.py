@@ -6,6 +6,7 @@ import uuid
 from collections import deque
 from typing import Any
 
+from controlroom.live.lost import LostSalesMeter
 from controlroom.state.view import LEVEL_RANK, FeedView, SkuView, ViewSnapshot
 
 ROOM_SERIES_S = 1800  # room chart span: 30 minutes of shop time
@@ -39,6 +40,7 @@ class SnapshotBuilder:
         self.drift: str | None = None
         self.restocks_seen = 0
         self.prompt = None  # PromptView on the host views (set by the core thread's prompt intent)
+        self.lost = LostSalesMeter()
 
     @staticmethod
     def empty() -> ViewSnapshot:
@@ -58,6 +60,7 @@ class SnapshotBuilder:
         self._last_orders = m.orders
         self._last_second_ts = ts
         self.room_series.append((ts, m.viewers, per_min))
+        self.lost.on_second(ts, m.skus)
         fp = self.featured_periods
         if m.featured is not None and (not fp or fp[-1][2] != m.featured or fp[-1][1] is not None):
             if fp and fp[-1][1] is None:
@@ -129,6 +132,7 @@ class SnapshotBuilder:
                 featured=(sku == m.featured), spark=self._spark.get(sku, ()),
             ))
             tier_windows[st.tier] = f.window_min
+            self.lost.note_rate(sku, f.rate_per_min, st.available > 0 and not st.frozen and not st.delisted)
         skus.sort(key=urgency_key)
         alerts = tuple(a.to_view() if hasattr(a, "to_view") else a for a in eng.active_alerts())
         history = tuple(eng.history)[-200:][::-1] if hasattr(eng, "history") else ()
@@ -149,4 +153,5 @@ class SnapshotBuilder:
             room_series=tuple(self.room_series), featured_periods=tuple(self.featured_periods),
             confirmations=tuple(self.confirmations.values()), settings_version=self.settings_version,
             prompt=self.prompt,
+            lost_units=round(self.lost.units, 2), lost_cents=round(self.lost.cents),
         )

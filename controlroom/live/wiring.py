@@ -13,6 +13,7 @@ from controlroom import __version__
 from controlroom.security import keys
 from controlroom.live.session import LiveSession
 from controlroom.log import SessionLog, default_log_path
+from controlroom.log.shows import NEW_SHOW_AFTER_S, current_show_log
 from controlroom.notify import notifier_from_settings
 from controlroom.settings import SettingsError, load_settings
 
@@ -43,6 +44,8 @@ def load_session_settings(args) -> Any:
         overrides["feed.events_endpoint"] = args.events
     if getattr(args, "requests", None):
         overrides["feed.requests_endpoint"] = args.requests
+    if getattr(args, "room", None):
+        overrides["feed.room"] = args.room
     try:
         return load_settings(getattr(args, "config", None), overrides)
     except SettingsError as e:
@@ -124,11 +127,26 @@ def open_session_log(args, settings, room: str) -> Any:
     """The session log for this run (None with --no-log)."""
     if getattr(args, "no_log", False):
         return None
-    path = Path(args.log) if getattr(args, "log", None) else default_log_path(room)
+    path = log_path_for(getattr(args, "log", None), room, getattr(args, "new_show_after", None))
     path.parent.mkdir(parents=True, exist_ok=True)
     lg = SessionLog(path, room=room, settings=settings.to_dict(), app_version=__version__)
     lg.start()
     return lg
+
+
+def log_path_for(log_arg: str | None, room: str, new_show_after_min: float | None = None) -> Path:
+    """The file a run writes: ``--log FILE`` as given; ``--log DIR`` the room's current show in DIR.
+
+    ``--log`` is a folder when it is one already or does not end in ``.sqlite``/``.db``; in a
+    folder a restarted engine continues its show's file (:mod:`controlroom.log.shows`).
+    """
+    if not log_arg:
+        return default_log_path(room)
+    p = Path(log_arg)
+    if p.is_dir() or p.suffix.lower() not in (".sqlite", ".db", ".sqlite3"):
+        after = NEW_SHOW_AFTER_S if new_show_after_min is None else float(new_show_after_min) * 60.0
+        return current_show_log(p, room, new_show_after_s=after)[0]
+    return p
 
 
 def build_session(settings, client_curve, args, *, stream: Any = None) -> Any:

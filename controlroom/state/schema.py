@@ -134,6 +134,8 @@ class Room(msgspec.Struct, frozen=True):
     # Added after v1 shipped, with a default: a room block without it decodes as "no prompt", and a
     # receiver that predates it ignores the key (msgspec skips unknown map keys).
     prompt: Prompt | None = None
+    lost_units: float = 0.0  # running lost-sales estimate (added in v1 with a default: older frames still decode)
+    lost_cents: int = 0
 
 
 class RoomDelta(msgspec.Struct, frozen=True):
@@ -151,6 +153,8 @@ class RoomDelta(msgspec.Struct, frozen=True):
     feed: Feed
     command_channel: str
     settings_version: int
+    lost_units: float = 0.0  # running lost-sales estimate (a small field: in every delta)
+    lost_cents: int = 0
     alerts: tuple[Alert, ...] | None = None
     history: tuple[Alert, ...] | None = None
     commands: tuple[Command, ...] | None = None
@@ -163,7 +167,7 @@ class RoomDelta(msgspec.Struct, frozen=True):
 # The room block's lists: sent in a delta only when they changed.
 ROOM_LISTS = ("alerts", "history", "commands", "room_series", "featured_periods", "confirmations")
 ROOM_HEAD = ("version", "ts", "started_ts", "room", "viewers", "featured", "gmv_cents", "units", "orders", "feed",
-             "command_channel", "settings_version", "prompt")
+             "command_channel", "settings_version", "prompt", "lost_units", "lost_cents")
 
 
 # --- frames (server -> client on PUB or ROUTER) ------------------------------------------------------------
@@ -370,7 +374,7 @@ def view_from_parts(room: Room, skus, lists: dict) -> ViewSnapshot:
         feed=FeedView(**{k: getattr(r.feed, k) for k in Feed.__struct_fields__}),
         command_channel=r.command_channel, skus=tuple(skus), settings_version=r.settings_version,
         prompt=None if r.prompt is None else PromptView(**{k: getattr(r.prompt, k) for k in Prompt.__struct_fields__}),
-        **lists)
+        lost_units=r.lost_units, lost_cents=r.lost_cents, **lists)
 
 
 def view_from_wire(room: Room, skus) -> ViewSnapshot:

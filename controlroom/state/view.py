@@ -140,6 +140,8 @@ class ViewSnapshot:
     confirmations: tuple[dict, ...] = ()  # auto actions a tier wants the operator to confirm
     settings_version: int = 0
     prompt: PromptView | None = None  # the operator's prompt to the host (None = none showing)
+    lost_units: float = 0.0  # estimated units not sold while SKUs were sold out or frozen (controlroom.live.lost)
+    lost_cents: int = 0  # the same in money
 
     def firing_counts(self) -> dict[str, int]:
         """Number of firing alerts per level."""

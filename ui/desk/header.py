@@ -172,7 +172,7 @@ class HeaderBar(QFrame):
             self.featured.setToolTip(name)
         f = snap.feed
         state = "down" if core_error else f.state
-        if self.truth in ("core_hung", "core_stopped"):
+        if self.truth in ("core_hung", "core_stopped", "connection_lost"):
             pass  # set_truth owns the chip while the core is not sending
         elif core_error:
             _set_chip(self.feed_chip, self.tr("CORE STOPPED"), theme.LEVEL_COLORS["critical"])
@@ -213,7 +213,10 @@ class HeaderBar(QFrame):
         elif state == "core_stopped":
             _set_chip(self.feed_chip, self.tr("CORE STOPPED"), STATE_COLORS[state])
             self._set(self.feed_detail, caption)
-        if state in ("core_hung", "core_stopped"):
+        elif state == "connection_lost":
+            _set_chip(self.feed_chip, self.tr("CONNECTION LOST"), STATE_COLORS[state])
+            self._set(self.feed_detail, caption)
+        if state in ("core_hung", "core_stopped", "connection_lost"):
             self._tip(self.feed_detail, caption)
         if (state == "live") != (was == "live") or was is None:
             style = "" if state == "live" else f"color: {theme.MUTED};"

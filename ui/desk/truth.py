@@ -18,7 +18,7 @@ from ui import theme
 
 # The states in which figures are not live, with their colour (one look per state, everywhere).
 STATE_COLORS = {"stale": "#ff4d55", "resyncing": "#f2a93b", "connecting": theme.MUTED,
-                "core_hung": "#c86cf0", "core_stopped": "#ff4d55"}
+                "core_hung": "#c86cf0", "core_stopped": "#ff4d55", "connection_lost": "#ff4d55"}
 
 
 def screen_state(feed_state: str, health: str) -> str:
@@ -27,6 +27,8 @@ def screen_state(feed_state: str, health: str) -> str:
         return "core_stopped"
     if health == "hung":
         return "core_hung"
+    if health == "lost":  # a room opened from the room list: its engine's stream went silent (ui/rooms)
+        return "connection_lost"
     if feed_state in ("stale", "resyncing", "connecting"):
         return feed_state
     return "live"
@@ -39,6 +41,8 @@ _CAPTIONS = {
     "core_hung": QT_TRANSLATE_NOOP("Truth", "CORE HUNG: no update for {s} s · figures as of {t} · "
                                             "Restart core: Ctrl+Shift+R"),
     "core_stopped": QT_TRANSLATE_NOOP("Truth", "CORE STOPPED · figures as of {t} · Restart core: Ctrl+Shift+R"),
+    "connection_lost": QT_TRANSLATE_NOOP("Truth", "CONNECTION LOST: no word from the room's engine for {s} s · "
+                                                  "figures as of {t}"),
 }
 
 
@@ -137,7 +141,7 @@ class DeskTruth:
         snap = self.bridge.current
         health = self.bridge.health
         state = screen_state(snap.feed.state, health)
-        if state == "core_hung":
+        if state in ("core_hung", "connection_lost"):
             silent = self.bridge.silent_s
         elif state == "stale":
             silent = snap.feed.last_message_age_s
@@ -154,7 +158,7 @@ class DeskTruth:
             restart.setEnabled(self.bridge.can_restart())
         if state != self.screen_state:
             self.screen_state = state
-            if state in ("core_hung", "core_stopped"):
+            if state in ("core_hung", "core_stopped", "connection_lost"):
                 self.status_left.setText(caption)
         return state
 

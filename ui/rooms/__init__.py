@@ -1,0 +1,1 @@
+"""The multi-room overview: several rooms' headlines side by side, one click into a room (issue 14)."""
