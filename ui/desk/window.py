@@ -21,6 +21,7 @@ from ui.desk.charts import ChartsPanel
 from ui.desk.header import HeaderBar
 from ui.desk.help import HelpOverlay
 from ui.desk.layout_memory import LayoutMemory
+from ui.desk.channels import DeskChannels
 from ui.desk.notices import AutoConfirmBox, FailureBanner
 from ui.desk.shortcuts import DeskShortcuts
 from ui.desk.sku_delegates import BadgeDelegate, SparklineDelegate
@@ -50,11 +51,13 @@ class DeskWindow(DeskTargets, DeskTruth, DeskShortcuts, LayoutMemory, QMainWindo
     refreshed = Signal(float)  # ms spent applying the last snapshot (table, panels and charts)
 
     def __init__(self, bridge, *, store: QSettings | None = None, sound: AlertSound | None = None,
-                 charts: bool = True) -> None:
+                 charts: bool = True, desktop=None) -> None:
         super().__init__()
         self.bridge = bridge
         self.store = store if store is not None else QSettings("controlroom", "desk")
         self.sound = sound or AlertSound(self)
+        # Sound, desktop notification and host prompt per level (desktop: a DesktopNotifier or None).
+        self.channels = DeskChannels(self.sound, desktop, self)
         self.setWindowTitle(self.tr("Live stock control room"))
         self.setWindowIcon(QIcon(theme.icon_path("app")))
         self.selected_sku: str | None = None
@@ -179,6 +182,7 @@ class DeskWindow(DeskTargets, DeskTruth, DeskShortcuts, LayoutMemory, QMainWindo
         # --- alerts, charts, actions ---
         self.alerts = AlertPanel(self.sound)
         self.alerts.jumpToSku.connect(self.jump_to_sku)
+        self.channels.jumpToSku.connect(self._jump_from_outside)
         self.alerts.ackRequested.connect(self.bridge.ack)
         self.alerts.snoozeRequested.connect(self.bridge.snooze)
         self.charts = ChartsPanel() if charts else None
@@ -353,6 +357,7 @@ class DeskWindow(DeskTargets, DeskTruth, DeskShortcuts, LayoutMemory, QMainWindo
         if self.banner.isVisible() and not was:
             self._place_banner()
         self.confirms.update_from(snap)
+        self.channels.update_from(snap, settings)
         self._update_actions(snap)
         self._update_more_urgent()
         shown = self.proxy.rowCount()
@@ -441,7 +446,17 @@ class DeskWindow(DeskTargets, DeskTruth, DeskShortcuts, LayoutMemory, QMainWindo
         super().showEvent(ev)
         self._place_banner()
 
+    def _jump_from_outside(self, sku: str) -> None:
+        """A desktop notification was clicked: bring the desk up on that SKU."""
+        if self.isMinimized():
+            self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        self.jump_to_sku(sku)
+
     def closeEvent(self, ev) -> None:
+        if self.channels.desktop is not None:
+            self.channels.desktop.stop(0.5)
         self.save_layout()
         super().closeEvent(ev)
 
