@@ -60,7 +60,12 @@ class DeskHarness:
 
             self.session = RemoteSession(self.settings, curve=None, operator="tester").start()
         else:
-            self.session = LiveSession(self.settings, curve=None, session_log=None, operator="tester").start()
+            from controlroom.notify import notifier_from_settings
+
+            ns = self.settings.notify  # webhooks as in a show (wiring.build_session)
+            notifier = notifier_from_settings(ns).start() if ns.webhooks else None
+            self.session = LiveSession(self.settings, curve=None, session_log=None, operator="tester",
+                                       notifier=notifier).start()
         self._tmp = None
         if store_path is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="controlroom-desk-")

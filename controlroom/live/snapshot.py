@@ -147,4 +147,5 @@ class SnapshotBuilder:
             skus=tuple(skus), alerts=alerts, history=history, commands=commands,
             room_series=tuple(self.room_series), featured_periods=tuple(self.featured_periods),
             confirmations=tuple(self.confirmations.values()), settings_version=self.settings_version,
+            notify=s.notifier.desk_view() if s.notifier is not None else (),
         )

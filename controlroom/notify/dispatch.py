@@ -115,6 +115,17 @@ class Notifier:
         """Each target's status (copies)."""
         return [replace(w.status) for w in self.workers.values()]
 
+    def desk_view(self, notices: int = 6) -> tuple[dict, ...]:
+        """What the desk shows (plain values, cheap; the snapshot carries it): one dict per target
+        (``kind="target"``: name, format, state, last_error, sent, failed, queued, oncall) and the
+        latest notices (``kind="notice"``: wall, what (escalated | down | config | up), target, text)."""
+        out: list[dict] = [{"kind": "target", "name": st.name, "format": st.format, "state": st.state,
+                            "last_error": st.last_error, "sent": st.sent, "failed": st.failed, "queued": st.queued,
+                            "oncall": self.targets[st.name].oncall_only} for st in self.status()]
+        out += [{"kind": "notice", "wall": n.wall, "what": n.kind, "target": n.target, "text": n.text}
+                for n in list(self.notices)[-notices:]]
+        return tuple(out)
+
     # --- routing ----------------------------------------------------------------------------------------
     def pump(self, now: float | None = None) -> int:
         """Route the queued news and queue the due posts on the workers; returns posts queued."""

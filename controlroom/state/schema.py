@@ -120,6 +120,8 @@ class Room(msgspec.Struct, frozen=True):
     featured_periods: tuple[tuple[float, float | None, str], ...]
     confirmations: tuple[dict[str, Union[str, int, float, bool, None]], ...]
     settings_version: int
+    # Notification targets' status and latest notices (escalations, a target down); absent from older cores.
+    notify: tuple[dict[str, Union[str, int, float, bool, None]], ...] = ()
 
 
 # --- frames (server -> client on PUB or ROUTER) ------------------------------------------------------------
@@ -278,7 +280,7 @@ def room_to_wire(s: ViewSnapshot) -> Room:
                 tuple(Alert(**{k: getattr(a, k) for k in Alert.__struct_fields__}) for a in s.history),
                 tuple(Command(**{k: getattr(c, k) for k in Command.__struct_fields__}) for c in s.commands),
                 tuple(tuple(x) for x in s.room_series), tuple(tuple(x) for x in s.featured_periods),
-                tuple(dict(c) for c in s.confirmations), s.settings_version)
+                tuple(dict(c) for c in s.confirmations), s.settings_version, tuple(dict(n) for n in s.notify))
 
 
 def view_from_wire(room: Room, skus) -> ViewSnapshot:
@@ -293,4 +295,4 @@ def view_from_wire(room: Room, skus) -> ViewSnapshot:
         history=tuple(AlertView(**{k: getattr(a, k) for k in Alert.__struct_fields__}) for a in r.history),
         commands=tuple(CommandView(**{k: getattr(c, k) for k in Command.__struct_fields__}) for c in r.commands),
         room_series=r.room_series, featured_periods=r.featured_periods, confirmations=r.confirmations,
-        settings_version=r.settings_version)
+        settings_version=r.settings_version, notify=r.notify)

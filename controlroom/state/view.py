@@ -121,6 +121,7 @@ class ViewSnapshot:
     featured_periods: tuple[tuple[float, float | None, str], ...] = ()  # (start, end or None, sku)
     confirmations: tuple[dict, ...] = ()  # auto actions a tier wants the operator to confirm
     settings_version: int = 0
+    notify: tuple[dict, ...] = ()  # notification targets and latest notices (controlroom.notify.Notifier.desk_view)
 
     def firing_counts(self) -> dict[str, int]:
         """Number of firing alerts per level."""

@@ -23,6 +23,7 @@ from ui.desk.help import HelpOverlay
 from ui.desk.layout_memory import LayoutMemory
 from ui.desk.channels import DeskChannels
 from ui.desk.notices import AutoConfirmBox, FailureBanner
+from ui.desk.notify_status import NotifyStatus
 from ui.desk.shortcuts import DeskShortcuts
 from ui.desk.sku_delegates import BadgeDelegate, SparklineDelegate
 from ui.desk.sku_filter import SkuFilterProxy
@@ -231,6 +232,9 @@ class DeskWindow(DeskTargets, DeskTruth, DeskShortcuts, LayoutMemory, QMainWindo
         self.status = self.statusBar()
         self.status_left = QLabel("")
         self.status.addWidget(self.status_left, 1)
+        self.notify_status = NotifyStatus()  # notification targets down, escalations
+        self.notify_status.escalated.connect(self.status_left.setText)
+        self.status.addPermanentWidget(self.notify_status)
         self.status_right = QLabel("")
         self.status_right.setMinimumWidth(520)
         self.status_right.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -358,6 +362,7 @@ class DeskWindow(DeskTargets, DeskTruth, DeskShortcuts, LayoutMemory, QMainWindo
             self._place_banner()
         self.confirms.update_from(snap)
         self.channels.update_from(snap, settings)
+        self.notify_status.update_from(snap)
         self._update_actions(snap)
         self._update_more_urgent()
         shown = self.proxy.rowCount()
