@@ -115,6 +115,33 @@ class Notifier:
         """Each target's status (copies)."""
         return [replace(w.status) for w in self.workers.values()]
 
+    def reconfigure(self, *, levels: Iterable[str] | None = None, group_wait_s: float | None = None,
+                    group_interval_s: float | None = None, repeat_interval_s: float | None = None,
+                    escalate_after_s: float | None = None, escalate_to: Iterable[str] | None = None) -> None:
+        """Apply changed channel levels, timings and on-call list live (the targets themselves, the
+        ``[[notify.webhooks]]`` tables, apply at the next start).  An on-call list naming an unknown
+        target is refused (logged) and the old one kept."""
+        with self._lock:
+            if escalate_to is not None and tuple(escalate_to) != self.escalate_to:
+                unknown = [n for n in escalate_to if n not in self.targets]
+                if unknown:
+                    log.warning("notify: on-call list not changed: %s not configured", ", ".join(unknown))
+                else:
+                    self.escalate_to = tuple(escalate_to)
+                    if not self.escalate_to:
+                        self.escalator = None
+                    elif self.escalator is None:
+                        self.escalator = Escalator(escalate_after_s or 120.0)
+            if levels is not None:
+                self.levels = frozenset(levels)
+            for r in self.routers.values():
+                r.group_wait_s = r.group_wait_s if group_wait_s is None else group_wait_s
+                r.group_interval_s = r.group_interval_s if group_interval_s is None else group_interval_s
+                r.repeat_interval_s = r.repeat_interval_s if repeat_interval_s is None else repeat_interval_s
+            if self.escalator is not None and escalate_after_s is not None:
+                self.escalator.after_s = escalate_after_s
+        self._wake.set()
+
     def desk_view(self, notices: int = 6) -> tuple[dict, ...]:
         """What the desk shows (plain values, cheap; the snapshot carries it): one dict per target
         (``kind="target"``: name, format, state, last_error, sent, failed, queued, oncall) and the

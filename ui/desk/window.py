@@ -329,7 +329,7 @@ class DeskWindow(DeskTargets, DeskTruth, DeskShortcuts, LayoutMemory, QMainWindo
             self._dialog.activateWindow()
             return
         skus = sorted((v.sku, v.name, v.tier) for v in self.bridge.current.skus)
-        self._dialog = SettingsDialog(self.bridge.settings, skus, self)
+        self._dialog = SettingsDialog(self.bridge.settings, skus, self, notify_status=self.bridge.current.notify)
         self._dialog.applied.connect(self._settings_applied)
         self._dialog.finished.connect(lambda _r: self.focus_table())
         self._dialog.show()
