@@ -311,3 +311,29 @@ def test_live_session_posts_critical_alerts_to_a_webhook(tmp_path):
         session.stop()
         shop.stop()
         gw.close()
+
+
+def test_wecom_20_a_minute_merges_the_excess_within_4096_bytes_and_counts_the_rest():
+    """30 groups due at once on a real WeCom limit (20 a minute): 20 posts, the last carrying the rest
+    merged, cut to the 4096-byte limit with "+N more" — every episode is either shown or counted."""
+    gw, clock = Gateway(), ManualClock()
+    n = notifier([TargetConfig("w", "wecom", gw.url)], clock)
+    try:
+        total = 0
+        for r in range(30):
+            n.room = f"room{r:02d}"
+            n.submit([tr(sku=f"R{r:02d}-S{i}", reason="available 5 below safety stock 8 " + "x" * 30)
+                      for i in range(4)])
+            total += 4
+        clock.advance(10)
+        assert n.pump() == 30
+        assert n.flush(10)
+        contents = [b["markdown"]["content"] for b in gw.bodies()]
+        assert len(contents) == 20 and n.status()[0].merged == 1
+        assert all(len(c.encode()) <= 4096 for c in contents)
+        shown = sum(c.count("\n> R") for c in contents)
+        more = int(contents[-1].split("\n")[-2].strip("*").split("+")[1].split(" ")[0])
+        assert 0 < more and shown + more == total
+    finally:
+        n.close()
+        gw.close()
