@@ -185,3 +185,26 @@ def test_host_prompt_for_critical_low_stock_and_sold_out(qtbot):
     assert [(p.sku, p.kind) for p in prompts] == [("HOT1", "low_stock"), ("OUT", "sold_out")]
     ch.update_from(snap(2, alert("OUT", "critical", available=0, acked=True)), settings)
     assert sorted(cleared) == ["HOT1:critical", "OUT:critical"]
+
+
+def test_on_the_desk_a_critical_alert_notifies_and_the_click_selects_its_sku(bus, qtbot):
+    """A real demo shop, core and desk: the first critical alert shows on the private bus, a click on it
+    brings the desk to that SKU."""
+    from controlroom.notify.desktop import DesktopNotifier
+    from ui.app import make_app
+    from ui.testing import DeskHarness
+
+    make_app("en")
+    fast = {f"tiers.{t}.{k}": v for t in ("traffic_driver", "profit", "long_tail")
+            for k, v in (("warning_floor", 100000.0), ("pending_s", 0.0), ("critical_horizon_min", 100000.0))}
+    desk = DesktopNotifier(bus=bus.address).start()
+    with DeskHarness("evening-show", seed=1, speed=30.0, overrides=fast, charts=False, desktop=desk) as h:
+        first = bus.next(30)
+        assert first["call"] == "Notify" and first["urgency"] == 2
+        sku = first["summary"].rsplit(" · ", 1)[1]
+        reasons = {a.reason for a in h.bridge.current.alerts if a.sku == sku and a.level == "critical"}
+        assert first["body"] in reasons
+        h.window.select_sku(next(v.sku for v in h.bridge.current.skus if v.sku != sku))
+        assert h.window.selected_sku != sku
+        bus.click(first["id"])
+        qtbot.waitUntil(lambda: h.window.selected_sku == sku, timeout=10000)

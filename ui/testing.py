@@ -42,7 +42,7 @@ class DeskHarness:
     def __init__(self, scenario: str = "evening-show", seed: int = 1, speed: float = 30.0, *,
                  overrides: dict | None = None, charts: bool = True, hz: float | None = None,
                  size: tuple[int, int] = (1600, 960), store_path: str | None = None,
-                 core_process: bool = False) -> None:
+                 core_process: bool = False, desktop=None) -> None:
         from PySide6.QtCore import QSettings
 
         from controlroom.live.session import LiveSession
@@ -73,7 +73,8 @@ class DeskHarness:
         self.store_path = store_path
         self.store = QSettings(store_path, QSettings.Format.IniFormat)
         self.sound = AlertSound(backend="silent")
-        self.bridge, self.window = build_desk(self.session, store=self.store, sound=self.sound, charts=charts, hz=hz)
+        self.bridge, self.window = build_desk(self.session, store=self.store, sound=self.sound, charts=charts, hz=hz,
+                                              desktop=desktop)
         self.window.resize(*size)
         self.window.show()
         self.bridge.start()
