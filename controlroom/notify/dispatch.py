@@ -188,8 +188,11 @@ class Notifier:
     def _escalate(self, it: NotifyItem, waited_s: float) -> int:
         # The first on-call target that is up; if all are down, the first (it may be back).
         name = next((n for n in self.escalate_to if self.workers[n].status.state == "up"), self.escalate_to[0])
-        mins = waited_s / 60
-        note = f"{it.sku or it.room} 未在 {mins:.0f} 分钟内确认 not acknowledged in {mins:.0f} min → {name}"
+        if waited_s >= 60:
+            mins = f"{waited_s / 60:.0f}"
+            note = f"{it.sku or it.room} 未在 {mins} 分钟内确认 not acknowledged in {mins} min → {name}"
+        else:  # a short escalation time (a test, a rehearsal): seconds, not "0 min"
+            note = f"{it.sku or it.room} 未在 {waited_s:.0f} 秒内确认 not acknowledged in {waited_s:.0f} s → {name}"
         self.workers[name].put(Message([Section(it.room, it.level, [it], [])], escalation=note))
         self.escalations += 1
         self._notice("escalated", name, note)
