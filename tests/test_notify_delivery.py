@@ -344,3 +344,33 @@ def test_wecom_20_a_minute_merges_the_excess_within_4096_bytes_and_counts_the_re
     finally:
         n.close()
         gw.close()
+
+
+def test_channel_changes_apply_to_a_running_notifier():
+    """The settings dialog's channel levels, timings and on-call list reach the running notifier."""
+    from controlroom.notify import reconfigure_from_settings
+    from controlroom.settings import Settings
+
+    gw, lead, clock = Gateway(), Gateway(), ManualClock()
+    target = TargetConfig("gw", "json", gw.url, levels=("critical", "warning"))
+    n = notifier([target, TargetConfig("lead", "json", lead.url, oncall_only=True)], clock,
+                 levels=("critical",))
+    try:
+        n.submit([tr(sku="W1", level="warning")])
+        clock.advance(10)
+        assert n.pump() == 0  # warning's channels have no webhook
+        s = Settings().with_changes({"notify.warning_channels": ["panel", "webhook"], "notify.group_wait_s": 2.0,
+                                     "notify.escalate_to": ["lead"], "notify.escalate_after_min": 1.0})
+        reconfigure_from_settings(n, s.notify)
+        n.submit([tr(sku="W2", level="warning"), tr(sku="HOT1")])
+        clock.advance(2)
+        assert n.pump() == 2  # the new group wait; warning now goes out
+        assert n.flush(5)
+        assert sorted(g["groups"][0]["firing"][0]["sku"] for g in gw.bodies()) == ["HOT1", "W2"]
+        clock.advance(58)
+        n.pump()
+        assert n.flush(5) and "HOT1" in lead.bodies()[0]["escalation"]  # the new on-call list, after 1 min
+    finally:
+        n.close()
+        gw.close()
+        lead.close()
