@@ -120,6 +120,8 @@ class DesktopNotifier:
                          "x-controlroom-key": ("s", key)},
                         0 if urgency == 2 else -1))  # critical: stays until dismissed
                     reply = router.send_and_get_reply(msg, timeout=self.timeout_s)
+                    if reply.header.message_type.name == "error":  # e.g. no notification service on the bus
+                        raise RuntimeError(f"{reply.header.fields.get(_error_field(), '')}: {reply.body}")
                     nid = int(reply.body[0])
                     with self._lock:
                         self._ids[key] = nid
@@ -158,6 +160,12 @@ class DesktopNotifier:
                     key = self._keys.pop(int(msg.body[0]), None)
                     if key is not None and self._ids.get(key) == int(msg.body[0]):
                         del self._ids[key]
+
+
+def _error_field():
+    from jeepney.low_level import HeaderFields
+
+    return HeaderFields.error_name
 
 
 def _member_field():
