@@ -165,3 +165,21 @@ def test_send_test_message_reports_the_robots_answer():
     finally:
         ok.close()
         bad.close()
+
+
+def test_feishu_resolved_message_carries_the_keyword_and_a_fresh_signature():
+    g = Gateway(default=(200, b'{"code":0,"msg":"success","data":{}}', {}))
+    try:
+        secret = "feishu-secret"
+        post_one(TargetConfig("lark", "feishu", g.url, secret=secret, keyword="库存"), [tr()],
+                 resolved=[tr(state="resolved", ts=T0 + 300, reason="stock back above the line")])
+        first, second = g.bodies()
+        assert second["content"]["post"]["zh_cn"] == {
+            "title": "【库存】✅ 紧急 critical · 直播间 demo · 1 条恢复 resolved",
+            "content": [[{"tag": "text", "text": "- HOT1 已恢复 resolved — stock back above the line"}],
+                        [{"tag": "text", "text": "controlroom · 08:05:00"}]]}
+        for body in (first, second):
+            mac = hmac.new(f"{body['timestamp']}\n{secret}".encode(), b"", hashlib.sha256).digest()
+            assert body["sign"] == base64.b64encode(mac).decode()
+    finally:
+        g.close()

@@ -227,28 +227,22 @@ def test_critical_flashes_and_sounds_until_acked_and_mute(app, qtbot):
             bg = panel.model.index(row, 0).data(Qt.ItemDataRole.BackgroundRole)
             seen.add(bg.alpha() if bg is not None else None)
         assert len(seen) >= 2, seen
-        # And the sound repeats while unacknowledged; mute stops it.
-        panel_every = 2
-        import ui.desk.alerts as alerts_mod
-
-        old = alerts_mod.SOUND_EVERY_FLASHES
-        alerts_mod.SOUND_EVERY_FLASHES = panel_every
-        try:
-            n = h.sound.plays
-            qtbot.waitUntil(lambda: h.sound.plays > n, timeout=3000)
-            h.window.win_actions["mute"].trigger()
-            assert h.sound.muted
-            n = h.sound.plays
-            qtbot.wait(1200)
-            assert h.sound.plays == n
-            h.window.win_actions["mute"].trigger()
-            assert not h.sound.muted
-            # Acknowledging every critical alert stops the flashing.
-            for a in list(panel.model.flashing()):
-                h.bridge.ack(a.key)
-            qtbot.waitUntil(lambda: not [a for a in panel.model.flashing() if a.key == crit.key], timeout=5000)
-        finally:
-            alerts_mod.SOUND_EVERY_FLASHES = old
+        # And the sound repeats while unacknowledged (the desk's channels, every 3 s; faster here); mute stops it.
+        h.window.channels.repeat.setInterval(300)
+        n = h.sound.plays
+        qtbot.waitUntil(lambda: h.sound.plays > n, timeout=3000)
+        h.window.win_actions["mute"].trigger()
+        assert h.sound.muted
+        n = h.sound.plays
+        qtbot.wait(1200)
+        assert h.sound.plays == n
+        h.window.win_actions["mute"].trigger()
+        assert not h.sound.muted
+        # Acknowledging every critical alert stops the flashing and the repeating sound.
+        for a in list(panel.model.flashing()):
+            h.bridge.ack(a.key)
+        qtbot.waitUntil(lambda: not [a for a in panel.model.flashing() if a.key == crit.key], timeout=5000)
+        qtbot.waitUntil(lambda: crit.key not in h.window.channels.repeating(), timeout=5000)
 
 
 def test_feed_stale_shows_in_header_and_recovers_after_restart(app, qtbot):

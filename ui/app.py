@@ -109,17 +109,31 @@ def tune_runtime(session: Any = None, *, switch_interval_s: float | None = SWITC
     return pacer
 
 
-def build_desk(session: Any, *, hz: float | None = None, store=None, sound=None, charts: bool = True):
+def build_desk(session: Any, *, hz: float | None = None, store=None, sound=None, charts: bool = True,
+               desktop=None):
     """(bridge, window) for a started core (:class:`~controlroom.live.session.LiveSession` or
-    :class:`~controlroom.live.process.RemoteSession`); the bridge is not started."""
+    :class:`~controlroom.live.process.RemoteSession`); the bridge is not started.  ``desktop``: a
+    started :class:`~controlroom.notify.desktop.DesktopNotifier` (None: no desktop notifications)."""
     from ui.bridge import DEFAULT_HZ, SnapshotBridge
     from ui.desk.window import DeskWindow
 
     bridge = SnapshotBridge(session, hz=hz or DEFAULT_HZ)
-    window = DeskWindow(bridge, store=store, sound=sound, charts=charts)
+    window = DeskWindow(bridge, store=store, sound=sound, charts=charts, desktop=desktop)
     bridge.setParent(window)
     window.refreshed.connect(bridge.refresh_done)
     return bridge, window
+
+
+def desktop_notifier():
+    """A started desktop notifier on the user's session bus, or None when there is no session bus."""
+    import os
+
+    uid = os.getuid() if hasattr(os, "getuid") else None  # freedesktop notifications: Linux/BSD desktops
+    if uid is None or not os.environ.get("DBUS_SESSION_BUS_ADDRESS") and not os.path.exists(f"/run/user/{uid}/bus"):
+        return None
+    from controlroom.notify.desktop import DesktopNotifier
+
+    return DesktopNotifier(app_name="controlroom").start()
 
 
 def run_desk_app(settings: Any, client_curve: Any, args: Any) -> int:
@@ -141,7 +155,7 @@ def run_desk_app(settings: Any, client_curve: Any, args: Any) -> int:
     except Exception as e:  # the core could not start (bad endpoint, keys): say so, no traceback
         print(f"controlroom desk: the core did not start: {e}", file=sys.stderr)
         return 1
-    bridge, window = build_desk(session)
+    bridge, window = build_desk(session, desktop=desktop_notifier())
     window.show()
     if getattr(args, "host", False):  # `controlroom demo --host`: the host view too, on its remembered screen
         from ui.host.desk import open_remembered

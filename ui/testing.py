@@ -42,7 +42,7 @@ class DeskHarness:
     def __init__(self, scenario: str = "evening-show", seed: int = 1, speed: float = 30.0, *,
                  overrides: dict | None = None, charts: bool = True, hz: float | None = None,
                  size: tuple[int, int] = (1600, 960), store_path: str | None = None,
-                 core_process: bool = False) -> None:
+                 core_process: bool = False, desktop=None) -> None:
         from PySide6.QtCore import QSettings
 
         from controlroom.live.session import LiveSession
@@ -60,7 +60,12 @@ class DeskHarness:
 
             self.session = RemoteSession(self.settings, curve=None, operator="tester").start()
         else:
-            self.session = LiveSession(self.settings, curve=None, session_log=None, operator="tester").start()
+            from controlroom.notify import notifier_from_settings
+
+            ns = self.settings.notify  # webhooks as in a show (wiring.build_session)
+            notifier = notifier_from_settings(ns).start() if ns.webhooks else None
+            self.session = LiveSession(self.settings, curve=None, session_log=None, operator="tester",
+                                       notifier=notifier).start()
         self._tmp = None
         if store_path is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="controlroom-desk-")
@@ -68,7 +73,8 @@ class DeskHarness:
         self.store_path = store_path
         self.store = QSettings(store_path, QSettings.Format.IniFormat)
         self.sound = AlertSound(backend="silent")
-        self.bridge, self.window = build_desk(self.session, store=self.store, sound=self.sound, charts=charts, hz=hz)
+        self.bridge, self.window = build_desk(self.session, store=self.store, sound=self.sound, charts=charts, hz=hz,
+                                              desktop=desktop)
         self.window.resize(*size)
         self.window.show()
         self.bridge.start()

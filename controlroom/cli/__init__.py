@@ -136,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("review", help="report of a saved session log", add_help=False)
     sub.add_parser("backtest", help="replay a session log with other settings", add_help=False)
     sub.add_parser("tune", help="suggest settings for the next show from a session log", add_help=False)
+    sub.add_parser("notify", help="notification targets: notify list | notify test TARGET", add_help=False)
     return ap
 
 
@@ -146,6 +147,7 @@ DELEGATED = {
     "review": ("controlroom.review.cli", "report_main"),
     "backtest": ("controlroom.review.cli", "backtest_main"),
     "tune": ("controlroom.review.cli", "tune_main"),
+    "notify": ("controlroom.cli.notify", "main"),
     "core-serve": ("controlroom.live.core_child", "main"),  # hidden: the desk's core process in a bundled app
 }
 

@@ -22,6 +22,7 @@ import zmq
 from controlroom.feed.client import FeedClient, FeedListener
 from controlroom.live.history import SkuHistory
 from controlroom.live.snapshot import SnapshotBuilder
+from controlroom.notify import reconfigure_from_settings
 
 log = logging.getLogger(__name__)
 
@@ -436,6 +437,8 @@ class LiveSession(FeedListener):
                 elif kind == "settings":
                     self.settings = a["settings"]
                     self.engine.update_settings(a["settings"])
+                    if self.notifier is not None:  # channel levels and timings apply at once
+                        reconfigure_from_settings(self.notifier, a["settings"].notify)
                     self.builder.settings_version += 1
                     if self.session_log is not None and hasattr(self.session_log, "settings_changed"):
                         self.session_log.settings_changed(ts, a["settings"].to_dict(), a["by"])

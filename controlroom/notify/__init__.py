@@ -9,7 +9,8 @@
 * :mod:`~controlroom.notify.sender` — one HTTP worker thread per target, retries, status;
 * :mod:`~controlroom.notify.escalation` — unacknowledged critical → on-call target;
 * :mod:`~controlroom.notify.dispatch` — the :class:`Notifier` tying them together;
-* :mod:`~controlroom.notify.desktop` — freedesktop notifications over D-Bus (the desk's).
+* :mod:`~controlroom.notify.desktop` — freedesktop notifications over D-Bus (the desk's
+  channels, :mod:`ui.desk.channels`, send them).
 
 The core thread only calls :meth:`Notifier.submit` (a queue append).  See
 ``docs/notifications.md`` for each format's payload.
@@ -26,7 +27,7 @@ from controlroom.notify.sender import TargetStatus, http_post
 
 __all__ = ["Notifier", "Notice", "NotifyItem", "Message", "Section", "TargetConfig", "TargetStatus", "Outcome",
            "FORMATS", "NOTIFY_LEVELS", "items_from_transitions", "target_from_dict", "notifier_from_config",
-           "notifier_from_settings", "send_test", "webhook_levels"]
+           "notifier_from_settings", "reconfigure_from_settings", "send_test", "webhook_levels"]
 
 
 def target_from_dict(d: dict, index: int = 0) -> TargetConfig:
@@ -64,6 +65,13 @@ def notifier_from_settings(ns: Any, *, room: str = "", **kw: Any) -> Notifier:
     opts.update(kw)
     return notifier_from_config([dict(h) for h in ns.webhooks], room=room, timeout_s=ns.timeout_s,
                                 retries=ns.retries, **opts)
+
+
+def reconfigure_from_settings(notifier: Notifier, ns: Any) -> None:
+    """Apply a changed :class:`~controlroom.settings.NotifySettings` to a running notifier (levels, timings)."""
+    notifier.reconfigure(levels=webhook_levels(ns), group_wait_s=ns.group_wait_s,
+                         group_interval_s=ns.group_interval_s, repeat_interval_s=ns.repeat_interval_s,
+                         escalate_after_s=ns.escalate_after_min * 60.0, escalate_to=tuple(ns.escalate_to))
 
 
 def send_test(target: TargetConfig, *, room: str = "test", timeout_s: float = 5.0,

@@ -115,6 +115,44 @@ class Notifier:
         """Each target's status (copies)."""
         return [replace(w.status) for w in self.workers.values()]
 
+    def reconfigure(self, *, levels: Iterable[str] | None = None, group_wait_s: float | None = None,
+                    group_interval_s: float | None = None, repeat_interval_s: float | None = None,
+                    escalate_after_s: float | None = None, escalate_to: Iterable[str] | None = None) -> None:
+        """Apply changed channel levels, timings and on-call list live (the targets themselves, the
+        ``[[notify.webhooks]]`` tables, apply at the next start).  An on-call list naming an unknown
+        target is refused (logged) and the old one kept."""
+        with self._lock:
+            if escalate_to is not None and tuple(escalate_to) != self.escalate_to:
+                unknown = [n for n in escalate_to if n not in self.targets]
+                if unknown:
+                    log.warning("notify: on-call list not changed: %s not configured", ", ".join(unknown))
+                else:
+                    self.escalate_to = tuple(escalate_to)
+                    if not self.escalate_to:
+                        self.escalator = None
+                    elif self.escalator is None:
+                        self.escalator = Escalator(escalate_after_s or 120.0)
+            if levels is not None:
+                self.levels = frozenset(levels)
+            for r in self.routers.values():
+                r.group_wait_s = r.group_wait_s if group_wait_s is None else group_wait_s
+                r.group_interval_s = r.group_interval_s if group_interval_s is None else group_interval_s
+                r.repeat_interval_s = r.repeat_interval_s if repeat_interval_s is None else repeat_interval_s
+            if self.escalator is not None and escalate_after_s is not None:
+                self.escalator.after_s = escalate_after_s
+        self._wake.set()
+
+    def desk_view(self, notices: int = 6) -> tuple[dict, ...]:
+        """What the desk shows (plain values, cheap; the snapshot carries it): one dict per target
+        (``kind="target"``: name, format, state, last_error, sent, failed, queued, oncall) and the
+        latest notices (``kind="notice"``: wall, what (escalated | down | config | up), target, text)."""
+        out: list[dict] = [{"kind": "target", "name": st.name, "format": st.format, "state": st.state,
+                            "last_error": st.last_error, "sent": st.sent, "failed": st.failed, "queued": st.queued,
+                            "oncall": self.targets[st.name].oncall_only} for st in self.status()]
+        out += [{"kind": "notice", "wall": n.wall, "what": n.kind, "target": n.target, "text": n.text}
+                for n in list(self.notices)[-notices:]]
+        return tuple(out)
+
     # --- routing ----------------------------------------------------------------------------------------
     def pump(self, now: float | None = None) -> int:
         """Route the queued news and queue the due posts on the workers; returns posts queued."""
@@ -150,8 +188,11 @@ class Notifier:
     def _escalate(self, it: NotifyItem, waited_s: float) -> int:
         # The first on-call target that is up; if all are down, the first (it may be back).
         name = next((n for n in self.escalate_to if self.workers[n].status.state == "up"), self.escalate_to[0])
-        mins = waited_s / 60
-        note = f"{it.sku or it.room} 未在 {mins:.0f} 分钟内确认 not acknowledged in {mins:.0f} min → {name}"
+        if waited_s >= 60:
+            mins = f"{waited_s / 60:.0f}"
+            note = f"{it.sku or it.room} 未在 {mins} 分钟内确认 not acknowledged in {mins} min → {name}"
+        else:  # a short escalation time (a test, a rehearsal): seconds, not "0 min"
+            note = f"{it.sku or it.room} 未在 {waited_s:.0f} 秒内确认 not acknowledged in {waited_s:.0f} s → {name}"
         self.workers[name].put(Message([Section(it.room, it.level, [it], [])], escalation=note))
         self.escalations += 1
         self._notice("escalated", name, note)

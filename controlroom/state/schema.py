@@ -136,6 +136,8 @@ class Room(msgspec.Struct, frozen=True):
     prompt: Prompt | None = None
     lost_units: float = 0.0  # running lost-sales estimate (added in v1 with a default: older frames still decode)
     lost_cents: int = 0
+    # Notification targets' status and latest notices (escalations, a target down); absent from older cores.
+    notify: tuple[dict[str, Union[str, int, float, bool, None]], ...] = ()
 
 
 class RoomDelta(msgspec.Struct, frozen=True):
@@ -162,10 +164,11 @@ class RoomDelta(msgspec.Struct, frozen=True):
     featured_periods: tuple[tuple[float, float | None, str], ...] | None = None
     confirmations: tuple[dict[str, Union[str, int, float, bool, None]], ...] | None = None
     prompt: Prompt | None = None  # a small field, sent in every delta like the others: None = no prompt
+    notify: tuple[dict[str, Union[str, int, float, bool, None]], ...] | None = None
 
 
 # The room block's lists: sent in a delta only when they changed.
-ROOM_LISTS = ("alerts", "history", "commands", "room_series", "featured_periods", "confirmations")
+ROOM_LISTS = ("alerts", "history", "commands", "room_series", "featured_periods", "confirmations", "notify")
 ROOM_HEAD = ("version", "ts", "started_ts", "room", "viewers", "featured", "gmv_cents", "units", "orders", "feed",
              "command_channel", "settings_version", "prompt", "lost_units", "lost_cents")
 
@@ -330,7 +333,7 @@ def list_to_wire(name: str, value) -> tuple:
         return tuple(_alert(a) for a in value)
     if name == "commands":
         return tuple(Command(**{k: getattr(c, k) for k in Command.__struct_fields__}) for c in value)
-    if name == "confirmations":
+    if name in ("confirmations", "notify"):
         return tuple(dict(c) for c in value)
     return tuple(tuple(x) for x in value)  # room_series, featured_periods
 

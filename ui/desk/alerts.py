@@ -1,8 +1,8 @@
 """The alert panel: active alerts (critical on top), acknowledge / snooze / jump, resolved history.
 
 Order is the core's (most severe first).  A critical alert that fires and is
-neither acknowledged nor snoozed flashes its row and repeats the critical sound
-until it is acknowledged (the sound can be muted).
+neither acknowledged nor snoozed flashes its row until it is acknowledged; its
+sound (and the other channels of its level) are :mod:`ui.desk.channels`'.
 """
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from ui.desk.alert_model import AlertModel
 from ui.desk.cells import FastCellDelegate, visible_rows
 
 FLASH_MS = 450
-SOUND_EVERY_FLASHES = 7  # repeat the sound about every 3 s while a critical alert is unacknowledged
 SNOOZE_CHOICES = (5, 15, 30)
 
 
@@ -28,9 +27,9 @@ class AlertPanel(QWidget):
     ackRequested = Signal(str)
     snoozeRequested = Signal(str, float)
 
-    def __init__(self, sound, parent=None) -> None:
+    def __init__(self, sound=None, parent=None) -> None:
         super().__init__(parent)
-        self.sound = sound
+        self.sound = sound  # kept for callers; the sounds are played by ui.desk.channels.DeskChannels
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(4)
@@ -61,8 +60,6 @@ class AlertPanel(QWidget):
         self._flash_timer.setInterval(FLASH_MS)
         self._flash_timer.timeout.connect(self._flash)
         self._flash_timer.start()
-        self._flashes = 0
-        self._sounded_keys: set[str] = set()
         self._count_tabs(0, 0)
 
     def _table(self, model) -> QTableView:
@@ -111,20 +108,9 @@ class AlertPanel(QWidget):
             if row is not None:
                 self.history_table.selectRow(row)
         self._count_tabs(len(snap.alerts), len(snap.history))
-        # A new critical alert sounds at once (then every few seconds from the flash timer).
-        flashing = self.model.flashing()
-        new = [a for a in flashing if a.key not in self._sounded_keys]
-        if new:
-            self._sounded_keys.update(a.key for a in new)
-            self._flashes = 0
-            self.sound.play()
 
     def _flash(self) -> None:
         self.model.set_flash(not self.model.flash_on)
-        if self.model.flashing():
-            self._flashes += 1
-            if self._flashes % SOUND_EVERY_FLASHES == 0:
-                self.sound.play()
 
     # --- selection and intents --------------------------------------------------------------------------
     def _selected(self, table, model) -> str | None:

@@ -32,8 +32,10 @@ class SettingsDialog(QDialog):
 
     applied = Signal(object)  # the new Settings
 
-    def __init__(self, settings: Settings, skus: list[tuple[str, str, str]], parent=None) -> None:
-        """``skus``: (sku, name, shop tier) for the per-SKU override tab."""
+    def __init__(self, settings: Settings, skus: list[tuple[str, str, str]], parent=None,
+                 notify_status: tuple = ()) -> None:
+        """``skus``: (sku, name, shop tier) for the per-SKU override tab; ``notify_status``: the snapshot's
+        ``notify`` block (the targets' state on the channel page)."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
         self.setObjectName("settingsDialog")
@@ -54,6 +56,10 @@ class SettingsDialog(QDialog):
             self.tabs.addTab(self._tier_tab(tname), fmt.tier_name(tname))
         self.tabs.addTab(self._engine_tab(), self.tr("Engine"))
         self.tabs.addTab(self._sku_tab(), self.tr("Per-SKU tier"))
+        from ui.desk.channel_page import ChannelPage
+
+        self.channel_page = ChannelPage(settings, self._row, notify_status)
+        self.tabs.addTab(self._scroll(self.channel_page), self.tr("Channels"))
         self.error = QLabel("")
         self.error.setStyleSheet("color: #ff6b72; font-weight: 600;")
         self.error.setWordWrap(True)
@@ -262,6 +268,7 @@ class SettingsDialog(QDialog):
         for sku, t in self.overrides.items():
             if self.settings.sku_tiers.get(sku) != t:
                 out[f"sku_tiers.{sku}"] = t
+        out.update(self.channel_page.changes())
         return out
 
     def apply(self) -> bool:
@@ -290,6 +297,7 @@ class SettingsDialog(QDialog):
             return False
         self.error.setText("")
         self.settings = new
+        self.channel_page.applied(new)
         for key, (ed, _orig) in list(self._editors.items()):
             self._editors[key] = (ed, self._value(ed))
         self.applied.emit(new)

@@ -21,7 +21,9 @@ from ui.desk.charts import ChartsPanel
 from ui.desk.header import HeaderBar
 from ui.desk.help import HelpOverlay
 from ui.desk.layout_memory import LayoutMemory
+from ui.desk.channels import DeskChannels
 from ui.desk.notices import AutoConfirmBox, FailureBanner
+from ui.desk.notify_status import NotifyStatus
 from ui.desk.shortcuts import DeskShortcuts
 from ui.desk.sku_delegates import BadgeDelegate, SparklineDelegate
 from ui.desk.sku_filter import SkuFilterProxy
@@ -51,11 +53,13 @@ class DeskWindow(DeskTargets, DeskTruth, DeskShortcuts, LayoutMemory, QMainWindo
     refreshed = Signal(float)  # ms spent applying the last snapshot (table, panels and charts)
 
     def __init__(self, bridge, *, store: QSettings | None = None, sound: AlertSound | None = None,
-                 charts: bool = True) -> None:
+                 charts: bool = True, desktop=None) -> None:
         super().__init__()
         self.bridge = bridge
         self.store = store if store is not None else QSettings("controlroom", "desk")
         self.sound = sound or AlertSound(self)
+        # Sound, desktop notification and host prompt per level (desktop: a DesktopNotifier or None).
+        self.channels = DeskChannels(self.sound, desktop, self)
         self.setWindowTitle(self.tr("Live stock control room"))
         self.setWindowIcon(QIcon(theme.icon_path("app")))
         self.selected_sku: str | None = None
@@ -180,6 +184,7 @@ class DeskWindow(DeskTargets, DeskTruth, DeskShortcuts, LayoutMemory, QMainWindo
         # --- alerts, charts, actions ---
         self.alerts = AlertPanel(self.sound)
         self.alerts.jumpToSku.connect(self.jump_to_sku)
+        self.channels.jumpToSku.connect(self._jump_from_outside)
         self.alerts.ackRequested.connect(self.bridge.ack)
         self.alerts.snoozeRequested.connect(self.bridge.snooze)
         self.charts = ChartsPanel() if charts else None
@@ -228,6 +233,9 @@ class DeskWindow(DeskTargets, DeskTruth, DeskShortcuts, LayoutMemory, QMainWindo
         self.status = self.statusBar()
         self.status_left = QLabel("")
         self.status.addWidget(self.status_left, 1)
+        self.notify_status = NotifyStatus()  # notification targets down, escalations
+        self.notify_status.escalated.connect(self.status_left.setText)
+        self.status.addPermanentWidget(self.notify_status)
         self.status_right = QLabel("")
         self.status_right.setMinimumWidth(520)
         self.status_right.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -323,7 +331,7 @@ class DeskWindow(DeskTargets, DeskTruth, DeskShortcuts, LayoutMemory, QMainWindo
             self._dialog.activateWindow()
             return
         skus = sorted((v.sku, v.name, v.tier) for v in self.bridge.current.skus)
-        self._dialog = SettingsDialog(self.bridge.settings, skus, self)
+        self._dialog = SettingsDialog(self.bridge.settings, skus, self, notify_status=self.bridge.current.notify)
         self._dialog.applied.connect(self._settings_applied)
         self._dialog.finished.connect(lambda _r: self.focus_table())
         self._dialog.show()
@@ -355,6 +363,8 @@ class DeskWindow(DeskTargets, DeskTruth, DeskShortcuts, LayoutMemory, QMainWindo
         if self.banner.isVisible() and not was:
             self._place_banner()
         self.confirms.update_from(snap)
+        self.channels.update_from(snap, settings)
+        self.notify_status.update_from(snap)
         self._update_actions(snap)
         self._update_more_urgent()
         shown = self.proxy.rowCount()
@@ -443,7 +453,17 @@ class DeskWindow(DeskTargets, DeskTruth, DeskShortcuts, LayoutMemory, QMainWindo
         super().showEvent(ev)
         self._place_banner()
 
+    def _jump_from_outside(self, sku: str) -> None:
+        """A desktop notification was clicked: bring the desk up on that SKU."""
+        if self.isMinimized():
+            self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        self.jump_to_sku(sku)
+
     def closeEvent(self, ev) -> None:
+        if self.channels.desktop is not None:
+            self.channels.desktop.stop(0.5)
         self.save_layout()
         super().closeEvent(ev)
 
