@@ -51,11 +51,13 @@ def test_a_failing_target_is_shown_down_and_an_escalation_is_shown(app, qtbot, c
         lead.close()
 
 
-def test_the_notify_block_crosses_the_core_process_wire():
-    from controlroom.live.frames import decode_frame, encode_frame
+def test_the_notify_block_crosses_the_state_stream():
+    from controlroom.state import schema as S
 
     notify = ({"kind": "target", "name": "team", "format": "wecom", "state": "down", "last_error": "HTTP 500",
                "sent": 1, "failed": 2, "queued": 0, "oncall": False},
               {"kind": "notice", "wall": 1.5, "what": "escalated", "target": "lead", "text": "HOT1 → lead"})
-    _seq, snap, _hist, _info = decode_frame(encode_frame(ViewSnapshot(version=3, notify=notify), {}, {}))
-    assert snap.notify == notify
+    snap = ViewSnapshot(version=3, notify=notify)
+    frame = S.Snapshot(v=S.VERSION, epoch="e", seq=1, room=S.room_to_wire(snap), skus=())
+    got = S.client_decoder().decode(S.encode(frame))
+    assert S.view_from_wire(got.room, ()).notify == notify
