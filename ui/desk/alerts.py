@@ -15,6 +15,7 @@ from controlroom.state.view import AlertView
 from ui import fmt
 from ui.desk.alert_model import AlertModel
 from ui.desk.cells import FastCellDelegate, visible_rows
+from ui.desk.fit import IconsWhenRoom
 
 FLASH_MS = 450
 SOUND_EVERY_FLASHES = 7  # repeat the sound about every 3 s while a critical alert is unacknowledged
@@ -44,9 +45,11 @@ class AlertPanel(QWidget):
         self.snooze_buttons = {m: QToolButton() for m in SNOOZE_CHOICES}
         self.jump_button = QToolButton()
         for b in (self.ack_button, *self.snooze_buttons.values(), self.jump_button):
-            b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
             bar.addWidget(b)
         lay.addLayout(bar)
+        # Icons only where there is room (ui/desk/fit.py): the title and the words must fit at 1280 px.
+        self._icons = IconsWhenRoom(self, [[self.ack_button, *self.snooze_buttons.values(), self.jump_button]],
+                                    spacing=4, extra=self.title.sizeHint().width() + 12)
         self.tabs = QTabWidget()
         self.model = AlertModel(False, self)
         self.history_model = AlertModel(True, self)

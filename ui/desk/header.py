@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
 from ui import fmt, theme
@@ -65,8 +65,10 @@ class HeaderBar(QFrame):
         self.setObjectName("header")
         lay = QHBoxLayout(self)
         lay.setContentsMargins(12, 6, 8, 6)
-        lay.setSpacing(18)
+        lay.setSpacing(10)  # 10, not more: the header must fit a 1280-pixel screen
         self.room = self._group(lay, self.tr("Room"))
+        self.room.setMinimumWidth(60)  # a long room name is cut (its tooltip has it whole), never widens the window
+        self.room.setMaximumWidth(170)
         self.clock = self._group(lay, self.tr("Session"))
         vbox = self._group_box(lay, self.tr("Viewers"))
         row = QHBoxLayout()
@@ -79,8 +81,14 @@ class HeaderBar(QFrame):
         vbox.addLayout(row)
         self.gmv = self._group(lay, self.tr("GMV"))
         self.units = self._group(lay, self.tr("Units"))
+        # Figures grow during a show: each has a fixed width for a big value, so neither the header nor the
+        # window's minimum width grows with them (and nothing shifts sideways as digits are added).
+        for lab, widest in ((self.clock, "0:00:00"), (self.viewers, "99,999"), (self.gmv, "¥9,999,999"),
+                            (self.units, "99,999")):
+            lab.ensurePolished()
+            lab.setFixedWidth(lab.fontMetrics().horizontalAdvance(widest) + 4)
         self.featured = self._group(lay, self.tr("On air"))
-        self.featured.setMinimumWidth(120)
+        self.featured.setMinimumWidth(100)
         self.featured.setMaximumWidth(260)
         lay.addStretch(1)
         # Feed and command channel.
@@ -90,7 +98,7 @@ class HeaderBar(QFrame):
         self.feed_chip = _chip("—")
         self.feed_detail = QLabel("")
         self.feed_detail.setObjectName("caption")
-        self.feed_detail.setMinimumWidth(150)
+        self.feed_detail.setMinimumWidth(100)
         self.feed_detail.setMaximumWidth(260)
         frow.addWidget(self.feed_chip)
         frow.addWidget(self.feed_detail)
@@ -105,7 +113,11 @@ class HeaderBar(QFrame):
         self.count_chips = {}
         for lvl in ("critical", "warning", "watch"):
             c = _chip("")
-            c.setMinimumWidth(74)  # counts change width; a fixed floor keeps the header from re-laying out
+            # Counts change width; a floor as wide as the level's name with a 2-digit count (bold, padded)
+            # keeps the header from re-laying out and the text from being cut.
+            bold = QFont(c.font())
+            bold.setWeight(QFont.Weight.DemiBold)
+            c.setMinimumWidth(QFontMetrics(bold).horizontalAdvance(f"{fmt.level_name(lvl)} 99") + 20)
             self.count_chips[lvl] = c
             arow.addWidget(c)
         abox.addLayout(arow)
@@ -149,6 +161,7 @@ class HeaderBar(QFrame):
     # --- per snapshot --------------------------------------------------------------------------------
     def update_from(self, snap, *, core_error: str | None = None) -> None:
         self._set(self.room, snap.room or "—")
+        self._tip(self.room, snap.room or "")
         elapsed = snap.ts - snap.started_ts if snap.started_ts else 0.0
         self._set(self.clock, fmt.clock(elapsed))
         self._tip(self.clock, self.tr("Shop clock {t}").format(t=fmt.shop_time(snap.ts)))
