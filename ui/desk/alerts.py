@@ -91,7 +91,8 @@ class AlertPanel(QWidget):
         what_w = max(bfm.horizontalAdvance(model.what(AlertView(key="", sku=None, level=lv, state="firing",
                                                                  since_ts=0.0, reason="")))
                      for lv in ("watch", "warning", "critical", "lost_sales", "feed")) + 16
-        for col, w in enumerate((level_w, 156, what_w, 300, 126, 84)):
+        state_w = max(bfm.horizontalAdvance(x) for x in model.state_texts_for_width()) + 16
+        for col, w in enumerate((level_w, 140, what_w, 300, 126, state_w)):
             t.setColumnWidth(col, w)
         h.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)  # "why" takes what is left
         t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
