@@ -45,6 +45,8 @@ class DeskTargets:
                                  lambda: self.banner.height() + 8 if self.banner.isVisible() else 0)
         self.alerts.snoozeRequested.connect(self._snoozed)
         self.alerts.ackRequested.connect(lambda _k: self.focus_table())
+        # The keyboard starts at the table (else the first Tab-focusable widget, a header button, had it).
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _snoozed(self, key: str, minutes: float) -> None:
         """Say until when (shop clock): the alert row says it too."""
