@@ -61,9 +61,10 @@ def lupdate() -> None:
 def fill() -> list[tuple[str, str]]:
     """Fill unfinished messages from the dictionary; returns (context, source) still missing."""
     from ui.i18n_zh import ZH, ZH_CONTEXT
+    from ui.desk.zh import DESK_ZH
     from ui.review.zh import REVIEW_ZH
 
-    ZH = {**REVIEW_ZH, **ZH}  # the review window's strings; the desk's own translation wins where both have one
+    ZH = {**REVIEW_ZH, **DESK_ZH, **ZH}  # the review window's and the desk's issue-20 strings; ui.i18n_zh wins
 
     tree = ET.parse(TS)
     missing = []

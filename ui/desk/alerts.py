@@ -92,7 +92,10 @@ class AlertPanel(QWidget):
                                                                  since_ts=0.0, reason="")))
                      for lv in ("watch", "warning", "critical", "lost_sales", "feed")) + 16
         state_w = max(bfm.horizontalAdvance(x) for x in model.state_texts_for_width()) + 16
-        for col, w in enumerate((level_w, 140, what_w, 300, 126, state_w)):
+        # "Since" as wide as its longest text; SKU (with its name, cut) no wider than needed: "why" — the
+        # figures — gets what is left.
+        since_w = QFontMetrics(t.font()).horizontalAdvance("00:00:00 · 59m") + 18
+        for col, w in enumerate((level_w, 120, what_w, 300, since_w, state_w)):
             t.setColumnWidth(col, w)
         h.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)  # "why" takes what is left
         t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -131,6 +131,7 @@ class HeaderBar(QFrame):
             lay.addWidget(b)
         self._last_state = None
         self.truth = "live"
+        self._last_counts: dict = {}
         self.retranslate_counts({})
 
     def _group_box(self, lay: QHBoxLayout, caption: str) -> QVBoxLayout:
@@ -150,11 +151,13 @@ class HeaderBar(QFrame):
         return val
 
     def retranslate_counts(self, counts: dict) -> None:
+        live = self.truth == "live"
         for lvl, chip in self.count_chips.items():
             n = counts.get(lvl, 0)
-            color = theme.level_color(lvl) if n else theme.RAISED
+            # Not live: the counts are as old as the figures, and look it (grey, like the table).
+            color = (theme.level_color(lvl) if live else theme.MUTED) if n else theme.RAISED
             text = f"{fmt.level_name(lvl)} {n}"
-            if chip.text() != text:
+            if chip.text() != text or chip.styleSheet() != f"background: {color};":
                 _set_chip(chip, text, color)
                 chip.setToolTip(self.tr("{n} firing {level} alert(s)").format(n=n, level=fmt.level_name(lvl)))
 
@@ -211,9 +214,12 @@ class HeaderBar(QFrame):
             age="—" if f.last_message_age_s is None else f"{f.last_message_age_s:.1f}"))
         self._tip(self.feed_detail, detail)
         self._last_state = state
+        # The channel's state is the core's report: while the core is hung or stopped it is not known now.
+        core_down = self.truth in ("core_hung", "core_stopped")
         _set_chip(self.channel_chip, fmt.channel_state_name(snap.command_channel),
-                  theme.CHANNEL_COLORS.get(snap.command_channel, theme.MUTED))
-        self.retranslate_counts(snap.firing_counts())
+                  theme.MUTED if core_down else theme.CHANNEL_COLORS.get(snap.command_channel, theme.MUTED))
+        self._last_counts = snap.firing_counts()
+        self.retranslate_counts(self._last_counts)
 
     def set_truth(self, state: str, caption: str) -> None:
         """The screen's state (see :mod:`ui.desk.truth`): the chip says a hung or stopped core; figures go grey."""
@@ -232,6 +238,9 @@ class HeaderBar(QFrame):
             style = "" if state == "live" else f"color: {theme.MUTED};"
             for lab in (self.clock, self.viewers, self.gmv, self.units, self.featured):
                 lab.setStyleSheet(style)
+            self.retranslate_counts(self._last_counts)
+        if state in ("core_hung", "core_stopped") and was not in ("core_hung", "core_stopped"):
+            _set_chip(self.channel_chip, self.channel_chip.text(), theme.MUTED)
 
     @staticmethod
     def _tip(w, text: str) -> None:
