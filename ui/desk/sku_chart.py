@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 
 from ui import theme
 from ui.desk.chart_parts import AHEAD_CHOICES_MIN, CAP, HISTORY_S, ITEM_CACHE, REGIONS, RelativeTimeAxis, \
@@ -246,6 +246,10 @@ class SkuChart:
         color = theme.level_color(v.level) if v.level != "ok" else theme.TEXT
         sel = "▶ " if selected else ""
         tail = f" · {tier_label}"
+        if v.frozen and v.available > 0:  # frozen with stock left: said in the title, in the table's colour
+            if v.level == "ok":
+                color = theme.FROZEN_STOCK
+            tail = " · " + QCoreApplication.translate("SkuTableModel", "frozen") + tail
         # Elide the name so the title never widens the grid; drop the tier if even that is too long.
         fm = title_metrics()
         avail = self.plot.vb.width() - 6  # the title sits over the view box, not over the axis
