@@ -35,7 +35,7 @@ class DeskTargets:
         self.more_urgent = QPushButton("")
         self.more_urgent.setObjectName("moreUrgent")
         self.more_urgent.setToolTip(self.tr("SKUs more urgent than the selected one are out of sight: "
-                                            "click to go to the top"))
+                                            "click to go to the top") + " (Ctrl+Up)")
         self.more_urgent.clicked.connect(self._to_top)
         self.more_urgent.hide()
         filters_layout.insertWidget(filters_layout.count() - 1, self.more_urgent)
@@ -45,6 +45,7 @@ class DeskTargets:
                                  lambda: self.banner.height() + 8 if self.banner.isVisible() else 0)
         self.alerts.snoozeRequested.connect(self._snoozed)
         self.alerts.ackRequested.connect(lambda _k: self.focus_table())
+        self.banner.show_button.setToolTip(self.win_actions["banner_sku"].toolTip())
         # The keyboard starts at the table (else the first Tab-focusable widget, a header button, had it).
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
