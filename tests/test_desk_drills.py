@@ -210,11 +210,23 @@ def test_drill_snooze_shows_until_when(app, qtbot):
         qtbot.waitUntil(lambda: row() is not None and "snoozed until" in w.alerts.model.index(row(), 5).data(),
                         timeout=10000)
         cell = w.alerts.model.index(row(), 5).data()
-        assert m.group(1)[:5] in cell
+        # The toast and the row give the same time (the engine's, once the snapshot has it).
+        qtbot.waitUntil(lambda: re.search(r"until (\d\d:\d\d)", toast.text).group(1) in cell, timeout=5000)
         # Not cut off: the state column is wide enough for what it says.
         fm = t.fontMetrics()
         assert fm.horizontalAdvance(cell) + 12 <= t.columnWidth(5), (cell, t.columnWidth(5))
         assert QApplication.focusWidget() is w.table
+        # Tooltips show the figures now, not those from when the alert fired: hold the show, compare.
+        h.shop.hold()
+        v0 = h.bridge.current.version
+        qtbot.waitUntil(lambda: h.bridge.current.version >= v0 + 3, timeout=10000)
+        qtbot.wait(300)
+        a = w.alerts.model.alert_at(row())
+        tip = w.alerts.model.index(row(), 2).data(Qt.ItemDataRole.ToolTipRole)
+        now = w.model.view_of(a.sku)
+        assert f"available {fmt.count(now.available)}" in tip and "Now (" in tip, tip
+        assert fmt.count(now.available) in w.model.data(w.model.index(w.model.row_of(a.sku), COL["name"]),
+                                                        Qt.ItemDataRole.ToolTipRole).replace(",", ",")
 
 
 def _secs(hms: str) -> int:
@@ -238,6 +250,7 @@ def test_drill_core_sigstop_shows_core_hung_within_2s_and_a_restart(app, qtbot):
                     return True
                 return False
             qtbot.waitUntil(hung, timeout=10000)
+            print(f"core hung shown {seen[0]:.2f} s after SIGSTOP")
             assert seen[0] <= 2.0, f"core hung shown after {seen[0]:.2f} s"
             # One look over every panel, and a restart offered.
             assert all(v.isVisible() and v.state == "core_hung" for v in w.veils)
@@ -302,7 +315,9 @@ def test_drill_shop_sigstop_during_a_restock_final_word_matches_the_shop(app, qt
                     words.append(text)
                     return any(s in text for s in ("retrying", "unknown"))
                 qtbot.waitUntil(visible_fate, timeout=5000)
-                assert time.monotonic() - t0 <= 3.0 + 0.5, "no visible fate within 3 s"
+                fate_s = time.monotonic() - t0
+                print(f"stalled shop: '{words[-1][:80]}…' shown {fate_s:.2f} s after the key")
+                assert fate_s <= 3.0, f"no visible fate within 3 s ({fate_s:.2f} s)"
                 while time.monotonic() - t0 < stall_s:
                     qtbot.wait(100)
                     words.append(" ".join(lab.text() for lab in w.actions.status_rows))

@@ -95,10 +95,13 @@ def shoot(state: str, outdir: str, sizes: list[tuple[int, int]], lang: str, min_
 
 def _save_all(app, w, state: str, outdir: str, sizes, lang: str) -> None:
     suffix = "" if lang == "en" else f"-{lang}"
+    want = {"core-hung": "core_hung", "frozen-with-stock": "live"}.get(state, state)
     for width, height in sizes:
         w.resize(width, height)
         _pump(app, 0.8)
-        w.check_truth()
+        # The state may have moved on meanwhile (a resync is retried, a busy machine flaps): shoot only in it.
+        if not _pump(app, 20, lambda: w.check_truth() == want):
+            raise RuntimeError(f"the desk left the {state} state")
         app.processEvents()
         img = w.grab()
         path = os.path.join(outdir, f"desk-{state}-{width}x{height}{suffix}.png")
