@@ -238,3 +238,17 @@ def test_header_shows_a_drift_but_not_our_restock_landing():
     drifted = FeedView(state="live", seq=8, last_drift="B2: mirror 40, shop 37 (-3)", drift="B2: mirror 40, shop 37 (-3)")
     h.update_from(ViewSnapshot(version=2, ts=11.0, feed=drifted))
     assert h.feed_detail.text() == "stock changed without a restock: B2: mirror 40, shop 37 (-3)"
+
+
+def test_a_frozen_sku_with_stock_never_reads_ok_nor_shows_a_sell_out_time():
+    m = SkuTableModel()
+    skus = (sku(0, frozen=True, available=80, sellout_s=600.0), sku(1, frozen=True, available=0, level="ok"),
+            sku(2, sellout_s=600.0))
+    m.update(skus)
+    r0, r1, r2 = (m.row_of(f"S{i:02d}") for i in range(3))
+    assert m.data(m.index(r0, COL["level"])) == "frozen"
+    assert m.data(m.index(r0, COL["sellout"])) == "frozen"  # it takes no orders: no sell-out time
+    assert "FROZEN with 80 left" in m.data(m.index(r0, COL["name"]), Qt.ItemDataRole.ToolTipRole)
+    # Frozen and sold out is no longer "frozen with stock"; a selling SKU keeps its times.
+    assert m.data(m.index(r1, COL["level"])) == "ok"
+    assert m.data(m.index(r2, COL["sellout"])) != "frozen"

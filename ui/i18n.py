@@ -62,11 +62,12 @@ def fill() -> list[tuple[str, str]]:
     """Fill unfinished messages from the dictionary; returns (context, source) still missing."""
     from ui.i18n_zh import ZH, ZH_CONTEXT
     from ui.desk.notify_zh import NOTIFY_ZH
+    from ui.desk.zh import DESK_ZH
     from ui.host.zh import HOST_ZH
     from ui.review.zh import REVIEW_ZH
     from ui.rooms.zh import ROOMS_ZH
 
-    ZH = {**HOST_ZH, **REVIEW_ZH, **ROOMS_ZH, **NOTIFY_ZH, **ZH}  # the windows' own strings; the desk's translation wins
+    ZH = {**HOST_ZH, **REVIEW_ZH, **ROOMS_ZH, **NOTIFY_ZH, **DESK_ZH, **ZH}  # the windows' own strings; ui.i18n_zh wins
 
     tree = ET.parse(TS)
     missing = []

@@ -42,7 +42,7 @@ class DeskHarness:
     def __init__(self, scenario: str = "evening-show", seed: int = 1, speed: float = 30.0, *,
                  overrides: dict | None = None, charts: bool = True, hz: float | None = None,
                  size: tuple[int, int] = (1600, 960), store_path: str | None = None,
-                 core_process: bool = False, desktop=None) -> None:
+                 core_process: bool = False, desktop=None, endpoints: tuple[str, str] | None = None) -> None:
         from PySide6.QtCore import QSettings
 
         from controlroom.live.session import LiveSession
@@ -50,8 +50,10 @@ class DeskHarness:
         from ui.app import build_desk
         from ui.sound import AlertSound
 
-        self.shop = start_shop(scenario, seed, speed)
-        self.events, self.requests = self.shop.endpoints
+        # ``endpoints``: (events, requests) of a shop run elsewhere (e.g. its own process, to be stopped
+        # with SIGSTOP); the harness then starts none and ``shop`` is None.
+        self.shop = start_shop(scenario, seed, speed) if endpoints is None else None
+        self.events, self.requests = self.shop.endpoints if endpoints is None else endpoints
         ov = {"feed.events_endpoint": self.events, "feed.requests_endpoint": self.requests}
         ov.update(overrides or {})
         self.settings = load_settings(None, ov)
@@ -108,7 +110,8 @@ class DeskHarness:
             self.window.deleteLater()
         finally:
             self.session.stop()
-            self.shop.stop()
+            if self.shop is not None:
+                self.shop.stop()
             if self._tmp is not None:
                 self._tmp.cleanup()
 

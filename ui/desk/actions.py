@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushBut
     QStackedWidget, QToolButton, QVBoxLayout, QWidget
 
 from ui import fmt, theme
+from ui.desk.fit import IconsWhenRoom
 
 RESTOCK_PRESETS = (50, 100, 200, 500)
 LOWER_EXPOSURE_WEIGHT = 0.3
@@ -110,6 +111,10 @@ class ActionsPanel(QWidget):
         for c in range(6):
             grid.setColumnStretch(c, 1)
         lay.addLayout(grid)
+        # Icons only where there is room: at 1280 px the words alone must fit (ui/desk/fit.py).
+        self._icons = IconsWhenRoom(self, [[self.buttons[n] for n in ("freeze", "unfreeze", "exposure_down",
+                                                                    "exposure_up", "delist", "relist")]],
+                                    spacing=6)
 
         # --- the inline confirm bar (profit tier) ---
         self.confirm_bar = QFrame()

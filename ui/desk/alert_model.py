@@ -223,20 +223,28 @@ class AlertModel(QAbstractTableModel):
         return " · ".join(bits) if bits else a.reason
 
     def state_text(self, a) -> str:
-        bits = []
-        # Snoozed first: the clock time it wakes must not be the part that is cut off.
+        # Snoozed: the clock time it wakes is all the cell says (the state is in the tooltip), so it is
+        # never the part that is cut off; the column is as wide as the longest of these (state_texts_for_width).
         if a.snoozed_until is not None and a.snoozed_until > self.now_ts:
-            bits.append(self.tr("snoozed until {t}").format(t=fmt.shop_time(a.snoozed_until)[:5]))
-        bits.append(fmt.alert_state_name(a.state))
+            return self.tr("snoozed until {t}").format(t=fmt.shop_time(a.snoozed_until)[:5])
+        bits = [fmt.alert_state_name(a.state)]
         if a.acked:
             bits.append(self.tr("acked"))
         return " · ".join(bits)
+
+    def state_texts_for_width(self) -> list[str]:
+        """Every shape the state cell can take, for the column's width."""
+        out = [self.tr("snoozed until {t}").format(t="00:00")]
+        for st in ("pending", "firing", "recovering"):
+            out += [fmt.alert_state_name(st), fmt.alert_state_name(st) + " · " + self.tr("acked")]
+        return out
 
     def _tooltip(self, a) -> str:
         """The engine's sentence from when it fired, then the SKU's figures now."""
         text = a.reason
         if a.snoozed_until is not None and a.snoozed_until > self.now_ts:
             text += "\n" + self.tr("Snoozed until {t} (shop clock)").format(t=fmt.shop_time(a.snoozed_until))
+            text += " · " + fmt.alert_state_name(a.state) + (" · " + self.tr("acked") if a.acked else "")
         if a.sku:
             if self._views is None:
                 self._views = {v.sku: v for v in self._skus}

@@ -15,6 +15,7 @@ from controlroom.state.view import AlertView
 from ui import fmt
 from ui.desk.alert_model import AlertModel
 from ui.desk.cells import FastCellDelegate, visible_rows
+from ui.desk.fit import IconsWhenRoom
 
 FLASH_MS = 450
 SNOOZE_CHOICES = (5, 15, 30)
@@ -43,9 +44,11 @@ class AlertPanel(QWidget):
         self.snooze_buttons = {m: QToolButton() for m in SNOOZE_CHOICES}
         self.jump_button = QToolButton()
         for b in (self.ack_button, *self.snooze_buttons.values(), self.jump_button):
-            b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
             bar.addWidget(b)
         lay.addLayout(bar)
+        # Icons only where there is room (ui/desk/fit.py): the title and the words must fit at 1280 px.
+        self._icons = IconsWhenRoom(self, [[self.ack_button, *self.snooze_buttons.values(), self.jump_button]],
+                                    spacing=4, extra=self.title.sizeHint().width() + 12)
         self.tabs = QTabWidget()
         self.model = AlertModel(False, self)
         self.history_model = AlertModel(True, self)
@@ -85,7 +88,11 @@ class AlertPanel(QWidget):
         what_w = max(bfm.horizontalAdvance(model.what(AlertView(key="", sku=None, level=lv, state="firing",
                                                                  since_ts=0.0, reason="")))
                      for lv in ("watch", "warning", "critical", "lost_sales", "feed")) + 16
-        for col, w in enumerate((level_w, 156, what_w, 300, 126, 84)):
+        state_w = max(bfm.horizontalAdvance(x) for x in model.state_texts_for_width()) + 16
+        # "Since" as wide as its longest text; SKU (with its name, cut) no wider than needed: "why" — the
+        # figures — gets what is left.
+        since_w = QFontMetrics(t.font()).horizontalAdvance("00:00:00 · 59m") + 18
+        for col, w in enumerate((level_w, 120, what_w, 300, since_w, state_w)):
             t.setColumnWidth(col, w)
         h.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)  # "why" takes what is left
         t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

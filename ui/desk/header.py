@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
 from ui import fmt, theme
@@ -65,8 +65,10 @@ class HeaderBar(QFrame):
         self.setObjectName("header")
         lay = QHBoxLayout(self)
         lay.setContentsMargins(12, 6, 8, 6)
-        lay.setSpacing(18)
+        lay.setSpacing(10)  # 10, not more: the header must fit a 1280-pixel screen
         self.room = self._group(lay, self.tr("Room"))
+        self.room.setMinimumWidth(60)  # a long room name is cut (its tooltip has it whole), never widens the window
+        self.room.setMaximumWidth(170)
         self.clock = self._group(lay, self.tr("Session"))
         vbox = self._group_box(lay, self.tr("Viewers"))
         row = QHBoxLayout()
@@ -79,8 +81,14 @@ class HeaderBar(QFrame):
         vbox.addLayout(row)
         self.gmv = self._group(lay, self.tr("GMV"))
         self.units = self._group(lay, self.tr("Units"))
+        # Figures grow during a show: each has a fixed width for a big value, so neither the header nor the
+        # window's minimum width grows with them (and nothing shifts sideways as digits are added).
+        for lab, widest in ((self.clock, "0:00:00"), (self.viewers, "99,999"), (self.gmv, "¥9,999,999"),
+                            (self.units, "99,999")):
+            lab.ensurePolished()
+            lab.setFixedWidth(lab.fontMetrics().horizontalAdvance(widest) + 4)
         self.featured = self._group(lay, self.tr("On air"))
-        self.featured.setMinimumWidth(120)
+        self.featured.setMinimumWidth(100)
         self.featured.setMaximumWidth(260)
         lay.addStretch(1)
         # Feed and command channel.
@@ -90,7 +98,7 @@ class HeaderBar(QFrame):
         self.feed_chip = _chip("—")
         self.feed_detail = QLabel("")
         self.feed_detail.setObjectName("caption")
-        self.feed_detail.setMinimumWidth(150)
+        self.feed_detail.setMinimumWidth(100)
         self.feed_detail.setMaximumWidth(260)
         frow.addWidget(self.feed_chip)
         frow.addWidget(self.feed_detail)
@@ -105,7 +113,11 @@ class HeaderBar(QFrame):
         self.count_chips = {}
         for lvl in ("critical", "warning", "watch"):
             c = _chip("")
-            c.setMinimumWidth(74)  # counts change width; a fixed floor keeps the header from re-laying out
+            # Counts change width; a floor as wide as the level's name with a 2-digit count (bold, padded)
+            # keeps the header from re-laying out and the text from being cut.
+            bold = QFont(c.font())
+            bold.setWeight(QFont.Weight.DemiBold)
+            c.setMinimumWidth(QFontMetrics(bold).horizontalAdvance(f"{fmt.level_name(lvl)} 99") + 20)
             self.count_chips[lvl] = c
             arow.addWidget(c)
         abox.addLayout(arow)
@@ -119,6 +131,7 @@ class HeaderBar(QFrame):
             lay.addWidget(b)
         self._last_state = None
         self.truth = "live"
+        self._last_counts: dict = {}
         self.retranslate_counts({})
 
     def _group_box(self, lay: QHBoxLayout, caption: str) -> QVBoxLayout:
@@ -138,17 +151,20 @@ class HeaderBar(QFrame):
         return val
 
     def retranslate_counts(self, counts: dict) -> None:
+        live = self.truth == "live"
         for lvl, chip in self.count_chips.items():
             n = counts.get(lvl, 0)
-            color = theme.level_color(lvl) if n else theme.RAISED
+            # Not live: the counts are as old as the figures, and look it (grey, like the table).
+            color = (theme.level_color(lvl) if live else theme.MUTED) if n else theme.RAISED
             text = f"{fmt.level_name(lvl)} {n}"
-            if chip.text() != text:
+            if chip.text() != text or chip.styleSheet() != f"background: {color};":
                 _set_chip(chip, text, color)
                 chip.setToolTip(self.tr("{n} firing {level} alert(s)").format(n=n, level=fmt.level_name(lvl)))
 
     # --- per snapshot --------------------------------------------------------------------------------
     def update_from(self, snap, *, core_error: str | None = None) -> None:
         self._set(self.room, snap.room or "—")
+        self._tip(self.room, snap.room or "")
         elapsed = snap.ts - snap.started_ts if snap.started_ts else 0.0
         self._set(self.clock, fmt.clock(elapsed))
         self._tip(self.clock, self.tr("Shop clock {t}").format(t=fmt.shop_time(snap.ts)))
@@ -173,7 +189,7 @@ class HeaderBar(QFrame):
         f = snap.feed
         state = "down" if core_error else f.state
         if self.truth in ("core_hung", "core_stopped", "connection_lost"):
-            pass  # set_truth owns the chip while the core is not sending
+            detail = self.feed_detail.text()  # set_truth owns the chip and its words while the core is not sending
         elif core_error:
             _set_chip(self.feed_chip, self.tr("CORE STOPPED"), theme.LEVEL_COLORS["critical"])
             detail = core_error
@@ -198,9 +214,12 @@ class HeaderBar(QFrame):
             age="—" if f.last_message_age_s is None else f"{f.last_message_age_s:.1f}"))
         self._tip(self.feed_detail, detail)
         self._last_state = state
+        # The channel's state is the core's report: while the core is hung or stopped it is not known now.
+        core_down = self.truth in ("core_hung", "core_stopped")
         _set_chip(self.channel_chip, fmt.channel_state_name(snap.command_channel),
-                  theme.CHANNEL_COLORS.get(snap.command_channel, theme.MUTED))
-        self.retranslate_counts(snap.firing_counts())
+                  theme.MUTED if core_down else theme.CHANNEL_COLORS.get(snap.command_channel, theme.MUTED))
+        self._last_counts = snap.firing_counts()
+        self.retranslate_counts(self._last_counts)
 
     def set_truth(self, state: str, caption: str) -> None:
         """The screen's state (see :mod:`ui.desk.truth`): the chip says a hung or stopped core; figures go grey."""
@@ -222,6 +241,9 @@ class HeaderBar(QFrame):
             style = "" if state == "live" else f"color: {theme.MUTED};"
             for lab in (self.clock, self.viewers, self.gmv, self.units, self.featured):
                 lab.setStyleSheet(style)
+            self.retranslate_counts(self._last_counts)
+        if state in ("core_hung", "core_stopped") and was not in ("core_hung", "core_stopped"):
+            _set_chip(self.channel_chip, self.channel_chip.text(), theme.MUTED)
 
     @staticmethod
     def _tip(w, text: str) -> None:

@@ -45,6 +45,8 @@ class DeskShortcuts:
         self._add("accept", self.tr("Accept the first auto action"), "Y", lambda: self.confirms.answer_first(True))
         self._add("reject", self.tr("Reject the first auto action"), "N", lambda: self.confirms.answer_first(False))
         self._add("dismiss", self.tr("Dismiss the failure banner"), "Ctrl+D", self.banner.dismiss)
+        self._add("banner_sku", self.tr("Show the failed command's SKU"), "Ctrl+J", self._banner_sku)
+        self._add("top", self.tr("Go to the most urgent SKUs (top of the table)"), "Ctrl+Up", lambda: self._to_top())
         self._add("undo", self.tr("Undo the last action (for 10 s)"), "Ctrl+Z", self.undo_last)
         self._add("restart_core", self.tr("Restart the core (when it is hung or stopped)"), "Ctrl+Shift+R",
                   self.restart_core)
@@ -75,10 +77,15 @@ class DeskShortcuts:
         return [
             (self.tr("Selected SKU"), self.actions.shortcut_rows()),
             (self.tr("Alerts"), rows(["ack", "snooze_5", "snooze_15", "snooze_30", "jump", "mute"])
-             + rows(["accept", "reject", "dismiss", "undo", "restart_core"])),
-            (self.tr("Moving around"), rows(["search", "table", "alerts", "settings", "help", "quit"])
+             + rows(["accept", "reject", "dismiss", "banner_sku", "undo", "restart_core"])),
+            (self.tr("Moving around"), rows(["search", "table", "top", "alerts", "settings", "help", "quit"])
              + [(self.tr("Up / Down"), self.tr("Select the previous / next SKU in the table"))]),
         ]
+
+    def _banner_sku(self) -> None:
+        sku = getattr(self.banner, "_sku", None)
+        if self.banner.isVisible() and sku:
+            self.jump_to_sku(sku)
 
     def _toggle_mute(self) -> None:
         self.sound.set_muted(not self.sound.muted)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 
 from ui import theme
 from ui.desk.chart_parts import AHEAD_CHOICES_MIN, CAP, HISTORY_S, ITEM_CACHE, REGIONS, RelativeTimeAxis, \
@@ -246,15 +246,22 @@ class SkuChart:
         color = theme.level_color(v.level) if v.level != "ok" else theme.TEXT
         sel = "▶ " if selected else ""
         tail = f" · {tier_label}"
-        # Elide the name so the title never widens the grid; drop the tier if even that is too long.
+        frozen = ""
+        if v.frozen and v.available > 0:  # frozen with stock left: said in the title, in the table's colour
+            if v.level == "ok":
+                color = theme.FROZEN_STOCK
+            frozen = " · " + QCoreApplication.translate("SkuTableModel", "frozen")
+        # Elide the name so the title never widens the grid; drop the tier if even that is too long (never
+        # the word frozen).
         fm = title_metrics()
         avail = self.plot.vb.width() - 6  # the title sits over the view box, not over the axis
-        room = avail - fm.horizontalAdvance(f"{sel}{v.sku} {tail}")
+        room = avail - fm.horizontalAdvance(f"{sel}{v.sku} {frozen}{tail}")
         if room < 48:
             tail = ""
-            room = avail - fm.horizontalAdvance(f"{sel}{v.sku} ")
+            room = avail - fm.horizontalAdvance(f"{sel}{v.sku} {frozen}")
         name = fm.elidedText(v.name, Qt.TextElideMode.ElideRight, int(max(room, 24)))
         self.set_title(f'<span style="color:{color}">{sel}{v.sku} {html_escape(name)}</span>'
+                       f'<span style="color:{theme.FROZEN_STOCK}; font-weight:600">{html_escape(frozen)}</span>'
                        f'<span style="color:{theme.MUTED}">{html_escape(tail)}</span>')
 
     def _choose_ahead(self, sellout_s: float | None) -> float:

@@ -102,8 +102,14 @@ class BadgeDelegate(ModelCells, QStyledItemDelegate):
         y = option.rect.top() + (option.rect.height() - h) / 2
         for kind, text in badges:
             w = fm.horizontalAdvance(text) + 10
-            if x + w > option.rect.right() - 2:
-                break
+            room = option.rect.right() - 2 - x
+            if w > room:
+                # Too wide for what is left ("frozen, 6,347 left" in a narrow column): cut it with "…"
+                # rather than drop it — a badge that vanishes says "nothing to see" about a frozen SKU.
+                if room < 28:
+                    break
+                text = fm.elidedText(text, Qt.TextElideMode.ElideRight, int(room - 10))
+                w = room
             rect = QRectF(x, y, w, h)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QBrush(self._colors[kind]))

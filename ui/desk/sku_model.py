@@ -396,7 +396,8 @@ class SkuTableModel(QAbstractTableModel):
             v = self._rows[row]
             tier = self._tier[row]
             tier_txt = fmt.tier_name(tier) + ("*" if tier != v.tier else "")
-            so = fmt.duration_range(v.sellout_pessimistic_s, v.sellout_s)
+            # Frozen with stock left: it takes no orders, so it will not sell out — no sell-out time shown.
+            so = self.tr("frozen") if frozen_with_stock(v) else fmt.duration_range(v.sellout_pessimistic_s, v.sellout_s)
             level = self.tr("frozen") if v.level == "ok" and frozen_with_stock(v) else fmt.level_name(v.level)
             d = (level, v.sku, v.name, tier_txt, fmt.count(v.available), fmt.count(v.sold),
                  fmt.rate(v.rate_per_min), so, f"{v.warning_line:,.0f}" if v.warning_line else "—",

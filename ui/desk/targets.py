@@ -35,7 +35,7 @@ class DeskTargets:
         self.more_urgent = QPushButton("")
         self.more_urgent.setObjectName("moreUrgent")
         self.more_urgent.setToolTip(self.tr("SKUs more urgent than the selected one are out of sight: "
-                                            "click to go to the top"))
+                                            "click to go to the top") + " (Ctrl+Up)")
         self.more_urgent.clicked.connect(self._to_top)
         self.more_urgent.hide()
         filters_layout.insertWidget(filters_layout.count() - 1, self.more_urgent)
@@ -45,15 +45,36 @@ class DeskTargets:
                                  lambda: self.banner.height() + 8 if self.banner.isVisible() else 0)
         self.alerts.snoozeRequested.connect(self._snoozed)
         self.alerts.ackRequested.connect(lambda _k: self.focus_table())
+        self.banner.show_button.setToolTip(self.win_actions["banner_sku"].toolTip())
+        # The keyboard starts at the table (else the first Tab-focusable widget, a header button, had it).
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _snoozed(self, key: str, minutes: float) -> None:
         """Say until when (shop clock): the alert row says it too."""
         a = next((a for a in self.alerts.model.alerts() if a.key == key), None)
         until = fmt.shop_time(self.bridge.current.ts + minutes * 60.0)
         what = (a.sku or "") if a is not None else key
-        self.toasts.show(self.tr("Snoozed {what} for {m:g} min, until {t} (shop clock)").format(
+        toast = self.toasts.show(self.tr("Snoozed {what} for {m:g} min, until {t} (shop clock)").format(
             what=what, m=minutes, t=until))
+        # The engine sets the time (its clock when the intent arrives): the toast takes it from the next
+        # snapshots, so the toast and the alert row never give two different times.
+        self._snooze_toast = (key, what, minutes, toast)
         self.focus_table()
+
+    def _refresh_snooze_toast(self) -> None:
+        st = getattr(self, "_snooze_toast", None)
+        if st is None:
+            return
+        key, what, minutes, toast = st
+        if toast not in self.toasts.toasts:
+            self._snooze_toast = None
+            return
+        a = next((a for a in self.bridge.current.alerts if a.key == key), None)
+        if a is not None and a.snoozed_until:
+            text = self.tr("Snoozed {what} for {m:g} min, until {t} (shop clock)").format(
+                what=what, m=minutes, t=fmt.shop_time(a.snoozed_until))
+            if toast.text != text:
+                toast.label.setText(text)
 
     # --- holds -----------------------------------------------------------------------------------
     def eventFilter(self, obj, ev) -> bool:
@@ -75,6 +96,7 @@ class DeskTargets:
         self.model.held = {s for s in (self.selected_sku, self.hover_sku) if s}
 
     def _update_more_urgent(self) -> None:
+        self._refresh_snooze_toast()
         sku = self.selected_sku
         n = 0
         if sku is not None and not self.proxy.filtering:

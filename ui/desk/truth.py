@@ -100,11 +100,13 @@ class StateVeil(QWidget):
         pen = QPen(color, 3)
         p.setPen(pen)
         p.drawRect(r.adjusted(1, 1, -2, -2))
-        # The caption: a solid card across the top, so the words read over any figure.
+        # The caption: a solid card at the bottom, so the words read over any figure — not at the top, where
+        # it hid the panels' own buttons and filters (the bottom holds the least urgent rows, the room charts).
         p.setFont(self._font)
         fm = p.fontMetrics()
         w = min(r.width() - 16, fm.horizontalAdvance(self.caption) + 28)
-        card = QRectF((r.width() - w) / 2, 10, w, fm.height() + 14)
+        hgt = fm.height() + 14
+        card = QRectF((r.width() - w) / 2, max(10, r.height() - hgt - 12), w, hgt)
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(QColor(theme.BG))
         p.drawRoundedRect(card, 6, 6)
@@ -126,8 +128,17 @@ class DeskTruth:
     def _init_truth(self, panels: list[QWidget]) -> None:
         from PySide6.QtCore import QTimer
 
+        from PySide6.QtWidgets import QPushButton
+
         self.screen_state = "live"
         self.veils = [StateVeil(p) for p in panels]
+        # Offered where the operator looks when the core is hung or stopped (the status line says why).
+        self.restart_button = QPushButton(self.tr("Restart core (Ctrl+Shift+R)"))
+        self.restart_button.setObjectName("restartCore")
+        self.restart_button.setProperty("role", "armed")
+        self.restart_button.clicked.connect(self.restart_core)
+        self.restart_button.hide()
+        self.status.addWidget(self.restart_button)
         self._truth_timer = QTimer(self)
         self._truth_timer.setInterval(TRUTH_EVERY_MS)
         self._truth_timer.timeout.connect(self.check_truth)
@@ -156,6 +167,9 @@ class DeskTruth:
         restart = self.win_actions.get("restart_core")
         if restart is not None:
             restart.setEnabled(self.bridge.can_restart())
+        offer = state in ("core_hung", "core_stopped")
+        if offer != self.restart_button.isVisible():
+            self.restart_button.setVisible(offer)
         if state != self.screen_state:
             self.screen_state = state
             if state in ("core_hung", "core_stopped", "connection_lost"):
