@@ -80,7 +80,8 @@ class DeskShortcuts:
              + rows(["accept", "reject", "dismiss", "banner_sku", "undo", "restart_core"])),
             (self.tr("Moving around"), rows(["search", "table", "top", "alerts", "settings", "help", "quit"])
              + [(self.tr("Up / Down"), self.tr("Select the previous / next SKU in the table"))]),
-        ]
+        ] + ([(self.tr("Host prompt"), self.host_prompt_bar.shortcut_rows())]
+             if getattr(self, "host_prompt_bar", None) is not None else [])
 
     def _banner_sku(self) -> None:
         sku = getattr(self.banner, "_sku", None)

@@ -13,10 +13,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QSettings
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMessageBox, QPushButton, QSpinBox, \
-    QToolBar, QWidget
+from PySide6.QtCore import QCoreApplication, QSettings, Qt
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMessageBox, QSpinBox, QToolBar, \
+    QToolButton, QWidget
 
 SCREEN_KEY = "host/screen"
 
@@ -115,31 +115,57 @@ class HostPromptBar(QToolBar):
         self.text.setMaxLength(200)
         self.text.returnPressed.connect(self.send_text)
         lay.addWidget(self.text, 3)
-        send = QPushButton(self.tr("Send"))
-        send.clicked.connect(self.send_text)
-        lay.addWidget(send)
-        clear = QPushButton(self.tr("Clear"))
-        clear.setToolTip(self.tr("Take the prompt off the host screen"))
-        clear.clicked.connect(self.clear)
-        lay.addWidget(clear)
         self.minutes = QSpinBox()
         self.minutes.setRange(1, 60)
         self.minutes.setValue(2)
         self.minutes.setSuffix(self.tr(" min"))
-        restock = QPushButton(self.tr("Restock coming"))
-        restock.clicked.connect(lambda: self.send_preset("restock", self.minutes.value()))
         self.item = QSpinBox()
         self.item.setRange(1, 999)
         self.item.setValue(7)
         self.item.setPrefix(self.tr("item "))
-        move_on = QPushButton(self.tr("Move on to"))
-        move_on.clicked.connect(lambda: self.send_preset("move_on", self.item.value()))
-        cart = QPushButton(self.tr("Push the cart now"))
-        cart.clicked.connect(lambda: self.send_preset("push_cart", None))
-        for w in (restock, self.minutes, move_on, self.item, cart):
+        # Every button is an action with a key (the desk lists them in Help), active anywhere in the window.
+        self.key_actions: list[QAction] = []
+        self._action(box, self.tr("Type a host prompt"), "Ctrl+P", self._focus_text)
+        send = self._action(box, self.tr("Send"), "Ctrl+Shift+P", self.send_text)
+        clear = self._action(box, self.tr("Clear"), "Ctrl+Shift+X", self.clear,
+                             tip=self.tr("Take the prompt off the host screen"))
+        restock = self._action(box, self.tr("Restock coming"), "Alt+1",
+                               lambda: self.send_preset("restock", self.minutes.value()))
+        move_on = self._action(box, self.tr("Move on to"), "Alt+2",
+                               lambda: self.send_preset("move_on", self.item.value()))
+        cart = self._action(box, self.tr("Push the cart now"), "Alt+3", lambda: self.send_preset("push_cart", None))
+        for w in (self._button(send), self._button(clear), self._button(restock), self.minutes,
+                  self._button(move_on), self.item, self._button(cart)):
             lay.addWidget(w)
         self.addWidget(box)
         self.sent: list[tuple[str, str | None, int | None]] = []  # what this bar sent (tests)
+
+    def _action(self, owner: QWidget, text: str, key: str, slot, tip: str | None = None) -> QAction:
+        a = QAction(text, owner)
+        a.setShortcut(QKeySequence(key))
+        a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        native = a.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        a.setToolTip(f"{tip or text} ({native})")
+        a.triggered.connect(slot)
+        owner.addAction(a)
+        self.key_actions.append(a)
+        return a
+
+    @staticmethod
+    def _button(action: QAction) -> QToolButton:
+        b = QToolButton()
+        b.setDefaultAction(action)
+        b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        return b
+
+    def _focus_text(self) -> None:
+        self.text.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.text.selectAll()
+
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        """(keys, what they do) for the desk's Help."""
+        return [(a.shortcut().toString(QKeySequence.SequenceFormat.NativeText), a.toolTip().rsplit(" (", 1)[0])
+                for a in self.key_actions]
 
     def _prompt(self, text: str, preset: str | None, arg: int | None) -> None:
         session = self.bridge.session
@@ -180,14 +206,13 @@ def choose_screen(parent: QWidget, store: QSettings) -> int | None:
 
 def install(window: Any) -> HostPromptBar:
     """Add View → Host screen and the prompt bar to a desk window; returns the bar."""
-    from PySide6.QtCore import Qt
-
     app = QCoreApplication.instance()
     if getattr(app, "_controlroom_lang", None) == "zh_CN" and not getattr(app, "_host_zh", None):
         from ui.host.app import install_host_translations
 
         app._host_zh = install_host_translations(app, "zh_CN")  # until the lead folds ui/host/zh.py into the .ts
     bar = HostPromptBar(window.bridge, window)
+    window.host_prompt_bar = bar  # its keys are listed in the desk's Help
     window.addToolBar(Qt.ToolBarArea.BottomToolBarArea, bar)
     menu = window.menuBar().addMenu(window.tr("&View"))
     act = menu.addAction(window.tr("Host screen…"))

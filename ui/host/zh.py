@@ -54,4 +54,5 @@ HOST_ZH: dict[str, str] = {
     "Host screen": "主播屏",
     "Open the host view full screen on:": "在此屏幕上全屏打开主播屏：",
     "This desk's core shares no state stream, so no host view can join it.": "此中控台的核心未共享状态流，主播屏无法接入。",
+    "Type a host prompt": "输入主播提示",
 }
