@@ -286,6 +286,8 @@ def run(quick: bool = False, *, rate: int = FEED_RATE, n_skus: int = N_SKUS, sec
                                  "encode_mean_ms": info.get("encode_ms_mean") or float("nan"),
                                  "encode_max_ms": info.get("encode_ms_max") or float("nan"),
                                  "sent": sent, "snapshots_skipped": peeked,
+                                 "history_kb_per_s": ((info.get("history_bytes") or 0)
+                                                      - (info0.get("history_bytes") or 0)) / secs / 1e3,
                                  "bytes": ((info.get("bytes") or 0) - (info0.get("bytes") or 0)) / sent if sent else 0}
             out["table_reorders"] = window.model.layouts - layouts0
             out["table_resets"] = window.model.resets - resets0
@@ -370,7 +372,8 @@ def report(r: dict) -> str:
         out.append(f"  state frames (loaded): {fr['taken']} taken by the desk ({fr['per_s']:.1f}/s), {fr['bytes'] / 1e3:.0f} kB "
                    f"each; encode (core process) mean {fr['encode_mean_ms']:.2f} ms, max {fr['encode_max_ms']:.1f}; "
                    f"decode (GUI thread) mean {fr['decode_mean_ms']:.2f} ms"
-                   + (f"; 1 s snapshots peeked and skipped: {fr['snapshots_skipped']}" if "snapshots_skipped" in fr else ""))
+                   + (f"; 1 s snapshots peeked and skipped: {fr['snapshots_skipped']}; chart histories "
+                      f"{fr['history_kb_per_s']:.0f} kB/s" if "snapshots_skipped" in fr else ""))
     pg = lo.get("paced_gc")
     out.append(f"  core stood back {lo['core_stood_back_s']:.1f} s of {lo['seconds']:.0f} s while the desk redrew; "
           + (f"paced full collections: {pg['in_phase']} (longest {pg['max_ms']:.1f} ms), thresholds {pg['thresholds']}"

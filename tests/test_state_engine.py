@@ -84,6 +84,16 @@ def test_insecure_stream_is_loopback_only_and_read_only(tmp_path):
                         "--state-endpoint", "tcp://0.0.0.0:7711", "--duration", "1", "--no-log"],
                        cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert r.returncode == 2 and "loopback" in r.stderr and "Traceback" not in r.stderr
+    # On loopback it runs, and says on start-up that it is insecure and read-only.
+    from tests.state_room import free_port
+
+    ep = f"tcp://127.0.0.1:{free_port()}"
+    r = subprocess.run([sys.executable, "-m", "controlroom.cli", "engine", "--headless", "--insecure",
+                        "--events", "tcp://127.0.0.1:9", "--requests", "tcp://127.0.0.1:9",
+                        "--state-endpoint", ep, "--state-router", f"tcp://127.0.0.1:{free_port()}",
+                        "--duration", "1", "--no-log", "--quiet"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert f"state stream: PUB {ep}" in r.stdout and "INSECURE" in r.stdout and "loopback testing only" in r.stdout
 
 
 def test_keys_pair_allows_a_new_view_on_a_running_engine_and_unpair_refuses_it(room, tmp_path):

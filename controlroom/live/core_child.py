@@ -109,7 +109,8 @@ def _status(session) -> dict:
         st.update(session.stream.counters())
         st["frames_sent"] = sent
         st["encode_ms_mean"] = p.stats["encode_ms"] / sent if sent else None
-        st["bytes"] = p.stats["bytes"]
+        st["bytes"] = p.stats["bytes"] - p.stats["history_bytes"]  # deltas, snapshots, heartbeats, replies
+        st["history_bytes"] = p.stats["history_bytes"]
         st["encode_ms_max"] = p.stats["delta_ms_max"]
     return st
 

@@ -107,7 +107,10 @@ class LiveSession(FeedListener):
         try:
             self._run()
         except BaseException as e:
-            log.exception("core thread died")
+            if self.started.is_set() or not isinstance(e, zmq.ZMQError):
+                log.exception("core thread died")
+            else:  # a socket that cannot be bound at start-up: start() raises it, the caller says it in one line
+                log.info("core thread could not start: %s", e)
             self.error = e
             self.started.set()
 
@@ -297,6 +300,10 @@ class LiveSession(FeedListener):
             self.session_log.events(events, received_at)
         # Critical-at-safety-stock is decided inside on_event; act on it before the next batch.
         self._run_actions()
+        if self.stream is not None:
+            # A busy feed can keep one loop iteration going for a long time on a loaded machine: the
+            # stream's heartbeat (and any due delta or snapshot) still goes out between batches.
+            self.stream.publisher.tick()
 
     def on_reset(self, snapshot: dict, received_at: float) -> None:
         if self.notifier is not None:

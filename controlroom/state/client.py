@@ -161,8 +161,10 @@ class StateClient:
                 self._apply(frame)
                 self.decode_ms += (time.perf_counter() - t0) * 1000.0
         if self._dirty:
+            t0 = time.perf_counter()
             self._settle()
             self.view = s.view_from_parts(self._room, [self._skus[k] for k in self._order], self._lists)
+            self.decode_ms += (time.perf_counter() - t0) * 1000.0  # building the view is part of the cost
         return self._dirty
 
     def _settle(self) -> None:

@@ -90,13 +90,15 @@ class StatePublisher:
         self._last_delta = 0.0
         self._last_snapshot = 0.0
         self._last_sent = 0.0
+        self._last_drain = 0.0
         self.refused = 0  # operator requests refused (viewer role)
         # Peers libzmq turned away before any frame reached us: a failed handshake (not ZMTP, wrong
         # mechanism, unknown key) or a dropped connection (e.g. a frame over MAXMSGSIZE).  Counted from
         # the sockets' monitors, drained by tick() on this same thread.
         self.peers = {"accepted": 0, "handshake_failed": 0, "auth_failed": 0, "disconnected": 0}
         self._monitors = [sock.get_monitor_socket(_MONITOR_EVENTS) for sock in (self.pub, self.router)]
-        self.stats = {"deltas": 0, "snapshots": 0, "heartbeats": 0, "encode_ms": 0.0, "bytes": 0, "delta_ms_max": 0.0}
+        self.stats = {"deltas": 0, "snapshots": 0, "heartbeats": 0, "encode_ms": 0.0, "bytes": 0, "delta_ms_max": 0.0,
+                      "history_bytes": 0}
 
     # --- publishing -----------------------------------------------------------------------------------------
     def publish(self, snap: ViewSnapshot, now: float | None = None) -> None:
@@ -107,7 +109,9 @@ class StatePublisher:
     def tick(self, now: float | None = None) -> None:
         """Send what is due: the pending delta, the periodic snapshot, a heartbeat."""
         now = time.monotonic() if now is None else now
-        self._drain_monitors()
+        if now - self._last_drain >= 0.1 or now < self._last_drain:
+            self._last_drain = now
+            self._drain_monitors()
         if self._pending is not None and now - self._last_delta >= 1.0 / MAX_RATE_HZ:
             snap, self._pending = self._pending, None
             self._send_delta(snap)
@@ -228,8 +232,10 @@ class StatePublisher:
                 if self.history is None or sku not in self._wire:
                     continue
                 ts, av = self.history(sku)
+                b0 = self.stats["bytes"]
                 self._send(self.router, ident, s.History(s.VERSION, sku, np.ascontiguousarray(ts, "<f8").tobytes(),
                                                          np.ascontiguousarray(av, "<f8").tobytes()))
+                self.stats["history_bytes"] += self.stats["bytes"] - b0
         elif isinstance(req, s.OperatorRequest):
             if self.insecure:
                 role, name = self._insecure_role, "insecure"
