@@ -105,14 +105,16 @@ def place_on_screen(window, screen: int | None) -> None:
     window.showFullScreen()
 
 
-def open_host_window(pub: str, router: str, curve: Any, *, room: str | None = None, trace=None):
-    """A started :class:`~ui.host.window.HostWindow` on the stream at (``pub``, ``router``), not yet shown."""
+def open_host_window(pub: str, router: str, curve: Any, *, room: str | None = None, trace=None, start: bool = True):
+    """A :class:`~ui.host.window.HostWindow` on the stream at (``pub``, ``router``), not yet shown; started
+    (polling) unless ``start`` is False."""
     from controlroom.state.client import StateClient
     from ui.host.window import HostWindow
 
     client = StateClient(pub, router, curve=curve)
     w = HostWindow(client, room=room, trace=trace)
-    w.start()
+    if start:
+        w.start()
     return w
 
 
@@ -134,12 +136,13 @@ def run_host(args: Any) -> int:
     trace = None
     if args.trace:
         trace = sys.stdout if args.trace == "-" else open(args.trace, "a", encoding="utf-8")  # noqa: SIM115
-    w = open_host_window(pub, router, curve, room=args.room, trace=trace)
+    w = open_host_window(pub, router, curve, room=args.room, trace=trace, start=False)
     if args.windowed:
         w.resize(*(int(x) for x in args.windowed.lower().split("x")))
         w.show()
     else:
         place_on_screen(w, args.screen)
+    w.start()  # once shown: every traced frame is one that was painted
     if args.duration:
         from PySide6.QtCore import QTimer
 

@@ -73,17 +73,21 @@ class HostWindow(QWidget):
         key = (st.seq, health, c.view.version, int(silent) if health != "live" else 0)
         if key == self._shown_key:
             return
-        self._shown_key = key
-        self.show_state(st)
+        if self.show_state(st):
+            self._shown_key = key  # not painted (window not exposed yet): the next tick tries again
 
-    def show_state(self, st: HostState) -> None:
-        """Paint ``st`` now (synchronously: the trace line describes pixels already drawn)."""
+    def show_state(self, st: HostState) -> bool:
+        """Paint ``st`` now (synchronously: the trace line describes pixels already drawn); False if not painted."""
         self.view.set_state(st)
+        before = self.view.paints
         self.view.repaint()
+        if self.view.paints == before:
+            return False
         self.refreshes += 1
         if self.trace is not None:
             self._trace(st)
         self.refreshed.emit()
+        return True
 
     def _trace(self, st: HostState) -> None:
         drawn = {d.role: d.text for d in self.view.drawn}
