@@ -33,6 +33,22 @@ def test_banners_and_automatic_prompts():
     p = PromptView("p", "hi", "ann", 1.0)
     got = host_state(ViewSnapshot(skus=(_sku("A", 0, featured=True),), prompt=p), "live")
     assert got.prompt == p and got.auto_prompt is None and got.banner == "sold_out"
+    # The room's settings take the host channel off critical alerts: banners stay, no automatic prompt.
+    off = host_state(ViewSnapshot(skus=(_sku("A", 0, featured=True),), host_prompts=False), "live")
+    assert off.banner == "sold_out" and off.auto_prompt is None
+
+
+def test_the_host_channel_setting_travels_in_the_stream():
+    from controlroom.settings import Settings
+    from controlroom.state import schema as S
+
+    for chans, want in ((("panel", "host"), True), (("panel", "sound"), False)):
+        settings = Settings().with_changes({"notify.critical_channels": list(chans)})
+        assert ("host" in settings.notify.critical_channels) is want
+        v = ViewSnapshot(host_prompts="host" in settings.notify.critical_channels)
+        frame = S.Snapshot(v=S.VERSION, epoch="e", seq=1, room=S.room_to_wire(v), skus=())
+        got = S.client_decoder().decode(S.encode(frame))
+        assert S.view_from_wire(got.room, ()).host_prompts is want
 
 
 def test_connection_and_room_cover_the_view():

@@ -154,5 +154,6 @@ class SnapshotBuilder:
             confirmations=tuple(self.confirmations.values()), settings_version=self.settings_version,
             prompt=self.prompt,
             lost_units=round(self.lost.units, 2), lost_cents=round(self.lost.cents),
+            host_prompts="host" in s.settings.notify.critical_channels,
             notify=s.notifier.desk_view() if s.notifier is not None else (),
         )

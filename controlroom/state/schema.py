@@ -136,6 +136,9 @@ class Room(msgspec.Struct, frozen=True):
     prompt: Prompt | None = None
     lost_units: float = 0.0  # running lost-sales estimate (added in v1 with a default: older frames still decode)
     lost_cents: int = 0
+    # Whether host views raise their own prompts at critical stock and sell-out ("host" among
+    # notify.critical_channels); added with a default, so older frames decode as "yes".
+    host_prompts: bool = True
     # Notification targets' status and latest notices (escalations, a target down); absent from older cores.
     notify: tuple[dict[str, Union[str, int, float, bool, None]], ...] = ()
 
@@ -157,6 +160,7 @@ class RoomDelta(msgspec.Struct, frozen=True):
     settings_version: int
     lost_units: float = 0.0  # running lost-sales estimate (a small field: in every delta)
     lost_cents: int = 0
+    host_prompts: bool = True
     alerts: tuple[Alert, ...] | None = None
     history: tuple[Alert, ...] | None = None
     commands: tuple[Command, ...] | None = None
@@ -170,7 +174,8 @@ class RoomDelta(msgspec.Struct, frozen=True):
 # The room block's lists: sent in a delta only when they changed.
 ROOM_LISTS = ("alerts", "history", "commands", "room_series", "featured_periods", "confirmations", "notify")
 ROOM_HEAD = ("version", "ts", "started_ts", "room", "viewers", "featured", "gmv_cents", "units", "orders", "feed",
-             "command_channel", "settings_version", "prompt", "lost_units", "lost_cents")
+             "command_channel", "settings_version", "prompt", "lost_units", "lost_cents",
+             "host_prompts")
 
 
 # --- frames (server -> client on PUB or ROUTER) ------------------------------------------------------------
@@ -377,7 +382,7 @@ def view_from_parts(room: Room, skus, lists: dict) -> ViewSnapshot:
         feed=FeedView(**{k: getattr(r.feed, k) for k in Feed.__struct_fields__}),
         command_channel=r.command_channel, skus=tuple(skus), settings_version=r.settings_version,
         prompt=None if r.prompt is None else PromptView(**{k: getattr(r.prompt, k) for k in Prompt.__struct_fields__}),
-        lost_units=r.lost_units, lost_cents=r.lost_cents, **lists)
+        lost_units=r.lost_units, lost_cents=r.lost_cents, host_prompts=r.host_prompts, **lists)
 
 
 def view_from_wire(room: Room, skus) -> ViewSnapshot:

@@ -142,6 +142,7 @@ class ViewSnapshot:
     prompt: PromptView | None = None  # the operator's prompt to the host (None = none showing)
     lost_units: float = 0.0  # estimated units not sold while SKUs were sold out or frozen (controlroom.live.lost)
     lost_cents: int = 0  # the same in money
+    host_prompts: bool = True  # host views prompt by themselves at critical stock and sell-out ("host" channel)
     notify: tuple[dict, ...] = ()  # notification targets and latest notices (controlroom.notify.Notifier.desk_view)
 
     def firing_counts(self) -> dict[str, int]:

@@ -62,6 +62,8 @@ def host_state(view: ViewSnapshot, health: str, *, silent_s: float = 0.0, seq: i
             banner = "frozen"
         elif feat.level == "critical":
             auto = "critical"
+    if not view.host_prompts:  # the room's settings keep the host channel off for critical alerts
+        auto = None
     return HostState(health=health, silent_s=silent_s, featured=feat, next=nxt, banner=banner, prompt=view.prompt,
                      auto_prompt=None if view.prompt is not None else auto, room=view.room,
                      wanted_room=wanted_room, seq=seq, feed_seq=view.feed.seq, ts=view.ts)
