@@ -31,7 +31,8 @@ test: $(TESTSTAMP)
 bench: $(TESTSTAMP)
 	$(BIN)/python -m bench $(ARGS)
 
-# Refresh resources/translations/controlroom_zh_CN.ts from the sources and compile the .qm.
+# resources/translations/controlroom_zh_CN.ts is the source of truth (edit it in Qt Linguist): pyside6-lupdate
+# adds new strings from the sources (keeping existing translations), pyside6-lrelease compiles the .qm files.
 translations: $(TESTSTAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m ui.i18n
 

@@ -43,16 +43,20 @@ def _pick_font(families: list[str]) -> str | None:
 
 
 def install_translations(app: QApplication, lang: str) -> list[QTranslator]:
-    """Load the desk's translation (and Qt's own) for ``lang``; returns the installed translators."""
+    """Load the desk's translation (and Qt's own) for ``lang`` and make it QLocale's default (numbers,
+    ¥ amounts, times); returns the installed translators."""
     out = []
-    if lang == "en":
-        return out
+    # English is the source language; its .qm only holds the plural forms (``%n``).
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China) if lang == "zh_CN"
+                       else QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
     tr = QTranslator(app)
     if tr.load(str(TRANSLATIONS / f"controlroom_{lang}.qm")):
         app.installTranslator(tr)
         out.append(tr)
     else:
         log.warning("no translation file for %s", lang)
+    if lang == "en":
+        return out
     qt = QTranslator(app)
     if qt.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)) or \
             qt.load(f"qt_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):

@@ -144,7 +144,7 @@ class HeaderBar(QFrame):
             text = f"{fmt.level_name(lvl)} {n}"
             if chip.text() != text:
                 _set_chip(chip, text, color)
-                chip.setToolTip(self.tr("{n} firing {level} alert(s)").format(n=n, level=fmt.level_name(lvl)))
+                chip.setToolTip(self.tr("%n firing {level} alert(s)", "", n).format(level=fmt.level_name(lvl)))
 
     # --- per snapshot --------------------------------------------------------------------------------
     def update_from(self, snap, *, core_error: str | None = None) -> None:
