@@ -47,6 +47,7 @@ def desk_views(lang: str, size=SIZE) -> Iterator[tuple[str, QWidget]]:
         w.actions.trigger("restock_custom")
         wait(lambda: any(c.sku == sku and c.state == "acked" for c in h.bridge.current.commands), 30, "the restock")
         h.bridge.pull(force=True)
+        h.bridge.stop()  # one frame from here on: the check sees a laid-out window, not one mid-update
         settle(400)
         yield "desk", w
         w.help.open_overlay()

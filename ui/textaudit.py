@@ -3,7 +3,8 @@
 :func:`visible_texts` walks a window's visible widgets and returns every label, button, tab,
 header, group title, menu entry and tooltip text with where it came from.  :func:`clipped`
 returns the labels, buttons, tabs and headers whose text does not fit the space the layout gave
-them (Qt would elide or cut it), or that reach outside the window.  Display only; used by tests.
+them (Qt would elide or cut it), reach outside the window or lie under another widget (a toast, a
+panel) — full-window overlays opened on purpose excepted.  Display only; used by tests.
 """
 from __future__ import annotations
 
@@ -126,8 +127,9 @@ def _fits_label(w: QLabel) -> str | None:
             need_h = fm.height() * len(lines)
     if need_w > avail_w + SLACK_PX:
         return f"needs {need_w:.0f} px wide, has {avail_w}"
-    if need_h > avail_h + SLACK_PX + 2:
-        return f"needs {need_h:.0f} px high, has {avail_h}"
+    # Vertically a label paints its text centred and is cut only at its own edge (its padding takes the rest).
+    if need_h > w.height() + SLACK_PX:
+        return f"needs {need_h:.0f} px high, has {w.height()}"
     return None
 
 
@@ -174,6 +176,23 @@ def _scrolled(w: QWidget, top: QWidget) -> bool:
     return False
 
 
+def _covered(w: QWidget, top: QWidget) -> QWidget | None:
+    """The widget drawn over ``w``'s centre, if it is not ``w`` (or inside it); full-window overlays don't count."""
+    c = w.mapTo(top, w.rect().center())
+    hit = top.childAt(c)
+    if hit is None or hit is w or w.isAncestorOf(hit):
+        return None
+    if hit.isAncestorOf(w):
+        return None
+    o = hit
+    while o is not None and o.parentWidget() is not None and not o.parentWidget().isAncestorOf(w):
+        o = o.parentWidget()
+    area = top.width() * top.height()
+    if o is not None and o.width() * o.height() >= 0.5 * area:
+        return None  # an overlay the operator opened on purpose (the shortcut card) covers everything
+    return o
+
+
 def clipped(top: QWidget) -> list[tuple[Text, str]]:
     """The labels, buttons, tabs and headers in ``top`` whose text does not fit, with by how much."""
     out: list[tuple[Text, str]] = []
@@ -209,4 +228,7 @@ def clipped(top: QWidget) -> list[tuple[Text, str]]:
         r = w.rect().translated(w.mapTo(top, w.rect().topLeft()))
         if not win.contains(r):
             out.append((Text("edge", _path(w, top), plain(w.text())), f"reaches outside the window ({r} vs {win})"))
+        over = _covered(w, top)
+        if over is not None:
+            out.append((Text("covered", _path(w, top), plain(w.text())), f"hidden under {_path(over, top)}"))
     return out

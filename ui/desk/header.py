@@ -64,8 +64,8 @@ class HeaderBar(QFrame):
         super().__init__(parent)
         self.setObjectName("header")
         lay = QHBoxLayout(self)
-        lay.setContentsMargins(12, 6, 8, 6)
-        lay.setSpacing(18)
+        lay.setContentsMargins(8, 6, 6, 6)
+        lay.setSpacing(10)
         self.room = self._group(lay, self.tr("Room"))
         self.clock = self._group(lay, self.tr("Session"))
         vbox = self._group_box(lay, self.tr("Viewers"))
@@ -84,17 +84,23 @@ class HeaderBar(QFrame):
         self.featured.setMaximumWidth(260)
         lay.addStretch(1)
         # Feed and command channel.
-        fbox = self._group_box(lay, self.tr("Feed"))
+        # The feed's detail sits on its caption line, over the chip: the header fits a 1280-wide screen.
+        fbox = QVBoxLayout()
+        fbox.setSpacing(1)
         frow = QHBoxLayout()
         frow.setSpacing(6)
+        fcap = QLabel(self.tr("Feed"))
+        fcap.setObjectName("caption")
         self.feed_chip = _chip("—")
         self.feed_detail = QLabel("")
         self.feed_detail.setObjectName("caption")
-        self.feed_detail.setMinimumWidth(150)
+        self.feed_detail.setMinimumWidth(130)
         self.feed_detail.setMaximumWidth(260)
-        frow.addWidget(self.feed_chip)
-        frow.addWidget(self.feed_detail)
+        frow.addWidget(fcap)
+        frow.addWidget(self.feed_detail, 1)
         fbox.addLayout(frow)
+        fbox.addWidget(self.feed_chip, 0, Qt.AlignmentFlag.AlignLeft)
+        lay.addLayout(fbox)
         cbox = self._group_box(lay, self.tr("Commands"))
         self.channel_chip = _chip("—")
         cbox.addWidget(self.channel_chip)
@@ -104,8 +110,11 @@ class HeaderBar(QFrame):
         arow.setSpacing(4)
         self.count_chips = {}
         for lvl in ("critical", "warning", "watch"):
-            c = _chip("")
-            c.setMinimumWidth(74)  # counts change width; a fixed floor keeps the header from re-laying out
+            # Counts change width; a floor (room for "level 9" in this language) keeps the header from
+            # re-laying out and the text from being cut.
+            c = _chip(f"{fmt.level_name(lvl)} 9")
+            c.ensurePolished()
+            c.setMinimumWidth(max(64, c.sizeHint().width()))
             self.count_chips[lvl] = c
             arow.addWidget(c)
         abox.addLayout(arow)

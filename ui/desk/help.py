@@ -35,8 +35,9 @@ class HelpOverlay(QFrame):
         title = QLabel(self.tr("Keyboard shortcuts  ·  F1 or Esc closes"))
         title.setObjectName("skuTitle")
         self.grid.addWidget(title, 0, 0, 1, 4)
-        # Two columns of sections.
-        half = (len(sections) + 1) // 2
+        # Two columns of sections, split where the taller column is shortest (the card fits a 720-high window).
+        sizes = [len(rows) + 1 for _h, rows in sections]
+        half = min(range(1, len(sections) + 1), key=lambda k: max(sum(sizes[:k]), sum(sizes[k:])))
         for col_block, block in enumerate((sections[:half], sections[half:])):
             r = 1
             for heading, rows in block:
