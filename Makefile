@@ -40,6 +40,8 @@ translations: $(TESTSTAMP)
 screenshots: $(TESTSTAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m ui.screenshot docs/screenshots/desk-zh_CN.png --lang zh_CN
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m ui.screenshot docs/screenshots/desk-en.png --lang en
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m ui.screenshot docs/screenshots/desk-zh_CN-light.png --lang zh_CN --theme light
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m ui.screenshot docs/screenshots/desk-en-light.png --lang en --theme light
 
 BUILDSTAMP := $(VENV)/.installed-build
 

@@ -65,8 +65,19 @@ def install_translations(app: QApplication, lang: str) -> list[QTranslator]:
     return out
 
 
-def make_app(lang: str | None = None, argv: list[str] | None = None) -> QApplication:
-    """The QApplication with theme, fonts and translations (reuses an existing instance)."""
+def apply_theme(app: QApplication, name: str) -> None:
+    """Switch to the ``dark`` or ``light`` theme: palette and stylesheet at once (widgets restyle live);
+    colours a widget read when it was built (charts) follow when it is built again."""
+    theme.use(name)
+    app.setPalette(theme.palette())
+    app.setStyleSheet(theme.stylesheet())
+    for w in app.allWidgets():
+        w.update()
+
+
+def make_app(lang: str | None = None, argv: list[str] | None = None, *, theme_name: str | None = None) -> QApplication:
+    """The QApplication with theme (``dark`` unless ``theme_name``), fonts and translations (reuses an
+    existing instance)."""
     app = QApplication.instance()
     if app is None:
         app = QApplication(argv if argv is not None else [sys.argv[0]])
@@ -85,8 +96,7 @@ def make_app(lang: str | None = None, argv: list[str] | None = None) -> QApplica
         f.setPointSizeF(9.5)
         app.setFont(f)
     app.setStyle("Fusion")
-    app.setPalette(theme.palette())
-    app.setStyleSheet(theme.stylesheet())
+    apply_theme(app, theme_name or "dark")
     return app
 
 
@@ -128,12 +138,17 @@ def build_desk(session: Any, *, hz: float | None = None, store=None, sound=None,
 
 def run_desk_app(settings: Any, client_curve: Any, args: Any) -> int:
     """Open the desk on a live shop and run until the window closes (or ``args.duration`` passes)."""
+    from PySide6.QtCore import QSettings
+
+    from ui.desk.display_tab import saved_lang, saved_theme
+
+    prefs = QSettings("controlroom", "desk")  # the Display tab's choices; --lang wins over the saved language
     try:
-        lang = resolve_lang(getattr(args, "lang", None))
+        lang = resolve_lang(getattr(args, "lang", None) or saved_lang(prefs))
     except ValueError as e:
         print(f"controlroom desk: {e}", file=sys.stderr)
         return 2
-    app = make_app(lang)
+    app = make_app(lang, theme_name=saved_theme(prefs))
     # The core: its own process by default (the GUI thread then shares its GIL with no busy thread),
     # or a thread of this process with --core-thread.
     session = build_desk_core(settings, client_curve, args)

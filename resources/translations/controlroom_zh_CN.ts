@@ -622,6 +622,10 @@
         <translation>已发送：{what} {sku}</translation>
     </message>
     <message>
+        <source>Display</source>
+        <translation>显示</translation>
+    </message>
+    <message>
         <source>Settings sent to the core; they apply at once and are logged.</source>
         <translation>设置已发送到核心，立即生效并记入日志。</translation>
     </message>
@@ -644,6 +648,33 @@
     <message>
         <source> (muted)</source>
         <translation>（已静音）</translation>
+    </message>
+</context>
+<context>
+    <name>DisplayTab</name>
+    <message>
+        <source>Dark (dim control room)</source>
+        <translation>深色（暗光中控室）</translation>
+    </message>
+    <message>
+        <source>Light (bright room)</source>
+        <translation>浅色（明亮环境）</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>The theme changes at once; the language at the next start (or use --lang).</source>
+        <translation>主题立即生效；语言在下次启动时生效（或使用 --lang）。</translation>
     </message>
 </context>
 <context>
