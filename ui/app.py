@@ -123,6 +123,15 @@ def tune_runtime(session: Any = None, *, switch_interval_s: float | None = SWITC
     return pacer
 
 
+def desk_store():
+    """The desk's own preferences (theme, language, layout) in ``<config>/desk.ini`` (:mod:`controlroom.places`)."""
+    from PySide6.QtCore import QSettings
+
+    from controlroom.places import desk_prefs_file
+
+    return QSettings(str(desk_prefs_file()), QSettings.Format.IniFormat)
+
+
 def build_desk(session: Any, *, hz: float | None = None, store=None, sound=None, charts: bool = True):
     """(bridge, window) for a started core (:class:`~controlroom.live.session.LiveSession` or
     :class:`~controlroom.live.process.RemoteSession`); the bridge is not started."""
@@ -138,11 +147,12 @@ def build_desk(session: Any, *, hz: float | None = None, store=None, sound=None,
 
 def run_desk_app(settings: Any, client_curve: Any, args: Any) -> int:
     """Open the desk on a live shop and run until the window closes (or ``args.duration`` passes)."""
-    from PySide6.QtCore import QSettings
-
     from ui.desk.display_tab import saved_lang, saved_theme
 
-    prefs = QSettings("controlroom", "desk")  # the Display tab's choices; --lang wins over the saved language
+    from controlroom.places import startup_line
+
+    print(startup_line(), file=sys.stderr)
+    prefs = desk_store()  # the Display tab's choices; --lang wins over the saved language
     try:
         lang = resolve_lang(getattr(args, "lang", None) or saved_lang(prefs))
     except ValueError as e:
@@ -157,7 +167,7 @@ def run_desk_app(settings: Any, client_curve: Any, args: Any) -> int:
     except Exception as e:  # the core could not start (bad endpoint, keys): say so, no traceback
         print(f"controlroom desk: the core did not start: {e}", file=sys.stderr)
         return 1
-    bridge, window = build_desk(session)
+    bridge, window = build_desk(session, store=prefs)
     window.show()
     tune_runtime(session)
     bridge.start()

@@ -87,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("review", help="report of a saved session log", add_help=False)
     sub.add_parser("backtest", help="replay a session log with other settings", add_help=False)
     sub.add_parser("tune", help="suggest settings for the next show from a session log", add_help=False)
+    sub.add_parser("logs", help="recent session logs with their shows, and where they are kept", add_help=False)
     return ap
 
 
@@ -97,6 +98,7 @@ DELEGATED = {
     "review": ("controlroom.review.cli", "report_main"),
     "backtest": ("controlroom.review.cli", "backtest_main"),
     "tune": ("controlroom.review.cli", "tune_main"),
+    "logs": ("controlroom.cli.logs", "main"),
     "core-serve": ("controlroom.live.core_child", "main"),  # hidden: the desk's core process in a bundled app
 }
 

@@ -85,6 +85,10 @@ def run_engine(args) -> int:
         raise UsageError("this verb only runs headless; add --headless (the window is `controlroom desk`)")
     settings = load_session_settings(args)
     _, client_curve = curves(args)
+    if not args.quiet:
+        from controlroom.places import startup_line
+
+        print(startup_line(), file=sys.stderr)
     return headless_loop(settings, client_curve, args, duration=args.duration, quiet=args.quiet)
 
 

@@ -787,6 +787,26 @@
         <source>Keyboard shortcuts  ·  F1 or Esc closes</source>
         <translation>快捷键  ·  按 F1 或 Esc 关闭</translation>
     </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Desk preferences</source>
+        <translation>中控台偏好</translation>
+    </message>
+    <message>
+        <source>Room list</source>
+        <translation>直播间列表</translation>
+    </message>
+    <message>
+        <source>Session logs</source>
+        <translation>场次日志</translation>
+    </message>
+    <message>
+        <source>About controlroom {v}</source>
+        <translation>关于 controlroom {v}</translation>
+    </message>
 </context>
 <context>
     <name>Labels</name>
