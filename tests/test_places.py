@@ -84,3 +84,27 @@ def test_help_about_shows_where_things_live(home, qtbot):
     h = HelpOverlay(parent)
     h.set_rows([("Alerts", [("A", "Acknowledge alert")])])
     assert {k: v.text() for k, v in h.about_rows.items()} == {k: str(p) for k, p in places.places()}
+
+
+def test_help_names_the_defaults_really_used(home, capsys):
+    """Every session verb's --help names the folders and endpoints it really falls back to."""
+    from controlroom.cli import build_parser
+    from controlroom.security.keys import default_keys_dir
+    from controlroom.settings import Settings
+
+    ap = build_parser()
+    helps = {}
+    for verb in ("simulate", "engine", "desk", "demo"):
+        with pytest.raises(SystemExit):
+            ap.parse_args([verb, "--help"])
+        helps[verb] = " ".join(capsys.readouterr().out.split())
+    feed = Settings().feed
+    flat = {v: "".join(h.split()) for v, h in helps.items()}  # argparse wraps long paths anywhere
+    for verb in ("engine", "desk"):
+        assert f"feed.events_endpoint, {feed.events_endpoint}" in helps[verb]
+        assert f"feed.requests_endpoint, {feed.requests_endpoint}" in helps[verb]
+    assert "free loopback ports" in helps["demo"] and "7701" not in helps["demo"]
+    for verb in ("engine", "desk", "demo"):
+        assert str(places.settings_file()) in flat[verb] and str(places.sessions_dir()) in flat[verb]
+    for verb in helps:
+        assert str(default_keys_dir()) in flat[verb]
