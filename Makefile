@@ -11,16 +11,12 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-# editable_mode=compat: a plain path entry for the checkout; setuptools' default editable mode warns about
-# the resources/ folder mapped to controlroom_resources (ui.paths finds resources/ beside ui/ instead).
-EDITABLE := --config-settings editable_mode=compat
-
 $(STAMP): pyproject.toml setup.py | $(BIN)/python
-	$(BIN)/pip install -q -e . $(EDITABLE)
+	$(BIN)/pip install -q -e .
 	touch $@
 
 $(TESTSTAMP): pyproject.toml setup.py | $(BIN)/python
-	$(BIN)/pip install -q -e '.[test]' $(EDITABLE)
+	$(BIN)/pip install -q -e '.[test]'
 	touch $(STAMP) $@
 
 venv: $(STAMP)
@@ -50,7 +46,7 @@ screenshots: $(TESTSTAMP)
 BUILDSTAMP := $(VENV)/.installed-build
 
 $(BUILDSTAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[build]' $(EDITABLE)
+	$(BIN)/pip install -q -e '.[build]'
 	touch $(STAMP) $@
 
 # The one-folder app in dist/controlroom/ (PyInstaller on build.spec), and its smoke test.
