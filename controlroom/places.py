@@ -49,6 +49,24 @@ def places() -> list[tuple[str, Path]]:
             ("session logs", sessions_dir())]
 
 
+def folders() -> list[tuple[str, Path, tuple[str, ...]]]:
+    """(what, folder, files in it) — the two folders the About box shows (short enough to read)."""
+    return [("settings, preferences, rooms", config_dir(), (settings_file().name, desk_prefs_file().name,
+                                                            rooms_file().name)),
+            ("session logs", sessions_dir(), ("<room>-<start>.sqlite",))]
+
+
+def short(path: Path) -> str:
+    """``path`` normalised (no ``x/..``), with the home folder written ``~``."""
+    import os
+
+    path = Path(os.path.normpath(path))
+    try:
+        return "~/" + str(path.relative_to(Path.home()))
+    except ValueError:
+        return str(path)
+
+
 def startup_line() -> str:
     """One line for stderr at start-up."""
     return "controlroom keeps: " + " · ".join(f"{what} {where}" for what, where in places())

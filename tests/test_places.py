@@ -83,7 +83,11 @@ def test_help_about_shows_where_things_live(home, qtbot):
     qtbot.addWidget(parent)
     h = HelpOverlay(parent)
     h.set_rows([("Alerts", [("A", "Acknowledge alert")])])
-    assert {k: v.text() for k, v in h.about_rows.items()} == {k: str(p) for k, p in places.places()}
+    rows = {k: v.text() for k, v in h.about_rows.items()}
+    assert rows["settings, preferences, rooms"].splitlines() == [
+        places.short(places.config_dir()), "settings.toml  ·  desk.ini  ·  rooms.toml"]
+    assert rows["session logs"].splitlines()[0] == places.short(places.sessions_dir())
+    assert h.about_rows["session logs"].toolTip() == str(places.sessions_dir())
 
 
 def test_help_names_the_defaults_really_used(home, capsys):

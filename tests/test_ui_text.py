@@ -21,8 +21,8 @@ KEEP_LATIN = {
     "localhost", "http", "https", "HTML", "Up", "Down", "Left", "Right", "Page", "Return", "Delete", "Ins", "Insert",
 }
 WORD = re.compile(r"[A-Za-z][A-Za-z'’]{2,}")
-# Identifiers shown as such: setting keys (``engine.history_max``), file names and paths.
-IDENT = re.compile(r"[\w/~-]*[_./][\w./~-]*\w")
+# Identifiers shown as such: setting keys (``engine.history_max``), file names, paths, options.
+IDENT = re.compile(r"[\w/~-]*[_./][\w./~-]*\w|--\w[\w-]*")  # ... and command-line options (--lang)
 
 
 @pytest.fixture(scope="module")

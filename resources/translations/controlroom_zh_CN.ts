@@ -788,16 +788,8 @@
         <translation>快捷键  ·  按 F1 或 Esc 关闭</translation>
     </message>
     <message>
-        <source>Settings</source>
-        <translation>设置</translation>
-    </message>
-    <message>
-        <source>Desk preferences</source>
-        <translation>中控台偏好</translation>
-    </message>
-    <message>
-        <source>Room list</source>
-        <translation>直播间列表</translation>
+        <source>Settings, preferences, rooms</source>
+        <translation>设置、偏好、直播间</translation>
     </message>
     <message>
         <source>Session logs</source>
@@ -806,6 +798,10 @@
     <message>
         <source>About controlroom {v}</source>
         <translation>关于 controlroom {v}</translation>
+    </message>
+    <message>
+        <source>&lt;room&gt;-&lt;start&gt;.sqlite</source>
+        <translation>&lt;直播间&gt;-&lt;开始时间&gt;.sqlite</translation>
     </message>
 </context>
 <context>

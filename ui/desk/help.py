@@ -61,18 +61,23 @@ class HelpOverlay(QFrame):
         from controlroom import __version__
         from controlroom.places import places
 
-        names = {"settings": self.tr("Settings"), "desk preferences": self.tr("Desk preferences"),
-                 "room list": self.tr("Room list"), "session logs": self.tr("Session logs")}
+        from controlroom.places import folders, short
+
+        names = {"settings, preferences, rooms": self.tr("Settings, preferences, rooms"),
+                 "session logs": self.tr("Session logs")}
         h = QLabel(self.tr("About controlroom {v}").format(v=__version__))
         h.setObjectName("panelTitle")
         self.grid.addWidget(h, r, col * 2, 1, 2)
         self.about_rows = {}
-        for what, where in places():
+        log_name = self.tr("<room>-<start>.sqlite")
+        for what, where, files in folders():
+            files = tuple(log_name if f == "<room>-<start>.sqlite" else f for f in files)
             r += 1
             k = QLabel(names.get(what, what))
             k.setObjectName("muted")
             k.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            v = QLabel(str(where))
+            v = QLabel(f"{short(where)}\n{'  ·  '.join(files)}")
+            v.setToolTip(str(where))
             v.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.grid.addWidget(k, r, col * 2)
             self.grid.addWidget(v, r, col * 2 + 1)
