@@ -31,7 +31,8 @@ test: $(TESTSTAMP)
 bench: $(TESTSTAMP)
 	$(BIN)/python -m bench $(ARGS)
 
-# Refresh resources/translations/controlroom_zh_CN.ts from the sources and compile the .qm.
+# resources/translations/controlroom_zh_CN.ts is the source of truth (edit it in Qt Linguist): pyside6-lupdate
+# adds new strings from the sources (keeping existing translations), pyside6-lrelease compiles the .qm files.
 translations: $(TESTSTAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m ui.i18n
 
@@ -39,6 +40,8 @@ translations: $(TESTSTAMP)
 screenshots: $(TESTSTAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m ui.screenshot docs/screenshots/desk-zh_CN.png --lang zh_CN
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m ui.screenshot docs/screenshots/desk-en.png --lang en
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m ui.screenshot docs/screenshots/desk-zh_CN-light.png --lang zh_CN --theme light
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m ui.screenshot docs/screenshots/desk-en-light.png --lang en --theme light
 
 BUILDSTAMP := $(VENV)/.installed-build
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from pathlib import Path
 
 import orjson
 import pytest
@@ -273,11 +274,11 @@ def test_default_log_path_follows_xdg(monkeypatch, tmp_path):
     monkeypatch.delenv("XDG_DATA_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert default_log_path("r").parent == tmp_path / "home" / ".local" / "share" / "controlroom" / "sessions"
-    monkeypatch.setattr("sys.platform", "darwin")
-    assert "Application Support" in str(default_log_path("r"))
-    monkeypatch.setattr("sys.platform", "win32")
-    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "local"))
-    assert default_log_path("r").parent == tmp_path / "local" / "controlroom" / "sessions"
+    # macOS and Windows: platformdirs' rules (Application Support, %LOCALAPPDATA%), see controlroom.places.
+    import platformdirs
+
+    assert default_log_path("r").parent == \
+        Path(platformdirs.user_data_dir("controlroom", appauthor=False)) / "sessions"
 
 
 def test_one_writer_per_file(tmp_path):

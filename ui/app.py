@@ -43,16 +43,20 @@ def _pick_font(families: list[str]) -> str | None:
 
 
 def install_translations(app: QApplication, lang: str) -> list[QTranslator]:
-    """Load the desk's translation (and Qt's own) for ``lang``; returns the installed translators."""
+    """Load the desk's translation (and Qt's own) for ``lang`` and make it QLocale's default (numbers,
+    ¥ amounts, times); returns the installed translators."""
     out = []
-    if lang == "en":
-        return out
+    # English is the source language; its .qm only holds the plural forms (``%n``).
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China) if lang == "zh_CN"
+                       else QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
     tr = QTranslator(app)
     if tr.load(str(TRANSLATIONS / f"controlroom_{lang}.qm")):
         app.installTranslator(tr)
         out.append(tr)
     else:
         log.warning("no translation file for %s", lang)
+    if lang == "en":
+        return out
     qt = QTranslator(app)
     if qt.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)) or \
             qt.load(f"qt_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
@@ -61,8 +65,19 @@ def install_translations(app: QApplication, lang: str) -> list[QTranslator]:
     return out
 
 
-def make_app(lang: str | None = None, argv: list[str] | None = None) -> QApplication:
-    """The QApplication with theme, fonts and translations (reuses an existing instance)."""
+def apply_theme(app: QApplication, name: str) -> None:
+    """Switch to the ``dark`` or ``light`` theme: palette and stylesheet at once (widgets restyle live);
+    colours a widget read when it was built (charts) follow when it is built again."""
+    theme.use(name)
+    app.setPalette(theme.palette())
+    app.setStyleSheet(theme.stylesheet())
+    for w in app.allWidgets():
+        w.update()
+
+
+def make_app(lang: str | None = None, argv: list[str] | None = None, *, theme_name: str | None = None) -> QApplication:
+    """The QApplication with theme (``dark`` unless ``theme_name``), fonts and translations (reuses an
+    existing instance)."""
     app = QApplication.instance()
     if app is None:
         app = QApplication(argv if argv is not None else [sys.argv[0]])
@@ -81,8 +96,7 @@ def make_app(lang: str | None = None, argv: list[str] | None = None) -> QApplica
         f.setPointSizeF(9.5)
         app.setFont(f)
     app.setStyle("Fusion")
-    app.setPalette(theme.palette())
-    app.setStyleSheet(theme.stylesheet())
+    apply_theme(app, theme_name or "dark")
     return app
 
 
@@ -107,6 +121,15 @@ def tune_runtime(session: Any = None, *, switch_interval_s: float | None = SWITC
     if session is not None:
         session.gc_pacer = pacer
     return pacer
+
+
+def desk_store():
+    """The desk's own preferences (theme, language, layout) in ``<config>/desk.ini`` (:mod:`controlroom.places`)."""
+    from PySide6.QtCore import QSettings
+
+    from controlroom.places import desk_prefs_file
+
+    return QSettings(str(desk_prefs_file()), QSettings.Format.IniFormat)
 
 
 def build_desk(session: Any, *, hz: float | None = None, store=None, sound=None, charts: bool = True,
@@ -138,12 +161,18 @@ def desktop_notifier():
 
 def run_desk_app(settings: Any, client_curve: Any, args: Any) -> int:
     """Open the desk on a live shop and run until the window closes (or ``args.duration`` passes)."""
+    from ui.desk.display_tab import saved_lang, saved_theme
+
+    from controlroom.places import startup_line
+
+    print(startup_line(), file=sys.stderr)
+    prefs = desk_store()  # the Display tab's choices; --lang wins over the saved language
     try:
-        lang = resolve_lang(getattr(args, "lang", None))
+        lang = resolve_lang(getattr(args, "lang", None) or saved_lang(prefs))
     except ValueError as e:
         print(f"controlroom desk: {e}", file=sys.stderr)
         return 2
-    app = make_app(lang)
+    app = make_app(lang, theme_name=saved_theme(prefs))
     # The core: its own process by default (the GUI thread then shares its GIL with no busy thread),
     # or a thread of this process with --core-thread.
     session = build_desk_core(settings, client_curve, args)
@@ -155,7 +184,7 @@ def run_desk_app(settings: Any, client_curve: Any, args: Any) -> int:
     except Exception as e:  # the core could not start (bad endpoint, keys): say so, no traceback
         print(f"controlroom desk: the core did not start: {e}", file=sys.stderr)
         return 1
-    bridge, window = build_desk(session, desktop=desktop_notifier())
+    bridge, window = build_desk(session, store=prefs, desktop=desktop_notifier())
     window.show()
     if getattr(args, "host", False):  # `controlroom demo --host`: the host view too, on its remembered screen
         from ui.host.desk import open_remembered

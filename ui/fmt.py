@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import math
-import time
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDateTime, QLocale
 
 _LEVELS = {
     "ok": QT_TRANSLATE_NOOP("Labels", "ok"),
@@ -141,7 +140,7 @@ def shop_time(ts: float) -> str:
     """A shop-clock timestamp as local ``HH:MM:SS``."""
     if not ts:
         return "—"
-    return time.strftime("%H:%M:%S", time.localtime(ts))
+    return QLocale().toString(QDateTime.fromMSecsSinceEpoch(int(ts * 1000)).time(), "HH:mm:ss")
 
 
 def ago(now_ts: float, ts: float) -> str:
@@ -164,16 +163,19 @@ def age(now_ts: float, ts: float) -> str:
 
 
 def money(cents: int) -> str:
-    return f"¥{cents / 100.0:,.0f}"
+    """Whole yuan, grouped the desk language's way (:func:`ui.app.install_translations` sets QLocale's default)."""
+    yuan = round(cents / 100.0)
+    text = QLocale().toCurrencyString(abs(yuan), "¥")
+    return "-" + text if yuan < 0 else text  # a plain minus, not en_US's accounting "(¥50)"
 
 
 def count(n: int) -> str:
-    return f"{n:,}"
+    return QLocale().toString(int(n))
 
 
 def rate(r: float | None) -> str:
     if r is None:
         return "—"
     if r >= 100:
-        return f"{r:,.0f}"
-    return f"{r:.1f}"
+        return QLocale().toString(float(r), "f", 0)
+    return QLocale().toString(float(r), "f", 1)

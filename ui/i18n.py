@@ -1,23 +1,44 @@
-"""Translations: ``python -m ui.i18n`` refreshes ``resources/translations/controlroom_zh_CN.ts`` and its ``.qm``.
+"""Translations: ``resources/translations/controlroom_zh_CN.ts`` is the source of truth (edit it in Qt Linguist).
 
-Steps: write ``ui/settings_docs.py`` (the settings' units and descriptions marked
-for translation, from :meth:`Settings.describe`), run ``pyside6-lupdate`` over
-``ui/``, fill every unfinished message from :data:`ui.i18n_zh.ZH`, then run
-``pyside6-lrelease``.  ``--check`` only reports untranslated messages (exit 1 if any).
+``python -m ui.i18n`` (``make translations``) refreshes it from the sources and compiles it:
+
+1. writes ``ui/settings_docs.py`` (the settings' units and descriptions marked for translation,
+   from :meth:`Settings.describe`, so ``lupdate`` sees them);
+2. runs ``pyside6-lupdate`` over ``ui/``: new strings are added as *unfinished*, translated
+   ones are kept as they are (a translator's work is never overwritten);
+3. runs ``pyside6-lrelease`` for the ``.qm`` files that ship.
+
+``controlroom_en.ts`` holds only the English plural forms (``%n``), made with ``-pluralonly``.
+
+``--check`` lists unfinished messages (exit 1 if any).
+
+``--import-dict ui.host.zh [more ...]`` is the one-off bridge for Chinese written as a Python
+dictionary (``{"English source": "中文"}``, or ``{("Context", "English"): "中文"}`` for one
+context) by work that started before the .ts became the source of truth: after step 2 it fills
+the *unfinished* messages it has a translation for (finished ones are left alone), then compiles.
+A module name or a ``.py`` path is accepted; ``--import-dict all`` takes every ``ui/**/zh.py``.
+The dictionaries are read with :func:`ast.literal_eval`, never executed.  Once folded in, the
+dictionary module can be deleted.
 """
 from __future__ import annotations
 
 import argparse
+import ast
 import dataclasses
+import importlib.util
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 UI = Path(__file__).resolve().parent
-TS = UI.parent / "resources" / "translations" / "controlroom_zh_CN.ts"
+ROOT = UI.parent
+TS = ROOT / "resources" / "translations" / "controlroom_zh_CN.ts"
 QM = TS.with_suffix(".qm")
+TS_EN = TS.with_name("controlroom_en.ts")
+QM_EN = TS_EN.with_suffix(".qm")
 DOCS_PY = UI / "settings_docs.py"
+OPEN_TYPES = ("unfinished", "vanished", "obsolete")
 
 
 def _tool(name: str) -> str:
@@ -26,6 +47,7 @@ def _tool(name: str) -> str:
 
 
 def write_settings_docs() -> None:
+    """Mark the settings' units, descriptions and choices for translation (context ``SettingsDoc``)."""
     from controlroom.settings import AUTO_FREEZE, POLICIES, Settings, TierSettings
 
     texts: list[str] = []
@@ -48,78 +70,160 @@ def write_settings_docs() -> None:
     DOCS_PY.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def _is_dict_module(p: Path) -> bool:
+    return p.name == "zh.py" or p.name.startswith("i18n")
+
+
 def sources() -> list[str]:
-    return sorted(str(p.relative_to(UI.parent)) for p in UI.rglob("*.py")
-                  if p.name not in ("i18n.py", "i18n_zh.py"))
+    """The Python files ``lupdate`` reads (relative to the repository root)."""
+    return sorted(str(p.relative_to(ROOT)) for p in UI.rglob("*.py") if not _is_dict_module(p))
 
 
-def lupdate() -> None:
-    subprocess.run([_tool("pyside6-lupdate"), *sources(), "-no-obsolete", "-locations", "none", "-ts", str(TS)],
-                   cwd=UI.parent, check=True, capture_output=True)
+def lupdate(ts: Path = TS, *extra: str) -> None:
+    """Refresh ``ts`` from the sources; existing translations are kept."""
+    subprocess.run([_tool("pyside6-lupdate"), *sources(), "-no-obsolete", "-locations", "none", *extra,
+                    "-ts", str(ts)], cwd=ROOT, check=True, capture_output=True)
 
 
-def fill() -> list[tuple[str, str]]:
-    """Fill unfinished messages from the dictionary; returns (context, source) still missing."""
-    from ui.i18n_zh import ZH, ZH_CONTEXT
-    from ui.desk.notify_zh import NOTIFY_ZH
-    from ui.desk.zh import DESK_ZH
-    from ui.host.zh import HOST_ZH
-    from ui.review.zh import REVIEW_ZH
-    from ui.rooms.zh import ROOMS_ZH
+def lrelease(ts: Path = TS, qm: Path = QM) -> None:
+    subprocess.run([_tool("pyside6-lrelease"), str(ts), "-qm", str(qm)], check=True, capture_output=True)
 
-    ZH = {**HOST_ZH, **REVIEW_ZH, **ROOMS_ZH, **NOTIFY_ZH, **DESK_ZH, **ZH}  # the windows' own strings; ui.i18n_zh wins
 
-    tree = ET.parse(TS)
-    missing = []
+def messages(path: Path = TS) -> dict[tuple[str, str], tuple[str | None, list[str]]]:
+    """``{(context, source): (translation type or None, [texts])}`` (plural messages have one text per form)."""
+    out = {}
+    for ctx in ET.parse(path).getroot().iter("context"):
+        for msg in ctx.iter("message"):
+            tr = msg.find("translation")
+            forms = tr.findall("numerusform")
+            texts = [f.text or "" for f in forms] if forms else [tr.text or ""]
+            out[(ctx.findtext("name"), msg.findtext("source"))] = (tr.get("type"), texts)
+    return out
+
+
+def unfinished(path: Path = TS) -> list[tuple[str, str]]:
+    """(context, source) of every message without a finished translation."""
+    return [k for k, (typ, texts) in messages(path).items()
+            if typ in OPEN_TYPES or not all(t.strip() for t in texts)]
+
+
+def _module_file(spec: str) -> Path:
+    if spec.endswith(".py") or "/" in spec:
+        return Path(spec)
+    found = importlib.util.find_spec(spec)
+    if found is None or not found.origin:
+        raise SystemExit(f"--import-dict: no module {spec!r}")
+    return Path(found.origin)
+
+
+def load_dict(spec: str) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+    """The translations in a dictionary module: (by source text, by (context, source)).
+
+    Every top-level ``NAME = {...}`` whose keys are strings (or (context, source) pairs) and whose
+    values are strings is read with :func:`ast.literal_eval`; the module is not executed.
+    """
+    plain: dict[str, str] = {}
+    by_ctx: dict[tuple[str, str], str] = {}
+    tree = ast.parse(_module_file(spec).read_text(encoding="utf-8"))
+    for node in tree.body:
+        value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
+        if not isinstance(value, ast.Dict):
+            continue
+        try:
+            d = ast.literal_eval(value)
+        except ValueError:
+            continue  # not a literal (e.g. ``{**A, **B}``): its parts are top-level literals themselves
+        for k, v in d.items():
+            if not isinstance(v, str):
+                continue
+            if isinstance(k, str):
+                plain.setdefault(k, v)
+            elif isinstance(k, tuple) and len(k) == 2 and all(isinstance(x, str) for x in k):
+                by_ctx.setdefault(k, v)
+    return plain, by_ctx
+
+
+def all_dict_modules() -> list[str]:
+    """Every per-package dictionary module still in the tree (``ui/**/zh.py``, ``ui/i18n_zh.py``)."""
+    return sorted(str(p.relative_to(ROOT)) for p in UI.rglob("*.py")
+                  if p.name == "zh.py" or p.name == "i18n_zh.py")
+
+
+def import_dicts(specs: list[str], ts: Path = TS) -> int:
+    """Fill the unfinished messages of ``ts`` from dictionary modules; returns how many were filled.
+
+    The first module with a translation wins; a (context, source) entry wins over a plain one.
+    Finished translations (a translator's work) are never changed.
+    """
+    plain: dict[str, str] = {}
+    by_ctx: dict[tuple[str, str], str] = {}
+    for spec in specs:
+        p, c = load_dict(spec)
+        for k, v in p.items():
+            plain.setdefault(k, v)
+        for k, v in c.items():
+            by_ctx.setdefault(k, v)
+    tree = ET.parse(ts)
+    filled = 0
     for ctx in tree.getroot().iter("context"):
         cname = ctx.findtext("name")
         for msg in ctx.iter("message"):
             src = msg.findtext("source")
             tr = msg.find("translation")
-            text = ZH_CONTEXT.get((cname, src), ZH.get(src))
-            if text is None:
-                if tr.get("type") == "unfinished" or not (tr.text or "").strip():
-                    missing.append((cname, src))
+            forms = tr.findall("numerusform")
+            done = tr.get("type") not in OPEN_TYPES and all(
+                (f.text or "").strip() for f in (forms or [tr]))
+            text = by_ctx.get((cname, src), plain.get(src))
+            if done or text is None:
                 continue
-            tr.text = text
-            if "type" in tr.attrib:
-                del tr.attrib["type"]
+            if forms:
+                for f in forms:
+                    f.text = text
+            else:
+                tr.text = text
+            tr.attrib.pop("type", None)
+            filled += 1
+    _write_ts(tree, ts)
+    return filled
+
+
+def _write_ts(tree: ET.ElementTree, ts: Path) -> None:
     ET.indent(tree, "    ")
-    with open(TS, "wb") as fh:
+    with open(ts, "wb") as fh:
         fh.write(b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n')
         tree.write(fh, encoding="utf-8", xml_declaration=False)
-    return missing
+        fh.write(b"\n")
 
 
-def unfinished(path: Path = TS) -> list[tuple[str, str]]:
-    out = []
-    for ctx in ET.parse(path).getroot().iter("context"):
-        for msg in ctx.iter("message"):
-            tr = msg.find("translation")
-            if tr.get("type") in ("unfinished", "vanished", "obsolete") or not (tr.text or "").strip():
-                out.append((ctx.findtext("name"), msg.findtext("source")))
-    return out
-
-
-def lrelease() -> None:
-    subprocess.run([_tool("pyside6-lrelease"), str(TS), "-qm", str(QM)], check=True, capture_output=True)
+def refresh(import_specs: list[str] | None = None) -> list[tuple[str, str]]:
+    """The whole ``make translations`` run; returns the zh_CN messages still unfinished."""
+    write_settings_docs()
+    lupdate(TS)
+    if import_specs:
+        specs = all_dict_modules() if import_specs == ["all"] else import_specs
+        n = import_dicts(specs)
+        print(f"imported {n} translations from {', '.join(specs)}")
+        lupdate(TS)  # back to lupdate's own layout, so Linguist and lupdate diffs stay small
+    lupdate(TS_EN, "-pluralonly", "-target-language", "en")
+    lrelease(TS, QM)
+    lrelease(TS_EN, QM_EN)
+    return unfinished(TS)
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m ui.i18n", description=__doc__.splitlines()[0])
-    ap.add_argument("--check", action="store_true", help="only list untranslated messages")
+    ap = argparse.ArgumentParser(prog="python -m ui.i18n", description=__doc__.splitlines()[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter,
+                                 epilog="\n".join(__doc__.splitlines()[2:]))
+    ap.add_argument("--check", action="store_true", help="only list unfinished messages (exit 1 if any)")
+    ap.add_argument("--import-dict", nargs="+", metavar="MODULE",
+                    help="fill unfinished messages from Python dictionary modules (or 'all': every ui/**/zh.py)")
     a = ap.parse_args(argv)
-    if a.check:
-        left = unfinished()
-    else:
-        write_settings_docs()
-        lupdate()
-        left = fill()
-        lrelease()
+    left = unfinished() if a.check else refresh(a.import_dict)
     for c, s in left:
-        print(f"untranslated [{c}] {s!r}")
-    print(f"{TS.name}: {len(left)} untranslated")
-    return 1 if left else 0
+        print(f"unfinished [{c}] {s!r}")
+    print(f"{TS.relative_to(ROOT)}: {len(left)} unfinished"
+          + (" — translate them in Qt Linguist (pyside6-linguist), then `make translations`" if left else ""))
+    return 1 if (left and a.check) else 0
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m ui.screenshot", description=__doc__.splitlines()[0])
     ap.add_argument("out", help="PNG file to write")
     ap.add_argument("--lang", default="zh_CN", help="zh_CN (default) or en")
+    ap.add_argument("--theme", default="dark", choices=("dark", "light"), help="dark (default) or light")
     ap.add_argument("--scenario", default="evening-show")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--speed", type=float, default=40.0, help="demo shop speed (default 40)")
@@ -43,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     from ui.sound import AlertSound
 
     w, h = (int(x) for x in a.size.lower().split("x"))
-    app = make_app(a.lang)
+    app = make_app(a.lang, theme_name=a.theme)
     shop = DemoShop(a.scenario, a.seed, speed=a.speed, events_endpoint="tcp://127.0.0.1:*",
                     requests_endpoint="tcp://127.0.0.1:*", linger_s=600).start()
     ev, rq = shop.endpoints

@@ -1,4 +1,4 @@
-"""Colours and the stylesheet of the desk: a calm dark control room with clear level colours.
+"""Colours and the stylesheet of the desk: dark (a dim control room) or light, with clear level colours.
 
 Everything that paints (QSS, delegates, pyqtgraph) takes its colours from here,
 so a level looks the same in the table, the alert panel, the charts and the header.
@@ -7,46 +7,93 @@ from __future__ import annotations
 
 from ui.paths import resource
 
-# Surfaces and text.
-BG = "#12161d"
-PANEL = "#181e27"
-SURFACE = "#1f2631"
-RAISED = "#273040"
-BORDER = "#2f3a4b"
-TEXT = "#d9e0ea"
-MUTED = "#8c98ab"
-ACCENT = "#5b8def"
-GOOD = "#4fb286"
-
-# Levels (the core decides them; the desk only colours them).
-LEVEL_COLORS = {
-    "ok": "#4fb286",
-    "watch": "#3cb9d0",  # blue/teal
-    "warning": "#f2a93b",  # amber
-    "critical": "#ff4d55",  # red
-    "lost_sales": "#c86cf0",  # violet: sold out and still wanted
-    "feed": "#ff7b45",  # the feed itself is in trouble
+# Two themes: dark for a dim control room, light for a bright one (settings → Display).  The names
+# below are the current theme's; :func:`use` switches them in place (dicts are updated, not replaced,
+# so a module holding ``theme.LEVEL_COLORS`` sees the switch).
+DARK = {
+    "BG": "#12161d", "PANEL": "#181e27", "SURFACE": "#1f2631", "RAISED": "#273040", "BORDER": "#2f3a4b",
+    "TEXT": "#d9e0ea", "MUTED": "#8c98ab", "ACCENT": "#5b8def", "GOOD": "#4fb286",
+    "ALT": "#1b222c", "GRID": "#232b37", "SELECT": "#2c4471", "HOVER_BORDER": "#3f4d63", "PRESSED": "#33405a",
+    "DISABLED": "#56606f", "DISABLED_BORDER": "#262e3a", "DANGER_BORDER": "#7a2a30", "DANGER_HOVER": "#3a1a1e",
+    "PRIMARY_BORDER": "#34508a", "PRIMARY_BG": "#1f2d4a", "ARMED_BG": "#5a3a0c", "SCROLL": "#364256",
+    "INK": "#0d1117", "FAIL_BG": "#4a1418", "FAIL_TEXT": "#ffd9db", "CONFIRM_BG": "#3a2a10",
+    "CONFIRM_TEXT": "#ffe2b3", "AUTO_BG": "#2a2412", "TOAST_BG": "#1d2a3f", "OVERLAY": "rgba(10, 13, 18, 225)",
+    "CHART_BG": "#151a22", "CHART_GRID": "#2a3342", "CURVE": "#d9e0ea", "FORECAST": "#8fb4ff",
+    "ACTION": "#5b8def", "VIEWERS": "#3cb9d0", "ORDERS": "#f2a93b", "FROZEN_STOCK": "#ffb86b",
+    # warning and critical are yellow-amber and rose-red: apart (CIEDE2000 >= 20) for protanopes and
+    # deuteranopes too (tests/test_ui_theme.py), where amber and a plain red would look alike.
+    "levels": {"ok": "#4fb286", "watch": "#3cb9d0", "warning": "#ffc83d", "critical": "#f23d6e",
+               "lost_sales": "#c86cf0", "feed": "#ff7b45"},
 }
-FROZEN_STOCK = "#ffb86b"  # frozen while units are left: its own look, never the green of "ok"
+LIGHT = {
+    "BG": "#e9edf2", "PANEL": "#ffffff", "SURFACE": "#f2f4f7", "RAISED": "#e2e7ee", "BORDER": "#c5cdd8",
+    "TEXT": "#18202b", "MUTED": "#586578", "ACCENT": "#2d6bd6", "GOOD": "#1d8655",
+    "ALT": "#f5f7fa", "GRID": "#e1e6ed", "SELECT": "#cddfff", "HOVER_BORDER": "#93a6bf", "PRESSED": "#d3ddef",
+    "DISABLED": "#9aa4b1", "DISABLED_BORDER": "#dbe0e7", "DANGER_BORDER": "#d79aa1", "DANGER_HOVER": "#fbe8ea",
+    "PRIMARY_BORDER": "#8aaae6", "PRIMARY_BG": "#e2ecff", "ARMED_BG": "#ffe4b8", "SCROLL": "#bcc6d3",
+    "INK": "#0d1117", "FAIL_BG": "#fde1e4", "FAIL_TEXT": "#7a0f18", "CONFIRM_BG": "#fff0d6",
+    "CONFIRM_TEXT": "#573700", "AUTO_BG": "#fff5e0", "TOAST_BG": "#e6efff", "OVERLAY": "rgba(226, 231, 238, 230)",
+    "CHART_BG": "#ffffff", "CHART_GRID": "#e1e6ed", "CURVE": "#18202b", "FORECAST": "#2d6bd6",
+    "ACTION": "#2d6bd6", "VIEWERS": "#0b8fb0", "ORDERS": "#c27a00", "FROZEN_STOCK": "#c9730f",
+    "levels": {"ok": "#1d8655", "watch": "#1aa3c4", "warning": "#e6a700", "critical": "#d0205a",
+               "lost_sales": "#9b3fd0", "feed": "#e8631f"},
+}
+THEMES = {"dark": DARK, "light": LIGHT}
+current = "dark"
+
+BG = PANEL = SURFACE = RAISED = BORDER = TEXT = MUTED = ACCENT = GOOD = ""
+CHART_BG = CHART_GRID = CURVE = FORECAST = ACTION = VIEWERS = ORDERS = FROZEN_STOCK = ""
+
+# Levels (the core decides them; the desk only colours them — and names them: the level's word is
+# shown wherever its colour is, so no one has to tell the colours apart).
+LEVEL_COLORS: dict[str, str] = {}
 # Row tints for the table (level colour at low alpha over the panel).
 LEVEL_TINT_ALPHA = 46
 
-FEED_COLORS = {"live": GOOD, "connecting": MUTED, "resyncing": "#f2a93b", "stale": "#ff4d55"}
-CHANNEL_COLORS = {"idle": MUTED, "ok": GOOD, "retrying": "#f2a93b", "down": "#ff4d55"}
-COMMAND_COLORS = {"queued": MUTED, "sent": "#f2a93b", "acked": GOOD, "rejected": "#ff4d55", "failed": "#ff4d55",
-                  "unknown": "#c86cf0", "retrying": "#f2a93b",
-                  "core_silent": "#c86cf0"}
+FEED_COLORS: dict[str, str] = {}
+CHANNEL_COLORS: dict[str, str] = {}
+COMMAND_COLORS: dict[str, str] = {}
 
-# Charts.
-CHART_BG = "#151a22"
-CHART_GRID = "#2a3342"
-CURVE = "#d9e0ea"
-FORECAST = "#8fb4ff"
 BAND = (91, 141, 239, 60)
 FEATURED = (242, 169, 59, 28)
-ACTION = "#5b8def"
-VIEWERS = "#3cb9d0"
-ORDERS = "#f2a93b"
+_listeners: list = []
+
+
+def use(name: str) -> None:
+    """Make ``name`` (``dark`` or ``light``) the current theme; call before building windows, then
+    re-apply :func:`palette` and :func:`stylesheet` to the application (``ui.app.apply_theme``)."""
+    global current
+    if name not in THEMES:
+        raise ValueError(f"unknown theme {name!r}; choose {' or '.join(THEMES)}")
+    current = name
+    th = THEMES[name]
+    g = globals()
+    for k, v in th.items():
+        if k != "levels":
+            g[k] = v
+    LEVEL_COLORS.clear()
+    LEVEL_COLORS.update(th["levels"])
+    L = LEVEL_COLORS
+    FEED_COLORS.clear()
+    FEED_COLORS.update({"live": th["GOOD"], "connecting": th["MUTED"], "resyncing": L["warning"],
+                        "stale": L["critical"]})
+    CHANNEL_COLORS.clear()
+    CHANNEL_COLORS.update({"idle": th["MUTED"], "ok": th["GOOD"], "retrying": L["warning"], "down": L["critical"]})
+    COMMAND_COLORS.clear()
+    COMMAND_COLORS.update({"queued": th["MUTED"], "sent": L["warning"], "acked": th["GOOD"],
+                           "rejected": L["critical"], "failed": L["critical"], "unknown": L["lost_sales"],
+                           "retrying": L["warning"], "core_silent": L["lost_sales"]})
+    for fn in list(_listeners):
+        fn()
+
+
+def on_change(fn) -> None:
+    """Call ``fn()`` now and after every :func:`use` (for colours cached at module level, e.g. table cells)."""
+    _listeners.append(fn)
+    fn()
+
+
+use("dark")
 
 UI_FONT_FAMILIES = ["Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "Noto Sans",
                     "DejaVu Sans"]
@@ -58,36 +105,60 @@ def level_color(level: str) -> str:
 
 
 def palette():
-    """The dark palette (base colours for every widget; the QSS only styles specific ones)."""
+    """The current theme's palette (base colours for every widget; the QSS only styles specific ones)."""
     from PySide6.QtGui import QColor, QPalette
 
+    th = THEMES[current]
     pal = QPalette()
     role = QPalette.ColorRole
-    for r, c in ((role.Window, BG), (role.WindowText, TEXT), (role.Base, PANEL), (role.AlternateBase, "#1b222c"),
+    for r, c in ((role.Window, BG), (role.WindowText, TEXT), (role.Base, PANEL), (role.AlternateBase, th["ALT"]),
                  (role.Text, TEXT), (role.Button, SURFACE), (role.ButtonText, TEXT), (role.ToolTipBase, RAISED),
-                 (role.ToolTipText, TEXT), (role.Highlight, "#2c4471"), (role.HighlightedText, TEXT),
+                 (role.ToolTipText, TEXT), (role.Highlight, th["SELECT"]), (role.HighlightedText, TEXT),
                  (role.PlaceholderText, MUTED), (role.BrightText, "#ffffff"), (role.Link, ACCENT),
-                 (role.Mid, BORDER), (role.Dark, "#0d1117"), (role.Light, RAISED), (role.Midlight, SURFACE),
+                 (role.Mid, BORDER), (role.Dark, th["INK"]), (role.Light, RAISED), (role.Midlight, SURFACE),
                  (role.Shadow, "#05070a")):
         pal.setColor(r, QColor(c))
     for r in (role.Text, role.WindowText, role.ButtonText):
-        pal.setColor(QPalette.ColorGroup.Disabled, r, QColor("#56606f"))
+        pal.setColor(QPalette.ColorGroup.Disabled, r, QColor(th["DISABLED"]))
     return pal
 
 
 def stylesheet() -> str:
     """The QSS with the palette substituted in."""
     qss = resource("styles", "desk.qss").read_text(encoding="utf-8")
-    subs = {
-        "@BG": BG, "@PANEL": PANEL, "@SURFACE": SURFACE, "@RAISED": RAISED, "@BORDER": BORDER, "@TEXT": TEXT,
-        "@MUTED": MUTED, "@ACCENT": ACCENT, "@GOOD": GOOD, "@WATCH": LEVEL_COLORS["watch"],
-        "@WARNING": LEVEL_COLORS["warning"], "@CRITICAL": LEVEL_COLORS["critical"],
-        "@ICONS": resource("icons").as_posix(),
-    }
+    subs = {f"@{k}": v for k, v in THEMES[current].items() if k != "levels"}
+    subs.update({"@WATCH": LEVEL_COLORS["watch"], "@WARNING": LEVEL_COLORS["warning"],
+                 "@CRITICAL": LEVEL_COLORS["critical"], "@ICONS": icon_dir().as_posix()})
     for k in sorted(subs, key=len, reverse=True):
         qss = qss.replace(k, subs[k])
     return qss
 
 
+# The icons are drawn for the dark theme; the light theme gets copies with darker strokes.
+LIGHT_ICON_STROKES = {"#d9e0ea": "#2a3442", "#7fe0b0": "#1d8655", "#8fd3ff": "#1a78b0", "#ff9aa0": "#c0303f",
+                      "#ffd27a": "#a86f00", "#8c98ab": "#586578"}
+
+
+def icon_dir():
+    """The folder of the current theme's icons (the light ones are made once, in a cache folder)."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    src = resource("icons")
+    if current == "dark":
+        return src
+    out = Path(tempfile.gettempdir()) / f"controlroom-icons-light-{os.getuid() if hasattr(os, 'getuid') else 0}"
+    out.mkdir(exist_ok=True)
+    for svg in Path(src).glob("*.svg"):
+        text = svg.read_text(encoding="utf-8")
+        for a, b in LIGHT_ICON_STROKES.items():
+            text = text.replace(a, b)
+        dst = out / svg.name
+        if not dst.exists() or dst.read_text(encoding="utf-8") != text:
+            dst.write_text(text, encoding="utf-8")
+    return out
+
+
 def icon_path(name: str) -> str:
-    return str(resource("icons", f"{name}.svg"))
+    return str(icon_dir() / f"{name}.svg")

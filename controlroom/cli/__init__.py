@@ -16,22 +16,36 @@ from controlroom import __version__
 from controlroom.protocol import DEFAULT_EVENTS_ENDPOINT, DEFAULT_REQUESTS_ENDPOINT
 
 
-def _endpoint_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--events", default=None, help=f"events PUB endpoint (default {DEFAULT_EVENTS_ENDPOINT})")
-    p.add_argument("--requests", default=None, help=f"requests ROUTER endpoint (default {DEFAULT_REQUESTS_ENDPOINT})")
+def _endpoint_args(p: argparse.ArgumentParser, defaults: str = "fixed") -> None:
+    """``defaults``: ``fixed`` (the protocol's ports), ``settings`` (feed.* of the settings) or ``free``
+    (the demo: two free loopback ports) — what the verb really uses when the option is left out."""
+    from controlroom.places import config_dir
+
+    if defaults == "free":
+        ev = rq = "two free loopback ports, picked at start"
+    elif defaults == "settings":
+        ev = f"the setting feed.events_endpoint, {DEFAULT_EVENTS_ENDPOINT} unless changed"
+        rq = f"the setting feed.requests_endpoint, {DEFAULT_REQUESTS_ENDPOINT} unless changed"
+    else:
+        ev, rq = DEFAULT_EVENTS_ENDPOINT, DEFAULT_REQUESTS_ENDPOINT
+    p.add_argument("--events", default=None, help=f"events PUB endpoint (default: {ev})")
+    p.add_argument("--requests", default=None, help=f"requests ROUTER endpoint (default: {rq})")
     p.add_argument("--keys", default=None, metavar="DIR",
-                   help="CURVE key folder (default: the demo keys, made on first start)")
+                   help=f"CURVE key folder (default: the demo keys in {config_dir() / 'keys'}, made on first start)")
     p.add_argument("--insecure", action="store_true", help="no CURVE encryption/authentication (testing only)")
 
 
-def _session_args(p: argparse.ArgumentParser) -> None:
-    _endpoint_args(p)
-    p.add_argument("--config", default=None, metavar="TOML", help="settings file (see docs/settings.md)")
+def _session_args(p: argparse.ArgumentParser, endpoints: str = "settings") -> None:
+    from controlroom.places import sessions_dir, settings_file
+
+    _endpoint_args(p, endpoints)
+    p.add_argument("--config", default=None, metavar="TOML",
+                   help=f"settings file (default: {settings_file()} when it exists; see docs/settings.md)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override one setting for this session, e.g. --set tiers.profit.multiplier=1.8")
     p.add_argument("--log", default=None, metavar="FILE|DIR",
                    help="session log file, or a folder for the room's logs (a restart continues the current "
-                        "show there); default: per-user data folder")
+                        f"show there); default: {sessions_dir()}/<room>-<start>.sqlite")
     p.add_argument("--no-log", action="store_true", help="do not write a session log")
     p.add_argument("--operator", default=None, help="operator name recorded with commands")
 
@@ -50,6 +64,7 @@ def _stream_args(p: argparse.ArgumentParser, default: str) -> None:
     p.add_argument("--state-router", default=None, metavar="ENDPOINT",
                    help="the stream's ROUTER (snapshot/history/operator requests; default: the PUB's port + 1). "
                         "CURVE keys: KEYS/room/ (see docs/state-protocol.md)")
+LANG_HELP = "UI language: zh_CN or en (default: the one chosen in Settings → Display, else the system's)"
 
 
 def _core_arg(p: argparse.ArgumentParser) -> None:
@@ -81,14 +96,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("simulate", help="run the built-in demo shop (shop side of the protocol)")
     p.add_argument("--scenario", default="evening-show", help="evening-show (default), flash-sale or steady")
-    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--seed", type=int, default=1, help="random seed of the scenario (default 1)")
     p.add_argument("--speed", type=float, default=1.0, help="shop-clock acceleration (default 1 = real time)")
     p.add_argument("--lag", type=float, default=2.0, help="storefront view lag in seconds (default 2)")
     p.add_argument("--duration", type=float, default=None, help="stop after this many wall seconds")
     p.add_argument("--show-seconds", type=float, default=None,
                    help="end the show after this many shop seconds (then linger)")
     p.add_argument("--linger", type=float, default=10.0,
-                   help="keep serving snapshots and heartbeats this long after the show ends")
+                   help="keep serving snapshots and heartbeats this many seconds after the show ends (default 10)")
     p.add_argument("--quiet", action="store_true", help="no per-second line")
     p.add_argument("--room", default=None, help="the shop's room id (default: the scenario's)")
     _endpoint_args(p)
@@ -103,21 +118,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("desk", help="open the operator desk on a live shop")
     _session_args(p)
-    p.add_argument("--lang", default=None, help="UI language: zh_CN or en (default: system)")
+    p.add_argument("--lang", default=None, help=LANG_HELP)
     p.add_argument("--duration", type=float, default=None, help="close the desk after this many wall seconds")
     p.add_argument("--screenshot", default=None, metavar="PNG", help="save the desk to this PNG just before --duration ends")
     _stream_args(p, "none: the desk's stream is private to it")
     _core_arg(p)
 
     p = sub.add_parser("demo", help="demo shop + operator desk in one go (what `make demo` runs)")
-    p.add_argument("--scenario", default="evening-show")
-    p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--speed", type=float, default=5.0, help="shop-clock acceleration (default 5)")
-    p.add_argument("--lang", default=None, help="UI language: zh_CN or en (default: system)")
+    p.add_argument("--scenario", default="evening-show", help="evening-show (default), flash-sale or steady")
+    p.add_argument("--seed", type=int, default=1, help="random seed of the scenario (default 1)")
+    p.add_argument("--speed", type=float, default=5.0,
+                   help="shop-clock acceleration (default 5: the 3-hour evening show in 36 minutes)")
+    p.add_argument("--lang", default=None, help=LANG_HELP)
     p.add_argument("--headless", action="store_true", help="no window: demo shop + headless engine summary")
     p.add_argument("--duration", type=float, default=None, help="stop after this many wall seconds")
     p.add_argument("--screenshot", default=None, metavar="PNG", help="save the desk to this PNG just before --duration ends")
-    _session_args(p)
+    _session_args(p, endpoints="free")
     _stream_args(p, "two free loopback ports with --headless; without, the desk's stream is private to it")
     _core_arg(p)
     p.add_argument("--host", action="store_true", help="open the host view (主播屏) too")
@@ -137,6 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("backtest", help="replay a session log with other settings", add_help=False)
     sub.add_parser("tune", help="suggest settings for the next show from a session log", add_help=False)
     sub.add_parser("notify", help="notification targets: notify list | notify test TARGET", add_help=False)
+    sub.add_parser("logs", help="recent session logs with their shows, and where they are kept", add_help=False)
     return ap
 
 
@@ -148,6 +165,7 @@ DELEGATED = {
     "backtest": ("controlroom.review.cli", "backtest_main"),
     "tune": ("controlroom.review.cli", "tune_main"),
     "notify": ("controlroom.cli.notify", "main"),
+    "logs": ("controlroom.cli.logs", "main"),
     "core-serve": ("controlroom.live.core_child", "main"),  # hidden: the desk's core process in a bundled app
 }
 

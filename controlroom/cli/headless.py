@@ -97,6 +97,10 @@ def run_engine(args) -> int:
     settings = load_session_settings(args)
     _, client_curve = curves(args)
     stop_on_sigterm()
+    if not args.quiet:
+        from controlroom.places import startup_line
+
+        print(startup_line(), file=sys.stderr)
     return headless_loop(settings, client_curve, args, duration=args.duration, quiet=args.quiet)
 
 

@@ -234,6 +234,8 @@ class FeedClient:
                 self._note("snapshot_error", str(rep.get("error"))[:200])
                 self._next_try = self.clock() + self._backoff
                 continue
+            if self.room is not None and "room" in rep and rep["room"] != self.room and self.watch is not None:
+                self.watch.note_reject("other_room", repr(rep["room"])[:40])
             try:
                 self._adopt(rep)
             except (KeyError, TypeError, ValueError) as e:
@@ -270,6 +272,7 @@ class FeedClient:
         sub = self.sub
         now_wall = self.wall()
         got = 0
+        rejected = sum(self.rejects.values())
         for _ in range(MAX_MSGS_PER_HANDLE):
             try:
                 frames = sub.recv_multipart(zmq.NOBLOCK)
@@ -279,7 +282,9 @@ class FeedClient:
             self._on_message(frames, now_wall)
         if got:
             self.last_message = self.clock()
-            if self.watch is not None:
+            # Watched until something is accepted: messages all refused (another protocol version,
+            # another room) are a diagnosis of their own.
+            if self.watch is not None and sum(self.rejects.values()) - rejected < got:
                 self._end_watch()
             if self.state == "stale":
                 self._set_state("resyncing", "messages again")
@@ -294,7 +299,7 @@ class FeedClient:
             topic = decode_topic(frames[0])
             evs = decode_payload(frames[1])
         except Reject as e:
-            self._reject(now_wall, e.reason, frames[0] + b" " + frames[1][:RAW_KEEP])
+            self._reject(now_wall, e.reason, frames[0] + b" " + frames[1][:RAW_KEEP], e.detail)
             return
         if self.state == "live":
             cols = check_batch(topic, evs, self.epoch, self.room, self.seq + 1) if len(evs) > 4 else None
@@ -310,10 +315,11 @@ class FeedClient:
             try:
                 validate_event(topic, ev)
             except Reject as e:
-                self._reject(now_wall, e.reason, orjson.dumps(ev)[:RAW_KEEP] if _dumpable(ev) else frames[1][:RAW_KEEP])
+                self._reject(now_wall, e.reason, orjson.dumps(ev)[:RAW_KEEP] if _dumpable(ev) else frames[1][:RAW_KEEP],
+                             e.detail)
                 continue
             if self.room is not None and ev["room"] != self.room:
-                self._reject(now_wall, "other_room", orjson.dumps(ev)[:RAW_KEEP])
+                self._reject(now_wall, "other_room", orjson.dumps(ev)[:RAW_KEEP], repr(ev["room"])[:40])
                 continue
             good.append(ev)
         if not good:
@@ -375,8 +381,10 @@ class FeedClient:
         self._buffer = list(rest)
 
     # --- bookkeeping ----------------------------------------------------------------------
-    def _reject(self, now_wall: float, reason: str, raw: bytes) -> None:
+    def _reject(self, now_wall: float, reason: str, raw: bytes, detail: str = "") -> None:
         self.rejects[reason] += 1
+        if self.watch is not None:
+            self.watch.note_reject(reason, detail)
         raw = bytes(raw[:RAW_KEEP])
         self.reject_samples.append((now_wall, reason, raw))
         self.listener.on_reject(now_wall, reason, raw)

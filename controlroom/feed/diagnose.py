@@ -1,10 +1,16 @@
-"""Why a feed connection gets nothing: the ZeroMQ socket monitor's events, read into one line.
+"""Why a connection gets nothing: the ZeroMQ socket monitor's events, read into one line.
 
 A CURVE client pointed at a plaintext shop, at a shop with another key, or at a port nobody listens
 on sees no error from ``recv`` — it just waits.  The socket monitor does see why: the handshake
 fails (mechanism mismatch, or the server drops a hello it cannot decrypt), or the connect is
 retried without ever connecting.  :class:`ConnectionWatch` drains those events and, when nothing
 has arrived for ``quiet_s`` seconds, :meth:`ConnectionWatch.diagnosis` names the likely cause.
+
+Reusable by any client (the feed, the state stream): give it the socket *before* ``connect``, name
+the other side (``peer``) and where its key comes from (``key_hint``); call :meth:`got_message`
+when a message was *accepted*, and :meth:`note_reject` with ``"bad_version"`` / ``"other_room"``
+when one arrived but was refused for speaking another protocol version or for another room —
+those are the "version mismatch" and "wrong room" diagnoses (the monitor cannot see them).
 """
 from __future__ import annotations
 
@@ -21,8 +27,11 @@ _MECHANISM_MISMATCH = getattr(zmq, "PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH", 0x1
 class ConnectionWatch:
     """Monitors one connecting socket and explains, in one line, why it has received nothing."""
 
-    def __init__(self, sock: zmq.Socket, endpoint: str, *, curve: bool, quiet_s: float = 3.0):
+    def __init__(self, sock: zmq.Socket, endpoint: str, *, curve: bool, quiet_s: float = 3.0,
+                 peer: str = "shop", key_hint: str = "check --keys"):
         self.endpoint, self.curve, self.quiet_s = endpoint, curve, quiet_s
+        self.peer, self.key_hint = peer, key_hint
+        self.rejects: dict[str, str] = {}  # reason -> the last detail (what the peer sent)
         # a unique inproc address: pyzmq's default (by fd) collides once an fd is reused
         self._sock = sock
         self._mon = sock.get_monitor_socket(addr=f"inproc://controlroom-monitor-{next(_ids)}")
@@ -48,8 +57,13 @@ class ConnectionWatch:
                 self.failure = (kind, value)
 
     def got_message(self) -> None:
-        """Record that data arrived (the connection works; no diagnosis needed)."""
+        """Record that data arrived and was accepted (the connection works; no diagnosis needed)."""
         self.last_message = time.monotonic()
+
+    def note_reject(self, reason: str, detail: str = "") -> None:
+        """A message arrived but was refused: ``bad_version`` (``detail``: the version it spoke) or
+        ``other_room`` (``detail``: its room); other reasons are kept but not diagnosed."""
+        self.rejects[reason] = detail
 
     def diagnosis(self, now: float | None = None) -> str | None:
         """One line naming the likely cause once ``quiet_s`` passed with nothing received, else None."""
@@ -57,23 +71,29 @@ class ConnectionWatch:
         if self.last_message is not None or now - self.started < self.quiet_s:
             return None
         self.drain()
-        ep = self.endpoint
+        ep, peer = self.endpoint, self.peer
+        if "bad_version" in self.rejects:
+            return (f"{ep}: version mismatch — the {peer} speaks protocol version {self.rejects['bad_version']}, "
+                    f"which this version of controlroom does not (update one side)")
+        if "other_room" in self.rejects:
+            return f"{ep}: wrong room — the {peer} sends room {self.rejects['other_room']}, not the one we want"
         if self.failure is not None:
             kind, value = self.failure
             if kind == zmq.EVENT_HANDSHAKE_FAILED_PROTOCOL and value == _MECHANISM_MISMATCH:
-                return (f"{ep}: the handshake failed: security mismatch — we use CURVE, the other side is plaintext "
+                return (f"{ep}: the handshake failed: security mismatch — we use CURVE, the {peer} is plaintext "
                         f"(run both with or both without --insecure)" if self.curve else
-                        f"{ep}: the handshake failed: security mismatch — we are plaintext, the other side wants CURVE")
+                        f"{ep}: the handshake failed: security mismatch — we are plaintext, the {peer} wants CURVE")
             if kind == zmq.EVENT_HANDSHAKE_FAILED_PROTOCOL:
-                return f"{ep}: the handshake failed: protocol error {value:#x} (version mismatch or not a controlroom shop)"
+                return f"{ep}: the handshake failed: protocol error {value:#x} (version mismatch or not a controlroom {peer})"
             if kind == zmq.EVENT_HANDSHAKE_FAILED_AUTH:
-                return f"{ep}: the shop refused our key (status {value}): ask for our public key to be authorised"
-            return (f"{ep}: the CURVE handshake failed: key mismatch — the shop's public key we have is not the one "
-                    f"it uses (check --keys)")
+                return f"{ep}: the {peer} refused our key (status {value}): ask for our public key to be authorised"
+            return (f"{ep}: the CURVE handshake failed: key mismatch — the {peer}'s public key we have is not the one "
+                    f"it uses ({self.key_hint})")
         if not self.connected and self.retried:
-            return f"{ep}: nothing is listening there (connection refused, retrying): is the shop running, is the port right?"
+            return (f"{ep}: nothing is listening there (connection refused, retrying): is the {peer} running, "
+                    f"is the port right?")
         if self.connected and self.handshake_ok:
-            return f"{ep}: connected, but nothing arrived for {self.quiet_s:g} s (wrong room, or the shop is idle)"
+            return f"{ep}: connected, but nothing arrived for {self.quiet_s:g} s (wrong room, or the {peer} is idle)"
         return f"{ep}: no answer yet (connecting for {now - self.started:.0f} s)"
 
     def close(self) -> None:

@@ -47,7 +47,12 @@ def load_session_settings(args) -> Any:
     if getattr(args, "room", None):
         overrides["feed.room"] = args.room
     try:
-        return load_settings(getattr(args, "config", None), overrides)
+        from controlroom.places import settings_file
+
+        config = getattr(args, "config", None)
+        if config is None and settings_file().is_file():  # the per-user settings file, when there is one
+            config = str(settings_file())
+        return load_settings(config, overrides)
     except SettingsError as e:
         raise UsageError(str(e)) from None
     except FileNotFoundError as e:

@@ -1,9 +1,7 @@
 """Where session logs go by default (per-user data folder, platform conventions)."""
 from __future__ import annotations
 
-import os
 import re
-import sys
 import time
 from pathlib import Path
 
@@ -11,20 +9,12 @@ APP_DIR = "controlroom"
 
 
 def data_dir() -> Path:
-    """The per-user data folder of the app.
+    """The per-user data folder of the app (:func:`controlroom.places.data_dir`, from ``platformdirs``):
+    ``~/.local/share/controlroom`` on Linux (``$XDG_DATA_HOME`` moves it), ``~/Library/Application
+    Support/controlroom`` on macOS, ``%LOCALAPPDATA%\\controlroom`` on Windows."""
+    from controlroom.places import data_dir as _data_dir
 
-    * Linux and other Unix: ``$XDG_DATA_HOME/controlroom`` (default ``~/.local/share/controlroom``)
-    * macOS: ``~/Library/Application Support/controlroom``
-    * Windows: ``%LOCALAPPDATA%\\controlroom`` (falls back to ``%APPDATA%``, then the home folder)
-    """
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or os.environ.get("APPDATA") or str(Path.home() / "AppData" / "Local")
-        return Path(base) / APP_DIR
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Application Support" / APP_DIR
-    xdg = os.environ.get("XDG_DATA_HOME")
-    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".local" / "share"
-    return base / APP_DIR
+    return _data_dir()
 
 
 def sessions_dir() -> Path:

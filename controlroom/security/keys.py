@@ -240,14 +240,11 @@ class ServerCurve:
 # --- demo keys --------------------------------------------------------------------------------
 
 def default_keys_dir() -> Path:
-    """Per-user folder for the demo keys: ``$XDG_CONFIG_HOME/controlroom/keys`` (or the OS equivalent)."""
-    if sys.platform == "win32":
-        base = os.environ.get("APPDATA") or str(Path.home() / "AppData" / "Roaming")
-    elif sys.platform == "darwin":
-        base = str(Path.home() / "Library" / "Application Support")
-    else:
-        base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "controlroom" / "keys"
+    """Per-user folder for the demo keys: ``<config>/keys`` (:func:`controlroom.places.config_dir`:
+    ``$XDG_CONFIG_HOME/controlroom/keys`` on Linux, or the OS equivalent)."""
+    from controlroom.places import config_dir
+
+    return config_dir() / "keys"
 
 
 def demo_key_paths(base_dir: str | os.PathLike) -> dict[str, Path]:

@@ -1,2223 +1,2284 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
-    <context>
-        <name>ActionsPanel</name>
-        <message>
-            <source>ACTIONS</source>
-            <translation>操作</translation>
-        </message>
-        <message>
-            <source>Select a SKU in the table</source>
-            <translation>在表格中选择一个商品</translation>
-        </message>
-        <message>
-            <source>Freeze</source>
-            <translation>冻结</translation>
-        </message>
-        <message>
-            <source>Stop selling the selected SKU now</source>
-            <translation>立即停止销售所选商品</translation>
-        </message>
-        <message>
-            <source>Unfreeze</source>
-            <translation>解冻</translation>
-        </message>
-        <message>
-            <source>Resume selling the selected SKU</source>
-            <translation>恢复销售所选商品</translation>
-        </message>
-        <message>
-            <source>Restock the selected SKU by {n} units</source>
-            <translation>为所选商品补货 {n} 件</translation>
-        </message>
-        <message>
-            <source>Restock</source>
-            <translation>补货</translation>
-        </message>
-        <message>
-            <source>Restock by the custom amount</source>
-            <translation>按自定义数量补货</translation>
-        </message>
-        <message>
-            <source>Custom amount</source>
-            <translation>自定义数量</translation>
-        </message>
-        <message>
-            <source>Type a custom restock amount (Enter sends it)</source>
-            <translation>输入自定义补货数量（回车发送）</translation>
-        </message>
-        <message>
-            <source>Lower exposure</source>
-            <translation>降低曝光</translation>
-        </message>
-        <message>
-            <source>Show the selected SKU less in the live room (weight {w:g})</source>
-            <translation>降低所选商品在直播间的曝光（权重 {w:g}）</translation>
-        </message>
-        <message>
-            <source>Full exposure</source>
-            <translation>恢复曝光</translation>
-        </message>
-        <message>
-            <source>Restore the selected SKU's exposure (weight 1)</source>
-            <translation>恢复所选商品的曝光（权重 1）</translation>
-        </message>
-        <message>
-            <source>Exposure −</source>
-            <translation>降低曝光</translation>
-        </message>
-        <message>
-            <source>Exposure +</source>
-            <translation>恢复曝光</translation>
-        </message>
-        <message>
-            <source>Delist</source>
-            <translation>下架</translation>
-        </message>
-        <message>
-            <source>Take the selected SKU off the shop</source>
-            <translation>将所选商品下架</translation>
-        </message>
-        <message>
-            <source>Relist</source>
-            <translation>上架</translation>
-        </message>
-        <message>
-            <source>Put the selected SKU back on the shop</source>
-            <translation>将所选商品重新上架</translation>
-        </message>
-        <message>
-            <source>Confirm</source>
-            <translation>确认</translation>
-        </message>
-        <message>
-            <source>Confirm the armed action</source>
-            <translation>确认待执行的操作</translation>
-        </message>
-        <message>
-            <source>Cancel</source>
-            <translation>取消</translation>
-        </message>
-        <message>
-            <source>Cancel the armed action</source>
-            <translation>取消待执行的操作</translation>
-        </message>
-        <message>
-            <source>Custom restock amount (R jumps here, Enter sends)</source>
-            <translation>自定义补货数量（按 R 跳到这里，回车发送）</translation>
-        </message>
-        <message>
-            <source>frozen</source>
-            <translation>已冻结</translation>
-        </message>
-        <message>
-            <source>delisted</source>
-            <translation>已下架</translation>
-        </message>
-        <message>
-            <source>sold out</source>
-            <translation>售罄</translation>
-        </message>
-        <message>
-            <source>{tier} · {level} · available {n} · {rate}/min{state}</source>
-            <translation>{tier} · {level} · 可售 {n} · {rate}/分钟{state}</translation>
-        </message>
-        <message>
-            <source>{what} {sku} ({tier} tier, {n} available now)? Press {key} again or Enter to confirm, Esc to cancel.</source>
-            <translation>{what} {sku}（{tier}，当前可售 {n}）？再按 {key} 或回车确认，Esc 取消。</translation>
-        </message>
-        <message>
-            <source>({n} attempts)</source>
-            <translation>（已尝试 {n} 次）</translation>
-        </message>
-        <message>
-            <source>(the shop's answer will settle it; do not repeat it)</source>
-            <translation>（以店铺的回执为准，请勿重复操作）</translation>
-        </message>
-        <message>
-            <source>No commands for this SKU yet</source>
-            <translation>该商品暂无指令</translation>
-        </message>
-        <message>
-            <source>{ms} ms</source>
-            <translation>{ms} 毫秒</translation>
-        </message>
-    </context>
-    <context>
-        <name>AlertModel</name>
-        <message>
-            <source>Sell-out imminent</source>
-            <translation>即将售罄</translation>
-        </message>
-        <message>
-            <source>Below warning line</source>
-            <translation>低于预警线</translation>
-        </message>
-        <message>
-            <source>Demand surge</source>
-            <translation>需求激增</translation>
-        </message>
-        <message>
-            <source>Sold out and still wanted</source>
-            <translation>已售罄，仍有需求</translation>
-        </message>
-        <message>
-            <source>Feed stale</source>
-            <translation>数据流中断</translation>
-        </message>
-        <message>
-            <source>avail {n}</source>
-            <translation>可售 {n}</translation>
-        </message>
-        <message>
-            <source>line {n}</source>
-            <translation>预警线 {n}</translation>
-        </message>
-        <message>
-            <source>safety {n}</source>
-            <translation>安全库存 {n}</translation>
-        </message>
-        <message>
-            <source>losing {r}/min</source>
-            <translation>每分钟流失 {r}</translation>
-        </message>
-        <message>
-            <source>{r}/min</source>
-            <translation>{r}/分钟</translation>
-        </message>
-        <message>
-            <source>sell-out {t}</source>
-            <translation>{t}后售罄</translation>
-        </message>
-        <message>
-            <source>snoozed until {t}</source>
-            <translation>静默至 {t}</translation>
-        </message>
-        <message>
-            <source>acked</source>
-            <translation>已确认</translation>
-        </message>
-        <message>
-            <source>Snoozed until {t} (shop clock)</source>
-            <translation>静默至 {t}（店铺时钟）</translation>
-        </message>
-        <message>
-            <source>Now ({t}): available {n}, {r}/min, sell-out in {so}, warning line {line}</source>
-            <translation>当前（{t}）：可售 {n}，{r}/分钟，预计 {so} 后售罄，预警线 {line}</translation>
-        </message>
-        <message>
-            <source>Ended</source>
-            <translation>结束</translation>
-        </message>
-        <message>
-            <source>State</source>
-            <translation>状态</translation>
-        </message>
-        <message>
-            <source>Level</source>
-            <translation>级别</translation>
-        </message>
-        <message>
-            <source>SKU</source>
-            <translation>商品</translation>
-        </message>
-        <message>
-            <source>What</source>
-            <translation>事件</translation>
-        </message>
-        <message>
-            <source>Why</source>
-            <translation>依据</translation>
-        </message>
-        <message>
-            <source>Since</source>
-            <translation>开始于</translation>
-        </message>
-        <message>
-            <source>room</source>
-            <translation>直播间</translation>
-        </message>
-    </context>
-    <context>
-        <name>AlertPanel</name>
-        <message>
-            <source>ALERTS</source>
-            <translation>告警</translation>
-        </message>
-        <message>
-            <source>Active ({n})</source>
-            <translation>进行中（{n}）</translation>
-        </message>
-        <message>
-            <source>History ({n})</source>
-            <translation>历史（{n}）</translation>
-        </message>
-    </context>
-    <context>
-        <name>AlertState</name>
-        <message>
-            <source>pending</source>
-            <translation>待触发</translation>
-        </message>
-        <message>
-            <source>firing</source>
-            <translation>告警中</translation>
-        </message>
-        <message>
-            <source>recovering</source>
-            <translation>恢复中</translation>
-        </message>
-        <message>
-            <source>resolved</source>
-            <translation>已解除</translation>
-        </message>
-    </context>
-    <context>
-        <name>AutoConfirmBox</name>
-        <message>
-            <source>Accept</source>
-            <translation>接受</translation>
-        </message>
-        <message>
-            <source>Reject</source>
-            <translation>拒绝</translation>
-        </message>
-        <message>
-            <source>WAITING FOR YOU: {n} auto action(s) to confirm (Y accepts, N rejects the first)</source>
-            <translation>待确认：{n} 条自动操作（Y 接受、N 拒绝第一条）</translation>
-        </message>
-        <message>
-            <source>AUTO ACTIONS: none waiting for confirmation</source>
-            <translation>自动操作：暂无待确认</translation>
-        </message>
-        <message>
-            <source>{op} {sku}: {reason}</source>
-            <translation>{op} {sku}：{reason}</translation>
-        </message>
-    </context>
-    <context>
-        <name>BadgeDelegate</name>
-        <message>
-            <source>sold out</source>
-            <translation>售罄</translation>
-        </message>
-        <message>
-            <source>frozen, {n} left</source>
-            <translation>已冻结，剩 {n}</translation>
-        </message>
-        <message>
-            <source>frozen</source>
-            <translation>已冻结</translation>
-        </message>
-        <message>
-            <source>delisted</source>
-            <translation>已下架</translation>
-        </message>
-        <message>
-            <source>on air</source>
-            <translation>讲解中</translation>
-        </message>
-    </context>
-    <context>
-        <name>Charts</name>
-        <message>
-            <source>now</source>
-            <translation>现在</translation>
-        </message>
-        <message>
-            <source>{m}m</source>
-            <translation>{m}分</translation>
-        </message>
-    </context>
-    <context>
-        <name>ChartsPanel</name>
-        <message>
-            <source>Room viewers</source>
-            <translation>直播间在线人数</translation>
-        </message>
-        <message>
-            <source>Orders per minute (featured periods shaded)</source>
-            <translation>每分钟订单数（阴影为讲解时段）</translation>
-        </message>
-    </context>
-    <context>
-        <name>CompareTab</name>
-        <message>
-            <source>File → Compare with… adds other shows here.</source>
-            <translation>用 文件 → 对比… 把其他场次加到这里。</translation>
-        </message>
-        <message>
-            <source>Figure</source>
-            <translation>指标</translation>
-        </message>
-        <message>
-            <source>Show length</source>
-            <translation>直播时长</translation>
-        </message>
-        <message>
-            <source>GMV</source>
-            <translation>成交额</translation>
-        </message>
-        <message>
-            <source>Units sold</source>
-            <translation>售出件数</translation>
-        </message>
-        <message>
-            <source>Sell-outs</source>
-            <translation>售罄</translation>
-        </message>
-        <message>
-            <source>Misses</source>
-            <translation>漏报</translation>
-        </message>
-        <message>
-            <source>Median warning lead time</source>
-            <translation>预警提前量（中位数）</translation>
-        </message>
-        <message>
-            <source>False warnings</source>
-            <translation>误报</translation>
-        </message>
-        <message>
-            <source>Alerts per 10 minutes</source>
-            <translation>每 10 分钟告警数</translation>
-        </message>
-        <message>
-            <source>Oversold units</source>
-            <translation>超卖件数</translation>
-        </message>
-        <message>
-            <source>Estimated lost sales</source>
-            <translation>估计损失销售</translation>
-        </message>
-        <message>
-            <source>Feed incidents</source>
-            <translation>数据流异常</translation>
-        </message>
-        <message>
-            <source>sell-outs</source>
-            <translation>售罄</translation>
-        </message>
-        <message>
-            <source>misses</source>
-            <translation>漏报</translation>
-        </message>
-        <message>
-            <source>false warnings</source>
-            <translation>误报</translation>
-        </message>
-        <message>
-            <source>oversold units</source>
-            <translation>超卖件数</translation>
-        </message>
-        <message>
-            <source>lost units (est.)</source>
-            <translation>损失件数（估计）</translation>
-        </message>
-    </context>
-    <context>
-        <name>DeskShortcuts</name>
-        <message>
-            <source>Acknowledge alert</source>
-            <translation>确认告警</translation>
-        </message>
-        <message>
-            <source>Snooze {m} min</source>
-            <translation>静音 {m} 分钟</translation>
-        </message>
-        <message>
-            <source>Jump to the alert's SKU</source>
-            <translation>跳转到告警商品</translation>
-        </message>
-        <message>
-            <source>Mute sound</source>
-            <translation>静音提示音</translation>
-        </message>
-        <message>
-            <source>Search</source>
-            <translation>搜索</translation>
-        </message>
-        <message>
-            <source>Go to the SKU table</source>
-            <translation>转到商品表</translation>
-        </message>
-        <message>
-            <source>Go to the alerts</source>
-            <translation>转到告警列表</translation>
-        </message>
-        <message>
-            <source>Accept the first auto action</source>
-            <translation>接受第一条自动操作</translation>
-        </message>
-        <message>
-            <source>Reject the first auto action</source>
-            <translation>拒绝第一条自动操作</translation>
-        </message>
-        <message>
-            <source>Dismiss the failure banner</source>
-            <translation>关闭失败提示</translation>
-        </message>
-        <message>
-            <source>Undo the last action (for 10 s)</source>
-            <translation>撤销上一个操作（10 秒内）</translation>
-        </message>
-        <message>
-            <source>Restart the core (when it is hung or stopped)</source>
-            <translation>重启核心（卡住或停止时）</translation>
-        </message>
-        <message>
-            <source>Settings</source>
-            <translation>设置</translation>
-        </message>
-        <message>
-            <source>Keyboard shortcuts</source>
-            <translation>快捷键</translation>
-        </message>
-        <message>
-            <source>Quit</source>
-            <translation>退出</translation>
-        </message>
-        <message>
-            <source>{m} min</source>
-            <translation>{m} 分钟</translation>
-        </message>
-        <message>
-            <source>Acknowledge</source>
-            <translation>确认</translation>
-        </message>
-        <message>
-            <source>Jump</source>
-            <translation>跳转</translation>
-        </message>
-        <message>
-            <source>Selected SKU</source>
-            <translation>所选商品</translation>
-        </message>
-        <message>
-            <source>Alerts</source>
-            <translation>告警</translation>
-        </message>
-        <message>
-            <source>Moving around</source>
-            <translation>导航</translation>
-        </message>
-        <message>
-            <source>Up / Down</source>
-            <translation>上 / 下</translation>
-        </message>
-        <message>
-            <source>Select the previous / next SKU in the table</source>
-            <translation>选择表格中的上一个 / 下一个商品</translation>
-        </message>
-        <message>
-            <source>Unmute sound</source>
-            <translation>打开提示音</translation>
-        </message>
-    </context>
-    <context>
-        <name>DeskTargets</name>
-        <message>
-            <source>SKUs more urgent than the selected one are out of sight: click to go to the top</source>
-            <translation>有比所选 SKU 更紧急的条目在视野之外：点击回到顶部</translation>
-        </message>
-        <message>
-            <source>Snoozed {what} for {m:g} min, until {t} (shop clock)</source>
-            <translation>已静默 {what} {m:g} 分钟，至 {t}（店铺时钟）</translation>
-        </message>
-        <message>
-            <source>▲ {n} more urgent</source>
-            <translation>▲ 上方还有 {n} 个更紧急</translation>
-        </message>
-        <message>
-            <source>Undo sent: {what} {sku}</source>
-            <translation>已发送撤销：{what} {sku}</translation>
-        </message>
-        <message>
-            <source>Sent: {what} {sku}. A restock cannot be undone (protocol v1): to correct it, freeze and tell the warehouse.</source>
-            <translation>已发送：{what} {sku}。补货无法撤销（协议 v1）：如需纠正，请冻结并通知仓库。</translation>
-        </message>
-        <message>
-            <source>Sent: {what} {sku}</source>
-            <translation>已发送：{what} {sku}</translation>
-        </message>
-        <message>
-            <source>Nothing to undo (Undo lasts 10 s after an action).</source>
-            <translation>没有可撤销的操作（操作后 10 秒内可撤销）。</translation>
-        </message>
-    </context>
-    <context>
-        <name>DeskTruth</name>
-        <message>
-            <source>This core runs inside the desk (--core-thread): restart the desk.</source>
-            <translation>核心运行在中控台进程内（--core-thread）：请重启中控台。</translation>
-        </message>
-        <message>
-            <source>Restarting the core…</source>
-            <translation>正在重启核心…</translation>
-        </message>
-        <message>
-            <source>The core did not restart: {e}</source>
-            <translation>核心未能重启：{e}</translation>
-        </message>
-        <message>
-            <source>Core restarted; commands sent before the restart are shown no more: check their SKUs' stock.</source>
-            <translation>核心已重启；重启前发出的指令不再显示：请核对相关 SKU 的库存。</translation>
-        </message>
-    </context>
-    <context>
-        <name>DeskWindow</name>
-        <message>
-            <source>Live stock control room</source>
-            <translation>直播库存中控台</translation>
-        </message>
-        <message>
-            <source>SKUS</source>
-            <translation>商品</translation>
-        </message>
-        <message>
-            <source>Search SKU or name  (Ctrl+F)</source>
-            <translation>搜索商品编号或名称（Ctrl+F）</translation>
-        </message>
-        <message>
-            <source>All tiers</source>
-            <translation>全部分层</translation>
-        </message>
-        <message>
-            <source>All levels</source>
-            <translation>全部级别</translation>
-        </message>
-        <message>
-            <source>Any alert</source>
-            <translation>有告警</translation>
-        </message>
-        <message>
-            <source>Watch and worse</source>
-            <translation>关注及以上</translation>
-        </message>
-        <message>
-            <source>Warning and worse</source>
-            <translation>预警及以上</translation>
-        </message>
-        <message>
-            <source>Critical only</source>
-            <translation>仅紧急</translation>
-        </message>
-        <message>
-            <source>OK only</source>
-            <translation>仅正常</translation>
-        </message>
-        <message>
-            <source>Core stopped: {e}</source>
-            <translation>核心已停止：{e}</translation>
-        </message>
-        <message>
-            <source>Sent: {what} {sku}</source>
-            <translation>已发送：{what} {sku}</translation>
-        </message>
-        <message>
-            <source>Settings sent to the core; they apply at once and are logged.</source>
-            <translation>设置已发送到核心，立即生效并记入日志。</translation>
-        </message>
-        <message>
-            <source>{shown} of {total}</source>
-            <translation>{shown} / {total}</translation>
-        </message>
-        <message>
-            <source>{total} SKUs</source>
-            <translation>{total} 个商品</translation>
-        </message>
-        <message>
-            <source>Settings applied (version {v}).</source>
-            <translation>设置已生效（版本 {v}）。</translation>
-        </message>
-        <message>
-            <source>snapshot {v} · {events} events · refresh {ms:.1f} ms · sound: {snd}{mute}</source>
-            <translation>快照 {v} · {events} 条事件 · 刷新 {ms:.1f} 毫秒 · 声音：{snd}{mute}</translation>
-        </message>
-        <message>
-            <source> (muted)</source>
-            <translation>（已静音）</translation>
-        </message>
-    </context>
-    <context>
-        <name>FailureBanner</name>
-        <message>
-            <source>Show SKU</source>
-            <translation>查看商品</translation>
-        </message>
-        <message>
-            <source>Dismiss</source>
-            <translation>关闭</translation>
-        </message>
-        <message>
-            <source>Dismiss (Ctrl+D)</source>
-            <translation>关闭（Ctrl+D）</translation>
-        </message>
-        <message>
-            <source>{op} {sku} {state}: {error}</source>
-            <translation>{op} {sku} {state}：{error}</translation>
-        </message>
-        <message>
-            <source>(auto action)</source>
-            <translation>（自动操作）</translation>
-        </message>
-        <message>
-            <source>· {n} more failed</source>
-            <translation>· 另有 {n} 条失败</translation>
-        </message>
-    </context>
-    <context>
-        <name>HeaderBar</name>
-        <message>
-            <source>Room</source>
-            <translation>直播间</translation>
-        </message>
-        <message>
-            <source>Session</source>
-            <translation>场次时长</translation>
-        </message>
-        <message>
-            <source>Viewers</source>
-            <translation>在线人数</translation>
-        </message>
-        <message>
-            <source>GMV</source>
-            <translation>成交额</translation>
-        </message>
-        <message>
-            <source>Units</source>
-            <translation>件数</translation>
-        </message>
-        <message>
-            <source>On air</source>
-            <translation>讲解中</translation>
-        </message>
-        <message>
-            <source>Feed</source>
-            <translation>数据流</translation>
-        </message>
-        <message>
-            <source>Commands</source>
-            <translation>指令通道</translation>
-        </message>
-        <message>
-            <source>Firing alerts</source>
-            <translation>告警</translation>
-        </message>
-        <message>
-            <source>{n} firing {level} alert(s)</source>
-            <translation>{n} 条{level}告警</translation>
-        </message>
-        <message>
-            <source>Shop clock {t}</source>
-            <translation>店铺时间 {t}</translation>
-        </message>
-        <message>
-            <source>CORE STOPPED</source>
-            <translation>核心已停止</translation>
-        </message>
-        <message>
-            <source>silent {s} s</source>
-            <translation>{s} 秒无消息</translation>
-        </message>
-        <message>
-            <source>gap: {g}</source>
-            <translation>缺口：{g}</translation>
-        </message>
-        <message>
-            <source>stock changed without a restock: {d}</source>
-            <translation>库存变动（非本台补货）：{d}</translation>
-        </message>
-        <message>
-            <source>seq {seq} · {n} resyncs</source>
-            <translation>序号 {seq} · 重新同步 {n} 次</translation>
-        </message>
-        <message>
-            <source>Feed {state}: {events} events, {rejects} rejected, {gaps} gaps, {resyncs} resyncs; last message {age} s ago</source>
-            <translation>数据流{state}：{events} 条事件，拒收 {rejects}，缺口 {gaps}，重新同步 {resyncs} 次；最后一条消息在 {age} 秒前</translation>
-        </message>
-        <message>
-            <source>CORE HUNG</source>
-            <translation>核心无响应</translation>
-        </message>
-    </context>
-    <context>
-        <name>HelpOverlay</name>
-        <message>
-            <source>Keyboard shortcuts  ·  F1 or Esc closes</source>
-            <translation>快捷键  ·  按 F1 或 Esc 关闭</translation>
-        </message>
-    </context>
-    <context>
-        <name>Labels</name>
-        <message>
-            <source>ok</source>
-            <translation>正常</translation>
-        </message>
-        <message>
-            <source>watch</source>
-            <translation>关注</translation>
-        </message>
-        <message>
-            <source>warning</source>
-            <translation>预警</translation>
-        </message>
-        <message>
-            <source>critical</source>
-            <translation>紧急</translation>
-        </message>
-        <message>
-            <source>losing sales</source>
-            <translation>流失</translation>
-        </message>
-        <message>
-            <source>feed</source>
-            <translation>数据流</translation>
-        </message>
-        <message>
-            <source>traffic driver</source>
-            <translation>引流款</translation>
-        </message>
-        <message>
-            <source>profit</source>
-            <translation>利润款</translation>
-        </message>
-        <message>
-            <source>long tail</source>
-            <translation>长尾款</translation>
-        </message>
-        <message>
-            <source>connecting</source>
-            <translation>连接中</translation>
-        </message>
-        <message>
-            <source>live</source>
-            <translation>实时</translation>
-        </message>
-        <message>
-            <source>stale</source>
-            <translation>中断</translation>
-        </message>
-        <message>
-            <source>resyncing</source>
-            <translation>同步中</translation>
-        </message>
-        <message>
-            <source>idle</source>
-            <translation>空闲</translation>
-        </message>
-        <message>
-            <source>retrying</source>
-            <translation>重试中</translation>
-        </message>
-        <message>
-            <source>down</source>
-            <translation>不可用</translation>
-        </message>
-        <message>
-            <source>Freeze</source>
-            <translation>冻结</translation>
-        </message>
-        <message>
-            <source>Unfreeze</source>
-            <translation>解冻</translation>
-        </message>
-        <message>
-            <source>Restock</source>
-            <translation>补货</translation>
-        </message>
-        <message>
-            <source>Exposure</source>
-            <translation>曝光</translation>
-        </message>
-        <message>
-            <source>Delist</source>
-            <translation>下架</translation>
-        </message>
-        <message>
-            <source>Relist</source>
-            <translation>上架</translation>
-        </message>
-        <message>
-            <source>sending…</source>
-            <translation>发送中…</translation>
-        </message>
-        <message>
-            <source>pending</source>
-            <translation>等待回执</translation>
-        </message>
-        <message>
-            <source>acknowledged</source>
-            <translation>已执行</translation>
-        </message>
-        <message>
-            <source>REJECTED</source>
-            <translation>被拒绝</translation>
-        </message>
-        <message>
-            <source>FAILED</source>
-            <translation>失败</translation>
-        </message>
-        <message>
-            <source>unknown — checking</source>
-            <translation>未知 — 核实中</translation>
-        </message>
-        <message>
-            <source>no answer yet, retrying</source>
-            <translation>尚无回执，重试中</translation>
-        </message>
-        <message>
-            <source>not reported by the core yet (it expires unsent after its deadline)</source>
-            <translation>核心尚未回报（超过截止时间仍未发出则作废）</translation>
-        </message>
-        <message>
-            <source>{n}s</source>
-            <translation>{n}秒</translation>
-        </message>
-        <message>
-            <source>{m}m</source>
-            <translation>{m}分</translation>
-        </message>
-        <message>
-            <source>{h}h{m}m</source>
-            <translation>{h}时{m}分</translation>
-        </message>
-        <message>
-            <source>operator</source>
-            <translation>运营</translation>
-        </message>
-        <message>
-            <source>auto</source>
-            <translation>自动</translation>
-        </message>
-        <message>
-            <source>{n} s</source>
-            <translation>{n} 秒</translation>
-        </message>
-        <message>
-            <source>{n} min</source>
-            <translation>{n} 分钟</translation>
-        </message>
-        <message>
-            <source>{n} h</source>
-            <translation>{n} 小时</translation>
-        </message>
-        <message>
-            <source>not in sight</source>
-            <translation>暂无</translation>
-        </message>
-        <message>
-            <source>{n}s ago</source>
-            <translation>{n} 秒前</translation>
-        </message>
-        <message>
-            <source>{m}m {s}s ago</source>
-            <translation>{m} 分 {s} 秒前</translation>
-        </message>
-        <message>
-            <source>{h}h {m}m ago</source>
-            <translation>{h} 小时 {m} 分前</translation>
-        </message>
-    </context>
-    <context>
-        <name>NumberField</name>
-        <message>
-            <source>a whole number</source>
-            <translation>整数</translation>
-        </message>
-        <message>
-            <source>a number</source>
-            <translation>数字</translation>
-        </message>
-        <message>
-            <source>and</source>
-            <translation>和</translation>
-        </message>
-        <message>
-            <source>Refused: {t!r} is not {r}</source>
-            <translation>已拒绝：{t!r} 不是{r}</translation>
-        </message>
-        <message>
-            <source>Refused: allowed is {r}</source>
-            <translation>已拒绝：允许范围为 {r}</translation>
-        </message>
-        <message>
-            <source>Refused: {v} is out of range; allowed is {r}</source>
-            <translation>已拒绝：{v} 超出范围；允许范围为 {r}</translation>
-        </message>
-        <message>
-            <source>{v} is far outside the usual range {lo} – {hi}</source>
-            <translation>{v} 远超常用范围 {lo} – {hi}</translation>
-        </message>
-    </context>
-    <context>
-        <name>OverviewTab</name>
-        <message>
-            <source>Figure</source>
-            <translation>指标</translation>
-        </message>
-        <message>
-            <source>Value</source>
-            <translation>数值</translation>
-        </message>
-        <message>
-            <source>What it means</source>
-            <translation>含义</translation>
-        </message>
-        <message>
-            <source>Moments</source>
-            <translation>时刻</translation>
-        </message>
-        <message>
-            <source>Double-click a figure to see its first moment on the timeline.</source>
-            <translation>双击指标，在时间线上查看它的第一个时刻。</translation>
-        </message>
-        <message>
-            <source>Session review — {room}</source>
-            <translation>场次复盘 — {room}</translation>
-        </message>
-        <message>
-            <source>{dur} of show · {events} events · {skus} SKUs · GMV ¥{gmv} · {units} units sold · {orders} orders</source>
-            <translation>直播 {dur} · {events} 条事件 · {skus} 个商品 · 成交额 ¥{gmv} · 售出 {units} 件 · {orders} 笔订单</translation>
-        </message>
-        <message>
-            <source>summary rows kept in the log</source>
-            <translation>日志内的汇总行</translation>
-        </message>
-        <message>
-            <source>summary cache</source>
-            <translation>汇总缓存</translation>
-        </message>
-        <message>
-            <source> · live: following the log as it is written</source>
-            <translation> · 直播中：随日志写入实时更新</translation>
-        </message>
-        <message>
-            <source>{file} · read-only · from the {src}{live}</source>
-            <translation>{file} · 只读 · 数据来自{src}{live}</translation>
-        </message>
-        <message>
-            <source>Median warning lead time</source>
-            <translation>预警提前量（中位数）</translation>
-        </message>
-        <message>
-            <source>How long before a sell-out the desk warned, typically; longer leaves time to restock.</source>
-            <translation>中控台通常在售罄前多久发出预警；越早越有时间补货。</translation>
-        </message>
-        <message>
-            <source>Sell-outs</source>
-            <translation>售罄</translation>
-        </message>
-        <message>
-            <source>Times a SKU's stock reached zero during the show.</source>
-            <translation>直播中商品库存降到零的次数。</translation>
-        </message>
-        <message>
-            <source>Misses</source>
-            <translation>漏报</translation>
-        </message>
-        <message>
-            <source>Sell-outs with no warning before them: the ones that surprised the team.</source>
-            <translation>事先没有预警的售罄：让团队措手不及的那些。</translation>
-        </message>
-        <message>
-            <source>False warnings</source>
-            <translation>误报</translation>
-        </message>
-        <message>
-            <source>Warnings whose SKU did not sell out soon after and nobody acted on: noise.</source>
-            <translation>预警后商品没有很快售罄、也无人处理：噪音。</translation>
-        </message>
-        <message>
-            <source>Alerts per 10 minutes</source>
-            <translation>每 10 分钟告警数</translation>
-        </message>
-        <message>
-            <source>How busy one operator was kept; above about 3 they start to miss things.</source>
-            <translation>一位中控有多忙；超过约 3 条就容易漏看。</translation>
-        </message>
-        <message>
-            <source>Oversold units</source>
-            <translation>超卖件数</translation>
-        </message>
-        <message>
-            <source>Units sold beyond stock and cancelled: each is an unhappy buyer.</source>
-            <translation>超出库存卖出又被取消的件数：每一件都是一位不满的买家。</translation>
-        </message>
-        <message>
-            <source>Estimated lost sales</source>
-            <translation>估计损失销售</translation>
-        </message>
-        <message>
-            <source>Buyers turned away while SKUs were sold out or frozen (estimate). Most: {where}</source>
-            <translation>商品售罄或冻结期间流失的买家（估计）。最多：{where}</translation>
-        </message>
-        <message>
-            <source>Feed incidents</source>
-            <translation>数据流异常</translation>
-        </message>
-        <message>
-            <source>Times the shop's feed went stale, gapped or resynced: the desk was partly blind.</source>
-            <translation>店铺数据流停滞、缺号或重新同步的次数：这段时间中控台看不全。</translation>
-        </message>
-        <message>
-            <source>{n} moments</source>
-            <translation>{n} 个时刻</translation>
-        </message>
-    </context>
-    <context>
-        <name>ReviewWindow</name>
-        <message>
-            <source>controlroom — session review</source>
-            <translation>直播中控台 — 场次复盘</translation>
-        </message>
-        <message>
-            <source>Overview</source>
-            <translation>总览</translation>
-        </message>
-        <message>
-            <source>Timeline</source>
-            <translation>时间线</translation>
-        </message>
-        <message>
-            <source>SKU</source>
-            <translation>商品</translation>
-        </message>
-        <message>
-            <source>What-if</source>
-            <translation>假设推演</translation>
-        </message>
-        <message>
-            <source>Compare</source>
-            <translation>对比</translation>
-        </message>
-        <message>
-            <source>Cancel</source>
-            <translation>取消</translation>
-        </message>
-        <message>
-            <source>Open a session log (File → Open) or drop a .sqlite file here.</source>
-            <translation>打开场次日志（文件 → 打开），或把 .sqlite 文件拖到这里。</translation>
-        </message>
-        <message>
-            <source>&amp;File</source>
-            <translation>文件(&amp;F)</translation>
-        </message>
-        <message>
-            <source>&amp;Open…</source>
-            <translation>打开(&amp;O)…</translation>
-        </message>
-        <message>
-            <source>Open &amp;recent</source>
-            <translation>最近打开(&amp;R)</translation>
-        </message>
-        <message>
-            <source>&amp;Compare with…</source>
-            <translation>对比(&amp;C)…</translation>
-        </message>
-        <message>
-            <source>Export report (&amp;HTML)…</source>
-            <translation>导出报告 (&amp;HTML)…</translation>
-        </message>
-        <message>
-            <source>Export tables (&amp;CSV)…</source>
-            <translation>导出表格 (&amp;CSV)…</translation>
-        </message>
-        <message>
-            <source>Export chart (&amp;PNG)…</source>
-            <translation>导出图表 (&amp;PNG)…</translation>
-        </message>
-        <message>
-            <source>&amp;Quit</source>
-            <translation>退出(&amp;Q)</translation>
-        </message>
-        <message>
-            <source>Open a session log</source>
-            <translation>打开场次日志</translation>
-        </message>
-        <message>
-            <source>Session logs (*.sqlite);;All files (*)</source>
-            <translation>场次日志 (*.sqlite);;所有文件 (*)</translation>
-        </message>
-        <message>
-            <source>Compare with</source>
-            <translation>对比</translation>
-        </message>
-        <message>
-            <source>Opening {name}…</source>
-            <translation>正在打开 {name}…</translation>
-        </message>
-        <message>
-            <source>Building the summary of an older log (once): {done} of {total} events</source>
-            <translation>正在为旧版日志生成汇总（仅一次）：{done} / {total} 条事件</translation>
-        </message>
-        <message>
-            <source>Opening cancelled.</source>
-            <translation>已取消打开。</translation>
-        </message>
-        <message>
-            <source>{name} — session review</source>
-            <translation>{name} — 场次复盘</translation>
-        </message>
-        <message>
-            <source>Exported {p}</source>
-            <translation>已导出 {p}</translation>
-        </message>
-        <message>
-            <source>Export report</source>
-            <translation>导出报告</translation>
-        </message>
-        <message>
-            <source>Export tables into</source>
-            <translation>导出表格到</translation>
-        </message>
-        <message>
-            <source>Export chart</source>
-            <translation>导出图表</translation>
-        </message>
-    </context>
-    <context>
-        <name>SettingsDialog</name>
-        <message>
-            <source>Settings</source>
-            <translation>设置</translation>
-        </message>
-        <message>
-            <source>Changes apply to the running show at once and are written to the session log. Hover a field for its full description.</source>
-            <translation>修改会立即作用于正在进行的直播，并写入场次日志。鼠标悬停可查看完整说明。</translation>
-        </message>
-        <message>
-            <source>Engine</source>
-            <translation>引擎</translation>
-        </message>
-        <message>
-            <source>Per-SKU tier</source>
-            <translation>单品分层</translation>
-        </message>
-        <message>
-            <source>Apply and close</source>
-            <translation>应用并关闭</translation>
-        </message>
-        <message>
-            <source>Apply</source>
-            <translation>应用</translation>
-        </message>
-        <message>
-            <source>Close</source>
-            <translation>关闭</translation>
-        </message>
-        <message>
-            <source>A per-SKU tier beats the tier the shop sends. Pick a SKU and a tier, then Set.</source>
-            <translation>单品分层优先于店铺下发的分层。选择商品和分层，然后点“设置”。</translation>
-        </message>
-        <message>
-            <source>Set override</source>
-            <translation>设置</translation>
-        </message>
-        <message>
-            <source>Current overrides</source>
-            <translation>当前单品分层</translation>
-        </message>
-        <message>
-            <source>Remove selected override</source>
-            <translation>移除所选单品分层</translation>
-        </message>
-        <message>
-            <source>Unusual values</source>
-            <extracomment>Answers "apply anyway?" for far-out values; a test may replace it (the default asks in a message box).</extracomment>
-            <translation>异常取值</translation>
-        </message>
-        <message>
-            <source>Apply these values anyway?
+<context>
+    <name>ActionsPanel</name>
+    <message>
+        <source>ACTIONS</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Select a SKU in the table</source>
+        <translation>在表格中选择一个商品</translation>
+    </message>
+    <message>
+        <source>Freeze</source>
+        <translation>冻结</translation>
+    </message>
+    <message>
+        <source>Stop selling the selected SKU now</source>
+        <translation>立即停止销售所选商品</translation>
+    </message>
+    <message>
+        <source>Unfreeze</source>
+        <translation>解冻</translation>
+    </message>
+    <message>
+        <source>Resume selling the selected SKU</source>
+        <translation>恢复销售所选商品</translation>
+    </message>
+    <message>
+        <source>Restock</source>
+        <translation>补货</translation>
+    </message>
+    <message>
+        <source>Restock by the custom amount</source>
+        <translation>按自定义数量补货</translation>
+    </message>
+    <message>
+        <source>Custom amount</source>
+        <translation>自定义数量</translation>
+    </message>
+    <message>
+        <source>Type a custom restock amount (Enter sends it)</source>
+        <translation>输入自定义补货数量（回车发送）</translation>
+    </message>
+    <message>
+        <source>Lower exposure</source>
+        <translation>降低曝光</translation>
+    </message>
+    <message>
+        <source>Show the selected SKU less in the live room (weight {w:g})</source>
+        <translation>降低所选商品在直播间的曝光（权重 {w:g}）</translation>
+    </message>
+    <message>
+        <source>Full exposure</source>
+        <translation>恢复曝光</translation>
+    </message>
+    <message>
+        <source>Restore the selected SKU&apos;s exposure (weight 1)</source>
+        <translation>恢复所选商品的曝光（权重 1）</translation>
+    </message>
+    <message>
+        <source>Exposure −</source>
+        <translation>降低曝光</translation>
+    </message>
+    <message>
+        <source>Exposure +</source>
+        <translation>恢复曝光</translation>
+    </message>
+    <message>
+        <source>Delist</source>
+        <translation>下架</translation>
+    </message>
+    <message>
+        <source>Take the selected SKU off the shop</source>
+        <translation>将所选商品下架</translation>
+    </message>
+    <message>
+        <source>Relist</source>
+        <translation>上架</translation>
+    </message>
+    <message>
+        <source>Put the selected SKU back on the shop</source>
+        <translation>将所选商品重新上架</translation>
+    </message>
+    <message>
+        <source>Confirm</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <source>Confirm the armed action</source>
+        <translation>确认待执行的操作</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Cancel the armed action</source>
+        <translation>取消待执行的操作</translation>
+    </message>
+    <message>
+        <source>Custom restock amount (R jumps here, Enter sends)</source>
+        <translation>自定义补货数量（按 R 跳到这里，回车发送）</translation>
+    </message>
+    <message>
+        <source>frozen</source>
+        <translation>已冻结</translation>
+    </message>
+    <message>
+        <source>delisted</source>
+        <translation>已下架</translation>
+    </message>
+    <message>
+        <source>sold out</source>
+        <translation>售罄</translation>
+    </message>
+    <message>
+        <source>{tier} · {level} · available {n} · {rate}/min{state}</source>
+        <translation>{tier} · {level} · 可售 {n} · {rate}/分钟{state}</translation>
+    </message>
+    <message>
+        <source>{what} {sku} ({tier} tier, {n} available now)? Press {key} again or Enter to confirm, Esc to cancel.</source>
+        <translation>{what} {sku}（{tier}，当前可售 {n}）？再按 {key} 或回车确认，Esc 取消。</translation>
+    </message>
+    <message numerus="yes">
+        <source>(%n attempt(s))</source>
+        <translation>
+            <numerusform>（已尝试 %n 次）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>(the shop&apos;s answer will settle it; do not repeat it)</source>
+        <translation>（以店铺的回执为准，请勿重复操作）</translation>
+    </message>
+    <message>
+        <source>No commands for this SKU yet</source>
+        <translation>该商品暂无指令</translation>
+    </message>
+    <message numerus="yes">
+        <source>Restock the selected SKU by %Ln unit(s)</source>
+        <translation>
+            <numerusform>为所选商品补货 %Ln 件</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{ms} ms</source>
+        <translation>{ms} 毫秒</translation>
+    </message>
+</context>
+<context>
+    <name>AlertModel</name>
+    <message>
+        <source>Sell-out imminent</source>
+        <translation>即将售罄</translation>
+    </message>
+    <message>
+        <source>Below warning line</source>
+        <translation>低于预警线</translation>
+    </message>
+    <message>
+        <source>Demand surge</source>
+        <translation>需求激增</translation>
+    </message>
+    <message>
+        <source>Sold out and still wanted</source>
+        <translation>已售罄，仍有需求</translation>
+    </message>
+    <message>
+        <source>Feed stale</source>
+        <translation>数据流中断</translation>
+    </message>
+    <message>
+        <source>avail {n}</source>
+        <translation>可售 {n}</translation>
+    </message>
+    <message>
+        <source>line {n}</source>
+        <translation>预警线 {n}</translation>
+    </message>
+    <message>
+        <source>safety {n}</source>
+        <translation>安全库存 {n}</translation>
+    </message>
+    <message>
+        <source>losing {r}/min</source>
+        <translation>每分钟流失 {r}</translation>
+    </message>
+    <message>
+        <source>{r}/min</source>
+        <translation>{r}/分钟</translation>
+    </message>
+    <message>
+        <source>sell-out {t}</source>
+        <translation>{t}后售罄</translation>
+    </message>
+    <message>
+        <source>snoozed until {t}</source>
+        <translation>静默至 {t}</translation>
+    </message>
+    <message>
+        <source>acked</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <source>Snoozed until {t} (shop clock)</source>
+        <translation>静默至 {t}（店铺时钟）</translation>
+    </message>
+    <message>
+        <source>Now ({t}): available {n}, {r}/min, sell-out in {so}, warning line {line}</source>
+        <translation>当前（{t}）：可售 {n}，{r}/分钟，预计 {so} 后售罄，预警线 {line}</translation>
+    </message>
+    <message>
+        <source>Ended</source>
+        <translation>结束</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <source>SKU</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>依据</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>开始于</translation>
+    </message>
+    <message>
+        <source>room</source>
+        <translation>直播间</translation>
+    </message>
+</context>
+<context>
+    <name>AlertPanel</name>
+    <message>
+        <source>ALERTS</source>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <source>Active ({n})</source>
+        <translation>进行中（{n}）</translation>
+    </message>
+    <message>
+        <source>History ({n})</source>
+        <translation>历史（{n}）</translation>
+    </message>
+</context>
+<context>
+    <name>AlertState</name>
+    <message>
+        <source>pending</source>
+        <translation>待触发</translation>
+    </message>
+    <message>
+        <source>firing</source>
+        <translation>告警中</translation>
+    </message>
+    <message>
+        <source>recovering</source>
+        <translation>恢复中</translation>
+    </message>
+    <message>
+        <source>resolved</source>
+        <translation>已解除</translation>
+    </message>
+</context>
+<context>
+    <name>AutoConfirmBox</name>
+    <message>
+        <source>Accept</source>
+        <translation>接受</translation>
+    </message>
+    <message>
+        <source>Reject</source>
+        <translation>拒绝</translation>
+    </message>
+    <message numerus="yes">
+        <source>WAITING FOR YOU: %n auto action(s) to confirm (Y accepts, N rejects the first)</source>
+        <translation>
+            <numerusform>待确认：%n 条自动操作（Y 接受、N 拒绝第一条）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>AUTO ACTIONS: none waiting for confirmation</source>
+        <translation>自动操作：暂无待确认</translation>
+    </message>
+    <message>
+        <source>{op} {sku}: {reason}</source>
+        <translation>{op} {sku}：{reason}</translation>
+    </message>
+</context>
+<context>
+    <name>BadgeDelegate</name>
+    <message>
+        <source>sold out</source>
+        <translation>售罄</translation>
+    </message>
+    <message>
+        <source>frozen, {n} left</source>
+        <translation>已冻结，剩 {n}</translation>
+    </message>
+    <message>
+        <source>frozen</source>
+        <translation>已冻结</translation>
+    </message>
+    <message>
+        <source>delisted</source>
+        <translation>已下架</translation>
+    </message>
+    <message>
+        <source>on air</source>
+        <translation>讲解中</translation>
+    </message>
+</context>
+<context>
+    <name>Charts</name>
+    <message>
+        <source>now</source>
+        <translation>现在</translation>
+    </message>
+    <message>
+        <source>{m}m</source>
+        <translation>{m}分</translation>
+    </message>
+</context>
+<context>
+    <name>ChartsPanel</name>
+    <message>
+        <source>Room viewers</source>
+        <translation>直播间在线人数</translation>
+    </message>
+    <message>
+        <source>Orders per minute (featured periods shaded)</source>
+        <translation>每分钟订单数（阴影为讲解时段）</translation>
+    </message>
+</context>
+<context>
+    <name>CompareTab</name>
+    <message>
+        <source>File → Compare with… adds other shows here.</source>
+        <translation>用 文件 → 对比… 把其他场次加到这里。</translation>
+    </message>
+    <message>
+        <source>Figure</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>Show length</source>
+        <translation>直播时长</translation>
+    </message>
+    <message>
+        <source>GMV</source>
+        <translation>成交额</translation>
+    </message>
+    <message>
+        <source>Units sold</source>
+        <translation>售出件数</translation>
+    </message>
+    <message>
+        <source>Sell-outs</source>
+        <translation>售罄</translation>
+    </message>
+    <message>
+        <source>Misses</source>
+        <translation>漏报</translation>
+    </message>
+    <message>
+        <source>Median warning lead time</source>
+        <translation>预警提前量（中位数）</translation>
+    </message>
+    <message>
+        <source>False warnings</source>
+        <translation>误报</translation>
+    </message>
+    <message>
+        <source>Alerts per 10 minutes</source>
+        <translation>每 10 分钟告警数</translation>
+    </message>
+    <message>
+        <source>Oversold units</source>
+        <translation>超卖件数</translation>
+    </message>
+    <message>
+        <source>Estimated lost sales</source>
+        <translation>估计损失销售</translation>
+    </message>
+    <message>
+        <source>Feed incidents</source>
+        <translation>数据流异常</translation>
+    </message>
+    <message>
+        <source>sell-outs</source>
+        <translation>售罄</translation>
+    </message>
+    <message>
+        <source>misses</source>
+        <translation>漏报</translation>
+    </message>
+    <message>
+        <source>false warnings</source>
+        <translation>误报</translation>
+    </message>
+    <message>
+        <source>oversold units</source>
+        <translation>超卖件数</translation>
+    </message>
+    <message>
+        <source>lost units (est.)</source>
+        <translation>损失件数（估计）</translation>
+    </message>
+</context>
+<context>
+    <name>DeskShortcuts</name>
+    <message>
+        <source>Acknowledge alert</source>
+        <translation>确认告警</translation>
+    </message>
+    <message>
+        <source>Snooze {m} min</source>
+        <translation>静音 {m} 分钟</translation>
+    </message>
+    <message>
+        <source>Jump to the alert&apos;s SKU</source>
+        <translation>跳转到告警商品</translation>
+    </message>
+    <message>
+        <source>Mute sound</source>
+        <translation>静音提示音</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <source>Go to the SKU table</source>
+        <translation>转到商品表</translation>
+    </message>
+    <message>
+        <source>Go to the alerts</source>
+        <translation>转到告警列表</translation>
+    </message>
+    <message>
+        <source>Accept the first auto action</source>
+        <translation>接受第一条自动操作</translation>
+    </message>
+    <message>
+        <source>Reject the first auto action</source>
+        <translation>拒绝第一条自动操作</translation>
+    </message>
+    <message>
+        <source>Dismiss the failure banner</source>
+        <translation>关闭失败提示</translation>
+    </message>
+    <message>
+        <source>Undo the last action (for 10 s)</source>
+        <translation>撤销上一个操作（10 秒内）</translation>
+    </message>
+    <message>
+        <source>Restart the core (when it is hung or stopped)</source>
+        <translation>重启核心（卡住或停止时）</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>快捷键</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>{m} min</source>
+        <translation>{m} 分钟</translation>
+    </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <source>Jump</source>
+        <translation>跳转</translation>
+    </message>
+    <message>
+        <source>Selected SKU</source>
+        <translation>所选商品</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <source>Moving around</source>
+        <translation>导航</translation>
+    </message>
+    <message>
+        <source>Up / Down</source>
+        <translation>上 / 下</translation>
+    </message>
+    <message>
+        <source>Select the previous / next SKU in the table</source>
+        <translation>选择表格中的上一个 / 下一个商品</translation>
+    </message>
+    <message>
+        <source>Unmute sound</source>
+        <translation>打开提示音</translation>
+    </message>
+</context>
+<context>
+    <name>DeskTargets</name>
+    <message>
+        <source>SKUs more urgent than the selected one are out of sight: click to go to the top</source>
+        <translation>有比所选 SKU 更紧急的条目在视野之外：点击回到顶部</translation>
+    </message>
+    <message>
+        <source>Snoozed {what} for {m:g} min, until {t} (shop clock)</source>
+        <translation>已静默 {what} {m:g} 分钟，至 {t}（店铺时钟）</translation>
+    </message>
+    <message>
+        <source>▲ {n} more urgent</source>
+        <translation>▲ 上方还有 {n} 个更紧急</translation>
+    </message>
+    <message>
+        <source>Undo sent: {what} {sku}</source>
+        <translation>已发送撤销：{what} {sku}</translation>
+    </message>
+    <message>
+        <source>Sent: {what} {sku}. A restock cannot be undone (protocol v1): to correct it, freeze and tell the warehouse.</source>
+        <translation>已发送：{what} {sku}。补货无法撤销（协议 v1）：如需纠正，请冻结并通知仓库。</translation>
+    </message>
+    <message>
+        <source>Sent: {what} {sku}</source>
+        <translation>已发送：{what} {sku}</translation>
+    </message>
+    <message>
+        <source>Nothing to undo (Undo lasts 10 s after an action).</source>
+        <translation>没有可撤销的操作（操作后 10 秒内可撤销）。</translation>
+    </message>
+</context>
+<context>
+    <name>DeskTruth</name>
+    <message>
+        <source>This core runs inside the desk (--core-thread): restart the desk.</source>
+        <translation>核心运行在中控台进程内（--core-thread）：请重启中控台。</translation>
+    </message>
+    <message>
+        <source>Restarting the core…</source>
+        <translation>正在重启核心…</translation>
+    </message>
+    <message>
+        <source>The core did not restart: {e}</source>
+        <translation>核心未能重启：{e}</translation>
+    </message>
+    <message>
+        <source>Core restarted; commands sent before the restart are shown no more: check their SKUs&apos; stock.</source>
+        <translation>核心已重启；重启前发出的指令不再显示：请核对相关 SKU 的库存。</translation>
+    </message>
+</context>
+<context>
+    <name>DeskWindow</name>
+    <message>
+        <source>Live stock control room</source>
+        <translation>直播库存中控台</translation>
+    </message>
+    <message>
+        <source>SKUS</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>Search SKU or name  (Ctrl+F)</source>
+        <translation>搜索商品编号或名称（Ctrl+F）</translation>
+    </message>
+    <message>
+        <source>All tiers</source>
+        <translation>全部分层</translation>
+    </message>
+    <message>
+        <source>All levels</source>
+        <translation>全部级别</translation>
+    </message>
+    <message>
+        <source>Any alert</source>
+        <translation>有告警</translation>
+    </message>
+    <message>
+        <source>Watch and worse</source>
+        <translation>关注及以上</translation>
+    </message>
+    <message>
+        <source>Warning and worse</source>
+        <translation>预警及以上</translation>
+    </message>
+    <message>
+        <source>Critical only</source>
+        <translation>仅紧急</translation>
+    </message>
+    <message>
+        <source>OK only</source>
+        <translation>仅正常</translation>
+    </message>
+    <message>
+        <source>Core stopped: {e}</source>
+        <translation>核心已停止：{e}</translation>
+    </message>
+    <message>
+        <source>Sent: {what} {sku}</source>
+        <translation>已发送：{what} {sku}</translation>
+    </message>
+    <message>
+        <source>Display</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>Settings sent to the core; they apply at once and are logged.</source>
+        <translation>设置已发送到核心，立即生效并记入日志。</translation>
+    </message>
+    <message>
+        <source>{shown} of {total}</source>
+        <translation>{shown} / {total}</translation>
+    </message>
+    <message>
+        <source>{total} SKUs</source>
+        <translation>{total} 个商品</translation>
+    </message>
+    <message>
+        <source>Settings applied (version {v}).</source>
+        <translation>设置已生效（版本 {v}）。</translation>
+    </message>
+    <message>
+        <source>snapshot {v} · {events} events · refresh {ms:.1f} ms · sound: {snd}{mute}</source>
+        <translation>快照 {v} · {events} 条事件 · 刷新 {ms:.1f} 毫秒 · 声音：{snd}{mute}</translation>
+    </message>
+    <message>
+        <source> (muted)</source>
+        <translation>（已静音）</translation>
+    </message>
+</context>
+<context>
+    <name>DisplayTab</name>
+    <message>
+        <source>Dark (dim control room)</source>
+        <translation>深色（暗光中控室）</translation>
+    </message>
+    <message>
+        <source>Light (bright room)</source>
+        <translation>浅色（明亮环境）</translation>
+    </message>
+    <message>
+        <source>Theme</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>The theme changes at once; the language at the next start (or use --lang).</source>
+        <translation>主题立即生效；语言在下次启动时生效（或使用 --lang）。</translation>
+    </message>
+</context>
+<context>
+    <name>FailureBanner</name>
+    <message>
+        <source>Show SKU</source>
+        <translation>查看商品</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Dismiss (Ctrl+D)</source>
+        <translation>关闭（Ctrl+D）</translation>
+    </message>
+    <message>
+        <source>{op} {sku} {state}: {error}</source>
+        <translation>{op} {sku} {state}：{error}</translation>
+    </message>
+    <message>
+        <source>(auto action)</source>
+        <translation>（自动操作）</translation>
+    </message>
+    <message>
+        <source>· {n} more failed</source>
+        <translation>· 另有 {n} 条失败</translation>
+    </message>
+</context>
+<context>
+    <name>HeaderBar</name>
+    <message>
+        <source>Room</source>
+        <translation>直播间</translation>
+    </message>
+    <message>
+        <source>Session</source>
+        <translation>场次时长</translation>
+    </message>
+    <message>
+        <source>Viewers</source>
+        <translation>在线人数</translation>
+    </message>
+    <message>
+        <source>GMV</source>
+        <translation>成交额</translation>
+    </message>
+    <message>
+        <source>Units</source>
+        <translation>件数</translation>
+    </message>
+    <message>
+        <source>On air</source>
+        <translation>讲解中</translation>
+    </message>
+    <message>
+        <source>Feed</source>
+        <translation>数据流</translation>
+    </message>
+    <message>
+        <source>Commands</source>
+        <translation>指令通道</translation>
+    </message>
+    <message>
+        <source>Firing alerts</source>
+        <translation>告警</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n firing {level} alert(s)</source>
+        <translation>
+            <numerusform>%n 条{level}告警</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Shop clock {t}</source>
+        <translation>店铺时间 {t}</translation>
+    </message>
+    <message>
+        <source>CORE STOPPED</source>
+        <translation>核心已停止</translation>
+    </message>
+    <message>
+        <source>silent {s} s</source>
+        <translation>{s} 秒无消息</translation>
+    </message>
+    <message>
+        <source>gap: {g}</source>
+        <translation>缺口：{g}</translation>
+    </message>
+    <message>
+        <source>stock changed without a restock: {d}</source>
+        <translation>库存变动（非本台补货）：{d}</translation>
+    </message>
+    <message>
+        <source>seq {seq} · {n} resyncs</source>
+        <translation>序号 {seq} · 重新同步 {n} 次</translation>
+    </message>
+    <message>
+        <source>Feed {state}: {events} events, {rejects} rejected, {gaps} gaps, {resyncs} resyncs; last message {age} s ago</source>
+        <translation>数据流{state}：{events} 条事件，拒收 {rejects}，缺口 {gaps}，重新同步 {resyncs} 次；最后一条消息在 {age} 秒前</translation>
+    </message>
+    <message>
+        <source>CORE HUNG</source>
+        <translation>核心无响应</translation>
+    </message>
+</context>
+<context>
+    <name>HelpOverlay</name>
+    <message>
+        <source>Keyboard shortcuts  ·  F1 or Esc closes</source>
+        <translation>快捷键  ·  按 F1 或 Esc 关闭</translation>
+    </message>
+    <message>
+        <source>Settings, preferences, rooms</source>
+        <translation>设置、偏好、直播间</translation>
+    </message>
+    <message>
+        <source>Session logs</source>
+        <translation>场次日志</translation>
+    </message>
+    <message>
+        <source>About controlroom {v}</source>
+        <translation>关于 controlroom {v}</translation>
+    </message>
+    <message>
+        <source>&lt;room&gt;-&lt;start&gt;.sqlite</source>
+        <translation>&lt;直播间&gt;-&lt;开始时间&gt;.sqlite</translation>
+    </message>
+</context>
+<context>
+    <name>Labels</name>
+    <message>
+        <source>ok</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>watch</source>
+        <translation>关注</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>预警</translation>
+    </message>
+    <message>
+        <source>critical</source>
+        <translation>紧急</translation>
+    </message>
+    <message>
+        <source>losing sales</source>
+        <translation>流失</translation>
+    </message>
+    <message>
+        <source>feed</source>
+        <translation>数据流</translation>
+    </message>
+    <message>
+        <source>traffic driver</source>
+        <translation>引流款</translation>
+    </message>
+    <message>
+        <source>profit</source>
+        <translation>利润款</translation>
+    </message>
+    <message>
+        <source>long tail</source>
+        <translation>长尾款</translation>
+    </message>
+    <message>
+        <source>connecting</source>
+        <translation>连接中</translation>
+    </message>
+    <message>
+        <source>live</source>
+        <translation>实时</translation>
+    </message>
+    <message>
+        <source>stale</source>
+        <translation>中断</translation>
+    </message>
+    <message>
+        <source>resyncing</source>
+        <translation>同步中</translation>
+    </message>
+    <message>
+        <source>idle</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
+        <source>retrying</source>
+        <translation>重试中</translation>
+    </message>
+    <message>
+        <source>down</source>
+        <translation>不可用</translation>
+    </message>
+    <message>
+        <source>Freeze</source>
+        <translation>冻结</translation>
+    </message>
+    <message>
+        <source>Unfreeze</source>
+        <translation>解冻</translation>
+    </message>
+    <message>
+        <source>Restock</source>
+        <translation>补货</translation>
+    </message>
+    <message>
+        <source>Exposure</source>
+        <translation>曝光</translation>
+    </message>
+    <message>
+        <source>Delist</source>
+        <translation>下架</translation>
+    </message>
+    <message>
+        <source>Relist</source>
+        <translation>上架</translation>
+    </message>
+    <message>
+        <source>sending…</source>
+        <translation>发送中…</translation>
+    </message>
+    <message>
+        <source>pending</source>
+        <translation>等待回执</translation>
+    </message>
+    <message>
+        <source>acknowledged</source>
+        <translation>已执行</translation>
+    </message>
+    <message>
+        <source>REJECTED</source>
+        <translation>被拒绝</translation>
+    </message>
+    <message>
+        <source>FAILED</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>unknown — checking</source>
+        <translation>未知 — 核实中</translation>
+    </message>
+    <message>
+        <source>no answer yet, retrying</source>
+        <translation>尚无回执，重试中</translation>
+    </message>
+    <message>
+        <source>not reported by the core yet (it expires unsent after its deadline)</source>
+        <translation>核心尚未回报（超过截止时间仍未发出则作废）</translation>
+    </message>
+    <message>
+        <source>{n}s</source>
+        <translation>{n}秒</translation>
+    </message>
+    <message>
+        <source>{m}m</source>
+        <translation>{m}分</translation>
+    </message>
+    <message>
+        <source>{h}h{m}m</source>
+        <translation>{h}时{m}分</translation>
+    </message>
+    <message>
+        <source>operator</source>
+        <translation>运营</translation>
+    </message>
+    <message>
+        <source>auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>{n} s</source>
+        <translation>{n} 秒</translation>
+    </message>
+    <message>
+        <source>{n} min</source>
+        <translation>{n} 分钟</translation>
+    </message>
+    <message>
+        <source>{n} h</source>
+        <translation>{n} 小时</translation>
+    </message>
+    <message>
+        <source>not in sight</source>
+        <translation>暂无</translation>
+    </message>
+    <message>
+        <source>{n}s ago</source>
+        <translation>{n} 秒前</translation>
+    </message>
+    <message>
+        <source>{m}m {s}s ago</source>
+        <translation>{m} 分 {s} 秒前</translation>
+    </message>
+    <message>
+        <source>{h}h {m}m ago</source>
+        <translation>{h} 小时 {m} 分前</translation>
+    </message>
+</context>
+<context>
+    <name>NumberField</name>
+    <message>
+        <source>a whole number</source>
+        <translation>整数</translation>
+    </message>
+    <message>
+        <source>a number</source>
+        <translation>数字</translation>
+    </message>
+    <message>
+        <source>and</source>
+        <translation>和</translation>
+    </message>
+    <message>
+        <source>Refused: {t!r} is not {r}</source>
+        <translation>已拒绝：{t!r} 不是{r}</translation>
+    </message>
+    <message>
+        <source>Refused: allowed is {r}</source>
+        <translation>已拒绝：允许范围为 {r}</translation>
+    </message>
+    <message>
+        <source>Refused: {v} is out of range; allowed is {r}</source>
+        <translation>已拒绝：{v} 超出范围；允许范围为 {r}</translation>
+    </message>
+    <message>
+        <source>{v} is far outside the usual range {lo} – {hi}</source>
+        <translation>{v} 远超常用范围 {lo} – {hi}</translation>
+    </message>
+</context>
+<context>
+    <name>OverviewTab</name>
+    <message>
+        <source>Figure</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <source>What it means</source>
+        <translation>含义</translation>
+    </message>
+    <message>
+        <source>Moments</source>
+        <translation>时刻</translation>
+    </message>
+    <message>
+        <source>Double-click a figure to see its first moment on the timeline.</source>
+        <translation>双击指标，在时间线上查看它的第一个时刻。</translation>
+    </message>
+    <message>
+        <source>Session review — {room}</source>
+        <translation>场次复盘 — {room}</translation>
+    </message>
+    <message>
+        <source>{dur} of show · {events} events · {skus} SKUs · GMV ¥{gmv} · {units} units sold · {orders} orders</source>
+        <translation>直播 {dur} · {events} 条事件 · {skus} 个商品 · 成交额 ¥{gmv} · 售出 {units} 件 · {orders} 笔订单</translation>
+    </message>
+    <message>
+        <source>summary rows kept in the log</source>
+        <translation>日志内的汇总行</translation>
+    </message>
+    <message>
+        <source>summary cache</source>
+        <translation>汇总缓存</translation>
+    </message>
+    <message>
+        <source> · live: following the log as it is written</source>
+        <translation> · 直播中：随日志写入实时更新</translation>
+    </message>
+    <message>
+        <source>{file} · read-only · from the {src}{live}</source>
+        <translation>{file} · 只读 · 数据来自{src}{live}</translation>
+    </message>
+    <message>
+        <source>Median warning lead time</source>
+        <translation>预警提前量（中位数）</translation>
+    </message>
+    <message>
+        <source>How long before a sell-out the desk warned, typically; longer leaves time to restock.</source>
+        <translation>中控台通常在售罄前多久发出预警；越早越有时间补货。</translation>
+    </message>
+    <message>
+        <source>Sell-outs</source>
+        <translation>售罄</translation>
+    </message>
+    <message>
+        <source>Times a SKU&apos;s stock reached zero during the show.</source>
+        <translation>直播中商品库存降到零的次数。</translation>
+    </message>
+    <message>
+        <source>Misses</source>
+        <translation>漏报</translation>
+    </message>
+    <message>
+        <source>Sell-outs with no warning before them: the ones that surprised the team.</source>
+        <translation>事先没有预警的售罄：让团队措手不及的那些。</translation>
+    </message>
+    <message>
+        <source>False warnings</source>
+        <translation>误报</translation>
+    </message>
+    <message>
+        <source>Warnings whose SKU did not sell out soon after and nobody acted on: noise.</source>
+        <translation>预警后商品没有很快售罄、也无人处理：噪音。</translation>
+    </message>
+    <message>
+        <source>Alerts per 10 minutes</source>
+        <translation>每 10 分钟告警数</translation>
+    </message>
+    <message>
+        <source>How busy one operator was kept; above about 3 they start to miss things.</source>
+        <translation>一位中控有多忙；超过约 3 条就容易漏看。</translation>
+    </message>
+    <message>
+        <source>Oversold units</source>
+        <translation>超卖件数</translation>
+    </message>
+    <message>
+        <source>Units sold beyond stock and cancelled: each is an unhappy buyer.</source>
+        <translation>超出库存卖出又被取消的件数：每一件都是一位不满的买家。</translation>
+    </message>
+    <message>
+        <source>Estimated lost sales</source>
+        <translation>估计损失销售</translation>
+    </message>
+    <message>
+        <source>Buyers turned away while SKUs were sold out or frozen (estimate). Most: {where}</source>
+        <translation>商品售罄或冻结期间流失的买家（估计）。最多：{where}</translation>
+    </message>
+    <message>
+        <source>Feed incidents</source>
+        <translation>数据流异常</translation>
+    </message>
+    <message>
+        <source>Times the shop&apos;s feed went stale, gapped or resynced: the desk was partly blind.</source>
+        <translation>店铺数据流停滞、缺号或重新同步的次数：这段时间中控台看不全。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n moment(s)</source>
+        <translation>
+            <numerusform>%n 个时刻</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ReviewWindow</name>
+    <message>
+        <source>controlroom — session review</source>
+        <translation>直播中控台 — 场次复盘</translation>
+    </message>
+    <message>
+        <source>Overview</source>
+        <translation>总览</translation>
+    </message>
+    <message>
+        <source>Timeline</source>
+        <translation>时间线</translation>
+    </message>
+    <message>
+        <source>SKU</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>What-if</source>
+        <translation>假设推演</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>对比</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Open a session log (File → Open) or drop a .sqlite file here.</source>
+        <translation>打开场次日志（文件 → 打开），或把 .sqlite 文件拖到这里。</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Open…</source>
+        <translation>打开(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Open &amp;recent</source>
+        <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Compare with…</source>
+        <translation>对比(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Export report (&amp;HTML)…</source>
+        <translation>导出报告 (&amp;HTML)…</translation>
+    </message>
+    <message>
+        <source>Export tables (&amp;CSV)…</source>
+        <translation>导出表格 (&amp;CSV)…</translation>
+    </message>
+    <message>
+        <source>Export chart (&amp;PNG)…</source>
+        <translation>导出图表 (&amp;PNG)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>Open a session log</source>
+        <translation>打开场次日志</translation>
+    </message>
+    <message>
+        <source>Session logs (*.sqlite);;All files (*)</source>
+        <translation>场次日志 (*.sqlite);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Compare with</source>
+        <translation>对比</translation>
+    </message>
+    <message>
+        <source>Opening {name}…</source>
+        <translation>正在打开 {name}…</translation>
+    </message>
+    <message>
+        <source>Building the summary of an older log (once): {done} of {total} events</source>
+        <translation>正在为旧版日志生成汇总（仅一次）：{done} / {total} 条事件</translation>
+    </message>
+    <message>
+        <source>Opening cancelled.</source>
+        <translation>已取消打开。</translation>
+    </message>
+    <message>
+        <source>{name} — session review</source>
+        <translation>{name} — 场次复盘</translation>
+    </message>
+    <message>
+        <source>Exported {p}</source>
+        <translation>已导出 {p}</translation>
+    </message>
+    <message>
+        <source>Export report</source>
+        <translation>导出报告</translation>
+    </message>
+    <message>
+        <source>Export tables into</source>
+        <translation>导出表格到</translation>
+    </message>
+    <message>
+        <source>Export chart</source>
+        <translation>导出图表</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Changes apply to the running show at once and are written to the session log. Hover a field for its full description.</source>
+        <translation>修改会立即作用于正在进行的直播，并写入场次日志。鼠标悬停可查看完整说明。</translation>
+    </message>
+    <message>
+        <source>Engine</source>
+        <translation>引擎</translation>
+    </message>
+    <message>
+        <source>Per-SKU tier</source>
+        <translation>单品分层</translation>
+    </message>
+    <message>
+        <source>Apply and close</source>
+        <translation>应用并关闭</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>应用</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>A per-SKU tier beats the tier the shop sends. Pick a SKU and a tier, then Set.</source>
+        <translation>单品分层优先于店铺下发的分层。选择商品和分层，然后点“设置”。</translation>
+    </message>
+    <message>
+        <source>Set override</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Current overrides</source>
+        <translation>当前单品分层</translation>
+    </message>
+    <message>
+        <source>Remove selected override</source>
+        <translation>移除所选单品分层</translation>
+    </message>
+    <message>
+        <source>Unusual values</source>
+        <extracomment>Answers &quot;apply anyway?&quot; for far-out values; a test may replace it (the default asks in a message box).</extracomment>
+        <translation>异常取值</translation>
+    </message>
+    <message>
+        <source>Apply these values anyway?
 
 {items}</source>
-            <translation>仍然应用这些取值？
+        <translation>仍然应用这些取值？
 
 {items}</translation>
-        </message>
-        <message>
-            <source>Not applied: {n} field(s) refused — see the red fields ({keys}).</source>
-            <translation>未应用：{n} 个字段被拒绝 — 见红色字段（{keys}）。</translation>
-        </message>
-        <message>
-            <source>Not applied: unusual values not confirmed ({keys}).</source>
-            <translation>未应用：异常取值未确认（{keys}）。</translation>
-        </message>
-        <message>
-            <source>Not applied: {err}</source>
-            <translation>未生效：{err}</translation>
-        </message>
-    </context>
-    <context>
-        <name>SettingsDoc</name>
-        <message>
-            <source>endpoint</source>
-            <translation>地址</translation>
-        </message>
-        <message>
-            <source>the shop's PUB socket (events)</source>
-            <translation>店铺的 PUB 套接字（事件）</translation>
-        </message>
-        <message>
-            <source>the shop's ROUTER socket (snapshot and commands)</source>
-            <translation>店铺的 ROUTER 套接字（快照与指令）</translation>
-        </message>
-        <message>
-            <source>s</source>
-            <translation>秒</translation>
-        </message>
-        <message>
-            <source>no message for this long (wall clock) marks the feed stale</source>
-            <translation>超过此时长（墙钟）没有消息即视为数据流中断</translation>
-        </message>
-        <message>
-            <source>longest wait between snapshot retries</source>
-            <translation>快照重试之间的最长等待</translation>
-        </message>
-        <message>
-            <source>room id</source>
-            <translation>直播间 ID</translation>
-        </message>
-        <message>
-            <source>accept only this room's events (unset: the first snapshot's room)</source>
-            <translation>只接收此直播间的事件（未设置：以第一个快照为准）</translation>
-        </message>
-        <message>
-            <source>choice</source>
-            <translation>选项</translation>
-        </message>
-        <message>
-            <source>alert policy: engine, or a baseline: naive or static</source>
-            <translation>告警策略：引擎，或基线：朴素 / 固定阈值</translation>
-        </message>
-        <message>
-            <source>units</source>
-            <translation>件</translation>
-        </message>
-        <message>
-            <source>static baseline: warn below this many units</source>
-            <translation>固定阈值基线：低于此件数即预警</translation>
-        </message>
-        <message>
-            <source>x</source>
-            <translation>倍</translation>
-        </message>
-        <message>
-            <source>naive baseline: warning line = this x predicted window sales</source>
-            <translation>朴素基线：预警线 = 此倍数 × 窗口预计销量</translation>
-        </message>
-        <message>
-            <source>min</source>
-            <translation>分钟</translation>
-        </message>
-        <message>
-            <source>naive baseline: the window its session-average rate predicts</source>
-            <translation>朴素基线：用场均速度预测的窗口长度</translation>
-        </message>
-        <message>
-            <source>time scale of the instant rate (safety stock, flash sales)</source>
-            <translation>瞬时速度的时间尺度（安全库存、秒杀）</translation>
-        </message>
-        <message>
-            <source>time scale of the fast burn rate</source>
-            <translation>快速消耗速度的时间尺度</translation>
-        </message>
-        <message>
-            <source>time scale of the medium burn rate</source>
-            <translation>中速消耗速度的时间尺度</translation>
-        </message>
-        <message>
-            <source>time scale of the slow burn rate (the baseline surges are measured against)</source>
-            <translation>慢速消耗速度的时间尺度（判断激增的基准）</translation>
-        </message>
-        <message>
-            <source>time scale of the long-run rate (features included) that keeps a warning from clearing</source>
-            <translation>长期速度的时间尺度（含讲解时段），用于防止预警过早解除</translation>
-        </message>
-        <message>
-            <source>seconds of observation the tier's prior rate is worth (cold start)</source>
-            <translation>分层先验速度相当于多少秒的观测（冷启动）</translation>
-        </message>
-        <message>
-            <source>one order counts at most this x the SKU's mean order size toward the rate</source>
-            <translation>单笔订单计入速度时最多按平均单量的这么多倍</translation>
-        </message>
-        <message>
-            <source>change detector: the rate multiple it looks for</source>
-            <translation>变化检测：要识别的速度倍数</translation>
-        </message>
-        <message>
-            <source>nats</source>
-            <translation>奈特</translation>
-        </message>
-        <message>
-            <source>change detector: log-likelihood ratio that declares a surge</source>
-            <translation>变化检测：判定激增的对数似然比</translation>
-        </message>
-        <message>
-            <source>units/min</source>
-            <translation>件/分钟</translation>
-        </message>
-        <message>
-            <source>change detector: floor on the baseline rate</source>
-            <translation>变化检测：基准速度下限</translation>
-        </message>
-        <message>
-            <source>an elevated rate is assumed to fade to the slow rate with this time constant</source>
-            <translation>升高的速度按此时间常数回落到慢速</translation>
-        </message>
-        <message>
-            <source>bool</source>
-            <translation>开关</translation>
-        </message>
-        <message>
-            <source>the long-run rate also raises the warning line (not only keeps it from clearing)</source>
-            <translation>长期速度也可抬高预警线（不只是防止解除）</translation>
-        </message>
-        <message>
-            <source>ratio</source>
-            <translation>比例</translation>
-        </message>
-        <message>
-            <source>weight of the rising-only trend term (during a detected rise)</source>
-            <translation>上升趋势项的权重（检测到上升时）</translation>
-        </message>
-        <message>
-            <source>a detected rise adds slope x this to the level (the fast rate's lag)</source>
-            <translation>检测到上升时按斜率 × 此值抬高水平（补偿快速速度的滞后）</translation>
-        </message>
-        <message>
-            <source>sigma</source>
-            <translation>σ</translation>
-        </message>
-        <message>
-            <source>width of the upper band (predicted_hi, pessimistic sell-out)</source>
-            <translation>上界宽度（预测上限、悲观售罄时间）</translation>
-        </message>
-        <message>
-            <source>orders/add</source>
-            <translation>单/加购</translation>
-        </message>
-        <message>
-            <source>cart adds that become orders, assumed before a tier has its own data (units: x the mean order size)</source>
-            <translation>分层自身数据不足时假设的加购转化为订单的比例（单位：平均单量的倍数）</translation>
-        </message>
-        <message>
-            <source>adds</source>
-            <translation>次加购</translation>
-        </message>
-        <message>
-            <source>cart adds the conversion prior is worth</source>
-            <translation>转化率先验相当于多少次加购</translation>
-        </message>
-        <message>
-            <source>orders this long after a feature ends still count as featured demand</source>
-            <translation>讲解结束后这段时间内的订单仍计为讲解需求</translation>
-        </message>
-        <message>
-            <source>a feature is assumed to last this long until the room's own features are seen</source>
-            <translation>在看到本直播间自己的讲解之前，假定一次讲解持续这么久</translation>
-        </message>
-        <message>
-            <source>after a feature ends, its extra demand fades with this time constant</source>
-            <translation>讲解结束后，额外需求按此时间常数消退</translation>
-        </message>
-        <message>
-            <source>a feature that runs past its usual length is assumed to go on at least this long</source>
-            <translation>超出通常时长的讲解，假定至少再持续这么久</translation>
-        </message>
-        <message>
-            <source>cap on the featured SKU's rate uplift from an entry surge</source>
-            <translation>进场高峰对讲解商品速度抬升的上限</translation>
-        </message>
-        <message>
-            <source>viewers</source>
-            <translation>人</translation>
-        </message>
-        <message>
-            <source>audience at which the tiers' prior rates apply</source>
-            <translation>各分层先验速度对应的在线人数</translation>
-        </message>
-        <message>
-            <source>a detected surge must last this long before watch fires (the detector already confirmed it)</source>
-            <translation>检测到的激增需持续这么久才触发关注</translation>
-        </message>
-        <message>
-            <source>windows</source>
-            <translation>个窗口</translation>
-        </message>
-        <message>
-            <source>a surge raises watch only if it would empty the SKU within this many windows</source>
-            <translation>只有在这么多个窗口内会售罄的激增才触发关注</translation>
-        </message>
-        <message>
-            <source>adds/min</source>
-            <translation>加购/分钟</translation>
-        </message>
-        <message>
-            <source>sold-out SKU: cart adds per minute that raise 'losing sales'</source>
-            <translation>售罄商品：每分钟加购达到此值即发出“流失”告警</translation>
-        </message>
-        <message>
-            <source>'losing sales' must hold this long before it fires</source>
-            <translation>“流失”条件需持续这么久才触发</translation>
-        </message>
-        <message>
-            <source>'losing sales' keeps firing this long after cart adds fall away</source>
-            <translation>加购减少后“流失”告警仍保持这么久</translation>
-        </message>
-        <message>
-            <source>raise one room-level alert while the feed is stale</source>
-            <translation>数据流中断期间发出一条直播间级告警</translation>
-        </message>
-        <message>
-            <source>alerts</source>
-            <translation>条</translation>
-        </message>
-        <message>
-            <source>resolved alerts kept in memory for the desk</source>
-            <translation>中控台保留的已解除告警数量</translation>
-        </message>
-        <message>
-            <source>tier</source>
-            <translation>分层</translation>
-        </message>
-        <message>
-            <source>tier for a SKU whose snapshot tier is unknown</source>
-            <translation>快照中分层未知的商品所用分层</translation>
-        </message>
-        <message>
-            <source>forecast window: predicted sales are over this many minutes</source>
-            <translation>预测窗口：预计销量按这么多分钟计算</translation>
-        </message>
-        <message>
-            <source>warning line = multiplier x predicted window sales</source>
-            <translation>预警线 = 倍数 × 窗口预计销量</translation>
-        </message>
-        <message>
-            <source>the warning line never drops below this (for a selling SKU)</source>
-            <translation>预警线的下限（对在售商品）</translation>
-        </message>
-        <message>
-            <source>hysteresis: a condition clears only past threshold x this</source>
-            <translation>滞回：越过阈值 × 此倍数才解除</translation>
-        </message>
-        <message>
-            <source>critical when the pessimistic sell-out is nearer than this</source>
-            <translation>悲观售罄时间早于此值即为紧急</translation>
-        </message>
-        <message>
-            <source>freeze-in-flight time the safety stock must cover</source>
-            <translation>安全库存需覆盖的冻结生效时间</translation>
-        </message>
-        <message>
-            <source>safety stock = rate x lag x margin</source>
-            <translation>安全库存 = 速度 × 延迟 × 余量</translation>
-        </message>
-        <message>
-            <source>safety stock never drops below this</source>
-            <translation>安全库存的下限</translation>
-        </message>
-        <message>
-            <source>at safety stock: auto (freeze), confirm (ask the operator), off</source>
-            <translation>到达安全库存时：自动冻结 / 询问运营 / 关闭</translation>
-        </message>
-        <message>
-            <source>a condition must hold this long before its alert fires</source>
-            <translation>条件需持续这么久才触发告警</translation>
-        </message>
-        <message>
-            <source>a cleared alert keeps firing (recovering) this long before it resolves</source>
-            <translation>条件消失后告警保持（恢复中）这么久才解除</translation>
-        </message>
-        <message>
-            <source>cold start: rate assumed before the SKU's own data</source>
-            <translation>冷启动：商品自身数据不足时假设的速度</translation>
-        </message>
-        <message>
-            <source>cold start: rate assumed while featured, before the SKU's own featured data</source>
-            <translation>冷启动：讲解时、自身讲解数据不足前假设的速度</translation>
-        </message>
-        <message>
-            <source>dynamic (multi-scale rate, change detector, leading indicators) or longrun (one long-run rate: the simple rule)</source>
-            <translation>动态（多尺度速度、变化检测、先行指标）或长期（单一长期速度的简单规则）</translation>
-        </message>
-        <message>
-            <source>raise watch alerts (surges) for this tier</source>
-            <translation>为此分层发出关注（激增）告警</translation>
-        </message>
-        <message>
-            <source>let cart adds and featured traffic raise the predicted rate</source>
-            <translation>允许加购和讲解流量抬高预测速度</translation>
-        </message>
-        <message>
-            <source>per-SKU tier override (beats the snapshot's tier)</source>
-            <translation>单品分层（优先于快照中的分层）</translation>
-        </message>
-        <message>
-            <source>ms</source>
-            <translation>毫秒</translation>
-        </message>
-        <message>
-            <source>a command unanswered this long is retried</source>
-            <translation>指令超过此时间未应答即重试</translation>
-        </message>
-        <message>
-            <source>count</source>
-            <translation>次</translation>
-        </message>
-        <message>
-            <source>unanswered attempts on one connection before the client reconnects (0 counts as 1)</source>
-            <translation>同一连接上未应答多少次后重新连接（0 按 1 计）</translation>
-        </message>
-        <message>
-            <source>attempts in all (across reconnects) before a command is declared failed</source>
-            <translation>判定指令失败前的总尝试次数（含重连）</translation>
-        </message>
-        <message>
-            <source>every command carries a deadline this far ahead: the shop refuses it unapplied after that, so an unanswered command's fate is always the shop's answer to a retry (0: no deadline, unanswered means failed)</source>
-            <translation>每条指令都带有这么久之后的截止时间：过期后店铺拒绝执行，因此未获回执的指令结果总以店铺对重试的回答为准（0：无截止时间，未回执即失败）</translation>
-        </message>
-        <message>
-            <source>path</source>
-            <translation>路径</translation>
-        </message>
-        <message>
-            <source>session log file (unset: sessions/&lt;room&gt;-&lt;start&gt;.sqlite)</source>
-            <translation>场次日志文件（未设置：sessions/&lt;直播间&gt;-&lt;开始时间&gt;.sqlite）</translation>
-        </message>
-        <message>
-            <source>group commit: the writer commits at least this often</source>
-            <translation>批量提交：写入线程至少这么频繁地提交</translation>
-        </message>
-        <message>
-            <source>rows</source>
-            <translation>行</translation>
-        </message>
-        <message>
-            <source>group commit: or after this many rows</source>
-            <translation>批量提交：或累计这么多行后提交</translation>
-        </message>
-        <message>
-            <source>list of tables</source>
-            <translation>表列表</translation>
-        </message>
-        <message>
-            <source>webhooks: [[notify.webhooks]] tables {url, levels, states, headers}; levels default critical, lost_sales, feed; states default firing, resolved</source>
-            <translation>Webhook：[[notify.webhooks]] 表 {url, levels, states, headers}；levels 默认 critical、lost_sales、feed；states 默认 firing、resolved</translation>
-        </message>
-        <message>
-            <source>a webhook call unanswered this long counts as failed</source>
-            <translation>Webhook 调用超过此时间未应答即视为失败</translation>
-        </message>
-        <message>
-            <source>retries of a failed webhook call before the notification is dropped</source>
-            <translation>Webhook 调用失败后的重试次数，超过则放弃该通知</translation>
-        </message>
-        <message>
-            <source>channels</source>
-            <translation>渠道</translation>
-        </message>
-        <message>
-            <source>channels for watch alerts (panel, sound, desktop, host, webhook)</source>
-            <translation>关注级告警的渠道（面板、声音、桌面通知、主播屏、Webhook）</translation>
-        </message>
-        <message>
-            <source>channels for warning alerts</source>
-            <translation>预警级告警的渠道</translation>
-        </message>
-        <message>
-            <source>channels for critical alerts</source>
-            <translation>紧急级告警的渠道</translation>
-        </message>
-        <message>
-            <source>channels for losing-sales alerts</source>
-            <translation>流失销量告警的渠道</translation>
-        </message>
-        <message>
-            <source>channels for feed trouble</source>
-            <translation>数据流故障的渠道</translation>
-        </message>
-        <message>
-            <source>channels for a frozen SKU that still has stock</source>
-            <translation>有库存却已冻结的 SKU 的渠道</translation>
-        </message>
-        <message>
-            <source>webhooks: alerts arriving within this long go out in one message</source>
-            <translation>Webhook：在此时长内到达的告警合并为一条消息发送</translation>
-        </message>
-        <message>
-            <source>webhooks: a group posts news again only after this long</source>
-            <translation>Webhook：同一分组至少间隔此时长才再次推送</translation>
-        </message>
-        <message>
-            <source>webhooks: a still-firing, unacknowledged alert is repeated this often</source>
-            <translation>Webhook：仍在触发且未确认的告警按此间隔重复</translation>
-        </message>
-        <message>
-            <source>a critical alert not acknowledged this long goes to the on-call list</source>
-            <translation>紧急告警超过此时长未确认，则升级到值班名单</translation>
-        </message>
-        <message>
-            <source>target names</source>
-            <translation>目标名称</translation>
-        </message>
-        <message>
-            <source>on-call list: webhook names to escalate to, in order (the first that is up gets it, once)</source>
-            <translation>值班名单：按顺序升级的 Webhook 名称（第一个可用的接收一次）</translation>
-        </message>
-        <message>
-            <source>auto</source>
-            <translation>自动冻结</translation>
-        </message>
-        <message>
-            <source>confirm</source>
-            <translation>询问确认</translation>
-        </message>
-        <message>
-            <source>off</source>
-            <translation>关闭</translation>
-        </message>
-        <message>
-            <source>dynamic</source>
-            <translation>动态</translation>
-        </message>
-        <message>
-            <source>longrun</source>
-            <translation>长期</translation>
-        </message>
-        <message>
-            <source>engine</source>
-            <translation>引擎</translation>
-        </message>
-        <message>
-            <source>naive</source>
-            <translation>朴素基线</translation>
-        </message>
-        <message>
-            <source>static</source>
-            <translation>固定阈值</translation>
-        </message>
-    </context>
-    <context>
-        <name>SkuTab</name>
-        <message>
-            <source>units</source>
-            <translation>件</translation>
-        </message>
-        <message>
-            <source>min to sell-out</source>
-            <translation>距售罄（分钟）</translation>
-        </message>
-        <message>
-            <source>minutes of show</source>
-            <translation>直播分钟</translation>
-        </message>
-        <message>
-            <source>Time</source>
-            <translation>时间</translation>
-        </message>
-        <message>
-            <source>What</source>
-            <translation>事件</translation>
-        </message>
-        <message>
-            <source>Level / op</source>
-            <translation>级别 / 操作</translation>
-        </message>
-        <message>
-            <source>Detail</source>
-            <translation>详情</translation>
-        </message>
-        <message>
-            <source>SKU</source>
-            <translation>商品</translation>
-        </message>
-        <message>
-            <source>tier {tier} · start {start} · sold {sold} · sell-outs {so} · lost ≈ ¥{lost}</source>
-            <translation>档位 {tier} · 开场库存 {start} · 售出 {sold} · 售罄 {so} 次 · 损失 ≈ ¥{lost}</translation>
-        </message>
-        <message>
-            <source>forecast: stock left after the window</source>
-            <translation>预测：窗口结束时剩余库存</translation>
-        </message>
-        <message>
-            <source>warning line</source>
-            <translation>预警线</translation>
-        </message>
-        <message>
-            <source>safety stock</source>
-            <translation>安全库存</translation>
-        </message>
-        <message>
-            <source>stock</source>
-            <translation>库存</translation>
-        </message>
-        <message>
-            <source>alert</source>
-            <translation>告警</translation>
-        </message>
-        <message>
-            <source>done</source>
-            <translation>已执行</translation>
-        </message>
-        <message>
-            <source>failed</source>
-            <translation>失败</translation>
-        </message>
-        <message>
-            <source>action</source>
-            <translation>操作</translation>
-        </message>
-        <message>
-            <source>missed</source>
-            <translation>漏报</translation>
-        </message>
-        <message>
-            <source>sell-out</source>
-            <translation>售罄</translation>
-        </message>
-        <message>
-            <source>lead {lead}</source>
-            <translation>提前 {lead}</translation>
-        </message>
-    </context>
-    <context>
-        <name>SkuTableModel</name>
-        <message>
-            <source>Level</source>
-            <translation>级别</translation>
-        </message>
-        <message>
-            <source>SKU</source>
-            <translation>编号</translation>
-        </message>
-        <message>
-            <source>Name</source>
-            <translation>名称</translation>
-        </message>
-        <message>
-            <source>Tier</source>
-            <translation>分层</translation>
-        </message>
-        <message>
-            <source>Available</source>
-            <translation>可售</translation>
-        </message>
-        <message>
-            <source>Sold</source>
-            <translation>已售</translation>
-        </message>
-        <message>
-            <source>Rate/min</source>
-            <translation>每分钟</translation>
-        </message>
-        <message>
-            <source>Sell-out</source>
-            <translation>预计售罄</translation>
-        </message>
-        <message>
-            <source>Warn line</source>
-            <translation>预警线</translation>
-        </message>
-        <message>
-            <source>Safety</source>
-            <translation>安全库存</translation>
-        </message>
-        <message>
-            <source>Status</source>
-            <translation>状态</translation>
-        </message>
-        <message>
-            <source>30 min</source>
-            <translation>30 分钟</translation>
-        </message>
-        <message>
-            <source>Alert level decided by the engine; sorting by it sorts by urgency</source>
-            <translation>引擎判定的告警级别；按此列排序即按紧急程度排序</translation>
-        </message>
-        <message>
-            <source>SKU id</source>
-            <translation>商品编号</translation>
-        </message>
-        <message>
-            <source>Product name</source>
-            <translation>商品名称</translation>
-        </message>
-        <message>
-            <source>Tier (a settings override is marked *)</source>
-            <translation>分层（设置中单独指定的标 *）</translation>
-        </message>
-        <message>
-            <source>Units available now (exact, from the feed)</source>
-            <translation>当前可售件数（来自数据流，精确值）</translation>
-        </message>
-        <message>
-            <source>Net units sold this session</source>
-            <translation>本场净售出件数</translation>
-        </message>
-        <message>
-            <source>Predicted order rate now, units per minute</source>
-            <translation>当前预测下单速度（件/分钟）</translation>
-        </message>
-        <message>
-            <source>Predicted time to sell-out: soonest (at the pessimistic rate) to expected</source>
-            <translation>预计售罄时间：最快（悲观速度）至预期</translation>
-        </message>
-        <message>
-            <source>Dynamic warning line: below it, a restock is due</source>
-            <translation>动态预警线：低于此值应补货</translation>
-        </message>
-        <message>
-            <source>Dynamic safety stock: freeze at or below it</source>
-            <translation>动态安全库存：达到或低于此值应冻结</translation>
-        </message>
-        <message>
-            <source>Frozen, delisted, sold out, on air</source>
-            <translation>冻结、下架、售罄、讲解中</translation>
-        </message>
-        <message>
-            <source>Available stock over the last 30 minutes</source>
-            <translation>近 30 分钟可售库存</translation>
-        </message>
-        <message>
-            <source>frozen</source>
-            <translation>已冻结</translation>
-        </message>
-        <message>
-            <source>FROZEN with {n} left: no orders are taken while units remain
+    </message>
+    <message numerus="yes">
+        <source>Not applied: %n field(s) refused — see the red fields ({keys}).</source>
+        <translation>
+            <numerusform>未应用：%n 个字段被拒绝 — 见红色字段（{keys}）。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not applied: unusual values not confirmed ({keys}).</source>
+        <translation>未应用：异常取值未确认（{keys}）。</translation>
+    </message>
+    <message>
+        <source>Not applied: {err}</source>
+        <translation>未生效：{err}</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDoc</name>
+    <message>
+        <source>endpoint</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>the shop&apos;s PUB socket (events)</source>
+        <translation>店铺的 PUB 套接字（事件）</translation>
+    </message>
+    <message>
+        <source>the shop&apos;s ROUTER socket (snapshot and commands)</source>
+        <translation>店铺的 ROUTER 套接字（快照与指令）</translation>
+    </message>
+    <message>
+        <source>s</source>
+        <translation>秒</translation>
+    </message>
+    <message>
+        <source>no message for this long (wall clock) marks the feed stale</source>
+        <translation>超过此时长（墙钟）没有消息即视为数据流中断</translation>
+    </message>
+    <message>
+        <source>longest wait between snapshot retries</source>
+        <translation>快照重试之间的最长等待</translation>
+    </message>
+    <message>
+        <source>room id</source>
+        <translation>直播间 ID</translation>
+    </message>
+    <message>
+        <source>accept only this room&apos;s events (unset: the first snapshot&apos;s room)</source>
+        <translation>只接收此直播间的事件（未设置：以第一个快照为准）</translation>
+    </message>
+    <message>
+        <source>choice</source>
+        <translation>选项</translation>
+    </message>
+    <message>
+        <source>alert policy: engine, or a baseline: naive or static</source>
+        <translation>告警策略：引擎，或基线：朴素 / 固定阈值</translation>
+    </message>
+    <message>
+        <source>units</source>
+        <translation>件</translation>
+    </message>
+    <message>
+        <source>static baseline: warn below this many units</source>
+        <translation>固定阈值基线：低于此件数即预警</translation>
+    </message>
+    <message>
+        <source>x</source>
+        <translation>倍</translation>
+    </message>
+    <message>
+        <source>naive baseline: warning line = this x predicted window sales</source>
+        <translation>朴素基线：预警线 = 此倍数 × 窗口预计销量</translation>
+    </message>
+    <message>
+        <source>min</source>
+        <translation>分钟</translation>
+    </message>
+    <message>
+        <source>naive baseline: the window its session-average rate predicts</source>
+        <translation>朴素基线：用场均速度预测的窗口长度</translation>
+    </message>
+    <message>
+        <source>time scale of the instant rate (safety stock, flash sales)</source>
+        <translation>瞬时速度的时间尺度（安全库存、秒杀）</translation>
+    </message>
+    <message>
+        <source>time scale of the fast burn rate</source>
+        <translation>快速消耗速度的时间尺度</translation>
+    </message>
+    <message>
+        <source>time scale of the medium burn rate</source>
+        <translation>中速消耗速度的时间尺度</translation>
+    </message>
+    <message>
+        <source>time scale of the slow burn rate (the baseline surges are measured against)</source>
+        <translation>慢速消耗速度的时间尺度（判断激增的基准）</translation>
+    </message>
+    <message>
+        <source>time scale of the long-run rate (features included) that keeps a warning from clearing</source>
+        <translation>长期速度的时间尺度（含讲解时段），用于防止预警过早解除</translation>
+    </message>
+    <message>
+        <source>seconds of observation the tier&apos;s prior rate is worth (cold start)</source>
+        <translation>分层先验速度相当于多少秒的观测（冷启动）</translation>
+    </message>
+    <message>
+        <source>one order counts at most this x the SKU&apos;s mean order size toward the rate</source>
+        <translation>单笔订单计入速度时最多按平均单量的这么多倍</translation>
+    </message>
+    <message>
+        <source>change detector: the rate multiple it looks for</source>
+        <translation>变化检测：要识别的速度倍数</translation>
+    </message>
+    <message>
+        <source>nats</source>
+        <translation>奈特</translation>
+    </message>
+    <message>
+        <source>change detector: log-likelihood ratio that declares a surge</source>
+        <translation>变化检测：判定激增的对数似然比</translation>
+    </message>
+    <message>
+        <source>units/min</source>
+        <translation>件/分钟</translation>
+    </message>
+    <message>
+        <source>change detector: floor on the baseline rate</source>
+        <translation>变化检测：基准速度下限</translation>
+    </message>
+    <message>
+        <source>an elevated rate is assumed to fade to the slow rate with this time constant</source>
+        <translation>升高的速度按此时间常数回落到慢速</translation>
+    </message>
+    <message>
+        <source>bool</source>
+        <translation>开关</translation>
+    </message>
+    <message>
+        <source>the long-run rate also raises the warning line (not only keeps it from clearing)</source>
+        <translation>长期速度也可抬高预警线（不只是防止解除）</translation>
+    </message>
+    <message>
+        <source>ratio</source>
+        <translation>比例</translation>
+    </message>
+    <message>
+        <source>weight of the rising-only trend term (during a detected rise)</source>
+        <translation>上升趋势项的权重（检测到上升时）</translation>
+    </message>
+    <message>
+        <source>a detected rise adds slope x this to the level (the fast rate&apos;s lag)</source>
+        <translation>检测到上升时按斜率 × 此值抬高水平（补偿快速速度的滞后）</translation>
+    </message>
+    <message>
+        <source>sigma</source>
+        <translation>σ</translation>
+    </message>
+    <message>
+        <source>width of the upper band (predicted_hi, pessimistic sell-out)</source>
+        <translation>上界宽度（预测上限、悲观售罄时间）</translation>
+    </message>
+    <message>
+        <source>orders/add</source>
+        <translation>单/加购</translation>
+    </message>
+    <message>
+        <source>cart adds that become orders, assumed before a tier has its own data (units: x the mean order size)</source>
+        <translation>分层自身数据不足时假设的加购转化为订单的比例（单位：平均单量的倍数）</translation>
+    </message>
+    <message>
+        <source>adds</source>
+        <translation>次加购</translation>
+    </message>
+    <message>
+        <source>cart adds the conversion prior is worth</source>
+        <translation>转化率先验相当于多少次加购</translation>
+    </message>
+    <message>
+        <source>orders this long after a feature ends still count as featured demand</source>
+        <translation>讲解结束后这段时间内的订单仍计为讲解需求</translation>
+    </message>
+    <message>
+        <source>a feature is assumed to last this long until the room&apos;s own features are seen</source>
+        <translation>在看到本直播间自己的讲解之前，假定一次讲解持续这么久</translation>
+    </message>
+    <message>
+        <source>after a feature ends, its extra demand fades with this time constant</source>
+        <translation>讲解结束后，额外需求按此时间常数消退</translation>
+    </message>
+    <message>
+        <source>a feature that runs past its usual length is assumed to go on at least this long</source>
+        <translation>超出通常时长的讲解，假定至少再持续这么久</translation>
+    </message>
+    <message>
+        <source>cap on the featured SKU&apos;s rate uplift from an entry surge</source>
+        <translation>进场高峰对讲解商品速度抬升的上限</translation>
+    </message>
+    <message>
+        <source>viewers</source>
+        <translation>人</translation>
+    </message>
+    <message>
+        <source>audience at which the tiers&apos; prior rates apply</source>
+        <translation>各分层先验速度对应的在线人数</translation>
+    </message>
+    <message>
+        <source>a detected surge must last this long before watch fires (the detector already confirmed it)</source>
+        <translation>检测到的激增需持续这么久才触发关注</translation>
+    </message>
+    <message>
+        <source>windows</source>
+        <translation>个窗口</translation>
+    </message>
+    <message>
+        <source>a surge raises watch only if it would empty the SKU within this many windows</source>
+        <translation>只有在这么多个窗口内会售罄的激增才触发关注</translation>
+    </message>
+    <message>
+        <source>adds/min</source>
+        <translation>加购/分钟</translation>
+    </message>
+    <message>
+        <source>sold-out SKU: cart adds per minute that raise &apos;losing sales&apos;</source>
+        <translation>售罄商品：每分钟加购达到此值即发出“流失”告警</translation>
+    </message>
+    <message>
+        <source>&apos;losing sales&apos; must hold this long before it fires</source>
+        <translation>“流失”条件需持续这么久才触发</translation>
+    </message>
+    <message>
+        <source>&apos;losing sales&apos; keeps firing this long after cart adds fall away</source>
+        <translation>加购减少后“流失”告警仍保持这么久</translation>
+    </message>
+    <message>
+        <source>raise one room-level alert while the feed is stale</source>
+        <translation>数据流中断期间发出一条直播间级告警</translation>
+    </message>
+    <message>
+        <source>alerts</source>
+        <translation>条</translation>
+    </message>
+    <message>
+        <source>resolved alerts kept in memory for the desk</source>
+        <translation>中控台保留的已解除告警数量</translation>
+    </message>
+    <message>
+        <source>tier</source>
+        <translation>分层</translation>
+    </message>
+    <message>
+        <source>tier for a SKU whose snapshot tier is unknown</source>
+        <translation>快照中分层未知的商品所用分层</translation>
+    </message>
+    <message>
+        <source>forecast window: predicted sales are over this many minutes</source>
+        <translation>预测窗口：预计销量按这么多分钟计算</translation>
+    </message>
+    <message>
+        <source>warning line = multiplier x predicted window sales</source>
+        <translation>预警线 = 倍数 × 窗口预计销量</translation>
+    </message>
+    <message>
+        <source>the warning line never drops below this (for a selling SKU)</source>
+        <translation>预警线的下限（对在售商品）</translation>
+    </message>
+    <message>
+        <source>hysteresis: a condition clears only past threshold x this</source>
+        <translation>滞回：越过阈值 × 此倍数才解除</translation>
+    </message>
+    <message>
+        <source>critical when the pessimistic sell-out is nearer than this</source>
+        <translation>悲观售罄时间早于此值即为紧急</translation>
+    </message>
+    <message>
+        <source>freeze-in-flight time the safety stock must cover</source>
+        <translation>安全库存需覆盖的冻结生效时间</translation>
+    </message>
+    <message>
+        <source>safety stock = rate x lag x margin</source>
+        <translation>安全库存 = 速度 × 延迟 × 余量</translation>
+    </message>
+    <message>
+        <source>safety stock never drops below this</source>
+        <translation>安全库存的下限</translation>
+    </message>
+    <message>
+        <source>at safety stock: auto (freeze), confirm (ask the operator), off</source>
+        <translation>到达安全库存时：自动冻结 / 询问运营 / 关闭</translation>
+    </message>
+    <message>
+        <source>a condition must hold this long before its alert fires</source>
+        <translation>条件需持续这么久才触发告警</translation>
+    </message>
+    <message>
+        <source>a cleared alert keeps firing (recovering) this long before it resolves</source>
+        <translation>条件消失后告警保持（恢复中）这么久才解除</translation>
+    </message>
+    <message>
+        <source>cold start: rate assumed before the SKU&apos;s own data</source>
+        <translation>冷启动：商品自身数据不足时假设的速度</translation>
+    </message>
+    <message>
+        <source>cold start: rate assumed while featured, before the SKU&apos;s own featured data</source>
+        <translation>冷启动：讲解时、自身讲解数据不足前假设的速度</translation>
+    </message>
+    <message>
+        <source>dynamic (multi-scale rate, change detector, leading indicators) or longrun (one long-run rate: the simple rule)</source>
+        <translation>动态（多尺度速度、变化检测、先行指标）或长期（单一长期速度的简单规则）</translation>
+    </message>
+    <message>
+        <source>raise watch alerts (surges) for this tier</source>
+        <translation>为此分层发出关注（激增）告警</translation>
+    </message>
+    <message>
+        <source>let cart adds and featured traffic raise the predicted rate</source>
+        <translation>允许加购和讲解流量抬高预测速度</translation>
+    </message>
+    <message>
+        <source>per-SKU tier override (beats the snapshot&apos;s tier)</source>
+        <translation>单品分层（优先于快照中的分层）</translation>
+    </message>
+    <message>
+        <source>ms</source>
+        <translation>毫秒</translation>
+    </message>
+    <message>
+        <source>a command unanswered this long is retried</source>
+        <translation>指令超过此时间未应答即重试</translation>
+    </message>
+    <message>
+        <source>count</source>
+        <translation>次</translation>
+    </message>
+    <message>
+        <source>unanswered attempts on one connection before the client reconnects (0 counts as 1)</source>
+        <translation>同一连接上未应答多少次后重新连接（0 按 1 计）</translation>
+    </message>
+    <message>
+        <source>attempts in all (across reconnects) before a command is declared failed</source>
+        <translation>判定指令失败前的总尝试次数（含重连）</translation>
+    </message>
+    <message>
+        <source>every command carries a deadline this far ahead: the shop refuses it unapplied after that, so an unanswered command&apos;s fate is always the shop&apos;s answer to a retry (0: no deadline, unanswered means failed)</source>
+        <translation>每条指令都带有这么久之后的截止时间：过期后店铺拒绝执行，因此未获回执的指令结果总以店铺对重试的回答为准（0：无截止时间，未回执即失败）</translation>
+    </message>
+    <message>
+        <source>path</source>
+        <translation>路径</translation>
+    </message>
+    <message>
+        <source>session log file (unset: sessions/&lt;room&gt;-&lt;start&gt;.sqlite)</source>
+        <translation>场次日志文件（未设置：sessions/&lt;直播间&gt;-&lt;开始时间&gt;.sqlite）</translation>
+    </message>
+    <message>
+        <source>group commit: the writer commits at least this often</source>
+        <translation>批量提交：写入线程至少这么频繁地提交</translation>
+    </message>
+    <message>
+        <source>rows</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>group commit: or after this many rows</source>
+        <translation>批量提交：或累计这么多行后提交</translation>
+    </message>
+    <message>
+        <source>list of tables</source>
+        <translation>表列表</translation>
+    </message>
+    <message>
+        <source>webhooks: [[notify.webhooks]] tables {url, levels, states, headers}; levels default critical, lost_sales, feed; states default firing, resolved</source>
+        <translation>Webhook：[[notify.webhooks]] 表 {url, levels, states, headers}；levels 默认 critical、lost_sales、feed；states 默认 firing、resolved</translation>
+    </message>
+    <message>
+        <source>a webhook call unanswered this long counts as failed</source>
+        <translation>Webhook 调用超过此时间未应答即视为失败</translation>
+    </message>
+    <message>
+        <source>retries of a failed webhook call before the notification is dropped</source>
+        <translation>Webhook 调用失败后的重试次数，超过则放弃该通知</translation>
+    </message>
+    <message>
+        <source>channels</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <source>channels for watch alerts (panel, sound, desktop, host, webhook)</source>
+        <translation>关注级告警的渠道（面板、声音、桌面通知、主播屏、Webhook）</translation>
+    </message>
+    <message>
+        <source>channels for warning alerts</source>
+        <translation>预警级告警的渠道</translation>
+    </message>
+    <message>
+        <source>channels for critical alerts</source>
+        <translation>紧急级告警的渠道</translation>
+    </message>
+    <message>
+        <source>channels for losing-sales alerts</source>
+        <translation>流失销量告警的渠道</translation>
+    </message>
+    <message>
+        <source>channels for feed trouble</source>
+        <translation>数据流故障的渠道</translation>
+    </message>
+    <message>
+        <source>channels for a frozen SKU that still has stock</source>
+        <translation>有库存却已冻结的 SKU 的渠道</translation>
+    </message>
+    <message>
+        <source>webhooks: alerts arriving within this long go out in one message</source>
+        <translation>Webhook：在此时长内到达的告警合并为一条消息发送</translation>
+    </message>
+    <message>
+        <source>webhooks: a group posts news again only after this long</source>
+        <translation>Webhook：同一分组至少间隔此时长才再次推送</translation>
+    </message>
+    <message>
+        <source>webhooks: a still-firing, unacknowledged alert is repeated this often</source>
+        <translation>Webhook：仍在触发且未确认的告警按此间隔重复</translation>
+    </message>
+    <message>
+        <source>a critical alert not acknowledged this long goes to the on-call list</source>
+        <translation>紧急告警超过此时长未确认，则升级到值班名单</translation>
+    </message>
+    <message>
+        <source>target names</source>
+        <translation>目标名称</translation>
+    </message>
+    <message>
+        <source>on-call list: webhook names to escalate to, in order (the first that is up gets it, once)</source>
+        <translation>值班名单：按顺序升级的 Webhook 名称（第一个可用的接收一次）</translation>
+    </message>
+    <message>
+        <source>auto</source>
+        <translation>自动冻结</translation>
+    </message>
+    <message>
+        <source>confirm</source>
+        <translation>询问确认</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>dynamic</source>
+        <translation>动态</translation>
+    </message>
+    <message>
+        <source>longrun</source>
+        <translation>长期</translation>
+    </message>
+    <message>
+        <source>engine</source>
+        <translation>引擎</translation>
+    </message>
+    <message>
+        <source>naive</source>
+        <translation>朴素基线</translation>
+    </message>
+    <message>
+        <source>static</source>
+        <translation>固定阈值</translation>
+    </message>
+</context>
+<context>
+    <name>SkuTab</name>
+    <message>
+        <source>units</source>
+        <translation>件</translation>
+    </message>
+    <message>
+        <source>min to sell-out</source>
+        <translation>距售罄（分钟）</translation>
+    </message>
+    <message>
+        <source>minutes of show</source>
+        <translation>直播分钟</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <source>Level / op</source>
+        <translation>级别 / 操作</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>SKU</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>tier {tier} · start {start} · sold {sold} · sell-outs {so} · lost ≈ ¥{lost}</source>
+        <translation>档位 {tier} · 开场库存 {start} · 售出 {sold} · 售罄 {so} 次 · 损失 ≈ ¥{lost}</translation>
+    </message>
+    <message>
+        <source>forecast: stock left after the window</source>
+        <translation>预测：窗口结束时剩余库存</translation>
+    </message>
+    <message>
+        <source>warning line</source>
+        <translation>预警线</translation>
+    </message>
+    <message>
+        <source>safety stock</source>
+        <translation>安全库存</translation>
+    </message>
+    <message>
+        <source>stock</source>
+        <translation>库存</translation>
+    </message>
+    <message>
+        <source>alert</source>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>已执行</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>missed</source>
+        <translation>漏报</translation>
+    </message>
+    <message>
+        <source>sell-out</source>
+        <translation>售罄</translation>
+    </message>
+    <message>
+        <source>lead {lead}</source>
+        <translation>提前 {lead}</translation>
+    </message>
+</context>
+<context>
+    <name>SkuTableModel</name>
+    <message>
+        <source>Level</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <source>SKU</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Tier</source>
+        <translation>分层</translation>
+    </message>
+    <message>
+        <source>Available</source>
+        <translation>可售</translation>
+    </message>
+    <message>
+        <source>Sold</source>
+        <translation>已售</translation>
+    </message>
+    <message>
+        <source>Rate/min</source>
+        <translation>每分钟</translation>
+    </message>
+    <message>
+        <source>Sell-out</source>
+        <translation>预计售罄</translation>
+    </message>
+    <message>
+        <source>Warn line</source>
+        <translation>预警线</translation>
+    </message>
+    <message>
+        <source>Safety</source>
+        <translation>安全库存</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>30 min</source>
+        <translation>30 分钟</translation>
+    </message>
+    <message>
+        <source>Alert level decided by the engine; sorting by it sorts by urgency</source>
+        <translation>引擎判定的告警级别；按此列排序即按紧急程度排序</translation>
+    </message>
+    <message>
+        <source>SKU id</source>
+        <translation>商品编号</translation>
+    </message>
+    <message>
+        <source>Product name</source>
+        <translation>商品名称</translation>
+    </message>
+    <message>
+        <source>Tier (a settings override is marked *)</source>
+        <translation>分层（设置中单独指定的标 *）</translation>
+    </message>
+    <message>
+        <source>Units available now (exact, from the feed)</source>
+        <translation>当前可售件数（来自数据流，精确值）</translation>
+    </message>
+    <message>
+        <source>Net units sold this session</source>
+        <translation>本场净售出件数</translation>
+    </message>
+    <message>
+        <source>Predicted order rate now, units per minute</source>
+        <translation>当前预测下单速度（件/分钟）</translation>
+    </message>
+    <message>
+        <source>Predicted time to sell-out: soonest (at the pessimistic rate) to expected</source>
+        <translation>预计售罄时间：最快（悲观速度）至预期</translation>
+    </message>
+    <message>
+        <source>Dynamic warning line: below it, a restock is due</source>
+        <translation>动态预警线：低于此值应补货</translation>
+    </message>
+    <message>
+        <source>Dynamic safety stock: freeze at or below it</source>
+        <translation>动态安全库存：达到或低于此值应冻结</translation>
+    </message>
+    <message>
+        <source>Frozen, delisted, sold out, on air</source>
+        <translation>冻结、下架、售罄、讲解中</translation>
+    </message>
+    <message>
+        <source>Available stock over the last 30 minutes</source>
+        <translation>近 30 分钟可售库存</translation>
+    </message>
+    <message>
+        <source>frozen</source>
+        <translation>已冻结</translation>
+    </message>
+    <message>
+        <source>FROZEN with {n} left: no orders are taken while units remain
 </source>
-            <translation>已冻结，仍剩 {n} 件：有库存却不接单
+        <translation>已冻结，仍剩 {n} 件：有库存却不接单
 </translation>
-        </message>
-        <message>
-            <source>{name} ({sku})
+    </message>
+    <message>
+        <source>{name} ({sku})
 Available {avail}, sold {sold}
 Rate {rate}/min over a {win:g} min window: {pred:.0f} expected, up to {hi:.0f}
 Warning line {line:.0f}, safety stock {safety:.0f}
 Sell-out in {so}, pessimistic {sop}</source>
-            <translation>{name}（{sku}）
+        <translation>{name}（{sku}）
 可售 {avail}，已售 {sold}
 速度 {rate}/分钟，{win:g} 分钟窗口内预计售出 {pred:.0f}，最多 {hi:.0f}
 预警线 {line:.0f}，安全库存 {safety:.0f}
 预计 {so} 后售罄，悲观 {sop}</translation>
-        </message>
-    </context>
-    <context>
-        <name>TimelineTab</name>
-        <message>
-            <source>viewers</source>
-            <translation>人</translation>
-        </message>
-        <message>
-            <source>units ordered / min</source>
-            <translation>每分钟下单件数</translation>
-        </message>
-        <message>
-            <source>minutes of show</source>
-            <translation>直播分钟</translation>
-        </message>
-        <message>
-            <source>action</source>
-            <translation>操作</translation>
-        </message>
-        <message>
-            <source>watch</source>
-            <translation>关注</translation>
-        </message>
-        <message>
-            <source>warning</source>
-            <translation>预警</translation>
-        </message>
-        <message>
-            <source>critical</source>
-            <translation>紧急</translation>
-        </message>
-        <message>
-            <source>SKU</source>
-            <translation>商品</translation>
-        </message>
-        <message>
-            <source>Stock</source>
-            <translation>库存</translation>
-        </message>
-        <message>
-            <source>Sold</source>
-            <translation>已售</translation>
-        </message>
-        <message>
-            <source>Level</source>
-            <translation>级别</translation>
-        </message>
-        <message>
-            <source>Rate /min</source>
-            <translation>速度/分钟</translation>
-        </message>
-        <message>
-            <source>Sell-out in</source>
-            <translation>预计售罄</translation>
-        </message>
-        <message>
-            <source>Frozen</source>
-            <translation>冻结</translation>
-        </message>
-        <message>
-            <source>At {clock} ({rel} into the show)</source>
-            <translation>{clock}（开播后 {rel}）</translation>
-        </message>
-        <message>
-            <source>frozen</source>
-            <translation>已冻结</translation>
-        </message>
-    </context>
-    <context>
-        <name>Toast</name>
-        <message>
-            <source>Undo (Ctrl+Z)</source>
-            <translation>撤销 (Ctrl+Z)</translation>
-        </message>
-    </context>
-    <context>
-        <name>Truth</name>
-        <message>
-            <source>STALE: the shop has been silent {s} s · figures as of {t}</source>
-            <translation>数据过期：店铺已 {s} 秒无消息 · 数据截至 {t}</translation>
-        </message>
-        <message>
-            <source>RESYNCING: restoring the shop's state · figures as of {t}</source>
-            <translation>重新同步：正在恢复店铺状态 · 数据截至 {t}</translation>
-        </message>
-        <message>
-            <source>CONNECTING to the shop · no figures yet</source>
-            <translation>正在连接店铺 · 暂无数据</translation>
-        </message>
-        <message>
-            <source>CORE HUNG: no update for {s} s · figures as of {t} · Restart core: Ctrl+Shift+R</source>
-            <translation>核心无响应：已 {s} 秒无更新 · 数据截至 {t} · 重启核心：Ctrl+Shift+R</translation>
-        </message>
-        <message>
-            <source>CORE STOPPED · figures as of {t} · Restart core: Ctrl+Shift+R</source>
-            <translation>核心已停止 · 数据截至 {t} · 重启核心：Ctrl+Shift+R</translation>
-        </message>
-    </context>
-    <context>
-        <name>WhatIfTab</name>
-        <message>
-            <source>Replay changes when the desk would have warned or frozen, not what buyers did. For a freeze earlier than the real show stopped selling, the units the real show sold in between count as lost (range: the 90% Poisson interval of that many orders). For a real freeze the what-if makes later or not at all, the sales it would have made come from the engine's rate just before the real freeze, capped by the stock left (range 0.6x-1.4x, the spread the lost-sales estimate showed against the demo shop's books); demand beyond that stock within the freeze lag counts as oversell risk.</source>
-            <translation>重放改变的是中控台何时预警、何时冻结，而不是买家的行为。若假设设置比实际更早冻结，实际在这段时间卖出的件数计为损失（范围：该订单数的 90% 泊松区间）。若实际冻结了而假设设置更晚冻结或不冻结，多卖的件数按实际冻结前引擎给出的速度估计，以剩余库存为上限（范围 0.6–1.4 倍，即损失销售估计对照演示店铺账本时的偏差）；冻结在途期间超出库存的需求计为超卖风险。</translation>
-        </message>
-        <message>
-            <source>sell-outs</source>
-            <translation>售罄</translation>
-        </message>
-        <message>
-            <source>warned</source>
-            <translation>有预警</translation>
-        </message>
-        <message>
-            <source>missed (no warning)</source>
-            <translation>漏报（无预警）</translation>
-        </message>
-        <message>
-            <source>median warning lead time</source>
-            <translation>预警提前量（中位数）</translation>
-        </message>
-        <message>
-            <source>shortest lead time</source>
-            <translation>最短提前量</translation>
-        </message>
-        <message>
-            <source>warning spans</source>
-            <translation>预警段</translation>
-        </message>
-        <message>
-            <source>false warnings</source>
-            <translation>误报</translation>
-        </message>
-        <message>
-            <source>alerts fired</source>
-            <translation>触发告警</translation>
-        </message>
-        <message>
-            <source>alerts per 10 min (1 operator)</source>
-            <translation>每 10 分钟告警（1 位中控）</translation>
-        </message>
-        <message>
-            <source>freeze requests</source>
-            <translation>冻结请求</translation>
-        </message>
-        <message>
-            <source>oversold units (the show's)</source>
-            <translation>超卖件数（本场实际）</translation>
-        </message>
-        <message>
-            <source>with no freeze request in time</source>
-            <translation>其中未及时请求冻结</translation>
-        </message>
-        <message>
-            <source>auto</source>
-            <translation>自动</translation>
-        </message>
-        <message>
-            <source>confirm</source>
-            <translation>询问确认</translation>
-        </message>
-        <message>
-            <source>off</source>
-            <translation>关闭</translation>
-        </message>
-        <message>
-            <source>earlier freeze</source>
-            <translation>更早冻结</translation>
-        </message>
-        <message>
-            <source>later freeze</source>
-            <translation>更晚冻结</translation>
-        </message>
-        <message>
-            <source>no freeze</source>
-            <translation>不冻结</translation>
-        </message>
-        <message>
-            <source>Tier</source>
-            <translation>分层</translation>
-        </message>
-        <message>
-            <source>Forecast window</source>
-            <translation>预测窗口</translation>
-        </message>
-        <message>
-            <source>Warning multiplier</source>
-            <translation>预警倍数</translation>
-        </message>
-        <message>
-            <source>Safety margin</source>
-            <translation>安全系数</translation>
-        </message>
-        <message>
-            <source>At safety stock</source>
-            <translation>到达安全库存时</translation>
-        </message>
-        <message>
-            <source>Re-run the show</source>
-            <translation>重放本场</translation>
-        </message>
-        <message>
-            <source>Cancel</source>
-            <translation>取消</translation>
-        </message>
-        <message>
-            <source>Apply tune's suggestion</source>
-            <translation>采用调参建议</translation>
-        </message>
-        <message>
-            <source>Save as settings file…</source>
-            <translation>保存为设置文件…</translation>
-        </message>
-        <message>
-            <source>Back to the session's settings</source>
-            <translation>恢复本场设置</translation>
-        </message>
-        <message>
-            <source>Figure</source>
-            <translation>指标</translation>
-        </message>
-        <message>
-            <source>Logged</source>
-            <translation>实际记录</translation>
-        </message>
-        <message>
-            <source>Replay, session settings</source>
-            <translation>重放（本场设置）</translation>
-        </message>
-        <message>
-            <source>Replay, what-if</source>
-            <translation>重放（假设设置）</translation>
-        </message>
-        <message>
-            <source>SKU</source>
-            <translation>商品</translation>
-        </message>
-        <message>
-            <source>Case</source>
-            <translation>情形</translation>
-        </message>
-        <message>
-            <source>Lost units</source>
-            <translation>损失件数</translation>
-        </message>
-        <message>
-            <source>Range</source>
-            <translation>范围</translation>
-        </message>
-        <message>
-            <source>Oversold units</source>
-            <translation>超卖件数</translation>
-        </message>
-        <message>
-            <source>How</source>
-            <translation>依据</translation>
-        </message>
-        <message>
-            <source>Estimates: what the other freezes would have changed</source>
-            <translation>估计：不同的冻结时间会带来什么变化</translation>
-        </message>
-        <message>
-            <source>Change a tier's settings and re-run the show.</source>
-            <translation>修改某个档位的设置，然后重放本场。</translation>
-        </message>
-        <message>
-            <source>Reading the show…</source>
-            <translation>正在读取本场…</translation>
-        </message>
-        <message>
-            <source>Replaying: {done} of {total} events</source>
-            <translation>正在重放：{done} / {total} 条事件</translation>
-        </message>
-        <message>
-            <source>Cancelled.</source>
-            <translation>已取消。</translation>
-        </message>
-        <message>
-            <source>What-if failed: {m}</source>
-            <translation>假设推演失败：{m}</translation>
-        </message>
-        <message>
-            <source>lost units vs the real show (estimate)</source>
-            <translation>损失件数相对实际（估计）</translation>
-        </message>
-        <message>
-            <source>oversold units vs the real show (estimate)</source>
-            <translation>超卖件数相对实际（估计）</translation>
-        </message>
-        <message>
-            <source>Done: {n} events replayed in {s:.1f} s.</source>
-            <translation>完成：{s:.1f} 秒重放 {n} 条事件。</translation>
-        </message>
-        <message>
-            <source>Tuning: a few dozen replays of the show…</source>
-            <translation>正在调参：需要重放本场几十次…</translation>
-        </message>
-        <message>
-            <source>Tune's suggestion applied: {c}. Re-run to see its scorecard, then save it.</source>
-            <translation>已采用调参建议：{c}。重放查看效果后再保存。</translation>
-        </message>
-        <message>
-            <source>no change</source>
-            <translation>无变化</translation>
-        </message>
-        <message>
-            <source>Save settings</source>
-            <translation>保存设置</translation>
-        </message>
-        <message>
-            <source>Settings (*.toml)</source>
-            <translation>设置文件 (*.toml)</translation>
-        </message>
-        <message>
-            <source>Saved {p}</source>
-            <translation>已保存 {p}</translation>
-        </message>
-    </context>
+    </message>
+</context>
+<context>
+    <name>TimelineTab</name>
+    <message>
+        <source>viewers</source>
+        <translation>人</translation>
+    </message>
+    <message>
+        <source>units ordered / min</source>
+        <translation>每分钟下单件数</translation>
+    </message>
+    <message>
+        <source>minutes of show</source>
+        <translation>直播分钟</translation>
+    </message>
+    <message>
+        <source>action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>watch</source>
+        <translation>关注</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>预警</translation>
+    </message>
+    <message>
+        <source>critical</source>
+        <translation>紧急</translation>
+    </message>
+    <message>
+        <source>SKU</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>Stock</source>
+        <translation>库存</translation>
+    </message>
+    <message>
+        <source>Sold</source>
+        <translation>已售</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <source>Rate /min</source>
+        <translation>速度/分钟</translation>
+    </message>
+    <message>
+        <source>Sell-out in</source>
+        <translation>预计售罄</translation>
+    </message>
+    <message>
+        <source>Frozen</source>
+        <translation>冻结</translation>
+    </message>
+    <message>
+        <source>At {clock} ({rel} into the show)</source>
+        <translation>{clock}（开播后 {rel}）</translation>
+    </message>
+    <message>
+        <source>frozen</source>
+        <translation>已冻结</translation>
+    </message>
+</context>
+<context>
+    <name>Toast</name>
+    <message>
+        <source>Undo (Ctrl+Z)</source>
+        <translation>撤销 (Ctrl+Z)</translation>
+    </message>
+</context>
+<context>
+    <name>Truth</name>
+    <message>
+        <source>STALE: the shop has been silent {s} s · figures as of {t}</source>
+        <translation>数据过期：店铺已 {s} 秒无消息 · 数据截至 {t}</translation>
+    </message>
+    <message>
+        <source>RESYNCING: restoring the shop&apos;s state · figures as of {t}</source>
+        <translation>重新同步：正在恢复店铺状态 · 数据截至 {t}</translation>
+    </message>
+    <message>
+        <source>CONNECTING to the shop · no figures yet</source>
+        <translation>正在连接店铺 · 暂无数据</translation>
+    </message>
+    <message>
+        <source>CORE HUNG: no update for {s} s · figures as of {t} · Restart core: Ctrl+Shift+R</source>
+        <translation>核心无响应：已 {s} 秒无更新 · 数据截至 {t} · 重启核心：Ctrl+Shift+R</translation>
+    </message>
+    <message>
+        <source>CORE STOPPED · figures as of {t} · Restart core: Ctrl+Shift+R</source>
+        <translation>核心已停止 · 数据截至 {t} · 重启核心：Ctrl+Shift+R</translation>
+    </message>
+</context>
+<context>
+    <name>WhatIfTab</name>
+    <message>
+        <source>Replay changes when the desk would have warned or frozen, not what buyers did. For a freeze earlier than the real show stopped selling, the units the real show sold in between count as lost (range: the 90% Poisson interval of that many orders). For a real freeze the what-if makes later or not at all, the sales it would have made come from the engine&apos;s rate just before the real freeze, capped by the stock left (range 0.6x-1.4x, the spread the lost-sales estimate showed against the demo shop&apos;s books); demand beyond that stock within the freeze lag counts as oversell risk.</source>
+        <translation>重放改变的是中控台何时预警、何时冻结，而不是买家的行为。若假设设置比实际更早冻结，实际在这段时间卖出的件数计为损失（范围：该订单数的 90% 泊松区间）。若实际冻结了而假设设置更晚冻结或不冻结，多卖的件数按实际冻结前引擎给出的速度估计，以剩余库存为上限（范围 0.6–1.4 倍，即损失销售估计对照演示店铺账本时的偏差）；冻结在途期间超出库存的需求计为超卖风险。</translation>
+    </message>
+    <message>
+        <source>sell-outs</source>
+        <translation>售罄</translation>
+    </message>
+    <message>
+        <source>warned</source>
+        <translation>有预警</translation>
+    </message>
+    <message>
+        <source>missed (no warning)</source>
+        <translation>漏报（无预警）</translation>
+    </message>
+    <message>
+        <source>median warning lead time</source>
+        <translation>预警提前量（中位数）</translation>
+    </message>
+    <message>
+        <source>shortest lead time</source>
+        <translation>最短提前量</translation>
+    </message>
+    <message>
+        <source>warning spans</source>
+        <translation>预警段</translation>
+    </message>
+    <message>
+        <source>false warnings</source>
+        <translation>误报</translation>
+    </message>
+    <message>
+        <source>alerts fired</source>
+        <translation>触发告警</translation>
+    </message>
+    <message>
+        <source>alerts per 10 min (1 operator)</source>
+        <translation>每 10 分钟告警（1 位中控）</translation>
+    </message>
+    <message>
+        <source>freeze requests</source>
+        <translation>冻结请求</translation>
+    </message>
+    <message>
+        <source>oversold units (the show&apos;s)</source>
+        <translation>超卖件数（本场实际）</translation>
+    </message>
+    <message>
+        <source>with no freeze request in time</source>
+        <translation>其中未及时请求冻结</translation>
+    </message>
+    <message>
+        <source>auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>confirm</source>
+        <translation>询问确认</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>earlier freeze</source>
+        <translation>更早冻结</translation>
+    </message>
+    <message>
+        <source>later freeze</source>
+        <translation>更晚冻结</translation>
+    </message>
+    <message>
+        <source>no freeze</source>
+        <translation>不冻结</translation>
+    </message>
+    <message>
+        <source>Tier</source>
+        <translation>分层</translation>
+    </message>
+    <message>
+        <source>Forecast window</source>
+        <translation>预测窗口</translation>
+    </message>
+    <message>
+        <source>Warning multiplier</source>
+        <translation>预警倍数</translation>
+    </message>
+    <message>
+        <source>Safety margin</source>
+        <translation>安全系数</translation>
+    </message>
+    <message>
+        <source>At safety stock</source>
+        <translation>到达安全库存时</translation>
+    </message>
+    <message>
+        <source>Re-run the show</source>
+        <translation>重放本场</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Apply tune&apos;s suggestion</source>
+        <translation>采用调参建议</translation>
+    </message>
+    <message>
+        <source>Save as settings file…</source>
+        <translation>保存为设置文件…</translation>
+    </message>
+    <message>
+        <source>Back to the session&apos;s settings</source>
+        <translation>恢复本场设置</translation>
+    </message>
+    <message>
+        <source>Figure</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>Logged</source>
+        <translation>实际记录</translation>
+    </message>
+    <message>
+        <source>Replay, session settings</source>
+        <translation>重放（本场设置）</translation>
+    </message>
+    <message>
+        <source>Replay, what-if</source>
+        <translation>重放（假设设置）</translation>
+    </message>
+    <message>
+        <source>SKU</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>Case</source>
+        <translation>情形</translation>
+    </message>
+    <message>
+        <source>Lost units</source>
+        <translation>损失件数</translation>
+    </message>
+    <message>
+        <source>Range</source>
+        <translation>范围</translation>
+    </message>
+    <message>
+        <source>Oversold units</source>
+        <translation>超卖件数</translation>
+    </message>
+    <message>
+        <source>How</source>
+        <translation>依据</translation>
+    </message>
+    <message>
+        <source>Estimates: what the other freezes would have changed</source>
+        <translation>估计：不同的冻结时间会带来什么变化</translation>
+    </message>
+    <message>
+        <source>Change a tier&apos;s settings and re-run the show.</source>
+        <translation>修改某个档位的设置，然后重放本场。</translation>
+    </message>
+    <message>
+        <source>Reading the show…</source>
+        <translation>正在读取本场…</translation>
+    </message>
+    <message>
+        <source>Replaying: {done} of {total} events</source>
+        <translation>正在重放：{done} / {total} 条事件</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <source>What-if failed: {m}</source>
+        <translation>假设推演失败：{m}</translation>
+    </message>
+    <message>
+        <source>lost units vs the real show (estimate)</source>
+        <translation>损失件数相对实际（估计）</translation>
+    </message>
+    <message>
+        <source>oversold units vs the real show (estimate)</source>
+        <translation>超卖件数相对实际（估计）</translation>
+    </message>
+    <message numerus="yes">
+        <source>Done: %Ln event(s) replayed in {s:.1f} s.</source>
+        <translation>
+            <numerusform>完成：{s:.1f} 秒重放 %Ln 条事件。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Tuning: a few dozen replays of the show…</source>
+        <translation>正在调参：需要重放本场几十次…</translation>
+    </message>
+    <message>
+        <source>Tune&apos;s suggestion applied: {c}. Re-run to see its scorecard, then save it.</source>
+        <translation>已采用调参建议：{c}。重放查看效果后再保存。</translation>
+    </message>
+    <message>
+        <source>no change</source>
+        <translation>无变化</translation>
+    </message>
+    <message>
+        <source>Save settings</source>
+        <translation>保存设置</translation>
+    </message>
+    <message>
+        <source>Settings (*.toml)</source>
+        <translation>设置文件 (*.toml)</translation>
+    </message>
+    <message>
+        <source>Saved {p}</source>
+        <translation>已保存 {p}</translation>
+    </message>
+</context>
 </TS>

@@ -68,7 +68,7 @@ class ActionsPanel(QWidget):
         self._action("unfreeze", self.tr("Unfreeze"), "U", "unfreeze", self.tr("Resume selling the selected SKU"))
         for i, q in enumerate(RESTOCK_PRESETS):
             self._action(f"restock_{q}", f"+{q}", f"Ctrl+{i + 1}", "restock",
-                         self.tr("Restock the selected SKU by {n} units").format(n=q))
+                         self.tr("Restock the selected SKU by %Ln unit(s)", "", q))
         self._action("restock_custom", self.tr("Restock"), None, "restock",
                      self.tr("Restock by the custom amount"))
         self._action("restock_amount", self.tr("Custom amount"), "R", None,
@@ -367,7 +367,7 @@ class ActionsPanel(QWidget):
         if error and state in ("rejected", "failed"):
             status += f": {_html(error)}"
         elif state == "retrying":
-            status += " " + self.tr("({n} attempts)").format(n=attempts)
+            status += " " + self.tr("(%n attempt(s))", "", attempts)
         elif state == "unknown":
             status += " " + self.tr("(the shop's answer will settle it; do not repeat it)")
         if weight is not None:

@@ -22,11 +22,18 @@ _SELECTED = QStyle.StateFlag.State_Selected.value
 _ALTERNATE = QStyleOptionViewItem.ViewItemFeature.Alternate.value
 _ELIDE = Qt.TextElideMode.ElideRight
 
-BASE = QColor(theme.PANEL)
-SELECTION = QColor("#2c4471")
-ALTERNATE = QColor("#1b222c")
-TEXT = QColor(theme.TEXT)
+BASE = SELECTION = ALTERNATE = TEXT = QColor()
 PAD = 6
+
+
+def _retheme() -> None:
+    # Module-level colours keep the per-cell paint free of lookups; they follow theme.use().
+    global BASE, SELECTION, ALTERNATE, TEXT
+    th = theme.THEMES[theme.current]
+    BASE, SELECTION, ALTERNATE, TEXT = QColor(th["PANEL"]), QColor(th["SELECT"]), QColor(th["ALT"]), QColor(th["TEXT"])
+
+
+theme.on_change(_retheme)
 
 
 def paint_background(painter: QPainter, option: QStyleOptionViewItem, bg, rect=None) -> None:

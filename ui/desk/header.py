@@ -64,8 +64,8 @@ class HeaderBar(QFrame):
         super().__init__(parent)
         self.setObjectName("header")
         lay = QHBoxLayout(self)
-        lay.setContentsMargins(12, 6, 8, 6)
-        lay.setSpacing(10)  # 10, not more: the header must fit a 1280-pixel screen
+        lay.setContentsMargins(8, 6, 6, 6)
+        lay.setSpacing(10)
         self.room = self._group(lay, self.tr("Room"))
         self.room.setMinimumWidth(60)  # a long room name is cut (its tooltip has it whole), never widens the window
         self.room.setMaximumWidth(170)
@@ -92,17 +92,23 @@ class HeaderBar(QFrame):
         self.featured.setMaximumWidth(260)
         lay.addStretch(1)
         # Feed and command channel.
-        fbox = self._group_box(lay, self.tr("Feed"))
+        # The feed's detail sits on its caption line, over the chip: the header fits a 1280-wide screen.
+        fbox = QVBoxLayout()
+        fbox.setSpacing(1)
         frow = QHBoxLayout()
         frow.setSpacing(6)
+        fcap = QLabel(self.tr("Feed"))
+        fcap.setObjectName("caption")
         self.feed_chip = _chip("—")
         self.feed_detail = QLabel("")
         self.feed_detail.setObjectName("caption")
         self.feed_detail.setMinimumWidth(100)
         self.feed_detail.setMaximumWidth(260)
-        frow.addWidget(self.feed_chip)
-        frow.addWidget(self.feed_detail)
+        frow.addWidget(fcap)
+        frow.addWidget(self.feed_detail, 1)
         fbox.addLayout(frow)
+        fbox.addWidget(self.feed_chip, 0, Qt.AlignmentFlag.AlignLeft)
+        lay.addLayout(fbox)
         cbox = self._group_box(lay, self.tr("Commands"))
         self.channel_chip = _chip("—")
         cbox.addWidget(self.channel_chip)
@@ -159,7 +165,7 @@ class HeaderBar(QFrame):
             text = f"{fmt.level_name(lvl)} {n}"
             if chip.text() != text or chip.styleSheet() != f"background: {color};":
                 _set_chip(chip, text, color)
-                chip.setToolTip(self.tr("{n} firing {level} alert(s)").format(n=n, level=fmt.level_name(lvl)))
+                chip.setToolTip(self.tr("%n firing {level} alert(s)", "", n).format(level=fmt.level_name(lvl)))
 
     # --- per snapshot --------------------------------------------------------------------------------
     def update_from(self, snap, *, core_error: str | None = None) -> None:

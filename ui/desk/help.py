@@ -35,8 +35,10 @@ class HelpOverlay(QFrame):
         title = QLabel(self.tr("Keyboard shortcuts  ·  F1 or Esc closes"))
         title.setObjectName("skuTitle")
         self.grid.addWidget(title, 0, 0, 1, 4)
-        # Two columns of sections.
-        half = (len(sections) + 1) // 2
+        # Two columns of sections, split where the taller column is shortest (the card fits a 720-high window).
+        sizes = [len(rows) + 1 for _h, rows in sections]
+        half = min(range(1, len(sections) + 1), key=lambda k: max(sum(sizes[:k]), sum(sizes[k:])))
+        ends = []
         for col_block, block in enumerate((sections[:half], sections[half:])):
             r = 1
             for heading, rows in block:
@@ -51,6 +53,35 @@ class HelpOverlay(QFrame):
                     self.grid.addWidget(k, r, col_block * 2, Qt.AlignmentFlag.AlignRight)
                     self.grid.addWidget(QLabel(what), r, col_block * 2 + 1)
                     r += 1
+            ends.append(r)
+        self._about(min(range(2), key=lambda c: ends[c]), min(ends))
+
+    def _about(self, col: int, r: int) -> None:
+        """Help → About: the version and where the app keeps settings, preferences, rooms and logs."""
+        from controlroom import __version__
+        from controlroom.places import places
+
+        from controlroom.places import folders, short
+
+        names = {"settings, preferences, rooms": self.tr("Settings, preferences, rooms"),
+                 "session logs": self.tr("Session logs")}
+        h = QLabel(self.tr("About controlroom {v}").format(v=__version__))
+        h.setObjectName("panelTitle")
+        self.grid.addWidget(h, r, col * 2, 1, 2)
+        self.about_rows = {}
+        log_name = self.tr("<room>-<start>.sqlite")
+        for what, where, files in folders():
+            files = tuple(log_name if f == "<room>-<start>.sqlite" else f for f in files)
+            r += 1
+            k = QLabel(names.get(what, what))
+            k.setObjectName("muted")
+            k.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            v = QLabel(f"{short(where)}\n{'  ·  '.join(files)}")
+            v.setToolTip(str(where))
+            v.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.grid.addWidget(k, r, col * 2)
+            self.grid.addWidget(v, r, col * 2 + 1)
+            self.about_rows[what] = v
 
     def toggle(self) -> None:
         if self.isVisible():

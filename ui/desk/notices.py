@@ -154,7 +154,7 @@ class AutoConfirmBox(QFrame):
     def _render(self) -> None:
         n = len(self.pending)
         if n:
-            title = self.tr("WAITING FOR YOU: {n} auto action(s) to confirm (Y accepts, N rejects the first)").format(n=n)
+            title = self.tr("WAITING FOR YOU: %n auto action(s) to confirm (Y accepts, N rejects the first)", "", n)
         else:
             title = self.tr("AUTO ACTIONS: none waiting for confirmation")
         if self.title.text() != title:

@@ -274,8 +274,8 @@ class SettingsDialog(QDialog):
     def apply(self) -> bool:
         bad = self.refused()
         if bad:
-            self.error.setText(self.tr("Not applied: {n} field(s) refused — see the red fields ({keys}).").format(
-                n=len(bad), keys=", ".join(k for k, _ in bad)))
+            self.error.setText(self.tr("Not applied: %n field(s) refused — see the red fields ({keys}).", "", len(bad)).format(
+                keys=", ".join(k for k, _ in bad)))
             ed = self._editors[bad[0][0]][0]
             self.tabs.setCurrentIndex(next(i for i in range(self.tabs.count())
                                            if self.tabs.widget(i).isAncestorOf(ed)))

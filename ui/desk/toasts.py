@@ -108,7 +108,8 @@ class ToastStack:
         y = p.height() - 12 - self._bottom()
         w = min(WIDTH, p.width() - 24)
         for t in reversed(self.toasts):
-            h = max(t.sizeHint().height(), 36)
+            lay = t.layout()  # the height the wrapped text needs at this width (sizeHint assumes another width)
+            h = max(lay.totalHeightForWidth(w) if lay.hasHeightForWidth() else t.sizeHint().height(), 36)
             y -= h
             t.setGeometry(p.width() - w - 12, y, w, h)
             t.raise_()

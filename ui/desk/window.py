@@ -332,6 +332,8 @@ class DeskWindow(DeskTargets, DeskTruth, DeskShortcuts, LayoutMemory, QMainWindo
             return
         skus = sorted((v.sku, v.name, v.tier) for v in self.bridge.current.skus)
         self._dialog = SettingsDialog(self.bridge.settings, skus, self, notify_status=self.bridge.current.notify)
+        from ui.desk.display_tab import DisplayTab  # the desk's own preferences: theme, language
+        self._dialog.tabs.addTab(DisplayTab(self.store, self._dialog), self.tr("Display"))
         self._dialog.applied.connect(self._settings_applied)
         self._dialog.finished.connect(lambda _r: self.focus_table())
         self._dialog.show()

@@ -90,7 +90,7 @@ class OverviewTab(QWidget):
         self.figures = {}
         for key, label, value, meaning in rows:
             moments = first_alert_moment(rv, key)
-            out.append((label, value, meaning, self.tr("{n} moments").format(n=len(moments)) if moments else "—"))
+            out.append((label, value, meaning, self.tr("%n moment(s)", "", len(moments)) if moments else "—"))
             pay.append(moments)
             colors.append([None, theme.LEVEL_COLORS["critical"] if bad.get(key) else theme.TEXT, theme.MUTED, theme.ACCENT])
             self.figures[key] = value

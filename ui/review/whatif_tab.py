@@ -272,8 +272,8 @@ class WhatIfTab(QWidget):
                                   f"{e.lost_range[0]:+,.0f} … {e.lost_range[1]:+,.0f}", f"{e.oversold_units:+,.1f}",
                                   f"{e.oversold_range[0]:+,.1f} … {e.oversold_range[1]:+,.1f}", e.how)
                                  for e in res.estimates])
-        self.status.setText(self.tr("Done: {n} events replayed in {s:.1f} s.").format(
-            n=f"{self.whatif.data.n_events:,}", s=(cols[2].replay_s or 0.0)))
+        self.status.setText(self.tr("Done: %Ln event(s) replayed in {s:.1f} s.", "", self.whatif.data.n_events).format(
+            s=(cols[2].replay_s or 0.0)))
 
     # ------------------------------------------------------------------ tune and save
     def apply_tune(self) -> None:
