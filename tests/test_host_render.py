@@ -17,10 +17,8 @@ from ui.host.samples import SIZES, STATES, sample_state
 @pytest.fixture(scope="module", params=["zh_CN", "en"])
 def lang(request):
     from ui.app import make_app
-    from ui.host.app import install_host_translations
 
     app = make_app(request.param)
-    install_host_translations(app, request.param)
     return request.param
 
 

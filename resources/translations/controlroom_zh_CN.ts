@@ -326,6 +326,105 @@
     </message>
 </context>
 <context>
+    <name>ChannelPage</name>
+    <message>
+        <source>Channels per level</source>
+        <translation>各级别的通知渠道</translation>
+    </message>
+    <message>
+        <source>The host view prompts for critical low stock and sold out only.</source>
+        <translation>主播视图只提示紧急低库存和售罄。</translation>
+    </message>
+    <message>
+        <source>Critical: the sound repeats until the alert is acknowledged or snoozed. Desktop: a click on the notification brings the desk to the SKU.</source>
+        <translation>紧急：提示音会重复，直到告警被确认或暂缓。桌面通知：点击通知即跳到中控台上的该商品。</translation>
+    </message>
+    <message>
+        <source>Webhooks: grouping, repeats and escalation</source>
+        <translation>Webhook：合并、重复提醒与升级</translation>
+    </message>
+    <message>
+        <source>target names, in order, e.g. lead, backup</source>
+        <translation>目标名称，按顺序，例如 lead, backup</translation>
+    </message>
+    <message>
+        <source>On-call list: a critical alert not acknowledged in time goes to the first of these targets that is up, once.</source>
+        <translation>值班名单：紧急告警在规定时间内未被确认时，发送给其中第一个正常的目标，只发一次。</translation>
+    </message>
+    <message>
+        <source>Targets (from the settings file)</source>
+        <translation>通知目标（来自设置文件）</translation>
+    </message>
+    <message>
+        <source>No webhook targets: add [[notify.webhooks]] tables to the settings file (see docs/notifications.md).</source>
+        <translation>没有 Webhook 目标：在设置文件中添加 [[notify.webhooks]] 表（见 docs/notifications.md）。</translation>
+    </message>
+    <message>
+        <source>frozen with stock</source>
+        <translation>冻结但有货</translation>
+    </message>
+    <message>
+        <source>feed trouble</source>
+        <translation>数据流中断</translation>
+    </message>
+    <message>
+        <source>Panel</source>
+        <translation>告警面板</translation>
+    </message>
+    <message>
+        <source>Sound</source>
+        <translation>提示音</translation>
+    </message>
+    <message>
+        <source>Desktop</source>
+        <translation>桌面通知</translation>
+    </message>
+    <message>
+        <source>Host view</source>
+        <translation>主播视图</translation>
+    </message>
+    <message>
+        <source>Webhooks</source>
+        <translation>Webhook 机器人</translation>
+    </message>
+    <message>
+        <source>on-call only</source>
+        <translation>仅用于值班升级</translation>
+    </message>
+    <message>
+        <source>Send test message</source>
+        <translation>发送测试消息</translation>
+    </message>
+    <message>
+        <source>not running</source>
+        <translation>未运行</translation>
+    </message>
+    <message>
+        <source>up · {n} sent</source>
+        <translation>正常 · 已发 {n} 条</translation>
+    </message>
+    <message>
+        <source>DOWN</source>
+        <translation>故障</translation>
+    </message>
+    <message>
+        <source>misconfigured</source>
+        <translation>配置错误</translation>
+    </message>
+    <message>
+        <source>sending…</source>
+        <translation>发送中…</translation>
+    </message>
+    <message>
+        <source>accepted by the robot</source>
+        <translation>机器人已接收</translation>
+    </message>
+    <message>
+        <source>failed: {why}</source>
+        <translation>失败：{why}</translation>
+    </message>
+</context>
+<context>
     <name>Charts</name>
     <message>
         <source>now</source>
@@ -423,6 +522,17 @@
     </message>
 </context>
 <context>
+    <name>DeskChannels</name>
+    <message>
+        <source>Show on the desk</source>
+        <translation>在中控台查看</translation>
+    </message>
+    <message>
+        <source>the room</source>
+        <translation>直播间</translation>
+    </message>
+</context>
+<context>
     <name>DeskShortcuts</name>
     <message>
         <source>Acknowledge alert</source>
@@ -463,6 +573,14 @@
     <message>
         <source>Dismiss the failure banner</source>
         <translation>关闭失败提示</translation>
+    </message>
+    <message>
+        <source>Show the failed command&apos;s SKU</source>
+        <translation>查看失败指令的商品</translation>
+    </message>
+    <message>
+        <source>Go to the most urgent SKUs (top of the table)</source>
+        <translation>转到最紧急的商品（表格顶部）</translation>
     </message>
     <message>
         <source>Undo the last action (for 10 s)</source>
@@ -517,6 +635,10 @@
         <translation>选择表格中的上一个 / 下一个商品</translation>
     </message>
     <message>
+        <source>Host prompt</source>
+        <translation>主播提示</translation>
+    </message>
+    <message>
         <source>Unmute sound</source>
         <translation>打开提示音</translation>
     </message>
@@ -554,6 +676,10 @@
 </context>
 <context>
     <name>DeskTruth</name>
+    <message>
+        <source>Restart core (Ctrl+Shift+R)</source>
+        <translation>重启核心 (Ctrl+Shift+R)</translation>
+    </message>
     <message>
         <source>This core runs inside the desk (--core-thread): restart the desk.</source>
         <translation>核心运行在中控台进程内（--core-thread）：请重启中控台。</translation>
@@ -780,6 +906,10 @@
         <source>CORE HUNG</source>
         <translation>核心无响应</translation>
     </message>
+    <message>
+        <source>CONNECTION LOST</source>
+        <translation>连接已断开</translation>
+    </message>
 </context>
 <context>
     <name>HelpOverlay</name>
@@ -802,6 +932,202 @@
     <message>
         <source>&lt;room&gt;-&lt;start&gt;.sqlite</source>
         <translation>&lt;直播间&gt;-&lt;开始时间&gt;.sqlite</translation>
+    </message>
+</context>
+<context>
+    <name>HostDesk</name>
+    <message>
+        <source>This desk&apos;s core shares no state stream, so no host view can join it.</source>
+        <translation>此中控台的核心未共享状态流，主播屏无法接入。</translation>
+    </message>
+</context>
+<context>
+    <name>HostPromptBar</name>
+    <message>
+        <source>Host prompt</source>
+        <translation>主播提示</translation>
+    </message>
+    <message>
+        <source>Host prompt:</source>
+        <translation>主播提示：</translation>
+    </message>
+    <message>
+        <source>Words for the host, shown large on the host screen (Enter sends)</source>
+        <translation>给主播的话，在主播屏上大字显示（回车发送）</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <source>item </source>
+        <translation>序号 </translation>
+    </message>
+    <message>
+        <source>Type a host prompt</source>
+        <translation>输入主播提示</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>Take the prompt off the host screen</source>
+        <translation>从主播屏上撤下提示</translation>
+    </message>
+    <message>
+        <source>Restock coming</source>
+        <translation>即将补货</translation>
+    </message>
+    <message>
+        <source>Move on to</source>
+        <translation>切到商品</translation>
+    </message>
+    <message>
+        <source>Push the cart now</source>
+        <translation>现在引导加购下单</translation>
+    </message>
+</context>
+<context>
+    <name>HostView</name>
+    <message>
+        <source>LEFT</source>
+        <translation>剩余</translation>
+    </message>
+    <message>
+        <source>Only {n} left</source>
+        <translation>仅剩 {n} 件</translation>
+    </message>
+    <message>
+        <source>ALMOST GONE</source>
+        <translation>库存告急</translation>
+    </message>
+    <message>
+        <source>SOLD OUT</source>
+        <translation>已售罄</translation>
+    </message>
+    <message>
+        <source>FROZEN</source>
+        <translation>已冻结</translation>
+    </message>
+    <message>
+        <source>orders paused · {n} in stock</source>
+        <translation>暂停下单 · 库存 {n} 件</translation>
+    </message>
+    <message>
+        <source>no stock left</source>
+        <translation>库存已清空</translation>
+    </message>
+    <message>
+        <source>sells out in ~{t}</source>
+        <translation>约 {t} 后售罄</translation>
+    </message>
+    <message>
+        <source>{n} sold this show</source>
+        <translation>本场已售 {n} 件</translation>
+    </message>
+    <message>
+        <source>not selling out soon</source>
+        <translation>暂无售罄风险</translation>
+    </message>
+    <message>
+        <source>NEXT</source>
+        <translation>接下来</translation>
+    </message>
+    <message>
+        <source>{n} left</source>
+        <translation>剩 {n} 件</translation>
+    </message>
+    <message>
+        <source>NOW SELLING</source>
+        <translation>正在讲解</translation>
+    </message>
+    <message>
+        <source>No item is featured</source>
+        <translation>当前没有讲解中的商品</translation>
+    </message>
+    <message>
+        <source>LIVE</source>
+        <translation>实时</translation>
+    </message>
+    <message>
+        <source>CONNECTION LOST</source>
+        <translation>连接已断开</translation>
+    </message>
+    <message>
+        <source>These numbers are not live. Do not read them on air.</source>
+        <translation>数据不是实时的，请勿照读。</translation>
+    </message>
+    <message>
+        <source>no data for {s} s · reconnecting…</source>
+        <translation>已 {s} 秒无数据 · 正在重连…</translation>
+    </message>
+    <message>
+        <source>CONNECTING…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <source>waiting for the control room&apos;s engine</source>
+        <translation>等待中控台引擎</translation>
+    </message>
+    <message>
+        <source>waiting for room {room} (this engine serves {other})</source>
+        <translation>等待直播间 {room}（此引擎服务 {other}）</translation>
+    </message>
+    <message>
+        <source>FROM {who}</source>
+        <translation>来自 {who}</translation>
+    </message>
+    <message>
+        <source>SAY IT NOW</source>
+        <translation>请口播</translation>
+    </message>
+    <message>
+        <source>Restock coming in {n} min</source>
+        <translation>{n} 分钟后补货</translation>
+    </message>
+    <message>
+        <source>Move on to item {n}</source>
+        <translation>请切到 {n} 号商品</translation>
+    </message>
+    <message>
+        <source>Push the cart now</source>
+        <translation>现在引导加购下单</translation>
+    </message>
+    <message>
+        <source>Only {n} left — tell them to order now!</source>
+        <translation>仅剩 {n} 件，快提醒大家下单！</translation>
+    </message>
+    <message>
+        <source>Sold out — thank them and move on</source>
+        <translation>已售罄，感谢大家，切下一件</translation>
+    </message>
+    <message>
+        <source>Sold out — thank them and move on to {name}</source>
+        <translation>已售罄，感谢大家，切到 {name}</translation>
+    </message>
+    <message>
+        <source>{m} min {s} s</source>
+        <translation>{m} 分 {s} 秒</translation>
+    </message>
+    <message>
+        <source>{s} s</source>
+        <translation>{s} 秒</translation>
+    </message>
+    <message>
+        <source>{h} h {m} min</source>
+        <translation>{h} 小时 {m} 分</translation>
+    </message>
+</context>
+<context>
+    <name>HostWindow</name>
+    <message>
+        <source>Host screen</source>
+        <translation>主播屏</translation>
     </message>
 </context>
 <context>
@@ -973,6 +1299,33 @@
     <message>
         <source>{h}h {m}m ago</source>
         <translation>{h} 小时 {m} 分前</translation>
+    </message>
+</context>
+<context>
+    <name>NotifyStatus</name>
+    <message>
+        <source>{name} DOWN: {err}</source>
+        <translation>{name} 故障：{err}</translation>
+    </message>
+    <message>
+        <source>{name} misconfigured: {err}</source>
+        <translation>{name} 配置错误：{err}</translation>
+    </message>
+    <message>
+        <source>escalated: {text}</source>
+        <translation>已升级：{text}</translation>
+    </message>
+    <message>
+        <source>notifications: {n} target(s) ok</source>
+        <translation>通知：{n} 个目标正常</translation>
+    </message>
+    <message>
+        <source>notifications: </source>
+        <translation>通知：</translation>
+    </message>
+    <message>
+        <source>{name} ({fmt}): {state} · sent {sent} · failed {failed}{err}</source>
+        <translation>{name}（{fmt}）：{state} · 已发 {sent} · 失败 {failed}{err}</translation>
     </message>
 </context>
 <context>
@@ -1235,6 +1588,106 @@
     </message>
 </context>
 <context>
+    <name>RoomsDesk</name>
+    <message>
+        <source>Room {room} — live stock control room</source>
+        <translation>直播间 {room} — 直播库存中控台</translation>
+    </message>
+    <message>
+        <source>&amp;Rooms</source>
+        <translation>直播间(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Rooms overview</source>
+        <translation>直播间总览</translation>
+    </message>
+    <message>
+        <source>Room list not reloaded: {error}</source>
+        <translation>直播间列表未重新读取：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>RoomsModel</name>
+    <message>
+        <source>Room</source>
+        <translation>直播间</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Worst alert</source>
+        <translation>最严重告警</translation>
+    </message>
+    <message>
+        <source>Frozen with stock</source>
+        <translation>冻结但有货</translation>
+    </message>
+    <message>
+        <source>Lost sales so far</source>
+        <translation>至今损失销售</translation>
+    </message>
+    <message>
+        <source>GMV</source>
+        <translation>成交额</translation>
+    </message>
+    <message>
+        <source>connection lost</source>
+        <translation>连接中断</translation>
+    </message>
+    <message>
+        <source>no connection</source>
+        <translation>无法连接</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source> (+{n})</source>
+        <translation>（另 {n} 条）</translation>
+    </message>
+    <message>
+        <source>{units} units · {money}</source>
+        <translation>{units} 件 · {money}</translation>
+    </message>
+    <message>
+        <source>No word from this room&apos;s engine; the figures are its last known ones (greyed).</source>
+        <translation>该直播间的引擎没有任何消息；显示的是最后已知的数字（灰色）。</translation>
+    </message>
+    <message>
+        <source>This room&apos;s engine has not answered since the overview opened: is it running, and are its endpoints and keys in the room list right?</source>
+        <translation>自总览打开以来该直播间的引擎没有应答：它在运行吗？直播间列表里的地址和密钥正确吗？</translation>
+    </message>
+    <message>
+        <source>Click to open room {name} in the desk</source>
+        <translation>单击在中控台中打开直播间 {name}</translation>
+    </message>
+</context>
+<context>
+    <name>RoomsOverview</name>
+    <message>
+        <source>{n} rooms · {lost} lost · {hot} with critical alerts</source>
+        <translation>{n} 个直播间 · {lost} 个连接中断 · {hot} 个有严重告警</translation>
+    </message>
+</context>
+<context>
+    <name>RoomsWindow</name>
+    <message>
+        <source>Rooms</source>
+        <translation>直播间</translation>
+    </message>
+    <message>
+        <source>Reload the room list</source>
+        <translation>重新读取直播间列表</translation>
+    </message>
+    <message>
+        <source>&amp;Rooms</source>
+        <translation>直播间(&amp;R)</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <source>Settings</source>
@@ -1251,6 +1704,10 @@
     <message>
         <source>Per-SKU tier</source>
         <translation>单品分层</translation>
+    </message>
+    <message>
+        <source>Channels</source>
+        <translation>通知渠道</translation>
     </message>
     <message>
         <source>Apply and close</source>
@@ -2059,6 +2516,10 @@ Sell-out in {so}, pessimistic {sop}</source>
         <source>CORE STOPPED · figures as of {t} · Restart core: Ctrl+Shift+R</source>
         <translation>核心已停止 · 数据截至 {t} · 重启核心：Ctrl+Shift+R</translation>
     </message>
+    <message>
+        <source>CONNECTION LOST: no word from the room&apos;s engine for {s} s · figures as of {t}</source>
+        <translation>连接中断：直播间引擎 {s} 秒无消息 · 数字截至 {t}</translation>
+    </message>
 </context>
 <context>
     <name>WhatIfTab</name>
@@ -2279,6 +2740,36 @@ Sell-out in {so}, pessimistic {sop}</source>
     <message>
         <source>Saved {p}</source>
         <translation>已保存 {p}</translation>
+    </message>
+</context>
+<context>
+    <name>parent</name>
+    <message>
+        <source>Host screen</source>
+        <translation>主播屏</translation>
+    </message>
+    <message>
+        <source>Open the host view full screen on:</source>
+        <translation>在此屏幕上全屏打开主播屏：</translation>
+    </message>
+</context>
+<context>
+    <name>window</name>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Host screen…</source>
+        <translation>主播屏…</translation>
+    </message>
+    <message>
+        <source>Open the host view (主播屏) full screen on another monitor</source>
+        <translation>在另一台显示器上全屏打开主播屏</translation>
+    </message>
+    <message>
+        <source>Host screen</source>
+        <translation>主播屏</translation>
     </message>
 </context>
 </TS>

@@ -17,10 +17,6 @@ def main(argv: list[str] | None = None) -> int:
     from ui.app import make_app
 
     app = make_app(a.lang)
-    if a.lang.startswith("zh"):
-        from ui.desk.notify_zh import install
-
-        install(app)  # this branch's new strings, until the .qm is regenerated with them
     from controlroom.settings import load_settings
     from ui.desk.settings_dialog import SettingsDialog
 

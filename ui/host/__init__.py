@@ -6,5 +6,5 @@ colours), :mod:`ui.host.banners` (sold out, frozen, connection lost),
 :mod:`ui.host.prompt` (the operator's prompt), :mod:`ui.host.view` (the painted widget),
 :mod:`ui.host.window` (the stream client and its refresh), :mod:`ui.host.app` (the
 ``controlroom host`` verb), :mod:`ui.host.desk` (the desk's View → Host screen and prompt
-box), :mod:`ui.host.zh` (Chinese), :mod:`ui.host.screenshot`.
+box), :mod:`ui.host.screenshot`.
 """

@@ -1,50 +1,12 @@
 """``controlroom host``: the host view on a screen, connected to an engine's state stream with a viewer key.
 
 Qt is imported only here and below, once a window is wanted.  The Chinese comes
-from the project's translation file; strings of the host view not yet folded into
-it are served from :data:`ui.host.zh.HOST_ZH` by :class:`DictTranslator`, which
-is asked after the .qm file.
+from the project's translation file (``resources/translations``), like the desk's.
 """
 from __future__ import annotations
 
 import sys
 from typing import Any
-
-from PySide6.QtCore import QCoreApplication, QTranslator
-
-from ui.host.zh import HOST_ZH
-
-
-class DictTranslator(QTranslator):
-    """Translates from a Python dict (source text → translation), any context."""
-
-    def __init__(self, table: dict[str, str], parent=None) -> None:
-        super().__init__(parent)
-        self.table = table
-
-    def translate(self, context, source, disambiguation=None, n=-1):  # noqa: D102 (Qt)
-        return self.table.get(source, "")
-
-    def isEmpty(self) -> bool:  # noqa: N802 (Qt)
-        return not self.table
-
-
-def install_host_translations(app: QCoreApplication, lang: str) -> QTranslator | None:
-    """Serve :data:`HOST_ZH` for ``zh_CN`` (installed before nothing else: Qt asks it after the .qm files)."""
-    if lang != "zh_CN":
-        return None
-    tr = DictTranslator(HOST_ZH, app)
-    # Qt asks the most recently installed translator first; re-install the others after ours so a
-    # translation in the .qm file wins over the dict.
-    others = list(getattr(app, "_controlroom_translators", []))
-    for o in others:
-        app.removeTranslator(o)
-    app.installTranslator(tr)
-    for o in others:
-        app.installTranslator(o)
-    app._controlroom_translators = [tr, *others]
-    return tr
-
 
 DEFAULT_KEY_NAME = "hostview"
 
@@ -132,7 +94,6 @@ def run_host(args: Any) -> int:
     if args.insecure:
         print("controlroom host: --insecure: no CURVE (loopback testing only)", file=sys.stderr)
     app = make_app(lang)
-    install_host_translations(app, lang)
     trace = None
     if args.trace:
         trace = sys.stdout if args.trace == "-" else open(args.trace, "a", encoding="utf-8")  # noqa: SIM115

@@ -206,11 +206,6 @@ def choose_screen(parent: QWidget, store: QSettings) -> int | None:
 
 def install(window: Any) -> HostPromptBar:
     """Add View → Host screen and the prompt bar to a desk window; returns the bar."""
-    app = QCoreApplication.instance()
-    if getattr(app, "_controlroom_lang", None) == "zh_CN" and not getattr(app, "_host_zh", None):
-        from ui.host.app import install_host_translations
-
-        app._host_zh = install_host_translations(app, "zh_CN")  # until the lead folds ui/host/zh.py into the .ts
     bar = HostPromptBar(window.bridge, window)
     window.host_prompt_bar = bar  # its keys are listed in the desk's Help
     window.addToolBar(Qt.ToolBarArea.BottomToolBarArea, bar)

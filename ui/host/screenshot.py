@@ -22,14 +22,12 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtGui import QImage
 
     from ui.app import make_app
-    from ui.host.app import install_host_translations
     from ui.host.samples import SIZES, STATES, sample_state
     from ui.host.view import render
 
     n = 0
     for lang in ("zh_CN", "en"):
         app = make_app(lang)
-        install_host_translations(app, lang)
         for w, h in SIZES:
             for state in STATES:
                 img, _ = render(sample_state(state), w, h)

@@ -1,4 +1,4 @@
-"""Every string the host view shows, marked for translation (context ``HostView``); Chinese in :mod:`ui.host.zh`."""
+"""Every string the host view shows, marked for translation (context ``HostView``); Chinese in resources/translations/controlroom_zh_CN.ts."""
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
