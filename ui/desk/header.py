@@ -173,7 +173,7 @@ class HeaderBar(QFrame):
         f = snap.feed
         state = "down" if core_error else f.state
         if self.truth in ("core_hung", "core_stopped", "connection_lost"):
-            pass  # set_truth owns the chip while the core is not sending
+            detail = self.feed_detail.text()  # set_truth owns the chip and its caption while the core is not sending
         elif core_error:
             _set_chip(self.feed_chip, self.tr("CORE STOPPED"), theme.LEVEL_COLORS["critical"])
             detail = core_error
