@@ -168,7 +168,10 @@ def test_simulate_and_headless_engine_agree_on_every_sku(tmp_path):
                                  "--events", ev, "--requests", rq, "--quiet"],
                            stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT)
     try:
-        eng = subprocess.run(cr + ["engine", "--headless", "--duration", "13", "--events", ev, "--requests", rq],
+        # The engine also publishes the room's state stream: on free ports, not the default 7711 (tests run in parallel).
+        st = [f"tcp://127.0.0.1:{_free_port()}", f"tcp://127.0.0.1:{_free_port()}"]
+        eng = subprocess.run(cr + ["engine", "--headless", "--duration", "13", "--events", ev, "--requests", rq,
+                                   "--state-endpoint", st[0], "--state-router", st[1]],
                              capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
         assert eng.returncode == 0, eng.stderr
         lines = eng.stdout.strip().splitlines()

@@ -105,7 +105,10 @@ class LiveSession(FeedListener):
         try:
             self._run()
         except BaseException as e:
-            log.exception("core thread died")
+            if self.started.is_set() or not isinstance(e, zmq.ZMQError):
+                log.exception("core thread died")
+            else:  # a socket that cannot be bound at start-up: start() raises it, the caller says it in one line
+                log.info("core thread could not start: %s", e)
             self.error = e
             self.started.set()
 
