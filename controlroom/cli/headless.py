@@ -96,6 +96,7 @@ def run_engine(args) -> int:
         raise UsageError("this verb only runs headless; add --headless (the window is `controlroom desk`)")
     settings = load_session_settings(args)
     _, client_curve = curves(args)
+    die_with_parent()  # only when a parent named itself (controlroom.rooms.fleet, tests): never under systemd
     stop_on_sigterm()
     if not args.quiet:
         from controlroom.places import startup_line

@@ -29,10 +29,13 @@ def _cli() -> list[str]:
 
 
 def _env() -> dict:
+    """The children's environment: this checkout first on the path, and this process named as their parent
+    (``controlroom.live.lifeline``: shops and engines end with it, even when it is SIGKILLed)."""
     import controlroom
+    from controlroom.live.lifeline import child_env
 
     root = os.path.dirname(os.path.dirname(os.path.abspath(controlroom.__file__)))
-    return dict(os.environ, PYTHONPATH=os.pathsep.join([root, os.environ.get("PYTHONPATH", "")]))
+    return child_env(dict(os.environ, PYTHONPATH=os.pathsep.join([root, os.environ.get("PYTHONPATH", "")])))
 
 
 def cpu_seconds(pid: int) -> float | None:
