@@ -4,7 +4,7 @@ import time
 import pytest
 import zmq
 
-from controlroom.feed.diagnose import ConnectionWatch
+from controlroom.net.diagnose import ConnectionWatch
 
 
 @pytest.fixture()

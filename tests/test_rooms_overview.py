@@ -14,6 +14,7 @@ from controlroom.rooms.roomlist import load_room_list
 from controlroom.rooms.watch import RoomsWatch
 from controlroom.state.publisher import StatePublisher
 from controlroom.state.view import AlertView, FeedView, SkuView, ViewSnapshot
+from ui.app import make_app
 from ui.rooms.model import FROZEN, LOST, ROOM, STATE, WORST
 from ui.rooms.switcher import RoomsDesk
 
@@ -25,6 +26,7 @@ def _toml(path, rooms):
 
 
 def test_overview_rows_unreachable_room_and_reload(qapp, tmp_path):
+    make_app("en")  # English texts and QLocale (¥ amounts as "¥62")
     ctx = zmq.Context()
     pub = StatePublisher("tcp://127.0.0.1:*", "tcp://127.0.0.1:*", insecure=True, ctx=ctx)
     down = (f"tcp://127.0.0.1:{free_port()}", f"tcp://127.0.0.1:{free_port()}")

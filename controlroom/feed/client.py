@@ -24,7 +24,7 @@ from typing import Any, Callable
 import orjson
 import zmq
 
-from controlroom.feed.diagnose import ConnectionWatch
+from controlroom.net.diagnose import ConnectionWatch
 from controlroom.feed.mirror import StockMirror
 from controlroom.feed.validate import check_batch
 from controlroom.protocol import (

@@ -126,8 +126,10 @@ class RoomsWatch:
                 rc.recoveries += 1
                 log.info("room %s: connection back", name)
             old = rc.headline
-            if got or old is None or old.health != health:
-                rc.headline = headline(name, rc.spec.label, rc.client.view, health, rc.client.silent_s)
+            why = rc.client.diagnosis or ""  # the socket monitor's line while nothing ever arrived
+            if got or old is None or old.health != health or old.error != why:
+                rc.headline = dataclasses.replace(
+                    headline(name, rc.spec.label, rc.client.view, health, rc.client.silent_s), error=why)
                 changed.append(name)
         return changed
 

@@ -13,6 +13,8 @@ any frame (the server sends at least a heartbeat every 0.25 s).
 from __future__ import annotations
 
 import logging
+import re
+import sys
 import time
 import uuid
 from typing import Any
@@ -21,6 +23,7 @@ import msgspec
 import numpy as np
 import zmq
 
+from controlroom.net.diagnose import ConnectionWatch
 from controlroom.state import schema as s
 from controlroom.state.view import ViewSnapshot
 
@@ -44,6 +47,9 @@ class _Head(msgspec.Struct):
 _peek = msgspec.msgpack.Decoder(_Head)
 
 
+_DIGITS = re.compile(r"\d+")
+
+
 class StateClient:
     """A view's connection to one state stream; :attr:`view` is the newest ViewSnapshot."""
 
@@ -60,6 +66,14 @@ class StateClient:
             if curve is not None:
                 sock.curve_serverkey, sock.curve_publickey, sock.curve_secretkey = curve
         self.sub.setsockopt(zmq.SUBSCRIBE, b"")
+        # Until the first frame is accepted, the socket monitor explains a silent stream in one line
+        # (key mismatch, plaintext vs CURVE, nothing listening, version mismatch): :attr:`diagnosis`.
+        self._watch: ConnectionWatch | None = ConnectionWatch(
+            self.sub, pub_endpoint, curve=curve is not None, peer="state stream",
+            key_hint="pair this view's key with `controlroom keys pair`, and use the room's server key")
+        # Why nothing arrived, in one line, once the stream was silent from the start for 3 s; None
+        # before that and from the first accepted frame on.
+        self.diagnosis: str | None = None
         self.sub.connect(pub_endpoint)
         self.dealer.connect(router_endpoint)
         self.decoder = s.client_decoder()
@@ -95,6 +109,17 @@ class StateClient:
         if self.seq < 0:
             return "lost" if self._last_frame and now - self._last_frame > LOST_AFTER_S else "connecting"
         return "live" if now - self._last_frame <= LOST_AFTER_S else "lost"
+
+    def _check_watch(self) -> None:
+        """Update :attr:`diagnosis`; a new line is said once on stderr (as the feed client does)."""
+        line = self._watch.diagnosis()
+        if line is not None and (self.diagnosis is None or _DIGITS.sub("", line) != _DIGITS.sub("", self.diagnosis)):
+            print(f"state stream: {line}", file=sys.stderr)  # a new cause, not the same one a second older
+        self.diagnosis = line
+
+    def _stop_watch(self) -> None:
+        self._watch.close()
+        self._watch, self.diagnosis = None, None
 
     @property
     def silent_s(self) -> float:
@@ -154,12 +179,18 @@ class StateClient:
                     continue
                 try:
                     frame = self.decoder.decode(data)
-                except s.FrameRejected:
+                except s.FrameRejected as e:
+                    if self._watch is not None and e.args[0] == "version":
+                        self._watch.note_reject("bad_version", str(e.args[1]).removeprefix("v="))
                     continue
+                if self._watch is not None:
+                    self._stop_watch()
                 self._last_frame = time.monotonic()
                 self.frames += 1
                 self._apply(frame)
                 self.decode_ms += (time.perf_counter() - t0) * 1000.0
+        if self._watch is not None:
+            self._check_watch()
         if self._dirty:
             t0 = time.perf_counter()
             self._settle()
@@ -261,6 +292,8 @@ class StateClient:
 
     def close(self) -> None:
         """Close both sockets."""
+        if self._watch is not None:
+            self._stop_watch()
         self.sub.close(0)
         self.dealer.close(0)
 

@@ -291,7 +291,7 @@ class Decoder:
     def _reject(self, reason: str, detail: str):
         self.rejects[reason] = self.rejects.get(reason, 0) + 1
         log.warning("%s: rejected a frame (%s: %s)", self.name, reason, detail[:200])
-        raise FrameRejected(reason)
+        raise FrameRejected(reason, detail)
 
 
 def server_decoder() -> Decoder:

@@ -43,3 +43,5 @@ def draw_cover(pt: P.Painter, L: Layout, st: HostState) -> None:
     words = t("connecting_sub") if st.health != "live" else \
         t("wrong_room", room=st.wanted_room, other=st.room or "?")
     pt.text("connecting_sub", words, sub, P.MUTED, P.LOST_BG, px=sub.height() / 1.3, align=CENTER, bold=False)
+    if st.health == "connecting" and st.diagnosis:  # the socket monitor's one line: why nothing arrives
+        pt.text("diagnosis", st.diagnosis, age, P.MUTED, P.LOST_BG, px=age.height() / 2.2, align=CENTER, bold=False)

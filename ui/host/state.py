@@ -20,6 +20,7 @@ class HostState:
 
     health: str  # connecting | live | lost (the stream's health signal)
     silent_s: float = 0.0  # seconds since the last frame
+    diagnosis: str | None = None  # why nothing arrives yet (the stream client's socket monitor), one line
     featured: SkuView | None = None
     next: tuple[SkuView, ...] = ()
     banner: str | None = None  # sold_out | frozen | None
@@ -48,7 +49,7 @@ def pick_featured(view: ViewSnapshot) -> SkuView | None:
     return None
 
 
-def host_state(view: ViewSnapshot, health: str, *, silent_s: float = 0.0, seq: int = -1,
+def host_state(view: ViewSnapshot, health: str, *, silent_s: float = 0.0, seq: int = -1, diagnosis: str | None = None,
                wanted_room: str | None = None) -> HostState:
     """The frame to draw for ``view`` as received, with the stream's ``health``."""
     feat = pick_featured(view)
@@ -64,6 +65,7 @@ def host_state(view: ViewSnapshot, health: str, *, silent_s: float = 0.0, seq: i
             auto = "critical"
     if not view.host_prompts:  # the room's settings keep the host channel off for critical alerts
         auto = None
-    return HostState(health=health, silent_s=silent_s, featured=feat, next=nxt, banner=banner, prompt=view.prompt,
+    return HostState(health=health, silent_s=silent_s, diagnosis=diagnosis, featured=feat, next=nxt, banner=banner,
+                     prompt=view.prompt,
                      auto_prompt=None if view.prompt is not None else auto, room=view.room,
                      wanted_room=wanted_room, seq=seq, feed_seq=view.feed.seq, ts=view.ts)

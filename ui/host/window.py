@@ -68,9 +68,9 @@ class HostWindow(QWidget):
         c.receive()
         health = c.health
         silent = c.silent_s
-        st = host_state(c.view, health, silent_s=silent, seq=c.seq, wanted_room=self.room)
+        st = host_state(c.view, health, silent_s=silent, seq=c.seq, wanted_room=self.room, diagnosis=c.diagnosis)
         # Repaint on any change of what is shown; the lost notice also counts its seconds.
-        key = (st.seq, health, c.view.version, int(silent) if health != "live" else 0)
+        key = (st.seq, health, c.view.version, int(silent) if health != "live" else 0, st.diagnosis)
         if key == self._shown_key:
             return
         if self.show_state(st):

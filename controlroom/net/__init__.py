@@ -1,0 +1,1 @@
+"""Socket-level helpers shared by every ZeroMQ client (the shop feed, the state stream): connection diagnosis."""
