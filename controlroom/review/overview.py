@@ -291,27 +291,27 @@ class Scrubber:
                     conn, base, bisect, m, hi, end):
                 return self._with_samples(conn, base, ts)
         if hi > lo and not any(lo < r <= hi for r in self._resets):
-            # One pass over the events of this minute up to ts: orders and cancels move the stock;
-            # a SKU with a stock event (which sets it) is summed again from its last one.
-            stock_at: dict[str, int] = {}
-            for sku, delta, last_stock in conn.execute(
-                    "SELECT sku, sum(CASE topic WHEN 'order' THEN -qty WHEN 'cancel' THEN qty ELSE 0 END),"
-                    " max(CASE WHEN topic = 'stock' THEN id END) FROM events WHERE id > ? AND id <= ?"
-                    " AND topic IN ('order', 'cancel', 'stock') GROUP BY sku", (lo, hi)):
+            # One pass over the events of this minute up to ts: orders and cancels move the stock; a SKU
+            # with a stock event (which sets it) takes that event's stock plus what came after it — one
+            # scan of the range (a window gives each row its SKU's last stock event), not one per SKU.
+            stock_at: dict[str, tuple[int, int]] = {}
+            for sku, delta, last_stock, after in conn.execute(
+                    "SELECT sku, sum(d), max(sid), sum(CASE WHEN id > sid THEN d ELSE 0 END) FROM ("
+                    " SELECT id, sku, CASE topic WHEN 'order' THEN -qty WHEN 'cancel' THEN qty ELSE 0 END AS d,"
+                    " max(CASE WHEN topic = 'stock' THEN id END) OVER (PARTITION BY sku) AS sid"
+                    " FROM events WHERE id > ? AND id <= ? AND topic IN ('order', 'cancel', 'stock')) GROUP BY sku",
+                    (lo, hi)):
                 b = base.setdefault(sku, [0, False, 0])
                 if last_stock is not None:
-                    stock_at[sku] = last_stock
+                    stock_at[sku] = (last_stock, after or 0)
                 else:
                     b[0] += delta or 0
                 b[2] -= delta or 0
-            for sku, eid in stock_at.items():
+            for sku, (eid, after) in stock_at.items():
                 ev = orjson.loads(conn.execute("SELECT raw FROM events WHERE id = ?", (eid,)).fetchone()[0])
                 b = base[sku]
                 b[0], b[1] = ev.get("available", b[0]), bool(ev.get("frozen", b[1]))
-                after = conn.execute(
-                    "SELECT sum(CASE topic WHEN 'order' THEN -qty ELSE qty END) FROM events WHERE id > ? AND id <= ?"
-                    " AND sku = ? AND topic IN ('order', 'cancel')", (eid, hi, sku)).fetchone()[0]
-                b[0] += after or 0
+                b[0] += after
         return self._with_samples(conn, base, ts)
 
     def _back(self, conn, base: dict, bisect, m: int, hi: int, end: int) -> bool:
