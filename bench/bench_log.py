@@ -230,10 +230,11 @@ def _engine_replay(path: Path) -> dict | None:
             "ratio_file_to_memory": mem_s / total, "same_decisions": same}
 
 
-def run(quick: bool = False) -> dict:
-    """Run all four measurements; returns a dict of the numbers (also printed by ``__main__``)."""
-    n_paced = 300_000 if quick else 1_000_000
-    n_max = 200_000 if quick else 600_000
+def run(quick: bool = False, n: int | None = None) -> dict:
+    """Run all four measurements; returns a dict of the numbers (also printed by ``__main__``).
+    ``n``: events of the paced run (a smoke test's tiny size); the ceiling run uses 3/5 of it."""
+    n_paced = n or (300_000 if quick else 1_000_000)
+    n_max = max(BATCH, n_paced * 3 // 5 // BATCH * BATCH) if n else (200_000 if quick else 600_000)
     with tempfile.TemporaryDirectory(prefix="bench_log_") as d:
         d = Path(d)
         payloads = _payloads(n_paced)
@@ -287,6 +288,26 @@ def report(res: dict) -> str:
         lines.append(f"               (load_log before it, untimed above: {e['load_log_s']:.2f} s)")
     lines.append(f"file size    : {res['paced_file_mb']:.0f} MB")
     return "\n".join(lines)
+
+
+def figures(res: dict) -> list[dict]:
+    """The common-shape figures (bench/figures.py)."""
+    from bench.figures import figure
+
+    p = res["paced_200k"]
+    out = [figure("log writer ceiling / raw executemany", res["ratio_writer_to_baseline"], 0.8,
+                  met=res["ratio_writer_to_baseline"] >= 0.8 and res["max"]["no_loss"]),
+           figure(f"writer paced 200k ev/s, {p['events']:,} events: done after the last batch",
+                  p["drain_after_last_s"], 0.5, "<=", "s", kind="absolute",
+                  met=p["drain_after_last_s"] <= 0.5 and p["no_loss"] and p["flush_ok"]),
+           figure("log reader (iter_event_batches)", res["reader"]["events_per_s"], 500_000, unit="ev/s",
+                  kind="absolute")]
+    e = res.get("engine_replay")
+    if e:
+        out += [figure("replay from the log / replay in memory", e["ratio_file_to_memory"], 0.8,
+                       met=e["ratio_file_to_memory"] >= 0.8 and e["same_decisions"]),
+                figure("replay from the log", e["events_per_s"], REPLAY_TARGET, unit="ev/s", kind="absolute")]
+    return out
 
 
 def _print(res: dict) -> None:
