@@ -26,13 +26,14 @@ import zmq
 
 from controlroom.feed.diagnose import ConnectionWatch
 from controlroom.feed.mirror import StockMirror
-from controlroom.feed.validate import check_batch
+from controlroom.feed.validate import columns
 from controlroom.protocol import (
     DEFAULT_EVENTS_ENDPOINT,
     DEFAULT_REQUESTS_ENDPOINT,
     Reject,
     decode_payload,
     decode_topic,
+    decode_valid,
     validate_event,
 )
 
@@ -292,12 +293,16 @@ class FeedClient:
             return
         try:
             topic = decode_topic(frames[0])
-            evs = decode_payload(frames[1])
         except Reject as e:
             self._reject(now_wall, e.reason, frames[0] + b" " + frames[1][:RAW_KEEP])
             return
-        if self.state == "live":
-            cols = check_batch(topic, evs, self.epoch, self.room, self.seq + 1) if len(evs) > 4 else None
+        # Compiled validation while decoding (protocol.decode_valid); any bad part: the careful way.
+        evs = decode_valid(topic, frames[1])
+        if evs is None:
+            self._on_message_slow(topic, frames, now_wall)
+            return
+        if self.state == "live" and len(evs) > 4:
+            cols = columns(topic, evs, self.epoch, self.room, self.seq + 1)
             if cols is not None and self.mirror.apply_columns(topic, cols):
                 for ev in evs:
                     ev["topic"] = topic
@@ -305,6 +310,24 @@ class FeedClient:
                 self.counts[topic] += len(evs)
                 self.listener.on_events(evs, now_wall)
                 return
+        room = self.room
+        good = []
+        for ev in evs:
+            ev["topic"] = topic
+            if room is not None and ev["room"] != room:
+                self._reject(now_wall, "other_room", orjson.dumps(ev)[:RAW_KEEP])
+                continue
+            good.append(ev)
+        self._take(good, now_wall)
+
+    def _on_message_slow(self, topic: str, frames: list[bytes], now_wall: float) -> None:
+        """A message with something wrong in it: each event checked alone, each bad one
+        refused with its reason (``validate_event``), the good ones taken."""
+        try:
+            evs = decode_payload(frames[1])
+        except Reject as e:
+            self._reject(now_wall, e.reason, frames[0] + b" " + frames[1][:RAW_KEEP])
+            return
         good = []
         for ev in evs:
             try:
@@ -316,6 +339,10 @@ class FeedClient:
                 self._reject(now_wall, "other_room", orjson.dumps(ev)[:RAW_KEEP])
                 continue
             good.append(ev)
+        self._take(good, now_wall)
+
+    def _take(self, good: list[dict], now_wall: float) -> None:
+        """Valid events of this room: applied when live, else buffered for the snapshot."""
         if not good:
             return
         if self.state == "live":
