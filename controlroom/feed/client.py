@@ -255,7 +255,7 @@ class FeedClient:
         self.epoch = epoch
         self.seq = seq
         self.snapshots += 1
-        self._drifts_seen = len(self.mirror.drifts)
+        self._drifts_seen = self.mirror.drift_count
         self.listener.on_reset(snap, now_wall)
         buffered, self._buffer = self._buffer, []
         self._set_state("live", f"snapshot epoch {epoch} seq {seq}")
@@ -387,8 +387,8 @@ class FeedClient:
                 continue
             accepted.append(ev)
             self.counts[ev["topic"]] += 1
-            if ev["topic"] == "stock" and len(mirror.drifts) > self._drifts_seen:
-                self._drifts_seen = len(mirror.drifts)
+            if ev["topic"] == "stock" and mirror.drift_count > self._drifts_seen:
+                self._drifts_seen = mirror.drift_count
                 ts, sku, had, shop = mirror.drifts[-1]
                 self.last_drift = f"{sku}: mirror {had}, shop {shop} ({shop - had:+d})"
                 self._incident(now_wall, "drift", self.last_drift)
@@ -430,7 +430,7 @@ class FeedClient:
         return {
             "state": self.state, "room": self.room, "epoch": self.epoch, "seq": self.seq,
             "events": dict(self.counts), "rejects": dict(self.rejects), "gaps": self.gaps,
-            "resyncs": self.resyncs, "snapshots": self.snapshots, "skipped": self.skipped, "drifts": len(self.mirror.drifts),
+            "resyncs": self.resyncs, "snapshots": self.snapshots, "skipped": self.skipped, "drifts": self.mirror.drift_count,
             "available": self.mirror.available(),
         }
 
