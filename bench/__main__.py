@@ -15,7 +15,7 @@ import json
 import sys
 import time
 
-BENCHES = ["feed", "commands", "log", "ui", "review", "state"]
+BENCHES = ["feed", "commands", "log", "ui", "review", "state", "soak"]
 
 
 def main(argv: list[str] | None = None) -> int:

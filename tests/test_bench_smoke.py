@@ -134,3 +134,14 @@ def test_contender_dies_with_a_killed_runner():
     while _alive(pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not _alive(pid)
+
+
+@pytest.mark.timeout(300)
+def test_soak_benchmark_smoke_samples_every_ten_simulated_minutes():
+    from bench import bench_soak
+
+    res = bench_soak.run(skus=10, events=5_000)
+    assert [s["sim_min"] for s in res["samples"]] == list(range(0, 241, 10))  # 4 simulated hours
+    assert res["gaps"] == 0 and res["rejects"] == 0
+    assert res["events"] >= 5_000 and all(s["rss_mb"] > 0 for s in res["samples"])
+    _check_figures(bench_soak, res)
