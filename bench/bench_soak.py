@@ -119,7 +119,36 @@ def _shop(conn, n_skus: int, n_events: int) -> None:
 
 
 def run(quick: bool = False, skus: int | None = None, events: int | None = None) -> dict:
-    """Run the show; returns the RSS samples and the figures."""
+    """Run the show in a fresh process (so the RSS is the core's, not what earlier benchmarks of
+    this process left behind); returns the RSS samples and the figures."""
+    mpctx = mp.get_context("spawn")
+    parent, child = mpctx.Pipe()
+    # not a daemon: it starts the shop process itself; joined or terminated below whatever happens
+    proc = mpctx.Process(target=_core_main, args=(child, quick, skus, events))
+    proc.start()
+    try:
+        while not parent.poll(1.0):
+            if not proc.is_alive():
+                raise RuntimeError(f"soak core process died (exit code {proc.exitcode})")
+        ok, res = parent.recv()
+    finally:
+        proc.join(30)
+        if proc.is_alive():
+            proc.terminate()
+    if not ok:
+        raise RuntimeError(f"soak failed: {res}")
+    return res
+
+
+def _core_main(conn, quick: bool, skus: int | None, events: int | None) -> None:
+    try:
+        conn.send((True, _run_here(quick, skus, events)))
+    except BaseException as e:  # the parent says why
+        conn.send((False, f"{type(e).__name__}: {e}"))
+
+
+def _run_here(quick: bool = False, skus: int | None = None, events: int | None = None) -> dict:
+    """The measuring side: the core (LiveSession + session log) in this process, the shop in a child."""
     from controlroom.live.session import LiveSession
     from controlroom.log import SessionLog
     from controlroom.settings import load_settings
