@@ -1,10 +1,10 @@
 """Wire protocol v1: event and request schemas, validation and (de)coding.
 
 This module is the contract between a shop system and the control room (see
-``docs/protocol.md``).  It is deliberately dependency-light and fast: the feed
-client calls :func:`decode_message` for every message at peak load, so the
-checks are written out per topic instead of going through a generic schema
-engine.
+``docs/protocol.md``).  The feed client decodes every message with
+:func:`decode_valid` (msgspec checks every field while it decodes the bytes); a
+message that fails goes through :func:`decode_payload` and :func:`validate_event`,
+whose checks are written out per topic so each refusal names its reason.
 
 A validated event is a plain ``dict`` (the decoded JSON object) with one extra
 key, ``"topic"``, so the hot path never copies events into objects.
