@@ -201,6 +201,15 @@ def run(quick: bool = False, *, curve: bool = True, rate: int = FEED_RATE, n: in
     }
 
 
+def figures(r: dict) -> list[dict]:
+    """The common-shape figures (bench/figures.py)."""
+    from bench.figures import figure
+
+    return [figure(f"freeze round trip p99 under {r['feed_target_events_per_s']:,} ev/s", r["loaded"]["p99_ms"],
+                   TARGET_P99_MS, "<=", "ms", kind="absolute"),
+            figure("round trip p99 loaded / idle", r["ratio_p99"])]
+
+
 def _loadavg() -> float | None:
     try:
         return round(os.getloadavg()[0], 2)

@@ -123,3 +123,13 @@ def report(res: dict) -> str:
         f"p99 {st.get('p99_ms')} ms, max {st.get('max_ms')} ms (n={st.get('n')}) — target p99 ≤ "
         f"{res['target_p99_ms']:.0f} ms: {'OK' if st.get('p99_ms', 1e9) <= res['target_p99_ms'] else 'MISSED'}",
     ])
+
+
+def figures(res: dict) -> list[dict]:
+    """The common-shape figures (bench/figures.py): event/prompt → host-view pixel p99, target 200 ms."""
+    from bench.figures import figure
+
+    return [figure("host view: prompt → pixel p99", res["prompt_to_pixel"].get("p99_ms"), TARGET_P99_MS, "<=",
+                   "ms", kind="absolute"),
+            figure("host view: shop event → pixel p99", res["event_to_pixel"].get("p99_ms"), TARGET_P99_MS, "<=",
+                   "ms", kind="absolute")]

@@ -210,6 +210,18 @@ def report(res: dict) -> str:
         lines.append(f"window: {res['ui']}")
     return "\n".join(lines)
 
+def figures(res: dict) -> list[dict]:
+    """The common-shape figures (bench/figures.py); the open target is for a 10M-event log."""
+    from bench.figures import figure
+
+    n = res["events"]
+    out = [figure(f"review open, {n / 1e6:g}M events, cold", res.get("open_s"), OPEN_TARGET_S * n / DEFAULT_EVENTS,
+                  "<=", "s", kind="absolute", note=f"target scaled from {OPEN_TARGET_S:g} s per 10M")]
+    if "scrub_fps" in res:
+        out.append(figure("review scrub", res["scrub_fps"], SCRUB_TARGET_FPS, unit="frames/s", kind="absolute"))
+    return out
+
+
 
 if __name__ == "__main__":
     import argparse

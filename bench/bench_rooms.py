@@ -132,6 +132,17 @@ def run(quick: bool = False, *, rooms: int | None = None, speed: float = SPEED, 
             "desk_core_used": many["desk_cpu"]}
 
 
+def figures(r: dict) -> list[dict]:
+    """The common-shape figures (bench/figures.py): a room's cost, reported (the issue sets no target)."""
+    from bench.figures import figure
+
+    sn = r["summary_n"]
+    return [figure(f"rooms: CPU per room with {r['many']['rooms']} rooms / with 1", r["ratio_cpu_per_room"]),
+            figure("rooms: engine CPU per room", 100 * sn["cpu_mean"], unit="% of a core", kind="absolute"),
+            figure("rooms: engine RSS per room", sn["rss_mean"], unit="MB", kind="absolute"),
+            figure("rooms that fit on the second core (70% busy)", r["fit_per_core"], kind="absolute")]
+
+
 def report(r: dict) -> str:
     """The table for docs/benchmarks.md."""
     s1, sn, m = r["summary_1"], r["summary_n"], r["many"]

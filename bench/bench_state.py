@@ -145,6 +145,20 @@ def report(r: dict) -> str:
     return "\n".join(lines)
 
 
+def figures(r: dict) -> list[dict]:
+    """The common-shape figures (bench/figures.py): reported, their targets are the state-stream issue's."""
+    from bench.figures import figure
+
+    d, s1 = r["after_delta"], r["after_snapshot_1s"]
+    return [figure("state delta frame size", d["bytes"] / 1000, unit="kB"),
+            figure("state delta encode", d["encode_ms"], unit="ms", kind="absolute"),
+            figure("state delta decode", d["decode_ms"], unit="ms", kind="absolute"),
+            figure("state delta view matches the source", d["view_matches"], True, "==", kind="ratio"),
+            figure(f"state snapshot, {r['skus']} SKUs: size", s1["bytes"] / 1000, unit="kB"),
+            figure("state snapshot encode + decode", s1["encode_ms"] + s1["decode_ms"], unit="ms",
+                   kind="absolute")]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--changed", type=int, default=20, help="SKUs changed per frame (default 20)")

@@ -1,5 +1,36 @@
-"""A tiny run of the feed benchmark: it must work and lose nothing (no timing asserted here)."""
+"""Every benchmark runs at a tiny size, loses nothing and yields its figures in the common shape.
+
+No time or rate is asserted here (the machine may be loaded): the figures are benchmarks,
+judged by ``python -m bench``; this only keeps each benchmark from rotting.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
 from bench import bench_feed
+from bench.contend import Contender, cpu_seconds
+from bench.figures import figure, table
+
+KEYS = {"name", "value", "target", "op", "unit", "kind", "met", "note"}
+
+
+def _check_figures(mod, res) -> list[dict]:
+    figs = mod.figures(res)
+    assert figs, mod.__name__
+    for f in figs:
+        assert set(f) == KEYS, f
+        assert f["kind"] in ("ratio", "absolute")
+        assert f["met"] in (True, False, None)
+        assert (f["met"] is None) == (f["target"] is None), f
+    assert mod.report(res)
+    assert "targets met" in table([(mod.__name__, f) for f in figs])
+    return figs
 
 
 def test_feed_benchmark_smoke_loses_nothing():
@@ -8,6 +39,112 @@ def test_feed_benchmark_smoke_loses_nothing():
         for side in ("bare", "feed"):
             assert res[case][side]["lost"] == 0, res
             assert res[case][side]["events_per_s"] > 0
+    figs = _check_figures(bench_feed, res)
+    assert [f["target"] for f in figs] == [0.8, 0.8, 0.6, 0.6]
+
+
+@pytest.mark.timeout(120)
+def test_log_benchmark_smoke_loses_nothing():
+    from bench import bench_log
+
+    res = bench_log.run(n=5_000)
+    assert res["paced_200k"]["no_loss"] and res["max"]["no_loss"], res
+    assert res["paced_200k"]["events"] == 5_000 and res["reader"]["in_seq_order"]
+    if res["engine_replay"]:
+        assert res["engine_replay"]["same_decisions"]
+    _check_figures(bench_log, res)
+
+
+@pytest.mark.timeout(120)
+def test_commands_benchmark_figures():
+    from bench import bench_commands
+
+    res = bench_commands.run(quick=True, n=10, rate=2000)
+    assert res["loaded"]["n"] == 10 and res["loaded"]["feed_seq_gaps"] == 0
+    _check_figures(bench_commands, res)
+
+
+def test_state_benchmark_smoke():
+    from bench import bench_state
+
+    res = bench_state.run(frames=10)
+    assert res["after_delta"]["view_matches"] and res["after_delta"]["frames_applied"] == 10
+    _check_figures(bench_state, res)
+
+
+@pytest.mark.timeout(180)
+def test_review_benchmark_smoke(tmp_path, monkeypatch):
+    from bench import bench_review
+
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))  # its generated log goes here, not in /tmp
+    monkeypatch.setenv("CONTROLROOM_CACHE_DIR", str(tmp_path / "cache"))
+    res = bench_review.run(events=20_000, scrubs=3)
+    assert res["events"] == 20_000 and res["units_sold"] > 0
+    _check_figures(bench_review, res)
+
+
+@pytest.mark.timeout(180)
+def test_ui_benchmark_smoke():
+    from bench import bench_ui
+
+    res = bench_ui.run(quick=True, seconds=1.5, baseline_s=0.5, rate=2000, n_skus=50)
+    assert res["loaded"]["refreshes"] > 0 and res["loaded"]["feed_gaps"] == 0
+    _check_figures(bench_ui, res)
+
+
+def test_figure_shape_and_table():
+    assert figure("x", 0.7, 0.6)["met"] is True
+    assert figure("t", 6.0, 5.0, "<=", "ms", kind="absolute")["met"] is False
+    assert figure("r", 1.0)["met"] is None
+    t = table([("a", figure("x", 0.7, 0.6)), ("b", figure("t", 6.0, 5.0, "<=", "ms", kind="absolute"))])
+    assert "1 of 2 targets met" in t and "MISSED (uncontended)" in t and "CPUs, load average" in t
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc")
+def test_contender_burns_a_core_and_stops_on_exit_even_on_error():
+    with pytest.raises(KeyboardInterrupt):
+        with Contender() as c:
+            pid = c.pid
+            deadline = time.monotonic() + 30
+            while (cpu_seconds(pid) or 0) < 0.2 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert (cpu_seconds(pid) or 0) >= 0.2  # it really burns CPU (in its own process)
+            raise KeyboardInterrupt  # what Ctrl-C raises
+    assert not c.running and not _alive(pid)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl(PR_SET_PDEATHSIG)")
+def test_contender_dies_with_a_killed_runner():
+    code = ("import sys,time; sys.path.insert(0, %r); from bench.contend import Contender; "
+            "c = Contender().start(); print(c.pid, flush=True); time.sleep(60)") % os.getcwd()
+    runner = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    pid = int(runner.stdout.readline())
+    assert _alive(pid)
+    runner.send_signal(signal.SIGKILL)  # no finally, no atexit: only the kernel can clean up
+    runner.wait(10)
+    deadline = time.monotonic() + 10
+    while _alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(pid)
+
+
+@pytest.mark.timeout(300)
+def test_soak_benchmark_smoke_samples_every_ten_simulated_minutes():
+    from bench import bench_soak
+
+    res = bench_soak.run(skus=10, events=5_000)
+    assert [s["sim_min"] for s in res["samples"]] == list(range(0, 241, 10))  # 4 simulated hours
+    assert res["gaps"] == 0 and res["rejects"] == 0
+    assert res["events"] >= 5_000 and all(s["rss_mb"] > 0 for s in res["samples"])
+    _check_figures(bench_soak, res)
 
 
 def test_host_benchmark_smoke_sees_every_probe():
@@ -17,6 +154,9 @@ def test_host_benchmark_smoke_sees_every_probe():
     res = bench_host.run(quick=True)
     assert res["missed"] == 0 and res["prompt_to_pixel"]["n"] == 5, res
     assert res["baseline_prompt_to_client"]["n"] == 5
+    _check_figures(bench_host, res)
+
+
 def test_rooms_benchmark_smoke_measures_every_room():
     """Two rooms, two seconds: every room is measured and stays live (no time asserted)."""
     from bench import bench_rooms
@@ -28,3 +168,4 @@ def test_rooms_benchmark_smoke_measures_every_room():
             assert p["engine_cpu"] > 0 and p["engine_rss_mb"] > 0 and p["events_per_s"] > 0 and p["lost"] == 0
     assert res["fit_full_core"] >= res["fit_per_core"] >= 0
     assert "rooms that fit" in bench_rooms.report(res).lower()
+    _check_figures(bench_rooms, res)

@@ -7,8 +7,19 @@ from controlroom.commands.client import CommandRecord
 from controlroom.live.snapshot import SnapshotBuilder
 
 
+class _Mirror:
+    """The mirror's drift record: the latest drifts and the count of all (StockMirror)."""
+
+    def __init__(self, drifts):
+        self.drifts = drifts
+
+    @property
+    def drift_count(self):
+        return len(self.drifts)
+
+
 def _builder(drifts, records):
-    session = SimpleNamespace(feed=SimpleNamespace(mirror=SimpleNamespace(drifts=drifts)),
+    session = SimpleNamespace(feed=SimpleNamespace(mirror=_Mirror(drifts)),
                               commands=SimpleNamespace(records=records))
     return SnapshotBuilder(session)
 

@@ -29,7 +29,7 @@ def test_defaults():
     assert (s.engine.policy, s.engine.static_threshold) == ("engine", 100)
     assert (s.commands.timeout_ms, s.commands.retries, s.commands.max_attempts) == (500, 3, 9)
     assert (s.notify.webhooks, s.notify.timeout_s, s.notify.retries) == ((), 3.0, 2)
-    assert (s.log.path, s.log.commit_interval_ms, s.log.batch_rows) == (None, 100, 5000)
+    assert (s.log.path, s.log.commit_interval_ms, s.log.batch_rows) == (None, 100, 20_000)
     td, pf, lt = s.tiers["traffic_driver"], s.tiers["profit"], s.tiers["long_tail"]
     assert (td.window_min, td.multiplier, td.auto_freeze) == (15.0, 2.0, "auto")
     assert (pf.window_min, pf.multiplier, pf.auto_freeze) == (30.0, 1.5, "confirm")

@@ -26,13 +26,14 @@ import zmq
 
 from controlroom.net.diagnose import ConnectionWatch
 from controlroom.feed.mirror import StockMirror
-from controlroom.feed.validate import check_batch
+from controlroom.feed.validate import columns
 from controlroom.protocol import (
     DEFAULT_EVENTS_ENDPOINT,
     DEFAULT_REQUESTS_ENDPOINT,
     Reject,
     decode_payload,
     decode_topic,
+    decode_valid,
     validate_event,
 )
 
@@ -256,7 +257,7 @@ class FeedClient:
         self.epoch = epoch
         self.seq = seq
         self.snapshots += 1
-        self._drifts_seen = len(self.mirror.drifts)
+        self._drifts_seen = self.mirror.drift_count
         self.listener.on_reset(snap, now_wall)
         buffered, self._buffer = self._buffer, []
         self._set_state("live", f"snapshot epoch {epoch} seq {seq}")
@@ -297,12 +298,16 @@ class FeedClient:
             return
         try:
             topic = decode_topic(frames[0])
-            evs = decode_payload(frames[1])
         except Reject as e:
             self._reject(now_wall, e.reason, frames[0] + b" " + frames[1][:RAW_KEEP], e.detail)
             return
-        if self.state == "live":
-            cols = check_batch(topic, evs, self.epoch, self.room, self.seq + 1) if len(evs) > 4 else None
+        # Compiled validation while decoding (protocol.decode_valid); any bad part: the careful way.
+        evs = decode_valid(topic, frames[1])
+        if evs is None:
+            self._on_message_slow(topic, frames, now_wall)
+            return
+        if self.state == "live" and len(evs) > 4:
+            cols = columns(topic, evs, self.epoch, self.room, self.seq + 1)
             if cols is not None and self.mirror.apply_columns(topic, cols):
                 for ev in evs:
                     ev["topic"] = topic
@@ -310,6 +315,24 @@ class FeedClient:
                 self.counts[topic] += len(evs)
                 self.listener.on_events(evs, now_wall)
                 return
+        room = self.room
+        good = []
+        for ev in evs:
+            ev["topic"] = topic
+            if room is not None and ev["room"] != room:
+                self._reject(now_wall, "other_room", orjson.dumps(ev)[:RAW_KEEP])
+                continue
+            good.append(ev)
+        self._take(good, now_wall)
+
+    def _on_message_slow(self, topic: str, frames: list[bytes], now_wall: float) -> None:
+        """A message with something wrong in it: each event checked alone, each bad one
+        refused with its reason (``validate_event``), the good ones taken."""
+        try:
+            evs = decode_payload(frames[1])
+        except Reject as e:
+            self._reject(now_wall, e.reason, frames[0] + b" " + frames[1][:RAW_KEEP])
+            return
         good = []
         for ev in evs:
             try:
@@ -322,6 +345,10 @@ class FeedClient:
                 self._reject(now_wall, "other_room", orjson.dumps(ev)[:RAW_KEEP], repr(ev["room"])[:40])
                 continue
             good.append(ev)
+        self._take(good, now_wall)
+
+    def _take(self, good: list[dict], now_wall: float) -> None:
+        """Valid events of this room: applied when live, else buffered for the snapshot."""
         if not good:
             return
         if self.state == "live":
@@ -366,8 +393,8 @@ class FeedClient:
                 continue
             accepted.append(ev)
             self.counts[ev["topic"]] += 1
-            if ev["topic"] == "stock" and len(mirror.drifts) > self._drifts_seen:
-                self._drifts_seen = len(mirror.drifts)
+            if ev["topic"] == "stock" and mirror.drift_count > self._drifts_seen:
+                self._drifts_seen = mirror.drift_count
                 ts, sku, had, shop = mirror.drifts[-1]
                 self.last_drift = f"{sku}: mirror {had}, shop {shop} ({shop - had:+d})"
                 self._incident(now_wall, "drift", self.last_drift)
@@ -411,7 +438,7 @@ class FeedClient:
         return {
             "state": self.state, "room": self.room, "epoch": self.epoch, "seq": self.seq,
             "events": dict(self.counts), "rejects": dict(self.rejects), "gaps": self.gaps,
-            "resyncs": self.resyncs, "snapshots": self.snapshots, "skipped": self.skipped, "drifts": len(self.mirror.drifts),
+            "resyncs": self.resyncs, "snapshots": self.snapshots, "skipped": self.skipped, "drifts": self.mirror.drift_count,
             "available": self.mirror.available(),
         }
 

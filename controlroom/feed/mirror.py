@@ -5,7 +5,7 @@ offline evaluator and the session replay all count stock the same way.
 """
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass
 
 from controlroom.protocol import Reject
@@ -14,6 +14,7 @@ from controlroom.protocol import Reject
 STR_ONLY = frozenset((str,))
 INT_ONLY = frozenset((int,))
 DEDUP_GENERATION = 250_000  # ids per generation; two generations are remembered
+DRIFTS_KEPT = 1000  # latest drifts kept for the desk and the review (all are counted)
 
 
 class RecentIds:
@@ -91,7 +92,10 @@ class StockMirror:
         self.last_ts = 0.0
         self.orders_seen = RecentIds()
         self.cancels_seen = RecentIds()
-        self.drifts: list[tuple[float, str, int, int]] = []  # (ts, sku, mirror, shop)
+        # (ts, sku, mirror, shop) of the latest drifts: a shop that drifts all show long must not
+        # grow the core's memory; drift_count counts every one (readers compare it, not len()).
+        self.drifts: deque[tuple[float, str, int, int]] = deque(maxlen=DRIFTS_KEPT)
+        self.drift_count = 0
         self.units = 0
         self.orders = 0
         self.gmv_cents = 0
@@ -166,6 +170,7 @@ class StockMirror:
         elif topic == "stock":
             if ev["available"] != st.available:
                 self.drifts.append((ts, st.sku, st.available, ev["available"]))
+                self.drift_count += 1
             st.available = ev["available"]
             st.frozen = ev["frozen"]
             if "delisted" in ev:

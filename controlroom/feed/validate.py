@@ -7,8 +7,14 @@ Anything unusual (another key order, a wrong type or value, a seq that does
 not follow) makes :func:`check_batch` return ``None``; the caller then takes
 the per-event path (``protocol.validate_event``), which finds and counts
 exactly the bad events.  The two paths accept exactly the same events.
+
+:func:`columns` is the faster sibling for events that ``protocol.decode_valid`` already
+checked field by field while decoding (compiled, in msgspec): only what needs the
+session (epoch, room, seq order) is left to check here.
 """
 from __future__ import annotations
+
+from operator import itemgetter
 
 from controlroom.protocol import CHANNELS
 
@@ -85,5 +91,24 @@ def _check_batch(topic: str, evs: list, epoch: str, room: str, next_seq: int) ->
         if set(map(type, v + seq + cols[6])) != INT:
             return None
     elif set(map(type, v + seq)) != INT:
+        return None
+    return cols
+
+
+_GETTERS = {t: itemgetter(*(_ENVELOPE + f)) for t, f in _FIELDS.items() if f}
+
+
+def columns(topic: str, evs: list, epoch: str, room: str, next_seq: int) -> tuple | None:
+    """The columns (layout of :func:`check_batch`) of a batch of events that are already
+    protocol-valid (``protocol.decode_valid``), if all are of ``epoch`` and ``room`` with
+    seqs ``next_seq, next_seq + 1, …``; else None.  Topics other than order and cart: None.
+    """
+    get = _GETTERS.get(topic)
+    if get is None:
+        return None
+    cols = tuple(zip(*map(get, evs)))
+    # Compared by value: a wrong epoch or room shows as a second member of the set.
+    if (set(cols[1]) != {epoch} or set(cols[4]) != {room}
+            or cols[2] != tuple(range(next_seq, next_seq + len(evs)))):
         return None
     return cols

@@ -7,6 +7,10 @@ from typing import Iterable
 import numpy as np
 
 KEEP_EVERY_S = 10.0  # an unchanged value is still recorded this often, so charts reach "now"
+# How much shop time a series keeps: the desk draws the last 30 minutes (ui.desk.chart_parts.HISTORY_S);
+# the session log keeps the whole show.  Older samples are dropped when the buffer fills, so a
+# 4-hour show holds no more than this per SKU (bounded memory, and bounded history frames).
+HORIZON_S = 3600.0
 
 
 class _Series:
@@ -22,7 +26,8 @@ class _Series:
     def add(self, ts: float, val: float) -> None:
         if val == self.last_val and ts - self.last_ts < KEEP_EVERY_S:
             return
-        if self.n == len(self.ts):  # grow by doubling: amortised O(1)
+        if self.n == len(self.ts) and not self._drop_older(ts - HORIZON_S):
+            # grow by doubling (amortised O(1)) only while the horizon's samples fill the buffer
             self.ts = np.concatenate([self.ts, np.empty_like(self.ts)])
             self.val = np.concatenate([self.val, np.empty_like(self.val)])
         self.ts[self.n] = ts
@@ -30,6 +35,18 @@ class _Series:
         self.n += 1
         self.last_ts = ts
         self.last_val = val
+
+    def _drop_older(self, cutoff: float) -> bool:
+        """Drop the samples before ``cutoff`` (keeping the last one before it, so a chart's line
+        starts at the horizon) if that frees at least a quarter of the buffer; say whether it did."""
+        k = int(np.searchsorted(self.ts[: self.n], cutoff)) - 1
+        if k < len(self.ts) // 4:
+            return False
+        keep = self.n - k
+        self.ts[:keep] = self.ts[k: self.n]
+        self.val[:keep] = self.val[k: self.n]
+        self.n = keep
+        return True
 
 
 class SkuHistory:

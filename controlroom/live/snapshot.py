@@ -89,13 +89,15 @@ class SnapshotBuilder:
         of ours explains (a manual edit in the shop, lost or doubled events) stays a drift.
         """
         m = self.session.feed.mirror
-        drifts = m.drifts
-        if len(drifts) < self._drifts_seen:
+        count = m.drift_count
+        if count < self._drifts_seen:
             self._drifts_seen = 0
-        if len(drifts) == self._drifts_seen:
+        if count == self._drifts_seen:
             return
-        new = drifts[self._drifts_seen:]
-        self._drifts_seen = len(drifts)
+        # The mirror keeps only its latest drifts (bounded): more than that since the last look
+        # means the oldest of them are gone, which the count still says.
+        new = list(m.drifts)[-min(count - self._drifts_seen, len(m.drifts)):]
+        self._drifts_seen = count
         cmds = self.session.commands
         recs = cmds.records[-MAX_COMMANDS:] if cmds is not None else []
         for _ts, sku, had, shop in new:
@@ -103,6 +105,8 @@ class SnapshotBuilder:
             rec = next((r for r in reversed(recs) if r.op == "restock" and r.sku == sku and r.qty == delta
                         and r.state in ("sent", "acked") and r.id not in self._restocks_used), None)
             if rec is not None:
+                if len(self._restocks_used) >= 4 * MAX_COMMANDS:  # bounded: only ids still in the window matter
+                    self._restocks_used &= {r.id for r in recs}
                 self._restocks_used.add(rec.id)
                 self.restocks_seen += 1
             else:

@@ -52,7 +52,7 @@ class SessionLog:
     """
 
     def __init__(self, path: str | os.PathLike, *, room: str, settings: Any = None,
-                 app_version: str = "", commit_interval_s: float = 0.1, batch_rows: int = 5000,
+                 app_version: str = "", commit_interval_s: float = 0.1, batch_rows: int = 20_000,
                  max_queue_batches: int = 10_000, synchronous: str = "NORMAL",
                  raw_limit: int = 512) -> None:
         self.path = Path(path)
