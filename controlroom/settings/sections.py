@@ -101,6 +101,13 @@ class EngineSettings:
     feed_alert: bool = setting(True, "bool", "raise one room-level alert while the feed is stale")
     history_max: int = setting(500, "alerts", "resolved alerts kept in memory for the desk", ge=1)
     default_tier: str = setting("long_tail", "tier", "tier for a SKU whose snapshot tier is unknown")
+    # Episodes (controlroom.alerts.episodes): what the operator is shown, one per problem.
+    episode_pending_s: float = setting(20.0, "s", "a watch (advisory) must fire this long before it opens an episode; warnings and criticals wait their tier's pending_s, a critical at safety stock none", ge=0)
+    episode_min_hold_s: float = setting(600.0, "s", "an episode's level steps down only this long after it last went up (a SKU swings at most up and down in this time)", ge=0)
+    episode_quiet_s: float = setting(300.0, "s", "an episode whose alerts all resolved stays open (recovering) this long; the SKU's next alert within it continues it", ge=0)
+    episode_flap_changes: int = setting(4, "changes", "a SKU whose alerts change level more than this often in the flap window is unsteady: held at its highest level", ge=1)
+    episode_flap_window_s: float = setting(600.0, "s", "the flap window (an unsteady SKU is released after a window without a change)", gt=0)
+    episode_group_min_skus: int = setting(3, "SKUs", "this many SKUs with a watch at once are one room-surge episode (0: never group)", ge=0)
 
 
 @dataclass(frozen=True)
