@@ -107,6 +107,8 @@ class EngineSettings:
     episode_quiet_s: float = setting(300.0, "s", "an episode whose alerts all resolved stays open (recovering) this long; the SKU's next alert within it continues it", ge=0)
     episode_flap_changes: int = setting(4, "changes", "a SKU whose alerts change level more than this often in the flap window is unsteady: held at its highest level", ge=1)
     episode_flap_window_s: float = setting(600.0, "s", "the flap window (an unsteady SKU is released after a window without a change)", gt=0)
+    freeze_hold_s: float = setting(120.0, "s", "after the engine released its freeze, it freezes the SKU again only when stock truly runs out for this long", ge=0)
+    freeze_max_per_10min: int = setting(2, "freezes", "auto-freezes of one SKU in 10 minutes; more only when stock truly runs out", ge=1)
     episode_group_min_skus: int = setting(3, "SKUs", "this many SKUs with a watch at once are one room-surge episode (0: never group)", ge=0)
 
 
@@ -119,7 +121,7 @@ class TierSettings:
     warning_floor: float = setting(10.0, "units", "the warning line never drops below this (for a selling SKU)", ge=0)
     exit_ratio: float = setting(1.15, "x", "hysteresis: a condition clears only past threshold x this", ge=1)
     critical_horizon_min: float = setting(5.0, "min", "critical when the pessimistic sell-out is nearer than this", ge=0)
-    safety_lag_s: float = setting(5.0, "s", "freeze-in-flight time the safety stock must cover", ge=0)
+    safety_lag_s: float = setting(5.0, "s", "freeze-in-flight time the safety stock must cover: the prior of the storefront lag the engine learns from its freezes (worth one freeze)", ge=0)
     safety_margin: float = setting(1.5, "x", "safety stock = rate x lag x margin", ge=1)
     safety_floor: float = setting(3.0, "units", "safety stock never drops below this", ge=0)
     auto_freeze: str = setting("confirm", "choice", "at safety stock: auto (freeze), confirm (ask the operator), off",
