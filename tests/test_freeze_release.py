@@ -174,3 +174,36 @@ def test_frozen_with_stock_is_an_episode_with_the_money_not_selling():
     shop._act({"op": "unfreeze", "sku": "A1", "by": "op"}, T0 + shop.t)
     shop.run(260, lambda t: 30.0)
     assert not [a for a in eng.active_alerts() if a.level == "frozen_with_stock"]
+
+
+# --- the calibrated 80 % band ----------------------------------------------------------------------
+
+def test_band_calibrates_to_what_really_sold_and_leaves_cut_off_windows_out():
+    import random
+
+    from controlroom.engine.band import BandCalibrator
+
+    rng = random.Random(7)
+    cal = BandCalibrator(prior_z=1.28)
+    # One-minute windows; real sales twice as dispersed as the forecast's spread says
+    # (sd 10 where the forecast's spread is 5): the prior band (+-1.28 x 5) covers ~52 %.
+    sold, inside, n = 0.0, 0, 0
+    for k in range(1000):
+        lo, hi = cal.band("td", 100.0, 5.0)
+        cal.observe(k * 60.0, "A1", "td", 60.0, sold, 10_000, False, 100.0, 5.0, True)
+        outcome = 100.0 + rng.gauss(0.0, 10.0)
+        if k >= 400:
+            n += 1
+            inside += lo <= outcome <= hi
+        sold += outcome
+    assert 2.3 < cal.scale("td") < 2.8  # 1.28 x 2
+    assert 0.75 <= inside / n <= 0.85
+    # a SKU that sold out (or was frozen) in its window gives no observation
+    cal2 = BandCalibrator(prior_z=1.28)
+    cal2.observe(0.0, "B1", "td", 60.0, 0, 10, False, 5.0, 1.0, True)
+    cal2.observe(30.0, "B1", "td", 60.0, 10, 0, False, 5.0, 1.0, False)
+    cal2.observe(61.0, "B1", "td", 60.0, 10, 5, False, 5.0, 1.0, False)
+    cal2.observe(62.0, "B1", "td", 60.0, 10, 5, False, 5.0, 1.0, True)
+    cal2.observe(90.0, "B1", "td", 60.0, 10, 5, True, 5.0, 1.0, False)
+    cal2.observe(130.0, "B1", "td", 60.0, 12, 5, False, 5.0, 1.0, False)
+    assert "td" not in cal2.obs

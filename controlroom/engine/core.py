@@ -17,6 +17,7 @@ from __future__ import annotations
 from controlroom.alerts.episodes import EpisodeBook
 from controlroom.alerts.state import Alert, AlertBook
 from controlroom.alerts.transition import AlertTransition
+from controlroom.engine.band import BandCalibrator
 from controlroom.engine.forecast import Forecast
 from controlroom.engine.intake import SLICE_FRACTION, EventIntake
 from controlroom.engine.predict import predict
@@ -39,6 +40,8 @@ class Engine(EventIntake):
         self.mirror = mirror
         self.book = AlertBook(settings.engine.history_max)
         self.episodes = EpisodeBook(settings.engine, settings.engine.history_max)
+        self.band = BandCalibrator(settings.engine.band80_prior_z)
+        self._band_sample = False
         self.models: dict[str, SkuModel] = {}
         self.now = float(mirror.last_ts or 0.0)
         self.start_ts: float | None = self.now if self.now > 0 else None
@@ -74,6 +77,7 @@ class Engine(EventIntake):
         e = settings.engine
         self.book.history_max = e.history_max
         self.episodes.configure(e)
+        self.band.prior_z = e.band80_prior_z
         self.episodes.history_max = e.history_max
         for sku, m in self.models.items():
             st = self.mirror.skus.get(sku)
@@ -190,6 +194,7 @@ class Engine(EventIntake):
         policy = self._policy
         if policy == "engine":
             self._pool_conversions()
+            self._band_sample = self.band.is_sampling_tick(ts)
 
         for sku, st in mirror.skus.items():
             m = models.get(sku) or self._model(sku, ts)

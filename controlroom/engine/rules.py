@@ -184,10 +184,17 @@ def evaluate(eng: EngineState, m: SkuModel, st: SkuStock, ts: float, out: list) 
                   clear_reason=(f"{a} back in stock" if a > tier.safety_floor else "no viewers" if viewers <= 0
                                 else f"cart adds down to {cart_pm:.1f}/min"),
                   band_reason=f"{a} available, {viewers} viewers, {cart_pm:.1f} cart adds/min")
+    # The shown 80 % band: the forecast's own spread, scaled per tier by what really sold.
+    z = eng._e.band_z
+    spread = (hi - mu) / z if z > 0 else 0.0
+    cal = eng.band
+    cal.observe(ts, sku, m.tier_name, w, st.sold, st.available, st.frozen or st.delisted, mu, spread,
+                eng._band_sample)
+    lo80, hi80 = cal.band(m.tier_name, mu, spread)
     return Forecast(rate_per_min=rate * 60.0, window_min=tier.window_min, predicted_sales=mu,
                     predicted_hi=hi, sellout_s=sellout, sellout_pessimistic_s=sellout_p,
                     warning_line=line, safety_stock=safety, level=book.level_of(sku),
-                    cart_rate_per_min=cart_f * 60.0)
+                    cart_rate_per_min=cart_f * 60.0, band_lo=lo80, band_hi=hi80)
 
 def baseline_numbers(eng: EngineState, m: SkuModel, st: SkuStock, ts: float) -> tuple[float, float, float, str]:
     """(rate per s, line, window min, why) of the baseline policy."""
