@@ -17,6 +17,9 @@ Definitions beyond :mod:`controlroom.review.metrics`:
   back to ok a second): the "no SKU changes level more than twice in any 10 minutes"
   target, an escalation counted once.  The raw count of changes in 10 minutes is
   reported beside it.
+* **episode chatter**: the same, on what the operator is shown: the level of the SKU's
+  episode (``controlroom.alerts.episodes``: held, pending, grouped), 0 when it ends; the
+  targets read this one.
 * **band coverage**: every minute, for every SKU the engine forecasts, whether the
   units really sold in the next window fell inside the forecast's 80 % band; windows
   cut off by a sell-out (or already sold out) or by the end of the show are left out.
@@ -33,12 +36,12 @@ from multiprocessing import get_context
 from typing import Any
 
 from controlroom.review import metrics
+from controlroom.review.chatter import SHOWN, episode_level_changes, level_changes
 
 __all__ = ["parse_seeds", "evaluate_show", "run_shows", "aggregate", "format_table", "check_targets",
            "level_changes", "episode_level_changes", "BandSampler", "table_main", "Z80"]
 
 Z80 = 1.2816  # the 10 % and 90 % points of a normal: an 80 % band
-SHOWN = {"watch": 1, "warning": 2, "lost_sales": 3, "critical": 4}
 LEVEL_NAMES = {0: "ok", 1: "watch", 2: "warning", 3: "lost_sales", 4: "critical"}
 SAMPLE_EVERY_S = 60.0
 
@@ -61,71 +64,6 @@ def parse_seeds(spec: str | list) -> list[int]:
 
 
 # --- per show ---------------------------------------------------------------------------------
-
-def level_changes(transitions, duration_s: float) -> dict:
-    """Chatter of one policy's transitions: per SKU the changes of its shown level (see module doc)."""
-    on: dict[str, dict[str, int]] = {}  # sku -> {key: rank} of its firing/recovering alerts
-    shown: dict[str, int] = {}
-    changes: dict[str, list[tuple[float, int]]] = {}  # sku -> [(ts, new rank)]
-    for t in transitions:
-        g = t if isinstance(t, dict) else None
-        sku = g["sku"] if g else t.sku
-        level = g["level"] if g else t.level
-        if sku is None or level not in SHOWN:
-            continue
-        state = g["state"] if g else t.state
-        key = g["key"] if g else t.key
-        act = on.setdefault(sku, {})
-        if state in ("firing", "recovering"):
-            act[key] = SHOWN[level]
-        elif state == "resolved":
-            act.pop(key, None)
-        else:
-            continue
-        rank = max(act.values(), default=0)
-        if rank != shown.get(sku, 0):
-            shown[sku] = rank
-            changes.setdefault(sku, []).append((float(g["ts"] if g else t.ts), rank))
-    return _swings(changes)
-
-
-def episode_level_changes(level_log) -> dict:
-    """Chatter of what the operator is shown: the episodes' level changes (``EpisodeBook.level_log``:
-    ``(ts, episode id, rank)``, rank 0 when an episode ends), per SKU (the grouped surge as one)."""
-    changes: dict[str, list[tuple[float, int]]] = {}
-    for ts, eid, rank in sorted(level_log, key=lambda x: x[0]):
-        subject = eid.split(":")[1]
-        ch = changes.setdefault(subject, [])
-        if not ch or ch[-1][1] != rank:
-            ch.append((float(ts), rank))
-    return _swings(changes)
-
-
-def _swings(changes: dict[str, list[tuple[float, int]]]) -> dict:
-    """Count changes, the most changes and swings (runs of one direction) of any SKU in 10 minutes."""
-    n = sum(len(v) for v in changes.values())
-    max_raw = max_swings = 0
-    worst = None
-    for sku, ch in changes.items():
-        ts = [c[0] for c in ch]
-        # swing starts: a change whose direction differs from the previous change's
-        starts = []
-        prev_rank, prev_dir = 0, 0
-        for t, r in ch:
-            d = 1 if r > prev_rank else -1
-            if d != prev_dir:
-                starts.append(t)
-            prev_rank, prev_dir = r, d
-        for i, t0 in enumerate(ts):
-            raw = bisect_left(ts, t0 + 600.0) - i
-            max_raw = max(max_raw, raw)
-        for i, t0 in enumerate(starts):
-            sw = bisect_left(starts, t0 + 600.0) - i
-            if sw > max_swings:
-                max_swings, worst = sw, sku
-    return {"level_changes": n, "max_changes_10min": max_raw, "max_swings_10min": max_swings,
-            "swing_sku": worst}
-
 
 class BandSampler:
     """Every minute, each SKU's 80 % band and units sold so far (the open loop's engine)."""
@@ -367,6 +305,10 @@ def _rows(sc: dict) -> list[tuple[str, dict[str, str]]]:
     row("lost sales units, with auto-freeze (vs without)",
         lambda a: (f"{sum(a['lost_w']):.0f} ({_pct(sum(a['lost_w']), sum(a['lost_wo']))})" if a["lost_w"] else "-"))
     row("lost sales units, without (worst)", lambda a: f"{sum(a['lost_wo']):.0f} ({max(a['lost_wo']):.0f})")
+    # Context: an oversold unit is an order the shop cancels later, not counted as lost in the
+    # books; a freeze turns that buyer away instead, which is.  So the floor of "with" is about this.
+    row("  without: lost + oversold (cancelled)",
+        lambda a: f"{sum(a['lost_wo']) + sum(a['over_wo']):.0f} ({_pct(sum(a['lost_wo']) + sum(a['over_wo']), sum(a['lost_wo']))})")
     return rows
 
 

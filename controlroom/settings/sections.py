@@ -95,7 +95,7 @@ class EngineSettings:
     traffic_uplift_max: float = setting(3.0, "x", "cap on the featured SKU's rate uplift from an entry surge", ge=1)
     reference_viewers: int = setting(10000, "viewers", "audience at which the tiers' prior rates apply", gt=0)
     watch_pending_s: float = setting(2.0, "s", "a detected surge must last this long before watch fires (the detector already confirmed it)", ge=0)
-    watch_horizon_windows: float = setting(1.0, "windows", "a surge raises watch only if it would empty the SKU within this many windows", gt=0)
+    watch_horizon_windows: float = setting(0.5, "windows", "a surge raises watch only if it would empty the SKU within this many windows", gt=0)
     lost_sales_min_cart_per_min: float = setting(2.0, "adds/min", "sold-out SKU: cart adds per minute that raise 'losing sales'", gt=0)
     lost_sales_pending_s: float = setting(30.0, "s", "'losing sales' must hold this long before it fires", ge=0)
     lost_sales_recover_s: float = setting(300.0, "s", "'losing sales' keeps firing this long after cart adds fall away", ge=0)
@@ -105,7 +105,7 @@ class EngineSettings:
     # Episodes (controlroom.alerts.episodes): what the operator is shown, one per problem.
     episode_pending_s: float = setting(20.0, "s", "a watch (advisory) must fire this long before it opens an episode; warnings and criticals wait their tier's pending_s, a critical at safety stock none", ge=0)
     episode_min_hold_s: float = setting(600.0, "s", "an episode's level steps down only this long after it last went up (a SKU swings at most up and down in this time)", ge=0)
-    episode_quiet_s: float = setting(300.0, "s", "an episode whose alerts all resolved stays open (recovering) this long; the SKU's next alert within it continues it", ge=0)
+    episode_quiet_s: float = setting(900.0, "s", "an episode whose alerts all resolved stays open (recovering) this long; the SKU's next alert within it continues it", ge=0)
     episode_flap_changes: int = setting(4, "changes", "a SKU whose alerts change level more than this often in the flap window is unsteady: held at its highest level", ge=1)
     episode_flap_window_s: float = setting(600.0, "s", "the flap window (an unsteady SKU is released after a window without a change)", gt=0)
     freeze_hold_s: float = setting(120.0, "s", "after the engine released its freeze, it freezes the SKU again only when stock truly runs out for this long", ge=0)
