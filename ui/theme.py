@@ -28,6 +28,7 @@ LEVEL_COLORS = {
     "feed": "#ff7b45",  # the feed itself is in trouble
 }
 FROZEN_STOCK = "#ffb86b"  # frozen while units are left: its own look, never the green of "ok"
+LEVEL_COLORS["frozen_with_stock"] = FROZEN_STOCK  # the engine's alert for it (issue 16)
 # Row tints for the table (level colour at low alpha over the panel).
 LEVEL_TINT_ALPHA = 46
 
