@@ -17,7 +17,10 @@ and "frozen with stock" as an alert.
 * **Hold and limit.**  For ``freeze_hold_s`` after a release, and once a SKU was frozen
   ``freeze_max_per_10min`` times in 10 minutes, the engine freezes it again only when
   stock truly runs out: available at or below the units that can still be ordered while
-  a freeze lands (``rate x learned lag``, no margin; never below the tier's floor).
+  a freeze lands (``rate x learned lag x margin``, the rate being the instant one or,
+  within the hold, the demand the release was judged on: the SKU's own rates decayed
+  while it was frozen; never below the tier's floor), not at a safety stock sized on a
+  rate of the moment.
 * **Frozen with stock** is an alert (level ``frozen_with_stock``) for every frozen SKU
   with stock left, the engine's freeze or an operator's: "frozen with N left · ¥X/min
   not selling".  It waits the settle time first (an auto-freeze that releases itself
@@ -47,7 +50,10 @@ def on_stock(eng, m, frozen: bool, ts: float) -> None:
         m.frozen_last_order = None
         m.lag_open = True
         m.auto_frozen = m.freeze_sent  # we asked for it: we may release it
-        m.freeze_rate = m.fc.rate_per_min if m.fc is not None else 0.0
+        # (a re-freeze within the hold: the SKU's rates decayed in the last freeze)
+        rr = released_rate(m, ts, eng._e.freeze_hold_s) * 60.0
+        m.freeze_rate = max(m.fc.rate_per_min if m.fc is not None else 0.0, rr)
+        m.freeze_cart = m.fc.cart_rate_per_min if m.fc is not None else 0.0
         m.freeze_times.append(ts)
     elif not frozen and m.frozen_at is not None:
         _close_lag(eng, m, ts)
@@ -72,10 +78,22 @@ def _close_lag(eng, m, ts: float) -> None:
         room.lag_n += 1
 
 
-def hard_reserve(m, lag: float, ts: float) -> float:
-    """Units that can still be ordered while a freeze lands: instant rate x lag, no margin."""
+def released_rate(m, ts: float, hold_s: float) -> float:
+    """Within the hold after a release: the demand (units/s) the release was judged on.
+
+    The SKU's own rates decayed while it was frozen (no orders), so for the hold they are
+    no measure of what will be ordered once the storefront shows it again."""
+    if m.released_at is not None and ts - m.released_at < hold_s:
+        return m.release_rate
+    return 0.0
+
+
+def hard_reserve(m, lag: float, ts: float, hold_s: float) -> float:
+    """Units that can still be ordered while a freeze lands: rate x lag x margin (the instant
+    rate, or within the hold the demand the release was judged on), floored."""
     r = m.live.value(ts, 0) * m.live.inv[0] + m.other_rate
-    x = r * lag
+    rr = released_rate(m, ts, hold_s)
+    x = (r if r > rr else rr) * lag * m.tier.safety_margin
     return x if x > m.tier.safety_floor else m.tier.safety_floor
 
 
@@ -90,7 +108,7 @@ def may_freeze(eng, m, available: int, ts: float) -> tuple[bool, str]:
     if not (held or capped):
         return True, ""
     lag = learned_lag(eng.room, m.tier)
-    hr = hard_reserve(m, lag, ts)
+    hr = hard_reserve(m, lag, ts, e.freeze_hold_s)
     if available <= hr:
         return True, f"; stock runs out: {available} at or below {int(hr)} that can still be ordered in {lag:.1f} s"
     return False, ""
@@ -102,6 +120,7 @@ def step_frozen(eng, m, st, ts: float, out: list, rate_pm: float) -> None:
         m.frozen_at = ts
         m.auto_frozen = False
         m.freeze_rate = rate_pm
+        m.freeze_cart = m.fc.cart_rate_per_min if m.fc is not None else 0.0
     lag = learned_lag(eng.room, m.tier)
     since = ts - m.frozen_at
     last = m.frozen_last_order if m.frozen_last_order is not None else m.frozen_at
@@ -114,9 +133,15 @@ def step_frozen(eng, m, st, ts: float, out: list, rate_pm: float) -> None:
     book = eng.book
     a = st.available
     tier = m.tier
-    # Demand the freeze turns away: the rate when it was frozen (orders stop, so the live rate
-    # is no measure of it), or the cart adds' worth if the storefront still takes them.
-    demand = max(m.freeze_rate, m.kappa * (m.fc.cart_rate_per_min if m.fc else 0.0))
+    # Demand the freeze turns away: orders stop, so the live rate is no measure of it.  The rate
+    # at the freeze, moved by the cart adds since (the storefront still takes them): a flash
+    # or a feature that ends shows in the carts, and the stock left can sell again.
+    cart = m.fc.cart_rate_per_min if m.fc else 0.0
+    demand = m.freeze_rate
+    if m.freeze_cart > 0.0 and cart < m.freeze_cart:
+        demand *= cart / m.freeze_cart
+    elif m.freeze_cart <= 0.0 and m.kappa * cart > demand:
+        demand = m.kappa * cart
     if a > 0:
         yuan = demand * st.price_cents / 100.0
         reason = (f"frozen with {a} left · ¥{yuan:,.0f}/min not selling ({demand:.1f}/min at "
@@ -132,10 +157,14 @@ def step_frozen(eng, m, st, ts: float, out: list, rate_pm: float) -> None:
     reserve = demand / 60.0 * lag * tier.safety_margin
     if reserve < tier.safety_floor:
         reserve = tier.safety_floor
-    if a <= reserve:
+    # Worth a release: what is left (a restock, or what the freeze kept back) is past the
+    # reserve by the tier's exit ratio (the usual hysteresis: a release that would sell a unit
+    # or two above it only churns freeze and release).
+    if a < reserve * tier.exit_ratio:
         return
     m.release_sent = True
     m.released_at = ts
+    m.release_rate = demand / 60.0
     eng._actions.append({
         "op": "unfreeze", "sku": m.sku, "by": "auto", "confirm": tier.auto_freeze == "confirm", "ts": ts,
         "reason": (f"release: {a} left above the reserve {ceil(reserve)} ({demand:.1f}/min x {lag:.1f} s learned "

@@ -25,7 +25,8 @@ class SkuModel:
                  "lag_margin", "other_rate", "fc", "fc_ts", "feat_units", "feat_time", "feat_since",
                  "freeze_sent", "was_frozen", "up_latch", "down_latch", "deescalated", "kappa", "feat_end", "off", "off_expo", "off_last",
                  "k_units", "k_adds", "n_orders", "feat_rise", "frozen_at", "frozen_last_order", "lag_open",
-                 "auto_frozen", "freeze_rate", "freeze_times", "released_at", "release_sent")
+                 "auto_frozen", "freeze_rate", "freeze_cart", "freeze_times", "released_at", "release_sent",
+                 "release_rate")
 
     def __init__(self, sku: str, tier_name: str, tier: TierSettings, e: EngineSettings, t0: float) -> None:
         self.sku = sku
@@ -60,9 +61,11 @@ class SkuModel:
         self.lag_open = False
         self.auto_frozen = False
         self.freeze_rate = 0.0
+        self.freeze_cart = 0.0  # cart adds per minute at the freeze
         self.freeze_times: deque[float] = deque()
         self.released_at: float | None = None
         self.release_sent = False
+        self.release_rate = 0.0  # demand (units/s) a release was judged on
         self.deescalated = False  # the critical resolved this tick
         self.kappa = e.cart_conversion_prior  # units per cart add, learnt outside cart surges
         self.k_units = 0  # live units and cart adds as of the last steady period (the conversion's data)
