@@ -39,8 +39,14 @@ TEN_MIN = 600.0
 
 
 def learned_lag(room, tier) -> float:
-    """The storefront's lag (s): the room's observations, the tier's ``safety_lag_s`` as prior."""
-    return (room.lag_sum + tier.safety_lag_s * LAG_PRIOR_COUNT) / (room.lag_n + LAG_PRIOR_COUNT)
+    """The storefront's lag (s): the room's observations, the tier's ``safety_lag_s`` as prior.
+
+    A ``confirm`` tier's freeze waits for the operator too, which no acknowledgement shows:
+    its lag never goes below the tier's ``safety_lag_s``."""
+    lag = (room.lag_sum + tier.safety_lag_s * LAG_PRIOR_COUNT) / (room.lag_n + LAG_PRIOR_COUNT)
+    if tier.auto_freeze != "auto" and lag < tier.safety_lag_s:
+        return tier.safety_lag_s
+    return lag
 
 
 def on_stock(eng, m, frozen: bool, ts: float) -> None:
@@ -142,6 +148,10 @@ def step_frozen(eng, m, st, ts: float, out: list, rate_pm: float) -> None:
         demand *= cart / m.freeze_cart
     elif m.freeze_cart <= 0.0 and m.kappa * cart > demand:
         demand = m.kappa * cart
+    # The release, though, is judged on the rate at the freeze: cart adds fell for a frozen
+    # flash lot whose buyers came back at full rate once it showed again (flash-sale seed 8:
+    # 1,075 oversold after a release judged on the cart-scaled demand).
+    demand_release = m.freeze_rate if m.freeze_rate > demand else demand
     if a > 0:
         yuan = demand * st.price_cents / 100.0
         reason = (f"frozen with {a} left · ¥{yuan:,.0f}/min not selling ({demand:.1f}/min at "
@@ -154,7 +164,7 @@ def step_frozen(eng, m, st, ts: float, out: list, rate_pm: float) -> None:
     if not (m.auto_frozen and settled and a > 0 and not m.release_sent) or tier.auto_freeze == "off":
         return
     # Release once what is left is more than a freeze would protect now.
-    reserve = demand / 60.0 * lag * tier.safety_margin
+    reserve = demand_release / 60.0 * lag * tier.safety_margin
     if reserve < tier.safety_floor:
         reserve = tier.safety_floor
     # Worth a release: what is left (a restock, or what the freeze kept back) is past the
@@ -164,10 +174,10 @@ def step_frozen(eng, m, st, ts: float, out: list, rate_pm: float) -> None:
         return
     m.release_sent = True
     m.released_at = ts
-    m.release_rate = demand / 60.0
+    m.release_rate = demand_release / 60.0
     eng._actions.append({
         "op": "unfreeze", "sku": m.sku, "by": "auto", "confirm": tier.auto_freeze == "confirm", "ts": ts,
-        "reason": (f"release: {a} left above the reserve {ceil(reserve)} ({demand:.1f}/min x {lag:.1f} s learned "
+        "reason": (f"release: {a} left above the reserve {ceil(reserve)} ({demand_release:.1f}/min x {lag:.1f} s learned "
                    f"lag x {tier.safety_margin:g}); orders in flight settled {ts - last:.0f} s ago; "
                    f"no re-freeze for {eng._e.freeze_hold_s:g} s unless stock runs out"),
     })
