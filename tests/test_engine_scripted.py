@@ -51,7 +51,10 @@ def surge_script(mention: bool, surge_per_min: float = 60.0, available: int = 12
 
 @pytest.mark.parametrize("mention", [True, False], ids=["mention", "orders-only"])
 def test_surge_raises_watch_within_10s(mention):
-    s = surge_script(mention)
+    # A 15x surge (90/min) on ~1380 units left: they would last ~15 min, within half the
+    # profit tier's 30-min window at the pessimistic rate (watch_horizon_windows 0.5 since
+    # issue 16; the 10x surge on 1200 units, ~20 min, no longer raises a watch).
+    s = surge_script(mention, surge_per_min=90.0, available=1500)
     r = replay(s.snapshot(), s.events(), Settings(), end_ts=s.ts(SURGE_AT + 120), samples=False)
     before = [t for t in r.transitions if t.ts < s.ts(SURGE_AT)]
     assert before == [], "steady selling must raise nothing"

@@ -122,7 +122,7 @@ class TierSettings:
     warning_floor: float = setting(10.0, "units", "the warning line never drops below this (for a selling SKU)", ge=0)
     exit_ratio: float = setting(1.15, "x", "hysteresis: a condition clears only past threshold x this", ge=1)
     critical_horizon_min: float = setting(5.0, "min", "critical when the pessimistic sell-out is nearer than this", ge=0)
-    safety_lag_s: float = setting(5.0, "s", "freeze-in-flight time the safety stock must cover: the prior of the storefront lag the engine learns from its freezes (worth one freeze)", ge=0)
+    safety_lag_s: float = setting(5.0, "s", "freeze-in-flight time the safety stock must cover", ge=0)
     safety_margin: float = setting(1.5, "x", "safety stock = rate x lag x margin", ge=1)
     safety_floor: float = setting(3.0, "units", "safety stock never drops below this", ge=0)
     auto_freeze: str = setting("confirm", "choice", "at safety stock: auto (freeze), confirm (ask the operator), off",
