@@ -51,7 +51,10 @@ def surge_script(mention: bool, surge_per_min: float = 60.0, available: int = 12
 
 @pytest.mark.parametrize("mention", [True, False], ids=["mention", "orders-only"])
 def test_surge_raises_watch_within_10s(mention):
-    s = surge_script(mention)
+    # A 15x surge (90/min) on ~1380 units left: they would last ~15 min, within half the
+    # profit tier's 30-min window at the pessimistic rate (watch_horizon_windows 0.5 since
+    # issue 16; the 10x surge on 1200 units, ~20 min, no longer raises a watch).
+    s = surge_script(mention, surge_per_min=90.0, available=1500)
     r = replay(s.snapshot(), s.events(), Settings(), end_ts=s.ts(SURGE_AT + 120), samples=False)
     before = [t for t in r.transitions if t.ts < s.ts(SURGE_AT)]
     assert before == [], "steady selling must raise nothing"
@@ -182,9 +185,10 @@ def test_recovering_alert_reenters_without_a_new_alert():
 
 # --- a frozen SKU is silent -----------------------------------------------------------------------
 
-def test_frozen_sku_is_silent():
+def test_frozen_sku_raises_no_stock_alert_only_frozen_with_stock():
     # frozen from the start, yet it has everything that would alert: low stock, a surge,
-    # cart adds, a sell-out with viewers.
+    # cart adds, a sell-out with viewers.  Its only alert is that it is frozen with stock
+    # left (issue 16: never green), which ends when its stock is gone.
     s = Script([{"sku": "F1", "tier": "traffic_driver", "available": 120, "frozen": True},
                 {"sku": "N1", "tier": "traffic_driver", "available": 120}])
     for sku in ("F1", "N1"):
@@ -193,7 +197,10 @@ def test_frozen_sku_is_silent():
         s.carts(sku, 60, 600, 1000)
     s.traffic(0, 1000, viewers=5000)
     r = replay(s.snapshot(), s.events(), Settings(), end_ts=s.ts(1000), samples=False)
-    assert [t for t in r.transitions if t.sku == "F1"] == []
+    f1 = [t for t in r.transitions if t.sku == "F1"]
+    assert {t.level for t in f1} == {"frozen_with_stock"}
+    assert [t.state for t in f1] == ["pending", "firing", "resolved"] and f1[-1].reason == "stock gone"
+    assert f1[1].reason.startswith("frozen with ") and "/min not selling" in f1[1].reason
     assert [a for a in r.actions if a["sku"] == "F1"] == []
     # the control SKU with the very same stream does alert (so the test can fail)
     assert fired(r.transitions, sku="N1")
@@ -210,7 +217,7 @@ def test_freezing_resolves_active_alerts_at_once():
     assert w is not None and w.ts < s.ts(600)
     res = first(r.transitions, "resolved", "warning", "A1")
     assert res is not None and res.reason == "frozen" and res.ts - s.ts(600) <= 1.0
-    assert [t for t in r.transitions if t.ts > s.ts(601)] == []
+    assert {t.level for t in r.transitions if t.ts > s.ts(601)} == {"frozen_with_stock"}
 
 
 # --- a stale feed holds SKU alerts --------------------------------------------------------------

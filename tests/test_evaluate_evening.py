@@ -43,6 +43,6 @@ def test_watch_alerts_do_not_flicker_between_firing_and_recovering():
     model, res = evaluate.run_open_loop("evening-show", 2, {"engine": Settings()}, until_s=3600.0)
     per_key = Counter(t.key for t in res["engine"].transitions if t.level == "watch" and t.state == "recovering")
     fired = {t.key for t in res["engine"].transitions if t.level == "watch" and t.state == "firing"}
-    assert len(fired) >= 3
+    assert len(fired) >= 2  # (3 before issue 16 halved watch_horizon_windows)
     assert sum(per_key.values()) <= 1.5 * len(fired)
     assert max(per_key.values(), default=0) <= 3

@@ -67,8 +67,10 @@ def test_a_handful_of_sellouts_per_show(seed):
 
 
 def test_every_alert_level_in_the_first_quarter_hour():
-    # What the desk (and its screenshots) show early: the opening deal goes watch -> warning
-    # -> critical -> losing sales.
+    # What the desk (and its screenshots) show early: the opening deal goes warning ->
+    # critical -> losing sales.  (Its watch, raised before the warning while a surge would
+    # empty it within a whole window, is gone since issue 16 halved watch_horizon_windows:
+    # two thirds of the watches of a show were features that never led to a warning.)
     from controlroom.review import evaluate
 
     model, res = evaluate.run_open_loop("evening-show", 1, {"engine": Settings()}, until_s=900.0)
@@ -76,5 +78,5 @@ def test_every_alert_level_in_the_first_quarter_hour():
     for t in res["engine"].transitions:
         if t.state == "firing":
             first.setdefault(t.level, t.ts - model.start_ts)
-    assert set(first) >= {"watch", "warning", "critical", "lost_sales"}, first
-    assert first["watch"] <= first["warning"] <= first["critical"] <= first["lost_sales"] < 900
+    assert set(first) >= {"warning", "critical", "lost_sales"}, first
+    assert first.get("watch", 0.0) <= first["warning"] <= first["critical"] <= first["lost_sales"] < 900

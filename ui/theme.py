@@ -23,7 +23,8 @@ DARK = {
     # warning and critical are yellow-amber and rose-red: apart (CIEDE2000 >= 20) for protanopes and
     # deuteranopes too (tests/test_ui_theme.py), where amber and a plain red would look alike.
     "levels": {"ok": "#4fb286", "watch": "#3cb9d0", "warning": "#ffc83d", "critical": "#f23d6e",
-               "lost_sales": "#c86cf0", "feed": "#ff7b45"},
+               "lost_sales": "#c86cf0", "feed": "#ff7b45",
+               "frozen_with_stock": "#ffb86b"},  # the engine's alert for it (issue 16): as FROZEN_STOCK
 }
 LIGHT = {
     "BG": "#e9edf2", "PANEL": "#ffffff", "SURFACE": "#f2f4f7", "RAISED": "#e2e7ee", "BORDER": "#c5cdd8",
@@ -36,7 +37,8 @@ LIGHT = {
     "CHART_BG": "#ffffff", "CHART_GRID": "#e1e6ed", "CURVE": "#18202b", "FORECAST": "#2d6bd6",
     "ACTION": "#2d6bd6", "VIEWERS": "#0b8fb0", "ORDERS": "#c27a00", "FROZEN_STOCK": "#c9730f",
     "levels": {"ok": "#1d8655", "watch": "#1aa3c4", "warning": "#e6a700", "critical": "#d0205a",
-               "lost_sales": "#9b3fd0", "feed": "#e8631f"},
+               "lost_sales": "#9b3fd0", "feed": "#e8631f",
+               "frozen_with_stock": "#c9730f"},  # the engine's alert for it (issue 16): as FROZEN_STOCK
 }
 THEMES = {"dark": DARK, "light": LIGHT}
 current = "dark"

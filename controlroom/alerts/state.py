@@ -32,7 +32,7 @@ __all__ = ["Alert", "AlertBook", "to_view", "ACTIVE", "SEVERITY"]
 
 ACTIVE = ("pending", "firing", "recovering")
 # Sort order of active alerts, most severe first.
-SEVERITY = {"feed": 0, "critical": 1, "lost_sales": 2, "warning": 3, "watch": 4}
+SEVERITY = {"feed": 0, "critical": 1, "frozen_with_stock": 1, "lost_sales": 2, "warning": 3, "watch": 4}
 
 
 class Alert:

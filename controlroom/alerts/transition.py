@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-ALERT_LEVELS = ("watch", "warning", "critical", "feed", "lost_sales")
+ALERT_LEVELS = ("watch", "warning", "critical", "feed", "lost_sales", "frozen_with_stock")
 ALERT_STATES = ("pending", "firing", "recovering", "resolved", "acked", "snoozed")
 
 

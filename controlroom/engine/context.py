@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from controlroom.alerts.state import AlertBook
+from controlroom.engine.band import BandCalibrator
 from controlroom.engine.sku import RoomModel
 from controlroom.feed.mirror import StockMirror
 from controlroom.settings import EngineSettings
@@ -22,6 +23,8 @@ class EngineState(Protocol):
     room: RoomModel
     start_ts: float | None
     _actions: list[dict]
+    band: BandCalibrator
+    _band_sample: bool
     _e: EngineSettings
     _policy: str
     _scales: tuple

@@ -14,8 +14,10 @@ The only clock is the events' ``ts`` (shop time); the engine is deterministic.
 """
 from __future__ import annotations
 
+from controlroom.alerts.episodes import EpisodeBook
 from controlroom.alerts.state import Alert, AlertBook
 from controlroom.alerts.transition import AlertTransition
+from controlroom.engine.band import BandCalibrator
 from controlroom.engine.forecast import Forecast
 from controlroom.engine.intake import SLICE_FRACTION, EventIntake
 from controlroom.engine.predict import predict
@@ -23,7 +25,7 @@ from controlroom.engine.rules import baseline_forecast, baseline_numbers, evalua
 from controlroom.engine.sku import RoomModel, SkuModel, scales
 from controlroom.feed.mirror import SkuStock, StockMirror
 from controlroom.settings import Settings
-from controlroom.state.view import AlertView
+from controlroom.state.view import AlertView, EpisodeView
 
 __all__ = ["Engine"]
 
@@ -37,6 +39,9 @@ class Engine(EventIntake):
         self.settings = settings
         self.mirror = mirror
         self.book = AlertBook(settings.engine.history_max)
+        self.episodes = EpisodeBook(settings.engine, settings.engine.history_max)
+        self.band = BandCalibrator(settings.engine.band80_prior_z)
+        self._band_sample = False
         self.models: dict[str, SkuModel] = {}
         self.now = float(mirror.last_ts or 0.0)
         self.start_ts: float | None = self.now if self.now > 0 else None
@@ -71,6 +76,9 @@ class Engine(EventIntake):
         self._configure(settings)
         e = settings.engine
         self.book.history_max = e.history_max
+        self.episodes.configure(e)
+        self.band.prior_z = e.band80_prior_z
+        self.episodes.history_max = e.history_max
         for sku, m in self.models.items():
             st = self.mirror.skus.get(sku)
             tname = settings.tier_of(sku, st.tier if st else None)
@@ -164,6 +172,7 @@ class Engine(EventIntake):
             book.fire_now(None, "feed", ts, "feed stale: no data from the shop; SKU alerts held", out)
         elif state == "live":
             book.resolve_level(None, "feed", ts, out, "feed live again")
+        self.episodes.update(out, ts)
         return out
 
     # --- per second ----------------------------------------------------------------------------
@@ -185,6 +194,7 @@ class Engine(EventIntake):
         policy = self._policy
         if policy == "engine":
             self._pool_conversions()
+            self._band_sample = self.band.is_sampling_tick(ts)
 
         for sku, st in mirror.skus.items():
             m = models.get(sku) or self._model(sku, ts)
@@ -194,6 +204,7 @@ class Engine(EventIntake):
                 m.fc = evaluate_baseline(self, m, st, ts, out)
             m.fc_ts = ts
             m.was_frozen = st.frozen
+        self.episodes.update(out, ts)
         return out
 
     def _pool_conversions(self) -> None:
@@ -232,6 +243,14 @@ class Engine(EventIntake):
     def actions_pending(self) -> int:
         """Number of queued actions (cheap check for the hot path)."""
         return len(self._actions)
+
+    def open_episodes(self) -> list[EpisodeView]:
+        """Open episodes (what the operator is shown), most severe first."""
+        return self.episodes.open_episodes()
+
+    def take_episode_changes(self) -> list[EpisodeView]:
+        """Episode records that changed since the last call (notifications send these)."""
+        return self.episodes.take_changes()
 
     def forecast(self, sku: str) -> Forecast:
         """The SKU's forecast as of the last tick (computed now if it has none yet)."""

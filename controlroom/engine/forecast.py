@@ -36,6 +36,8 @@ class Forecast:
     safety_stock: float = 0.0  # dynamic safety stock (units)
     level: str = "ok"  # ok | watch | warning | critical: the SKU's most severe active alert
     cart_rate_per_min: float = 0.0  # cart adds per minute (fast scale)
+    band_lo: float = 0.0  # the window's 80 % band, calibrated per tier (engine/band.py)
+    band_hi: float = 0.0
 
     def as_dict(self) -> dict:
         return {f: getattr(self, f) for f in self.__slots__}

@@ -13,6 +13,7 @@ from collections import Counter
 from itertools import groupby
 from operator import itemgetter, le
 
+from controlroom.engine import freeze
 from controlroom.engine.rules import critical_now
 
 __all__ = ["EventIntake"]
@@ -49,6 +50,8 @@ class EventIntake:
                 m.live.add(ts, u)
                 m.live_units += q
                 m.n_orders += 1
+                if m.lag_open:
+                    freeze.on_frozen_order(m, ts)
                 m.ord_cusum.update(ts, 1.0, m.ord_base)
                 m.ord_down.update(ts, 1.0, m.down_base)
                 if m.feat_since is not None or ts - m.feat_end < self._tail:
@@ -80,8 +83,12 @@ class EventIntake:
                 self._set_featured(ev["featured"], ts)
         elif topic == "stock":
             m = self.models.get(ev["sku"])
-            if m is not None and ev["frozen"] and not m.was_frozen:
-                m.freeze_sent = False
+            if m is not None:
+                freeze.on_stock(self, m, ev["frozen"], ts)
+                if ev["frozen"] and not m.was_frozen:
+                    m.freeze_sent = False
+                if not ev["frozen"]:
+                    m.release_sent = False
 
     def on_events(self, events: list[dict]) -> None:
         """Account a batch of accepted events, in order (the mirror has applied all of them).
@@ -219,6 +226,8 @@ class EventIntake:
                 m.live.add(t, uc)
                 m.live_units += u
                 m.n_orders += n
+                if m.lag_open:
+                    freeze.on_frozen_order(m, t)
                 m.ord_cusum.update(t, n, m.ord_base)
                 m.ord_down.update(t, n, m.down_base)
                 if m.feat_since is not None or t - m.feat_end < tail:

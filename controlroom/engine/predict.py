@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from controlroom.engine.context import EngineState
 from controlroom.engine.forecast import held_window_sales, sellout_seconds, upper_band
+from controlroom.engine.freeze import learned_lag, released_rate
 from controlroom.engine.rates import exposure, posterior_rate, posterior_var
 from controlroom.engine.sku import SkuModel
 from controlroom.engine.tiers import safety_stock
@@ -224,7 +225,11 @@ def predict(eng: EngineState, m: SkuModel, st: SkuStock, ts: float) -> Predictio
     exit_line = tier.multiplier * (r_l + r_o) * w
     if exit_line < line:
         exit_line = line
-    safety = safety_stock(tier, inst if inst > rate_now else rate_now)
+    lag = learned_lag(eng.room, tier)
+    m.lag_margin = lag * tier.safety_margin  # the hot path's safety stock uses the learned lag too
+    r_safe = inst if inst > rate_now else rate_now
+    rr = released_rate(m, ts, e.freeze_hold_s)  # just released: its rates decayed while frozen
+    safety = safety_stock(tier, r_safe if r_safe > rr else rr, lag)
     m.safety_tick = safety
     m.safety = safety
     floor = e.cusum_min_rate_per_min / 60.0

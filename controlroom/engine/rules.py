@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from math import ceil, floor
 
-from controlroom.engine import baselines
+from controlroom.engine import baselines, freeze
 from controlroom.engine.context import EngineState
 from controlroom.engine.forecast import Forecast, sellout_seconds
 from controlroom.engine.predict import predict
@@ -59,20 +59,33 @@ def critical_now(eng: EngineState, m: SkuModel, st: SkuStock, ts: float, out: li
         book.resolve_level(m.sku, "warning", ts, out, "superseded by critical")
         book.resolve_level(m.sku, "watch", ts, out, "superseded by critical")
     if not m.freeze_sent and m.tier.auto_freeze != "off":
+        ok, why = freeze.may_freeze(eng, m, st.available, ts)
+        if not ok:
+            return  # held after a release, or the 10-minute limit: only when stock truly runs out
         m.freeze_sent = True
         confirm = m.tier.auto_freeze == "confirm"
+        lag = freeze.learned_lag(eng.room, m.tier)
         eng._actions.append({
             "op": "freeze", "sku": m.sku, "by": "auto", "confirm": confirm, "ts": ts, "alert": a.key,
-            "reason": f"available {st.available} at or below safety stock {_down(m.safety)} ({m.tier_name})",
+            "reason": (f"available {st.available} at or below safety stock {_down(m.safety)} ({m.tier_name}: "
+                       f"rate x {lag:.1f} s learned lag x {m.tier.safety_margin:g}){why}"),
         })
 
+STOCK_LEVELS = ("watch", "warning", "critical", "lost_sales")
+
+
 def blocked(eng: EngineState, m: SkuModel, st: SkuStock, ts: float, out: list) -> bool:
-    """A frozen or delisted SKU raises nothing: resolve its alerts and say so (True)."""
+    """A frozen or delisted SKU raises no stock alert: resolve them and say so (True).  (A frozen
+    SKU with stock left has its own alert, ``frozen_with_stock``: engine/freeze.py.)"""
     if st.frozen or st.delisted:
         if eng.book.active:
-            eng.book.resolve_sku(m.sku, ts, out, "frozen" if st.frozen else "delisted")
+            eng.book.resolve_sku(m.sku, ts, out, "frozen" if st.frozen else "delisted", STOCK_LEVELS)
+            if st.delisted:
+                eng.book.resolve_level(m.sku, "frozen_with_stock", ts, out, "delisted")
         m.freeze_sent = False if not st.frozen else m.freeze_sent
         return True
+    if eng.book.active:
+        eng.book.resolve_level(m.sku, "frozen_with_stock", ts, out, "unfrozen")
     return False
 
 def evaluate(eng: EngineState, m: SkuModel, st: SkuStock, ts: float, out: list) -> Forecast:
@@ -83,7 +96,10 @@ def evaluate(eng: EngineState, m: SkuModel, st: SkuStock, ts: float, out: list) 
     tier = m.tier
     book = eng.book
     sku = m.sku
-    if not blocked(eng, m, st, ts, out):
+    if blocked(eng, m, st, ts, out):
+        if st.frozen and not st.delisted:
+            freeze.step_frozen(eng, m, st, ts, out, rate * 60.0)
+    else:
         a = st.available
         rpm = rate * 60.0
         if a > safety * tier.exit_ratio:
@@ -168,10 +184,17 @@ def evaluate(eng: EngineState, m: SkuModel, st: SkuStock, ts: float, out: list) 
                   clear_reason=(f"{a} back in stock" if a > tier.safety_floor else "no viewers" if viewers <= 0
                                 else f"cart adds down to {cart_pm:.1f}/min"),
                   band_reason=f"{a} available, {viewers} viewers, {cart_pm:.1f} cart adds/min")
+    # The shown 80 % band: the forecast's own spread, scaled per tier by what really sold.
+    z = eng._e.band_z
+    spread = (hi - mu) / z if z > 0 else 0.0
+    cal = eng.band
+    cal.observe(ts, sku, m.tier_name, w, st.sold, st.available, st.frozen or st.delisted, mu, spread,
+                eng._band_sample)
+    lo80, hi80 = cal.band(m.tier_name, mu, spread)
     return Forecast(rate_per_min=rate * 60.0, window_min=tier.window_min, predicted_sales=mu,
                     predicted_hi=hi, sellout_s=sellout, sellout_pessimistic_s=sellout_p,
                     warning_line=line, safety_stock=safety, level=book.level_of(sku),
-                    cart_rate_per_min=cart_f * 60.0)
+                    cart_rate_per_min=cart_f * 60.0, band_lo=lo80, band_hi=hi80)
 
 def baseline_numbers(eng: EngineState, m: SkuModel, st: SkuStock, ts: float) -> tuple[float, float, float, str]:
     """(rate per s, line, window min, why) of the baseline policy."""

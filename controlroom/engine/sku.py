@@ -1,6 +1,7 @@
 """Per-SKU and room-level estimator state (mutable, owned by the core thread)."""
 from __future__ import annotations
 
+from collections import deque
 from math import exp
 
 from controlroom.engine.change import PoissonCusum
@@ -23,7 +24,9 @@ class SkuModel:
                  "mean_qty", "live_units", "cart_adds", "ord_base", "down_base", "cart_base", "safety", "safety_tick",
                  "lag_margin", "other_rate", "fc", "fc_ts", "feat_units", "feat_time", "feat_since",
                  "freeze_sent", "was_frozen", "up_latch", "down_latch", "deescalated", "kappa", "feat_end", "off", "off_expo", "off_last",
-                 "k_units", "k_adds", "n_orders", "feat_rise")
+                 "k_units", "k_adds", "n_orders", "feat_rise", "frozen_at", "frozen_last_order", "lag_open",
+                 "auto_frozen", "freeze_rate", "freeze_cart", "freeze_times", "released_at", "release_sent",
+                 "release_rate")
 
     def __init__(self, sku: str, tier_name: str, tier: TierSettings, e: EngineSettings, t0: float) -> None:
         self.sku = sku
@@ -51,6 +54,18 @@ class SkuModel:
         self.feat_since: float | None = None  # start of the current featured period
         self.freeze_sent = False
         self.was_frozen = False
+        # The freeze's life (engine/freeze.py): acknowledged at, last order still in flight,
+        # whether the engine asked for it, the demand it turns away, recent freezes, release.
+        self.frozen_at: float | None = None
+        self.frozen_last_order: float | None = None
+        self.lag_open = False
+        self.auto_frozen = False
+        self.freeze_rate = 0.0
+        self.freeze_cart = 0.0  # cart adds per minute at the freeze
+        self.freeze_times: deque[float] = deque()
+        self.released_at: float | None = None
+        self.release_sent = False
+        self.release_rate = 0.0  # demand (units/s) a release was judged on
         self.deescalated = False  # the critical resolved this tick
         self.kappa = e.cart_conversion_prior  # units per cart add, learnt outside cart surges
         self.k_units = 0  # live units and cart adds as of the last steady period (the conversion's data)
@@ -108,7 +123,7 @@ FEATURE_PRIOR_COUNT = 2.0  # features the feature-length prior is worth
 class RoomModel:
     """Room-level traffic: entries on a fast and a slow scale, the featured SKU, feature lengths."""
 
-    __slots__ = ("entries", "featured", "t0", "feat_n", "feat_sum", "tier_kappa", "tier_qty")
+    __slots__ = ("entries", "featured", "t0", "feat_n", "feat_sum", "tier_kappa", "tier_qty", "lag_n", "lag_sum")
 
     def __init__(self, e: EngineSettings, t0: float) -> None:
         self.entries = DecayedCounts((e.fast_scale_s, e.slow_scale_s), t0)
@@ -118,6 +133,8 @@ class RoomModel:
         self.feat_sum = 0.0  # and their total length (s)
         self.tier_kappa: dict[str, float] = {}  # pooled cart->units conversion per tier (cold-start prior)
         self.tier_qty: dict[str, float] = {}  # pooled mean order size per tier
+        self.lag_n = 0  # storefront lag observations (engine/freeze.py: freeze ack -> last order)
+        self.lag_sum = 0.0
 
     def feature_prior_weight(self) -> float:
         """Weight of the prior in :meth:`feature_length` (1 before any feature ended, then falling)."""

@@ -15,9 +15,11 @@ def warning_line(tier: TierSettings, predicted_sales: float) -> float:
     return line if line > tier.warning_floor else tier.warning_floor
 
 
-def safety_stock(tier: TierSettings, rate_per_s: float) -> float:
-    """Units that can still be ordered while a freeze is in flight: rate x lag x margin, floored."""
-    s = rate_per_s * tier.safety_lag_s * tier.safety_margin
+def safety_stock(tier: TierSettings, rate_per_s: float, lag_s: float | None = None) -> float:
+    """Units that can still be ordered while a freeze is in flight: rate x lag x margin, floored.
+
+    ``lag_s``: the storefront's learned lag (default: the tier's ``safety_lag_s``)."""
+    s = rate_per_s * (tier.safety_lag_s if lag_s is None else lag_s) * tier.safety_margin
     return s if s > tier.safety_floor else tier.safety_floor
 
 

@@ -375,21 +375,24 @@ class LiveSession(FeedListener):
             if a.get("confirm"):
                 self.builder.add_confirmation(a)
             else:
-                self._send(a["op"], a["sku"], qty=a.get("qty"), weight=a.get("weight"), by="auto", origin="auto")
+                # The engine's freeze, release and re-freeze are logged with the rule and figures behind them.
+                self._send(a["op"], a["sku"], qty=a.get("qty"), weight=a.get("weight"), by="auto", origin="auto",
+                           reason=a.get("reason"))
 
-    def _send(self, op, sku, *, qty=None, weight=None, by, origin, asked_at=None):
+    def _send(self, op, sku, *, qty=None, weight=None, by, origin, asked_at=None, reason=None):
         rec = self.commands.submit(op, sku, qty=qty, weight=weight, by=by, origin=origin, asked_at=asked_at)
-        self._log_command(rec)
+        self._log_command(rec, reason)
         return rec
 
     def _log_command_updates(self) -> None:
         for rec in self.commands.take_updates():
             self._log_command(rec)
 
-    def _log_command(self, rec) -> None:
+    def _log_command(self, rec, reason: str | None = None) -> None:
         if self.session_log is None:
             return
-        self.session_log.action({
+        extra = {"reason": reason} if reason else {}
+        self.session_log.action({**extra,
             "ts": self.feed.mirror.last_ts, "sku": rec.sku, "op": rec.op, "qty": rec.qty, "origin": rec.origin,
             "operator": rec.by, "command_id": rec.id, "sent_at": rec.sent_at, "acked_at": rec.acked_at,
             "ok": None if rec.state in ("sent", "queued", "unknown") else rec.state == "acked", "error": rec.error,
@@ -434,7 +437,7 @@ class LiveSession(FeedListener):
                     act = self.builder.pop_confirmation(a["id"])
                     if act is not None and a["accept"]:
                         self._send(act["op"], act["sku"], qty=act.get("qty"), weight=act.get("weight"),
-                                   by=a["by"], origin="operator")
+                                   by=a["by"], origin="operator", reason=act.get("reason"))
                 elif kind == "prompt":
                     self._set_prompt(a, ts)
                 elif kind == "settings":

@@ -140,6 +140,8 @@ class SnapshotBuilder:
         skus.sort(key=urgency_key)
         alerts = tuple(a.to_view() if hasattr(a, "to_view") else a for a in eng.active_alerts())
         history = tuple(eng.history)[-200:][::-1] if hasattr(eng, "history") else ()
+        # What the operator is shown: one episode per problem (controlroom.alerts.episodes).
+        episodes = tuple(eng.open_episodes()) if hasattr(eng, "open_episodes") else ()
         cmds = s.commands.records[-MAX_COMMANDS:] if s.commands is not None else []
         commands = tuple(r.to_view() for r in reversed(cmds))
         self._classify_drifts()
@@ -153,7 +155,7 @@ class SnapshotBuilder:
             version=self.version, ts=m.last_ts, started_ts=self.started_ts, room=m.room or "",
             viewers=m.viewers, featured=m.featured, gmv_cents=m.gmv_cents, units=m.units, orders=m.orders,
             feed=fv, command_channel=s.commands.state if s.commands is not None else "idle",
-            skus=tuple(skus), alerts=alerts, history=history, commands=commands,
+            skus=tuple(skus), alerts=alerts, episodes=episodes, history=history, commands=commands,
             room_series=tuple(self.room_series), featured_periods=tuple(self.featured_periods),
             confirmations=tuple(self.confirmations.values()), settings_version=self.settings_version,
             prompt=self.prompt,

@@ -63,6 +63,36 @@ class AlertView:
 
 
 @dataclass(frozen=True, slots=True)
+class EpisodeView:
+    """One problem as the operator sees it: an *episode* (see ``controlroom.alerts.episodes``).
+
+    ``id`` stays the same from the first alert to the end; ``sku`` is the SKU, or None for a
+    room-level episode (feed, or a surge grouped over ``group``'s SKUs); ``level`` is the shown
+    level (watch | warning | lost_sales | critical | frozen_with_stock | feed), held against
+    chatter; ``state`` is firing (an alert behind it fires), recovering (all cleared, still
+    shown) or resolved; ``reason`` is the rule and the figures that crossed it (of the alert
+    that sets the level); ``unsteady`` marks a SKU whose level flapped and is held high.
+    """
+
+    id: str
+    sku: str | None
+    level: str
+    state: str
+    reason: str
+    start_ts: float
+    end_ts: float | None = None
+    group: tuple[str, ...] = ()
+    unsteady: bool = False
+    alert_key: str | None = None  # the alert behind the shown level (what ack/snooze act on)
+    available: int | None = None
+    rate_per_min: float | None = None
+    predicted_sellout_s: float | None = None
+    threshold: float | None = None
+    acked: bool = False
+    level_changes: int = 0  # shown level changes so far in this episode
+
+
+@dataclass(frozen=True, slots=True)
 class CommandView:
     """The fate of one command sent to the shop."""
 
@@ -133,6 +163,7 @@ class ViewSnapshot:
     command_channel: str = "idle"  # idle | ok | retrying | down
     skus: tuple[SkuView, ...] = ()
     alerts: tuple[AlertView, ...] = ()  # active (pending/firing/recovering), most severe first
+    episodes: tuple[EpisodeView, ...] = ()  # open episodes (what the operator is shown), most severe first
     history: tuple[AlertView, ...] = ()  # resolved, newest first (bounded)
     commands: tuple[CommandView, ...] = ()  # newest first (bounded)
     room_series: tuple[tuple[float, int, float], ...] = ()  # (ts, viewers, orders/min), last 30 minutes

@@ -1,0 +1,189 @@
+"""A freeze that costs little: the learned storefront lag, self-release, the re-freeze limit,
+and "frozen with stock" as an alert.
+
+* **Learned lag.**  After the shop acknowledges a freeze (the ``stock`` event that says
+  frozen), live orders still arrive for as long as the storefront shows the old state.
+  The time from the acknowledgement to the last such order is one observation of the
+  storefront's lag; the room's lag is their mean with the tier's ``safety_lag_s`` as a
+  prior worth :data:`LAG_PRIOR_COUNT` observations.  The safety stock is sized from it
+  (``rate x learned lag x safety_margin``) instead of the fixed 5 s.
+* **Self-release.**  A freeze the engine sent is released by the engine once the orders in
+  flight have settled (no live order for twice the learned lag, and at least the lag plus
+  :data:`SETTLE_S`) and stock remains above the reserve a freeze would protect now, sized
+  with what this freeze taught about the lag (a restock arrived, or the first freezes,
+  sized on the 5 s prior, kept more back than the storefront's real lag needed).  Release actions go out
+  like the freeze (``auto``: sent; ``confirm``: asked) with a reason.  An operator's own
+  freeze is never released by the engine.
+* **Hold and limit.**  For ``freeze_hold_s`` after a release, and once a SKU was frozen
+  ``freeze_max_per_10min`` times in 10 minutes, the engine freezes it again only when
+  stock truly runs out: available at or below the units that can still be ordered while
+  a freeze lands (``rate x learned lag x margin``, the rate being the instant one or,
+  within the hold, the demand the release was judged on: the SKU's own rates decayed
+  while it was frozen; never below the tier's floor), not at a safety stock sized on a
+  rate of the moment.
+* **Frozen with stock** is an alert (level ``frozen_with_stock``) for every frozen SKU
+  with stock left, the engine's freeze or an operator's: "frozen with N left · ¥X/min
+  not selling".  It waits the settle time first (an auto-freeze that releases itself
+  never shows), and ends when the SKU is unfrozen or its stock is gone.
+"""
+from __future__ import annotations
+
+from math import ceil
+
+__all__ = ["LAG_PRIOR_COUNT", "SETTLE_S", "learned_lag", "on_stock", "on_frozen_order", "step_frozen",
+           "may_freeze", "hard_reserve"]
+
+LAG_PRIOR_COUNT = 1.0  # observations the tier's safety_lag_s is worth as the learned lag's prior
+SETTLE_S = 2.0  # the engine waits at least lag + this after a freeze's acknowledgement
+TEN_MIN = 600.0
+
+
+def learned_lag(room, tier) -> float:
+    """The storefront's lag (s): the room's observations, the tier's ``safety_lag_s`` as prior.
+
+    A ``confirm`` tier's freeze waits for the operator too, which no acknowledgement shows:
+    its lag never goes below the tier's ``safety_lag_s``."""
+    lag = (room.lag_sum + tier.safety_lag_s * LAG_PRIOR_COUNT) / (room.lag_n + LAG_PRIOR_COUNT)
+    if tier.auto_freeze != "auto" and lag < tier.safety_lag_s:
+        return tier.safety_lag_s
+    return lag
+
+
+def on_stock(eng, m, frozen: bool, ts: float) -> None:
+    """A ``stock`` event of SKU ``m``: a freeze acknowledged (or lifted)."""
+    if frozen and m.frozen_at is None:
+        m.frozen_at = ts
+        m.frozen_last_order = None
+        m.lag_open = True
+        m.auto_frozen = m.freeze_sent  # we asked for it: we may release it
+        # (a re-freeze within the hold: the SKU's rates decayed in the last freeze)
+        rr = released_rate(m, ts, eng._e.freeze_hold_s) * 60.0
+        m.freeze_rate = max(m.fc.rate_per_min if m.fc is not None else 0.0, rr)
+        m.freeze_cart = m.fc.cart_rate_per_min if m.fc is not None else 0.0
+        m.freeze_times.append(ts)
+    elif not frozen and m.frozen_at is not None:
+        _close_lag(eng, m, ts)
+        m.frozen_at = None
+        m.auto_frozen = False
+
+
+def on_frozen_order(m, ts: float) -> None:
+    """A live order of a frozen SKU: still in flight from before the storefront saw the freeze."""
+    if m.lag_open:
+        m.frozen_last_order = ts
+
+
+def _close_lag(eng, m, ts: float) -> None:
+    """End the observation window of the current freeze: one lag sample if orders came in it."""
+    if not m.lag_open:
+        return
+    m.lag_open = False
+    if m.frozen_last_order is not None and m.frozen_at is not None:
+        room = eng.room
+        room.lag_sum += m.frozen_last_order - m.frozen_at
+        room.lag_n += 1
+
+
+def released_rate(m, ts: float, hold_s: float) -> float:
+    """Within the hold after a release: the demand (units/s) the release was judged on.
+
+    The SKU's own rates decayed while it was frozen (no orders), so for the hold they are
+    no measure of what will be ordered once the storefront shows it again."""
+    if m.released_at is not None and ts - m.released_at < hold_s:
+        return m.release_rate
+    return 0.0
+
+
+def hard_reserve(m, lag: float, ts: float, hold_s: float) -> float:
+    """Units that can still be ordered while a freeze lands: rate x lag x margin (the instant
+    rate, or within the hold the demand the release was judged on), floored."""
+    r = m.live.value(ts, 0) * m.live.inv[0] + m.other_rate
+    rr = released_rate(m, ts, hold_s)
+    x = (r if r > rr else rr) * lag * m.tier.safety_margin
+    return x if x > m.tier.safety_floor else m.tier.safety_floor
+
+
+def may_freeze(eng, m, available: int, ts: float) -> tuple[bool, str]:
+    """Whether the tier's freeze may go out now, and why (the hold and the 10-minute limit)."""
+    e = eng._e
+    ft = m.freeze_times
+    while ft and ts - ft[0] > TEN_MIN:
+        ft.popleft()
+    held = m.released_at is not None and ts - m.released_at < e.freeze_hold_s
+    capped = len(ft) >= e.freeze_max_per_10min
+    if not (held or capped):
+        return True, ""
+    lag = learned_lag(eng.room, m.tier)
+    hr = hard_reserve(m, lag, ts, e.freeze_hold_s)
+    if available <= hr:
+        return True, f"; stock runs out: {available} at or below {int(hr)} that can still be ordered in {lag:.1f} s"
+    return False, ""
+
+
+def step_frozen(eng, m, st, ts: float, out: list, rate_pm: float) -> None:
+    """Tick of a frozen SKU: close the lag observation, the frozen-with-stock alert, self-release."""
+    if m.frozen_at is None:  # frozen before the engine saw it (snapshot): its age is unknown
+        m.frozen_at = ts
+        m.auto_frozen = False
+        m.freeze_rate = rate_pm
+        m.freeze_cart = m.fc.cart_rate_per_min if m.fc is not None else 0.0
+    lag = learned_lag(eng.room, m.tier)
+    since = ts - m.frozen_at
+    last = m.frozen_last_order if m.frozen_last_order is not None else m.frozen_at
+    # The orders in flight have settled when none came for twice the lag (and lag + SETTLE_S):
+    # that closes the lag observation, and the reserve is then sized from what it taught.
+    if m.lag_open and ts - last >= max(2.0 * lag, lag + SETTLE_S):
+        _close_lag(eng, m, ts)
+        lag = learned_lag(eng.room, m.tier)
+    settled = not m.lag_open
+    book = eng.book
+    a = st.available
+    tier = m.tier
+    # Demand the freeze turns away: orders stop, so the live rate is no measure of it.  The rate
+    # at the freeze, moved by the cart adds since (the storefront still takes them): a flash
+    # or a feature that ends shows in the carts, and the stock left can sell again.
+    cart = m.fc.cart_rate_per_min if m.fc else 0.0
+    demand = m.freeze_rate
+    if m.freeze_cart > 0.0 and cart < m.freeze_cart:
+        demand *= cart / m.freeze_cart
+    elif m.freeze_cart <= 0.0 and m.kappa * cart > demand:
+        demand = m.kappa * cart
+    # The release, though, is judged on the rate at the freeze: cart adds fell for a frozen
+    # flash lot whose buyers came back at full rate once it showed again (flash-sale seed 8:
+    # 1,075 oversold after a release judged on the cart-scaled demand).
+    demand_release = m.freeze_rate if m.freeze_rate > demand else demand
+    if a > 0:
+        yuan = demand * st.price_cents / 100.0
+        reason = (f"frozen with {a} left · ¥{yuan:,.0f}/min not selling ({demand:.1f}/min at "
+                  f"¥{st.price_cents / 100:,.2f}; frozen {_fmt(since)} ago"
+                  f"{' by the engine' if m.auto_frozen else ''}): unfreeze or restock")
+        book.step(m.sku, "frozen_with_stock", ts, True, False, lag + SETTLE_S, 0.0, reason, out,
+                  (a, demand, None, 0.0))
+    else:
+        book.resolve_level(m.sku, "frozen_with_stock", ts, out, "stock gone")
+    if not (m.auto_frozen and settled and a > 0 and not m.release_sent) or tier.auto_freeze == "off":
+        return
+    # Release once what is left is more than a freeze would protect now.
+    reserve = demand_release / 60.0 * lag * tier.safety_margin
+    if reserve < tier.safety_floor:
+        reserve = tier.safety_floor
+    # Worth a release: what is left (a restock, or what the freeze kept back) is past the
+    # reserve by the tier's exit ratio (the usual hysteresis: a release that would sell a unit
+    # or two above it only churns freeze and release).
+    if a < reserve * tier.exit_ratio:
+        return
+    m.release_sent = True
+    m.released_at = ts
+    m.release_rate = demand_release / 60.0
+    eng._actions.append({
+        "op": "unfreeze", "sku": m.sku, "by": "auto", "confirm": tier.auto_freeze == "confirm", "ts": ts,
+        "reason": (f"release: {a} left above the reserve {ceil(reserve)} ({demand_release:.1f}/min x {lag:.1f} s learned "
+                   f"lag x {tier.safety_margin:g}); orders in flight settled {ts - last:.0f} s ago; "
+                   f"no re-freeze for {eng._e.freeze_hold_s:g} s unless stock runs out"),
+    })
+
+
+def _fmt(s: float) -> str:
+    if s < 90:
+        return f"{s:.0f} s"
+    return f"{s / 60:.0f} min"
