@@ -87,7 +87,7 @@ def ops(shop):
 
 
 def test_the_storefront_lag_is_learnt_from_freezes_and_sizes_the_safety_stock():
-    st = Settings()
+    st = Settings().with_changes({"engine.lag_floor": 0.0})  # learn a faster storefront too
     tier = st.tiers["traffic_driver"]
     shop = LaggingShop(600, st)
     shop.run(400, lambda t: 120.0)  # 2/s: sells out in ~5 min
@@ -109,7 +109,7 @@ def test_the_storefront_lag_is_learnt_from_freezes_and_sizes_the_safety_stock():
 
 
 def test_a_freeze_releases_itself_once_orders_in_flight_settled_and_stock_remains():
-    st = Settings()
+    st = Settings().with_changes({"engine.lag_floor": 0.0})  # learn a faster storefront too
     shop = LaggingShop(300, st)
     shop.run(260, lambda t: 150.0 if int(t // 40) % 2 == 0 else 3.0)
     o = [a["op"] for a in shop.actions]
@@ -124,7 +124,7 @@ def test_a_freeze_releases_itself_once_orders_in_flight_settled_and_stock_remain
 
 
 def test_hold_and_ten_minute_limit_refreeze_only_when_stock_truly_runs_out():
-    st = Settings()
+    st = Settings().with_changes({"engine.lag_floor": 0.0})  # learn a faster storefront too
     shop = LaggingShop(300, st)
     # demand flips between a burst and a lull every 40 s: without the hold and the limit this
     # would freeze and release over and over
@@ -139,6 +139,17 @@ def test_hold_and_ten_minute_limit_refreeze_only_when_stock_truly_runs_out():
         if after_release or len(earlier) >= 2:
             assert "stock runs out" in f["reason"], f["reason"]
     assert shop.oversold == 0
+
+
+def test_by_default_a_faster_storefront_never_shrinks_the_reserve():
+    st = Settings()  # engine.lag_floor 1: the learned lag may raise the reserve, never lower it
+    tier = st.tiers["traffic_driver"]
+    shop = LaggingShop(600, st)
+    shop.run(400, lambda t: 120.0)  # as in the learning test above: it freezes and learns a ~2 s lag
+    room = shop.engine.room
+    assert room.lag_n >= 1 and room.lag_sum / room.lag_n < tier.safety_lag_s  # it did learn ~2 s
+    assert freeze.learned_lag(room, tier) == tier.safety_lag_s
+    assert shop.engine.models["A1"].lag_margin == tier.safety_lag_s * tier.safety_margin
 
 
 def test_a_restock_while_frozen_releases_the_freeze():

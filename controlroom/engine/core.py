@@ -57,6 +57,7 @@ class Engine(EventIntake):
     def _configure(self, settings: Settings) -> None:
         e = settings.engine
         self._e = e
+        self.room.lag_floor = e.lag_floor
         self._policy = e.policy
         self._immediate = e.policy == "engine"
         self._burst = e.burst_qty_factor

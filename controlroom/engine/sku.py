@@ -123,7 +123,8 @@ FEATURE_PRIOR_COUNT = 2.0  # features the feature-length prior is worth
 class RoomModel:
     """Room-level traffic: entries on a fast and a slow scale, the featured SKU, feature lengths."""
 
-    __slots__ = ("entries", "featured", "t0", "feat_n", "feat_sum", "tier_kappa", "tier_qty", "lag_n", "lag_sum")
+    __slots__ = ("entries", "featured", "t0", "feat_n", "feat_sum", "tier_kappa", "tier_qty", "lag_n", "lag_sum",
+                 "lag_floor")
 
     def __init__(self, e: EngineSettings, t0: float) -> None:
         self.entries = DecayedCounts((e.fast_scale_s, e.slow_scale_s), t0)
@@ -135,6 +136,7 @@ class RoomModel:
         self.tier_qty: dict[str, float] = {}  # pooled mean order size per tier
         self.lag_n = 0  # storefront lag observations (engine/freeze.py: freeze ack -> last order)
         self.lag_sum = 0.0
+        self.lag_floor = e.lag_floor  # share of a tier's safety_lag_s the learned lag never goes below
 
     def feature_prior_weight(self) -> float:
         """Weight of the prior in :meth:`feature_length` (1 before any feature ended, then falling)."""

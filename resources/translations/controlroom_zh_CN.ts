@@ -1912,6 +1912,14 @@
         <translation>上界宽度（预测上限、悲观售罄时间）</translation>
     </message>
     <message>
+        <source>x spread</source>
+        <translation>× 离散度</translation>
+    </message>
+    <message>
+        <source>the shown 80 % band is the forecast +- this x its spread until the room&apos;s own windows calibrate it per tier</source>
+        <translation>在本直播间的窗口按档位校准之前，显示的 80% 区间为预测值 ± 该倍数 × 离散度</translation>
+    </message>
+    <message>
         <source>orders/add</source>
         <translation>单/加购</translation>
     </message>
@@ -2002,6 +2010,58 @@
     <message>
         <source>tier for a SKU whose snapshot tier is unknown</source>
         <translation>快照中分层未知的商品所用分层</translation>
+    </message>
+    <message>
+        <source>a watch (advisory) must fire this long before it opens an episode; warnings and criticals wait their tier&apos;s pending_s, a critical at safety stock none</source>
+        <translation>关注（提示）需持续触发这么久才开启一个事件；预警和紧急按档位的 pending_s 等待，触及安全库存的紧急不等待</translation>
+    </message>
+    <message>
+        <source>an episode&apos;s level steps down only this long after it last went up (a SKU swings at most up and down in this time)</source>
+        <translation>事件的级别在上次升级这么久之后才会下降（一个商品在此时间内最多升降一次）</translation>
+    </message>
+    <message>
+        <source>an episode whose alerts all resolved stays open (recovering) this long; the SKU&apos;s next alert within it continues it</source>
+        <translation>所有告警都已恢复的事件保持开启（恢复中）这么久；期间该商品的下一个告警延续此事件</translation>
+    </message>
+    <message>
+        <source>changes</source>
+        <translation>次变化</translation>
+    </message>
+    <message>
+        <source>a SKU whose alerts change level more than this often in the flap window is unsteady: held at its highest level</source>
+        <translation>在抖动窗口内告警级别变化超过此次数的商品视为不稳定：保持在其最高级别</translation>
+    </message>
+    <message>
+        <source>the flap window (an unsteady SKU is released after a window without a change)</source>
+        <translation>抖动窗口（不稳定的商品在一个窗口内无变化后解除）</translation>
+    </message>
+    <message>
+        <source>after the engine released its freeze, it freezes the SKU again only when stock truly runs out for this long</source>
+        <translation>引擎自行解冻后的这段时间内，只有库存真正将尽时才会再次冻结该商品</translation>
+    </message>
+    <message>
+        <source>freezes</source>
+        <translation>次冻结</translation>
+    </message>
+    <message>
+        <source>auto-freezes of one SKU in 10 minutes; more only when stock truly runs out</source>
+        <translation>单个商品 10 分钟内的自动冻结次数上限；超出仅在库存真正将尽时冻结</translation>
+    </message>
+    <message>
+        <source>x safety_lag_s</source>
+        <translation>× safety_lag_s</translation>
+    </message>
+    <message>
+        <source>the learned storefront lag never goes below this share of the tier&apos;s safety_lag_s (1: a faster storefront never shrinks the reserve; below 1 lets it, which oversold a burst in testing)</source>
+        <translation>学习到的店铺延迟不会低于该档位 safety_lag_s 的这一比例（1：店铺更快也不会缩小预留库存；小于 1 则允许缩小，测试中曾在突发下单时超卖）</translation>
+    </message>
+    <message>
+        <source>SKUs</source>
+        <translation>个商品</translation>
+    </message>
+    <message>
+        <source>this many SKUs with a watch at once are one room-surge episode (0: never group)</source>
+        <translation>同时有这么多商品处于关注时，合并为一个直播间流量激增事件（0：从不合并）</translation>
     </message>
     <message>
         <source>forecast window: predicted sales are over this many minutes</source>
