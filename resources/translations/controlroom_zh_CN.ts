@@ -940,6 +940,26 @@
         <source>This desk&apos;s core shares no state stream, so no host view can join it.</source>
         <translation>此中控台的核心未共享状态流，主播屏无法接入。</translation>
     </message>
+    <message>
+        <source>Host screen</source>
+        <translation>主播屏</translation>
+    </message>
+    <message>
+        <source>Open the host view full screen on:</source>
+        <translation>在此屏幕上全屏打开主播屏：</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Host screen…</source>
+        <translation>主播屏…</translation>
+    </message>
+    <message>
+        <source>Open the host view (主播屏) full screen on another monitor</source>
+        <translation>在另一台显示器上全屏打开主播屏</translation>
+    </message>
 </context>
 <context>
     <name>HostPromptBar</name>
@@ -990,6 +1010,14 @@
     <message>
         <source>Push the cart now</source>
         <translation>现在引导加购下单</translation>
+    </message>
+    <message>
+        <source>Host prompt: type it, send it, take it off the host screen</source>
+        <translation>主播提示：输入、发送、从主播屏撤下</translation>
+    </message>
+    <message>
+        <source>Host prompt presets: restock coming, move on to the item, push the cart</source>
+        <translation>主播提示预设：即将补货、切到商品、催促下单</translation>
     </message>
 </context>
 <context>
@@ -2800,36 +2828,6 @@ Sell-out in {so}, pessimistic {sop}</source>
     <message>
         <source>Saved {p}</source>
         <translation>已保存 {p}</translation>
-    </message>
-</context>
-<context>
-    <name>parent</name>
-    <message>
-        <source>Host screen</source>
-        <translation>主播屏</translation>
-    </message>
-    <message>
-        <source>Open the host view full screen on:</source>
-        <translation>在此屏幕上全屏打开主播屏：</translation>
-    </message>
-</context>
-<context>
-    <name>window</name>
-    <message>
-        <source>&amp;View</source>
-        <translation>视图(&amp;V)</translation>
-    </message>
-    <message>
-        <source>Host screen…</source>
-        <translation>主播屏…</translation>
-    </message>
-    <message>
-        <source>Open the host view (主播屏) full screen on another monitor</source>
-        <translation>在另一台显示器上全屏打开主播屏</translation>
-    </message>
-    <message>
-        <source>Host screen</source>
-        <translation>主播屏</translation>
     </message>
 </context>
 </TS>

@@ -59,6 +59,7 @@ class ActionsPanel(QWidget):
         self.sku_detail.setObjectName("muted")
         # Ignored width: a long name or number never widens the panel (and re-lays the window out).
         self.sku_detail.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.sku_detail.setWordWrap(True)  # a narrow panel (1280 wide) takes the figures on two lines, not cut
         top.addWidget(self.sku_detail, 1)
         lay.addLayout(top)
 

@@ -65,7 +65,7 @@ class HeaderBar(QFrame):
         self.setObjectName("header")
         lay = QHBoxLayout(self)
         lay.setContentsMargins(8, 6, 6, 6)
-        lay.setSpacing(10)
+        lay.setSpacing(6)  # 6, not more: the header's groups must fit a 1280-pixel screen with their figures whole
         self.room = self._group(lay, self.tr("Room"))
         self.room.setMinimumWidth(60)  # a long room name is cut (its tooltip has it whole), never widens the window
         self.room.setMaximumWidth(170)
@@ -118,12 +118,11 @@ class HeaderBar(QFrame):
         arow.setSpacing(4)
         self.count_chips = {}
         for lvl in ("critical", "warning", "watch"):
-            c = _chip("")
-            # Counts change width; a floor as wide as the level's name with a 2-digit count (bold, padded)
-            # keeps the header from re-laying out and the text from being cut.
-            bold = QFont(c.font())
-            bold.setWeight(QFont.Weight.DemiBold)
-            c.setMinimumWidth(QFontMetrics(bold).horizontalAdvance(f"{fmt.level_name(lvl)} 99") + 20)
+            # Counts change width; a floor (room for "level 9" in this language) keeps the header from
+            # re-laying out and the text from being cut.
+            c = _chip(f"{fmt.level_name(lvl)} 9")
+            c.ensurePolished()
+            c.setMinimumWidth(max(64, c.sizeHint().width()))
             self.count_chips[lvl] = c
             arow.addWidget(c)
         abox.addLayout(arow)

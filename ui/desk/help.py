@@ -21,40 +21,44 @@ class HelpOverlay(QFrame):
         self.card.setMaximumWidth(980)
         outer.addWidget(self.card, 0, Qt.AlignmentFlag.AlignCenter)
         self.grid = QGridLayout(self.card)
-        self.grid.setContentsMargins(22, 18, 22, 18)
+        self.grid.setContentsMargins(22, 12, 22, 12)
         self.grid.setHorizontalSpacing(14)
-        self.grid.setVerticalSpacing(6)
+        self.grid.setVerticalSpacing(3)  # tight: every shortcut and the About block fit a 720-high window
         parent.installEventFilter(self)
         self.hide()
 
     def set_rows(self, sections: list[tuple[str, list[tuple[str, str]]]]) -> None:
-        while self.grid.count():
-            it = self.grid.takeAt(0)
-            if it.widget():
-                it.widget().deleteLater()
+        _clear(self.grid)
         title = QLabel(self.tr("Keyboard shortcuts  ·  F1 or Esc closes"))
         title.setObjectName("skuTitle")
-        self.grid.addWidget(title, 0, 0, 1, 4)
+        self.grid.addWidget(title, 0, 0, 1, 2)
         # Two columns of sections, split where the taller column is shortest (the card fits a 720-high window).
+        # Each column is its own grid: a two-line About row beside a one-line shortcut does not make it taller.
         sizes = [len(rows) + 1 for _h, rows in sections]
         half = min(range(1, len(sections) + 1), key=lambda k: max(sum(sizes[:k]), sum(sizes[k:])))
+        self._cols = []
         ends = []
         for col_block, block in enumerate((sections[:half], sections[half:])):
-            r = 1
+            col = QGridLayout()
+            col.setHorizontalSpacing(14)
+            col.setVerticalSpacing(3)
+            self.grid.addLayout(col, 1, col_block, Qt.AlignmentFlag.AlignTop)
+            self._cols.append(col)
+            r = 0
             for heading, rows in block:
                 h = QLabel(heading)
                 h.setObjectName("panelTitle")
-                self.grid.addWidget(h, r, col_block * 2, 1, 2)
+                col.addWidget(h, r, 0, 1, 2)
                 r += 1
                 for keys, what in rows:
                     k = QLabel(keys)
                     k.setObjectName("helpKey")
                     k.setAlignment(Qt.AlignmentFlag.AlignCenter)
-                    self.grid.addWidget(k, r, col_block * 2, Qt.AlignmentFlag.AlignRight)
-                    self.grid.addWidget(QLabel(what), r, col_block * 2 + 1)
+                    col.addWidget(k, r, 0, Qt.AlignmentFlag.AlignRight)
+                    col.addWidget(QLabel(what), r, 1)
                     r += 1
-            ends.append(r)
-        self._about(min(range(2), key=lambda c: ends[c]), min(ends))
+            ends.append(sum(sizes[:half]) if col_block == 0 else sum(sizes[half:]))
+        self._about(min(range(2), key=lambda c: ends[c]), self._cols[min(range(2), key=lambda c: ends[c])].rowCount())
 
     def _about(self, col: int, r: int) -> None:
         """Help → About: the version and where the app keeps settings, preferences, rooms and logs."""
@@ -67,7 +71,8 @@ class HelpOverlay(QFrame):
                  "session logs": self.tr("Session logs")}
         h = QLabel(self.tr("About controlroom {v}").format(v=__version__))
         h.setObjectName("panelTitle")
-        self.grid.addWidget(h, r, col * 2, 1, 2)
+        grid = self._cols[col]
+        grid.addWidget(h, r, 0, 1, 2)
         self.about_rows = {}
         log_name = self.tr("<room>-<start>.sqlite")
         for what, where, files in folders():
@@ -79,8 +84,8 @@ class HelpOverlay(QFrame):
             v = QLabel(f"{short(where)}\n{'  ·  '.join(files)}")
             v.setToolTip(str(where))
             v.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.grid.addWidget(k, r, col * 2)
-            self.grid.addWidget(v, r, col * 2 + 1)
+            grid.addWidget(k, r, 0)
+            grid.addWidget(v, r, 1)
             self.about_rows[what] = v
 
     def toggle(self) -> None:
@@ -113,3 +118,13 @@ class HelpOverlay(QFrame):
         if obj is self.parentWidget() and ev.type() == QEvent.Type.Resize and self.isVisible():
             self.setGeometry(self.parentWidget().rect())
         return False
+
+
+def _clear(layout) -> None:
+    """Remove and delete everything in ``layout``, nested layouts included."""
+    while layout.count():
+        it = layout.takeAt(0)
+        if it.widget() is not None:
+            it.widget().deleteLater()
+        elif it.layout() is not None:
+            _clear(it.layout())

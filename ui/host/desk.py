@@ -163,9 +163,13 @@ class HostPromptBar(QToolBar):
         self.text.selectAll()
 
     def shortcut_rows(self) -> list[tuple[str, str]]:
-        """(keys, what they do) for the desk's Help."""
-        return [(a.shortcut().toString(QKeySequence.SequenceFormat.NativeText), a.toolTip().rsplit(" (", 1)[0])
-                for a in self.key_actions]
+        """(keys, what they do) for the desk's Help: two rows, so the card still fits a 720-high window."""
+        def keys(acts):
+            return " / ".join(a.shortcut().toString(QKeySequence.SequenceFormat.NativeText) for a in acts)
+
+        typing, presets = self.key_actions[:3], self.key_actions[3:]
+        return [(keys(typing), self.tr("Host prompt: type it, send it, take it off the host screen")),
+                (keys(presets), self.tr("Host prompt presets: restock coming, move on to the item, push the cart"))]
 
     def _prompt(self, text: str, preset: str | None, arg: int | None) -> None:
         session = self.bridge.session
@@ -195,7 +199,8 @@ def choose_screen(parent: QWidget, store: QSettings) -> int | None:
     names = [f"{i + 1}: {s.name()} ({s.geometry().width()}×{s.geometry().height()})" for i, s in enumerate(screens)]
     if len(names) <= 1:
         return 0
-    item, ok = QInputDialog.getItem(parent, parent.tr("Host screen"), parent.tr("Open the host view full screen on:"),
+    item, ok = QInputDialog.getItem(parent, QCoreApplication.translate("HostDesk", "Host screen"),
+                                    QCoreApplication.translate("HostDesk", "Open the host view full screen on:"),
                                     names, remembered_screen(store), False)
     if not ok:
         return None
@@ -209,9 +214,9 @@ def install(window: Any) -> HostPromptBar:
     bar = HostPromptBar(window.bridge, window)
     window.host_prompt_bar = bar  # its keys are listed in the desk's Help
     window.addToolBar(Qt.ToolBarArea.BottomToolBarArea, bar)
-    menu = window.menuBar().addMenu(window.tr("&View"))
-    act = menu.addAction(window.tr("Host screen…"))
-    act.setToolTip(window.tr("Open the host view (主播屏) full screen on another monitor"))
+    menu = window.menuBar().addMenu(QCoreApplication.translate("HostDesk", "&View"))
+    act = menu.addAction(QCoreApplication.translate("HostDesk", "Host screen…"))
+    act.setToolTip(QCoreApplication.translate("HostDesk", "Open the host view (主播屏) full screen on another monitor"))
     menu.addAction(bar.toggleViewAction())
     window.host_processes = []
 
@@ -222,7 +227,7 @@ def install(window: Any) -> HostPromptBar:
         app = QGuiApplication.instance()
         got = open_host_screen(window.bridge.session, screen, getattr(app, "_controlroom_lang", None))
         if isinstance(got, str):
-            QMessageBox.information(window, window.tr("Host screen"), got)
+            QMessageBox.information(window, QCoreApplication.translate("HostDesk", "Host screen"), got)
         else:
             window.host_processes.append(got)
 
