@@ -55,7 +55,11 @@ def room(tmp_path):
                              "--events", ev, "--requests", rq, "--state-endpoint", pub_ep, "--state-router", router_ep,
                              "--no-log", "--duration", "90"], cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
-    banner = proc.stdout.readline()
+    banner = ""
+    for _ in range(10):  # the state stream's start-up line (the folders line may come first)
+        banner = proc.stdout.readline()
+        if "state stream:" in banner or not banner:
+            break
     ctx = zmq.Context()
 
     def curve(name: str) -> tuple[bytes, bytes, bytes]:
