@@ -67,26 +67,33 @@ def run_review_window(paths: list[str], lang: str | None) -> int:
     return run(paths, lang)
 
 
-def run_host(args) -> int:
-    """``controlroom host``: the host view (主播屏) on an engine's state stream."""
+def _windowed(verb: str, start) -> int:
+    """``start()`` a window verb, or say in one line why there is no display for it."""
     problem = display_problem()
     if problem:
-        print(f"controlroom host: {problem}", file=sys.stderr)
+        print(f"controlroom {verb}: {problem}", file=sys.stderr)
         return 2
-    from ui.host.app import run_host as run  # Qt, only now
+    return start()
 
-    return run(args)
+
+def run_host(args) -> int:
+    """``controlroom host``: the host view (主播屏) on an engine's state stream."""
+    def start() -> int:
+        from ui.host.app import run_host as run  # Qt, only now (a static import: PyInstaller sees it)
+
+        return run(args)
+
+    return _windowed("host", start)
 
 
 def run_rooms(args) -> int:
     """``controlroom rooms``: the overview of the room list; a click opens the desk on a room."""
-    problem = display_problem()
-    if problem:
-        print(f"controlroom rooms: {problem}", file=sys.stderr)
-        return 2
-    from ui.rooms.app import run_rooms_app
+    def start() -> int:
+        from ui.rooms.app import run_rooms_app
 
-    return run_rooms_app(args)
+        return run_rooms_app(args)
+
+    return _windowed("rooms", start)
 
 
 FRONT_VERBS = {"desk": run_desk, "demo": run_demo, "rooms": run_rooms, "review-window": run_review_window,
