@@ -12,6 +12,7 @@ _LEVELS = {
     "critical": QT_TRANSLATE_NOOP("Labels", "critical"),
     "lost_sales": QT_TRANSLATE_NOOP("Labels", "losing sales"),
     "feed": QT_TRANSLATE_NOOP("Labels", "feed"),
+    "frozen_with_stock": QT_TRANSLATE_NOOP("Labels", "frozen"),
 }
 _TIERS = {
     "traffic_driver": QT_TRANSLATE_NOOP("Labels", "traffic driver"),

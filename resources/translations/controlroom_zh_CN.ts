@@ -171,6 +171,10 @@
         <translation>数据流中断</translation>
     </message>
     <message>
+        <source>Frozen with stock left</source>
+        <translation>冻结但仍有库存</translation>
+    </message>
+    <message>
         <source>avail {n}</source>
         <translation>可售 {n}</translation>
     </message>
@@ -1183,6 +1187,10 @@
     <message>
         <source>feed</source>
         <translation>数据流</translation>
+    </message>
+    <message>
+        <source>frozen</source>
+        <translation>已冻结</translation>
     </message>
     <message>
         <source>traffic driver</source>

@@ -204,6 +204,8 @@ class AlertModel(QAbstractTableModel):
             return self.tr("Sold out and still wanted")
         if lvl == "feed":
             return self.tr("Feed stale")
+        if lvl == "frozen_with_stock":
+            return self.tr("Frozen with stock left")
         return a.reason
 
     def why(self, a) -> str:
