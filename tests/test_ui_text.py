@@ -19,6 +19,7 @@ KEEP_LATIN = {
     "SKU", "SKUs", "GMV", "CURVE", "ZeroMQ", "Esc", "Enter", "Ctrl", "Shift", "Alt", "Tab", "Space", "Home", "End",
     "PgUp", "PgDn", "Del", "Backspace", "controlroom", "SQLite", "JSON", "CSV", "PNG", "ms", "min", "tcp", "ipc",
     "localhost", "http", "https", "HTML", "Up", "Down", "Left", "Right", "Page", "Return", "Delete", "Ins", "Insert",
+    "Webhook",  # the chat robots' own word, kept in Chinese (企业微信/钉钉/飞书 all say "Webhook")
 }
 WORD = re.compile(r"[A-Za-z][A-Za-z'’]{2,}")
 # Identifiers shown as such: setting keys (``engine.history_max``), file names, paths, options.

@@ -320,7 +320,7 @@ class FeedClient:
         for ev in evs:
             ev["topic"] = topic
             if room is not None and ev["room"] != room:
-                self._reject(now_wall, "other_room", orjson.dumps(ev)[:RAW_KEEP])
+                self._reject(now_wall, "other_room", orjson.dumps(ev)[:RAW_KEEP], repr(ev["room"])[:40])
                 continue
             good.append(ev)
         self._take(good, now_wall)

@@ -180,8 +180,8 @@ class StateClient:
                 try:
                     frame = self.decoder.decode(data)
                 except s.FrameRejected as e:
-                    if self._watch is not None and e.args[0] == "version":
-                        self._watch.note_reject("bad_version", str(e.args[1]).removeprefix("v="))
+                    if self._watch is not None and e.reason == "version":
+                        self._watch.note_reject("bad_version", e.detail.removeprefix("v="))
                     continue
                 if self._watch is not None:
                     self._stop_watch()

@@ -257,7 +257,11 @@ OPERATOR_KINDS = ("command", "ack", "snooze", "confirm", "settings", "prompt")
 
 
 class FrameRejected(ValueError):
-    """A frame that is not one of ours: too big, not msgpack, outside the schema, or of another version."""
+    """A frame refused by a :class:`Decoder`: ``str()`` is the reason; ``detail`` what was wrong."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(reason)
+        self.reason, self.detail = reason, detail
 
 
 class Decoder:

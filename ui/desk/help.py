@@ -60,6 +60,21 @@ class HelpOverlay(QFrame):
             ends.append(sum(sizes[:half]) if col_block == 0 else sum(sizes[half:]))
         self._about(min(range(2), key=lambda c: ends[c]), self._cols[min(range(2), key=lambda c: ends[c])].rowCount())
 
+    def texts(self) -> list[str]:
+        """Every text on the card (tests, and what a screen reader would read), in layout order."""
+        out: list[str] = []
+
+        def walk(layout) -> None:
+            for i in range(layout.count()):
+                it = layout.itemAt(i)
+                if it.widget() is not None and hasattr(it.widget(), "text"):
+                    out.append(it.widget().text())
+                elif it.layout() is not None:
+                    walk(it.layout())
+
+        walk(self.grid)
+        return out
+
     def _about(self, col: int, r: int) -> None:
         """Help → About: the version and where the app keeps settings, preferences, rooms and logs."""
         from controlroom import __version__
