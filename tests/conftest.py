@@ -6,7 +6,12 @@ import time
 
 # Set before anything can import Qt: the suite must run on machines with no display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("XDG_CONFIG_HOME", os.path.join(os.path.dirname(__file__), "..", ".pytest_cache", "xdg-config"))
+# The app's settings, logs and caches go to a folder of the suite's own, one per xdist worker (``make test``
+# runs two), so tests never touch the user's files and two workers never share a settings file.
+_XDG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".pytest_cache",
+                    "xdg-" + os.environ.get("PYTEST_XDIST_WORKER", "main"))
+for _kind in ("CONFIG", "DATA", "CACHE", "STATE"):
+    os.environ.setdefault(f"XDG_{_kind}_HOME", os.path.join(_XDG, _kind.lower()))
 
 import pytest  # noqa: E402
 

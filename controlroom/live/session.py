@@ -261,6 +261,9 @@ class LiveSession(FeedListener):
                 elif router is not None:
                     self.stream.publisher.tick(now)
                 self._pace_gc(now)
+            # The last word: after stop() the snapshot holds everything the engine took in (and the log
+            # wrote), not what it was up to a snapshot interval earlier.
+            self.snapshot = self.builder.build()
         finally:
             feed.close()
             commands.close()

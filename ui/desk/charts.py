@@ -13,6 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
+from ui.plots import adopt_plot_menus
 from ui.desk.chart_parts import GRID_COLS, MAX_CHARTS, RESHUFFLE_EVERY_S, SLIDE_GROUPS, SWITCHES_PER_REFRESH, \
     configure_pyqtgraph
 from ui.desk.room_charts import RoomCharts
@@ -39,6 +40,7 @@ class ChartsPanel(QWidget):
         self.room_view.ci.setContentsMargins(2, 2, 2, 2)
         self.room = RoomCharts(self.room_view.ci)
         for v in (self.grid_view, self.room_view):
+            adopt_plot_menus(v)
             # Opaque viewports: a chart update repaints the chart, not every parent underneath it.
             v.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
             v.setFrameShape(v.Shape.NoFrame)

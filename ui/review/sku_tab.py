@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
 
 from ui import fmt, theme
 from ui.review.models import RowsModel
+from ui.plots import adopt_plot_menus
 
 
 class SkuTab(QWidget):
@@ -34,6 +35,7 @@ class SkuTab(QWidget):
         self.plots.setBackground(theme.CHART_BG)
         self.p_stock = self.plots.addPlot(row=0, col=0)
         self.p_eta = self.plots.addPlot(row=1, col=0)
+        adopt_plot_menus(self.plots)
         self.plots.ci.layout.setRowStretchFactor(0, 3)
         self.plots.ci.layout.setRowStretchFactor(1, 1)
         self.p_eta.setXLink(self.p_stock)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QGraphicsItem, QHBoxLayout, QH
 from controlroom.review.overview import Scrubber
 from ui import fmt, theme
 from ui.review.models import RowsModel
+from ui.plots import adopt_plot_menus
 
 LEVEL_Y = {"watch": 1, "warning": 2, "critical": 3, "lost_sales": 2.5, "feed": 0.5}
 
@@ -29,12 +30,13 @@ class TimelineTab(QWidget):
         self.ov = None
         self.scrubber: Scrubber | None = None
         self.t0 = 0.0
-        pg.setConfigOptions(antialias=True)
+        # (No global pg.setConfigOptions here: it would switch antialiasing on for a desk in the same process.)
         self.plots = pg.GraphicsLayoutWidget()
         self.plots.setBackground(theme.CHART_BG)
         self.p_view = self.plots.addPlot(row=0, col=0)
         self.p_rate = self.plots.addPlot(row=1, col=0)
         self.p_marks = self.plots.addPlot(row=2, col=0)
+        adopt_plot_menus(self.plots)
         self.plots.ci.layout.setRowStretchFactor(0, 2)
         self.plots.ci.layout.setRowStretchFactor(1, 3)
         self.plots.ci.layout.setRowStretchFactor(2, 1)
@@ -108,7 +110,7 @@ class TimelineTab(QWidget):
         mins = [r[0] + 1 for r in ov.room_minutes]  # a minute's row closes at its end
         view_max = [r[6] or 0 for r in ov.room_minutes]
         self.p_view.plot(mins, view_max, pen=pg.mkPen(theme.VIEWERS, width=2), fillLevel=0,
-                         brush=pg.mkBrush(60, 185, 208, 40))
+                         brush=pg.mkBrush(60, 185, 208, 40), antialias=True)
         prev = 0
         rate_x, rate_y = [], []
         for r in ov.room_minutes:
