@@ -11,6 +11,9 @@ import pytest
 from controlroom.review import evaluate
 from controlroom.settings import Settings
 
+# A whole show replayed three ways is CPU work (~25-50 s); the bound only catches a hang, on a busy machine too.
+pytestmark = pytest.mark.timeout(300)
+
 
 @pytest.fixture(scope="module")
 def evening():

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import orjson
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -10,6 +11,9 @@ from controlroom.protocol import MAX_PAYLOAD_BYTES
 from controlroom.shop.server import ShopServer
 from controlroom.simulate.model import ShopModel
 from tests.conftest import LOOPBACK, wait_until
+
+# 10,000 generated messages are CPU work (~45 s on a busy machine); the bound only catches a hang.
+pytestmark = pytest.mark.timeout(300)
 
 TOPICS = ["order", "cancel", "cart", "traffic", "stock", "hb"]
 GOOD_FIELDS = {

@@ -5,6 +5,9 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 
+ZWSP = "\u200b"  # a zero-width space: a place a label may break a line
+
+
 class HelpOverlay(QFrame):
     """Covers its parent; F1, Esc or a click closes it."""
 
@@ -96,7 +99,10 @@ class HelpOverlay(QFrame):
             k = QLabel(names.get(what, what))
             k.setObjectName("muted")
             k.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            v = QLabel(f"{short(where)}\n{'  ·  '.join(files)}")
+            # A long folder (a custom XDG path) wraps at its slashes rather than running off the card;
+            # the tooltip keeps the plain path to copy.
+            v = QLabel(f"{short(where).replace('/', '/' + ZWSP)}\n{'  ·  '.join(files)}")
+            v.setWordWrap(True)
             v.setToolTip(str(where))
             v.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             grid.addWidget(k, r, 0)
