@@ -199,6 +199,9 @@ class SummaryTracker:
                 return False  # a flag not yet recorded: the per-event way records it
         except (KeyError, TypeError):
             return False
+        if m > self._minute:  # the minute just ended closes with its own figures, before this batch's
+            self._close_rows()
+            self._minute = m
         if not mirror.apply_columns(topic, full):  # a duplicate, an unknown SKU: the careful way
             return False
         self._started = True
@@ -207,9 +210,6 @@ class SummaryTracker:
         self.topics[topic] = self.topics.get(topic, 0) + n
         if hi > self.t1:
             self.t1 = hi
-        if m > self._minute:
-            self._close_rows()
-            self._minute = m
         last_id = first_id + n - 1
         dirty = self._dirty
         # Each SKU's row is stamped with its own last event of the batch (ts, id), as feeding
@@ -238,20 +238,21 @@ class SummaryTracker:
         i = first_id - 1
         for ev in batch:
             i += 1
-            self.events += 1
             topic = ev.get("topic")
             topics[topic] = topics.get(topic, 0) + 1
             ts = ev.get("ts")
             if ts is None:
+                self.events += 1
                 continue
             if self.t0 is None:
                 self.t0 = ts
             if self.t1 is None or ts > self.t1:
                 self.t1 = ts
             m = int((ts - self.t0) // 60)
-            if m > self._minute:  # the rows of the minute just ended hold its closing figures
+            if m > self._minute:  # the rows of the minute just ended hold its closing figures (not this event)
                 self._close_rows()
                 self._minute = m
+            self.events += 1
             dirty[(m, "")] = (ts, i)
             try:
                 fresh = apply(ev)
