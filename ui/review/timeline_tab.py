@@ -2,7 +2,7 @@
 
 The x axis is minutes of show (from the first event).  Mouse wheel zooms, dragging pans
 (pyqtgraph); the cursor line (drag it, click a plot, or use the slider) sets the moment
-whose state of every SKU the table beside shows (:class:`controlroom.review.overview.Scrubber`).
+whose state of every SKU the table beside shows (:class:`controlroom.review.scrub.Scrubber`).
 """
 from __future__ import annotations
 
