@@ -3,8 +3,8 @@
 The review window's timeline shows every SKU's state at any moment of a show (scrubbing).
 Summing the events since the last per-minute summary row costs up to a minute of events per
 jump; a checkpoint every :data:`EVERY_S` seconds of shop time (or every :data:`MAX_EVENTS`
-events, whichever comes first, so a busy show is bounded too) leaves at most that many
-events to sum after it.
+events — :data:`PER_SKU` per SKU in a big room — whichever comes first, so a busy show is
+bounded too) leaves at most that many events to sum after it.
 
 Tables (created with the summary tables, :mod:`controlroom.log.summary`):
 
@@ -29,12 +29,13 @@ from __future__ import annotations
 
 import sqlite3
 
-__all__ = ["CheckpointTracker", "CHECKPOINT_DDL", "CHECKPOINT_TABLES", "EVERY_S", "MAX_EVENTS", "FULL_EVERY",
-           "has_checkpoints"]
+__all__ = ["CheckpointTracker", "CHECKPOINT_DDL", "CHECKPOINT_TABLES", "EVERY_S", "MAX_EVENTS", "PER_SKU",
+           "FULL_EVERY", "has_checkpoints"]
 
 EVERY_S = 5.0  # shop seconds between checkpoints
 MAX_EVENTS = 2000  # ... or this many events, whichever first (a jump sums at most this plus one batch)
 FULL_EVERY = 12  # a checkpoint with every SKU every 12 (about a minute of shop time, or 24,000 events)
+PER_SKU = 10  # ... and no sooner by count than 10 events a SKU (a 500-SKU room: 5,000 events)
 
 CHECKPOINT_TABLES = ("sum_check", "sum_check_at")
 
@@ -90,7 +91,9 @@ class CheckpointTracker:
         if t1 is None or tr.t0 is None:
             return
         slot = int((t1 - tr.t0) // self.every_s)
-        if slot == self._slot and tr.events - self._events_at < self.max_events:
+        # a big room changes many SKUs between checkpoints: at least PER_SKU events a SKU, so the rows
+        # written stay a small share of the events (a jump then sums up to that many)
+        if slot == self._slot and tr.events - self._events_at < max(self.max_events, PER_SKU * len(tr.mirror.skus)):
             return
         self._take(tr, slot, full=self.n % self.full_every == 0)
 
