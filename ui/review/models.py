@@ -34,15 +34,27 @@ class RowsModel(QAbstractTableModel):
         self.endResetModel()
 
     def update_rows(self, rows, colors=None) -> None:
-        """Same shape, new values: one dataChanged instead of a reset (the scrub table)."""
+        """Same shape, new values: a dataChanged for each cell that changed, instead of a reset (the scrub table).
+
+        One signal per changed cell, not one for the whole range: a view repaints its whole viewport
+        for a range, but only the cell for a single index (most cells of a scrub frame keep their value).
+        """
         if len(rows) != len(self.rows):
             self.set_rows(rows, colors)
             return
+        old_rows, old_colors = self.rows, self.colors
         self.rows = [list(r) for r in rows]
         if colors:
             self.colors = [list(c) for c in colors]
-        if self.rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(self.headers) - 1))
+        changed = self.dataChanged.emit
+        index = self.index
+        for r, (new, old) in enumerate(zip(self.rows, old_rows)):
+            if new != old or self.colors[r] != old_colors[r]:
+                nc, oc = self.colors[r], old_colors[r]
+                for c, v in enumerate(new):
+                    if v != old[c] or (c < len(nc) and c < len(oc) and nc[c] != oc[c]):
+                        i = index(r, c)
+                        changed(i, i)
 
     def payload(self, row: int) -> Any:
         return self.payloads[row] if 0 <= row < len(self.payloads) else None
