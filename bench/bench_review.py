@@ -4,15 +4,20 @@ Run: ``python -m bench review [--events N]`` (default 10,000,000; ``--quick``: 2
 
 1. **log**: a synthetic 4-hour show of ``N`` events (60 SKUs; orders, carts, traffic,
    heartbeats; a few sell-outs, restocks and freezes), written through ``SessionLog`` (so
-   with the writer's per-minute summary rows), plus one sample per SKU and shop-second
-   and a few hundred alerts.  Made once, kept in the temp folder
-   (``bench-review-<N>.sqlite``) and reused.
+   with the writer's per-minute summary rows and scrub checkpoints), plus one sample per SKU
+   and shop-second and a few hundred alerts.  Made once, kept in the temp folder
+   (``bench-review-<N>-v<schema>.sqlite``) and reused.
 2. **cold open**: the log copied afresh and its pages dropped from the OS page cache
    (``posix_fadvise(DONTNEED)`` after ``fsync``), then ``open_overview`` timed until every
    figure of the overview is computed (the same numbers as ``controlroom review``), and
    then the Qt window's overview tab filled (offscreen), timed separately.  Target ≤ 3 s.
 3. **scrub**: 200 random jumps of the timeline's cursor (``TimelineTab.seek``: every SKU's
-   state computed and the table updated, Qt events processed), frames/s.  Target ≥ 20.
+   state computed and the table updated, Qt events processed), frames/s, on the cold file
+   (right after the open), then the same jumps again (warm), and the core's ``state_at``
+   alone (warm).  Target ≥ 20.  A log written by the schema-4 writer has its scrub checkpoints;
+   for an older log (``--log FILE``, e.g. the schema-3 ``bench-review-10000000.sqlite``) the
+   timeline first scrubs from the minute rows (30 jumps), then its checkpoints are built into
+   the cache (timed, once) and the file's pages dropped again before the scrub is measured.
 4. **baseline**: a plain ``sqlite3`` full scan of the same (cold) copy
    (``SELECT count(*), sum(length(raw)) FROM events``); the ratio open / full scan is printed.
 """
@@ -118,12 +123,45 @@ def cold_copy(src: Path, dst: Path) -> Path:
     return dst
 
 
-def run(quick: bool = False, events: int | None = None, scrubs: int = 200) -> dict:
+def drop_pages(path: Path) -> None:
+    """Drop a (written, unchanged) file's pages from the OS page cache."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        if hasattr(os, "posix_fadvise"):
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    finally:
+        os.close(fd)
+
+
+def _jumps(app, tl, moments, res: dict | None = None, key: str = "") -> float:
+    """Seek the timeline to each moment (state computed, table updated, events processed); seconds.
+
+    With ``res``, also this process's CPU ms a jump as ``res[key]`` (the machine's load does not
+    change it; the wall-clock figure also holds the time waited for the disk)."""
+    t, c = time.perf_counter(), time.process_time()
+    for ts in moments:
+        tl.seek(ts)
+        app.processEvents()
+    if res is not None:
+        res[key] = round(1000 * (time.process_time() - c) / max(1, len(moments)), 2)
+    return time.perf_counter() - t
+
+
+def run(quick: bool = False, events: int | None = None, scrubs: int = 200, log: str | None = None) -> dict:
+    from controlroom.log import SCHEMA_VERSION
+
     n = events or (200_000 if quick else DEFAULT_EVENTS)
     tmp = Path(tempfile.gettempdir())
-    src = tmp / f"bench-review-{n}.sqlite"
-    res: dict = {"events": n}
-    if not src.exists() or not src.with_name(src.name + ".done").exists():
+    src = Path(log) if log else tmp / f"bench-review-{n}-v{SCHEMA_VERSION}.sqlite"
+    if log:
+        c = sqlite3.connect(f"{src.resolve().as_uri()}?mode=ro", uri=True)
+        n = c.execute("SELECT max(id) FROM events").fetchone()[0] or 0
+        res_schema = c.execute("PRAGMA user_version").fetchone()[0]
+        c.close()
+    else:
+        res_schema = SCHEMA_VERSION
+    res: dict = {"events": n, "schema": res_schema}
+    if not log and (not src.exists() or not src.with_name(src.name + ".done").exists()):
         t = time.perf_counter()
         for p in (src, src.with_name(src.name + "-wal"), src.with_name(src.name + "-shm")):
             p.unlink(missing_ok=True)
@@ -143,6 +181,7 @@ def run(quick: bool = False, events: int | None = None, scrubs: int = 200) -> di
         totals = rv.totals()  # every figure of the overview
         res["open_s"] = round(time.perf_counter() - t, 3)
         res["source"] = ov.source
+        res["checkpoints"] = ("none" if ov.checks is None else "log" if ov.checks is ov.reader.conn else "cache")
         res["sellouts"] = totals["sellouts"]
         res["units_sold"] = totals["units_sold"]
         copy2 = cold_copy(src, work / "scan.sqlite")
@@ -176,13 +215,32 @@ def run(quick: bool = False, events: int | None = None, scrubs: int = 200) -> di
             app.processEvents()
             res["timeline_fill_s"] = round(time.perf_counter() - t, 3)
             rng = random.Random(3)
-            t = time.perf_counter()
-            for _ in range(scrubs):
-                tl.seek(ov.t0 + rng.random() * (ov.t1 - ov.t0))
-                app.processEvents()
-            el = time.perf_counter() - t
+            moments = [ov.t0 + rng.random() * (ov.t1 - ov.t0) for _ in range(scrubs)]
+            if ov.checks is None:  # an older log: the minute rows' way, then its checkpoints built once
+                from controlroom.review.scrub import Scrubber, ensure_checkpoints
+
+                tl.stop_indexing()  # built here in the foreground, timed
+                k = min(30, scrubs)
+                el = _jumps(app, tl, moments[-k:])
+                res["scrub_minutes_fps"] = round(k / el, 1)
+                t = time.perf_counter()
+                ensure_checkpoints(ov)
+                res["checkpoint_build_s"] = round(time.perf_counter() - t, 1)
+                tl.scrubber = Scrubber(ov)
+                res["checkpoints"] = "cache (built)"
+                drop_pages(copy)  # the build read the whole file: scrub it cold again
+                for p in (work / "cache").glob("*.sqlite"):
+                    drop_pages(p)
+            el = _jumps(app, tl, moments, res, "scrub_cpu_ms_per_jump")
             res["scrub_fps"] = round(scrubs / el, 1)
             res["scrub_ms_per_jump"] = round(1000 * el / scrubs, 2)
+            el = _jumps(app, tl, moments, res, "scrub_warm_cpu_ms_per_jump")
+            res["scrub_warm_fps"] = round(scrubs / el, 1)
+            res["scrub_warm_ms_per_jump"] = round(1000 * el / scrubs, 2)
+            t = time.perf_counter()
+            for ts in moments:
+                tl.scrubber.state_at(ts)
+            res["state_at_warm_ms"] = round(1000 * (time.perf_counter() - t) / scrubs, 2)
             tl.close()
             tab.close()
         ov.close()
@@ -194,7 +252,7 @@ def run(quick: bool = False, events: int | None = None, scrubs: int = 200) -> di
 
 
 def report(res: dict) -> str:
-    lines = [f"log: {res['events']:,} events, {res['file_mb']} MB"
+    lines = [f"log: {res['events']:,} events, {res['file_mb']} MB, schema {res['schema']}"
              + (f" (generated in {res['generate_s']} s)" if "generate_s" in res else " (reused)")]
     lines.append(f"overview open, cold page cache and cold summary: {res['open_s']:.2f} s "
                  f"(summary from the {res['source']}) — target ≤ {OPEN_TARGET_S:g} s: "
@@ -203,9 +261,15 @@ def report(res: dict) -> str:
                  f"open / full scan = {res['ratio_open_to_scan']:.3f}")
     if "scrub_fps" in res:
         lines.append(f"overview tab filled in {res['overview_tab_s']:.2f} s, timeline in {res['timeline_fill_s']:.2f} s")
-        lines.append(f"scrub: {res['scrub_fps']:.1f} frames/s on random jumps ({res['scrub_ms_per_jump']:.1f} ms each), "
-                     f"every SKU's state updated — target ≥ {SCRUB_TARGET_FPS:g}: "
+        if "scrub_minutes_fps" in res:
+            lines.append(f"scrub from the minute rows (no checkpoints yet): {res['scrub_minutes_fps']:.1f} frames/s; "
+                         f"checkpoints built into the cache in {res['checkpoint_build_s']:.1f} s (once)")
+        lines.append(f"scrub (checkpoints from the {res['checkpoints']}), cold file: {res['scrub_fps']:.1f} frames/s "
+                     f"on random jumps ({res['scrub_ms_per_jump']:.1f} ms each, {res['scrub_cpu_ms_per_jump']:.1f} ms "
+                     f"of CPU), every SKU's state updated — target ≥ {SCRUB_TARGET_FPS:g}: "
                      f"{'OK' if res['scrub_ok'] else 'MISSED'}")
+        lines.append(f"scrub, warm: {res['scrub_warm_fps']:.1f} frames/s ({res['scrub_warm_ms_per_jump']:.1f} ms a jump, "
+                     f"{res['scrub_warm_cpu_ms_per_jump']:.1f} ms of CPU; state_at alone {res['state_at_warm_ms']:.1f} ms)")
     elif "ui" in res:
         lines.append(f"window: {res['ui']}")
     return "\n".join(lines)
@@ -218,7 +282,9 @@ def figures(res: dict) -> list[dict]:
     out = [figure(f"review open, {n / 1e6:g}M events, cold", res.get("open_s"), OPEN_TARGET_S * n / DEFAULT_EVENTS,
                   "<=", "s", kind="absolute", note=f"target scaled from {OPEN_TARGET_S:g} s per 10M")]
     if "scrub_fps" in res:
-        out.append(figure("review scrub", res["scrub_fps"], SCRUB_TARGET_FPS, unit="frames/s", kind="absolute"))
+        out.append(figure("review scrub, cold", res["scrub_fps"], SCRUB_TARGET_FPS, unit="frames/s", kind="absolute"))
+        out.append(figure("review scrub, warm", res["scrub_warm_fps"], SCRUB_TARGET_FPS, unit="frames/s",
+                          kind="absolute"))
     return out
 
 
@@ -229,5 +295,7 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--events", type=int, default=None)
+    ap.add_argument("--scrubs", type=int, default=200)
+    ap.add_argument("--log", default=None, help="bench this log instead of the generated one (never changed)")
     a = ap.parse_args()
-    print(report(run(quick=a.quick, events=a.events)))
+    print(report(run(quick=a.quick, events=a.events, scrubs=a.scrubs, log=a.log)))

@@ -82,3 +82,27 @@ def test_batch_path_is_taken(monkeypatch):
               "order_id": f"o{j}", "sku": "A", "qty": 1, "price_cents": 5, "channel": "live"} for j in range(50)]
     tr.feed(batch, 2)
     assert taken == [True] and tr.mirror.orders == 50 and tr.gross["A"] == 250
+
+
+def test_a_batch_that_starts_a_new_minute_leaves_the_minute_before_its_own_closing_figures(tmp_path):
+    """The rows of minute 0 close with minute 0's figures, not with those of the batch that opened minute 1."""
+    def orders(t0: float, first: int) -> list[dict]:
+        return [{"v": 1, "epoch": "E", "seq": first + j, "ts": t0 + j / 100, "room": "R", "topic": "order",
+                 "order_id": f"o{first + j}", "sku": "A", "qty": 1, "price_cents": 100, "channel": "live"}
+                for j in range(20)]
+
+    out = []
+    for per_event in (False, True):
+        tr = SummaryTracker()
+        tr.catalogue("R", [{"sku": "A", "available": 1000}])
+        tr.reset({"room": "R", "skus": [{"sku": "A", "available": 1000}]})
+        (tr._feed_events if per_event else tr.feed)(orders(1000.0, 1), 1)  # minute 0
+        (tr._feed_events if per_event else tr.feed)(orders(1065.0, 21), 21)  # wholly in minute 1
+        conn = sqlite3.connect(tmp_path / f"m{per_event}.sqlite")
+        create_summary_tables(conn)
+        tr.flush(conn)
+        out.append(conn.execute("SELECT minute, sku, available, sold, units_ordered, events, last_id FROM sum_minute"
+                                " ORDER BY minute, sku").fetchall())
+        conn.close()
+    assert out[0] == out[1]
+    assert out[0][:2] == [(0, "", None, 20, 20, 20, 20), (0, "A", 980, 20, 20, None, 20)]

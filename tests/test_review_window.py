@@ -70,12 +70,21 @@ def test_opening_a_log_shows_its_totals(qtbot, window, small):
     assert abs(window.timeline.cursor_ts - ov.review.alerts.sellouts[0].ts) < 1e-6
 
 
-def test_scrubbing_the_timeline_shows_each_skus_stock(qtbot, window, small):
+@pytest.mark.parametrize("schema", [4, 3])
+def test_scrubbing_the_timeline_shows_each_skus_stock(qtbot, window, small, schema, tmp_path):
     from controlroom.review.replay import Replayer
     from controlroom.review.backtest import load_log, settings_of
+    from tests.test_review_scrub import schema3_copy
 
     path, _m = small
+    if schema == 3:  # no checkpoints in the log: the timeline builds them once in the background
+        path = schema3_copy(path, tmp_path / "v3.sqlite")
+        before = sha(path)
     ov = open_in(qtbot, window, path)
+    if schema == 3:
+        qtbot.waitUntil(lambda: window.timeline.index_worker is None, timeout=120000)
+        assert ov.source == "log" and ov.checks is not None and sha(path) == before
+    assert window.timeline.scrubber.checkpoints
     with open_for_review(path) as r:
         data = load_log(r)
         rep = Replayer(settings_of(data), data.snapshot, start_ts=data.start_ts)

@@ -19,10 +19,16 @@ Version history
 * **2** — those three ``events`` columns, so replay can read orders and
   carts as typed columns without decoding their JSON (rows written before stay NULL there and
   are replayed from ``raw``).
-* **3** — the current layout: the per-minute summary tables ``sum_minute``, ``sum_marks`` and
+* **3** — the per-minute summary tables ``sum_minute``, ``sum_marks`` and
   ``sum_meta`` (:mod:`controlroom.log.summary`), kept by the writer as it writes.  Migration
   2 -> 3 creates them empty (no ``sum_meta`` row: the review builds a cache instead); a writer
   continuing such a file fills them from the events already there.
+* **4** — the current layout: the scrub checkpoints ``sum_check`` and ``sum_check_at``
+  (:mod:`controlroom.log.checkpoints`), every SKU's stock every few seconds of shop time, kept by
+  the writer with the summary rows.  Migration 3 -> 4 creates them empty; a writer continuing
+  the file rebuilds them with every summary row.  Readers take empty checkpoint tables beside
+  events (a file migrated by a reader, or a schema-3 file, which the review never migrates) as
+  missing: the review then builds the checkpoints into its cache.
 
 A migration step ``n -> n+1`` lives in :data:`MIGRATIONS`; :func:`migrate`
 runs every step the file needs inside one transaction, so a failed migration
@@ -35,9 +41,10 @@ from typing import Callable
 
 import sqlite_utils
 
+from controlroom.log.checkpoints import CHECKPOINT_DDL
 from controlroom.log.summary import create_summary_tables
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 APPLICATION_ID = 0x43524C47  # "CRLG"
 
 
@@ -206,10 +213,19 @@ def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
     create_summary_tables(conn)
 
 
+def _migrate_3_to_4(conn: sqlite3.Connection) -> None:
+    # Empty checkpoint tables (no rows beside events reads as "none"); the minute summary stays
+    # valid, so a reader that migrated the file still opens it without a cache.  A writer
+    # continuing the file rebuilds every summary row and checkpoint from the events.
+    for sql in CHECKPOINT_DDL:
+        conn.execute(sql)
+
+
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     0: _migrate_0_to_1,
     1: _migrate_1_to_2,
     2: _migrate_2_to_3,
+    3: _migrate_3_to_4,
 }
 
 

@@ -16,6 +16,8 @@ its counts are the review's) and keeps:
   every sample).
 * ``sum_meta``: one row: through which event id the rows are complete, first and last shop
   time, event count, duplicates, unknown SKUs and topic counts.
+* ``sum_check`` and ``sum_check_at`` (schema 4): every SKU's stock a few seconds apart, for
+  the review's scrubbing (:mod:`controlroom.log.checkpoints`, taken after each batch).
 
 Minutes are counted from the first event's shop time, as the review counts them
 (``int((ts - t0) // 60)``).  The writer (:class:`~controlroom.log.writer.SessionLog`)
@@ -34,15 +36,17 @@ from typing import Callable, Iterable
 import orjson
 
 from controlroom.feed.mirror import StockMirror
+from controlroom.log.checkpoints import CHECKPOINT_DDL, CheckpointTracker
 from controlroom.protocol import Reject
 
-__all__ = ["SummaryTracker", "SUMMARY_DDL", "create_summary_tables", "summary_complete"]
+__all__ = ["SummaryTracker", "SUMMARY_DDL", "SUMMARY_TABLES", "create_summary_tables", "summary_complete"]
 
 # A batch of one topic, as columns in the layout StockMirror.apply_columns takes (the envelope's
 # v, epoch and room are not read by it: None stands in for them).
 _BATCH_GET = {"order": itemgetter("topic", "seq", "ts", "order_id", "sku", "qty", "price_cents", "channel"),
               "cart": itemgetter("topic", "seq", "ts", "sku", "delta")}
 _BATCH_MIN = 16  # below this the per-event loop is as cheap
+_RUN_MAX = 500  # run_log feeds at most this many events at once (a checkpoint can follow each)
 
 # Columns of a sum_minute row (after minute and sku).
 MINUTE_COLS = ("orders", "units_ordered", "gross_cents", "sold", "gmv_cents", "cancelled_units",
@@ -62,7 +66,10 @@ SUMMARY_DDL = [
     "CREATE TABLE IF NOT EXISTS sum_levels (sku TEXT NOT NULL, level TEXT NOT NULL, PRIMARY KEY (sku, level))",
     "CREATE TABLE IF NOT EXISTS sum_meta (id INTEGER PRIMARY KEY, through_id INTEGER, t0 REAL, t1 REAL, "
     "events INTEGER, duplicates INTEGER, unknown INTEGER, topics TEXT)",
-]
+] + CHECKPOINT_DDL
+
+# Every table the tracker fills (a writer rebuilding the rows of a continued file empties them all).
+SUMMARY_TABLES = ("sum_minute", "sum_marks", "sum_levels", "sum_meta", "sum_check", "sum_check_at")
 
 _UPSERT = (f"INSERT OR REPLACE INTO sum_minute (minute, sku, {', '.join(MINUTE_COLS)}) "
            f"VALUES ({', '.join('?' * (len(MINUTE_COLS) + 2))})")
@@ -116,6 +123,8 @@ class SummaryTracker:
         self._new_levels: list[tuple[str, str]] = []
         self._minute = 0
         self._started = False
+        # scrub checkpoints every few seconds of shop time (controlroom.log.checkpoints, schema 4)
+        self.checkpoints = CheckpointTracker()
 
     # -------------------------------------------------------------- input
     def catalogue(self, room: str, skus: Iterable[dict]) -> None:
@@ -141,12 +150,13 @@ class SummaryTracker:
                 self._marks.append((self.last_id, ts, k, st.available, int(fl[1]), "reset_stock", None))
             if self.t0 is not None and ts is not None:
                 self._dirty[(self._minute, k)] = (ts, self.last_id)
+        self.checkpoints.after_reset(self)
 
     def feed(self, batch: Iterable[dict], first_id: int) -> None:
         """Events with ids ``first_id, first_id + 1, ...`` in accepted order."""
-        if type(batch) is list and len(batch) >= _BATCH_MIN and self._feed_batch(batch, first_id):
-            return
-        self._feed_events(batch, first_id)
+        if not (type(batch) is list and len(batch) >= _BATCH_MIN and self._feed_batch(batch, first_id)):
+            self._feed_events(batch, first_id)
+        self.checkpoints.after_batch(self)
 
     def _feed_batch(self, batch: list, first_id: int) -> bool:
         """A whole batch of orders or cart changes at once, with the same result as
@@ -199,6 +209,9 @@ class SummaryTracker:
                 return False  # a flag not yet recorded: the per-event way records it
         except (KeyError, TypeError):
             return False
+        if m > self._minute:  # the minute just ended closes with its own figures, before this batch's
+            self._close_rows()
+            self._minute = m
         if not mirror.apply_columns(topic, full):  # a duplicate, an unknown SKU: the careful way
             return False
         self._started = True
@@ -207,9 +220,6 @@ class SummaryTracker:
         self.topics[topic] = self.topics.get(topic, 0) + n
         if hi > self.t1:
             self.t1 = hi
-        if m > self._minute:
-            self._close_rows()
-            self._minute = m
         last_id = first_id + n - 1
         dirty = self._dirty
         # Each SKU's row is stamped with its own last event of the batch (ts, id), as feeding
@@ -238,20 +248,21 @@ class SummaryTracker:
         i = first_id - 1
         for ev in batch:
             i += 1
-            self.events += 1
             topic = ev.get("topic")
             topics[topic] = topics.get(topic, 0) + 1
             ts = ev.get("ts")
             if ts is None:
+                self.events += 1
                 continue
             if self.t0 is None:
                 self.t0 = ts
             if self.t1 is None or ts > self.t1:
                 self.t1 = ts
             m = int((ts - self.t0) // 60)
-            if m > self._minute:  # the rows of the minute just ended hold its closing figures
+            if m > self._minute:  # the rows of the minute just ended hold its closing figures (not this event)
                 self._close_rows()
                 self._minute = m
+            self.events += 1
             dirty[(m, "")] = (ts, i)
             try:
                 fresh = apply(ev)
@@ -315,6 +326,7 @@ class SummaryTracker:
         if self._rows:
             conn.executemany(_UPSERT, self._rows)
             self._rows = []
+        self.checkpoints.flush(conn)
         conn.execute(_META, (self.last_id, self.t0, self.t1, self.events, self.duplicates, self.unknown,
                              orjson.dumps(self.topics).decode()))
 
@@ -365,8 +377,8 @@ class SummaryTracker:
             rows = conn.execute("SELECT id, raw FROM events WHERE id > ? AND id <= ? ORDER BY id", (lo, hi)).fetchall()
             j = 0
             while j < len(rows):  # ids are contiguous in a log; feed runs of consecutive ids
-                k = j
-                while k + 1 < len(rows) and rows[k + 1][0] == rows[k][0] + 1:
+                k = j  # ... of at most _RUN_MAX events, batches like the writer's (checkpoints fall between)
+                while k + 1 < len(rows) and k + 1 - j < _RUN_MAX and rows[k + 1][0] == rows[k][0] + 1:
                     k += 1
                 self.feed([loads(r[1]) for r in rows[j:k + 1]], rows[j][0])
                 j = k + 1

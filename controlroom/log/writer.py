@@ -33,7 +33,7 @@ from controlroom.log import schema
 from controlroom.log.inserts import (ACTION, ALERT, EVENTS, FEED, FLUSH, REJECT, SAMPLES, SETTINGS, SKUS, SNAPSHOT,
                                      STOP, TABLE, insert_item, item_rows)
 from controlroom.log.schema import LogFormatError
-from controlroom.log.summary import SummaryTracker
+from controlroom.log.summary import SUMMARY_TABLES, SummaryTracker
 from controlroom.log.segments import (continue_session, end_session, lock_path, new_session, release_lock,
                                       take_lock)
 from controlroom.log.values import settings_json
@@ -154,7 +154,7 @@ class SessionLog:
         try:
             tr.run_log(conn, self.room)
             conn.execute("BEGIN")
-            for t in ("sum_minute", "sum_marks", "sum_levels", "sum_meta"):
+            for t in SUMMARY_TABLES:
                 conn.execute(f"DELETE FROM {t}")
             tr.flush(conn)
             conn.execute("COMMIT")

@@ -1,4 +1,9 @@
-"""Summary rows for a log written before schema 3: built once into a cache file, never into the log.
+"""Summary rows and scrub checkpoints for an older log: built once into a cache file, never into the log.
+
+A log written before schema 3 has neither (the overview needs the summary: built while it
+opens, with progress); a schema-3 log has its summary but no checkpoints (built when the
+timeline first needs them, :func:`controlroom.review.scrub.ensure_checkpoints`).  Either way
+the same :class:`~controlroom.log.summary.SummaryTracker` the writer uses runs over the events.
 
 The cache is an SQLite file in the user's cache folder (``platformdirs.user_cache_dir``,
 ``controlroom/review/``), one per log, named by a hash of the log's resolved path.  It holds
@@ -19,7 +24,7 @@ from controlroom.log.summary import SummaryTracker, create_summary_tables
 
 __all__ = ["cache_dir", "cache_path", "log_key", "open_cache", "build_cache", "Cancelled"]
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4  # 4: with the scrub checkpoints (controlroom.log.checkpoints); older caches are rebuilt
 
 
 class Cancelled(Exception):

@@ -13,9 +13,9 @@ older log), and computes the same :class:`~controlroom.review.analysis.Review` t
   (the same mirror's) cumulative figures;
 * the estimate of lost sales reads only the last sample before each unavailable period.
 
-:class:`Scrubber` gives every SKU's state at a shop time: stock exact (the last minute row
-before it plus the orders, cancels and stock events of that minute up to the time, summed by
-SQLite) and the engine's view (level, rate, predicted sell-out) from the last sample.
+:class:`~controlroom.review.scrub.Scrubber` (re-exported here) gives every SKU's state at a shop
+time, from the log's scrub checkpoints (schema 4) or the cache's (``Overview.checks``), or else
+from the minute rows.
 """
 from __future__ import annotations
 
@@ -28,13 +28,15 @@ from typing import Callable
 
 import orjson
 
+from controlroom.log.checkpoints import has_checkpoints
 from controlroom.log.summary import summary_complete
 from controlroom.review import cache as cache_mod
 from controlroom.review.analysis import LEVEL_RANK, Review, build_review
 from controlroom.review.logfile import ReviewOpenError, is_live, open_for_review
+from controlroom.review.scrub import Scrubber, SkuState, ensure_checkpoints
 from controlroom.review.stock import StockFacts, stock_facts
 
-__all__ = ["Overview", "open_overview", "facts_from_summary", "Scrubber", "SkuState"]
+__all__ = ["Overview", "open_overview", "facts_from_summary", "Scrubber", "SkuState", "ensure_checkpoints"]
 
 Progress = Callable[[int, int], bool]
 
@@ -53,6 +55,8 @@ class Overview:
     summary: sqlite3.Connection | None = None
     key: str = ""
     through_id: int = 0
+    # where the scrub checkpoints are: the log (schema 4), the cache, or None until ensure_checkpoints
+    checks: sqlite3.Connection | None = None
 
     @property
     def t0(self) -> float | None:
@@ -63,7 +67,7 @@ class Overview:
         return self.review.stock.t1
 
     def close(self) -> None:
-        for c in (self.summary, getattr(self.reader, "conn", None)):
+        for c in {id(c): c for c in (self.checks, self.summary, getattr(self.reader, "conn", None))}.values():
             try:
                 if c is not None:
                     c.close()
@@ -190,12 +194,17 @@ def _overview(reader, path: Path, progress: Progress | None) -> Overview:
     live = is_live(path)
     if summary_complete(conn):
         sconn, source, key = conn, "log", ""
+        checks = conn if has_checkpoints(conn) else None
+        if checks is None and not live:  # a schema-3 log: its checkpoints, if the cache has them yet
+            key = cache_mod.log_key(conn)
+            checks = cache_mod.open_cache(path, key)
     else:
         key = cache_mod.log_key(conn)
         sconn = cache_mod.open_cache(path, key)
         source = "cache"
         if sconn is None:
             sconn = cache_mod.build_cache(reader, key, progress)
+        checks = sconn
     sess = reader.session()
     skus = reader.skus()
     snaps = {r[0]: r[1] for r in conn.execute("SELECT id, raw FROM snapshots")}
@@ -217,137 +226,7 @@ def _overview(reader, path: Path, progress: Progress | None) -> Overview:
     through = sconn.execute("SELECT through_id FROM sum_meta").fetchone()[0]
     return Overview(str(path), rv, source, live, room_rows,
                     {k: [(r[0], r[1], r[2], r[3], r[4], r[5]) for r in v] for k, v in by_sku.items()},
-                    reader, sconn if sconn is not conn else None, key, through)
-
-
-@dataclass
-class SkuState:
-    """One SKU at one moment, as the timeline's cursor shows it."""
-
-    sku: str
-    available: int
-    frozen: bool
-    sold: int
-    level: str = "ok"
-    rate_per_min: float | None = None
-    predicted_sellout_s: float | None = None
-    sample_ts: float | None = None
-
-
-@dataclass
-class Scrubber:
-    """Every SKU's state at a shop time, from the summary rows, a minute of events and the samples."""
-
-    ov: Overview
-    _minute_ids: list[tuple[int, int]] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self._minute_ids = [(r[0], r[8]) for r in self.ov.room_minutes]
-        self._skus = [s["sku"] for s in self.ov.reader.skus()]
-        self._sku_mins = {k: [r[0] for r in rows] for k, rows in self.ov.sku_minutes.items()}
-        self._start = {s["sku"]: (s["available"] or 0) for s in self.ov.reader.skus()}
-        self._resets = [r[0] for r in self.ov.reader.conn.execute("SELECT after_event_id FROM snapshots "
-                                                                  "WHERE after_event_id > 0")]
-
-    @staticmethod
-    def _last_id_at(conn: sqlite3.Connection, lo: int, hi: int, ts: float) -> int:
-        """The last event id in (lo, hi] whose shop time is <= ts (events are in shop-time order)."""
-        a, b = lo, hi  # invariant: ts(a) <= ts (or a == lo), ts(b + 1) > ts (or b == hi)
-        while a < b:
-            mid = (a + b + 1) // 2
-            r = conn.execute("SELECT ts FROM events WHERE id = ?", (mid,)).fetchone()
-            if r is not None and r[0] is not None and r[0] <= ts:
-                a = mid
-            else:
-                b = mid - 1
-        return a
-
-    def state_at(self, ts: float) -> list[SkuState]:
-        """Every SKU's stock, frozen flag and net units sold at ``ts``; level, rate, forecast from the last sample."""
-        ov = self.ov
-        conn = ov.reader.conn
-        t0 = ov.t0
-        m = int((ts - t0) // 60) if t0 is not None else 0
-        # the minute rows before m, and the event ids after them up to ts
-        import bisect
-
-        mins = [x[0] for x in self._minute_ids]
-        i = bisect.bisect_left(mins, m) - 1
-        lo = self._minute_ids[i][1] if i >= 0 else 0
-        j = bisect.bisect_right(mins, m)
-        hi = self._minute_ids[j - 1][1] if j > 0 else 0
-        base: dict[str, list] = {}
-        for sku, rows in ov.sku_minutes.items():
-            k = bisect.bisect_left(self._sku_mins[sku], m) - 1
-            if k >= 0:
-                r = rows[k]
-                base[sku] = [r[1], bool(r[4]), r[2]]
-        for sku in self._skus:
-            base.setdefault(sku, [self._start.get(sku, 0), False, 0])
-        if hi > lo:
-            end = hi
-            hi = self._last_id_at(conn, lo, hi, ts)
-            if hi - lo > end - hi and not any(lo < r <= end for r in self._resets) and self._back(
-                    conn, base, bisect, m, hi, end):
-                return self._with_samples(conn, base, ts)
-        if hi > lo and not any(lo < r <= hi for r in self._resets):
-            # One pass over the events of this minute up to ts: orders and cancels move the stock; a SKU
-            # with a stock event (which sets it) takes that event's stock plus what came after it — one
-            # scan of the range (a window gives each row its SKU's last stock event), not one per SKU.
-            stock_at: dict[str, tuple[int, int]] = {}
-            for sku, delta, last_stock, after in conn.execute(
-                    "SELECT sku, sum(d), max(sid), sum(CASE WHEN id > sid THEN d ELSE 0 END) FROM ("
-                    " SELECT id, sku, CASE topic WHEN 'order' THEN -qty WHEN 'cancel' THEN qty ELSE 0 END AS d,"
-                    " max(CASE WHEN topic = 'stock' THEN id END) OVER (PARTITION BY sku) AS sid"
-                    " FROM events WHERE id > ? AND id <= ? AND topic IN ('order', 'cancel', 'stock')) GROUP BY sku",
-                    (lo, hi)):
-                b = base.setdefault(sku, [0, False, 0])
-                if last_stock is not None:
-                    stock_at[sku] = (last_stock, after or 0)
-                else:
-                    b[0] += delta or 0
-                b[2] -= delta or 0
-            for sku, (eid, after) in stock_at.items():
-                ev = orjson.loads(conn.execute("SELECT raw FROM events WHERE id = ?", (eid,)).fetchone()[0])
-                b = base[sku]
-                b[0], b[1] = ev.get("available", b[0]), bool(ev.get("frozen", b[1]))
-                b[0] += after
-        return self._with_samples(conn, base, ts)
-
-    def _back(self, conn, base: dict, bisect, m: int, hi: int, end: int) -> bool:
-        """Late in a minute: from the minute's closing rows, take back the events after ``hi``.
-
-        Returns False (nothing changed) when a stock event lies in (hi, end]: it set the stock,
-        so only the forward sum knows what was there before it.
-        """
-        rows = conn.execute(
-            "SELECT sku, sum(CASE topic WHEN 'order' THEN -qty WHEN 'cancel' THEN qty ELSE 0 END),"
-            " count(CASE WHEN topic = 'stock' THEN 1 END) FROM events WHERE id > ? AND id <= ?"
-            " AND topic IN ('order', 'cancel', 'stock') GROUP BY sku", (hi, end)).fetchall()
-        if any(n for _s, _d, n in rows):
-            return False
-        for sku, mrows in self.ov.sku_minutes.items():  # the state at the end of minute m
-            k = bisect.bisect_right(self._sku_mins[sku], m) - 1
-            if k >= 0:
-                r = mrows[k]
-                base[sku] = [r[1], bool(r[4]), r[2]]
-        for sku, delta, _n in rows:
-            b = base.setdefault(sku, [0, False, 0])
-            b[0] -= delta or 0
-            b[2] += delta or 0
-        return True
-
-    def _with_samples(self, conn, base: dict, ts: float) -> list[SkuState]:
-        out = []
-        for sku in self._skus:
-            a, fz, sold = base[sku]
-            st = SkuState(sku, int(a), fz, int(sold))
-            r = conn.execute("SELECT ts, level, rate_per_min, predicted_sellout_s FROM samples WHERE sku = ? AND ts <= ?"
-                             " ORDER BY ts DESC LIMIT 1", (sku, ts)).fetchone()
-            if r is not None:
-                st.sample_ts, st.level, st.rate_per_min, st.predicted_sellout_s = r
-            out.append(st)
-        return out
+                    reader, sconn if sconn is not conn else None, key, through, checks)
 
 
 def first_alert_moment(rv: Review, key: str) -> list[float]:

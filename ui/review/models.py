@@ -5,6 +5,9 @@ from typing import Any, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate
+
+from ui import theme
 
 
 class RowsModel(QAbstractTableModel):
@@ -31,15 +34,27 @@ class RowsModel(QAbstractTableModel):
         self.endResetModel()
 
     def update_rows(self, rows, colors=None) -> None:
-        """Same shape, new values: one dataChanged instead of a reset (the scrub table)."""
+        """Same shape, new values: a dataChanged for each cell that changed, instead of a reset (the scrub table).
+
+        One signal per changed cell, not one for the whole range: a view repaints its whole viewport
+        for a range, but only the cell for a single index (most cells of a scrub frame keep their value).
+        """
         if len(rows) != len(self.rows):
             self.set_rows(rows, colors)
             return
+        old_rows, old_colors = self.rows, self.colors
         self.rows = [list(r) for r in rows]
         if colors:
             self.colors = [list(c) for c in colors]
-        if self.rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(self.headers) - 1))
+        changed = self.dataChanged.emit
+        index = self.index
+        for r, (new, old) in enumerate(zip(self.rows, old_rows)):
+            if new != old or self.colors[r] != old_colors[r]:
+                nc, oc = self.colors[r], old_colors[r]
+                for c, v in enumerate(new):
+                    if v != old[c] or (c < len(nc) and c < len(oc) and nc[c] != oc[c]):
+                        i = index(r, c)
+                        changed(i, i)
 
     def payload(self, row: int) -> Any:
         return self.payloads[row] if 0 <= row < len(self.payloads) else None
@@ -70,3 +85,43 @@ class RowsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and c > 0 and isinstance(self.rows[r][c], (int, float)):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+
+class PlainCellDelegate(QStyledItemDelegate):
+    """Paints a :class:`RowsModel` cell as plain text straight from its rows: colour, numbers right-aligned.
+
+    For the scrub table, which repaints every visible cell on every frame: the style-sheet path
+    (``QTableView::item`` rules) with its ~7 ``data()`` calls a cell cost ~25 ms a frame for
+    200 cells; this draws the same text in ~3 ms.  Sizes still come from the model (sizeHint).
+    """
+
+    PAD = 4  # as the style sheet's ``QTableView::item { padding: 0 4px }``
+
+    def __init__(self, model: RowsModel, parent=None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self._colors: dict[str, QColor] = {}
+        self._left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        self._right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+    def _color(self, name: str) -> QColor:
+        c = self._colors.get(name)
+        if c is None:
+            c = self._colors[name] = QColor(name)
+        return c
+
+    def paint(self, painter, option, index) -> None:
+        m = self.model
+        r, c = index.row(), index.column()
+        try:
+            v = m.rows[r][c]
+            col = m.colors[r][c] if c < len(m.colors[r]) else None
+        except IndexError:
+            return
+        rect = option.rect
+        if option.state & QStyle.StateFlag.State_Selected:
+            painter.fillRect(rect, self._color(theme.SELECT))
+        painter.setPen(self._color(col or theme.TEXT))
+        painter.drawText(rect.adjusted(self.PAD, 0, -self.PAD, 0),
+                         self._right if c > 0 and isinstance(v, (int, float)) else self._left,
+                         "" if v is None else str(v))

@@ -2,19 +2,20 @@
 
 The x axis is minutes of show (from the first event).  Mouse wheel zooms, dragging pans
 (pyqtgraph); the cursor line (drag it, click a plot, or use the slider) sets the moment
-whose state of every SKU the table beside shows (:class:`controlroom.review.overview.Scrubber`).
+whose state of every SKU the table beside shows (:class:`controlroom.review.scrub.Scrubber`).
 """
 from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QGraphicsItem, QHBoxLayout, QHeaderView, QLabel, QSlider, QSplitter, QTableView,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QGraphicsItem, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QSlider,
+                               QSplitter, QTableView, QVBoxLayout, QWidget)
 
-from controlroom.review.overview import Scrubber
+from controlroom.review.scrub import Scrubber
 from ui import fmt, theme
-from ui.review.models import RowsModel
 from ui.plots import adopt_plot_menus
+from ui.review.models import PlainCellDelegate, RowsModel
+from ui.review.workers import IndexWorker
 
 LEVEL_Y = {"watch": 1, "warning": 2, "critical": 3, "lost_sales": 2.5, "feed": 0.5}
 
@@ -69,6 +70,7 @@ class TimelineTab(QWidget):
                                 self.tr("Rate /min"), self.tr("Sell-out in"), self.tr("Frozen")], self)
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.table.setItemDelegate(PlainCellDelegate(self.model, self.table))  # every cell repaints each frame
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(20)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -82,6 +84,21 @@ class TimelineTab(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.slider, 1)
         lv.addLayout(row)
+        # a log without scrub checkpoints (schema 3): they are built once in the background
+        self.index_worker: IndexWorker | None = None
+        self.index_label = QLabel()
+        self.index_label.setStyleSheet(f"color: {theme.MUTED};")
+        self.index_bar = QProgressBar()
+        self.index_bar.setRange(0, 1000)
+        self.index_bar.setMaximumHeight(14)
+        self.index_bar.setTextVisible(False)
+        self.index_row = QWidget()
+        ir = QHBoxLayout(self.index_row)
+        ir.setContentsMargins(0, 0, 0, 0)
+        ir.addWidget(self.index_label)
+        ir.addWidget(self.index_bar, 1)
+        self.index_row.hide()
+        lv.addWidget(self.index_row)
         right = QWidget()
         rv = QVBoxLayout(right)
         rv.setContentsMargins(0, 0, 0, 0)
@@ -174,6 +191,53 @@ class TimelineTab(QWidget):
             p.disableAutoRange()
         self.seek(self.t0 + span * 30.0)
         self.table.resizeColumnsToContents()
+        self._index(ov)
+
+    # ------------------------------------------------------------------ scrub checkpoints
+    def _index(self, ov) -> None:
+        """No checkpoints in the log (schema 3): build them once in the background (scrubbing reads the
+        minute rows meanwhile, slower on a long show); a live log is left as it is."""
+        self.stop_indexing()
+        if self.scrubber.checkpoints or ov.live:
+            return
+        w = IndexWorker(ov, self)
+        self.index_worker = w
+        w.progress.connect(self._index_progress)
+        w.done.connect(lambda o, w=w: self._indexed(w, o))
+        w.failed.connect(lambda msg, w=w: self._index_ended(w))
+        self._index_progress(0, 0)
+        self.index_row.show()
+        w.start()
+
+    def stop_indexing(self) -> None:
+        """Cancel a checkpoint build still running (another log opened, the window closing)."""
+        w, self.index_worker = self.index_worker, None
+        if w is not None:
+            w.cancel()
+            w.wait()
+            w.deleteLater()
+        self.index_row.hide()
+
+    def _index_progress(self, done: int, total: int) -> None:
+        self.index_label.setText(self.tr("Indexing the show for scrubbing (once): {done} of {total} events").format(
+            done=f"{done:,}", total=f"{total:,}"))
+        self.index_bar.setValue(int(done * 1000 / total) if total else 0)
+
+    def _indexed(self, w, ov) -> None:
+        if w is not self.index_worker:  # a build for a log no longer shown
+            return
+        self._index_ended(w)
+        if ov is self.ov:
+            self.scrubber = Scrubber(ov)
+            if self.cursor_ts is not None:
+                self._show_state(self.cursor_ts)
+
+    def _index_ended(self, w) -> None:
+        if w is self.index_worker:
+            self.index_worker = None
+            w.wait()
+            w.deleteLater()
+            self.index_row.hide()
 
     # ------------------------------------------------------------------ cursor
     def seek(self, ts: float) -> None:

@@ -327,6 +327,7 @@ class ReviewWindow(QMainWindow):
 
     def closeEvent(self, ev) -> None:  # noqa: N802 - Qt API
         self.follow.stop()
+        self.timeline.stop_indexing()
         if self.worker is not None:
             self.worker.cancel()
             self.worker.wait()

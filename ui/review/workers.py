@@ -1,4 +1,4 @@
-"""Background work for the review window: opening a log (and building its cache) and what-if runs.
+"""Background work for the review window: opening a log (and building its cache), scrub checkpoints, what-if runs.
 
 Each worker is a ``QThread`` whose signals carry plain values back to the GUI thread (queued
 connections); ``cancel()`` makes the next progress callback return False, which stops the core
@@ -101,3 +101,40 @@ class CallWorker(QThread):
             self.failed.emit(one_line(e))
             return
         self.done.emit(res)
+
+
+class IndexWorker(QThread):
+    """Scrub checkpoints for a log without them (:func:`controlroom.review.scrub.ensure_checkpoints`), once.
+
+    ``progress(done, total)``, then ``done(overview)`` (its ``checks`` set) or ``failed(message)``
+    (empty when cancelled).
+    """
+
+    progress = Signal(int, int)
+    done = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, ov, parent=None) -> None:
+        super().__init__(parent)
+        self.ov = ov
+        self._cancel = False
+
+    def cancel(self) -> None:
+        self._cancel = True
+
+    def _step(self, done: int, total: int) -> bool:
+        self.progress.emit(int(done), int(total))
+        return not self._cancel
+
+    def run(self) -> None:
+        from controlroom.review.scrub import ensure_checkpoints
+
+        try:
+            ensure_checkpoints(self.ov, progress=self._step)
+        except Cancelled:
+            self.failed.emit("")
+            return
+        except Exception as e:  # the timeline keeps scrubbing the slower way
+            self.failed.emit(one_line(e))
+            return
+        self.done.emit(self.ov)
