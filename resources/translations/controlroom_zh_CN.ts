@@ -2575,6 +2575,10 @@ Sell-out in {so}, pessimistic {sop}</source>
         <translation>冻结</translation>
     </message>
     <message>
+        <source>Indexing the show for scrubbing (once): {done} of {total} events</source>
+        <translation>正在为拖动时间轴建立索引（仅一次）：{done} / {total} 个事件</translation>
+    </message>
+    <message>
         <source>At {clock} ({rel} into the show)</source>
         <translation>{clock}（开播后 {rel}）</translation>
     </message>
