@@ -227,7 +227,7 @@ class ActionsPanel(QWidget):
             self.sku_label.setText(self.tr("Select a SKU in the table"))
             self.sku_detail.setText("")
             return
-        color = theme.level_color(view.level) if view.level != "ok" else theme.TEXT
+        color = theme.level_text(view.level) if view.level != "ok" else theme.TEXT
         title = f'<span style="color:{color}">{view.sku}</span> {_html(view.name)}'
         if self.sku_label.text() != title:
             self.sku_label.setText(title)

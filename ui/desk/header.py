@@ -49,10 +49,15 @@ def _chip(text: str = "") -> QLabel:
     return lab
 
 
-def _set_chip(lab: QLabel, text: str, color: str) -> None:
+def _chip_style(color: str, ink: str | None = None) -> str:
+    return f"background: {color}; color: {ink or theme.chip_ink(color)};"
+
+
+def _set_chip(lab: QLabel, text: str, color: str, ink: str | None = None) -> None:
+    """A chip's words and fill; its ink is the one readable on that fill (dark or white) unless given."""
     if lab.text() != text:
         lab.setText(text)
-    style = f"background: {color};"
+    style = _chip_style(color, ink)
     if lab.styleSheet() != style:
         lab.setStyleSheet(style)
 
@@ -161,9 +166,10 @@ class HeaderBar(QFrame):
             n = counts.get(lvl, 0)
             # Not live: the counts are as old as the figures, and look it (grey, like the table).
             color = (theme.level_color(lvl) if live else theme.MUTED) if n else theme.RAISED
+            ink = None if n else theme.MUTED  # a level with nothing firing reads as quiet, yet still readable
             text = f"{fmt.level_name(lvl)} {n}"
-            if chip.text() != text or chip.styleSheet() != f"background: {color};":
-                _set_chip(chip, text, color)
+            if chip.text() != text or chip.styleSheet() != _chip_style(color, ink):
+                _set_chip(chip, text, color, ink)
                 chip.setToolTip(self.tr("%n firing {level} alert(s)", "", n).format(level=fmt.level_name(lvl)))
 
     # --- per snapshot --------------------------------------------------------------------------------

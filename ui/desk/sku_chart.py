@@ -254,13 +254,13 @@ class SkuChart:
             # moving items from inside a paint schedules a second paint of the whole view.
             self.plot.vb.updateMatrix()
         self._move_view = False
-        color = theme.level_color(v.level) if v.level != "ok" else theme.TEXT
+        color = theme.level_text(v.level) if v.level != "ok" else theme.TEXT
         sel = "▶ " if selected else ""
         tail = f" · {tier_label}"
         frozen = ""
         if v.frozen and v.available > 0:  # frozen with stock left: said in the title, in the table's colour
             if v.level == "ok":
-                color = theme.FROZEN_STOCK
+                color = theme.FROZEN_TEXT
             frozen = " · " + QCoreApplication.translate("SkuTableModel", "frozen")
         # Elide the name so the title never widens the grid; drop the tier if even that is too long (never
         # the word frozen).
@@ -272,7 +272,7 @@ class SkuChart:
             room = avail - fm.horizontalAdvance(f"{sel}{v.sku} {frozen}")
         name = fm.elidedText(v.name, Qt.TextElideMode.ElideRight, int(max(room, 24)))
         self.set_title(f'<span style="color:{color}">{sel}{v.sku} {html_escape(name)}</span>'
-                       f'<span style="color:{theme.FROZEN_STOCK}; font-weight:600">{html_escape(frozen)}</span>'
+                       f'<span style="color:{theme.FROZEN_TEXT}; font-weight:600">{html_escape(frozen)}</span>'
                        f'<span style="color:{theme.MUTED}">{html_escape(tail)}</span>')
 
     def _choose_ahead(self, sellout_s: float | None) -> float:
