@@ -167,6 +167,14 @@ class AlertModel(QAbstractTableModel):
         self.resets += 1  # counts changes of the row set (tests read it)
         self._ages = []
 
+    def retranslate(self) -> None:
+        """After a language switch: the cells' words are made again, and the headers re-read."""
+        self._cells = [None] * len(self._rows)
+        self._ages = []
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, self.columnCount() - 1))
+
     def set_flash(self, on: bool) -> None:
         self.flash_on = on
         rows = [i for i, a in enumerate(self._rows) if is_flashing(a, self.now_ts)]

@@ -328,6 +328,15 @@ class SkuTableModel(QAbstractTableModel):
         if self._rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(COLUMNS) - 1), UPDATE_ROLES)
 
+    def retranslate(self) -> None:
+        """After a language switch: the rows' words (levels, tiers, sell-out times) are made again and the
+        headers re-read."""
+        self._cache = [None] * len(self._rows)
+        self._cells = [None] * len(self._rows)
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(COLUMNS) - 1), UPDATE_ROLES)
+
     # --- lookups ----------------------------------------------------------------------------------
     def row_of(self, sku: str) -> int | None:
         return self._row_of.get(sku)
