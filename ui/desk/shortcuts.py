@@ -77,7 +77,8 @@ class DeskShortcuts:
         keep(self, button_words)
         self.sound.mutedChanged.connect(self._muted_changed)
 
-    def shortcut_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
+    def shortcut_sections(self, host: bool = True) -> list[tuple[str, list[tuple[str, str]]]]:
+        """(section, [(keys, what)]) of every window key; ``host``: with the host prompt bar's, if it has one."""
         def rows(names):
             out = []
             for n in names:
@@ -93,7 +94,7 @@ class DeskShortcuts:
             (self.tr("Moving around"), rows(["search", "table", "top", "alerts", "settings", "help", "quit"])
              + [(self.tr("Up / Down"), self.tr("Select the previous / next SKU in the table"))]),
         ] + ([(self.tr("Host prompt"), self.host_prompt_bar.shortcut_rows())]
-             if getattr(self, "host_prompt_bar", None) is not None else [])
+             if host and getattr(self, "host_prompt_bar", None) is not None else [])
 
     def _banner_sku(self) -> None:
         sku = getattr(self.banner, "_sku", None)

@@ -251,11 +251,13 @@ class DeskWindow(DeskTargets, DeskTruth, DeskShortcuts, LayoutMemory, QMainWindo
 
         self._make_actions()
         self.help = HelpOverlay(central)
+        # The card is built from the actions' names (late: after they are retranslated).  Without the host
+        # prompt's rows, as it always was: with them it does not fit 1280×720 yet.
+        keep(self, lambda: self.help.set_rows(self.shortcut_sections(host=False)), late=True)
         self.help.closed.connect(self.focus_table)
         self._central = central
         self._init_targets(filters)
         self.host_bar = install_host(self)  # View → Host screen and the host prompt bar (ui/host/desk.py)
-        keep(self, lambda: self.help.set_rows(self.shortcut_sections()), late=True)  # from the actions' names
         self.fit_to_screen()
         self.restore_layout()
         self._init_truth([self.table_panel, self.alerts_panel]
