@@ -46,6 +46,7 @@ def _phase(app, n: int, speed: float, warm_s: float, window_s: float, base: Path
     from controlroom.rooms.watch import RoomsWatch
     from ui.app import tune_runtime
     from ui.rooms.switcher import RoomsDesk
+    from ui.testing import spin
 
     rooms = [DemoRoom(f"room-{i + 1:02d}", i + 1, base / f"n{n}", speed=speed) for i in range(n)]
     desk = None
@@ -56,22 +57,13 @@ def _phase(app, n: int, speed: float, warm_s: float, window_s: float, base: Path
         desk.start()
         desk.gc_pacer = desk.overview.gc_pacer = tune_runtime()  # as `controlroom rooms` runs it
 
-        def spin(seconds: float, until=None) -> bool:
-            end = time.monotonic() + seconds
-            while time.monotonic() < end:
-                app.processEvents()
-                if until is not None and until():
-                    return True
-                time.sleep(0.005)
-            return until is None
-
-        live = spin(120, lambda: all(rc.headline is not None and rc.headline.state == "live" and rc.view.feed.events
+        live = spin(app, 120, lambda: all(rc.headline is not None and rc.headline.state == "live" and rc.view.feed.events
                                      for rc in desk.watch.rooms.values()))
         if not live:
             raise RuntimeError(f"not every room came up: {[rc.headline for rc in desk.watch.rooms.values()]}")
         if desk_window:
             desk.open_room(rooms[0].name)
-        spin(warm_s)
+        spin(app, warm_s)
         ev0 = {r.name: desk.watch.rooms[r.name].view.feed.events for r in rooms}
         eng0 = {r.name: cpu_seconds(r.engine.pid) for r in rooms}
         shop0 = {r.name: cpu_seconds(r.shop.pid) for r in rooms}
@@ -79,7 +71,7 @@ def _phase(app, n: int, speed: float, warm_s: float, window_s: float, base: Path
         polls0, poll_ms0, poll_cpu0 = desk.overview.polls, desk.overview.poll_ms_total, desk.overview.poll_cpu_ms_total
         losses0 = {r.name: desk.watch.rooms[r.name].losses for r in rooms}
         desk.overview.poll_ms_max = 0.0
-        spin(window_s)
+        spin(app, window_s)
         wall = time.monotonic() - t0
         desk_cpu = (time.process_time() - desk0) / wall
         per = []

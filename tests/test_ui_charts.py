@@ -93,3 +93,42 @@ def test_chart_views_take_turns_to_slide(qtbot):
     c.update(SkuView(sku="B2", name="b", tier="profit", price_cents=1, available=5, frozen=False), ts, vals, 2700.0,
              may_slide=False, **kw)
     assert c._view_now == 2700.0  # another SKU: its view is placed at once
+
+
+def test_a_frozen_sku_has_no_sellout_band_but_a_flat_frozen_line(qtbot, tmp_path):
+    # A frozen SKU sells nothing: the engine may still carry a sell-out estimate from its burn rate,
+    # but the chart must not draw a band to sell-out; it draws the stock held flat, and says "frozen".
+    from controlroom.state.view import SkuView
+    from ui.desk.charts import ChartsPanel
+
+    make_app("en")
+    panel = ChartsPanel()
+    panel.resize(900, 600)
+    qtbot.addWidget(panel)
+    panel.show()
+    c = panel.charts[0]
+    ts, vals = np.array([1000.0, 1500.0, 1900.0]), np.array([80.0, 60.0, 40.0])
+    kw = dict(selected=True, tier_label="", alerts=[], actions=[], featured=[])
+    selling = SkuView(sku="A1", name="a", tier="profit", price_cents=1, available=40, frozen=False,
+                      sellout_s=300.0, sellout_pessimistic_s=200.0)
+    c.update(selling, ts, vals, 2000.0, **kw)
+    assert c.band.isVisible() and c.expected.isVisible() and not c.frozen_line.isVisible()
+    x, y = c.expected.getData()
+    assert y[-1] < 40.0  # heading down to sell-out
+    frozen = SkuView(sku="A1", name="a", tier="profit", price_cents=1, available=40, frozen=True,
+                     sellout_s=300.0, sellout_pessimistic_s=200.0)
+    c.update(frozen, ts, vals, 2001.0, **kw)
+    assert not c.band.isVisible() and not c.expected.isVisible() and not c.pessimistic.isVisible()
+    assert c.frozen_line.isVisible()
+    x, y = c.frozen_line.getData()
+    assert list(y) == [40.0, 40.0] and x[0] == c._view_now and x[1] > x[0]  # flat at the stock, from now on
+    assert "frozen" in c._title
+    qtbot.wait(50)
+    panel.grab().save(str(tmp_path / "frozen-chart.png"))
+    # Unfrozen again: the band comes back and the flat line goes.
+    c.update(selling, ts, vals, 2002.0, **kw)
+    assert c.band.isVisible() and not c.frozen_line.isVisible()
+    # An empty slot taking a frozen SKU shows no band either (set_visible must not bring it back).
+    c.clear()
+    c.update(frozen, ts, vals, 2003.0, **kw)
+    assert not c.band.isVisible() and c.frozen_line.isVisible()

@@ -65,6 +65,27 @@ def install_translations(app: QApplication, lang: str) -> list[QTranslator]:
     return out
 
 
+def _swap_translators(app: QApplication, lang: str) -> None:
+    for t in getattr(app, "_controlroom_translators", []):
+        app.removeTranslator(t)
+    app._controlroom_translators = install_translations(app, lang)
+    app._controlroom_lang = lang
+
+
+def switch_language(app: QApplication, lang: str | None) -> str:
+    """Switch the running app to ``lang`` (``zh_CN``, ``en``, or None for the system's): the translators
+    are swapped and every text kept with :func:`ui.retranslate.keep` is set again (the desk window's
+    menus, buttons, captions, table headers and panels); texts made on each refresh follow with the
+    next one.  Returns the language now in use."""
+    from ui.retranslate import retranslate_all
+
+    lang = resolve_lang(lang)
+    if lang != getattr(app, "_controlroom_lang", None):
+        _swap_translators(app, lang)
+        retranslate_all(app)
+    return lang
+
+
 def apply_theme(app: QApplication, name: str) -> None:
     """Switch to the ``dark`` or ``light`` theme: palette and stylesheet at once (widgets restyle live);
     colours a widget read when it was built (charts) follow when it is built again."""
@@ -85,11 +106,7 @@ def make_app(lang: str | None = None, argv: list[str] | None = None, *, theme_na
     app.setOrganizationName("controlroom")
     app.setApplicationDisplayName("controlroom")
     app.setWindowIcon(QIcon(theme.icon_path("app")))
-    lang = resolve_lang(lang)
-    for t in getattr(app, "_controlroom_translators", []):
-        app.removeTranslator(t)
-    app._controlroom_translators = install_translations(app, lang)
-    app._controlroom_lang = lang
+    _swap_translators(app, resolve_lang(lang))
     family = _pick_font(theme.UI_FONT_FAMILIES)
     if family:
         f = QFont(family)

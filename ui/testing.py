@@ -120,3 +120,20 @@ class DeskHarness:
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+
+def spin(app, seconds: float, until=None, step_s: float = 0.005) -> bool:
+    """Run ``app``'s event loop for up to ``seconds`` wall seconds.
+
+    With ``until`` (a callable), return True as soon as it holds and False if it never did; without
+    it, run the whole time and return True.  One helper for the scripts that drive real windows
+    (the rooms screenshot, ``bench rooms``): the sleep keeps a 2-core machine free for the processes
+    being watched, and ``until`` is checked after every pass of the loop.
+    """
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        if until is not None and until():
+            return True
+        time.sleep(step_s)
+    return until is None

@@ -5,8 +5,8 @@ run forward on the shop clock so a room overview can show it during the show: a 
 unavailable (sold out or frozen, not delisted) loses, for the first
 :data:`SURGE_HOLD_S` of the period, the order rate it had just before it became unavailable,
 and after that its average order rate while on sale this session.  The review recomputes it
-from the whole log afterwards; this figure is the running one (it restarts at zero with the
-engine, as the engine's other counters do).
+from the whole log afterwards; this figure is the running one.  An engine restarted on its
+show's log goes on from what the log says (:meth:`LostSalesMeter.resume`).
 """
 from __future__ import annotations
 
@@ -53,3 +53,30 @@ class LostSalesMeter:
             self.units += units
             self.by_sku[sku] = self.by_sku.get(sku, 0.0) + units
             self.cents += units * st.price_cents
+
+    def resume(self, point, prices: dict[str, int]) -> None:
+        """Go on from where a show's log stood (a :class:`~controlroom.log.resume.ResumePoint`): each
+        unavailable span is valued as :meth:`on_second` values it second by second — the rate before
+        for the first :data:`SURGE_HOLD_S`, then units sold per minute on sale — with the rate and the
+        units sold of the engine's last logged sample before the span.  A SKU still unavailable at the log's end goes
+        on from its span's start."""
+        t0, t1 = point.t0, point.t1
+        if t0 is None or t1 is None:
+            return
+        down_s: dict[str, float] = {}
+        for sp in point.down:  # in start order
+            d = max(0.0, (t1 if sp.end is None else sp.end) - sp.start)
+            on_sale_s = max(0.0, sp.start - t0 - down_s.get(sp.sku, 0.0))
+            before = sp.rate_before
+            avg = sp.sold_before / (on_sale_s / 60.0) if on_sale_s >= 60.0 else before
+            held = min(d, SURGE_HOLD_S)
+            units = (before * held + avg * (d - held)) / 60.0
+            self.units += units
+            self.by_sku[sp.sku] = self.by_sku.get(sp.sku, 0.0) + units
+            self.cents += units * prices.get(sp.sku, 0)
+            down_s[sp.sku] = down_s.get(sp.sku, 0.0) + d
+            if sp.end is None:
+                self._down_since[sp.sku] = sp.start
+                self._rate_before[sp.sku] = before
+        for sku in prices:
+            self._on_sale_s[sku] = max(0.0, t1 - t0 - down_s.get(sku, 0.0))

@@ -286,9 +286,15 @@ class RemoteSession:
         return "hung" if self.silent_s > HUNG_AFTER_S else "ok"
 
     def restart(self, timeout: float = START_TIMEOUT_S) -> "RemoteSession":
-        """Kill the child (SIGKILL reaches a stopped one too) and start a fresh one on the same settings."""
+        """Kill the child (SIGKILL reaches a stopped one too) and start a fresh one on the same settings.
+
+        The new child continues the old one's session log, so the show's totals (GMV, units, lost
+        sales) go on from the log rather than from zero (controlroom.live.resume)."""
         if self.proc is not None and self.proc.poll() is None:
             self.proc.kill()
+        self._take_status()  # the last status line names the log file, if it had one by then
+        if self.log_path and not self._no_log:
+            self._log = self.log_path
         self.stop(1.0)
         self._snapshot = SnapshotBuilder.empty()
         self.error = None

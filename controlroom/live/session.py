@@ -21,6 +21,7 @@ import zmq
 
 from controlroom.feed.client import FeedClient, FeedListener
 from controlroom.live.history import SkuHistory
+from controlroom.live.resume import resume_show
 from controlroom.live.snapshot import SnapshotBuilder
 from controlroom.notify import reconfigure_from_settings
 
@@ -83,6 +84,7 @@ class LiveSession(FeedListener):
         self.front_yield_s = 0.0
         # controlroom.live.gcpace.GcPacer: full collections run on the core thread right after a redraw.
         self.gc_pacer = None
+        self._resumed = False  # the totals were taken from a continued log (once, at the first snapshot)
 
     # --- life cycle -----------------------------------------------------------------------
     def start(self) -> "LiveSession":
@@ -315,6 +317,10 @@ class LiveSession(FeedListener):
         if self.session_log is None and self._log_factory is not None:
             self.session_log = self._log_factory(snapshot["room"])
             self._log_factory = None
+        if not self._resumed and self.session_log is not None:
+            # The first snapshot of a run that continues its show's log: the totals go on from the log.
+            self._resumed = True
+            resume_show(self, getattr(self.session_log, "resume", None))
         self.engine.on_reset(self.feed.mirror.last_ts)
         self.history_store.ensure(self.feed.mirror.skus.keys())
         if self.session_log is not None:

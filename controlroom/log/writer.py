@@ -33,6 +33,7 @@ from controlroom.log import schema
 from controlroom.log.inserts import (ACTION, ALERT, EVENTS, FEED, FLUSH, REJECT, SAMPLES, SETTINGS, SKUS, SNAPSHOT,
                                      STOP, TABLE, insert_item, item_rows)
 from controlroom.log.schema import LogFormatError
+from controlroom.log.resume import resume_point
 from controlroom.log.summary import SUMMARY_TABLES, SummaryTracker
 from controlroom.log.segments import (continue_session, end_session, lock_path, new_session, release_lock,
                                       take_lock)
@@ -70,6 +71,8 @@ class SessionLog:
         self.continued = False
         self.gap_s: float | None = None  # seconds between the previous segment and this one
         self.migrated_from: int | None = None
+        # A continued file: the show's totals so far, for the engine to resume from (controlroom.log.resume).
+        self.resume = None
         # per-minute summary rows kept as events are written (docs/session-log.md, schema 3)
         self._summary: SummaryTracker | None = SummaryTracker()
 
@@ -159,6 +162,7 @@ class SessionLog:
             tr.flush(conn)
             conn.execute("COMMIT")
             self._summary = tr
+            self.resume = resume_point(conn, tr)
         except Exception as e:  # the log itself must go on: the review then builds a cache
             if conn.in_transaction:
                 conn.execute("ROLLBACK")

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushBut
 
 from ui import fmt, theme
 from ui.desk.fit import IconsWhenRoom
+from ui.retranslate import keep
 
 RESTOCK_PRESETS = (50, 100, 200, 500)
 LOWER_EXPOSURE_WEIGHT = 0.3
@@ -49,8 +50,9 @@ class ActionsPanel(QWidget):
         lay.setSpacing(5)
         top = QHBoxLayout()
         top.setSpacing(10)
-        title = QLabel(self.tr("ACTIONS"))
+        title = QLabel()
         title.setObjectName("panelTitle")
+        keep(self, lambda: title.setText(self.tr("ACTIONS")))
         top.addWidget(title)
         self.sku_label = QLabel(self.tr("Select a SKU in the table"))
         self.sku_label.setObjectName("skuTitle")
@@ -65,28 +67,28 @@ class ActionsPanel(QWidget):
 
         # --- actions (owned here, shortcuts active anywhere in the window) ---
         self.act = {}
-        self._action("freeze", self.tr("Freeze"), "F", "freeze", self.tr("Stop selling the selected SKU now"))
-        self._action("unfreeze", self.tr("Unfreeze"), "U", "unfreeze", self.tr("Resume selling the selected SKU"))
+        self._action("freeze", lambda: self.tr("Freeze"), "F", "freeze", lambda: self.tr("Stop selling the selected SKU now"))
+        self._action("unfreeze", lambda: self.tr("Unfreeze"), "U", "unfreeze", lambda: self.tr("Resume selling the selected SKU"))
         for i, q in enumerate(RESTOCK_PRESETS):
             self._action(f"restock_{q}", f"+{q}", f"Ctrl+{i + 1}", "restock",
-                         self.tr("Restock the selected SKU by %Ln unit(s)", "", q))
-        self._action("restock_custom", self.tr("Restock"), None, "restock",
-                     self.tr("Restock by the custom amount"))
-        self._action("restock_amount", self.tr("Custom amount"), "R", None,
-                     self.tr("Type a custom restock amount (Enter sends it)"))
-        self._action("exposure_down", self.tr("Lower exposure"), "E", "exposure",
-                     self.tr("Show the selected SKU less in the live room (weight {w:g})").format(
+                         lambda q=q: self.tr("Restock the selected SKU by %Ln unit(s)", "", q))
+        self._action("restock_custom", lambda: self.tr("Restock"), None, "restock",
+                     lambda: self.tr("Restock by the custom amount"))
+        self._action("restock_amount", lambda: self.tr("Custom amount"), "R", None,
+                     lambda: self.tr("Type a custom restock amount (Enter sends it)"))
+        self._action("exposure_down", lambda: self.tr("Lower exposure"), "E", "exposure",
+                     lambda: self.tr("Show the selected SKU less in the live room (weight {w:g})").format(
                          w=LOWER_EXPOSURE_WEIGHT))
-        self._action("exposure_up", self.tr("Full exposure"), "Shift+E", "exposure-up",
-                     self.tr("Restore the selected SKU's exposure (weight 1)"))
+        self._action("exposure_up", lambda: self.tr("Full exposure"), "Shift+E", "exposure-up",
+                     lambda: self.tr("Restore the selected SKU's exposure (weight 1)"))
         # Short button labels (the action's full name shows in tooltips and the help overlay).
-        self.act["exposure_down"].setIconText(self.tr("Exposure −"))
-        self.act["exposure_up"].setIconText(self.tr("Exposure +"))
-        self._action("delist", self.tr("Delist"), "D", "delist", self.tr("Take the selected SKU off the shop"))
-        self._action("relist", self.tr("Relist"), "L", "relist", self.tr("Put the selected SKU back on the shop"))
-        self._action("confirm", self.tr("Confirm"), "Return", None, self.tr("Confirm the armed action"),
+        keep(self, lambda: (self.act["exposure_down"].setIconText(self.tr("Exposure −")),
+                            self.act["exposure_up"].setIconText(self.tr("Exposure +"))))
+        self._action("delist", lambda: self.tr("Delist"), "D", "delist", lambda: self.tr("Take the selected SKU off the shop"))
+        self._action("relist", lambda: self.tr("Relist"), "L", "relist", lambda: self.tr("Put the selected SKU back on the shop"))
+        self._action("confirm", lambda: self.tr("Confirm"), "Return", None, lambda: self.tr("Confirm the armed action"),
                      extra_keys=("Enter",))
-        self._action("cancel", self.tr("Cancel"), "Esc", None, self.tr("Cancel the armed action"))
+        self._action("cancel", lambda: self.tr("Cancel"), "Esc", None, lambda: self.tr("Cancel the armed action"))
         self.act["confirm"].setEnabled(False)
         self.act["cancel"].setEnabled(False)
 
@@ -102,7 +104,7 @@ class ActionsPanel(QWidget):
         self.custom_qty.setRange(1, 1_000_000)
         self.custom_qty.setValue(300)
         self.custom_qty.setSingleStep(50)
-        self.custom_qty.setToolTip(self.tr("Custom restock amount (R jumps here, Enter sends)"))
+        keep(self, lambda: self.custom_qty.setToolTip(self.tr("Custom restock amount (R jumps here, Enter sends)")))
         self.custom_qty.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.custom_qty.setMinimumHeight(28)
         self.custom_qty.installEventFilter(self)
@@ -125,10 +127,11 @@ class ActionsPanel(QWidget):
         self.confirm_text = QLabel("")
         self.confirm_text.setWordWrap(True)
         cb.addWidget(self.confirm_text, 1)
-        self.confirm_button = QPushButton(self.tr("Confirm"))
+        self.confirm_button = QPushButton()
         self.confirm_button.setProperty("role", "armed")
         self.confirm_button.clicked.connect(self.confirm)
-        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button = QPushButton()
+        keep(self, lambda: (self.confirm_button.setText(self.tr("Confirm")), self.cancel_button.setText(self.tr("Cancel"))))
         self.cancel_button.clicked.connect(self.cancel)
         cb.addWidget(self.confirm_button)
         cb.addWidget(self.cancel_button)
@@ -165,17 +168,21 @@ class ActionsPanel(QWidget):
         return super().eventFilter(obj, ev)
 
     # --- construction helpers -----------------------------------------------------------------------
-    def _action(self, name: str, text: str, key: str | None, icon: str | None, tip: str, extra_keys=()) -> QAction:
-        a = QAction(text, self)
+    def _action(self, name: str, text, key: str | None, icon: str | None, tip, extra_keys=()) -> QAction:
+        """An action; ``text`` and ``tip`` are a string or a function giving it (again after a language switch)."""
+        a = QAction(self)
         if icon:
             a.setIcon(QIcon(theme.icon_path(icon)))
         if key:
             a.setShortcuts([QKeySequence(key)] + [QKeySequence(k) for k in extra_keys])
             a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            native = QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText)
-            a.setToolTip(f"{tip} ({native})")
-        else:
-            a.setToolTip(tip)
+        native = QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText) if key else None
+
+        def words() -> None:
+            t = tip() if callable(tip) else tip
+            a.setText(text() if callable(text) else text)
+            a.setToolTip(f"{t} ({native})" if native else t)
+        keep(self, words)
         a.setData(name)
         a.triggered.connect(lambda checked=False, n=name: self.trigger(n))
         self.addAction(a)
@@ -227,7 +234,7 @@ class ActionsPanel(QWidget):
             self.sku_label.setText(self.tr("Select a SKU in the table"))
             self.sku_detail.setText("")
             return
-        color = theme.level_color(view.level) if view.level != "ok" else theme.TEXT
+        color = theme.level_text(view.level) if view.level != "ok" else theme.TEXT
         title = f'<span style="color:{color}">{view.sku}</span> {_html(view.name)}'
         if self.sku_label.text() != title:
             self.sku_label.setText(title)

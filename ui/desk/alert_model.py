@@ -43,7 +43,7 @@ class AlertModel(QAbstractTableModel):
         # () -> (first, last) rows on screen, or None (set by the panel's table view): rows on screen
         # repaint only the cells that read differently.
         self.visible_rows = None
-        self._fg = {lvl: QColor(c) for lvl, c in theme.LEVEL_COLORS.items()}
+        self._fg = {lvl: QColor(c) for lvl, c in theme.LEVEL_TEXT.items()}  # text shades: readable on tints
         self._tint = {}
         for lvl, c in theme.LEVEL_COLORS.items():
             q = QColor(c)
@@ -51,6 +51,7 @@ class AlertModel(QAbstractTableModel):
             self._tint[lvl] = q
         self._flash = QColor(theme.LEVEL_COLORS["critical"])
         self._flash.setAlpha(150)
+        self._on_flash = QColor(theme.TEXT)  # the level's word on the flash: its own colour would vanish
         self._muted = QColor(theme.MUTED)
         self._bold = QFont()
         self._bold.setBold(True)
@@ -165,6 +166,14 @@ class AlertModel(QAbstractTableModel):
             self._rows, self._keys = tuple(alerts), list(keys)
         self.resets += 1  # counts changes of the row set (tests read it)
         self._ages = []
+
+    def retranslate(self) -> None:
+        """After a language switch: the cells' words are made again, and the headers re-read."""
+        self._cells = [None] * len(self._rows)
+        self._ages = []
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, self.columnCount() - 1))
 
     def set_flash(self, on: bool) -> None:
         self.flash_on = on
@@ -294,6 +303,8 @@ class AlertModel(QAbstractTableModel):
 
     def data_fg(self, a, col: int):
         if col == 0:
+            if not self.history and self.flash_on and is_flashing(a, self.now_ts):
+                return self._on_flash
             return self._fg.get(a.level, self._muted)
         if self.history or a.acked or a.state == "pending":
             return self._muted

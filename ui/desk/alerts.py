@@ -16,6 +16,7 @@ from ui import fmt
 from ui.desk.alert_model import AlertModel
 from ui.desk.cells import FastCellDelegate, visible_rows
 from ui.desk.fit import IconsWhenRoom
+from ui.retranslate import keep
 
 FLASH_MS = 450
 SNOOZE_CHOICES = (5, 15, 30)
@@ -36,8 +37,9 @@ class AlertPanel(QWidget):
         lay.setSpacing(4)
         bar = QHBoxLayout()
         bar.setSpacing(4)
-        self.title = QLabel(self.tr("ALERTS"))
+        self.title = QLabel()
         self.title.setObjectName("panelTitle")
+        keep(self, lambda: self.title.setText(self.tr("ALERTS")))
         bar.addWidget(self.title)
         bar.addStretch(1)
         self.ack_button = QToolButton()
@@ -64,6 +66,8 @@ class AlertPanel(QWidget):
         self._flash_timer.timeout.connect(self._flash)
         self._flash_timer.start()
         self._count_tabs(0, 0)
+        keep(self, lambda: (self.model.retranslate(), self.history_model.retranslate(),
+                            self._count_tabs(self.model.rowCount(), self.history_model.rowCount())))
 
     def _table(self, model) -> QTableView:
         t = QTableView()

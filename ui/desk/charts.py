@@ -18,6 +18,7 @@ from ui.desk.chart_parts import GRID_COLS, MAX_CHARTS, RESHUFFLE_EVERY_S, SLIDE_
     configure_pyqtgraph
 from ui.desk.room_charts import RoomCharts
 from ui.desk.sku_chart import SkuChart
+from ui.retranslate import keep
 
 
 class ChartsPanel(QWidget):
@@ -51,11 +52,23 @@ class ChartsPanel(QWidget):
         self.splitter.setSizes([600, 160])
         lay.addWidget(self.splitter)
         self.grid_view.scene().sigMouseClicked.connect(self._clicked)
-        self.room.set_titles(self.tr("Room viewers"), self.tr("Orders per minute (featured periods shaded)"))
+        keep(self, self._words)
         self.updates = 0
         self._plan: list = [None] * MAX_CHARTS
         self._plan_at = 0.0
         self._plan_selected = None
+
+    def _words(self) -> None:
+        """The room charts' titles, and again after a language switch with every axis' labels ("now", "+10m")
+        and the SKU charts' titles (their cached pictures are in the old language until redrawn)."""
+        self.room.set_titles(self.tr("Room viewers"), self.tr("Orders per minute (featured periods shaded)"))
+        for view in (self.grid_view, self.room_view):
+            for item in view.scene().items():
+                if isinstance(item, pg.AxisItem):
+                    item.picture = None
+                    item.update()
+        for c in self.charts:
+            c._title = None  # the next refresh writes each title afresh (SkuChart.set_title skips an equal one)
 
     def _clicked(self, ev) -> None:
         pos = ev.scenePos()

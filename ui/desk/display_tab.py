@@ -1,12 +1,14 @@
-"""The settings dialog's Display tab: theme (dark or light, applied at once) and language (next start).
+"""The settings dialog's Display tab: theme and language (dark or light, Chinese or English), both applied at once.
 
 Both are the operator's preferences for this desk, kept in the desk's own settings store
 (``display/theme``, ``display/lang``), not in the show's settings the core logs.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QComboBox, QFormLayout, QLabel, QWidget
+from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtWidgets import QApplication, QComboBox, QFormLayout, QLabel, QTabWidget, QWidget
+
+from ui.retranslate import keep
 
 THEME_KEY = "display/theme"
 LANG_KEY = "display/lang"
@@ -32,23 +34,40 @@ class DisplayTab(QWidget):
         form = QFormLayout(self)
         self.theme = QComboBox()
         self.theme.setObjectName("display.theme")
-        self.theme.addItem(self.tr("Dark (dim control room)"), "dark")
-        self.theme.addItem(self.tr("Light (bright room)"), "light")
+        self.theme.addItem("", "dark")
+        self.theme.addItem("", "light")
         self.theme.setCurrentIndex(max(0, self.theme.findData(saved_theme(store))))
         self.theme.currentIndexChanged.connect(self._theme_changed)
-        form.addRow(self.tr("Theme"), self.theme)
+        theme_label = QLabel()
+        form.addRow(theme_label, self.theme)
         self.lang = QComboBox()
         self.lang.setObjectName("display.lang")
-        self.lang.addItem(self.tr("System language"), "")
+        self.lang.addItem("", "")
         self.lang.addItem("中文（简体）", "zh_CN")
         self.lang.addItem("English", "en")
         self.lang.setCurrentIndex(max(0, self.lang.findData(saved_lang(store) or "")))
         self.lang.currentIndexChanged.connect(self._lang_changed)
-        form.addRow(self.tr("Language"), self.lang)
-        note = QLabel(self.tr("The theme changes at once; the language at the next start (or use --lang)."))
+        lang_label = QLabel()
+        form.addRow(lang_label, self.lang)
+        note = QLabel()
         note.setObjectName("muted")
         note.setWordWrap(True)
         form.addRow(note)
+
+        def words() -> None:  # again after a language switch (ui/retranslate.py)
+            self.theme.setItemText(0, self.tr("Dark (dim control room)"))
+            self.theme.setItemText(1, self.tr("Light (bright room)"))
+            theme_label.setText(self.tr("Theme"))
+            self.lang.setItemText(0, self.tr("System language"))
+            lang_label.setText(self.tr("Language"))
+            tabs = self.parentWidget()
+            while tabs is not None and not isinstance(tabs, QTabWidget):
+                tabs = tabs.parentWidget()
+            if tabs is not None and tabs.indexOf(self) >= 0:  # its tab's title (the desk window named it)
+                tabs.setTabText(tabs.indexOf(self), QCoreApplication.translate("DeskWindow", "Display"))
+            note.setText(self.tr("Theme and language change at once. The desk's windows switch language as they "
+                                 "are; this dialog's fields show it when the dialog is opened again."))
+        keep(self, words)
 
     def _theme_changed(self) -> None:
         from ui.app import apply_theme
@@ -59,5 +78,8 @@ class DisplayTab(QWidget):
         apply_theme(QApplication.instance(), name)
 
     def _lang_changed(self) -> None:
+        from ui.app import switch_language
+
         self.store.setValue(LANG_KEY, self.lang.currentData())
         self.store.sync()
+        switch_language(QApplication.instance(), self.lang.currentData() or None)

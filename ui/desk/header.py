@@ -6,6 +6,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
 from ui import fmt, theme
+from ui.retranslate import keep
 
 
 class TrendLine(QWidget):
@@ -49,10 +50,15 @@ def _chip(text: str = "") -> QLabel:
     return lab
 
 
-def _set_chip(lab: QLabel, text: str, color: str) -> None:
+def _chip_style(color: str, ink: str | None = None) -> str:
+    return f"background: {color}; color: {ink or theme.chip_ink(color)};"
+
+
+def _set_chip(lab: QLabel, text: str, color: str, ink: str | None = None) -> None:
+    """A chip's words and fill; its ink is the one readable on that fill (dark or white) unless given."""
     if lab.text() != text:
         lab.setText(text)
-    style = f"background: {color};"
+    style = _chip_style(color, ink)
     if lab.styleSheet() != style:
         lab.setStyleSheet(style)
 
@@ -66,11 +72,11 @@ class HeaderBar(QFrame):
         lay = QHBoxLayout(self)
         lay.setContentsMargins(8, 6, 6, 6)
         lay.setSpacing(6)  # 6, not more: the header's groups must fit a 1280-pixel screen with their figures whole
-        self.room = self._group(lay, self.tr("Room"))
+        self.room = self._group(lay, lambda: self.tr("Room"))
         self.room.setMinimumWidth(60)  # a long room name is cut (its tooltip has it whole), never widens the window
         self.room.setMaximumWidth(170)
-        self.clock = self._group(lay, self.tr("Session"))
-        vbox = self._group_box(lay, self.tr("Viewers"))
+        self.clock = self._group(lay, lambda: self.tr("Session"))
+        vbox = self._group_box(lay, lambda: self.tr("Viewers"))
         row = QHBoxLayout()
         row.setSpacing(6)
         self.viewers = QLabel("—")
@@ -79,15 +85,15 @@ class HeaderBar(QFrame):
         row.addWidget(self.viewers)
         row.addWidget(self.trend)
         vbox.addLayout(row)
-        self.gmv = self._group(lay, self.tr("GMV"))
-        self.units = self._group(lay, self.tr("Units"))
+        self.gmv = self._group(lay, lambda: self.tr("GMV"))
+        self.units = self._group(lay, lambda: self.tr("Units"))
         # Figures grow during a show: each has a fixed width for a big value, so neither the header nor the
         # window's minimum width grows with them (and nothing shifts sideways as digits are added).
         for lab, widest in ((self.clock, "0:00:00"), (self.viewers, "99,999"), (self.gmv, "¥9,999,999"),
                             (self.units, "99,999")):
             lab.ensurePolished()
             lab.setFixedWidth(lab.fontMetrics().horizontalAdvance(widest) + 4)
-        self.featured = self._group(lay, self.tr("On air"))
+        self.featured = self._group(lay, lambda: self.tr("On air"))
         self.featured.setMinimumWidth(100)
         self.featured.setMaximumWidth(260)
         lay.addStretch(1)
@@ -97,8 +103,9 @@ class HeaderBar(QFrame):
         fbox.setSpacing(1)
         frow = QHBoxLayout()
         frow.setSpacing(6)
-        fcap = QLabel(self.tr("Feed"))
+        fcap = QLabel()
         fcap.setObjectName("caption")
+        keep(self, lambda: fcap.setText(self.tr("Feed")))
         self.feed_chip = _chip("—")
         self.feed_detail = QLabel("")
         self.feed_detail.setObjectName("caption")
@@ -109,11 +116,11 @@ class HeaderBar(QFrame):
         fbox.addLayout(frow)
         fbox.addWidget(self.feed_chip, 0, Qt.AlignmentFlag.AlignLeft)
         lay.addLayout(fbox)
-        cbox = self._group_box(lay, self.tr("Commands"))
+        cbox = self._group_box(lay, lambda: self.tr("Commands"))
         self.channel_chip = _chip("—")
         cbox.addWidget(self.channel_chip)
         # Alert counts.
-        abox = self._group_box(lay, self.tr("Firing alerts"))
+        abox = self._group_box(lay, lambda: self.tr("Firing alerts"))
         arow = QHBoxLayout()
         arow.setSpacing(4)
         self.count_chips = {}
@@ -139,16 +146,18 @@ class HeaderBar(QFrame):
         self._last_counts: dict = {}
         self.retranslate_counts({})
 
-    def _group_box(self, lay: QHBoxLayout, caption: str) -> QVBoxLayout:
+    def _group_box(self, lay: QHBoxLayout, caption) -> QVBoxLayout:
+        """A captioned group; ``caption()`` gives its caption (again after a language switch)."""
         box = QVBoxLayout()
         box.setSpacing(1)
-        cap = QLabel(caption)
+        cap = QLabel()
         cap.setObjectName("caption")
+        keep(self, lambda: cap.setText(caption()))
         box.addWidget(cap)
         lay.addLayout(box)
         return box
 
-    def _group(self, lay: QHBoxLayout, caption: str) -> QLabel:
+    def _group(self, lay: QHBoxLayout, caption) -> QLabel:
         box = self._group_box(lay, caption)
         val = QLabel("—")
         val.setObjectName("value")
@@ -161,9 +170,10 @@ class HeaderBar(QFrame):
             n = counts.get(lvl, 0)
             # Not live: the counts are as old as the figures, and look it (grey, like the table).
             color = (theme.level_color(lvl) if live else theme.MUTED) if n else theme.RAISED
+            ink = None if n else theme.MUTED  # a level with nothing firing reads as quiet, yet still readable
             text = f"{fmt.level_name(lvl)} {n}"
-            if chip.text() != text or chip.styleSheet() != f"background: {color};":
-                _set_chip(chip, text, color)
+            if chip.text() != text or chip.styleSheet() != _chip_style(color, ink):
+                _set_chip(chip, text, color, ink)
                 chip.setToolTip(self.tr("%n firing {level} alert(s)", "", n).format(level=fmt.level_name(lvl)))
 
     # --- per snapshot --------------------------------------------------------------------------------

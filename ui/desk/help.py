@@ -146,6 +146,7 @@ def _clear(layout) -> None:
     while layout.count():
         it = layout.takeAt(0)
         if it.widget() is not None:
+            it.widget().hide()  # gone from the card now (rebuilt after a language switch), deleted later
             it.widget().deleteLater()
         elif it.layout() is not None:
             _clear(it.layout())

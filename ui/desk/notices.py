@@ -6,6 +6,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from ui import fmt, theme
+from ui.retranslate import keep
 
 
 def _html(s: str) -> str:
@@ -33,9 +34,10 @@ class FailureBanner(QFrame):
         self.text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         lay.addWidget(self.text, 1)
         self.setAutoFillBackground(True)
-        self.show_button = QPushButton(self.tr("Show SKU"))
-        self.dismiss_button = QPushButton(self.tr("Dismiss"))
-        self.dismiss_button.setToolTip(self.tr("Dismiss (Ctrl+D)"))
+        self.show_button = QPushButton()
+        self.dismiss_button = QPushButton()
+        keep(self, lambda: (self.show_button.setText(self.tr("Show SKU")), self.dismiss_button.setText(self.tr("Dismiss")),
+                            self.dismiss_button.setToolTip(self.tr("Dismiss (Ctrl+D)"))))
         lay.addWidget(self.show_button)
         lay.addWidget(self.dismiss_button)
         self.show_button.clicked.connect(lambda: self._sku and self.showSku.emit(self._sku))
@@ -107,9 +109,10 @@ class AutoConfirmBox(QFrame):
             h.setContentsMargins(0, 0, 0, 0)
             lab = QLabel("")
             lab.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-            yes = QPushButton(self.tr("Accept"))
+            yes = QPushButton()
             yes.setProperty("role", "armed")
-            no = QPushButton(self.tr("Reject"))
+            no = QPushButton()
+            keep(self, lambda yes=yes, no=no: (yes.setText(self.tr("Accept")), no.setText(self.tr("Reject"))))
             h.addWidget(lab, 1)
             h.addWidget(yes)
             h.addWidget(no)
@@ -123,6 +126,7 @@ class AutoConfirmBox(QFrame):
         self._ids: list[str | None] = [None] * self.MAX_ROWS
         self._answered: set[str] = set()
         self.pending: list[dict] = []
+        keep(self, self._render, late=True)  # the title and rows in the new language (after the buttons')
         self.setFixedHeight(self.sizeHint().height())
         self._render()
 

@@ -34,7 +34,7 @@ class RoomCharts:
                 r.hide()
                 plot.addItem(r, ignoreBounds=True)
                 pool.append(r)
-            t = pg.TextItem("", color=theme.LEVEL_COLORS["warning"], anchor=(0, 0))
+            t = pg.TextItem("", color=theme.level_text("warning"), anchor=(0, 0))
             f = QFont()
             f.setPointSizeF(7.5)
             t.setFont(f)
@@ -69,8 +69,8 @@ class RoomCharts:
         return p
 
     def set_titles(self, viewers: str, orders: str) -> None:
-        self.viewers.setTitle(f'<span style="color:{theme.VIEWERS}">{html_escape(viewers)}</span>', size="9pt")
-        self.orders.setTitle(f'<span style="color:{theme.ORDERS}">{html_escape(orders)}</span>', size="9pt")
+        self.viewers.setTitle(f'<span style="color:{theme.text_shade("VIEWERS")}">{html_escape(viewers)}</span>', size="9pt")
+        self.orders.setTitle(f'<span style="color:{theme.text_shade("ORDERS")}">{html_escape(orders)}</span>', size="9pt")
 
     def update(self, series: tuple, featured: tuple, now: float) -> None:
         n = len(series)

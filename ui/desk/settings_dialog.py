@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QDialogButtonBox, Q
 from controlroom.settings import EngineSettings, Settings, SettingsError, TierSettings
 from ui import fmt
 from ui.desk.number_field import NumberField
+from ui.retranslate import keep
 
 # Tier fields shown first (the ones an operator tunes during a show); the rest follow.
 TIER_ORDER = ("window_min", "multiplier", "warning_floor", "critical_horizon_min", "safety_margin", "safety_floor",
@@ -37,7 +38,6 @@ class SettingsDialog(QDialog):
         """``skus``: (sku, name, shop tier) for the per-SKU override tab; ``notify_status``: the snapshot's
         ``notify`` block (the targets' state on the channel page)."""
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Settings"))
         self.setObjectName("settingsDialog")
         self.resize(860, 640)
         self.settings = settings
@@ -45,30 +45,39 @@ class SettingsDialog(QDialog):
         self._editors: dict[str, tuple[QWidget, object]] = {}  # dotted key -> (editor, original value)
         self._docs = {key: (unit, doc) for key, _default, unit, doc in Settings.describe()}
         lay = QVBoxLayout(self)
-        intro = QLabel(self.tr("Changes apply to the running show at once and are written to the session log. "
-                               "Hover a field for its full description."))
+        intro = QLabel()
         intro.setObjectName("muted")
         intro.setWordWrap(True)
         lay.addWidget(intro)
         self.tabs = QTabWidget()
         lay.addWidget(self.tabs, 1)
         for tname in settings.tiers:
-            self.tabs.addTab(self._tier_tab(tname), fmt.tier_name(tname))
-        self.tabs.addTab(self._engine_tab(), self.tr("Engine"))
-        self.tabs.addTab(self._sku_tab(), self.tr("Per-SKU tier"))
+            self.tabs.addTab(self._tier_tab(tname), "")
+        self.tabs.addTab(self._engine_tab(), "")
+        self.tabs.addTab(self._sku_tab(), "")
         from ui.desk.channel_page import ChannelPage
 
         self.channel_page = ChannelPage(settings, self._row, notify_status)
-        self.tabs.addTab(self._scroll(self.channel_page), self.tr("Channels"))
+        self.tabs.addTab(self._scroll(self.channel_page), "")
         self.error = QLabel("")
         self.error.setStyleSheet("color: #ff6b72; font-weight: 600;")
         self.error.setWordWrap(True)
         lay.addWidget(self.error)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Apply
                                         | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Apply and close"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Apply).setText(self.tr("Apply"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Close"))
+
+        def words() -> None:  # the dialog's frame again after a language switch (its fields: when opened again)
+            self.setWindowTitle(self.tr("Settings"))
+            intro.setText(self.tr("Changes apply to the running show at once and are written to the session log. "
+                                  "Hover a field for its full description."))
+            tabs = [fmt.tier_name(t) for t in settings.tiers] + [self.tr("Engine"), self.tr("Per-SKU tier"),
+                                                                 self.tr("Channels")]
+            for i, text in enumerate(tabs):
+                self.tabs.setTabText(i, text)
+            self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Apply and close"))
+            self.buttons.button(QDialogButtonBox.StandardButton.Apply).setText(self.tr("Apply"))
+            self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Close"))
+        keep(self, words)
         self.buttons.accepted.connect(self._ok)
         self.buttons.rejected.connect(self.reject)
         self.buttons.button(QDialogButtonBox.StandardButton.Apply).clicked.connect(self.apply)

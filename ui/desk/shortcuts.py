@@ -10,13 +10,15 @@ from PySide6.QtGui import QAction, QIcon, QKeySequence
 
 from ui import theme
 from ui.desk.alerts import SNOOZE_CHOICES
+from ui.retranslate import keep
 
 
 class DeskShortcuts:
     """Window-level actions with their shortcuts (``win_actions``), for :class:`~ui.desk.window.DeskWindow`."""
 
-    def _add(self, name: str, text: str, keys, slot, icon: str | None = None, checkable=False) -> QAction:
-        a = QAction(text, self)
+    def _add(self, name: str, text, keys, slot, icon: str | None = None, checkable=False) -> QAction:
+        """A window action; ``text()`` gives its words (set again after a language switch)."""
+        a = QAction(self)
         if icon:
             a.setIcon(QIcon(theme.icon_path(icon)))
         keys = [keys] if isinstance(keys, str) else list(keys)
@@ -24,7 +26,12 @@ class DeskShortcuts:
         a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         a.setCheckable(checkable)
         native = " / ".join(QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText) for k in keys)
-        a.setToolTip(f"{text} ({native})")
+
+        def words() -> None:
+            t = text()
+            a.setText(t)
+            a.setToolTip(f"{t} ({native})")
+        keep(self, words)
         a.triggered.connect(slot)
         self.addAction(a)
         self.win_actions[name] = a
@@ -32,40 +39,46 @@ class DeskShortcuts:
 
     def _make_actions(self) -> None:
         self.win_actions: dict[str, QAction] = {}
-        self._add("ack", self.tr("Acknowledge alert"), "A", lambda: self.alerts.ack(), "ack")
+        self._add("ack", lambda: self.tr("Acknowledge alert"), "A", lambda: self.alerts.ack(), "ack")
         snooze_keys = {5: "S", 15: "Shift+S", 30: "Alt+S"}
         for m in SNOOZE_CHOICES:
-            self._add(f"snooze_{m}", self.tr("Snooze {m} min").format(m=m), snooze_keys[m],
+            self._add(f"snooze_{m}", lambda m=m: self.tr("Snooze {m} min").format(m=m), snooze_keys[m],
                       lambda checked=False, m=m: self.alerts.snooze(m), "snooze")
-        self._add("jump", self.tr("Jump to the alert's SKU"), "J", lambda: self.alerts.jump(), "jump")
-        self._add("mute", self.tr("Mute sound"), "M", self._toggle_mute, "sound", checkable=True)
-        self._add("search", self.tr("Search"), ["Ctrl+F", "/"], self._focus_search, "search")
-        self._add("table", self.tr("Go to the SKU table"), "Ctrl+T", lambda: self.focus_table())
-        self._add("alerts", self.tr("Go to the alerts"), "Ctrl+Shift+A", lambda: self.alerts.table.setFocus())
-        self._add("accept", self.tr("Accept the first auto action"), "Y", lambda: self.confirms.answer_first(True))
-        self._add("reject", self.tr("Reject the first auto action"), "N", lambda: self.confirms.answer_first(False))
-        self._add("dismiss", self.tr("Dismiss the failure banner"), "Ctrl+D", self.banner.dismiss)
-        self._add("banner_sku", self.tr("Show the failed command's SKU"), "Ctrl+J", self._banner_sku)
-        self._add("top", self.tr("Go to the most urgent SKUs (top of the table)"), "Ctrl+Up", lambda: self._to_top())
-        self._add("undo", self.tr("Undo the last action (for 10 s)"), "Ctrl+Z", self.undo_last)
-        self._add("restart_core", self.tr("Restart the core (when it is hung or stopped)"), "Ctrl+Shift+R",
+        self._add("jump", lambda: self.tr("Jump to the alert's SKU"), "J", lambda: self.alerts.jump(), "jump")
+        self._add("mute", lambda: self.tr("Mute sound"), "M", self._toggle_mute, "sound", checkable=True)
+        self._add("search", lambda: self.tr("Search"), ["Ctrl+F", "/"], self._focus_search, "search")
+        self._add("table", lambda: self.tr("Go to the SKU table"), "Ctrl+T", lambda: self.focus_table())
+        self._add("alerts", lambda: self.tr("Go to the alerts"), "Ctrl+Shift+A", lambda: self.alerts.table.setFocus())
+        self._add("accept", lambda: self.tr("Accept the first auto action"), "Y", lambda: self.confirms.answer_first(True))
+        self._add("reject", lambda: self.tr("Reject the first auto action"), "N", lambda: self.confirms.answer_first(False))
+        self._add("dismiss", lambda: self.tr("Dismiss the failure banner"), "Ctrl+D", self.banner.dismiss)
+        self._add("banner_sku", lambda: self.tr("Show the failed command's SKU"), "Ctrl+J", self._banner_sku)
+        self._add("top", lambda: self.tr("Go to the most urgent SKUs (top of the table)"), "Ctrl+Up", lambda: self._to_top())
+        self._add("undo", lambda: self.tr("Undo the last action (for 10 s)"), "Ctrl+Z", self.undo_last)
+        self._add("restart_core", lambda: self.tr("Restart the core (when it is hung or stopped)"), "Ctrl+Shift+R",
                   self.restart_core)
-        self._add("settings", self.tr("Settings"), "Ctrl+,", self.open_settings, "settings")
-        self._add("help", self.tr("Keyboard shortcuts"), "F1", lambda: self.help.toggle(), "help")
-        self._add("quit", self.tr("Quit"), "Ctrl+Q", self.close)
+        self._add("settings", lambda: self.tr("Settings"), "Ctrl+,", self.open_settings, "settings")
+        self._add("help", lambda: self.tr("Keyboard shortcuts"), "F1", lambda: self.help.toggle(), "help")
+        self._add("quit", lambda: self.tr("Quit"), "Ctrl+Q", self.close)
         self.header.mute_button.setDefaultAction(self.win_actions["mute"])
         self.header.settings_button.setDefaultAction(self.win_actions["settings"])
         self.header.help_button.setDefaultAction(self.win_actions["help"])
         for m, b in self.alerts.snooze_buttons.items():
             b.setDefaultAction(self.win_actions[f"snooze_{m}"])
-            b.setText(self.tr("{m} min").format(m=m))
         self.alerts.ack_button.setDefaultAction(self.win_actions["ack"])
-        self.alerts.ack_button.setText(self.tr("Acknowledge"))
         self.alerts.jump_button.setDefaultAction(self.win_actions["jump"])
-        self.alerts.jump_button.setText(self.tr("Jump"))
+
+        def button_words() -> None:  # shorter than their actions' names (a button's text follows its action's)
+            for m, b in self.alerts.snooze_buttons.items():
+                b.setText(self.tr("{m} min").format(m=m))
+            self.alerts.ack_button.setText(self.tr("Acknowledge"))
+            self.alerts.jump_button.setText(self.tr("Jump"))
+            self._muted_changed(self.sound.muted)
+        keep(self, button_words)
         self.sound.mutedChanged.connect(self._muted_changed)
 
-    def shortcut_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
+    def shortcut_sections(self, host: bool = True) -> list[tuple[str, list[tuple[str, str]]]]:
+        """(section, [(keys, what)]) of every window key; ``host``: with the host prompt bar's, if it has one."""
         def rows(names):
             out = []
             for n in names:
@@ -81,7 +94,7 @@ class DeskShortcuts:
             (self.tr("Moving around"), rows(["search", "table", "top", "alerts", "settings", "help", "quit"])
              + [(self.tr("Up / Down"), self.tr("Select the previous / next SKU in the table"))]),
         ] + ([(self.tr("Host prompt"), self.host_prompt_bar.shortcut_rows())]
-             if getattr(self, "host_prompt_bar", None) is not None else [])
+             if host and getattr(self, "host_prompt_bar", None) is not None else [])
 
     def _banner_sku(self) -> None:
         sku = getattr(self.banner, "_sku", None)

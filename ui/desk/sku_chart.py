@@ -2,7 +2,8 @@
 
 It shows available stock over the last 30 minutes of shop time (a step line),
 the forecast band ahead to sell-out (expected and pessimistic lines with the
-band between), the warning line and safety stock, alert transitions
+band between; a frozen SKU sells nothing, so it gets a flat line in the frozen
+colour instead, and "frozen" in its title), the warning line and safety stock, alert transitions
 (triangles, coloured by level; hollow grey = ended) and actions (blue
 diamonds) marked on the time axis, and the SKU's featured periods shaded.
 How it stays cheap to redraw: see :mod:`ui.desk.chart_parts`.
@@ -60,6 +61,10 @@ class SkuChart:
         p.addItem(self.band)
         p.addItem(self.expected)
         p.addItem(self.pessimistic)
+        # A frozen SKU sells nothing: its stock holds, so ahead of now it gets a flat line, not a sell-out band.
+        self.frozen_line = pg.PlotCurveItem(pen=cosmetic_pen(theme.FROZEN_STOCK, 2, Qt.PenStyle.DashLine))
+        self.frozen_line.setVisible(False)
+        p.addItem(self.frozen_line)
         self.curve = pg.PlotDataItem(pen=cosmetic_pen(theme.CURVE, 1), clipToView=True, autoDownsample=True,
                                      downsampleMethod="peak", skipFiniteCheck=True)
         p.addItem(self.curve)
@@ -98,6 +103,8 @@ class SkuChart:
         for item in (self.curve, self.expected, self.pessimistic, self.band, self.warning, self.safety,
                      self.now_line, self.alert_marks, self.action_marks):
             item.setVisible(on)
+        self.frozen_line.setVisible(False)  # shown by update() for a frozen SKU only
+        self._fc_key = None
         if not on:
             for r in self.regions:
                 r.hide()
@@ -177,11 +184,12 @@ class SkuChart:
         ymax = self._ymax
         # Lines and forecast are redrawn only when they move by a pixel or more.
         y_px = ymax / max(self.plot.vb.height(), 20.0)
-        # --- forecast band ahead to sell-out ---
-        so = v.sellout_s if a > 0 else None
-        sop = v.sellout_pessimistic_s if v.sellout_pessimistic_s is not None else so
+        # --- forecast band ahead to sell-out (none while frozen: nothing sells, the stock holds) ---
+        held = bool(v.frozen) and a > 0
+        so = v.sellout_s if a > 0 and not held else None
+        sop = (v.sellout_pessimistic_s if v.sellout_pessimistic_s is not None else so) if so is not None else None
         ahead = self._choose_ahead(sop)
-        fc_key = (now, ymax, round(a / y_px), None if so is None else round(min(so, 7200.0) / px_s),
+        fc_key = (now, ymax, round(a / y_px), held, None if so is None else round(min(so, 7200.0) / px_s),
                   None if sop is None else round(min(sop, 7200.0) / px_s))
         if fc_key != self._fc_key:
             self._fc_key = fc_key
@@ -196,6 +204,9 @@ class SkuChart:
             elif self.band.isVisible():
                 for it in (self.band, self.expected, self.pessimistic):
                     it.setVisible(False)
+            if held:
+                self.frozen_line.setData([now, now + ahead * 60.0 * 1.2], [a, a])
+            self.frozen_line.setVisible(held)
         # --- lines ---
         lines_key = (ymax, round(v.warning_line / y_px), round(v.safety_stock / y_px))
         if lines_key != self._lines_key:
@@ -243,13 +254,13 @@ class SkuChart:
             # moving items from inside a paint schedules a second paint of the whole view.
             self.plot.vb.updateMatrix()
         self._move_view = False
-        color = theme.level_color(v.level) if v.level != "ok" else theme.TEXT
+        color = theme.level_text(v.level) if v.level != "ok" else theme.TEXT
         sel = "▶ " if selected else ""
         tail = f" · {tier_label}"
         frozen = ""
         if v.frozen and v.available > 0:  # frozen with stock left: said in the title, in the table's colour
             if v.level == "ok":
-                color = theme.FROZEN_STOCK
+                color = theme.FROZEN_TEXT
             frozen = " · " + QCoreApplication.translate("SkuTableModel", "frozen")
         # Elide the name so the title never widens the grid; drop the tier if even that is too long (never
         # the word frozen).
@@ -261,7 +272,7 @@ class SkuChart:
             room = avail - fm.horizontalAdvance(f"{sel}{v.sku} {frozen}")
         name = fm.elidedText(v.name, Qt.TextElideMode.ElideRight, int(max(room, 24)))
         self.set_title(f'<span style="color:{color}">{sel}{v.sku} {html_escape(name)}</span>'
-                       f'<span style="color:{theme.FROZEN_STOCK}; font-weight:600">{html_escape(frozen)}</span>'
+                       f'<span style="color:{theme.FROZEN_TEXT}; font-weight:600">{html_escape(frozen)}</span>'
                        f'<span style="color:{theme.MUTED}">{html_escape(tail)}</span>')
 
     def _choose_ahead(self, sellout_s: float | None) -> float:

@@ -136,12 +136,12 @@ class SkuTableModel(QAbstractTableModel):
         self._tint = {lvl: QColor(c) for lvl, c in theme.LEVEL_COLORS.items()}
         for c in self._tint.values():
             c.setAlpha(theme.LEVEL_TINT_ALPHA)
-        self._level_fg = {lvl: QColor(c) for lvl, c in theme.LEVEL_COLORS.items()}
+        self._level_fg = {lvl: QColor(c) for lvl, c in theme.LEVEL_TEXT.items()}  # text shades: readable on tints
         self._muted = QColor(theme.MUTED)
         self._bold = QFont()
         self._bold.setBold(True)
         self._muted_cols = {COL["sku"], COL["tier"], COL["warning_line"], COL["safety"]}
-        self._frozen_fg = QColor(theme.FROZEN_STOCK)
+        self._frozen_fg = QColor(theme.FROZEN_TEXT)
         self._frozen_bg = QColor(theme.FROZEN_STOCK)
         self._frozen_bg.setAlpha(theme.LEVEL_TINT_ALPHA)
         # The figures are not live (stale feed, hung core ...): every cell in grey, no level tints.
@@ -325,6 +325,15 @@ class SkuTableModel(QAbstractTableModel):
             return
         self.muted = muted
         self._cells = [None] * len(self._rows)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(COLUMNS) - 1), UPDATE_ROLES)
+
+    def retranslate(self) -> None:
+        """After a language switch: the rows' words (levels, tiers, sell-out times) are made again and the
+        headers re-read."""
+        self._cache = [None] * len(self._rows)
+        self._cells = [None] * len(self._rows)
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
         if self._rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(COLUMNS) - 1), UPDATE_ROLES)
 

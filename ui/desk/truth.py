@@ -15,6 +15,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
 from ui import theme
+from ui.retranslate import keep
 
 # The states in which figures are not live, with their colour (one look per state, everywhere).
 STATE_COLORS = {"stale": "#ff4d55", "resyncing": "#f2a93b", "connecting": theme.MUTED,
@@ -133,7 +134,8 @@ class DeskTruth:
         self.screen_state = "live"
         self.veils = [StateVeil(p) for p in panels]
         # Offered where the operator looks when the core is hung or stopped (the status line says why).
-        self.restart_button = QPushButton(self.tr("Restart core (Ctrl+Shift+R)"))
+        self.restart_button = QPushButton()
+        keep(self, lambda: self.restart_button.setText(self.tr("Restart core (Ctrl+Shift+R)")))
         self.restart_button.setObjectName("restartCore")
         self.restart_button.setProperty("role", "armed")
         self.restart_button.clicked.connect(self.restart_core)

@@ -31,6 +31,7 @@ from ui.desk.sku_model import COL, COLUMNS, HIDDEN_BY_DEFAULT, SKU_ROLE, SkuTabl
 from ui.desk.targets import DeskTargets
 from ui.desk.truth import DeskTruth
 from ui.host.desk import install as install_host
+from ui.retranslate import keep
 from ui.sound import AlertSound
 
 def _panel(widget: QWidget, margins=(8, 8, 8, 8)) -> QFrame:
@@ -60,7 +61,7 @@ class DeskWindow(DeskTargets, DeskTruth, DeskShortcuts, LayoutMemory, QMainWindo
         self.sound = sound or AlertSound(self)
         # Sound, desktop notification and host prompt per level (desktop: a DesktopNotifier or None).
         self.channels = DeskChannels(self.sound, desktop, self)
-        self.setWindowTitle(self.tr("Live stock control room"))
+        keep(self, lambda: self.setWindowTitle(self.tr("Live stock control room")))
         self.setWindowIcon(QIcon(theme.icon_path("app")))
         self.selected_sku: str | None = None
         self._names: dict[str, str] = {}
@@ -103,26 +104,32 @@ class DeskWindow(DeskTargets, DeskTruth, DeskShortcuts, LayoutMemory, QMainWindo
         tv.setContentsMargins(0, 0, 0, 0)
         tv.setSpacing(6)
         filters = QHBoxLayout()
-        title = QLabel(self.tr("SKUS"))
+        title = QLabel()
         title.setObjectName("panelTitle")
         filters.addWidget(title)
         self.search = QLineEdit()
-        self.search.setPlaceholderText(self.tr("Search SKU or name  (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
         self.search.addAction(QIcon(theme.icon_path("search")), QLineEdit.ActionPosition.LeadingPosition)
         self.search.textChanged.connect(self.proxy.set_search)
         filters.addWidget(self.search, 2)
         self.tier_filter = QComboBox()
-        self.tier_filter.addItem(self.tr("All tiers"), None)
-        for t in ("traffic_driver", "profit", "long_tail"):
-            self.tier_filter.addItem(fmt.tier_name(t), t)
+        for t in (None, "traffic_driver", "profit", "long_tail"):
+            self.tier_filter.addItem("", t)
         self.tier_filter.currentIndexChanged.connect(lambda i: self.proxy.set_tier(self.tier_filter.currentData()))
         filters.addWidget(self.tier_filter, 1)
         self.level_filter = QComboBox()
-        for key, text in (("all", self.tr("All levels")), ("alerting", self.tr("Any alert")),
-                          ("watch", self.tr("Watch and worse")), ("warning", self.tr("Warning and worse")),
-                          ("critical", self.tr("Critical only")), ("ok", self.tr("OK only"))):
-            self.level_filter.addItem(text, key)
+        def filter_words() -> None:  # again after a language switch (ui/retranslate.py)
+            title.setText(self.tr("SKUS"))
+            self.search.setPlaceholderText(self.tr("Search SKU or name  (Ctrl+F)"))
+            for i, text in enumerate([self.tr("All tiers")] + [fmt.tier_name(t) for t in ("traffic_driver", "profit",
+                                                                                            "long_tail")]):
+                self.tier_filter.setItemText(i, text)
+            for i, text in enumerate((self.tr("All levels"), self.tr("Any alert"), self.tr("Watch and worse"),
+                                      self.tr("Warning and worse"), self.tr("Critical only"), self.tr("OK only"))):
+                self.level_filter.setItemText(i, text)
+        for key in ("all", "alerting", "watch", "warning", "critical", "ok"):
+            self.level_filter.addItem("", key)
+        keep(self, filter_words)
         self.level_filter.currentIndexChanged.connect(lambda i: self.proxy.set_level(self.level_filter.currentData()))
         filters.addWidget(self.level_filter, 1)
         self.count_label = QLabel("")
@@ -179,6 +186,7 @@ class DeskWindow(DeskTargets, DeskTruth, DeskShortcuts, LayoutMemory, QMainWindo
             self.table.setColumnHidden(COL[name], True)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.model.visible_rows = self._visible_model_rows
+        keep(self, self.model.retranslate)
         tv.addWidget(self.table, 1)
 
         # --- alerts, charts, actions ---
@@ -243,7 +251,9 @@ class DeskWindow(DeskTargets, DeskTruth, DeskShortcuts, LayoutMemory, QMainWindo
 
         self._make_actions()
         self.help = HelpOverlay(central)
-        self.help.set_rows(self.shortcut_sections())
+        # The card is built from the actions' names (late: after they are retranslated).  Without the host
+        # prompt's rows, as it always was: with them it does not fit 1280×720 yet.
+        keep(self, lambda: self.help.set_rows(self.shortcut_sections(host=False)), late=True)
         self.help.closed.connect(self.focus_table)
         self._central = central
         self._init_targets(filters)

@@ -18,6 +18,8 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMessageBox, QSpinBox, QToolBar, \
     QToolButton, QWidget
 
+from ui.retranslate import keep
+
 SCREEN_KEY = "host/screen"
 
 
@@ -105,47 +107,57 @@ class HostPromptBar(QToolBar):
         super().__init__(parent)
         self.bridge = bridge
         self.setObjectName("hostPromptBar")
-        self.setWindowTitle(self.tr("Host prompt"))
+        label = QLabel()
         box = QWidget()
         lay = QHBoxLayout(box)
         lay.setContentsMargins(4, 2, 4, 2)
-        lay.addWidget(QLabel(self.tr("Host prompt:")))
+        lay.addWidget(label)
         self.text = QLineEdit()
-        self.text.setPlaceholderText(self.tr("Words for the host, shown large on the host screen (Enter sends)"))
         self.text.setMaxLength(200)
         self.text.returnPressed.connect(self.send_text)
         lay.addWidget(self.text, 3)
         self.minutes = QSpinBox()
         self.minutes.setRange(1, 60)
         self.minutes.setValue(2)
-        self.minutes.setSuffix(self.tr(" min"))
         self.item = QSpinBox()
         self.item.setRange(1, 999)
         self.item.setValue(7)
-        self.item.setPrefix(self.tr("item "))
+
+        def words() -> None:  # again after a language switch (ui/retranslate.py)
+            self.setWindowTitle(self.tr("Host prompt"))
+            label.setText(self.tr("Host prompt:"))
+            self.text.setPlaceholderText(self.tr("Words for the host, shown large on the host screen (Enter sends)"))
+            self.minutes.setSuffix(self.tr(" min"))
+            self.item.setPrefix(self.tr("item "))
+        keep(self, words)
         # Every button is an action with a key (the desk lists them in Help), active anywhere in the window.
         self.key_actions: list[QAction] = []
-        self._action(box, self.tr("Type a host prompt"), "Ctrl+P", self._focus_text)
-        send = self._action(box, self.tr("Send"), "Ctrl+Shift+P", self.send_text)
-        clear = self._action(box, self.tr("Clear"), "Ctrl+Shift+X", self.clear,
-                             tip=self.tr("Take the prompt off the host screen"))
-        restock = self._action(box, self.tr("Restock coming"), "Alt+1",
+        self._action(box, lambda: self.tr("Type a host prompt"), "Ctrl+P", self._focus_text)
+        send = self._action(box, lambda: self.tr("Send"), "Ctrl+Shift+P", self.send_text)
+        clear = self._action(box, lambda: self.tr("Clear"), "Ctrl+Shift+X", self.clear,
+                             tip=lambda: self.tr("Take the prompt off the host screen"))
+        restock = self._action(box, lambda: self.tr("Restock coming"), "Alt+1",
                                lambda: self.send_preset("restock", self.minutes.value()))
-        move_on = self._action(box, self.tr("Move on to"), "Alt+2",
+        move_on = self._action(box, lambda: self.tr("Move on to"), "Alt+2",
                                lambda: self.send_preset("move_on", self.item.value()))
-        cart = self._action(box, self.tr("Push the cart now"), "Alt+3", lambda: self.send_preset("push_cart", None))
+        cart = self._action(box, lambda: self.tr("Push the cart now"), "Alt+3", lambda: self.send_preset("push_cart", None))
         for w in (self._button(send), self._button(clear), self._button(restock), self.minutes,
                   self._button(move_on), self.item, self._button(cart)):
             lay.addWidget(w)
         self.addWidget(box)
         self.sent: list[tuple[str, str | None, int | None]] = []  # what this bar sent (tests)
 
-    def _action(self, owner: QWidget, text: str, key: str, slot, tip: str | None = None) -> QAction:
-        a = QAction(text, owner)
+    def _action(self, owner: QWidget, text, key: str, slot, tip=None) -> QAction:
+        """A keyed action; ``text()`` and ``tip()`` give its words (again after a language switch)."""
+        a = QAction(owner)
         a.setShortcut(QKeySequence(key))
         a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         native = a.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-        a.setToolTip(f"{tip or text} ({native})")
+
+        def words() -> None:
+            a.setText(text())
+            a.setToolTip(f"{(tip or text)()} ({native})")
+        keep(self, words)
         a.triggered.connect(slot)
         owner.addAction(a)
         self.key_actions.append(a)
@@ -214,9 +226,14 @@ def install(window: Any) -> HostPromptBar:
     bar = HostPromptBar(window.bridge, window)
     window.host_prompt_bar = bar  # its keys are listed in the desk's Help
     window.addToolBar(Qt.ToolBarArea.BottomToolBarArea, bar)
-    menu = window.menuBar().addMenu(QCoreApplication.translate("HostDesk", "&View"))
-    act = menu.addAction(QCoreApplication.translate("HostDesk", "Host screen…"))
-    act.setToolTip(QCoreApplication.translate("HostDesk", "Open the host view (主播屏) full screen on another monitor"))
+    menu = window.menuBar().addMenu("")
+    act = menu.addAction("")
+
+    def words() -> None:  # again after a language switch (ui/retranslate.py)
+        menu.setTitle(QCoreApplication.translate("HostDesk", "&View"))
+        act.setText(QCoreApplication.translate("HostDesk", "Host screen…"))
+        act.setToolTip(QCoreApplication.translate("HostDesk", "Open the host view (主播屏) full screen on another monitor"))
+    keep(window, words)
     menu.addAction(bar.toggleViewAction())
     window.host_processes = []
 

@@ -92,7 +92,7 @@ class OverviewTab(QWidget):
             moments = first_alert_moment(rv, key)
             out.append((label, value, meaning, self.tr("%n moment(s)", "", len(moments)) if moments else "—"))
             pay.append(moments)
-            colors.append([None, theme.LEVEL_COLORS["critical"] if bad.get(key) else theme.TEXT, theme.MUTED, theme.ACCENT])
+            colors.append([None, theme.level_text("critical") if bad.get(key) else theme.TEXT, theme.MUTED, theme.ACCENT])
             self.figures[key] = value
         self.model.set_rows(out, colors, pay)
         self.table.resizeRowsToContents()

@@ -146,7 +146,7 @@ class SkuTab(QWidget):
         for r in rv.alerts_rows if hasattr(rv, "alerts_rows") else ov.reader.alerts():
             if r.get("sku") == sku:
                 items.append((r["ts"], self.tr("alert"), f"{fmt.level_name(r['level'])} · {fmt.alert_state_name(r['state'])}",
-                              r.get("reason") or "", theme.level_color(r["level"])))
+                              r.get("reason") or "", theme.level_text(r["level"])))
         for a in rv.actions:
             if a.sku == sku:
                 ok = self.tr("done") if a.ok else (self.tr("failed") if a.ok is False else "?")
@@ -156,7 +156,7 @@ class SkuTab(QWidget):
             if so.sku == sku:
                 lead = fmt.duration(so.lead_s) if so.lead_s is not None else self.tr("missed")
                 items.append((so.ts, self.tr("sell-out"), self.tr("lead {lead}").format(lead=lead), "",
-                              theme.LEVEL_COLORS["critical"]))
+                              theme.level_text("critical")))
         items.sort(key=lambda i: i[0] or 0)
         self.model.set_rows([(fmt.shop_time(i[0]) if i[0] else "—", i[1], i[2], i[3]) for i in items],
                             [[None, i[4], i[4], theme.MUTED] for i in items], [i[0] for i in items])

@@ -268,9 +268,9 @@ class TimelineTab(QWidget):
         for s in states:
             rows.append((s.sku, s.available, s.sold, fmt.level_name(s.level), fmt.rate(s.rate_per_min),
                          fmt.duration(s.predicted_sellout_s), self.tr("frozen") if s.frozen else ""))
-            lc = theme.level_color(s.level) if s.level != "ok" else None
-            colors.append([None, theme.LEVEL_COLORS["critical"] if s.available <= 0 else None, None, lc, None, lc,
-                           theme.LEVEL_COLORS["warning"] if s.frozen else None])
+            lc = theme.level_text(s.level) if s.level != "ok" else None
+            colors.append([None, theme.level_text("critical") if s.available <= 0 else None, None, lc, None, lc,
+                           theme.level_text("warning") if s.frozen else None])
         self.model.update_rows(rows, colors)
 
     def _line_moved(self, line) -> None:

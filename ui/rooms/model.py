@@ -15,8 +15,8 @@ from ui import fmt, theme
 ROOM, STATE, WORST, FROZEN, LOST, GMV = range(6)
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1  # the room's id (what opening a room needs)
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
-STATE_COLORS = {**theme.FEED_COLORS, "lost": theme.LEVEL_COLORS["critical"],
-                "unreachable": theme.LEVEL_COLORS["critical"]}
+STATE_COLORS = {**theme.FEED_TEXT, "lost": theme.level_text("critical"),
+                "unreachable": theme.level_text("critical")}
 NOT_LIVE = ("lost", "unreachable", "connecting")
 
 
@@ -102,11 +102,11 @@ class RoomsModel(QAbstractTableModel):
         if stale and col != ROOM:
             return QColor(theme.MUTED)  # the last figures of a lost room are shown greyed, never as live
         if col == WORST and h.worst_level is not None:
-            return QColor(theme.LEVEL_COLORS.get(h.worst_level, theme.TEXT))
+            return QColor(theme.LEVEL_TEXT.get(h.worst_level, theme.TEXT))
         if col == FROZEN and h.frozen_with_stock:
-            return QColor(theme.FROZEN_STOCK)
+            return QColor(theme.FROZEN_TEXT)
         if col == LOST and h.lost_units >= 0.5:
-            return QColor(theme.LEVEL_COLORS["lost_sales"])
+            return QColor(theme.level_text("lost_sales"))
         return None
 
     def _tip(self, h: Headline, col: int) -> str | None:

@@ -10,7 +10,6 @@ import argparse
 import signal
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 
@@ -27,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     from ui.app import make_app
     from ui.rooms.model import STATE
     from ui.rooms.switcher import RoomsDesk
+    from ui.testing import spin
 
     app = make_app(a.lang)
     with tempfile.TemporaryDirectory(prefix="rooms-shot-") as tmp:
@@ -41,19 +41,10 @@ def main(argv: list[str] | None = None) -> int:
             desk.window.resize(1180, 190)
             desk.start()
 
-            def spin(seconds: float, until=None) -> bool:
-                end = time.monotonic() + seconds
-                while time.monotonic() < end:
-                    app.processEvents()
-                    if until is not None and until():
-                        return True
-                    time.sleep(0.02)
-                return until is None
-
-            spin(a.seconds)
+            spin(app, a.seconds, step_s=0.02)
             rooms[1].engine.send_signal(signal.SIGKILL)
-            ok = spin(10, lambda: desk.overview.text_of("room-b", STATE) == "connection lost")
-            spin(0.5)
+            ok = spin(app, 10, lambda: desk.overview.text_of("room-b", STATE) == "connection lost")
+            spin(app, 0.5, step_s=0.02)
             saved = desk.window.grab().save(a.out)
             print(f"saved={saved} lost_shown={ok}: {a.out}")
             desk.close()
