@@ -803,8 +803,8 @@
         <translation>语言</translation>
     </message>
     <message>
-        <source>The theme changes at once; the language at the next start (or use --lang).</source>
-        <translation>主题立即生效；语言在下次启动时生效（或使用 --lang）。</translation>
+        <source>Theme and language change at once. The desk&apos;s windows switch language as they are; this dialog&apos;s fields show it when the dialog is opened again.</source>
+        <translation>主题和语言立即切换。中控台各窗口原样切换语言；本对话框中的各项设置在下次打开时显示新语言。</translation>
     </message>
 </context>
 <context>
