@@ -62,7 +62,8 @@ def english_left(texts, allowed: set[str], whole: set[str] = frozenset()) -> lis
         bare = t.text.strip()
         if bare in whole:  # a whole text that is one identifier (a settings key's last part)
             continue
-        words = [w for w in WORD.findall(IDENT.sub(" ", t.text)) if w not in KEEP_LATIN and w not in allowed]
+        text = t.text.replace("\u200b", "")  # zero-width spaces (where a long path may wrap) are not seen
+        words = [w for w in WORD.findall(IDENT.sub(" ", text)) if w not in KEEP_LATIN and w not in allowed]
         if words:
             out.append(f"{t.kind} {t.where}: {t.text!r} ({', '.join(words)})")
     return out
