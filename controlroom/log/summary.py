@@ -33,6 +33,7 @@ from typing import Callable, Iterable
 
 import orjson
 
+from controlroom.feed.batch import EventBatch
 from controlroom.feed.mirror import StockMirror
 from controlroom.protocol import Reject
 
@@ -43,6 +44,15 @@ __all__ = ["SummaryTracker", "SUMMARY_DDL", "create_summary_tables", "summary_co
 _BATCH_GET = {"order": itemgetter("topic", "seq", "ts", "order_id", "sku", "qty", "price_cents", "channel"),
               "cart": itemgetter("topic", "seq", "ts", "sku", "delta")}
 _BATCH_MIN = 16  # below this the per-event loop is as cheap
+
+
+def _batch_cols(b: EventBatch) -> tuple:
+    """An EventBatch's columns in the layout of ``_BATCH_GET`` (no dict, no per-event code)."""
+    c = b.cols
+    topic = (b.topic,) * len(b)
+    if b.topic == "order":
+        return (topic, c[2], c[3], c[5], c[6], c[7], c[8], c[9])
+    return (topic, c[2], c[3], c[5], c[6])
 
 # Columns of a sum_minute row (after minute and sku).
 MINUTE_COLS = ("orders", "units_ordered", "gross_cents", "sold", "gmv_cents", "cancelled_units",
@@ -143,26 +153,37 @@ class SummaryTracker:
                 self._dirty[(self._minute, k)] = (ts, self.last_id)
 
     def feed(self, batch: Iterable[dict], first_id: int) -> None:
-        """Events with ids ``first_id, first_id + 1, ...`` in accepted order."""
-        if type(batch) is list and len(batch) >= _BATCH_MIN and self._feed_batch(batch, first_id):
+        """Events with ids ``first_id, first_id + 1, ...`` in accepted order (a list of dicts, or
+        the feed's :class:`~controlroom.feed.batch.EventBatch`, whose columns are read as they are)."""
+        if isinstance(batch, EventBatch):
+            if len(batch) >= _BATCH_MIN and self._feed_batch(batch, first_id, _batch_cols(batch)):
+                return
+        elif type(batch) is list and len(batch) >= _BATCH_MIN and self._feed_batch(batch, first_id):
             return
         self._feed_events(batch, first_id)
 
-    def _feed_batch(self, batch: list, first_id: int) -> bool:
+    def _feed_batch(self, batch: list, first_id: int, cols: tuple | None = None) -> bool:
         """A whole batch of orders or cart changes at once, with the same result as
         :meth:`_feed_events` — or False, changing nothing, when it cannot be sure of that.
 
         Sure means: one topic, every field there (the mirror's column path then applies it all
         or nothing), all within one minute of show, and no SKU's *sold out* or *frozen* flag
         can change inside the batch (orders never change *frozen*; a SKU whose stock could
-        reach zero goes the per-event way, which records the exact event of the sell-out)."""
-        topic = batch[0].get("topic")
-        get = _BATCH_GET.get(topic)
-        if get is None or self.t0 is None:
-            return False
-        try:
-            cols = tuple(zip(*map(get, batch)))
-        except (KeyError, TypeError):
+        reach zero goes the per-event way, which records the exact event of the sell-out).
+        ``cols``: the batch's columns in the layout of ``_BATCH_GET`` when the caller has them."""
+        typed = cols is not None
+        if typed:
+            topic = cols[0][0]
+        else:
+            topic = batch[0].get("topic")
+            get = _BATCH_GET.get(topic)
+            if get is None:
+                return False
+            try:
+                cols = tuple(zip(*map(get, batch)))
+            except (KeyError, TypeError):
+                return False
+        if self.t0 is None:
             return False
         if set(cols[0]) != {topic}:
             return False
@@ -199,7 +220,7 @@ class SummaryTracker:
                 return False  # a flag not yet recorded: the per-event way records it
         except (KeyError, TypeError):
             return False
-        if not mirror.apply_columns(topic, full):  # a duplicate, an unknown SKU: the careful way
+        if not mirror.apply_columns(topic, full, typed):  # a duplicate, an unknown SKU: the careful way
             return False
         self._started = True
         n = len(batch)

@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 from typing import Any, Iterable
 
+from controlroom.feed.batch import EventBatch
 from controlroom.log import schema
 from controlroom.log.inserts import (ACTION, ALERT, EVENTS, FEED, FLUSH, REJECT, SAMPLES, SETTINGS, SKUS, SNAPSHOT,
                                      STOP, TABLE, insert_item, item_rows)
@@ -264,10 +265,11 @@ class SessionLog:
             self._producer_waits += 1
             self._producer_wait_s += time.perf_counter() - t0
 
-    def events(self, batch: list[dict], received_at: float) -> None:
-        """Accepted, validated events (dicts with ``topic``), all received at ``received_at``."""
+    def events(self, batch: list[dict] | EventBatch, received_at: float) -> None:
+        """Accepted, validated events (dicts with ``topic``, or the feed's immutable
+        :class:`~controlroom.feed.batch.EventBatch`, queued as it is), all received at ``received_at``."""
         if batch:
-            self._put((EVENTS, list(batch), received_at), len(batch))
+            self._put((EVENTS, batch if type(batch) is EventBatch else list(batch), received_at), len(batch))
 
     def reject(self, received_at: float, reason: str, raw: bytes | bytearray | memoryview | str) -> None:
         """A refused message or event; ``raw`` is truncated to ``raw_limit`` bytes (default 512)."""
