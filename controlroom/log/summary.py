@@ -27,7 +27,7 @@ event id of a log the writer kept; the review's cache builder
 from __future__ import annotations
 
 import sqlite3
-from collections import Counter
+from collections import Counter, _count_elements
 from operator import itemgetter
 from typing import Callable, Iterable
 
@@ -202,10 +202,20 @@ class SummaryTracker:
             units: dict = {}
             gross: dict = {}
             try:
-                # Summed per distinct (sku, qty, price), counted in C: a few dozen against hundreds.
-                for (s, q, p), c in Counter(zip(sku, qty, cols[6])).items():
-                    units[s] = units.get(s, 0) + q * c
-                    gross[s] = gross.get(s, 0) + q * p * c
+                prices = set(cols[6])
+                if len(prices) == 1:  # the usual batch: one price; counted per (sku, qty) in C
+                    (p,) = prices
+                    if max(qty) == 1:
+                        _count_elements(units, sku)
+                    else:
+                        for (s, q), c in Counter(zip(sku, qty)).items():
+                            units[s] = units.get(s, 0) + q * c
+                    gross = {s: u * p for s, u in units.items()}
+                else:
+                    # Summed per distinct (sku, qty, price), counted in C: a few dozen against hundreds.
+                    for (s, q, p), c in Counter(zip(sku, qty, cols[6])).items():
+                        units[s] = units.get(s, 0) + q * c
+                        gross[s] = gross.get(s, 0) + q * p * c
                 if any(skus[s].available - u <= 0 for s, u in units.items()):
                     return False
             except (KeyError, TypeError):
@@ -235,10 +245,10 @@ class SummaryTracker:
         dirty = self._dirty
         # Each SKU's row is stamped with its own last event of the batch (ts, id), as feeding
         # the events one by one leaves it.
-        last = dict(zip(cols[3] if topic == "cart" else cols[4], zip(ts, range(first_id, last_id + 1))))
+        last = dict(zip(cols[3] if topic == "cart" else cols[4], range(n)))  # a SKU's last position
         dirty[(m, "")] = (ts[-1], last_id)
-        for s, v in last.items():
-            dirty[(m, s)] = v
+        for s, i in last.items():
+            dirty[(m, s)] = (ts[i], first_id + i)
         if topic == "order":
             uo, gr = self.units_ordered, self.gross
             for s, u in units.items():

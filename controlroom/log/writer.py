@@ -95,6 +95,7 @@ class SessionLog:
         self._txn_counts: dict[str, int] = {}
         self._commits = 0
         self._max_commit_s = 0.0
+        self._cpu_s = 0.0  # the writer thread's own CPU time, as of its last commit
         self._dropped_rows = 0
         self._errors = 0
         self._last_error: str | None = None
@@ -333,6 +334,7 @@ class SessionLog:
             "committed_by_table": dict(self._committed),
             "commits": self._commits,
             "max_commit_s": self._max_commit_s,
+            "writer_cpu_s": self._cpu_s,
             "dropped": self._dropped_rows,
             "errors": self._errors,
             "last_error": self._last_error,
@@ -443,6 +445,7 @@ class SessionLog:
         if dt > self._max_commit_s:
             self._max_commit_s = dt
         self._commits += 1
+        self._cpu_s = time.thread_time()  # this thread's: what the log costs, apart from its producers
         self._committed_rows += txn_rows
         for t, n in self._txn_counts.items():
             self._committed[t] += n
