@@ -165,3 +165,19 @@ def test_the_feed_client_hands_a_valid_array_over_as_one_batch_on_real_sockets()
     finally:
         fc.close()
         server.close()
+
+
+def test_a_listener_that_reads_dicts_gets_the_batch_as_dicts():
+    items = decode_batch("cart", orjson.dumps(batch(6, "cart")))
+    got = []
+
+    class Dicts(FeedListener):
+        def on_events(self, events, received_at):
+            got.append(events)
+
+    Dicts().on_batch(EventBatch("cart", items), 1.0)
+    plain = FeedListener()
+    plain.on_events = lambda events, received_at: got.append(events)  # an instance's own callable too
+    plain.on_batch(EventBatch("cart", items), 1.0)
+    assert got == [[dict(e, topic="cart") for e in batch(6, "cart")]] * 2
+    FeedListener().on_batch(EventBatch("cart", items), 1.0)  # the base ignores them, building nothing

@@ -56,7 +56,9 @@ class FeedListener:
 
         By default the same as :meth:`on_events` with the batch's events as dicts; a listener
         that reads the columns (the live session) overrides it and builds no dict at all."""
-        if type(self).on_events is not FeedListener.on_events:  # nobody listens: build no dicts
+        # The base class's on_events ignores them: then build no dicts (a subclass's method or an
+        # instance's own callable gets them).
+        if getattr(self.on_events, "__func__", None) is not FeedListener.on_events:
             self.on_events(batch.events(), received_at)
 
     def on_reset(self, snapshot: dict, received_at: float) -> None:
