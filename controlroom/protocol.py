@@ -158,6 +158,7 @@ def validate_event(topic: str, ev: Any) -> dict:
 _Str = Annotated[str, msgspec.Meta(min_length=1)]
 _Pos = Annotated[int, msgspec.Meta(ge=1)]
 _Nat = Annotated[int, msgspec.Meta(ge=0)]
+NonEmptyStr, Positive, Natural = _Str, _Pos, _Nat  # the same rules for the feed's batch Structs
 
 
 class _Envelope(TypedDict):

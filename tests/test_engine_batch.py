@@ -209,3 +209,30 @@ def test_replay_of_a_demo_slice_matches_event_by_event():
     for (s1, l1, t1), (s2, l2, t2) in zip(fired(ra), fired(rb)):
         assert (s1, l1) == (s2, l2) and abs(t1 - t2) <= 2.0
     assert ra.mirror.available() == rb.mirror.available()
+
+
+@pytest.mark.parametrize("spread", [0.0, 0.004])
+def test_a_feed_batch_read_as_columns_decides_exactly_as_its_dicts(spread):
+    # Engine.on_batch (the live session's hot path: the feed's EventBatch, no dict built) and
+    # Engine.on_events on the same events leave the very same estimator state and actions.
+    import orjson
+
+    from controlroom.feed.batch import EventBatch, decode_batch
+
+    pair = _pair([("A", "traffic_driver", 5000), ("B", "profit", 60)])
+    (m1, e1), (m2, e2) = pair
+    for topic in ("order", "cart", "order"):
+        raw = []
+        for i in range(120):
+            f = ({"order_id": f"{len(m1.orders_seen)}-{i}", "sku": "AB"[i % 2], "qty": 1 + i % 3,
+                  "price_cents": 100, "channel": "other" if i % 9 == 0 else "live"} if topic == "order"
+                 else {"sku": "AB"[i % 2], "delta": 1 - i % 3})
+            f.update({"v": 1, "epoch": "e", "seq": i + 1, "ts": 1001.0 + i * spread + len(m1.orders_seen), "room": "r"})
+            raw.append(f)
+        batch = EventBatch(topic, decode_batch(topic, orjson.dumps(raw)))
+        assert m1.apply_columns(topic, batch.cols, typed=True) and m2.apply_columns(topic, batch.cols, typed=True)
+        e1.on_events(batch.events())
+        e2.on_batch(batch)
+    assert _state(e1) == _state(e2)
+    assert e1.actions_pending == e2.actions_pending
+    assert _state(e1)["B"]["live_units"] > 0

@@ -136,6 +136,19 @@ class EventIntake:
                 for ev in evs:
                     self.on_event(ev)
 
+    def on_batch(self, batch) -> None:
+        """A feed batch of orders or cart changes (``feed.batch.EventBatch``) read as columns:
+        the same decisions as :meth:`on_events` with its events, without building them."""
+        c = batch.cols
+        if len(c[3]) < 4:
+            self.on_events(batch.events())
+        elif batch.topic == "order":
+            self.on_order_columns(c[3], c[6], c[7], c[9])
+        elif batch.topic == "cart":
+            self.on_cart_columns(c[3], c[5], c[6])
+        else:
+            self.on_events(batch.events())
+
     def _slices(self, ts: tuple) -> list[tuple[int, int]] | None:
         """``[(i, j), ...]`` runs of ``ts`` within the slice width; None if ``ts`` is out of order."""
         lo, hi = ts[0], ts[-1]

@@ -302,6 +302,16 @@ class LiveSession(FeedListener):
             self._stand_back()
         # One call per batch: the engine aggregates per SKU (see Engine.on_events).
         self.engine.on_events(events)
+        self._after_events(events, received_at)
+
+    def on_batch(self, batch, received_at: float) -> None:
+        # The hot path: orders or cart changes as columns, to the engine and the log alike.
+        if self._front_busy_until:
+            self._stand_back()
+        self.engine.on_batch(batch)
+        self._after_events(batch, received_at)
+
+    def _after_events(self, events, received_at: float) -> None:
         if self.session_log is not None:
             self.session_log.events(events, received_at)
         # Critical-at-safety-stock is decided inside on_event; act on it before the next batch.

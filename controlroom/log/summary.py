@@ -29,12 +29,13 @@ event id of a log the writer kept; the review's cache builder
 from __future__ import annotations
 
 import sqlite3
-from collections import Counter
+from collections import Counter, _count_elements
 from operator import itemgetter
 from typing import Callable, Iterable
 
 import orjson
 
+from controlroom.feed.batch import EventBatch
 from controlroom.feed.mirror import StockMirror
 from controlroom.log.checkpoints import CHECKPOINT_DDL, CheckpointTracker
 from controlroom.protocol import Reject
@@ -47,6 +48,15 @@ _BATCH_GET = {"order": itemgetter("topic", "seq", "ts", "order_id", "sku", "qty"
               "cart": itemgetter("topic", "seq", "ts", "sku", "delta")}
 _BATCH_MIN = 16  # below this the per-event loop is as cheap
 _RUN_MAX = 500  # run_log feeds at most this many events at once (a checkpoint can follow each)
+
+
+def _batch_cols(b: EventBatch) -> tuple:
+    """An EventBatch's columns in the layout of ``_BATCH_GET`` (no dict, no per-event code)."""
+    c = b.cols
+    topic = (b.topic,) * len(b)
+    if b.topic == "order":
+        return (topic, c[2], c[3], c[5], c[6], c[7], c[8], c[9])
+    return (topic, c[2], c[3], c[5], c[6])
 
 # Columns of a sum_minute row (after minute and sku).
 MINUTE_COLS = ("orders", "units_ordered", "gross_cents", "sold", "gmv_cents", "cancelled_units",
@@ -153,26 +163,38 @@ class SummaryTracker:
         self.checkpoints.after_reset(self)
 
     def feed(self, batch: Iterable[dict], first_id: int) -> None:
-        """Events with ids ``first_id, first_id + 1, ...`` in accepted order."""
-        if not (type(batch) is list and len(batch) >= _BATCH_MIN and self._feed_batch(batch, first_id)):
+        """Events with ids ``first_id, first_id + 1, ...`` in accepted order (a list of dicts, or
+        the feed's :class:`~controlroom.feed.batch.EventBatch`, whose columns are read as they are)."""
+        if isinstance(batch, EventBatch):
+            done = len(batch) >= _BATCH_MIN and self._feed_batch(batch, first_id, _batch_cols(batch))
+        else:
+            done = type(batch) is list and len(batch) >= _BATCH_MIN and self._feed_batch(batch, first_id)
+        if not done:
             self._feed_events(batch, first_id)
         self.checkpoints.after_batch(self)
 
-    def _feed_batch(self, batch: list, first_id: int) -> bool:
+    def _feed_batch(self, batch: list, first_id: int, cols: tuple | None = None) -> bool:
         """A whole batch of orders or cart changes at once, with the same result as
         :meth:`_feed_events` — or False, changing nothing, when it cannot be sure of that.
 
         Sure means: one topic, every field there (the mirror's column path then applies it all
         or nothing), all within one minute of show, and no SKU's *sold out* or *frozen* flag
         can change inside the batch (orders never change *frozen*; a SKU whose stock could
-        reach zero goes the per-event way, which records the exact event of the sell-out)."""
-        topic = batch[0].get("topic")
-        get = _BATCH_GET.get(topic)
-        if get is None or self.t0 is None:
-            return False
-        try:
-            cols = tuple(zip(*map(get, batch)))
-        except (KeyError, TypeError):
+        reach zero goes the per-event way, which records the exact event of the sell-out).
+        ``cols``: the batch's columns in the layout of ``_BATCH_GET`` when the caller has them."""
+        typed = cols is not None
+        if typed:
+            topic = cols[0][0]
+        else:
+            topic = batch[0].get("topic")
+            get = _BATCH_GET.get(topic)
+            if get is None:
+                return False
+            try:
+                cols = tuple(zip(*map(get, batch)))
+            except (KeyError, TypeError):
+                return False
+        if self.t0 is None:
             return False
         if set(cols[0]) != {topic}:
             return False
@@ -191,10 +213,20 @@ class SummaryTracker:
             units: dict = {}
             gross: dict = {}
             try:
-                # Summed per distinct (sku, qty, price), counted in C: a few dozen against hundreds.
-                for (s, q, p), c in Counter(zip(sku, qty, cols[6])).items():
-                    units[s] = units.get(s, 0) + q * c
-                    gross[s] = gross.get(s, 0) + q * p * c
+                prices = set(cols[6])
+                if len(prices) == 1:  # the usual batch: one price; counted per (sku, qty) in C
+                    (p,) = prices
+                    if max(qty) == 1:
+                        _count_elements(units, sku)
+                    else:
+                        for (s, q), c in Counter(zip(sku, qty)).items():
+                            units[s] = units.get(s, 0) + q * c
+                    gross = {s: u * p for s, u in units.items()}
+                else:
+                    # Summed per distinct (sku, qty, price), counted in C: a few dozen against hundreds.
+                    for (s, q, p), c in Counter(zip(sku, qty, cols[6])).items():
+                        units[s] = units.get(s, 0) + q * c
+                        gross[s] = gross.get(s, 0) + q * p * c
                 if any(skus[s].available - u <= 0 for s, u in units.items()):
                     return False
             except (KeyError, TypeError):
@@ -212,7 +244,7 @@ class SummaryTracker:
         if m > self._minute:  # the minute just ended closes with its own figures, before this batch's
             self._close_rows()
             self._minute = m
-        if not mirror.apply_columns(topic, full):  # a duplicate, an unknown SKU: the careful way
+        if not mirror.apply_columns(topic, full, typed):  # a duplicate, an unknown SKU: the careful way
             return False
         self._started = True
         n = len(batch)
@@ -224,10 +256,10 @@ class SummaryTracker:
         dirty = self._dirty
         # Each SKU's row is stamped with its own last event of the batch (ts, id), as feeding
         # the events one by one leaves it.
-        last = dict(zip(cols[3] if topic == "cart" else cols[4], zip(ts, range(first_id, last_id + 1))))
+        last = dict(zip(cols[3] if topic == "cart" else cols[4], range(n)))  # a SKU's last position
         dirty[(m, "")] = (ts[-1], last_id)
-        for s, v in last.items():
-            dirty[(m, s)] = v
+        for s, i in last.items():
+            dirty[(m, s)] = (ts[i], first_id + i)
         if topic == "order":
             uo, gr = self.units_ordered, self.gross
             for s, u in units.items():

@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 from typing import Any, Iterable
 
+from controlroom.feed.batch import EventBatch
 from controlroom.log import schema
 from controlroom.log.inserts import (ACTION, ALERT, EVENTS, FEED, FLUSH, REJECT, SAMPLES, SETTINGS, SKUS, SNAPSHOT,
                                      STOP, TABLE, insert_item, item_rows)
@@ -97,6 +98,7 @@ class SessionLog:
         self._txn_counts: dict[str, int] = {}
         self._commits = 0
         self._max_commit_s = 0.0
+        self._cpu_s = 0.0  # the writer thread's own CPU time, as of its last commit
         self._dropped_rows = 0
         self._errors = 0
         self._last_error: str | None = None
@@ -268,10 +270,11 @@ class SessionLog:
             self._producer_waits += 1
             self._producer_wait_s += time.perf_counter() - t0
 
-    def events(self, batch: list[dict], received_at: float) -> None:
-        """Accepted, validated events (dicts with ``topic``), all received at ``received_at``."""
+    def events(self, batch: list[dict] | EventBatch, received_at: float) -> None:
+        """Accepted, validated events (dicts with ``topic``, or the feed's immutable
+        :class:`~controlroom.feed.batch.EventBatch`, queued as it is), all received at ``received_at``."""
         if batch:
-            self._put((EVENTS, list(batch), received_at), len(batch))
+            self._put((EVENTS, batch if type(batch) is EventBatch else list(batch), received_at), len(batch))
 
     def reject(self, received_at: float, reason: str, raw: bytes | bytearray | memoryview | str) -> None:
         """A refused message or event; ``raw`` is truncated to ``raw_limit`` bytes (default 512)."""
@@ -335,6 +338,7 @@ class SessionLog:
             "committed_by_table": dict(self._committed),
             "commits": self._commits,
             "max_commit_s": self._max_commit_s,
+            "writer_cpu_s": self._cpu_s,
             "dropped": self._dropped_rows,
             "errors": self._errors,
             "last_error": self._last_error,
@@ -445,6 +449,7 @@ class SessionLog:
         if dt > self._max_commit_s:
             self._max_commit_s = dt
         self._commits += 1
+        self._cpu_s = time.thread_time()  # this thread's: what the log costs, apart from its producers
         self._committed_rows += txn_rows
         for t, n in self._txn_counts.items():
             self._committed[t] += n
