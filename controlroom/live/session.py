@@ -314,6 +314,10 @@ class LiveSession(FeedListener):
     def _after_events(self, events, received_at: float) -> None:
         if self.session_log is not None:
             self.session_log.events(events, received_at)
+        # A shop-second that ended inside this loop iteration ticks now, not after every batch the
+        # iteration drains: under a fast feed that can be several shop-seconds late (the lost-sales meter
+        # then dates a sell-out seconds early, the samples thin out).
+        self._tick_engine()
         # Critical-at-safety-stock is decided inside on_event; act on it before the next batch.
         self._run_actions()
         if self.stream is not None:
@@ -380,10 +384,14 @@ class LiveSession(FeedListener):
     def _sample(self, ts: float) -> None:
         rows = []
         eng = self.engine
+        # The lost-sales meter takes "the rate just before" from these per-second samples, as the log
+        # keeps them: a show resumed from its log (or reviewed) then values a sell-out as it was valued live.
+        note_rate = self.builder.lost.note_rate
         for sku, st in self.feed.mirror.skus.items():
             f = eng.forecast(sku)
             rows.append((ts, sku, st.available, st.sold, f.rate_per_min, f.sellout_s, f.level))
             self.history_store.add(sku, ts, st.available)
+            note_rate(sku, f.rate_per_min, st.available > 0 and not st.frozen and not st.delisted)
         self.builder.on_second(ts)
         if self.session_log is not None:
             self.session_log.samples(rows)

@@ -136,7 +136,6 @@ class SnapshotBuilder:
                 featured=(sku == m.featured), spark=self._spark.get(sku, ()),
             ))
             tier_windows[st.tier] = f.window_min
-            self.lost.note_rate(sku, f.rate_per_min, st.available > 0 and not st.frozen and not st.delisted)
         skus.sort(key=urgency_key)
         alerts = tuple(a.to_view() if hasattr(a, "to_view") else a for a in eng.active_alerts())
         history = tuple(eng.history)[-200:][::-1] if hasattr(eng, "history") else ()
