@@ -1,0 +1,90 @@
+"""Lower exposure first (issue 16): where the tier allows, the engine turns a SKU's exposure down
+at a line above its safety stock before it freezes it.
+
+Scripted sessions (tests/test_freeze_release.py's LaggingShop: evenly spaced live orders, a
+storefront 2 s behind, actions applied at once) in which the storefront shows each would-be
+order with the probability the engine's exposure command set.
+"""
+from __future__ import annotations
+
+from controlroom.settings import Settings
+from tests.test_freeze_release import LaggingShop
+
+RATE = 120.0  # orders/min at full exposure: safety stock = 2/s x 5 s x 1.5 = 15 units
+
+
+class ExposureShop(LaggingShop):
+    """LaggingShop whose storefront applies the engine's exposure weight to the order rate."""
+
+    def __init__(self, available: int, settings: Settings) -> None:
+        self.exposure = 1.0
+        super().__init__(available, settings)
+
+    def _act(self, a: dict, ts: float) -> None:
+        super()._act(a, ts)
+        if a["op"] == "exposure":
+            self.exposure = a["weight"]
+
+
+def show(settings: Settings, restock_at: float | None = None) -> ExposureShop:
+    shop = ExposureShop(400, settings)
+    shop.run(150, lambda t: RATE * shop.exposure)
+    if restock_at is not None:
+        shop.restock(300)
+    shop.run(400, lambda t: RATE * shop.exposure)
+    return shop
+
+
+def lowered(**kw) -> Settings:
+    return Settings().with_changes({f"tiers.traffic_driver.{k}": v for k, v in kw.items()})
+
+
+def test_by_default_no_tier_lowers_exposure():
+    st = Settings()
+    assert all(t.lower_exposure_to == 1.0 for t in st.tiers.values())
+    shop = show(st)
+    assert [a["op"] for a in shop.actions][:1] == ["freeze"]
+    assert not [a for a in shop.actions if a["op"] == "exposure"]
+
+
+def test_exposure_is_lowered_above_the_safety_stock_before_the_freeze_and_the_freeze_holds_back_less():
+    plain = show(Settings())
+    shop = show(lowered(lower_exposure_to=0.5, lower_exposure_at=2.0))
+    ops = [a["op"] for a in shop.actions]
+    assert ops[0] == "exposure" and "freeze" in ops and ops.index("exposure") < ops.index("freeze")
+    ex = shop.actions[0]
+    assert ex["weight"] == 0.5 and ex["by"] == "auto" and not ex["confirm"]
+    # The line: 2 x the safety stock (15 at 120/min x 5 s x 1.5), above the safety stock itself.
+    avail_at = int(ex["reason"].split("available ")[1].split(" ")[0])
+    assert 15 < avail_at <= 30, ex["reason"]
+    assert "exposure lowered to 0.5 before a freeze" in ex["reason"] and "2 x safety stock" in ex["reason"]
+    # Logged like the freeze: the reason names the rule and the figures (the session logs it with the command).
+    fr = next(a for a in shop.actions if a["op"] == "freeze")
+    assert fr["reason"].startswith("available ")
+    # Half the rate: a safety stock half as big, so the freeze came later and held back fewer units.
+    fr_plain = next(a for a in plain.actions if a["op"] == "freeze")
+    held = int(fr["reason"].split("available ")[1].split(" ")[0])
+    held_plain = int(fr_plain["reason"].split("available ")[1].split(" ")[0])
+    assert held < held_plain, (held, held_plain)
+    assert shop.oversold == 0 and plain.oversold == 0
+
+
+def test_a_restock_restores_the_exposure():
+    shop = ExposureShop(400, lowered(lower_exposure_to=0.5))
+    shop.run(200, lambda t: RATE * shop.exposure)
+    assert shop.exposure == 0.5
+    shop.restock(300)
+    shop.run(230, lambda t: RATE * shop.exposure)
+    restore = [a for a in shop.actions if a["op"] == "exposure" and a["weight"] == 1.0]
+    assert len(restore) == 1 and "exposure restored to 1" in restore[0]["reason"]
+    assert shop.exposure == 1.0
+
+
+def test_a_confirm_tier_asks_and_an_off_tier_never_lowers():
+    ask = ExposureShop(400, lowered(lower_exposure_to=0.5, auto_freeze="confirm"))
+    ask.run(220, lambda t: RATE * ask.exposure)
+    ex = [a for a in ask.actions if a["op"] == "exposure"]
+    assert ex and ex[0]["confirm"] is True
+    off = ExposureShop(400, lowered(lower_exposure_to=0.5, auto_freeze="off"))
+    off.run(250, lambda t: RATE * off.exposure)
+    assert not [a for a in off.actions if a["op"] == "exposure"]
