@@ -38,10 +38,12 @@ class DeskShortcuts:
             self._add(f"snooze_{m}", self.tr("Snooze {m} min").format(m=m), snooze_keys[m],
                       lambda checked=False, m=m: self.alerts.snooze(m), "snooze")
         self._add("jump", self.tr("Jump to the alert's SKU"), "J", lambda: self.alerts.jump(), "jump")
+        self._add("unfreeze_problem", self.tr("Unfreeze a SKU frozen with stock"), "Shift+U",
+                  lambda: self.alerts.unfreeze(), "unfreeze")
         self._add("mute", self.tr("Mute sound"), "M", self._toggle_mute, "sound", checkable=True)
         self._add("search", self.tr("Search"), ["Ctrl+F", "/"], self._focus_search, "search")
         self._add("table", self.tr("Go to the SKU table"), "Ctrl+T", lambda: self.focus_table())
-        self._add("alerts", self.tr("Go to the alerts"), "Ctrl+Shift+A", lambda: self.alerts.table.setFocus())
+        self._add("alerts", self.tr("Go to the alerts"), "Ctrl+Shift+A", lambda: self.alerts.tabs.currentWidget().setFocus())
         self._add("accept", self.tr("Accept the first auto action"), "Y", lambda: self.confirms.answer_first(True))
         self._add("reject", self.tr("Reject the first auto action"), "N", lambda: self.confirms.answer_first(False))
         self._add("dismiss", self.tr("Dismiss the failure banner"), "Ctrl+D", self.banner.dismiss)
@@ -63,6 +65,9 @@ class DeskShortcuts:
         self.alerts.ack_button.setText(self.tr("Acknowledge"))
         self.alerts.jump_button.setDefaultAction(self.win_actions["jump"])
         self.alerts.jump_button.setText(self.tr("Jump"))
+        # The button's word is the action's icon text: it stays "Unfreeze" when the action is enabled or not.
+        self.win_actions["unfreeze_problem"].setIconText(self.tr("Unfreeze"))
+        self.alerts.unfreeze_button.setDefaultAction(self.win_actions["unfreeze_problem"])
         self.sound.mutedChanged.connect(self._muted_changed)
 
     def shortcut_sections(self) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -76,7 +81,7 @@ class DeskShortcuts:
 
         return [
             (self.tr("Selected SKU"), self.actions.shortcut_rows()),
-            (self.tr("Alerts"), rows(["ack", "snooze_5", "snooze_15", "snooze_30", "jump", "mute"])
+            (self.tr("Alerts"), rows(["ack", "snooze_5", "snooze_15", "snooze_30", "jump", "unfreeze_problem", "mute"])
              + rows(["accept", "reject", "dismiss", "banner_sku", "undo", "restart_core"])),
             (self.tr("Moving around"), rows(["search", "table", "top", "alerts", "settings", "help", "quit"])
              + [(self.tr("Up / Down"), self.tr("Select the previous / next SKU in the table"))]),
