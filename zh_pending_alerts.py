@@ -28,6 +28,6 @@ ZH = {
     "weight": "权重",
     "x safety stock": "× 安全库存",
     "before an auto-freeze, lower the SKU's exposure to this weight once available is at or below lower_exposure_at x safety stock (1: never; needs auto_freeze auto or confirm)":
-        "自动冻结之前，当可售库存降到 lower_exposure_at × 安全库存或以下时，先把该商品的曝光降到这个权重（1：从不；需要 auto_freeze 为 auto 或 confirm）",
+        "自动冻结之前，当可售库存降到 lower_exposure_at × 安全库存或以下时，先把该商品的曝光降到这个权重（1：从不；仅在该档位自动冻结或询问运营时）",
     "the line, in safety stocks, at which exposure is lowered before a freeze": "冻结之前降低曝光的库存线（以安全库存的倍数计）",
 }

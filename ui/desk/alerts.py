@@ -10,7 +10,7 @@ sound (and the other channels of its level) are :mod:`ui.desk.channels`'.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QSizePolicy, QTableView, \
     QTabWidget, QToolButton, QVBoxLayout, QWidget
@@ -155,10 +155,16 @@ class AlertPanel(QWidget):
         text = ""
         if ep is not None:
             who = ep.sku or self.tr("room")
-            text = f"{who} · {self.episodes.what(ep)}: {ep.reason}"
+            # The engine's own sentence (the rule and every figure behind it) is English, as in the log:
+            # shown whole on an English desk; in another language the row's figures in that language
+            # (the sentence stays in the row's tooltip).
+            english = QLocale().language() in (QLocale.Language.English, QLocale.Language.C)
+            why = ep.reason if english else self.episodes.why(ep)
+            if ep.unsteady and not english:
+                why = f"{self.tr('unsteady')} · {why}"
+            text = f"{who} · {self.episodes.what(ep)}: {why}"
         if self.detail.text() != text:
             self.detail.setText(text)
-            self.detail.setToolTip(text)
 
     def _flash(self) -> None:
         self.model.set_flash(not self.model.flash_on)

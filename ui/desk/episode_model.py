@@ -102,7 +102,8 @@ class EpisodeModel(AlertModel):
             bits.append(self.tr("forecast {n} in {m:g} min").format(n=fmt.count(int(a.forecast)), m=a.window_min))
         if a.cart_rate_per_min and a.level in ("watch", "warning", "lost_sales"):
             bits.append(self.tr("carts {r}/min").format(r=fmt.rate(a.cart_rate_per_min)))
-        if a.predicted_sellout_s is not None and a.level not in ("lost_sales", "feed"):
+        if a.predicted_sellout_s is not None and a.predicted_sellout_s < 48 * 3600 \
+                and a.level not in ("lost_sales", "feed"):  # (a sell-out not in sight says nothing here)
             bits.append(self.tr("sell-out {t}").format(t=fmt.duration(a.predicted_sellout_s)))
         return " · ".join(bits) if bits else a.reason
 
