@@ -78,6 +78,8 @@ def test_a_restock_restores_the_exposure():
     restore = [a for a in shop.actions if a["op"] == "exposure" and a["weight"] == 1.0]
     assert len(restore) == 1 and "exposure restored to 1" in restore[0]["reason"]
     assert shop.exposure == 1.0
+    # Once down, the lowered rate's own (smaller) line does not bring it back up: only the restock does.
+    assert [a["weight"] for a in shop.actions if a["op"] == "exposure"] == [0.5, 1.0]
 
 
 def test_a_confirm_tier_asks_and_an_off_tier_never_lowers():
@@ -88,3 +90,21 @@ def test_a_confirm_tier_asks_and_an_off_tier_never_lowers():
     off = ExposureShop(400, lowered(lower_exposure_to=0.5, auto_freeze="off"))
     off.run(250, lambda t: RATE * off.exposure)
     assert not [a for a in off.actions if a["op"] == "exposure"]
+
+
+def test_the_line_is_kept_once_exposure_is_down():
+    # Exposure down halves the rate, so the safety stock (and a line drawn from it now) halves too:
+    # the line drawn when exposure went down decides when it comes back, not today's.
+    from types import SimpleNamespace
+
+    from controlroom.engine.exposure import step_exposure
+
+    tier = lowered(lower_exposure_to=0.5).tiers["traffic_driver"]
+    m = SimpleNamespace(sku="A1", tier=tier, exposure_line=None)
+    eng = SimpleNamespace(_actions=[])
+    step_exposure(eng, m, 28, 15.0, 1.0)  # line 30: lowered
+    step_exposure(eng, m, 27, 7.5, 2.0)  # the rate halved: today's line would be 15, and 27 > 15 x 1.15
+    step_exposure(eng, m, 20, 7.5, 3.0)
+    assert [a["weight"] for a in eng._actions] == [0.5]
+    step_exposure(eng, m, 300, 7.5, 4.0)  # a restock past 30 x 1.15
+    assert [a["weight"] for a in eng._actions] == [0.5, 1.0]

@@ -22,10 +22,12 @@ def step_exposure(eng, m, available: int, safety: float, ts: float) -> None:
     w = tier.lower_exposure_to
     if w >= 1.0 or tier.auto_freeze == "off":
         return
-    line = safety * tier.lower_exposure_at
-    if not m.exposure_lowered:
+    if m.exposure_line is None:
+        line = safety * tier.lower_exposure_at
         if safety < available <= line:
-            m.exposure_lowered = True
+            # The line is kept: once exposure is down the rate, the safety stock and a line drawn
+            # from them fall too, and only a restock past the line as drawn brings exposure back.
+            m.exposure_line = line
             eng._actions.append({
                 "op": "exposure", "sku": m.sku, "weight": w, "by": "auto", "confirm": tier.auto_freeze == "confirm",
                 "ts": ts,
@@ -33,8 +35,8 @@ def step_exposure(eng, m, available: int, safety: float, ts: float) -> None:
                            f"({tier.lower_exposure_at:g} x safety stock {safety:.1f}): exposure lowered to {w:g} "
                            f"before a freeze"),
             })
-    elif available > line * tier.exit_ratio:
-        m.exposure_lowered = False
+    elif available > m.exposure_line * tier.exit_ratio:
+        line, m.exposure_line = m.exposure_line, None
         eng._actions.append({
             "op": "exposure", "sku": m.sku, "weight": 1.0, "by": "auto", "confirm": tier.auto_freeze == "confirm",
             "ts": ts,
