@@ -108,3 +108,22 @@ def test_the_line_is_kept_once_exposure_is_down():
     assert [a["weight"] for a in eng._actions] == [0.5]
     step_exposure(eng, m, 300, 7.5, 4.0)  # a restock past 30 x 1.15
     assert [a["weight"] for a in eng._actions] == [0.5, 1.0]
+
+
+def test_a_freeze_left_below_its_reserve_is_released_at_a_trickle_where_the_tier_allows():
+    # Frozen at the safety stock, the storefront 2 s behind: the orders in flight leave less than
+    # the full-exposure reserve (sized on the 5 s prior), so a plain release never comes and the
+    # units stay frozen.  A tier that may lower exposure sells them at a trickle instead.
+    plain = ExposureShop(400, Settings())
+    plain.run(600, lambda t: RATE * plain.exposure)
+    assert [a["op"] for a in plain.actions] == ["freeze"] and plain.frozen and plain.available >= 8
+    shop = ExposureShop(400, lowered(lower_exposure_to=0.5, lower_exposure_at=1.0))
+    shop.run(600, lambda t: RATE * shop.exposure)
+    ops = [a["op"] for a in shop.actions]
+    i = next(k for k, a in enumerate(shop.actions) if a["op"] == "exposure")
+    assert ops[:1] == ["freeze"] and ops[i + 1] == "unfreeze", ops  # exposure down, then the release
+    ex, rel = shop.actions[i], shop.actions[i + 1]
+    assert 0.05 <= ex["weight"] <= 0.5 and ex["reason"].startswith(f"release at exposure {ex['weight']:g}")
+    assert "below the reserve" in rel["reason"] and "orders in flight settled" in rel["reason"]
+    # It sold what the plain freeze kept back, and oversold nothing.
+    assert shop.available < plain.available and shop.oversold == 0 and plain.oversold == 0
