@@ -127,3 +127,23 @@ def test_a_freeze_left_below_its_reserve_is_released_at_a_trickle_where_the_tier
     assert "below the reserve" in rel["reason"] and "orders in flight settled" in rel["reason"]
     # It sold what the plain freeze kept back, and oversold nothing.
     assert shop.available < plain.available and shop.oversold == 0 and plain.oversold == 0
+
+
+def test_a_trickle_is_sized_on_the_demand_at_full_exposure():
+    # Frozen again while shown at 0.5, the SKU's measured demand is half its full demand: the next
+    # trickle's weight must cover the reserve at full exposure (sized on the halved rate, a weight
+    # of 0.8 here oversold on flash-sale seed 6).
+    from types import SimpleNamespace
+
+    from controlroom.engine import freeze
+
+    tier = lowered(lower_exposure_to=0.8).tiers["traffic_driver"]
+    m = SimpleNamespace(sku="A1", tier=tier, exposure_weight=0.5, exposure_line=None, release_sent=False,
+                        released_at=None, release_rate=0.0)
+    eng = SimpleNamespace(_actions=[], _e=Settings().engine)
+    # 30 left; reserve 20 at the demand measured at exposure 0.5 (600/min), so 40 at full exposure.
+    freeze._release_lowered(eng, m, 30, 20.0, 600.0, 5.0, 0.0, 100.0)
+    ex, rel = eng._actions
+    assert (ex["op"], ex["weight"], rel["op"]) == ("exposure", 0.65, "unfreeze")  # 30 / (40 x 1.15)
+    assert m.exposure_weight == 0.65 and abs(m.release_rate - 1200.0 / 60.0 * 0.65) < 1e-9
+    assert "below the reserve 40 at full exposure" in rel["reason"]

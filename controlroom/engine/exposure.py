@@ -28,6 +28,7 @@ def step_exposure(eng, m, available: int, safety: float, ts: float) -> None:
             # The line is kept: once exposure is down the rate, the safety stock and a line drawn
             # from them fall too, and only a restock past the line as drawn brings exposure back.
             m.exposure_line = line
+            m.exposure_weight = w
             eng._actions.append({
                 "op": "exposure", "sku": m.sku, "weight": w, "by": "auto", "confirm": tier.auto_freeze == "confirm",
                 "ts": ts,
@@ -37,6 +38,7 @@ def step_exposure(eng, m, available: int, safety: float, ts: float) -> None:
             })
     elif available > m.exposure_line * tier.exit_ratio:
         line, m.exposure_line = m.exposure_line, None
+        m.exposure_weight = 1.0
         eng._actions.append({
             "op": "exposure", "sku": m.sku, "weight": 1.0, "by": "auto", "confirm": tier.auto_freeze == "confirm",
             "ts": ts,

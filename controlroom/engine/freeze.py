@@ -37,6 +37,7 @@ LAG_PRIOR_COUNT = 1.0  # observations the tier's safety_lag_s is worth as the le
 SETTLE_S = 2.0  # the engine waits at least lag + this after a freeze's acknowledgement
 TEN_MIN = 600.0
 MIN_TRICKLE = 0.05  # a release at a lower exposure than this sells too little to be worth it
+TRICKLE_FLOORS = 2.0  # a trickle release needs this many safety floors (x exit ratio) left
 
 
 def learned_lag(room, tier) -> float:
@@ -198,17 +199,27 @@ def _release_lowered(eng, m, a: int, reserve: float, demand_release: float, lag:
     is then sized on the lowered demand, and the exposure comes back with a restock
     (engine/exposure.py)."""
     tier = m.tier
-    if tier.lower_exposure_to >= 1.0 or a <= tier.safety_floor * tier.exit_ratio:
+    # Not for the last few units: one order of several units is a burst there (evening-show seed 8
+    # oversold 6 when a trickle went down to 6 left).  Each cycle waits for the orders in flight to
+    # settle, which bounds the churn.
+    if tier.lower_exposure_to >= 1.0 or a < TRICKLE_FLOORS * tier.safety_floor * tier.exit_ratio:
         return
-    w = min(tier.lower_exposure_to, a / (reserve * tier.exit_ratio))
+    # The demand was measured at the exposure the engine last set: the reserve at full exposure is
+    # that over the weight (a weight sized on an already lowered rate oversold 1,177 units on
+    # flash-sale seed 6).
+    full = reserve / m.exposure_weight
+    demand_full = demand_release / m.exposure_weight
+    w = min(tier.lower_exposure_to, a / (full * tier.exit_ratio))
     if w < MIN_TRICKLE:
         return
     w = floor(w * 100.0) / 100.0
     m.release_sent = True
     m.released_at = ts
-    m.release_rate = demand_release / 60.0 * w
+    m.release_rate = demand_full / 60.0 * w
+    m.exposure_weight = w
     if m.exposure_line is None:
-        m.exposure_line = reserve * tier.lower_exposure_at
+        m.exposure_line = full * tier.lower_exposure_at
+    reserve = full
     confirm = tier.auto_freeze == "confirm"
     eng._actions.append({
         "op": "exposure", "sku": m.sku, "weight": w, "by": "auto", "confirm": confirm, "ts": ts,
@@ -217,7 +228,7 @@ def _release_lowered(eng, m, a: int, reserve: float, demand_release: float, lag:
     eng._actions.append({
         "op": "unfreeze", "sku": m.sku, "by": "auto", "confirm": confirm, "ts": ts,
         "reason": (f"release at exposure {w:g}: {a} left, below the reserve {ceil(reserve)} at full exposure "
-                   f"({demand_release:.1f}/min x {lag:.1f} s learned lag x {tier.safety_margin:g}), above "
+                   f"({demand_full:.1f}/min x {lag:.1f} s learned lag x {tier.safety_margin:g}), above "
                    f"{ceil(reserve * w)} at {w:g}; orders in flight settled {ts - last:.0f} s ago"),
     })
 
