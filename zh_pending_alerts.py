@@ -27,7 +27,8 @@ ZH = {
     # controlroom/settings/sections.py (SettingsDoc: the two new tier settings' units and descriptions)
     "weight": "权重",
     "x safety stock": "× 安全库存",
-    "before an auto-freeze, lower the SKU's exposure to this weight once available is at or below lower_exposure_at x safety stock (1: never; needs auto_freeze auto or confirm)":
-        "自动冻结之前，当可售库存降到 lower_exposure_at × 安全库存或以下时，先把该商品的曝光降到这个权重（1：从不；仅在该档位自动冻结或询问运营时）",
-    "the line, in safety stocks, at which exposure is lowered before a freeze": "冻结之前降低曝光的库存线（以安全库存的倍数计）",
+    "lower the SKU's exposure to at most this weight: before an auto-freeze, at lower_exposure_at x safety stock; and to release a freeze whose stock left is below the reserve at full exposure (1: never; needs auto_freeze auto or confirm)":
+        "把该商品的曝光最多降到这个权重：自动冻结之前，在 lower_exposure_at × 安全库存处先降；冻结后剩余库存低于全曝光所需预留时，以降低的曝光解冻（1：从不；仅在该档位自动冻结或询问运营时）",
+    "the line, in safety stocks, at which exposure is lowered before a freeze (1: never before; only the release at a lower exposure)":
+        "冻结之前降低曝光的库存线（以安全库存的倍数计；1：冻结前不降，只在解冻时降低曝光）",
 }
