@@ -212,12 +212,15 @@ def test_drill_snooze_shows_until_when(app, qtbot):
     with DeskHarness("evening-show", seed=1, speed=30.0, charts=False, overrides=ov, size=(1280, 720)) as h:
         w = h.window
         wait_live(qtbot, h)
-        qtbot.waitUntil(lambda: w.alerts.model.rowCount() > 0, timeout=15000)
-        t = w.alerts.table
+        # The problem list (one row per episode) is what the operator sees first: click its first row.
+        eps = w.alerts.episodes
+        qtbot.waitUntil(lambda: eps.rowCount() > 0, timeout=15000)
+        t = w.alerts.episode_table
         QTest.mouseClick(t.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
-                         t.visualRect(w.alerts.model.index(0, 1)).center())
-        key = w.alerts.selected_key()
+                         t.visualRect(eps.index(0, 1)).center())
+        key = w.alerts.selected_key()  # the alert behind the selected episode
         assert key is not None
+        ep_id = eps.alert_at(t.selectionModel().selectedRows()[0].row()).key
         ts0 = h.bridge.current.ts
         w.focus_table()
         press(qtbot, h, Qt.Key.Key_S)  # snooze 5 min
@@ -227,10 +230,11 @@ def test_drill_snooze_shows_until_when(app, qtbot):
         want = fmt.shop_time(ts0 + 300)
         # The clock time 5 shop-minutes on (the shop clock moved a little since ts0).
         assert abs(_secs(m.group(1)) - _secs(want)) <= 30, (m.group(1), want)
-        row = lambda: w.alerts.model.row_of(key)  # noqa: E731
-        qtbot.waitUntil(lambda: row() is not None and "snoozed until" in w.alerts.model.index(row(), 5).data(),
+        row = lambda: eps.row_of(ep_id)  # noqa: E731
+        qtbot.waitUntil(lambda: row() is not None and "snoozed until" in eps.index(row(), 5).data(),
                         timeout=10000)
-        cell = w.alerts.model.index(row(), 5).data()
+        cell = eps.index(row(), 5).data()
+        assert eps.alert_at(row()).alert_key == key
         # The toast and the row give the same time (the engine's, once the snapshot has it).
         qtbot.waitUntil(lambda: re.search(r"until (\d\d:\d\d)", toast.text).group(1) in cell, timeout=5000)
         # Not cut off: the state column is wide enough for what it says.
@@ -242,8 +246,8 @@ def test_drill_snooze_shows_until_when(app, qtbot):
         v0 = h.bridge.current.version
         qtbot.waitUntil(lambda: h.bridge.current.version >= v0 + 3, timeout=10000)
         qtbot.wait(300)
-        a = w.alerts.model.alert_at(row())
-        tip = w.alerts.model.index(row(), 2).data(Qt.ItemDataRole.ToolTipRole)
+        a = eps.alert_at(row())
+        tip = eps.index(row(), 2).data(Qt.ItemDataRole.ToolTipRole)
         now = w.model.view_of(a.sku)
         assert f"available {fmt.count(now.available)}" in tip and "Now (" in tip, tip
         assert fmt.count(now.available) in w.model.data(w.model.index(w.model.row_of(a.sku), COL["name"]),

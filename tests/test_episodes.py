@@ -191,3 +191,20 @@ def test_scripted_value_oscillating_around_the_line_is_one_episode():
     ranks = [rk for _t, _id, rk in eng.episodes.level_log]
     assert ranks == [2]  # shown as a warning throughout, never back to ok in between
     assert avail  # (stock values are the script's own)
+
+
+def test_frozen_with_stock_is_not_held_once_the_freeze_is_lifted():
+    # The freeze is a fact, not a reading that swings: lifted, the episode gives way at once to the
+    # SKU's other alert (no minimum hold), or ends when there is none.
+    b = book(episode_min_hold_s=600.0)
+    s = {0: [tr("A1:warning:1", 0, "warning", "firing")],
+         10: [tr("A1:frozen_with_stock:2", 10, "frozen_with_stock", "firing")],
+         30: [tr("A1:frozen_with_stock:2", 30, "frozen_with_stock", "resolved")]}
+    run(b, s, 40)
+    (ep,) = b.open_episodes()
+    assert ep.level == "warning" and ep.alert_key == "A1:warning:1"
+    b2 = book(episode_min_hold_s=600.0)
+    s2 = {0: [tr("B1:frozen_with_stock:1", 0, "frozen_with_stock", "firing", sku="B1")],
+          30: [tr("B1:frozen_with_stock:1", 30, "frozen_with_stock", "resolved", sku="B1")]}
+    run(b2, s2, 40)
+    assert not b2.open_episodes() and b2.history[-1].end_ts == T0 + 30

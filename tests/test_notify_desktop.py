@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from controlroom.settings import Settings
-from controlroom.state.view import AlertView, ViewSnapshot
+from controlroom.state.view import AlertView, EpisodeView, ViewSnapshot
 
 HERE = Path(__file__).resolve().parent
 
@@ -76,7 +76,12 @@ def alert(sku, level, *, state="firing", acked=False, snoozed_until=None, availa
 
 
 def snap(version, *alerts, ts=110.0):
-    return ViewSnapshot(version=version, ts=ts, room="demo", alerts=tuple(alerts))
+    """A snapshot with these alerts, each the one alert behind its own episode (id ``ep:<key>``): the
+    desk's channels act on episodes."""
+    eps = tuple(EpisodeView(id=f"ep:{a.key}", sku=a.sku, level=a.level, state=a.state, reason=a.reason,
+                            start_ts=a.since_ts, alert_key=a.key, available=a.available, acked=a.acked)
+                for a in alerts)
+    return ViewSnapshot(version=version, ts=ts, room="demo", alerts=tuple(alerts), episodes=eps)
 
 
 def test_a_critical_alert_sends_a_desktop_notification_and_a_warning_does_not(bus, qtbot):
@@ -184,7 +189,7 @@ def test_host_prompt_for_critical_low_stock_and_sold_out(qtbot):
                         alert("W1", "warning")), settings)
     assert [(p.sku, p.kind) for p in prompts] == [("HOT1", "low_stock"), ("OUT", "sold_out")]
     ch.update_from(snap(2, alert("OUT", "critical", available=0, acked=True)), settings)
-    assert sorted(cleared) == ["HOT1:critical", "OUT:critical"]
+    assert sorted(cleared) == ["ep:HOT1:critical", "ep:OUT:critical"]
 
 
 def test_on_the_desk_a_critical_alert_notifies_and_the_click_selects_its_sku(bus, qtbot):
@@ -208,3 +213,32 @@ def test_on_the_desk_a_critical_alert_notifies_and_the_click_selects_its_sku(bus
         assert h.window.selected_sku != sku
         bus.click(first["id"])
         qtbot.waitUntil(lambda: h.window.selected_sku == sku, timeout=10000)
+
+
+def test_the_desk_sounds_once_per_episode_and_again_only_when_it_goes_up(qtbot):
+    """A SKU whose alerts flap (new alert keys, firing/recovering) is one episode: one sound; its step
+    up to critical sounds (and repeats), its step back down does not."""
+    from ui.desk.channels import DeskChannels
+    from ui.sound import AlertSound
+
+    sound = AlertSound(backend="silent")
+    ch = DeskChannels(sound)
+    settings = Settings()
+
+    def ep_snap(version, level, key, state="firing"):
+        a = AlertView(key=key, sku="A1", level=level, state=state, since_ts=100.0, reason=f"{level} A1")
+        e = EpisodeView(id="ep:A1:1", sku="A1", level=level, state=state, reason=a.reason, start_ts=100.0,
+                        alert_key=key)
+        return ViewSnapshot(version=version, ts=110.0 + version, room="demo", alerts=(a,), episodes=(e,))
+
+    for v in range(6):  # the warning flaps: a new alert, then recovering, then another new one...
+        ch.update_from(ep_snap(v, "warning", f"A1:warning:{v // 2}", "firing" if v % 2 == 0 else "recovering"),
+                       settings)
+    assert sound.log == ["warning"]
+    ch.update_from(ep_snap(7, "critical", "A1:critical:9"), settings)
+    assert sound.log == ["warning", "critical"] and ch.repeating() == {"ep:A1:1"}
+    ch.update_from(ep_snap(8, "warning", "A1:warning:3"), settings)
+    assert sound.log == ["warning", "critical"] and ch.repeating() == set()
+    ch.update_from(ViewSnapshot(version=9, ts=130.0, room="demo"), settings)  # ended
+    ch.update_from(ep_snap(10, "warning", "A1:warning:4"), settings)  # a new episode under the same id: news
+    assert sound.log == ["warning", "critical", "warning"]

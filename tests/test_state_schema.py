@@ -4,7 +4,7 @@ import pickle
 import pytest
 
 from controlroom.state import schema as s
-from controlroom.state.view import AlertView, CommandView, SkuView, ViewSnapshot
+from controlroom.state.view import AlertView, CommandView, EpisodeView, SkuView, ViewSnapshot
 
 
 def _view() -> ViewSnapshot:
@@ -14,7 +14,12 @@ def _view() -> ViewSnapshot:
                         alerts=(AlertView("k", "S1", "warning", "firing", 90.0, "low"),),
                         commands=(CommandView("c1", "freeze", "S1", None, "operator", "ann", "acked", 1.0),),
                         room_series=((1.0, 5, 2.0),), featured_periods=((1.0, None, "S1"),),
-                        confirmations=({"id": "x", "qty": 2, "sku": "S1"},))
+                        confirmations=({"id": "x", "qty": 2, "sku": "S1"},),
+                        episodes=(EpisodeView("ep:S1:1", "S1", "warning", "firing", "available 10 below warning line 40",
+                                              80.0, unsteady=True, alert_key="k", available=10, rate_per_min=3.5,
+                                              threshold=40.0, level_changes=3),
+                                  EpisodeView("ep:room:surge:2", None, "surge", "recovering", "room-wide surge",
+                                              70.0, group=("S2", "S3"))))
 
 
 def test_snapshot_round_trip_gives_the_same_view():
@@ -58,3 +63,24 @@ def test_server_decoder_takes_requests_only():
     with pytest.raises(s.FrameRejected):
         dec.decode(b"x" * (s.MAX_REQUEST_BYTES + 1))
     assert dec.rejects == {"schema": 1, "oversized": 1}
+
+
+def test_episodes_travel_in_deltas_and_older_room_blocks_decode_without_them():
+    # A delta that carries the episodes changes them; one that leaves them out (None) keeps them.
+    v = _view()
+    room = s.room_to_wire(v)
+    assert len(room.episodes) == 2
+    head = s.head_to_wire(v)
+    new = (EpisodeView("ep:S1:1", "S1", "critical", "firing", "safety", 80.0, level_changes=4),)
+    d = s.client_decoder().decode(s.encode(s.Delta(s.VERSION, "ep", 4, s.RoomDelta(
+        **head, episodes=s.list_to_wire("episodes", new)), (), (), None)))
+    merged = s.merge_room(room, d.room)
+    assert s.list_from_wire("episodes", merged.episodes) == new
+    d2 = s.client_decoder().decode(s.encode(s.Delta(s.VERSION, "ep", 5, s.RoomDelta(**head), (), (), None)))
+    assert s.merge_room(merged, d2.room).episodes == merged.episodes
+    # A core from before episodes: its room block has no "episodes" key and decodes as none.
+    import msgspec
+    old = msgspec.msgpack.decode(s.encode(room))
+    del old["episodes"]
+    back = msgspec.msgpack.Decoder(s.Room).decode(msgspec.msgpack.encode(old))
+    assert back.episodes == ()

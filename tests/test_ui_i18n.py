@@ -97,7 +97,7 @@ def test_desk_in_chinese(qtbot):
             assert w.windowTitle() == "直播库存中控台"
             assert w.actions.buttons["freeze"].text() == "冻结"
             assert w.actions.buttons["restock_custom"].text() == "补货"
-            assert w.alerts.tabs.tabText(0).startswith("进行中")
+            assert w.alerts.tabs.tabText(0).startswith("问题")  # the problem list (episodes) comes first
             assert w.header.clock.text() == "0:01:40"
             assert w.model.headerData(0, __import__("PySide6.QtCore", fromlist=["Qt"]).Qt.Orientation.Horizontal) == "级别"
             w.close()

@@ -14,7 +14,8 @@ a condition holds.  The operator is shown *episodes* instead
   an episode (warnings and criticals have their tier's ``pending_s``; critical at
   safety stock is shown at once); the shown level steps *down* only once it has been
   shown ``episode_min_hold_s`` since the episode last went up (so a SKU swings at most
-  twice in that time: up, then down); **flap detection**: a SKU whose alerts changed
+  twice in that time: up, then down) — except *frozen with stock*, which ends (or gives way
+  to the SKU's other alert) as soon as the freeze is lifted; **flap detection**: a SKU whose alerts changed
   level more than ``episode_flap_changes`` times in ``episode_flap_window_s`` is marked
   *unsteady* and held at the highest level of that window until it has been steady for
   a whole window.
@@ -172,6 +173,15 @@ class EpisodeBook:
             self._set_level(ep, top, raw, ts)
             return
         self._flap(ep, raw, ts)
+        if (ep.level == "frozen_with_stock" and ep.alert is not None and ep.alert.key not in self._alerts.get(sku, {})
+                and (top is None or top.level != "frozen_with_stock")):
+            # The freeze was lifted (or the stock is gone): a fact, not a reading that may swing back,
+            # so it is not held.  A SKU still frozen with stock must never read as anything else.
+            if top is None:
+                self._close(ep, ts)
+            else:
+                self._set_level(ep, top, raw, ts)
+            return
         if top is None:
             # Every alert resolved: recovering (level kept) until quiet for episode_quiet_s.
             q = self._quiet.setdefault(ep.id, ts)

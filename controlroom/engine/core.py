@@ -275,11 +275,17 @@ class Engine(EventIntake):
 
     def ack(self, key: str, by: str, ts: float) -> AlertTransition | None:
         """Acknowledge an active alert (stops repeats and sound); recorded as a transition."""
-        return self.book.ack(key, by, ts)
+        t = self.book.ack(key, by, ts)
+        if t is not None:
+            self.episodes.update([t], max(ts, self.now))  # the episode behind it shows acknowledged
+        return t
 
     def snooze(self, key: str, minutes: float, by: str, ts: float) -> AlertTransition | None:
         """Silence an active alert for ``minutes`` of shop time; it expires on its own."""
-        return self.book.snooze(key, minutes, by, ts)
+        t = self.book.snooze(key, minutes, by, ts)
+        if t is not None:
+            self.episodes.update([t], max(ts, self.now))
+        return t
 
     def active_alerts(self) -> list[Alert]:
         """Pending, firing and recovering alerts, most severe first (``a.to_view()`` for the desk)."""

@@ -28,7 +28,7 @@ and "frozen with stock" as an alert.
 """
 from __future__ import annotations
 
-from math import ceil
+from math import ceil, floor
 
 __all__ = ["LAG_PRIOR_COUNT", "SETTLE_S", "learned_lag", "on_stock", "on_frozen_order", "step_frozen",
            "may_freeze", "hard_reserve"]
@@ -36,6 +36,8 @@ __all__ = ["LAG_PRIOR_COUNT", "SETTLE_S", "learned_lag", "on_stock", "on_frozen_
 LAG_PRIOR_COUNT = 1.0  # observations the tier's safety_lag_s is worth as the learned lag's prior
 SETTLE_S = 2.0  # the engine waits at least lag + this after a freeze's acknowledgement
 TEN_MIN = 600.0
+MIN_TRICKLE = 0.05  # a release at a lower exposure than this sells too little to be worth it
+TRICKLE_FLOORS = 2.0  # a trickle release needs this many safety floors (x exit ratio) left
 
 
 def learned_lag(room, tier) -> float:
@@ -173,6 +175,9 @@ def step_frozen(eng, m, st, ts: float, out: list, rate_pm: float) -> None:
     # reserve by the tier's exit ratio (the usual hysteresis: a release that would sell a unit
     # or two above it only churns freeze and release).
     if a < reserve * tier.exit_ratio:
+        # Too little left to sell at full exposure, but a tier that may lower exposure sells it at a
+        # trickle: shown to few enough buyers that what is left covers their in-flight orders.
+        _release_lowered(eng, m, a, reserve, demand_release, lag, last, ts)
         return
     m.release_sent = True
     m.released_at = ts
@@ -182,6 +187,49 @@ def step_frozen(eng, m, st, ts: float, out: list, rate_pm: float) -> None:
         "reason": (f"release: {a} left above the reserve {ceil(reserve)} ({demand_release:.1f}/min x {lag:.1f} s learned "
                    f"lag x {tier.safety_margin:g}); orders in flight settled {ts - last:.0f} s ago; "
                    f"no re-freeze for {eng._e.freeze_hold_s:g} s unless stock runs out"),
+    })
+
+
+def _release_lowered(eng, m, a: int, reserve: float, demand_release: float, lag: float, last: float,
+                     ts: float) -> None:
+    """Release at the exposure that makes ``a`` cover the reserve (tiers with ``lower_exposure_to`` < 1).
+
+    The weight is what is left over the reserve at full exposure (by the exit ratio), at most the
+    tier's ``lower_exposure_to`` and at least :data:`MIN_TRICKLE`; the hold's "truly runs out" line
+    is then sized on the lowered demand, and the exposure comes back with a restock
+    (engine/exposure.py)."""
+    tier = m.tier
+    # Not for the last few units: one order of several units is a burst there (evening-show seed 8
+    # oversold 6 when a trickle went down to 6 left).  Each cycle waits for the orders in flight to
+    # settle, which bounds the churn.
+    if tier.lower_exposure_to >= 1.0 or a < TRICKLE_FLOORS * tier.safety_floor * tier.exit_ratio:
+        return
+    # The demand was measured at the exposure the engine last set: the reserve at full exposure is
+    # that over the weight (a weight sized on an already lowered rate oversold 1,177 units on
+    # flash-sale seed 6).
+    full = reserve / m.exposure_weight
+    demand_full = demand_release / m.exposure_weight
+    w = min(tier.lower_exposure_to, a / (full * tier.exit_ratio))
+    if w < MIN_TRICKLE:
+        return
+    w = floor(w * 100.0) / 100.0
+    m.release_sent = True
+    m.released_at = ts
+    m.release_rate = demand_full / 60.0 * w
+    m.exposure_weight = w
+    if m.exposure_line is None:
+        m.exposure_line = full * tier.lower_exposure_at
+    reserve = full
+    confirm = tier.auto_freeze == "confirm"
+    eng._actions.append({
+        "op": "exposure", "sku": m.sku, "weight": w, "by": "auto", "confirm": confirm, "ts": ts,
+        "reason": f"release at exposure {w:g}: {a} left cover the reserve {ceil(reserve * w)} at {w:g} of the demand",
+    })
+    eng._actions.append({
+        "op": "unfreeze", "sku": m.sku, "by": "auto", "confirm": confirm, "ts": ts,
+        "reason": (f"release at exposure {w:g}: {a} left, below the reserve {ceil(reserve)} at full exposure "
+                   f"({demand_full:.1f}/min x {lag:.1f} s learned lag x {tier.safety_margin:g}), above "
+                   f"{ceil(reserve * w)} at {w:g}; orders in flight settled {ts - last:.0f} s ago"),
     })
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from math import ceil, floor
 
-from controlroom.engine import baselines, freeze
+from controlroom.engine import baselines, exposure, freeze
 from controlroom.engine.context import EngineState
 from controlroom.engine.forecast import Forecast, sellout_seconds
 from controlroom.engine.predict import predict
@@ -104,6 +104,7 @@ def evaluate(eng: EngineState, m: SkuModel, st: SkuStock, ts: float, out: list) 
         rpm = rate * 60.0
         if a > safety * tier.exit_ratio:
             m.freeze_sent = False
+        exposure.step_exposure(eng, m, a, safety, ts)  # lower exposure first, where the tier allows
         # critical
         if a <= safety:
             critical_now(eng, m, st, ts, out)

@@ -26,7 +26,7 @@ class SkuModel:
                  "freeze_sent", "was_frozen", "up_latch", "down_latch", "deescalated", "kappa", "feat_end", "off", "off_expo", "off_last",
                  "k_units", "k_adds", "n_orders", "feat_rise", "frozen_at", "frozen_last_order", "lag_open",
                  "auto_frozen", "freeze_rate", "freeze_cart", "freeze_times", "released_at", "release_sent",
-                 "release_rate")
+                 "release_rate", "exposure_line", "exposure_weight")
 
     def __init__(self, sku: str, tier_name: str, tier: TierSettings, e: EngineSettings, t0: float) -> None:
         self.sku = sku
@@ -66,6 +66,8 @@ class SkuModel:
         self.released_at: float | None = None
         self.release_sent = False
         self.release_rate = 0.0  # demand (units/s) a release was judged on
+        self.exposure_line: float | None = None  # the engine lowered exposure at this stock line (engine/exposure.py)
+        self.exposure_weight = 1.0  # the exposure the engine last set (its rates are measured at it)
         self.deescalated = False  # the critical resolved this tick
         self.kappa = e.cart_conversion_prior  # units per cart add, learnt outside cart surges
         self.k_units = 0  # live units and cart adds as of the last steady period (the conversion's data)

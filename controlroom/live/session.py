@@ -24,6 +24,7 @@ from controlroom.live.history import SkuHistory
 from controlroom.live.resume import resume_show
 from controlroom.live.snapshot import SnapshotBuilder
 from controlroom.notify import reconfigure_from_settings
+from controlroom.notify.episodes import EpisodeNews
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,7 @@ class LiveSession(FeedListener):
         self.ctx = context or zmq.Context.instance()
         self._engine_factory = engine_factory
         self.notifier = notifier  # controlroom.notify.Notifier: webhooks on their own thread
+        self._episode_news = EpisodeNews()  # what the notifier was told of each open episode
         self.snapshot = SnapshotBuilder.empty()
         self.history_store = SkuHistory()
         self._intents: queue.SimpleQueue = queue.SimpleQueue()
@@ -353,12 +355,20 @@ class LiveSession(FeedListener):
 
     # --- per loop work --------------------------------------------------------------------------
     def _emit(self, transitions) -> None:
+        # One notification per episode (one problem), not per alert transition (controlroom.notify.episodes);
+        # an episode can change with no transition (its pending time or quiet time ran out).
+        take = getattr(self.engine, "take_episode_changes", None)
+        changes = take() if take is not None else None
+        if self.notifier is not None:
+            if changes is None:
+                if transitions:
+                    self.notifier.submit(transitions)
+            elif changes:
+                self.notifier.submit(self._episode_news.items(changes, self.notifier.room))
         if not transitions:
             return
         self.transitions.extend(transitions)
         self._transition_queue.put(transitions)
-        if self.notifier is not None:
-            self.notifier.submit(transitions)
         if self.session_log is not None:
             for t in transitions:
                 self.session_log.alert(t)

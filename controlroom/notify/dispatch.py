@@ -160,12 +160,15 @@ class Notifier:
             now = self.clock() if now is None else now
             while self._q:
                 at, it = self._q.popleft()
-                if it.level not in self.levels:
-                    continue
-                self.items_in += 1
+                routed = it.level in self.levels
+                self.items_in += routed
                 for name, r in self.routers.items():
-                    if self.targets[name].wants(it.level, it.state):
+                    if routed and self.targets[name].wants(it.level, it.state):
                         r.add(it, at)
+                    elif it.state == "firing":
+                        r.leave(it, at)  # an episode that moved to a level this target is not routed
+                if not routed:
+                    continue
                 if self.escalator is not None:
                     self.escalator.add(it, at)
             posts = 0

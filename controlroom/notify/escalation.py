@@ -23,6 +23,7 @@ class Escalator:
     def add(self, item: NotifyItem, now: float) -> None:
         """Take one item: firing starts (or keeps) the clock; acked or resolved stops it."""
         if item.level not in self.levels:
+            self._waiting.pop(item.id, None)  # an episode that stepped down from an escalated level
             return
         if item.state == "firing":
             if item.id in self._escalated:

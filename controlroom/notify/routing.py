@@ -9,6 +9,11 @@ most once per interval and names an episode at most once per post, so one episod
 never produces more than one post per interval.  An episode that resolves before it
 was ever posted is dropped (it never reached anyone), like Alertmanager does.
 
+An episode keeps its id when its shown level changes: the router moves it to the group
+of its new level (:meth:`Router.add`).  A step up is news there; a step down moves it
+quietly (it was told at the higher level).  When it moves to a level this target is not
+routed, :meth:`Router.leave` ends it here with its resolved message.
+
 The clock is the caller's (``now`` arguments): the notifier's monotonic clock in a
 show, a hand-moved clock in tests.
 """
@@ -16,7 +21,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from dataclasses import replace
+
 from controlroom.notify.item import NotifyItem, Section
+
+# Severity of each level: moving up is news, moving down is not (same as the episodes' ranks).
+RANK = {"watch": 1, "warning": 2, "lost_sales": 3, "critical": 4, "frozen_with_stock": 4, "feed": 4}
 
 
 @dataclass
@@ -47,8 +57,42 @@ class Router:
         self._groups: dict[tuple[str, str], _Group] = {}
         self.dropped_unposted = 0  # episodes that resolved before their group posted
 
+    def _holding(self, item: NotifyItem) -> _Group | None:
+        """The group that holds this episode now (any level), or None."""
+        g = self._groups.get((item.room, item.level))
+        if g is not None and item.id in g.episodes:
+            return g
+        return next((g for g in self._groups.values() if g.room == item.room and item.id in g.episodes), None)
+
+    def _move(self, item: NotifyItem, old: _Group, now: float) -> None:
+        """An episode's level changed: into its new level's group; a step up is news."""
+        ep = old.episodes.pop(item.id)
+        if not old.episodes:
+            del self._groups[(old.room, old.level)]
+        g = self._groups.get((item.room, item.level))
+        if g is None:
+            g = self._groups[(item.room, item.level)] = _Group(item.room, item.level)
+        up = RANK.get(item.level, 1) >= RANK.get(old.level, 1)
+        g.episodes[item.id] = _Episode(item, posted=ep.posted, dirty=up or not ep.posted,
+                                       acked=ep.acked and not up)
+        if g.episodes[item.id].dirty:
+            self._news(g, now)
+
+    def leave(self, item: NotifyItem, now: float) -> None:
+        """The episode moved to a level this target is not routed: its resolved message here."""
+        g = self._holding(item)
+        if g is not None:
+            old = g.episodes[item.id].item
+            self.add(replace(old, state="resolved", ts=item.ts, reason=item.reason), now)
+
     def add(self, item: NotifyItem, now: float) -> None:
         """Take one item (firing, resolved or acked)."""
+        held = self._holding(item)
+        if held is not None and held.level != item.level:
+            if item.state == "firing":
+                self._move(item, held, now)
+                return
+            item = replace(item, level=held.level)  # news of an episode told at another level
         g = self._groups.get((item.room, item.level))
         if g is None:
             if item.state != "firing":

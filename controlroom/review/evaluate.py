@@ -78,12 +78,16 @@ def run_closed_loop(scenario: str, seed: int, settings: Settings, *, dt: float =
     due: list[tuple[float, dict]] = []
     applied: list[dict] = []
 
+    def request(a: dict) -> dict:
+        # The shop request of an action (an exposure change carries its weight).
+        return {"op": a["op"], "sku": a["sku"], **({"weight": a["weight"]} if "weight" in a else {})}
+
     def on_action(a: dict, ts: float) -> None:
         if a.get("confirm"):
             if confirm_delay_s is not None:
                 due.append((ts + confirm_delay_s, a))
         else:
-            applied.append({**a, "applied_ts": ts, "reply": model.apply_command({"op": a["op"], "sku": a["sku"]})})
+            applied.append({**a, "applied_ts": ts, "reply": model.apply_command(request(a))})
 
     rep = Replayer(settings, model.snapshot(), start_ts=model.now, on_action=on_action)
     end = _end(model, until_s)
@@ -94,7 +98,7 @@ def run_closed_loop(scenario: str, seed: int, settings: Settings, *, dt: float =
             for item in [d for d in due if d[0] <= now]:
                 due.remove(item)
                 a = item[1]
-                applied.append({**a, "applied_ts": now, "reply": model.apply_command({"op": a["op"], "sku": a["sku"]})})
+                applied.append({**a, "applied_ts": now, "reply": model.apply_command(request(a))})
     res = rep.finish(model.now)
     return model, res, applied
 

@@ -135,6 +135,8 @@ class TierSettings:
     rate_basis: str = setting("dynamic", "choice", "dynamic (multi-scale rate, change detector, leading indicators) or longrun (one long-run rate: the simple rule)",
                               choices=("dynamic", "longrun"))
     watch: bool = setting(True, "bool", "raise watch alerts (surges) for this tier")
+    lower_exposure_to: float = setting(1.0, "weight", "lower the SKU's exposure to at most this weight: before an auto-freeze, at lower_exposure_at x safety stock; and to release a freeze whose stock left is below the reserve at full exposure (1: never; needs auto_freeze auto or confirm)", ge=0, le=1)
+    lower_exposure_at: float = setting(2.0, "x safety stock", "the line, in safety stocks, at which exposure is lowered before a freeze (1: never before; only the release at a lower exposure)", ge=1)
     leading_indicators: bool = setting(True, "bool", "let cart adds and featured traffic raise the predicted rate")
 
 

@@ -82,6 +82,10 @@ class ShopModel:
         self.start_ts = float(start_ts if start_ts is not None else round(time.time(), 3))
         self.now = self.start_ts
         self.rng = np.random.default_rng(seed)
+        # Which orders and carts a lowered exposure hides is drawn from a stream of its own, so a show
+        # with an exposure command sees the same demand as without (common random numbers: the
+        # difference `evaluate` measures is the command's, not a reshuffled show's).
+        self.rng_shown = np.random.default_rng([seed, 7])
         self.stamper = stamper or Stamper(sc.room, clock=lambda: self.now)
         self.stamper.clock = lambda: self.now
         self.duration_s = sc.duration_s
@@ -193,16 +197,17 @@ class ShopModel:
     def _shown(self, wanted: np.ndarray) -> np.ndarray:
         """Of the would-be live orders ``wanted`` (full exposure), those the storefront shows a buyer.
 
-        Each order is shown with probability ``exposure`` (none while delisted).  The
-        generator is drawn from only for a SKU shown at 0 < exposure < 1, so a show with no
-        exposure command draws exactly the numbers it drew before lost demand was booked.
+        Each order is shown with probability ``exposure`` (none while delisted), drawn from
+        ``rng_shown`` only for a SKU shown at 0 < exposure < 1: the show's own stream draws the
+        same numbers whatever the exposure, and a show with no exposure command draws exactly the
+        numbers it drew before lost demand was booked.
         """
         p = self.exposure * ~self.delisted
         if not (p < 1.0).any():
             return wanted
         shown = wanted.copy()
         for i in np.flatnonzero((p < 1.0) & (wanted > 0)):
-            shown[i] = 0 if p[i] <= 0.0 else self.rng.binomial(int(wanted[i]), float(p[i]))
+            shown[i] = 0 if p[i] <= 0.0 else self.rng_shown.binomial(int(wanted[i]), float(p[i]))
         return shown
 
     def _qty(self, i: int) -> int:
@@ -230,8 +235,14 @@ class ShopModel:
         wanted = self.rng.poisson(self._interest(t - sc.cart_lead_s) * dt)
         other_orders = self.rng.poisson(self.other * dt)
         # Carts are what buyers do on the storefront: only shown SKUs collect them.
-        carts = self.rng.poisson(self._interest(t) * sc.carts_per_order * self.exposure * (~self.delisted) * dt)
+        carts = self.rng.poisson(self._interest(t) * sc.carts_per_order * (~self.delisted) * dt)
         cart_removed = self.rng.poisson(carts * 0.25 + 0.0)
+        lowered = (self.exposure < 1.0) & (carts > 0)
+        if lowered.any():  # the buyers a lowered exposure never shows the SKU add (and remove) no cart
+            carts, cart_removed = carts.copy(), cart_removed.copy()
+            e = self.exposure[lowered]
+            carts[lowered] = self.rng_shown.binomial(carts[lowered], e)
+            cart_removed[lowered] = self.rng_shown.binomial(cart_removed[lowered], e)
         live_orders = self._shown(wanted)
         view_avail, view_frozen, view_delisted = self._storefront_view()
         books = self.books

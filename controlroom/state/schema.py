@@ -14,7 +14,7 @@ from typing import Union
 
 import msgspec
 
-from controlroom.state.view import AlertView, CommandView, FeedView, PromptView, SkuView, ViewSnapshot
+from controlroom.state.view import AlertView, CommandView, EpisodeView, FeedView, PromptView, SkuView, ViewSnapshot
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,28 @@ class Alert(msgspec.Struct, frozen=True):
     acked: bool = False
     snoozed_until: float | None = None
     ended_ts: float | None = None
+
+
+class Episode(msgspec.Struct, frozen=True):
+    """One problem as the operator sees it (see EpisodeView): added after v1 shipped, as a room list
+    with a default, so older frames decode as "no episodes" and older receivers skip the key."""
+
+    id: str
+    sku: str | None
+    level: str
+    state: str
+    reason: str
+    start_ts: float
+    end_ts: float | None = None
+    group: tuple[str, ...] = ()
+    unsteady: bool = False
+    alert_key: str | None = None
+    available: int | None = None
+    rate_per_min: float | None = None
+    predicted_sellout_s: float | None = None
+    threshold: float | None = None
+    acked: bool = False
+    level_changes: int = 0
 
 
 class Command(msgspec.Struct, frozen=True):
@@ -141,6 +163,8 @@ class Room(msgspec.Struct, frozen=True):
     host_prompts: bool = True
     # Notification targets' status and latest notices (escalations, a target down); absent from older cores.
     notify: tuple[dict[str, Union[str, int, float, bool, None]], ...] = ()
+    # Open episodes, most severe first (what the operator is shown); absent from older cores.
+    episodes: tuple[Episode, ...] = ()
 
 
 class RoomDelta(msgspec.Struct, frozen=True):
@@ -169,10 +193,12 @@ class RoomDelta(msgspec.Struct, frozen=True):
     confirmations: tuple[dict[str, Union[str, int, float, bool, None]], ...] | None = None
     prompt: Prompt | None = None  # a small field, sent in every delta like the others: None = no prompt
     notify: tuple[dict[str, Union[str, int, float, bool, None]], ...] | None = None
+    episodes: tuple[Episode, ...] | None = None
 
 
 # The room block's lists: sent in a delta only when they changed.
-ROOM_LISTS = ("alerts", "history", "commands", "room_series", "featured_periods", "confirmations", "notify")
+ROOM_LISTS = ("alerts", "history", "commands", "room_series", "featured_periods", "confirmations", "notify",
+              "episodes")
 ROOM_HEAD = ("version", "ts", "started_ts", "room", "viewers", "featured", "gmv_cents", "units", "orders", "feed",
              "command_channel", "settings_version", "prompt", "lost_units", "lost_cents",
              "host_prompts")
@@ -344,6 +370,8 @@ def list_to_wire(name: str, value) -> tuple:
         return tuple(Command(**{k: getattr(c, k) for k in Command.__struct_fields__}) for c in value)
     if name in ("confirmations", "notify"):
         return tuple(dict(c) for c in value)
+    if name == "episodes":
+        return tuple(Episode(**{k: getattr(e, k) for k in Episode.__struct_fields__}) for e in value)
     return tuple(tuple(x) for x in value)  # room_series, featured_periods
 
 
@@ -353,6 +381,8 @@ def list_from_wire(name: str, value) -> tuple:
         return tuple(AlertView(**{k: getattr(a, k) for k in Alert.__struct_fields__}) for a in value)
     if name == "commands":
         return tuple(CommandView(**{k: getattr(c, k) for k in Command.__struct_fields__}) for c in value)
+    if name == "episodes":
+        return tuple(EpisodeView(**{k: getattr(e, k) for k in Episode.__struct_fields__}) for e in value)
     return value
 
 

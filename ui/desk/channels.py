@@ -2,8 +2,10 @@
 
 The settings say, per level (``notify.<level>_channels``), where an alert goes:
 the desk's panel (always), ``sound``, ``desktop``, ``host`` and ``webhook`` (the
-core's notifier posts those).  :class:`DeskChannels` reads each snapshot's active
-alerts and acts on the ones that are new:
+core's notifier posts those).  :class:`DeskChannels` reads each snapshot's open
+*episodes* (one per problem, ``controlroom.alerts.episodes``; not the raw alerts, so a
+SKU whose alert flaps sounds once) and acts on the ones that are new or went up a level
+(a step down is no news):
 
 * sound — the level's own sound once; a critical alert that is neither acknowledged
   nor snoozed repeats its sound every :data:`CRITICAL_REPEAT_MS` until it is;
@@ -24,6 +26,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from ui import fmt
+from ui.desk.episode_model import rows_from
 
 CRITICAL_REPEAT_MS = 3000  # a repeating critical sound every 3 s while unacknowledged
 DEFAULT_CHANNELS = {"watch": ("panel",), "warning": ("panel", "sound"),
@@ -31,11 +34,13 @@ DEFAULT_CHANNELS = {"watch": ("panel",), "warning": ("panel", "sound"),
                     "lost_sales": ("panel", "sound", "webhook"), "feed": ("panel", "sound", "desktop", "webhook"),
                     "frozen_with_stock": ("panel", "webhook")}
 HOST_LEVELS = ("critical", "lost_sales")  # the host view prompts for critical low stock and sold out
+# Severity of a shown level (as controlroom.alerts.episodes.RANK): an episode going up is news.
+RANK = {"watch": 1, "warning": 2, "lost_sales": 3, "critical": 4, "frozen_with_stock": 4, "feed": 4}
 
 
 @dataclass(frozen=True)
 class HostPrompt:
-    """What the host view may show for one alert: ``kind`` is ``low_stock`` or ``sold_out``."""
+    """What the host view may show for one episode (``key``: its id): ``kind`` is ``low_stock`` or ``sold_out``."""
 
     key: str
     sku: str
@@ -70,7 +75,7 @@ class DeskChannels(QObject):
         self.sound = sound
         self.desktop = desktop
         self.settings = None
-        self._seen: set[str] = set()  # firing alerts already routed
+        self._seen: dict[str, str] = {}  # open episodes already routed -> the level they were routed at
         self._desktop_keys: dict[str, str] = {}  # alert key -> sku (for a click)
         self._host_keys: set[str] = set()
         self._repeating: set[str] = set()  # unacknowledged critical alerts whose sound repeats
@@ -84,19 +89,25 @@ class DeskChannels(QObject):
 
     # --- per snapshot ------------------------------------------------------------------------------
     def update_from(self, snap, settings=None) -> None:
-        """Act on the alerts of one snapshot."""
+        """Act on the episodes of one snapshot (new, or up a level: routed; ended: withdrawn)."""
         if settings is not None:
             self.settings = settings
         firing = {}
-        for a in snap.alerts:
+        for a in rows_from(snap):
             if a.state in ("firing", "recovering"):
                 firing[a.key] = a
         for key, a in firing.items():
             quiet = is_quiet(a, snap.ts)
-            if key not in self._seen and a.state == "firing":
-                self._seen.add(key)
+            told = self._seen.get(key)
+            up = told is not None and RANK.get(a.level, 1) > RANK.get(told, 1)
+            if (told is None and a.state == "firing") or up:
+                self._seen[key] = a.level
+                self._quieted.discard(key)
                 if not quiet:
                     self._route(a)
+            elif told is not None and a.level != told:
+                self._seen[key] = a.level  # stepped down: nothing to tell, and its urgent channels end
+                self._withdraw(key)
             if quiet or a.level != "critical":
                 self._stop_repeat(key)
             if quiet:
@@ -108,8 +119,8 @@ class DeskChannels(QObject):
                     self._repeating.add(key)
                     self.repeat.start()
         for key in list(self._seen):
-            if key not in firing:  # resolved (or gone): nothing more on any channel
-                self._seen.discard(key)
+            if key not in firing:  # ended (or gone): nothing more on any channel
+                del self._seen[key]
                 self._quieted.discard(key)
                 self._stop_repeat(key)
                 self._withdraw(key)
@@ -156,7 +167,7 @@ class DeskChannels(QObject):
             self.repeat.stop()
 
     def repeating(self) -> set[str]:
-        """Critical alerts whose sound is repeating now."""
+        """Critical episodes (ids) whose sound is repeating now."""
         return set(self._repeating)
 
     def _on_click(self, key: str) -> None:

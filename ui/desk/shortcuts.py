@@ -45,10 +45,12 @@ class DeskShortcuts:
             self._add(f"snooze_{m}", lambda m=m: self.tr("Snooze {m} min").format(m=m), snooze_keys[m],
                       lambda checked=False, m=m: self.alerts.snooze(m), "snooze")
         self._add("jump", lambda: self.tr("Jump to the alert's SKU"), "J", lambda: self.alerts.jump(), "jump")
+        self._add("unfreeze_problem", lambda: self.tr("Unfreeze a SKU frozen with stock"), "Shift+U",
+                  lambda: self.alerts.unfreeze(), "unfreeze")
         self._add("mute", lambda: self.tr("Mute sound"), "M", self._toggle_mute, "sound", checkable=True)
         self._add("search", lambda: self.tr("Search"), ["Ctrl+F", "/"], self._focus_search, "search")
         self._add("table", lambda: self.tr("Go to the SKU table"), "Ctrl+T", lambda: self.focus_table())
-        self._add("alerts", lambda: self.tr("Go to the alerts"), "Ctrl+Shift+A", lambda: self.alerts.table.setFocus())
+        self._add("alerts", lambda: self.tr("Go to the alerts"), "Ctrl+Shift+A", lambda: self.alerts.tabs.currentWidget().setFocus())
         self._add("accept", lambda: self.tr("Accept the first auto action"), "Y", lambda: self.confirms.answer_first(True))
         self._add("reject", lambda: self.tr("Reject the first auto action"), "N", lambda: self.confirms.answer_first(False))
         self._add("dismiss", lambda: self.tr("Dismiss the failure banner"), "Ctrl+D", self.banner.dismiss)
@@ -73,8 +75,11 @@ class DeskShortcuts:
                 b.setText(self.tr("{m} min").format(m=m))
             self.alerts.ack_button.setText(self.tr("Acknowledge"))
             self.alerts.jump_button.setText(self.tr("Jump"))
+            # The button's word is the action's icon text: it stays "Unfreeze" when the action is enabled or not.
+            self.win_actions["unfreeze_problem"].setIconText(self.tr("Unfreeze"))
             self._muted_changed(self.sound.muted)
         keep(self, button_words)
+        self.alerts.unfreeze_button.setDefaultAction(self.win_actions["unfreeze_problem"])
         self.sound.mutedChanged.connect(self._muted_changed)
 
     def shortcut_sections(self, host: bool = True) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -89,7 +94,7 @@ class DeskShortcuts:
 
         return [
             (self.tr("Selected SKU"), self.actions.shortcut_rows()),
-            (self.tr("Alerts"), rows(["ack", "snooze_5", "snooze_15", "snooze_30", "jump", "mute"])
+            (self.tr("Alerts"), rows(["ack", "snooze_5", "snooze_15", "snooze_30", "jump", "unfreeze_problem", "mute"])
              + rows(["accept", "reject", "dismiss", "banner_sku", "undo", "restart_core"])),
             (self.tr("Moving around"), rows(["search", "table", "top", "alerts", "settings", "help", "quit"])
              + [(self.tr("Up / Down"), self.tr("Select the previous / next SKU in the table"))]),

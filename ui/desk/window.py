@@ -200,6 +200,7 @@ class DeskWindow(DeskTargets, DeskTruth, DeskShortcuts, LayoutMemory, QMainWindo
             self.charts.skuClicked.connect(self.jump_to_sku)
         self.actions = ActionsPanel()
         self.actions.commandRequested.connect(self._command)
+        self.alerts.commandRequested.connect(self._command)  # one-click unfreeze of a SKU frozen with stock
         self.confirms = AutoConfirmBox()
         self.confirms.answer.connect(self.bridge.confirm)
         self.banner.showSku.connect(self.jump_to_sku)
