@@ -254,8 +254,20 @@
         <translation>告警</translation>
     </message>
     <message>
-        <source>Active ({n})</source>
-        <translation>进行中（{n}）</translation>
+        <source>Unfreeze</source>
+        <translation>解冻</translation>
+    </message>
+    <message>
+        <source>Problems ({n})</source>
+        <translation>问题（{n}）</translation>
+    </message>
+    <message>
+        <source>Alerts ({n})</source>
+        <translation>告警（{n}）</translation>
+    </message>
+    <message>
+        <source>room</source>
+        <translation>直播间</translation>
     </message>
     <message>
         <source>History ({n})</source>
@@ -551,6 +563,10 @@
         <translation>跳转到告警商品</translation>
     </message>
     <message>
+        <source>Unfreeze a SKU frozen with stock</source>
+        <translation>解冻冻结但仍有库存的商品</translation>
+    </message>
+    <message>
         <source>Mute sound</source>
         <translation>静音提示音</translation>
     </message>
@@ -617,6 +633,10 @@
     <message>
         <source>Jump</source>
         <translation>跳转</translation>
+    </message>
+    <message>
+        <source>Unfreeze</source>
+        <translation>解冻</translation>
     </message>
     <message>
         <source>Selected SKU</source>
@@ -805,6 +825,61 @@
     <message>
         <source>Theme and language change at once. The desk&apos;s windows switch language as they are; this dialog&apos;s fields show it when the dialog is opened again.</source>
         <translation>主题和语言立即切换。中控台各窗口原样切换语言；本对话框中的各项设置在下次打开时显示新语言。</translation>
+    </message>
+</context>
+<context>
+    <name>EpisodeModel</name>
+    <message>
+        <source>Room-wide surge</source>
+        <translation>全场激增</translation>
+    </message>
+    <message>
+        <source>frozen with {n} left · {money}/min not selling</source>
+        <translation>冻结中仍有 {n} 件 · 每分钟少卖 {money}</translation>
+    </message>
+    <message>
+        <source>{n} SKUs at once: {skus}</source>
+        <translation>{n} 个商品同时：{skus}</translation>
+    </message>
+    <message>
+        <source>avail {n}</source>
+        <translation>可售 {n}</translation>
+    </message>
+    <message>
+        <source>line {n}</source>
+        <translation>预警线 {n}</translation>
+    </message>
+    <message>
+        <source>safety {n}</source>
+        <translation>安全库存 {n}</translation>
+    </message>
+    <message>
+        <source>losing {r}/min</source>
+        <translation>每分钟流失 {r}</translation>
+    </message>
+    <message>
+        <source>{r}/min</source>
+        <translation>{r}/分钟</translation>
+    </message>
+    <message>
+        <source>forecast {n} in {m:g} min</source>
+        <translation>预测 {m:g} 分钟内售出 {n}</translation>
+    </message>
+    <message>
+        <source>carts {r}/min</source>
+        <translation>加购 {r}/分钟</translation>
+    </message>
+    <message>
+        <source>sell-out {t}</source>
+        <translation>{t}后售罄</translation>
+    </message>
+    <message>
+        <source>unsteady</source>
+        <translation>不稳定</translation>
+    </message>
+    <message>
+        <source>Level changed {n} times in this episode</source>
+        <translation>本次问题中级别变化了 {n} 次</translation>
     </message>
 </context>
 <context>
@@ -2158,6 +2233,22 @@
     <message>
         <source>raise watch alerts (surges) for this tier</source>
         <translation>为此分层发出关注（激增）告警</translation>
+    </message>
+    <message>
+        <source>weight</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>lower the SKU&apos;s exposure to at most this weight: before an auto-freeze, at lower_exposure_at x safety stock; and to release a freeze whose stock left is below the reserve at full exposure (1: never; needs auto_freeze auto or confirm)</source>
+        <translation>把该商品的曝光最多降到这个权重：自动冻结之前，在 lower_exposure_at × 安全库存处先降；冻结后剩余库存低于全曝光所需预留时，以降低的曝光解冻（1：从不；仅在该档位自动冻结或询问运营时）</translation>
+    </message>
+    <message>
+        <source>x safety stock</source>
+        <translation>× 安全库存</translation>
+    </message>
+    <message>
+        <source>the line, in safety stocks, at which exposure is lowered before a freeze (1: never before; only the release at a lower exposure)</source>
+        <translation>冻结之前降低曝光的库存线（以安全库存的倍数计；1：冻结前不降，只在解冻时降低曝光）</translation>
     </message>
     <message>
         <source>let cart adds and featured traffic raise the predicted rate</source>
