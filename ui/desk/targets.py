@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QAbstractItemView, QPushButton
 from ui import fmt
 from ui.desk.sku_model import SKU_ROLE
 from ui.desk.toasts import ToastStack
+from ui.retranslate import keep
 
 UNDO_OF = {"freeze": "unfreeze", "unfreeze": "freeze", "delist": "relist", "relist": "delist"}
 
@@ -34,8 +35,8 @@ class DeskTargets:
         self._exposure: dict[str, float] = {}  # the weight this desk last set per SKU (the shop's start: 1)
         self.more_urgent = QPushButton("")
         self.more_urgent.setObjectName("moreUrgent")
-        self.more_urgent.setToolTip(self.tr("SKUs more urgent than the selected one are out of sight: "
-                                            "click to go to the top") + " (Ctrl+Up)")
+        keep(self.more_urgent, lambda: self.more_urgent.setToolTip(self.tr(
+            "SKUs more urgent than the selected one are out of sight: click to go to the top") + " (Ctrl+Up)"))
         self.more_urgent.clicked.connect(self._to_top)
         self.more_urgent.hide()
         filters_layout.insertWidget(filters_layout.count() - 1, self.more_urgent)
