@@ -97,3 +97,23 @@ def test_an_unsteady_episode_is_marked_and_a_surge_is_one_room_row(app):
     assert "Level changed 2 times" in m.index(0, 2).data(Qt.ItemDataRole.ToolTipRole)
     assert m.index(1, 1).data() == "room" and m.index(1, 2).data() == "Room-wide surge"
     assert m.index(1, 3).data() == "5 SKUs at once: A1, B2, C3, D4, …" and m.index(1, 0).data() == "watch"
+
+
+def test_frozen_with_stock_row_says_what_is_left_now():
+    """The episode keeps the figures it opened with; "frozen with N left" takes N from the live row."""
+    from types import SimpleNamespace as NS
+
+    from ui.desk.episode_model import rows_from
+
+    ep = NS(id="e1", sku="TD06", level="frozen_with_stock", state="firing", start_ts=1.0, reason="frozen with 8 left",
+            alert_key="k1", available=8, rate_per_min=12.0, predicted_sellout_s=None, threshold=None, acked=False,
+            unsteady=False, group=(), level_changes=1)
+    warn = NS(**{**vars(ep), "id": "e2", "sku": "TD02", "level": "warning", "alert_key": "k2", "available": 300})
+    views = [NS(sku="TD06", available=20, price_cents=1990, predicted_sales=0.0, window_min=30.0,
+                cart_rate_per_min=0.0),
+             NS(sku="TD02", available=250, price_cents=990, predicted_sales=400.0, window_min=30.0,
+                cart_rate_per_min=1.0)]
+    snap = NS(episodes=(ep, warn), alerts=(), skus=views)
+    rows = {r.sku: r for r in rows_from(snap)}
+    assert rows["TD06"].available == 20  # restocked while frozen: now 20, not the 8 it opened with
+    assert rows["TD02"].available == 300  # a warning says the figures that crossed its line

@@ -55,9 +55,14 @@ def rows_from(snap) -> tuple[EpisodeRow, ...]:
         a = alerts.get(e.alert_key) if e.alert_key else None
         v = views.get(e.sku) if e.sku else None
         surge = e.level == "surge"
+        available = e.available
+        if e.level == "frozen_with_stock" and v is not None:
+            # "frozen with N left" is about now: a restock or a cancel while frozen changes N, and the
+            # episode keeps the figures it opened with.
+            available = v.available
         out.append(EpisodeRow(
             key=e.id, sku=e.sku, level="watch" if surge else e.level, state=e.state, since_ts=e.start_ts,
-            reason=e.reason, alert_key=e.alert_key, available=e.available, rate_per_min=e.rate_per_min,
+            reason=e.reason, alert_key=e.alert_key, available=available, rate_per_min=e.rate_per_min,
             predicted_sellout_s=e.predicted_sellout_s, threshold=e.threshold,
             acked=e.acked or (a is not None and a.acked),
             snoozed_until=a.snoozed_until if a is not None else None, unsteady=e.unsteady, surge=surge,
