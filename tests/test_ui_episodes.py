@@ -73,6 +73,8 @@ def test_problem_list_shows_one_row_per_episode_with_its_figures_and_unfreezes_i
         assert eps.index(r, 3).data().startswith(f"frozen with {f.available:,} left · ¥") \
             and eps.index(r, 3).data().endswith("/min not selling")
         panel.select_key(f.key)
+        # The detail under the tabs says the same count as the row (what is left now).
+        qtbot.waitUntil(lambda: f"frozen with {h.shop_available(sku):,} left" in panel.detail.text(), timeout=5000)
         assert panel.unfreeze_button.isEnabled()
         qtbot.mouseClick(panel.unfreeze_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: not h.shop_frozen(sku), timeout=10000)

@@ -164,7 +164,8 @@ class AlertPanel(QWidget):
             # shown whole on an English desk; in another language the row's figures in that language
             # (the sentence stays in the row's tooltip).
             english = QLocale().language() in (QLocale.Language.English, QLocale.Language.C)
-            why = ep.reason if english else self.episodes.why(ep)
+            # (Frozen with stock is about now, and the sentence keeps the count it fired with.)
+            why = ep.reason if english and ep.level != "frozen_with_stock" else self.episodes.why(ep)
             if ep.unsteady and not english:
                 why = f"{self.tr('unsteady')} · {why}"
             text = f"{who} · {self.episodes.what(ep)}: {why}"
