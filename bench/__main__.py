@@ -15,7 +15,7 @@ import json
 import sys
 import time
 
-BENCHES = ["feed", "commands", "log", "ui", "review", "state", "host", "rooms", "soak"]
+BENCHES = ["feed", "commands", "log", "ui", "review", "state", "host", "rooms", "soak", "peak"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -169,3 +169,20 @@ def test_rooms_benchmark_smoke_measures_every_room():
     assert res["fit_full_core"] >= res["fit_per_core"] >= 0
     assert "rooms that fit" in bench_rooms.report(res).lower()
     _check_figures(bench_rooms, res)
+
+
+@pytest.mark.timeout(300)
+def test_peak_benchmark_smoke_loses_nothing_and_ends_exact():
+    """A tiny peak show (CURVE feed, session log, two CURVE stream views): nothing lost or resynced,
+    the final stock of the core and of both views equal to the shop's books, the log's rows exact."""
+    from bench import bench_peak
+
+    res = bench_peak.run(seconds=3, orders_per_s=300, other_per_s=1500)
+    assert res["events"] > 0 and res["shop_counts"]["order"] > 0 and res["shop_counts"]["cart"] > 0
+    assert res["lost"] == 0 and res["gaps"] == 0 and res["rejects"] == 0 and res["orders_exact"], res
+    assert res["resyncs"] == 0 and all(v["resyncs"] == 0 and v["gaps"] == 0 for v in res["views"]), res
+    assert res["stock_mismatch"] == [] and all(v["match"] for v in res["views"]), res
+    assert res["log_exact"] and res["log_counts"]["order"] == res["shop_counts"]["order"], res
+    assert res["log"]["dropped"] == 0 and res["view_lag_ms"]["n"] > 0
+    figs = _check_figures(bench_peak, res)
+    assert [f["met"] for f in figs[1:5]] == [True, True, True, True]
