@@ -314,6 +314,7 @@ class SessionLog:
         q = self._q
         interval = self.commit_interval_s
         limit = self.batch_rows
+        wake_at = self.max_queue_batches * 3 // 4
         mono = time.monotonic
         in_txn = False
         txn_rows = 0
@@ -332,7 +333,9 @@ class SessionLog:
                         continue
                 else:
                     item = q.get()
-                if self._waiting:
+                # A blocked producer is woken once the queue has drained to 3/4 of its bound, not
+                # after every item: each wake-up hands the GIL over (its own 50 ms wait re-checks).
+                if self._waiting and q.qsize() <= wake_at:
                     with self._room_cv:
                         self._room_cv.notify_all()
                 kind = item[0]
