@@ -106,3 +106,71 @@ def test_a_batch_that_starts_a_new_minute_leaves_the_minute_before_its_own_closi
         conn.close()
     assert out[0] == out[1]
     assert out[0][:2] == [(0, "", None, 20, 20, 20, 20), (0, "A", 980, 20, 20, None, 20)]
+
+
+def _mirror_state(tr: SummaryTracker) -> tuple:
+    m = tr.mirror
+    return ({k: (st.available, st.sold, st.orders, st.gmv_cents, st.cart) for k, st in m.skus.items()},
+            m.viewers, m.entries, m.featured, m.last_ts, m.units, m.orders, m.gmv_cents,
+            tr.units_ordered, tr.gross, tr.room_units, tr.room_gross, tr._viewers_max, tr.last_id, tr.t1)
+
+
+@pytest.mark.parametrize("as_feed_batches", [False, True])
+def test_each_topics_batch_is_taken_whole_and_leaves_what_the_events_leave(tmp_path, monkeypatch, as_feed_batches):
+    """Orders (one price and several, qty 1 and more), carts (only additions: summed; with removals:
+    in order, floored at zero) and traffic (featured SKU changing inside the batch) each go the batch
+    path, and leave the same rows and the same mirror as the per-event path."""
+    from controlroom.feed.batch import EventBatch, decode_batch
+    import orjson
+
+    rng = random.Random(7)
+    seq, ts, batches = 0, 1000.0, []
+    for k in range(24):
+        topic = ("order", "cart", "traffic")[k % 3]
+        batch = []
+        for j in range(40):
+            seq += 1
+            ts += 0.05
+            ev = {"v": 1, "epoch": "E", "seq": seq, "ts": ts, "room": "R", "topic": topic}
+            if topic == "order":
+                ev.update(order_id=f"o{seq}", sku=rng.choice(SKUS), qty=1 if k % 2 else rng.choice([1, 2, 3]),
+                          price_cents=100 if k % 4 < 2 else rng.choice([100, 250]), channel="live")
+            elif topic == "cart":
+                ev.update(sku=rng.choice(SKUS), delta=rng.choice([1, 2] if k % 2 else [1, -1, -3, 2]))
+            else:
+                ev.update(viewers=rng.randrange(1000), entries=rng.randrange(5),
+                          featured=[None, *SKUS[:3]][(k + j // 20) % 4])  # changes inside the batch
+            batch.append(ev)
+        batches.append(batch)
+    fed = batches
+    if as_feed_batches:
+        fed = [EventBatch(b[0]["topic"], decode_batch(b[0]["topic"], orjson.dumps(
+            [{k: v for k, v in e.items() if k != "topic"} for e in b])))
+            if b[0]["topic"] != "traffic" else b for b in batches]
+    stock = [{"sku": s, "available": 10_000} for s in SKUS]
+    out = []
+    for per_event in (False, True):
+        tr = SummaryTracker()
+        tr.catalogue("R", stock)
+        tr.reset({"room": "R", "skus": stock})
+        tr._feed_events([{"v": 1, "epoch": "E", "seq": 0, "ts": 999.0, "room": "R", "topic": "hb"}], 1)
+        taken = []
+        real = (lambda b, i: False) if per_event else tr._feed_batch  # per event: feed() still takes checkpoints
+        monkeypatch.setattr(tr, "_feed_batch", lambda b, i: taken.append(real(b, i)) or taken[-1])
+        i = 2
+        for b in (batches if per_event else fed):
+            tr.feed(b, i)
+            i += len(b)
+        conn = sqlite3.connect(tmp_path / f"t{per_event}{as_feed_batches}.sqlite")
+        create_summary_tables(conn)
+        tr.flush(conn)
+        rows = {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr)
+                for t in ("sum_minute", "sum_marks", "sum_meta", "sum_check", "sum_check_at")}
+        conn.close()
+        out.append((rows, _mirror_state(tr)))
+        if not per_event:
+            assert taken == [True] * len(batches)
+    assert out[0] == out[1]
+    state = out[0][1]
+    assert any(c for *_, c in state[0].values())  # carts counted
+    assert state[3] == batches[-1][-1]["featured"] != batches[-1][0]["featured"]

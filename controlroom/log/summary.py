@@ -29,34 +29,18 @@ event id of a log the writer kept; the review's cache builder
 from __future__ import annotations
 
 import sqlite3
-from collections import Counter, _count_elements
-from operator import itemgetter
 from typing import Callable, Iterable
 
 import orjson
 
-from controlroom.feed.batch import EventBatch
 from controlroom.feed.mirror import StockMirror
 from controlroom.log.checkpoints import CHECKPOINT_DDL, CheckpointTracker
+from controlroom.log.summary_batch import feed_batch
 from controlroom.protocol import Reject
 
 __all__ = ["SummaryTracker", "SUMMARY_DDL", "SUMMARY_TABLES", "create_summary_tables", "summary_complete"]
 
-# A batch of one topic, as columns in the layout StockMirror.apply_columns takes (the envelope's
-# v, epoch and room are not read by it: None stands in for them).
-_BATCH_GET = {"order": itemgetter("topic", "seq", "ts", "order_id", "sku", "qty", "price_cents", "channel"),
-              "cart": itemgetter("topic", "seq", "ts", "sku", "delta")}
-_BATCH_MIN = 16  # below this the per-event loop is as cheap
 _RUN_MAX = 500  # run_log feeds at most this many events at once (a checkpoint can follow each)
-
-
-def _batch_cols(b: EventBatch) -> tuple:
-    """An EventBatch's columns in the layout of ``_BATCH_GET`` (no dict, no per-event code)."""
-    c = b.cols
-    topic = (b.topic,) * len(b)
-    if b.topic == "order":
-        return (topic, c[2], c[3], c[5], c[6], c[7], c[8], c[9])
-    return (topic, c[2], c[3], c[5], c[6])
 
 # Columns of a sum_minute row (after minute and sku).
 MINUTE_COLS = ("orders", "units_ordered", "gross_cents", "sold", "gmv_cents", "cancelled_units",
@@ -165,110 +149,14 @@ class SummaryTracker:
     def feed(self, batch: Iterable[dict], first_id: int) -> None:
         """Events with ids ``first_id, first_id + 1, ...`` in accepted order (a list of dicts, or
         the feed's :class:`~controlroom.feed.batch.EventBatch`, whose columns are read as they are)."""
-        if isinstance(batch, EventBatch):
-            done = len(batch) >= _BATCH_MIN and self._feed_batch(batch, first_id, _batch_cols(batch))
-        else:
-            done = type(batch) is list and len(batch) >= _BATCH_MIN and self._feed_batch(batch, first_id)
-        if not done:
+        if not self._feed_batch(batch, first_id):
             self._feed_events(batch, first_id)
         self.checkpoints.after_batch(self)
 
-    def _feed_batch(self, batch: list, first_id: int, cols: tuple | None = None) -> bool:
-        """A whole batch of orders or cart changes at once, with the same result as
-        :meth:`_feed_events` — or False, changing nothing, when it cannot be sure of that.
-
-        Sure means: one topic, every field there (the mirror's column path then applies it all
-        or nothing), all within one minute of show, and no SKU's *sold out* or *frozen* flag
-        can change inside the batch (orders never change *frozen*; a SKU whose stock could
-        reach zero goes the per-event way, which records the exact event of the sell-out).
-        ``cols``: the batch's columns in the layout of ``_BATCH_GET`` when the caller has them."""
-        typed = cols is not None
-        if typed:
-            topic = cols[0][0]
-        else:
-            topic = batch[0].get("topic")
-            get = _BATCH_GET.get(topic)
-            if get is None:
-                return False
-            try:
-                cols = tuple(zip(*map(get, batch)))
-            except (KeyError, TypeError):
-                return False
-        if self.t0 is None:
-            return False
-        if set(cols[0]) != {topic}:
-            return False
-        ts = cols[2]
-        try:
-            lo, hi = min(ts), max(ts)
-            m = int((hi - self.t0) // 60)
-            if int((lo - self.t0) // 60) != m or m < self._minute:
-                return False
-        except TypeError:
-            return False
-        mirror = self.mirror
-        skus = mirror.skus
-        if topic == "order":
-            sku, qty = cols[4], cols[5]
-            units: dict = {}
-            gross: dict = {}
-            try:
-                prices = set(cols[6])
-                if len(prices) == 1:  # the usual batch: one price; counted per (sku, qty) in C
-                    (p,) = prices
-                    if max(qty) == 1:
-                        _count_elements(units, sku)
-                    else:
-                        for (s, q), c in Counter(zip(sku, qty)).items():
-                            units[s] = units.get(s, 0) + q * c
-                    gross = {s: u * p for s, u in units.items()}
-                else:
-                    # Summed per distinct (sku, qty, price), counted in C: a few dozen against hundreds.
-                    for (s, q, p), c in Counter(zip(sku, qty, cols[6])).items():
-                        units[s] = units.get(s, 0) + q * c
-                        gross[s] = gross.get(s, 0) + q * p * c
-                if any(skus[s].available - u <= 0 for s, u in units.items()):
-                    return False
-            except (KeyError, TypeError):
-                return False
-            full = (None, None, cols[1], ts, None, cols[3], sku, qty, cols[6], cols[7])
-        else:
-            full = (None, None, cols[1], ts, None, cols[3], cols[4])
-        flags = self._flags
-        try:
-            batch_skus = set(cols[4] if topic == "order" else cols[3])
-            if any(flags.get(s) != (skus[s].available <= 0, bool(skus[s].frozen)) for s in batch_skus):
-                return False  # a flag not yet recorded: the per-event way records it
-        except (KeyError, TypeError):
-            return False
-        if m > self._minute:  # the minute just ended closes with its own figures, before this batch's
-            self._close_rows()
-            self._minute = m
-        if not mirror.apply_columns(topic, full, typed):  # a duplicate, an unknown SKU: the careful way
-            return False
-        self._started = True
-        n = len(batch)
-        self.events += n
-        self.topics[topic] = self.topics.get(topic, 0) + n
-        if hi > self.t1:
-            self.t1 = hi
-        last_id = first_id + n - 1
-        dirty = self._dirty
-        # Each SKU's row is stamped with its own last event of the batch (ts, id), as feeding
-        # the events one by one leaves it.
-        last = dict(zip(cols[3] if topic == "cart" else cols[4], range(n)))  # a SKU's last position
-        dirty[(m, "")] = (ts[-1], last_id)
-        for s, i in last.items():
-            dirty[(m, s)] = (ts[i], first_id + i)
-        if topic == "order":
-            uo, gr = self.units_ordered, self.gross
-            for s, u in units.items():
-                uo[s] = uo.get(s, 0) + u
-                gr[s] = gr.get(s, 0) + gross[s]
-            self.room_units += sum(units.values())
-            self.room_gross += sum(gross.values())
-        self.last_id = last_id
-        return True
+    def _feed_batch(self, batch, first_id: int) -> bool:
+        """A whole batch of one topic at once, with the same result as :meth:`_feed_events` — or
+        False, changing nothing (:func:`~controlroom.log.summary_batch.feed_batch`)."""
+        return feed_batch(self, batch, first_id)
 
     def _feed_events(self, batch: Iterable[dict], first_id: int) -> None:
         """The events one by one (any topic, anything odd)."""

@@ -15,8 +15,9 @@ row with state ``restart`` and the gap, and ``session.ended_at`` cleared until
 the next clean close.  See ``docs/session-log.md``.
 
 The pieces live next door: :mod:`~controlroom.log.inserts` (queue items and their INSERTs),
-:mod:`~controlroom.log.segments` (session and segment rows, the file lock) and
-:mod:`~controlroom.log.values` (JSON and bindable values).
+:mod:`~controlroom.log.segments` (session and segment rows, the file lock),
+:mod:`~controlroom.log.values` (JSON and bindable values) and
+:mod:`~controlroom.log.writer_summary` (the per-minute summary the writer keeps).
 """
 from __future__ import annotations
 
@@ -34,11 +35,10 @@ from controlroom.log import schema
 from controlroom.log.inserts import (ACTION, ALERT, EVENTS, FEED, FLUSH, REJECT, SAMPLES, SETTINGS, SKUS, SNAPSHOT,
                                      STOP, TABLE, insert_item, item_rows)
 from controlroom.log.schema import LogFormatError
-from controlroom.log.resume import resume_point
-from controlroom.log.summary import SUMMARY_TABLES, SummaryTracker
 from controlroom.log.segments import (continue_session, end_session, lock_path, new_session, release_lock,
                                       take_lock)
 from controlroom.log.values import settings_json
+from controlroom.log.writer_summary import SUMMARY_KINDS, LogSummary
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ class SessionLog:
         # A continued file: the show's totals so far, for the engine to resume from (controlroom.log.resume).
         self.resume = None
         # per-minute summary rows kept as events are written (docs/session-log.md, schema 3)
-        self._summary: SummaryTracker | None = SummaryTracker()
+        self._summary = LogSummary(room)
 
         self._q: queue.SimpleQueue = queue.SimpleQueue()
         self._plock = threading.Lock()  # producer-side counters
@@ -155,48 +155,7 @@ class SessionLog:
 
     def _catch_up_summary(self, conn: sqlite3.Connection) -> None:
         """A continued file: rebuild the summary rows from the events already in it."""
-        tr = SummaryTracker()
-        try:
-            tr.run_log(conn, self.room)
-            conn.execute("BEGIN")
-            for t in SUMMARY_TABLES:
-                conn.execute(f"DELETE FROM {t}")
-            tr.flush(conn)
-            conn.execute("COMMIT")
-            self._summary = tr
-            self.resume = resume_point(conn, tr)
-        except Exception as e:  # the log itself must go on: the review then builds a cache
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            self._summary_failed(e)
-
-    def _summary_failed(self, e: BaseException) -> None:
-        # No more summary rows: sum_meta.through_id stops short of the events, which tells
-        # readers the rows are incomplete.
-        if self._summary is not None:
-            log.warning("session log: summary rows stopped: %s: %s", type(e).__name__, e)
-        self._summary = None
-
-    def _summarize(self, kind: int, item: tuple, n: int) -> None:
-        """Feed a stored item to the summary tracker (inside the open transaction)."""
-        tr = self._summary
-        if tr is None:
-            return
-        try:
-            if kind == EVENTS:
-                if n != len(item[1]):  # rows lost on the slow path: ids no longer follow
-                    raise RuntimeError("events lost on the slow path")
-                top = self._conn.execute("SELECT max(id) FROM events").fetchone()[0] or 0
-                tr.feed(item[1], top - n + 1)
-            elif kind == SKUS:
-                tr.catalogue(self.room, item[1])
-            elif kind == SAMPLES:
-                tr.samples(item[1])
-            elif kind == SNAPSHOT and isinstance(item[1], dict):
-                sid = self._conn.execute("SELECT max(id) FROM snapshots").fetchone()[0]
-                tr.reset(item[1], sid)
-        except Exception as e:
-            self._summary_failed(e)
+        self.resume = self._summary.catch_up(conn)
 
     def _new_session(self, conn: sqlite3.Connection) -> None:
         self.segment = new_session(conn, self.room, self.app_version, settings_json(self.settings))
@@ -355,6 +314,7 @@ class SessionLog:
         q = self._q
         interval = self.commit_interval_s
         limit = self.batch_rows
+        wake_at = self.max_queue_batches * 3 // 4
         mono = time.monotonic
         in_txn = False
         txn_rows = 0
@@ -373,7 +333,9 @@ class SessionLog:
                         continue
                 else:
                     item = q.get()
-                if self._waiting:
+                # A blocked producer is woken once the queue has drained to 3/4 of its bound, not
+                # after every item: each wake-up hands the GIL over (its own 50 ms wait re-checks).
+                if self._waiting and q.qsize() <= wake_at:
                     with self._room_cv:
                         self._room_cv.notify_all()
                 kind = item[0]
@@ -427,15 +389,7 @@ class SessionLog:
         t0 = time.perf_counter()
         try:
             conn.execute("UPDATE segments SET last_commit_at = ? WHERE segment = ?", (time.time(), self.segment))
-            if self._summary is not None:
-                try:
-                    conn.execute("SAVEPOINT summary")
-                    self._summary.flush(conn)
-                    conn.execute("RELEASE summary")
-                except sqlite3.Error as e:
-                    conn.execute("ROLLBACK TO summary")
-                    conn.execute("RELEASE summary")
-                    self._summary_failed(e)
+            self._summary.flush(conn)
             conn.execute("COMMIT")
         except sqlite3.Error as e:
             try:
@@ -443,7 +397,7 @@ class SessionLog:
             except sqlite3.Error:
                 pass
             self._fail(e, txn_rows)
-            self._summary_failed(e)
+            self._summary.failed(e)
             return False
         dt = time.perf_counter() - t0
         if dt > self._max_commit_s:
@@ -476,7 +430,7 @@ class SessionLog:
                     pass
                 self._fail(e, sum(self._txn_counts.values()) + self._item_rows(item))
                 self._txn_counts = {}
-                self._summary_failed(e)
+                self._summary.failed(e)
                 return False, 0
             log.warning("session log: slow path for %s after %s: %s", table, type(e).__name__, e)
             try:
@@ -485,8 +439,8 @@ class SessionLog:
                 self._fail(e2, self._item_rows(item))
                 n = 0
         self._txn_counts[table] = self._txn_counts.get(table, 0) + n
-        if kind in (EVENTS, SKUS, SNAPSHOT, SAMPLES):
-            self._summarize(kind, item, n)
+        if kind in SUMMARY_KINDS:
+            self._summary.follow(self._conn, self.room, kind, item, n)
         return True, n
 
     def _insert(self, kind: int, item: tuple, fast: bool) -> int:
