@@ -16,16 +16,14 @@ def one_line(e: BaseException) -> str:
     return " ".join(str(e).split()) or type(e).__name__
 
 
-class LoadWorker(QThread):
-    """``open_overview(path)`` off the GUI thread: ``progress(done, total)``, then ``loaded`` or ``failed``."""
+class _CancellableWorker(QThread):
+    """A worker whose core function takes ``progress(done, total) -> keep going``: re-emitted as
+    ``progress``, and False once :meth:`cancel` was called."""
 
     progress = Signal(int, int)
-    loaded = Signal(object)
-    failed = Signal(str)
 
-    def __init__(self, path: str, parent=None) -> None:
+    def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.path = path
         self._cancel = False
 
     def cancel(self) -> None:
@@ -34,6 +32,17 @@ class LoadWorker(QThread):
     def _step(self, done: int, total: int) -> bool:
         self.progress.emit(int(done), int(total))
         return not self._cancel
+
+
+class LoadWorker(_CancellableWorker):
+    """``open_overview(path)`` off the GUI thread: ``progress(done, total)``, then ``loaded`` or ``failed``."""
+
+    loaded = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, path: str, parent=None) -> None:
+        super().__init__(parent)
+        self.path = path
 
     def run(self) -> None:
         from controlroom.review.overview import open_overview
@@ -52,24 +61,15 @@ class LoadWorker(QThread):
         self.loaded.emit(ov)
 
 
-class WhatIfWorker(QThread):
+class WhatIfWorker(_CancellableWorker):
     """One what-if run (:meth:`controlroom.review.whatif.WhatIf.run`) with progress and cancel."""
 
-    progress = Signal(int, int)
     finished_ok = Signal(object)
     failed = Signal(str)
 
     def __init__(self, whatif, settings, label: str, parent=None) -> None:
         super().__init__(parent)
         self.whatif, self.settings, self.label = whatif, settings, label
-        self._cancel = False
-
-    def cancel(self) -> None:
-        self._cancel = True
-
-    def _step(self, done: int, total: int) -> bool:
-        self.progress.emit(int(done), int(total))
-        return not self._cancel
 
     def run(self) -> None:
         try:
@@ -103,28 +103,19 @@ class CallWorker(QThread):
         self.done.emit(res)
 
 
-class IndexWorker(QThread):
+class IndexWorker(_CancellableWorker):
     """Scrub checkpoints for a log without them (:func:`controlroom.review.scrub.ensure_checkpoints`), once.
 
     ``progress(done, total)``, then ``done(overview)`` (its ``checks`` set) or ``failed(message)``
     (empty when cancelled).
     """
 
-    progress = Signal(int, int)
     done = Signal(object)
     failed = Signal(str)
 
     def __init__(self, ov, parent=None) -> None:
         super().__init__(parent)
         self.ov = ov
-        self._cancel = False
-
-    def cancel(self) -> None:
-        self._cancel = True
-
-    def _step(self, done: int, total: int) -> bool:
-        self.progress.emit(int(done), int(total))
-        return not self._cancel
 
     def run(self) -> None:
         from controlroom.review.scrub import ensure_checkpoints
