@@ -133,3 +133,38 @@ def test_a_frozen_sku_has_no_sellout_band_but_a_flat_frozen_line(qtbot, tmp_path
     c.clear()
     c.update(frozen, ts, vals, 2003.0, **kw)
     assert not c.band.isVisible() and c.frozen_line.isVisible()
+
+
+class _Gone:
+    pass
+
+
+def test_a_line_whose_view_box_went_answers_an_empty_rect(qtbot):
+    """Qt may ask a line for its bounds while its plot is being deleted (the view box's Python object
+    already gone, the line's cached view rect still there): pyqtgraph's own code raises there, and the
+    guarded lines (ours and those inside a LinearRegionItem) answer an empty rectangle."""
+    import weakref
+
+    import pyqtgraph as pg
+
+    from ui.plots import Line
+
+    make_app("en")
+    view = pg.GraphicsLayoutWidget()
+    qtbot.addWidget(view)
+    plot = view.addPlot()
+    line, region = Line(3.0, angle=90), pg.LinearRegionItem(values=(1, 2))
+    plot.addItem(line)
+    plot.addItem(region)
+    view.resize(300, 200)
+    view.show()
+    qtbot.waitExposed(view)
+    lines = [line, *region.lines]
+    for ln in lines:
+        assert not ln._computeBoundingRect().isEmpty()  # a real line in a real plot has bounds
+        assert ln.viewRect() is not None  # ...and a cached view rect
+        ln._viewBox = weakref.ref(_Gone())  # what a collected view box leaves behind
+        assert ln.getViewBox() is None
+        assert ln._computeBoundingRect().isEmpty()
+    with pytest.raises(AttributeError):
+        pg.InfiniteLine._computeBoundingRect.unguarded(lines[0])
