@@ -59,6 +59,8 @@ def test_opening_a_log_shows_its_totals(qtbot, window, small):
     f = window.overview.figures
     assert f["sellouts"] == str(t["sellouts"]) and f["misses"] == str(t["misses"])
     assert f["false_warnings"] == str(t["false_warnings"]) and f["oversold"] == str(t["oversold_units"])
+    # What the operator was shown (episodes) beside the raw alert instances they merged.
+    assert f["episodes"] == f"{t['episodes_per_10min']:.1f}" and 0 < t["episodes"] <= t["alerts_fired"]
     assert f["lost"].startswith(f"{t['lost_units_est']:,.0f}")
     assert window.recent()[0].endswith("small.sqlite")
     assert window.compare.model.rowCount() > 5

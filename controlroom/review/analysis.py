@@ -59,12 +59,14 @@ The definitions (also in ``docs/session-log.md``, section *Review numbers*):
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from controlroom.review.actions import Action, actions_from_rows
 from controlroom.review.alerts import (ALERT_BUCKET_S, LEVEL_RANK, PREVENTIVE_OPS, WARNING_LEVELS, AlertFacts,
                                        WarningSpan, alert_facts, alerts_per_bucket)
+from controlroom.review.episodes import shown_episodes
+from controlroom.review.metrics import alerts_per_operator_per_10min
 from controlroom.review.incidents import LIVE_STATES, FeedIncident, feed_incidents
 from controlroom.review.stock import (MIN_SELLOUT_S, OBSERVED_WINDOW_S, SURGE_HOLD_S, SellOut, SkuSummary, StockFacts,
                                       Unavailable, estimate_lost_sales, stock_facts)
@@ -111,6 +113,7 @@ class Review:
     settings_changes: list[dict]
     transitions: int
     counts: dict[str, int]
+    episode_starts: list[float] = field(default_factory=list)  # when each episode the desk showed began
 
     @property
     def duration_s(self) -> float:
@@ -151,6 +154,8 @@ class Review:
             "alerts_fired": len(al.fired),
             "alerts_per_10min": round(al.per_10min, 3),
             "alerts_per_10min_max": max(per10) if per10 else 0,
+            "episodes": len(self.episode_starts),
+            "episodes_per_10min": round(alerts_per_operator_per_10min(len(self.episode_starts), self.duration_s, 1), 3),
             "actions": len(self.actions),
             "actions_ok": sum(1 for a in self.actions if a.ok),
             "actions_failed": sum(1 for a in self.actions if a.ok is False),
@@ -165,17 +170,31 @@ class Review:
         }
 
 
+def _settings(settings: dict):
+    """The settings the session ran with; unreadable or partial ones fall back to the defaults."""
+    from controlroom import settings as S
+
+    try:
+        return S.settings_from_dict(settings) if settings else S.Settings()
+    except Exception:
+        return S.Settings()
+
+
+def episode_starts(transitions: list, settings: dict, end_ts: float | None) -> list[float]:
+    """When each episode the operator was shown began (:mod:`controlroom.review.episodes`)."""
+    book = shown_episodes(transitions, _settings(settings).engine, end_ts)
+    seen: dict[str, float] = {}
+    for ts, eid, _rank in book.level_log:
+        seen.setdefault(eid, ts)
+    return sorted(seen.values())
+
+
 def tier_windows(settings: dict, skus: list[dict]) -> Callable[[str], float]:
     """``sku -> forecast window (min)`` from the settings the session ran with.
 
     Unreadable or partial settings fall back to the defaults of ``controlroom.settings``.
     """
-    from controlroom import settings as S
-
-    try:
-        st = S.settings_from_dict(settings) if settings else S.Settings()
-    except Exception:
-        st = S.Settings()
+    st = _settings(settings)
     tiers = {s["sku"]: s.get("tier") for s in skus}
     cache: dict[str, float] = {}
 
@@ -240,4 +259,5 @@ def build_review(reader: Any, transitions: list | None = None, *, stock: StockFa
         file_version=sess["file_version"], stock=stock, lost=lost, alerts=al, actions=actions,
         incidents=feed_incidents(reader.feed(), sess["segments"], actions),
         buckets=alerts_per_bucket(al.fired, stock.t0, stock.t1), rejects=rej, samples=samples,
-        settings_changes=reader.settings_changes(), transitions=len(trans), counts=counts)
+        settings_changes=reader.settings_changes(), transitions=len(trans), counts=counts,
+        episode_starts=episode_starts(trans, sess["settings"], stock.t1))

@@ -29,6 +29,7 @@ def summary_lines(rv) -> list[str]:
         f"sell-outs {t['sellouts']}, misses {t['misses']}, median lead time {dur(al.median_lead_s)}",
         f"warning spans {t['warning_spans']}, false warnings {t['false_warnings']}, "
         f"open at end {t['open_at_end']}, "
+        f"problems shown per 10 min {t['episodes_per_10min']:.1f} ({t['episodes']} episodes), "
         f"alerts per 10 min {t['alerts_per_10min']:.1f} ({t['alerts_fired']} fired)",
         f"oversold units {t['oversold_units']}, estimated lost sales {t['lost_units_est']:,.1f} units "
         f"= {money(t['lost_gmv_cents_est'])}",

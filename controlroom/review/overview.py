@@ -240,6 +240,8 @@ def first_alert_moment(rv: Review, key: str) -> list[float]:
         return [sp.start for sp in al.spans if sp.outcome == "false"]
     if key == "alerts":
         return [t for t, _l, _s in al.fired]
+    if key == "episodes":
+        return list(rv.episode_starts)
     if key == "oversold":
         return [t for sku, t in _oversold_times(rv)]
     if key == "lost":

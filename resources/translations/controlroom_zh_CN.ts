@@ -1549,12 +1549,20 @@
         <translation>预警后商品没有很快售罄、也无人处理：噪音。</translation>
     </message>
     <message>
+        <source>Problems shown per 10 minutes</source>
+        <translation>每 10 分钟显示的问题数</translation>
+    </message>
+    <message>
+        <source>Episodes (one row per problem on the desk&apos;s Problems tab) per 10 minutes: how busy one operator was kept; above about 1 they start to tune alerts out.</source>
+        <translation>每 10 分钟的告警事件数（中控台“问题”页上每个问题一行）：一名中控的忙碌程度；超过约 1 个就会开始忽略告警。</translation>
+    </message>
+    <message>
         <source>Alerts per 10 minutes</source>
         <translation>每 10 分钟告警数</translation>
     </message>
     <message>
-        <source>How busy one operator was kept; above about 3 they start to miss things.</source>
-        <translation>一位中控有多忙；超过约 3 条就容易漏看。</translation>
+        <source>Raw alert instances of every level, before episodes merged them: the engine&apos;s own churn.</source>
+        <translation>合并为事件之前各级别的原始告警次数：引擎自身的波动。</translation>
     </message>
     <message>
         <source>Oversold units</source>

@@ -73,8 +73,11 @@ class OverviewTab(QWidget):
              self.tr("Sell-outs with no warning before them: the ones that surprised the team.")),
             ("false_warnings", self.tr("False warnings"), str(t["false_warnings"]),
              self.tr("Warnings whose SKU did not sell out soon after and nobody acted on: noise.")),
+            ("episodes", self.tr("Problems shown per 10 minutes"), f"{t['episodes_per_10min']:.1f}",
+             self.tr("Episodes (one row per problem on the desk's Problems tab) per 10 minutes: how busy one "
+                     "operator was kept; above about 1 they start to tune alerts out.")),
             ("alerts", self.tr("Alerts per 10 minutes"), f"{t['alerts_per_10min']:.1f}",
-             self.tr("How busy one operator was kept; above about 3 they start to miss things.")),
+             self.tr("Raw alert instances of every level, before episodes merged them: the engine's own churn.")),
             ("oversold", self.tr("Oversold units"), str(t["oversold_units"]),
              self.tr("Units sold beyond stock and cancelled: each is an unhappy buyer.")),
             ("lost", self.tr("Estimated lost sales"),
