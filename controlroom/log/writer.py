@@ -33,7 +33,8 @@ from typing import Any, Iterable
 from controlroom.feed.batch import EventBatch
 from controlroom.log import schema
 from controlroom.log.inserts import (ACTION, ALERT, EVENTS, FEED, FLUSH, REJECT, SAMPLES, SETTINGS, SKUS, SNAPSHOT,
-                                     STOP, TABLE, insert_item, item_rows)
+                                     STOP, TABLE, chunks_for, event_rows, insert_events, insert_item,
+                                     item_rows)
 from controlroom.log.schema import LogFormatError
 from controlroom.log.segments import (continue_session, end_session, lock_path, new_session, release_lock,
                                       take_lock)
@@ -76,6 +77,10 @@ class SessionLog:
         self.resume = None
         # per-minute summary rows kept as events are written (docs/session-log.md, schema 3)
         self._summary = LogSummary(room)
+        # The id of the last events row the last EVENTS item stored, from the INSERT itself (no
+        # SELECT max(id) per item); None after the slow path: the summary then asks the file.
+        self._last_id: int | None = None
+        self._chunks: tuple[int, ...] = ()
 
         self._q: queue.SimpleQueue = queue.SimpleQueue()
         self._plock = threading.Lock()  # producer-side counters
@@ -137,6 +142,7 @@ class SessionLog:
             self._release_lock()
             raise
         self._conn = conn
+        self._chunks = chunks_for(conn)
         self._alive = True
         self._thread = threading.Thread(target=self._run, name="controlroom-log-writer", daemon=True)
         self._thread.start()
@@ -440,10 +446,16 @@ class SessionLog:
                 n = 0
         self._txn_counts[table] = self._txn_counts.get(table, 0) + n
         if kind in SUMMARY_KINDS:
-            self._summary.follow(self._conn, self.room, kind, item, n)
+            self._summary.follow(self._conn, self.room, kind, item, n, self._last_id)
         return True, n
 
     def _insert(self, kind: int, item: tuple, fast: bool) -> int:
+        if kind == EVENTS:
+            if fast:
+                n, last = insert_events(self._conn, event_rows(item), self._chunks)
+                self._last_id = last if n else None
+                return n
+            self._last_id = None  # the slow path: rows may be missing, the summary asks the file
         return insert_item(self._conn, kind, item, fast, self._fail)
 
     def _finish(self, conn: sqlite3.Connection) -> None:
