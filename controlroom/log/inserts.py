@@ -6,21 +6,14 @@ they are (``executemany``); the slow path, taken after the fast one failed, coer
 to something SQLite can bind (:func:`~controlroom.log.values.bindable`) and inserts row by
 row, so one odd value costs its own row at most.
 
-Events take a multi-row ``INSERT ... VALUES (...),(...)`` (:func:`insert_events`): one statement
-per power-of-two chunk of a batch instead of one ``sqlite3_step`` per row.  The rows and their
-ids are the same as ``executemany``'s; what goes is the module's per-row bind/step/reset round
-and, above all, a release and re-take of the GIL per row, which under a busy producer thread
-costs the writer up to a switch interval (5 ms) per row.
+Events take multi-row statements (:mod:`~controlroom.log.event_inserts`).
 """
 from __future__ import annotations
 
 import sqlite3
-from itertools import chain
 from typing import Callable, Iterable
 
-import orjson
-
-from controlroom.feed.batch import EventBatch
+from controlroom.log.event_inserts import chunks_for, insert_events
 from controlroom.log.schema import ACTION_COLUMNS, ALERT_COLUMNS, INSERT_SQL
 from controlroom.log.values import bindable, json_text, settings_json
 
@@ -36,43 +29,6 @@ _SKUS_SQL = ('INSERT INTO skus (sku, name, tier, price_cents, available, added_a
 
 Fail = Callable[[BaseException, int], None]  # (error, rows lost)
 
-_EVENT_NCOL = 12
-_EVENT_HEAD = INSERT_SQL["events"].split(" VALUES ")[0] + " VALUES "
-_EVENT_ROW = "(" + ",".join("?" * _EVENT_NCOL) + ")"
-# Chunk sizes, largest first: any batch is at most one statement per size (500 rows: 6), and the
-# connection's statement cache keeps each one prepared.  256 rows bind 3,072 values, well under
-# SQLite's default bound of 32,766 (a build with the old bound of 999 gets smaller chunks).
-_EVENT_CHUNKS = tuple(1 << k for k in range(8, -1, -1))
-_EVENT_SQL = {k: _EVENT_HEAD + ",".join([_EVENT_ROW] * k) for k in _EVENT_CHUNKS}
-
-
-def chunks_for(conn: sqlite3.Connection) -> tuple[int, ...]:
-    try:
-        limit = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-    except AttributeError:  # pragma: no cover - Python < 3.11
-        limit = 999
-    return tuple(k for k in _EVENT_CHUNKS if k * _EVENT_NCOL <= limit)
-
-
-def insert_events(conn: sqlite3.Connection, rows: Iterable[tuple], chunks: tuple[int, ...] = _EVENT_CHUNKS) -> tuple[int, int]:
-    """Insert ``events`` rows (``INSERT_SQL['events']`` order) with multi-row statements;
-    returns (rows inserted, the last row's id; 0 if none).  Not atomic across its statements:
-    the caller holds a SAVEPOINT."""
-    flat = list(chain.from_iterable(rows))
-    n, rest = divmod(len(flat), _EVENT_NCOL)
-    if rest:
-        raise ValueError("an events row has the wrong number of values")
-    i = 0
-    last = 0
-    for k in chunks:
-        step = k * _EVENT_NCOL
-        while n - i >= k:
-            j = i * _EVENT_NCOL
-            last = conn.execute(_EVENT_SQL[k], flat[j:j + step]).lastrowid
-            i += k
-    return n, last
-
-
 def item_rows(item: tuple) -> int:
     """How many rows an item stands for (what is lost if it cannot be stored)."""
     kind = item[0]
@@ -80,24 +36,12 @@ def item_rows(item: tuple) -> int:
         return len(item[1])
     return 1
 
-
-def event_rows(item: tuple):
-    """The ``events`` rows of an EVENTS item, for the fast path (values bound as they are)."""
-    batch, rat = item[1], item[2]
-    if type(batch) is EventBatch:  # the feed's columns, bound as they are
-        return batch.log_rows(rat)
-    dumps = orjson.dumps
-    return [(e.get("epoch"), e.get("seq"), e.get("topic"), e.get("ts"), rat, e.get("sku"),
-             e.get("qty"), e.get("order_id"), dumps(e).decode(), e.get("price_cents"),
-             e.get("channel"), e.get("delta")) for e in batch]
-
-
 def insert_item(conn: sqlite3.Connection, kind: int, item: tuple, fast: bool, fail: Fail) -> int:
     """Store one queue item; returns the rows stored.  ``fail`` counts rows the slow path loses."""
     if kind == EVENTS:
         batch, rat = item[1], item[2]
         if fast:
-            return insert_events(conn, event_rows(item), chunks_for(conn))[0]
+            return insert_events(conn, item, chunks_for(conn))[0]
         return slow_rows(conn, INSERT_SQL["events"], (
             (e.get("epoch"), e.get("seq"), e.get("topic"), e.get("ts"), rat, e.get("sku"),
              e.get("qty"), e.get("order_id"), json_text(e), e.get("price_cents"), e.get("channel"),
@@ -144,13 +88,11 @@ def insert_item(conn: sqlite3.Connection, kind: int, item: tuple, fast: bool, fa
         return slow_rows(conn, _SKUS_SQL, vals, fail)
     raise ValueError(f"unknown queue item kind {kind}")  # pragma: no cover
 
-
 def _one(conn: sqlite3.Connection, sql: str, vals: tuple, fast: bool, fail: Fail) -> int:
     if fast:
         conn.execute(sql, vals)
         return 1
     return slow_rows(conn, sql, [vals], fail)
-
 
 def slow_rows(conn: sqlite3.Connection, sql: str, rows: Iterable[tuple], fail: Fail) -> int:
     """Insert row by row with values coerced to bindable types; count rows that still fail."""

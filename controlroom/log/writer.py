@@ -33,8 +33,7 @@ from typing import Any, Iterable
 from controlroom.feed.batch import EventBatch
 from controlroom.log import schema
 from controlroom.log.inserts import (ACTION, ALERT, EVENTS, FEED, FLUSH, REJECT, SAMPLES, SETTINGS, SKUS, SNAPSHOT,
-                                     STOP, TABLE, chunks_for, event_rows, insert_events, insert_item,
-                                     item_rows)
+                                     STOP, TABLE, chunks_for, insert_events, insert_item, item_rows)
 from controlroom.log.schema import LogFormatError
 from controlroom.log.segments import (continue_session, end_session, lock_path, new_session, release_lock,
                                       take_lock)
@@ -452,7 +451,7 @@ class SessionLog:
     def _insert(self, kind: int, item: tuple, fast: bool) -> int:
         if kind == EVENTS:
             if fast:
-                n, last = insert_events(self._conn, event_rows(item), self._chunks)
+                n, last = insert_events(self._conn, item, self._chunks)
                 self._last_id = last if n else None
                 return n
             self._last_id = None  # the slow path: rows may be missing, the summary asks the file
