@@ -29,12 +29,14 @@ _SKUS_SQL = ('INSERT INTO skus (sku, name, tier, price_cents, available, added_a
 
 Fail = Callable[[BaseException, int], None]  # (error, rows lost)
 
+
 def item_rows(item: tuple) -> int:
     """How many rows an item stands for (what is lost if it cannot be stored)."""
     kind = item[0]
     if kind in (EVENTS, SAMPLES, SKUS):
         return len(item[1])
     return 1
+
 
 def insert_item(conn: sqlite3.Connection, kind: int, item: tuple, fast: bool, fail: Fail) -> int:
     """Store one queue item; returns the rows stored.  ``fail`` counts rows the slow path loses."""
@@ -88,11 +90,13 @@ def insert_item(conn: sqlite3.Connection, kind: int, item: tuple, fast: bool, fa
         return slow_rows(conn, _SKUS_SQL, vals, fail)
     raise ValueError(f"unknown queue item kind {kind}")  # pragma: no cover
 
+
 def _one(conn: sqlite3.Connection, sql: str, vals: tuple, fast: bool, fail: Fail) -> int:
     if fast:
         conn.execute(sql, vals)
         return 1
     return slow_rows(conn, sql, [vals], fail)
+
 
 def slow_rows(conn: sqlite3.Connection, sql: str, rows: Iterable[tuple], fail: Fail) -> int:
     """Insert row by row with values coerced to bindable types; count rows that still fail."""
