@@ -158,6 +158,8 @@ def _writer_run(path: Path, payloads, rate: float | None, max_queue_batches: int
         "queue_bound": max_queue_batches,
         "producer_waits": st["producer_waits"],
         "commits": st["commits"],
+        "checkpoints": st.get("checkpoints", 0),  # WAL checkpoints off the writer thread (log/wal.py)
+        "checkpoint_s": st.get("checkpoint_s", 0.0),
         "flush_ok": ok,
         "rows_in_file": rows[0],
         "no_loss": rows[0] == n and rows[1] == n * (n + 1) // 2 and st["dropped"] == 0,
@@ -353,7 +355,8 @@ def report(res: dict) -> str:
         f"paced 200k/s : {p['events']:,} events, producer achieved {p['producer_rate']:,.0f}/s, "
         f"writer drained {p['drain_after_last_s']*1000:.0f} ms after the last batch, "
         f"max queue depth {p['max_queue_depth']} batches of {BATCH} (bound {p['queue_bound']}), "
-        f"commits {p['commits']}, no loss: {p['no_loss']}, "
+        f"commits {p['commits']}, WAL checkpoints off the writer thread {p['checkpoints']} "
+        f"({p['checkpoint_s']:.2f} s), no loss: {p['no_loss']}, "
         f"SessionLog.events() call {p['producer_call_us']:.1f} us per batch   {'OK' if keeps_up else 'MISSED'}",
         f"writer max   : {m['events_per_s']:,.0f} events/s ({m['events']:,} events, queue bound "
         f"{m['queue_bound']}, producer waits {m['producer_waits']}, no loss: {m['no_loss']})",

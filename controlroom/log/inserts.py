@@ -5,15 +5,15 @@ kinds below.  :func:`insert_item` turns an item into rows: the fast path binds t
 they are (``executemany``); the slow path, taken after the fast one failed, coerces every value
 to something SQLite can bind (:func:`~controlroom.log.values.bindable`) and inserts row by
 row, so one odd value costs its own row at most.
+
+Events take multi-row statements (:mod:`~controlroom.log.event_inserts`).
 """
 from __future__ import annotations
 
 import sqlite3
 from typing import Callable, Iterable
 
-import orjson
-
-from controlroom.feed.batch import EventBatch
+from controlroom.log.event_inserts import chunks_for, insert_events
 from controlroom.log.schema import ACTION_COLUMNS, ALERT_COLUMNS, INSERT_SQL
 from controlroom.log.values import bindable, json_text, settings_json
 
@@ -42,16 +42,8 @@ def insert_item(conn: sqlite3.Connection, kind: int, item: tuple, fast: bool, fa
     """Store one queue item; returns the rows stored.  ``fail`` counts rows the slow path loses."""
     if kind == EVENTS:
         batch, rat = item[1], item[2]
-        if fast and type(batch) is EventBatch:  # the feed's columns, bound as they are
-            conn.executemany(INSERT_SQL["events"], batch.log_rows(rat))
-            return len(batch)
         if fast:
-            dumps = orjson.dumps
-            rows = [(e.get("epoch"), e.get("seq"), e.get("topic"), e.get("ts"), rat, e.get("sku"),
-                     e.get("qty"), e.get("order_id"), dumps(e).decode(), e.get("price_cents"),
-                     e.get("channel"), e.get("delta")) for e in batch]
-            conn.executemany(INSERT_SQL["events"], rows)
-            return len(rows)
+            return insert_events(conn, item, chunks_for(conn))[0]
         return slow_rows(conn, INSERT_SQL["events"], (
             (e.get("epoch"), e.get("seq"), e.get("topic"), e.get("ts"), rat, e.get("sku"),
              e.get("qty"), e.get("order_id"), json_text(e), e.get("price_cents"), e.get("channel"),

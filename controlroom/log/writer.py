@@ -33,11 +33,12 @@ from typing import Any, Iterable
 from controlroom.feed.batch import EventBatch
 from controlroom.log import schema
 from controlroom.log.inserts import (ACTION, ALERT, EVENTS, FEED, FLUSH, REJECT, SAMPLES, SETTINGS, SKUS, SNAPSHOT,
-                                     STOP, TABLE, insert_item, item_rows)
+                                     STOP, TABLE, chunks_for, insert_events, insert_item, item_rows)
 from controlroom.log.schema import LogFormatError
 from controlroom.log.segments import (continue_session, end_session, lock_path, new_session, release_lock,
                                       take_lock)
 from controlroom.log.values import settings_json
+from controlroom.log.wal import CAP_PAGES, WalCheckpointer
 from controlroom.log.writer_summary import SUMMARY_KINDS, LogSummary
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ class SessionLog:
     def __init__(self, path: str | os.PathLike, *, room: str, settings: Any = None,
                  app_version: str = "", commit_interval_s: float = 0.1, batch_rows: int = 20_000,
                  max_queue_batches: int = 10_000, synchronous: str = "NORMAL",
-                 raw_limit: int = 512) -> None:
+                 raw_limit: int = 512, background_checkpoints: bool = True) -> None:
         self.path = Path(path)
         self.room = room
         self.settings = settings
@@ -68,6 +69,9 @@ class SessionLog:
         if self.synchronous not in ("NORMAL", "FULL", "EXTRA"):
             raise ValueError("synchronous must be NORMAL, FULL or EXTRA")
         self.raw_limit = int(raw_limit)
+        # WAL checkpoints in a thread of their own (controlroom.log.wal), not inside the writer's COMMITs
+        self.background_checkpoints = bool(background_checkpoints)
+        self._ckpt: WalCheckpointer | None = None
         self.segment: int | None = None  # 1 for a new file, n+1 when continuing
         self.continued = False
         self.gap_s: float | None = None  # seconds between the previous segment and this one
@@ -76,6 +80,10 @@ class SessionLog:
         self.resume = None
         # per-minute summary rows kept as events are written (docs/session-log.md, schema 3)
         self._summary = LogSummary(room)
+        # The id of the last events row the last EVENTS item stored, from the INSERT itself (no
+        # SELECT max(id) per item); None after the slow path: the summary then asks the file.
+        self._last_id: int | None = None
+        self._chunks: tuple[int, ...] = ()
 
         self._q: queue.SimpleQueue = queue.SimpleQueue()
         self._plock = threading.Lock()  # producer-side counters
@@ -122,7 +130,8 @@ class SessionLog:
             conn.execute(f"PRAGMA synchronous={self.synchronous}")
             conn.execute("PRAGMA cache_size=-32768")
             conn.execute("PRAGMA journal_size_limit=67108864")
-            conn.execute("PRAGMA wal_autocheckpoint=4000")
+            # with background checkpoints the writer's own automatic one is only the WAL's bound
+            conn.execute(f"PRAGMA wal_autocheckpoint={CAP_PAGES if self.background_checkpoints else 4000}")
             if schema.is_empty(conn):
                 schema.create_schema(conn)
                 self._new_session(conn)
@@ -137,6 +146,9 @@ class SessionLog:
             self._release_lock()
             raise
         self._conn = conn
+        self._chunks = chunks_for(conn)
+        if self.background_checkpoints:
+            self._ckpt = WalCheckpointer(self.path).start()
         self._alive = True
         self._thread = threading.Thread(target=self._run, name="controlroom-log-writer", daemon=True)
         self._thread.start()
@@ -298,6 +310,8 @@ class SessionLog:
             "commits": self._commits,
             "max_commit_s": self._max_commit_s,
             "writer_cpu_s": self._cpu_s,
+            "checkpoints": self._ckpt.checkpoints if self._ckpt else 0,
+            "checkpoint_s": self._ckpt.seconds if self._ckpt else 0.0,
             "dropped": self._dropped_rows,
             "errors": self._errors,
             "last_error": self._last_error,
@@ -405,6 +419,8 @@ class SessionLog:
         self._commits += 1
         self._cpu_s = time.thread_time()  # this thread's: what the log costs, apart from its producers
         self._committed_rows += txn_rows
+        if self._ckpt is not None:
+            self._ckpt.committed(txn_rows or 1)
         for t, n in self._txn_counts.items():
             self._committed[t] += n
         return False
@@ -440,13 +456,21 @@ class SessionLog:
                 n = 0
         self._txn_counts[table] = self._txn_counts.get(table, 0) + n
         if kind in SUMMARY_KINDS:
-            self._summary.follow(self._conn, self.room, kind, item, n)
+            self._summary.follow(self._conn, self.room, kind, item, n, self._last_id)
         return True, n
 
     def _insert(self, kind: int, item: tuple, fast: bool) -> int:
+        if kind == EVENTS:
+            if fast:
+                n, last = insert_events(self._conn, item, self._chunks)
+                self._last_id = last if n else None
+                return n
+            self._last_id = None  # the slow path: rows may be missing, the summary asks the file
         return insert_item(self._conn, kind, item, fast, self._fail)
 
     def _finish(self, conn: sqlite3.Connection) -> None:
+        if self._ckpt is not None:  # stopped first: the writer's clean close checkpoints and truncates the WAL
+            self._ckpt.stop()
         try:
             end_session(conn, self.segment)
         except sqlite3.Error as e:

@@ -61,8 +61,10 @@ class LogSummary:
             log.warning("session log: summary rows stopped: %s: %s", type(e).__name__, e)
         self.tracker = None
 
-    def follow(self, conn: sqlite3.Connection, room: str, kind: int, item: tuple, n: int) -> None:
-        """Feed a stored item (``n`` rows of it stored) to the tracker, inside the open transaction."""
+    def follow(self, conn: sqlite3.Connection, room: str, kind: int, item: tuple, n: int,
+               last_id: int | None = None) -> None:
+        """Feed a stored item (``n`` rows of it stored) to the tracker, inside the open transaction.
+        ``last_id``: the id of the item's last events row if the caller knows it (else a query)."""
         tr = self.tracker
         if tr is None:
             return
@@ -70,7 +72,8 @@ class LogSummary:
             if kind == EVENTS:
                 if n != len(item[1]):  # rows lost on the slow path: ids no longer follow
                     raise RuntimeError("events lost on the slow path")
-                top = conn.execute("SELECT max(id) FROM events").fetchone()[0] or 0
+                top = last_id if last_id is not None else (
+                    conn.execute("SELECT max(id) FROM events").fetchone()[0] or 0)
                 tr.feed(item[1], top - n + 1)
             elif kind == SKUS:
                 tr.catalogue(room, item[1])
