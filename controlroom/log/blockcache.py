@@ -18,12 +18,15 @@ the reader's own transaction sees it (:func:`block_key`: room, start time, the l
 and the first and last event's raw JSON, the block size and this format): a log that grew (a
 show still being written) or was replaced gets a new cache.  A build that does not reach the
 last block (the replay stopped early, an error) leaves no file; a finished one is moved into
-place atomically, so two processes building at once leave one whole cache.
+place atomically, so two processes building at once leave one whole cache.  The file takes
+about 60 bytes an event (62 MB for a million); it is not written when the disk has less than
+twice that free, and deleting it only costs the next replay its speed.
 """
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 from typing import Callable
@@ -33,6 +36,7 @@ from controlroom.log.blocks import fetch_block
 __all__ = ["BlockCache", "block_key", "CACHE_FORMAT"]
 
 CACHE_FORMAT = 1
+BYTES_PER_EVENT = 64  # what the cache file takes per event, about (orders and carts; for the disk check)
 # what fetch_block returns for a column block: ("cols", codes, (7 JSON arrays), others JSON or None)
 _COLS = ("c0", "c1", "c2", "c3", "c4", "c5", "c6")
 _DDL = ("CREATE TABLE blocks (lo INTEGER PRIMARY KEY, hi INTEGER NOT NULL, kind TEXT NOT NULL, codes TEXT, "
@@ -71,6 +75,9 @@ class BlockCache:
         self.hits = 0
         self.misses = 0
         self.built = False  # whether the last walk wrote the cache
+        # whether the walk reads its blocks from the cache file, nearly all of them as columns
+        # (so the reader fetches them in its own thread: no helper thread to hand them over)
+        self.serves_walk = False
         self._out: sqlite3.Connection | None = None
         self._tmp: Path | None = None
         self._src: sqlite3.Connection | None = None
@@ -78,12 +85,15 @@ class BlockCache:
     def open(self, conn: sqlite3.Connection, start_id: int, block: int, top: int, columns: bool) -> Fetch:
         """The fetch function for a walk of ``conn``'s events from ``start_id`` to ``top`` (inclusive)."""
         self.built = False
+        self.serves_walk = False
         if not columns or top <= start_id:
             return lambda lo, hi: fetch_block(conn, lo, hi, columns)
         key = block_key(conn, top, block)
         src = self._open_existing(key)
         if src is not None:
             self._src = src
+            n, n_cols = src.execute("SELECT count(*), count(codes) FROM blocks").fetchone()
+            self.serves_walk = n_cols >= 0.9 * n
             rows = src.execute(_SELECT, (start_id,))
             nxt = [None]
 
@@ -105,7 +115,7 @@ class BlockCache:
             return cached
         if start_id != 0:  # only a whole walk writes a cache
             return lambda lo, hi: fetch_block(conn, lo, hi, columns)
-        self._start_build(key)
+        self._start_build(key, top - start_id)
 
         def recording(lo: int, hi: int) -> tuple:
             got = fetch_block(conn, lo, hi, columns)
@@ -157,9 +167,12 @@ class BlockCache:
             pass
         return None
 
-    def _start_build(self, key: str) -> None:
+    def _start_build(self, key: str, events: int) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            # ~60 bytes an event (62 MB for bench log's 1M events): leave the disk room to spare
+            if shutil.disk_usage(self.path.parent).free < 2 * BYTES_PER_EVENT * events + (256 << 20):
+                return
             tmp = self.path.with_name(f"{self.path.name}.tmp{os.getpid()}-{id(self):x}")
             tmp.unlink(missing_ok=True)
             out = sqlite3.connect(str(tmp), isolation_level=None, check_same_thread=False)

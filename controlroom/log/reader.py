@@ -223,9 +223,41 @@ class LogReader:
         import queue
         import threading
 
+        conn = connect_readonly(self.path)
+        try:  # the read transaction starts here; the helper thread, if any, goes on with it
+            conn.execute("BEGIN")
+            top = conn.execute("SELECT max(id) FROM events").fetchone()[0] or 0
+            if cache is not None:
+                fetch = cache.open(conn, start_id, block, top, columns)
+            else:
+                def fetch(lo: int, hi: int) -> tuple:
+                    return fetch_block(conn, lo, hi, columns)
+        except BaseException:
+            conn.close()
+            raise
+
+        def end(complete: bool) -> None:
+            if cache is not None:
+                cache.close(complete)
+            if conn.in_transaction:
+                conn.execute("COMMIT")
+            conn.close()
+
+        if cache is not None and cache.serves_walk:
+            # One row of the cache file per block: cheaper here than handing blocks over from a thread.
+            try:
+                lo = start_id
+                while lo < top:
+                    hi = min(lo + block, top)
+                    got = fetch(lo, hi)
+                    yield from self._block(lo, hi, got)
+                    lo = hi
+            finally:
+                end(False)
+            return
+
         q: queue.Queue = queue.Queue(4)
         stop = threading.Event()
-        conn = connect_readonly(self.path)
 
         def put(item) -> bool:
             while not stop.is_set():
@@ -239,13 +271,6 @@ class LogReader:
         def work() -> None:
             complete = False
             try:
-                conn.execute("BEGIN")
-                top = conn.execute("SELECT max(id) FROM events").fetchone()[0] or 0
-                if cache is not None:
-                    fetch = cache.open(conn, start_id, block, top, columns)
-                else:
-                    def fetch(lo: int, hi: int) -> tuple:
-                        return fetch_block(conn, lo, hi, columns)
                 lo = start_id
                 while lo < top and not stop.is_set():
                     hi = min(lo + block, top)
@@ -257,11 +282,7 @@ class LogReader:
             except BaseException as e:  # handed to the reading side
                 put(e)
             finally:
-                if cache is not None:
-                    cache.close(complete)
-                if conn.in_transaction:
-                    conn.execute("COMMIT")
-                conn.close()
+                end(complete)
 
         th = threading.Thread(target=work, name="log-prefetch", daemon=True)
         th.start()
