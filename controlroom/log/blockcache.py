@@ -5,9 +5,10 @@ microsecond an event to build each block's column arrays (:func:`~controlroom.lo
 one aggregate per column, each converting every value to JSON text), about as much as the
 mirror and the engine together.  With a free core the prefetch thread hides it; with no core
 free it adds up, and the replay from the log ran at 0.57-0.63 of the same replay in memory.
-Measured per aggregate, no rewrite of the query takes that below ~0.6 µs an event
-(docs/benchmarks.md, *Replay from the log, block cache*), so backtest and tune, which replay
-one log several times, keep what the first replay fetched: :class:`BlockCache` writes each
+No rewrite of the query measured brings SQLite plus the decoding of what it returns below
+~1.2 µs an event (docs/benchmarks.md, *Replay from the log: the block cache*), so backtest
+and tune, which replay one log several times, keep what the first replay fetched:
+:class:`BlockCache` writes each
 column block's result, exactly as ``fetch_block`` returned it, into a second SQLite file while
 the first replay reads, and later replays read one row per block from it (about 0.05 µs an
 event) and hand the same values to the same :class:`~controlroom.log.blocks.EventBlock` code,
