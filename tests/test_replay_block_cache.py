@@ -135,3 +135,28 @@ def test_the_cache_is_a_separate_file_and_the_log_is_not_written(show_log, cache
     _replay(show_log, cache=True)
     assert (show_log.stat().st_mtime_ns, show_log.stat().st_size) == before
     assert BlockCache(replay_cache_path(show_log)).path.parent == cache_dir
+
+
+def test_a_folder_keeps_the_most_recently_used_caches(show_log, cache_dir):
+    import os
+
+    from controlroom.log import blockcache
+
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    old = []
+    for i in range(blockcache.KEEP + 2):  # other logs' caches, used one after the other
+        p = cache_dir / f"other{i}.blocks.sqlite"
+        p.write_bytes(b"x")
+        os.utime(p, (1_000_000 + i, 1_000_000 + i))
+        old.append(p)
+    summary = cache_dir / "summary.sqlite"  # the review's summary cache is not a block cache
+    summary.write_bytes(b"y")
+    _replay(show_log, cache=True)  # builds this log's cache, then prunes
+    left = sorted(p.name for p in cache_dir.glob("*.blocks.sqlite"))
+    assert len(left) == blockcache.KEEP and replay_cache_path(show_log).name in left
+    assert [p.exists() for p in old] == [False] * 3 + [True] * (blockcache.KEEP - 1)  # the newest kept
+    assert summary.exists()
+    # reading a cache marks it used: it outlives caches built after it, up to KEEP - 1 of them
+    os.utime(replay_cache_path(show_log), (1_000, 1_000))
+    _, d = _replay(show_log, cache=True)
+    assert d.block_cache.hits > 0 and replay_cache_path(show_log).stat().st_mtime > 1_000_000

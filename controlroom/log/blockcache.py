@@ -21,7 +21,8 @@ show still being written) or was replaced gets a new cache.  A build that does n
 last block (the replay stopped early, an error) leaves no file; a finished one is moved into
 place atomically, so two processes building at once leave one whole cache.  The file takes
 about 60 bytes an event (62 MB for a million); it is not written when the disk has less than
-twice that free, and deleting it only costs the next replay its speed.
+twice that free, and deleting it only costs the next replay its speed.  A folder keeps the
+:data:`KEEP` most recently used of them: a new one removes the oldest beyond that.
 """
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ __all__ = ["BlockCache", "block_key", "CACHE_FORMAT"]
 
 CACHE_FORMAT = 1
 BYTES_PER_EVENT = 64  # what the cache file takes per event, about (orders and carts; for the disk check)
+KEEP = 6  # block caches kept in one folder (the most recently used): logs reviewed lately, not every log
 # what fetch_block returns for a column block: ("cols", codes, (7 JSON arrays), others JSON or None)
 _COLS = ("c0", "c1", "c2", "c3", "c4", "c5", "c6")
 _DDL = ("CREATE TABLE blocks (lo INTEGER PRIMARY KEY, hi INTEGER NOT NULL, kind TEXT NOT NULL, codes TEXT, "
@@ -93,6 +95,10 @@ class BlockCache:
         src = self._open_existing(key)
         if src is not None:
             self._src = src
+            try:
+                os.utime(self.path)  # recently used: kept when a newer cache prunes the folder
+            except OSError:
+                pass
             n, n_cols = src.execute("SELECT count(*), count(codes) FROM blocks").fetchone()
             self.serves_walk = n_cols >= 0.9 * n
             rows = src.execute(_SELECT, (start_id,))
@@ -150,10 +156,23 @@ class BlockCache:
             if complete:
                 os.replace(tmp, self.path)
                 self.built = True
+                self._prune()
         except (sqlite3.Error, OSError):
             pass  # a cache that cannot be written only costs the next replay its speed
         finally:
             tmp.unlink(missing_ok=True)
+
+    def _prune(self) -> None:
+        """Remove the folder's least recently used block caches beyond :data:`KEEP` (never this one)."""
+        try:
+            found = [(p.stat().st_mtime, p) for p in self.path.parent.glob("*.blocks.sqlite") if p != self.path]
+        except OSError:
+            return
+        for _, p in sorted(found, reverse=True)[KEEP - 1:]:
+            try:
+                p.unlink()
+            except OSError:
+                pass
 
     def _open_existing(self, key: str) -> sqlite3.Connection | None:
         if not self.path.exists():
