@@ -18,13 +18,16 @@ from __future__ import annotations
 import os
 import sqlite3
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 import orjson
 
 from controlroom.log import schema
 from controlroom.log.blocks import BLOCK_SQL, EventBlock, fetch_block
 from controlroom.log.schema import LogFormatError
+
+if TYPE_CHECKING:
+    from controlroom.log.blockcache import BlockCache
 
 
 def connect_readonly(path: str | os.PathLike) -> sqlite3.Connection:
@@ -165,7 +168,7 @@ class LogReader:
         return "delta" in {r[1] for r in self.conn.execute('PRAGMA table_info("events")')}
 
     def iter_event_blocks(self, block: int = 2048, start_id: int = 0, prefetch: bool = False,
-                          columns: bool = False) -> Iterator[list[dict] | EventBlock]:
+                          columns: bool = False, cache: "BlockCache | None" = None) -> Iterator[list[dict] | EventBlock]:
         """The events of :meth:`iter_event_batches` (no topic filter), faster: lists of decoded events.
 
         Each list holds the events with ids in one range of ``block`` ids (so at most ``block``
@@ -182,10 +185,13 @@ class LogReader:
         With ``prefetch`` (a log file, not a migrated in-memory copy), a helper thread with its
         own connection runs the SQLite side of the next blocks while the caller works on this
         one (SQLite releases the GIL while it reads); the events and their order are the same.
+        With ``prefetch`` and ``columns``, a :class:`~controlroom.log.blockcache.BlockCache`
+        ``cache`` serves the column blocks from its file when it holds them for this log, and
+        otherwise records them there for the next walk: the same blocks either way.
         """
         columns = columns and self.has_event_columns()
         if prefetch and self.conn.execute("PRAGMA database_list").fetchone()[2]:
-            yield from self._prefetched_blocks(block, start_id, columns)
+            yield from self._prefetched_blocks(block, start_id, columns, cache)
             return
         conn = self.conn
         own_txn = not conn.in_transaction
@@ -212,13 +218,46 @@ class LogReader:
         elif kind == "rows":
             yield from self.iter_event_batches(hi - lo, start_id=lo, _stop_id=hi)
 
-    def _prefetched_blocks(self, block: int, start_id: int, columns: bool) -> Iterator[list[dict] | EventBlock]:
+    def _prefetched_blocks(self, block: int, start_id: int, columns: bool,
+                           cache: "BlockCache | None" = None) -> Iterator[list[dict] | EventBlock]:
         import queue
         import threading
 
+        conn = connect_readonly(self.path)
+        try:  # the read transaction starts here; the helper thread, if any, goes on with it
+            conn.execute("BEGIN")
+            top = conn.execute("SELECT max(id) FROM events").fetchone()[0] or 0
+            if cache is not None:
+                fetch = cache.open(conn, start_id, block, top, columns)
+            else:
+                def fetch(lo: int, hi: int) -> tuple:
+                    return fetch_block(conn, lo, hi, columns)
+        except BaseException:
+            conn.close()
+            raise
+
+        def end(complete: bool) -> None:
+            if cache is not None:
+                cache.close(complete)
+            if conn.in_transaction:
+                conn.execute("COMMIT")
+            conn.close()
+
+        if cache is not None and cache.serves_walk:
+            # One row of the cache file per block: cheaper here than handing blocks over from a thread.
+            try:
+                lo = start_id
+                while lo < top:
+                    hi = min(lo + block, top)
+                    got = fetch(lo, hi)
+                    yield from self._block(lo, hi, got)
+                    lo = hi
+            finally:
+                end(False)
+            return
+
         q: queue.Queue = queue.Queue(4)
         stop = threading.Event()
-        conn = connect_readonly(self.path)
 
         def put(item) -> bool:
             while not stop.is_set():
@@ -230,22 +269,20 @@ class LogReader:
             return False
 
         def work() -> None:
+            complete = False
             try:
-                conn.execute("BEGIN")
-                top = conn.execute("SELECT max(id) FROM events").fetchone()[0] or 0
                 lo = start_id
                 while lo < top and not stop.is_set():
                     hi = min(lo + block, top)
-                    if not put((lo, hi, fetch_block(conn, lo, hi, columns))):
+                    if not put((lo, hi, fetch(lo, hi))):
                         return
                     lo = hi
+                complete = lo >= top
                 put(None)
             except BaseException as e:  # handed to the reading side
                 put(e)
             finally:
-                if conn.in_transaction:
-                    conn.execute("COMMIT")
-                conn.close()
+                end(complete)
 
         th = threading.Thread(target=work, name="log-prefetch", daemon=True)
         th.start()

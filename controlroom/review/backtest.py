@@ -90,6 +90,7 @@ class LogData:
     end_ts: float | None
     n_events: int
     reader: Any = None
+    block_cache: Any = None  # the BlockCache of the last replay (its hits and misses), if it used one
 
     @property
     def duration_s(self) -> float:
@@ -171,7 +172,7 @@ def _max_ts(piece, default: float) -> float:
     return max(piece.cols[3])
 
 
-def event_batches(data: LogData, block: int = 2048, columns: bool = True) -> Iterator[list]:
+def event_batches(data: LogData, block: int = 2048, columns: bool = True, cache: bool = True) -> Iterator[list]:
     """:func:`event_stream` as lists (for ``replay(..., batched=True)``): the same events, same order.
 
     Reads with :meth:`LogReader.iter_event_blocks` (SQLite's side prefetched on a helper
@@ -179,8 +180,18 @@ def event_batches(data: LogData, block: int = 2048, columns: bool = True) -> Ite
     :class:`~controlroom.review.replay.ColumnRun` items, read from typed columns, not dicts).  A block
     with no ``_reset`` / ``_feed`` pseudo-event due inside it is handed over as it came from the
     reader; a block where one is due goes through the per-event rules of :func:`event_stream`.
+    With ``cache`` (and ``columns``), the column blocks come from the log's
+    :class:`~controlroom.log.blockcache.BlockCache` in the user's cache folder when an earlier
+    replay left them there, and are recorded there otherwise (same blocks, same decisions).
     """
     from controlroom.log.blocks import EventBlock
+
+    bc = None
+    if cache and columns:
+        from controlroom.log.blockcache import BlockCache
+        from controlroom.review.cache import replay_cache_path
+
+        bc = data.block_cache = BlockCache(replay_cache_path(data.path))
 
     marks = data.feed_marks
     mi = 0
@@ -190,7 +201,7 @@ def event_batches(data: LogData, block: int = 2048, columns: bool = True) -> Ite
     nr = len(resets)
     last_ts = data.start_ts or 0.0
     n = 0
-    for batch in data.reader.iter_event_blocks(block, prefetch=True, columns=columns):
+    for batch in data.reader.iter_event_blocks(block, prefetch=True, columns=columns, cache=bc):
         k = len(batch)
         if type(batch) is EventBlock:
             if ri == nr and mi == nm:  # nothing left to insert: the usual case
@@ -244,12 +255,12 @@ def settings_of(data: LogData):
         return Settings()
 
 
-def run_replay(data: LogData, settings) -> tuple[Any, float]:
-    """Replay the log with ``settings``; returns (ReplayResult, seconds)."""
+def run_replay(data: LogData, settings, cache: bool = True) -> tuple[Any, float]:
+    """Replay the log with ``settings``; returns (ReplayResult, seconds).  ``cache``: see :func:`event_batches`."""
     from controlroom.review.replay import replay
 
     t = time.perf_counter()
-    res = replay(data.snapshot, event_batches(data), settings, start_ts=data.start_ts, end_ts=data.end_ts,
+    res = replay(data.snapshot, event_batches(data, cache=cache), settings, start_ts=data.start_ts, end_ts=data.end_ts,
                  samples=False, batched=True)
     return res, time.perf_counter() - t
 

@@ -22,7 +22,7 @@ from typing import Callable
 
 from controlroom.log.summary import SummaryTracker, create_summary_tables
 
-__all__ = ["cache_dir", "cache_path", "log_key", "open_cache", "build_cache", "Cancelled"]
+__all__ = ["cache_dir", "cache_path", "replay_cache_path", "log_key", "open_cache", "build_cache", "Cancelled"]
 
 CACHE_FORMAT = 4  # 4: with the scrub checkpoints (controlroom.log.checkpoints); older caches are rebuilt
 
@@ -44,6 +44,11 @@ def cache_dir() -> Path:
 def cache_path(log_path: str | os.PathLike) -> Path:
     h = hashlib.sha256(str(Path(log_path).resolve()).encode()).hexdigest()[:24]
     return cache_dir() / f"{h}.sqlite"
+
+
+def replay_cache_path(log_path: str | os.PathLike) -> Path:
+    """Where replays keep the log's column blocks (:class:`~controlroom.log.blockcache.BlockCache`)."""
+    return cache_path(log_path).with_suffix(".blocks.sqlite")
 
 
 def log_key(conn: sqlite3.Connection) -> str:
