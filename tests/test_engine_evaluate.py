@@ -58,3 +58,18 @@ def test_main_json_and_errors(capsys):
     assert evaluate.main(["--scenario", "nope", "--until", "10"]) == 2
     assert evaluate.main(["--set", "engine.policy=magic", "--until", "10"]) == 2
     assert "engine.policy" in capsys.readouterr().err
+
+
+def test_a_saved_table_reprints_from_the_file_alone(capsys):
+    """``evaluate --load FILE`` prints the table of every show in the file (the docs' tables come from
+    such files); a filter that matches nothing says so instead of printing an empty table."""
+    from pathlib import Path
+
+    from controlroom.review.evaluate_table import main as evaluate_main
+
+    saved = Path(__file__).resolve().parents[1] / "docs" / "evaluate" / "seeds6-20-steady-2ef838c.json"
+    assert evaluate_main(["--load", str(saved)]) == 0
+    out = capsys.readouterr().out
+    assert "steady: seeds 6-20 (15 shows" in out and "MET   steady         misses 0" in out
+    assert evaluate_main(["--load", str(saved), "--scenario", "mentions"]) == 2
+    assert "no saved show matches --scenario mentions" in capsys.readouterr().err

@@ -238,7 +238,8 @@ def format_table(res: dict[str, dict]) -> str:
 def main(argv: list[str] | None = None, many=None) -> int:
     """``controlroom evaluate``; ``many(args, overrides)`` runs the many-shows table (:mod:`controlroom.review.evaluate_table`, whose ``main`` passes it)."""
     ap = argparse.ArgumentParser(prog="controlroom evaluate", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--scenario", default="evening-show")
+    ap.add_argument("--scenario", default=None, help="a scenario, several (a,b) or all; default evening-show "
+                    "(with --load: every scenario in the file)")
     ap.add_argument("--seed", type=int, nargs="+", default=[1])
     ap.add_argument("--config", default=None, help="settings TOML")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="settings override")
@@ -253,6 +254,8 @@ def main(argv: list[str] | None = None, many=None) -> int:
     ap.add_argument("--save", default=None, help="many shows: save every show's figures (JSON)")
     ap.add_argument("--load", default=None, help="many shows: table from saved figures, no run")
     args = ap.parse_args(argv)
+    if args.scenario is None:
+        args.scenario = "all" if args.load else "evening-show"
     try:
         overrides = dict(kv.split("=", 1) for kv in args.set)
     except ValueError:

@@ -402,6 +402,10 @@ def table_main(args, overrides: dict) -> int:
         shows = [s for s in shows if seeds is None or s["seed"] in seeds]
         if args.scenario != "all":
             shows = [s for s in shows if s["scenario"] in args.scenario.split(",")]
+        if not shows:
+            print(f"{args.load}: no saved show matches --scenario {args.scenario}"
+                  + (f" --seeds {args.seeds}" if args.seeds else ""), file=sys.stderr)
+            return 2
     else:
         names = list(SCENARIOS) if args.scenario == "all" else args.scenario.split(",")
         for nm in names:
