@@ -47,7 +47,7 @@ class LaggingShop:
         if a["op"] in ("freeze", "unfreeze"):
             self.frozen = a["op"] == "freeze"
             self.view.append((self.t, self.frozen))
-            self.pending.append(self._ev("stock", sku="A1", available=self.available, frozen=self.frozen))
+            self.pending.append(self._ev("stock", sku="A1", available=max(self.available, 0), frozen=self.frozen))
 
     def storefront_frozen(self) -> bool:
         seen = [f for (t, f) in self.view if t <= self.t - self.lag]
@@ -55,7 +55,7 @@ class LaggingShop:
 
     def restock(self, qty: int) -> None:
         self.available += qty
-        self.pending.append(self._ev("stock", sku="A1", available=self.available, frozen=self.frozen))
+        self.pending.append(self._ev("stock", sku="A1", available=max(self.available, 0), frozen=self.frozen))
 
     def run(self, until: float, rate_per_min, dt: float = 0.25) -> None:
         while self.t < until - 1e-9:

@@ -30,32 +30,57 @@ from __future__ import annotations
 
 from math import ceil, floor
 
-__all__ = ["LAG_PRIOR_COUNT", "SETTLE_S", "learned_lag", "on_stock", "on_frozen_order", "step_frozen",
+__all__ = ["LAG_PRIOR_COUNT", "SETTLE_S", "learned_lag", "answer_time", "lag_words", "on_stock", "on_frozen_order", "step_frozen",
            "may_freeze", "hard_reserve"]
 
 LAG_PRIOR_COUNT = 1.0  # observations the tier's safety_lag_s is worth as the learned lag's prior
 SETTLE_S = 2.0  # the engine waits at least lag + this after a freeze's acknowledgement
 TEN_MIN = 600.0
 MIN_TRICKLE = 0.05  # a release at a lower exposure than this sells too little to be worth it
-TRICKLE_FLOORS = 2.0  # a trickle release needs this many safety floors (x exit ratio) left
+LAST_FEW_FLOORS = 2.0  # any release needs this many safety floors (x exit ratio) left
 
 
 def learned_lag(room, tier) -> float:
-    """The storefront's lag (s): the room's observations, the tier's ``safety_lag_s`` as prior.
+    """The time (s) a freeze is in flight: the storefront's lag, plus a ``confirm`` tier's answer time.
 
-    It never goes below ``engine.lag_floor`` × ``safety_lag_s`` (default 1: a storefront slower than
+    The storefront's lag is the room's observations with the tier's ``safety_lag_s`` as prior; it
+    never goes below ``engine.lag_floor`` × ``safety_lag_s`` (default 1: a storefront slower than
     configured raises the reserve, a faster one never lowers it — sized on a learned 2.2 s, an
     evening-show freeze at 15 left met a burst and oversold 6 units, and auto-freeze must not
-    oversell).  A ``confirm`` tier's freeze also waits for the operator, which no acknowledgement
-    shows: its lag never goes below ``safety_lag_s``."""
+    oversell).  A ``confirm`` tier's freeze also waits for the operator: the orders of that wait
+    are in flight too (evening-show seeds 9, 12, 13: 6 units oversold by profit SKUs that sold out
+    while their freeze waited 15 s for an answer), so :func:`answer_time` is added."""
     lag = (room.lag_sum + tier.safety_lag_s * LAG_PRIOR_COUNT) / (room.lag_n + LAG_PRIOR_COUNT)
-    floor = tier.safety_lag_s if tier.auto_freeze != "auto" else tier.safety_lag_s * room.lag_floor
-    return max(lag, floor)
+    floor = tier.safety_lag_s * room.lag_floor
+    lag = lag if lag > floor else floor
+    if tier.auto_freeze == "confirm":
+        return lag + answer_time(room)
+    return lag
+
+
+def answer_time(room) -> float:
+    """The operator's time (s) from the engine asking for a freeze to its acknowledgement: the room's
+    answered asks, ``engine.confirm_answer_s`` as prior worth :data:`LAG_PRIOR_COUNT` of them."""
+    return (room.answer_sum + room.answer_prior * LAG_PRIOR_COUNT) / (room.answer_n + LAG_PRIOR_COUNT)
+
+
+def lag_words(room, tier) -> str:
+    """How :func:`learned_lag` is made up, for reasons: ``3.2 s learned lag`` (+ the answer time)."""
+    lag = learned_lag(room, tier)
+    if tier.auto_freeze == "confirm":
+        ans = answer_time(room)
+        return f"{lag:.1f} s ({lag - ans:.1f} s learned lag + {ans:.1f} s to confirm)"
+    return f"{lag:.1f} s learned lag"
 
 
 def on_stock(eng, m, frozen: bool, ts: float) -> None:
     """A ``stock`` event of SKU ``m``: a freeze acknowledged (or lifted)."""
     if frozen and m.frozen_at is None:
+        if m.asked_at is not None and m.freeze_sent:  # the operator answered the engine's ask
+            room = eng.room
+            room.answer_sum += ts - m.asked_at
+            room.answer_n += 1
+        m.asked_at = None
         m.frozen_at = ts
         m.frozen_last_order = None
         m.lag_open = True
@@ -174,6 +199,11 @@ def step_frozen(eng, m, st, ts: float, out: list, rate_pm: float) -> None:
     # Worth a release: what is left (a restock, or what the freeze kept back) is past the
     # reserve by the tier's exit ratio (the usual hysteresis: a release that would sell a unit
     # or two above it only churns freeze and release).
+    # Not for the last few units either: one order of several units is a burst there, and the
+    # re-freeze would land after it (evening-show seed 18: released at 6 left against a reserve of
+    # 5, re-frozen at 4, and orders of 3 in the storefront's lag oversold 3).
+    if a < LAST_FEW_FLOORS * tier.safety_floor * tier.exit_ratio:
+        return
     if a < reserve * tier.exit_ratio:
         # Too little left to sell at full exposure, but a tier that may lower exposure sells it at a
         # trickle: shown to few enough buyers that what is left covers their in-flight orders.
@@ -184,8 +214,8 @@ def step_frozen(eng, m, st, ts: float, out: list, rate_pm: float) -> None:
     m.release_rate = demand_release / 60.0
     eng._actions.append({
         "op": "unfreeze", "sku": m.sku, "by": "auto", "confirm": tier.auto_freeze == "confirm", "ts": ts,
-        "reason": (f"release: {a} left above the reserve {ceil(reserve)} ({demand_release:.1f}/min x {lag:.1f} s learned "
-                   f"lag x {tier.safety_margin:g}); orders in flight settled {ts - last:.0f} s ago; "
+        "reason": (f"release: {a} left above the reserve {ceil(reserve)} ({demand_release:.1f}/min x "
+                   f"{lag_words(eng.room, tier)} x {tier.safety_margin:g}); orders in flight settled {ts - last:.0f} s ago; "
                    f"no re-freeze for {eng._e.freeze_hold_s:g} s unless stock runs out"),
     })
 
@@ -199,10 +229,9 @@ def _release_lowered(eng, m, a: int, reserve: float, demand_release: float, lag:
     is then sized on the lowered demand, and the exposure comes back with a restock
     (engine/exposure.py)."""
     tier = m.tier
-    # Not for the last few units: one order of several units is a burst there (evening-show seed 8
-    # oversold 6 when a trickle went down to 6 left).  Each cycle waits for the orders in flight to
-    # settle, which bounds the churn.
-    if tier.lower_exposure_to >= 1.0 or a < TRICKLE_FLOORS * tier.safety_floor * tier.exit_ratio:
+    # Never for the last few units (step_frozen: evening-show seed 8 oversold 6 when a trickle went
+    # down to 6 left).  Each cycle waits for the orders in flight to settle, which bounds the churn.
+    if tier.lower_exposure_to >= 1.0:
         return
     # The demand was measured at the exposure the engine last set: the reserve at full exposure is
     # that over the weight (a weight sized on an already lowered rate oversold 1,177 units on

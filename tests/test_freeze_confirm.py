@@ -1,0 +1,98 @@
+"""The freeze's reserve covers everything in flight (issue 16): a ``confirm`` tier's answer time, and
+no release of the last few units.
+
+Scripted sessions on the LaggingShop of tests/test_freeze_release.py (one SKU, evenly spaced
+orders, a storefront 2 s behind the warehouse), through the real mirror, engine and replay.
+"""
+from __future__ import annotations
+
+from controlroom.engine import freeze
+from controlroom.settings import Settings
+from tests.test_freeze_release import T0, LaggingShop
+
+ANSWER = 15.0  # s the scripted operator takes to confirm a freeze the engine asks for
+
+
+class ConfirmingShop(LaggingShop):
+    """The LaggingShop with an operator who applies the engine's asks ``answer`` seconds later."""
+
+    def __init__(self, available: int, settings: Settings, answer: float = ANSWER) -> None:
+        super().__init__(available, settings)
+        self.answer = answer
+        self.answers: list[tuple[float, dict]] = []
+        self.asks: list[dict] = []
+
+    def _act(self, a: dict, ts: float) -> None:
+        if a.get("confirm"):
+            self.asks.append({**a, "t": self.t})
+            self.answers.append((self.t + self.answer, a))
+        else:
+            super()._act(a, ts)
+
+    def run(self, until: float, rate_per_min, dt: float = 0.25) -> None:
+        while self.t < until - 1e-9:
+            for item in [d for d in self.answers if d[0] <= self.t + 1e-9]:
+                self.answers.remove(item)
+                super()._act(item[1], T0 + self.t)
+            super().run(self.t + dt, rate_per_min, dt)
+
+
+def confirm_settings(**engine) -> Settings:
+    return Settings().with_changes({"tiers.traffic_driver.auto_freeze": "confirm",
+                                    **{f"engine.{k}": v for k, v in engine.items()}})
+
+
+def test_a_confirm_tier_asks_early_enough_for_the_operator_to_answer():
+    # 60 orders/min; the operator answers in 15 s.  Sized on the storefront lag alone (no answer
+    # time: prior 0) the ask comes at 7 left and 15 s of orders oversell it.
+    bare = ConfirmingShop(200, confirm_settings(confirm_answer_s=0.0))
+    bare.run(260, lambda t: 60.0)
+    assert bare.asks and bare.oversold > 0
+    # The default prior (15 s) is in the reserve: asked at ~30 left, answered, nothing oversold.
+    shop = ConfirmingShop(200, confirm_settings())
+    shop.run(260, lambda t: 60.0)
+    ask = shop.asks[0]
+    assert "s to confirm" in ask["reason"] and ask["reason"].startswith("available ")
+    assert int(ask["reason"].split()[1]) >= 25, ask["reason"]
+    assert shop.frozen and shop.oversold == 0 and shop.available > 0
+
+
+def test_the_answer_time_is_learnt_from_the_asks_answered():
+    tier = confirm_settings().tiers["traffic_driver"]
+    shop = ConfirmingShop(200, confirm_settings(confirm_answer_s=5.0), answer=25.0)
+    shop.run(260, lambda t: 60.0)
+    room = shop.engine.room
+    assert room.answer_n == 1 and abs(room.answer_sum - 25.0) <= 0.5  # ask -> acknowledged freeze
+    assert abs(freeze.answer_time(room) - 15.0) <= 0.5  # (25 + the 5 s prior) / 2
+    assert abs(freeze.learned_lag(room, tier) - (tier.safety_lag_s + 15.0)) <= 0.5
+    m = shop.engine.models["A1"]
+    assert abs(m.lag_margin - freeze.learned_lag(room, tier) * tier.safety_margin) < 1e-9
+
+
+def test_the_last_few_units_are_not_released_into_a_burst():
+    # Frozen at the 5-unit floor at 6 orders/min; a restock of 4 while frozen leaves 9: above the
+    # reserve (5 x 1.15) but only a few orders deep.  A burst of 240/min starts at 103 s.
+    def session(shop):
+        shop.run(100, lambda t: 6.0)
+        assert [a["op"] for a in shop.actions] == ["freeze"] and shop.frozen
+        shop.restock(4)
+        shop.run(240, lambda t: 6.0 if t < 103 else 240.0)
+        return shop
+
+    shop = session(LaggingShop(12, Settings()))
+    assert [a["op"] for a in shop.actions] == ["freeze"] and shop.oversold == 0 and shop.available == 9
+    # A release of those 9 (the rule switched off) meets the burst: the re-freeze lands after it.
+    old = freeze.LAST_FEW_FLOORS
+    freeze.LAST_FEW_FLOORS = 0.0
+    try:
+        loose = session(LaggingShop(12, Settings()))
+    finally:
+        freeze.LAST_FEW_FLOORS = old
+    assert [a["op"] for a in loose.actions][:3] == ["freeze", "unfreeze", "freeze"]
+    assert loose.oversold > 0
+    # A restock worth selling is released as before.
+    big = LaggingShop(12, Settings())
+    big.run(100, lambda t: 6.0)
+    big.restock(30)
+    big.run(140, lambda t: 6.0)
+    assert [a["op"] for a in big.actions] == ["freeze", "unfreeze"] and not big.frozen
