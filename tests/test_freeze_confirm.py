@@ -96,3 +96,29 @@ def test_the_last_few_units_are_not_released_into_a_burst():
     big.restock(30)
     big.run(140, lambda t: 6.0)
     assert [a["op"] for a in big.actions] == ["freeze", "unfreeze"] and not big.frozen
+
+
+def test_a_freeze_made_in_a_feature_is_released_once_the_feature_is_over():
+    # 20 orders/min off feature; featured from 120 s at 600/min: frozen at the safety stock of the
+    # burst.  The feature ends at 200 s and the buyers are back at 20/min: what the freeze kept back
+    # is far above a reserve at that rate, so it is released once the feature's tail (120 s) is over.
+    def session(shop):
+        shop.run(120, lambda t: 20.0)
+        shop.featured = "A1"
+        shop.run(200, lambda t: 600.0)
+        assert [a["op"] for a in shop.actions] == ["freeze"] and shop.frozen and shop.available > 20
+        shop.featured = None
+        shop.run(400, lambda t: 20.0)
+        return shop
+
+    shop = session(LaggingShop(600, Settings()))
+    ops = [(a["op"], a["t"]) for a in shop.actions]
+    assert [o for o, _ in ops][:2] == ["freeze", "unfreeze"], ops
+    rel = shop.actions[1]
+    assert rel["t"] >= 200 + Settings().engine.feature_tail_s
+    assert "its feature is over" in rel["reason"]
+    assert not shop.frozen and shop.oversold == 0
+    # Featured again, the engine freezes at the burst's safety stock once more: nothing oversold.
+    shop.featured = "A1"
+    shop.run(520, lambda t: 600.0)
+    assert shop.oversold == 0 and shop.actions[-1]["op"] == "freeze"

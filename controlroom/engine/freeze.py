@@ -90,6 +90,8 @@ def on_stock(eng, m, frozen: bool, ts: float) -> None:
         m.freeze_rate = max(m.fc.rate_per_min if m.fc is not None else 0.0, rr)
         m.freeze_cart = m.fc.cart_rate_per_min if m.fc is not None else 0.0
         m.freeze_times.append(ts)
+        m.freeze_featured = m.featured_now(ts, eng._tail)
+        m.freeze_off = m.off_rate
     elif not frozen and m.frozen_at is not None:
         _close_lag(eng, m, ts)
         m.frozen_at = None
@@ -142,6 +144,10 @@ def may_freeze(eng, m, available: int, ts: float) -> tuple[bool, str]:
     capped = len(ft) >= e.freeze_max_per_10min
     if not (held or capped):
         return True, ""
+    if m.feat_since is not None and m.released_at is not None and m.feat_since >= m.released_at:
+        # A feature of the SKU began after the release: not the momentary spike the hold is for,
+        # but the demand a release judged on the feature's end (step_frozen) did not cover.
+        return True, "; featured again since its release"
     lag = learned_lag(eng.room, m.tier)
     hr = hard_reserve(m, lag, ts, e.freeze_hold_s)
     if available <= hr:
@@ -156,6 +162,7 @@ def step_frozen(eng, m, st, ts: float, out: list, rate_pm: float) -> None:
         m.auto_frozen = False
         m.freeze_rate = rate_pm
         m.freeze_cart = m.fc.cart_rate_per_min if m.fc is not None else 0.0
+        m.freeze_featured = False
     lag = learned_lag(eng.room, m.tier)
     since = ts - m.frozen_at
     last = m.frozen_last_order if m.frozen_last_order is not None else m.frozen_at
@@ -181,6 +188,18 @@ def step_frozen(eng, m, st, ts: float, out: list, rate_pm: float) -> None:
     # flash lot whose buyers came back at full rate once it showed again (flash-sale seed 8:
     # 1,075 oversold after a release judged on the cart-scaled demand).
     demand_release = m.freeze_rate if m.freeze_rate > demand else demand
+    faded = ""
+    if m.freeze_featured and not m.featured_now(ts, eng._tail):
+        # Frozen in a feature of its own that is over now: its buyers are back at the rate the
+        # feature fades to, measured before the freeze (evening-show seed 1: TD04 frozen at 215
+        # left in its feature, against a 258 reserve at 2,000/min, stayed frozen for the last
+        # 2 h 14 min of the show).  Featured again, the rate at the freeze holds again.
+        off = m.freeze_off * 60.0
+        if off < demand_release:
+            demand_release = off
+            faded = " (its feature is over: the rate it fades to)"
+        if off < demand:
+            demand = off
     if a > 0:
         yuan = demand * st.price_cents / 100.0
         reason = (f"frozen with {a} left · ¥{yuan:,.0f}/min not selling ({demand:.1f}/min at "
@@ -214,7 +233,7 @@ def step_frozen(eng, m, st, ts: float, out: list, rate_pm: float) -> None:
     m.release_rate = demand_release / 60.0
     eng._actions.append({
         "op": "unfreeze", "sku": m.sku, "by": "auto", "confirm": tier.auto_freeze == "confirm", "ts": ts,
-        "reason": (f"release: {a} left above the reserve {ceil(reserve)} ({demand_release:.1f}/min x "
+        "reason": (f"release: {a} left above the reserve {ceil(reserve)} ({demand_release:.1f}/min{faded} x "
                    f"{lag_words(eng.room, tier)} x {tier.safety_margin:g}); orders in flight settled {ts - last:.0f} s ago; "
                    f"no re-freeze for {eng._e.freeze_hold_s:g} s unless stock runs out"),
     })

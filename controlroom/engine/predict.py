@@ -104,6 +104,8 @@ def predict(eng: EngineState, m: SkuModel, st: SkuStock, ts: float) -> Predictio
     of, om, os_ = m.off.at(ts)
     xf, xm, xs = m.off_exposures(ts, eng._off_scales, eng._tail)
     off_rate = posterior_rate(os_, xs, lam0, beta)  # what a featured burst fades back to
+    if not st.frozen:  # (while frozen no order comes: the rate decays, no measure of demand)
+        m.off_rate = off_rate + r_o
     if featured:
         level = pooled
     else:

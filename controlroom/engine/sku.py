@@ -26,7 +26,8 @@ class SkuModel:
                  "freeze_sent", "was_frozen", "up_latch", "down_latch", "deescalated", "kappa", "feat_end", "off", "off_expo", "off_last",
                  "k_units", "k_adds", "n_orders", "feat_rise", "frozen_at", "frozen_last_order", "lag_open",
                  "auto_frozen", "freeze_rate", "freeze_cart", "freeze_times", "released_at", "release_sent",
-                 "release_rate", "exposure_line", "exposure_weight", "asked_at")
+                 "release_rate", "exposure_line", "exposure_weight", "asked_at",
+                 "off_rate", "freeze_featured", "freeze_off")
 
     def __init__(self, sku: str, tier_name: str, tier: TierSettings, e: EngineSettings, t0: float) -> None:
         self.sku = sku
@@ -68,6 +69,9 @@ class SkuModel:
         self.release_rate = 0.0  # demand (units/s) a release was judged on
         self.exposure_line: float | None = None  # the engine lowered exposure at this stock line (engine/exposure.py)
         self.exposure_weight = 1.0  # the exposure the engine last set (its rates are measured at it)
+        self.off_rate = 0.0  # units/s a featured burst fades back to (set by predict while not frozen)
+        self.freeze_featured = False  # the freeze came in a feature of this SKU (or its tail)
+        self.freeze_off = 0.0  # off_rate at the freeze
         self.asked_at: float | None = None  # a confirm tier's freeze asked of the operator, not yet answered
         self.deescalated = False  # the critical resolved this tick
         self.kappa = e.cart_conversion_prior  # units per cart add, learnt outside cart surges
