@@ -6,12 +6,17 @@ and "frozen with stock" as an alert.
   The time from the acknowledgement to the last such order is one observation of the
   storefront's lag; the room's lag is their mean with the tier's ``safety_lag_s`` as a
   prior worth :data:`LAG_PRIOR_COUNT` observations.  The safety stock is sized from it
-  (``rate x learned lag x safety_margin``) instead of the fixed 5 s.
+  (``rate x learned lag x safety_margin``) instead of the fixed 5 s.  A ``confirm`` tier's
+  freeze waits for the operator as well: the time from the engine's ask to the freeze's
+  acknowledgement is learnt the same way (``engine.confirm_answer_s`` its prior) and added.
 * **Self-release.**  A freeze the engine sent is released by the engine once the orders in
   flight have settled (no live order for twice the learned lag, and at least the lag plus
   :data:`SETTLE_S`) and stock remains above the reserve a freeze would protect now, sized
   with what this freeze taught about the lag (a restock arrived, or the first freezes,
-  sized on the 5 s prior, kept more back than the storefront's real lag needed).  Release actions go out
+  sized on the 5 s prior, kept more back than the storefront's real lag needed).  A freeze made
+  in the SKU's own feature is judged, once the feature and its tail are over, on the rate the
+  feature fades to (measured before the freeze).  Never for the last few units (2 safety floors
+  x exit ratio): one order of several units is a burst there.  Release actions go out
   like the freeze (``auto``: sent; ``confirm``: asked) with a reason.  An operator's own
   freeze is never released by the engine.
 * **Hold and limit.**  For ``freeze_hold_s`` after a release, and once a SKU was frozen
@@ -20,7 +25,8 @@ and "frozen with stock" as an alert.
   a freeze lands (``rate x learned lag x margin``, the rate being the instant one or,
   within the hold, the demand the release was judged on: the SKU's own rates decayed
   while it was frozen; never below the tier's floor), not at a safety stock sized on a
-  rate of the moment.
+  rate of the moment.  A feature of the SKU that began after the release is no such moment:
+  it lifts the hold and the limit.
 * **Frozen with stock** is an alert (level ``frozen_with_stock``) for every frozen SKU
   with stock left, the engine's freeze or an operator's: "frozen with N left · ¥X/min
   not selling".  It waits the settle time first (an auto-freeze that releases itself
