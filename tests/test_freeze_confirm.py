@@ -98,20 +98,22 @@ def test_the_last_few_units_are_not_released_into_a_burst():
     assert [a["op"] for a in big.actions] == ["freeze", "unfreeze"] and not big.frozen
 
 
-def test_a_freeze_made_in_a_feature_is_released_once_the_feature_is_over():
-    # 20 orders/min off feature; featured from 120 s at 600/min: frozen at the safety stock of the
-    # burst.  The feature ends at 200 s and the buyers are back at 20/min: what the freeze kept back
-    # is far above a reserve at that rate, so it is released once the feature's tail (120 s) is over.
-    def session(shop):
-        shop.run(120, lambda t: 20.0)
-        shop.featured = "A1"
-        shop.run(200, lambda t: 600.0)
-        assert [a["op"] for a in shop.actions] == ["freeze"] and shop.frozen and shop.available > 20
-        shop.featured = None
-        shop.run(400, lambda t: 20.0)
-        return shop
+def featured_session(shop: LaggingShop) -> LaggingShop:
+    """20 orders/min off feature; featured from 120 s to 200 s at 600/min; 20/min again to 400 s."""
+    shop.run(120, lambda t: 20.0)
+    shop.featured = "A1"
+    shop.run(200, lambda t: 600.0)
+    assert [a["op"] for a in shop.actions] == ["freeze"] and shop.frozen and shop.available > 20
+    shop.featured = None
+    shop.run(400, lambda t: 20.0)
+    return shop
 
-    shop = session(LaggingShop(600, Settings()))
+
+def test_a_freeze_made_in_a_feature_is_released_once_the_feature_is_over():
+    # Frozen at the safety stock of the featured burst.  The feature ends at 200 s and the buyers
+    # are back at 20/min: what the freeze kept back is far above a reserve at that rate, so it is
+    # released once the feature's tail (120 s) is over.
+    shop = featured_session(LaggingShop(600, Settings()))
     ops = [(a["op"], a["t"]) for a in shop.actions]
     assert [o for o, _ in ops][:2] == ["freeze", "unfreeze"], ops
     rel = shop.actions[1]
@@ -122,3 +124,19 @@ def test_a_freeze_made_in_a_feature_is_released_once_the_feature_is_over():
     shop.featured = "A1"
     shop.run(520, lambda t: 600.0)
     assert shop.oversold == 0 and shop.actions[-1]["op"] == "freeze"
+
+
+def test_a_released_sku_is_frozen_again_at_the_last_few_units_not_at_the_floor():
+    # After the release above it sells on at 20/min: its safety stock (5, the floor) would let it
+    # down to 5, where one burst of multi-unit orders inside the storefront's lag oversells.  A SKU
+    # the engine released is frozen again at the last few units, where no release would leave it.
+    tier = Settings().tiers["traffic_driver"]
+    shop = featured_session(LaggingShop(600, Settings()))
+    n = len(shop.actions)
+    assert [a["op"] for a in shop.actions] == ["freeze", "unfreeze"]
+    shop.run(700, lambda t: 20.0)
+    frz = [a for a in shop.actions[n:] if a["op"] == "freeze"]
+    assert frz, [a["op"] for a in shop.actions]
+    at = int(frz[0]["reason"].split()[1])
+    assert tier.safety_floor < at <= freeze.last_few(tier) and shop.oversold == 0, frz[0]["reason"]
+    assert not [a for a in shop.actions[n:] if a["op"] == "unfreeze"]  # and it stays frozen

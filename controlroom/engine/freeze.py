@@ -37,7 +37,7 @@ from __future__ import annotations
 from math import ceil, floor
 
 __all__ = ["LAG_PRIOR_COUNT", "SETTLE_S", "learned_lag", "answer_time", "lag_words", "on_stock", "on_frozen_order", "step_frozen",
-           "may_freeze", "hard_reserve"]
+           "may_freeze", "hard_reserve", "last_few"]
 
 LAG_PRIOR_COUNT = 1.0  # observations the tier's safety_lag_s is worth as the learned lag's prior
 SETTLE_S = 2.0  # the engine waits at least lag + this after a freeze's acknowledgement
@@ -133,11 +133,21 @@ def released_rate(m, ts: float, hold_s: float) -> float:
 
 def hard_reserve(m, lag: float, ts: float, hold_s: float) -> float:
     """Units that can still be ordered while a freeze lands: rate x lag x margin (the instant
-    rate, or within the hold the demand the release was judged on), floored."""
+    rate, or within the hold the demand the release was judged on), never below the last few
+    units a release leaves (:data:`LAST_FEW_FLOORS` safety floors x exit ratio): a burst of a few
+    multi-unit orders takes those inside the storefront's lag (evening-show seeds 14 and 16: held
+    down to 3 and 7 left after a release, then orders of 2-3 units oversold 4 and 3)."""
     r = m.live.value(ts, 0) * m.live.inv[0] + m.other_rate
     rr = released_rate(m, ts, hold_s)
     x = (r if r > rr else rr) * lag * m.tier.safety_margin
-    return x if x > m.tier.safety_floor else m.tier.safety_floor
+    few = last_few(m.tier)
+    return x if x > few else few
+
+
+def last_few(tier) -> float:
+    """The last few units: no release leaves fewer, and a SKU the engine released is frozen again
+    at them (its safety stock never below this): :data:`LAST_FEW_FLOORS` floors x exit ratio."""
+    return LAST_FEW_FLOORS * tier.safety_floor * tier.exit_ratio
 
 
 def may_freeze(eng, m, available: int, ts: float) -> tuple[bool, str]:
@@ -227,7 +237,7 @@ def step_frozen(eng, m, st, ts: float, out: list, rate_pm: float) -> None:
     # Not for the last few units either: one order of several units is a burst there, and the
     # re-freeze would land after it (evening-show seed 18: released at 6 left against a reserve of
     # 5, re-frozen at 4, and orders of 3 in the storefront's lag oversold 3).
-    if a < LAST_FEW_FLOORS * tier.safety_floor * tier.exit_ratio:
+    if a < last_few(tier):
         return
     if a < reserve * tier.exit_ratio:
         # Too little left to sell at full exposure, but a tier that may lower exposure sells it at a
