@@ -91,6 +91,10 @@ def on_stock(eng, m, frozen: bool, ts: float) -> None:
         m.frozen_last_order = None
         m.lag_open = True
         m.auto_frozen = m.freeze_sent  # we asked for it: we may release it
+        # The freeze landed: the next one may be sent once it is lifted.  (The intake's own reset
+        # misses a release and a re-freeze within one tick: freeze_sent then stayed set and the
+        # next release left the SKU with no freeze at all - evening-show seed 13, TD04, oversold 3.)
+        m.freeze_sent = False
         # (a re-freeze within the hold: the SKU's rates decayed in the last freeze)
         rr = released_rate(m, ts, eng._e.freeze_hold_s) * 60.0
         m.freeze_rate = max(m.fc.rate_per_min if m.fc is not None else 0.0, rr)
@@ -244,6 +248,8 @@ def step_frozen(eng, m, st, ts: float, out: list, rate_pm: float) -> None:
         # trickle: shown to few enough buyers that what is left covers their in-flight orders.
         _release_lowered(eng, m, a, reserve, demand_release, lag, last, ts)
         return
+    if a < last_few(tier) * tier.exit_ratio:
+        return  # a released SKU is frozen again at last_few: this much above it, or it churns
     m.release_sent = True
     m.released_at = ts
     m.release_rate = demand_release / 60.0
