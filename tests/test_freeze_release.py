@@ -36,6 +36,7 @@ class LaggingShop:
                           "available": available, "frozen": False}]}
         self.rep = Replayer(settings, snap, start_ts=T0, on_action=self._act)
         self.pending: list[dict] = []
+        self.featured: str | None = None  # the SKU the host features (traffic events carry it)
 
     def _ev(self, topic: str, **f) -> dict:
         self.seq += 1
@@ -47,7 +48,7 @@ class LaggingShop:
         if a["op"] in ("freeze", "unfreeze"):
             self.frozen = a["op"] == "freeze"
             self.view.append((self.t, self.frozen))
-            self.pending.append(self._ev("stock", sku="A1", available=self.available, frozen=self.frozen))
+            self.pending.append(self._ev("stock", sku="A1", available=max(self.available, 0), frozen=self.frozen))
 
     def storefront_frozen(self) -> bool:
         seen = [f for (t, f) in self.view if t <= self.t - self.lag]
@@ -55,7 +56,7 @@ class LaggingShop:
 
     def restock(self, qty: int) -> None:
         self.available += qty
-        self.pending.append(self._ev("stock", sku="A1", available=self.available, frozen=self.frozen))
+        self.pending.append(self._ev("stock", sku="A1", available=max(self.available, 0), frozen=self.frozen))
 
     def run(self, until: float, rate_per_min, dt: float = 0.25) -> None:
         while self.t < until - 1e-9:
@@ -73,7 +74,7 @@ class LaggingShop:
                             self.oversold += 1
                         evs.append(self._ev("order", order_id=f"o{self.n}", sku="A1", qty=1, price_cents=5000,
                                             channel="live"))
-            evs.append(self._ev("traffic", viewers=5000, entries=5, featured=None))
+            evs.append(self._ev("traffic", viewers=5000, entries=5, featured=self.featured))
             self.rep.feed_batch(evs)
             self.rep.advance(T0 + self.t)
 

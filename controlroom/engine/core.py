@@ -58,6 +58,7 @@ class Engine(EventIntake):
         e = settings.engine
         self._e = e
         self.room.lag_floor = e.lag_floor
+        self.room.answer_prior = e.confirm_answer_s
         self._policy = e.policy
         self._immediate = e.policy == "engine"
         self._burst = e.burst_qty_factor

@@ -6,12 +6,17 @@ and "frozen with stock" as an alert.
   The time from the acknowledgement to the last such order is one observation of the
   storefront's lag; the room's lag is their mean with the tier's ``safety_lag_s`` as a
   prior worth :data:`LAG_PRIOR_COUNT` observations.  The safety stock is sized from it
-  (``rate x learned lag x safety_margin``) instead of the fixed 5 s.
+  (``rate x learned lag x safety_margin``) instead of the fixed 5 s.  A ``confirm`` tier's
+  freeze waits for the operator as well: the time from the engine's ask to the freeze's
+  acknowledgement is learnt the same way (``engine.confirm_answer_s`` its prior) and added.
 * **Self-release.**  A freeze the engine sent is released by the engine once the orders in
   flight have settled (no live order for twice the learned lag, and at least the lag plus
   :data:`SETTLE_S`) and stock remains above the reserve a freeze would protect now, sized
   with what this freeze taught about the lag (a restock arrived, or the first freezes,
-  sized on the 5 s prior, kept more back than the storefront's real lag needed).  Release actions go out
+  sized on the 5 s prior, kept more back than the storefront's real lag needed).  A freeze made
+  in the SKU's own feature is judged, once the feature and its tail are over, on the rate the
+  feature fades to (measured before the freeze).  Never for the last few units (2 safety floors
+  x exit ratio): one order of several units is a burst there.  Release actions go out
   like the freeze (``auto``: sent; ``confirm``: asked) with a reason.  An operator's own
   freeze is never released by the engine.
 * **Hold and limit.**  For ``freeze_hold_s`` after a release, and once a SKU was frozen
@@ -20,7 +25,8 @@ and "frozen with stock" as an alert.
   a freeze lands (``rate x learned lag x margin``, the rate being the instant one or,
   within the hold, the demand the release was judged on: the SKU's own rates decayed
   while it was frozen; never below the tier's floor), not at a safety stock sized on a
-  rate of the moment.
+  rate of the moment.  A feature of the SKU that began after the release is no such moment:
+  it lifts the hold and the limit.
 * **Frozen with stock** is an alert (level ``frozen_with_stock``) for every frozen SKU
   with stock left, the engine's freeze or an operator's: "frozen with N left · ¥X/min
   not selling".  It waits the settle time first (an auto-freeze that releases itself
@@ -30,41 +36,72 @@ from __future__ import annotations
 
 from math import ceil, floor
 
-__all__ = ["LAG_PRIOR_COUNT", "SETTLE_S", "learned_lag", "on_stock", "on_frozen_order", "step_frozen",
-           "may_freeze", "hard_reserve"]
+__all__ = ["LAG_PRIOR_COUNT", "SETTLE_S", "learned_lag", "answer_time", "lag_words", "on_stock", "on_frozen_order", "step_frozen",
+           "may_freeze", "hard_reserve", "last_few"]
 
 LAG_PRIOR_COUNT = 1.0  # observations the tier's safety_lag_s is worth as the learned lag's prior
 SETTLE_S = 2.0  # the engine waits at least lag + this after a freeze's acknowledgement
 TEN_MIN = 600.0
 MIN_TRICKLE = 0.05  # a release at a lower exposure than this sells too little to be worth it
-TRICKLE_FLOORS = 2.0  # a trickle release needs this many safety floors (x exit ratio) left
+LAST_FEW_FLOORS = 2.0  # any release needs this many safety floors (x exit ratio) left
 
 
 def learned_lag(room, tier) -> float:
-    """The storefront's lag (s): the room's observations, the tier's ``safety_lag_s`` as prior.
+    """The time (s) a freeze is in flight: the storefront's lag, plus a ``confirm`` tier's answer time.
 
-    It never goes below ``engine.lag_floor`` × ``safety_lag_s`` (default 1: a storefront slower than
+    The storefront's lag is the room's observations with the tier's ``safety_lag_s`` as prior; it
+    never goes below ``engine.lag_floor`` × ``safety_lag_s`` (default 1: a storefront slower than
     configured raises the reserve, a faster one never lowers it — sized on a learned 2.2 s, an
     evening-show freeze at 15 left met a burst and oversold 6 units, and auto-freeze must not
-    oversell).  A ``confirm`` tier's freeze also waits for the operator, which no acknowledgement
-    shows: its lag never goes below ``safety_lag_s``."""
+    oversell).  A ``confirm`` tier's freeze also waits for the operator: the orders of that wait
+    are in flight too (evening-show seeds 9, 12, 13: 6 units oversold by profit SKUs that sold out
+    while their freeze waited 15 s for an answer), so :func:`answer_time` is added."""
     lag = (room.lag_sum + tier.safety_lag_s * LAG_PRIOR_COUNT) / (room.lag_n + LAG_PRIOR_COUNT)
-    floor = tier.safety_lag_s if tier.auto_freeze != "auto" else tier.safety_lag_s * room.lag_floor
-    return max(lag, floor)
+    floor = tier.safety_lag_s * room.lag_floor
+    lag = lag if lag > floor else floor
+    if tier.auto_freeze == "confirm":
+        return lag + answer_time(room)
+    return lag
+
+
+def answer_time(room) -> float:
+    """The operator's time (s) from the engine asking for a freeze to its acknowledgement: the room's
+    answered asks, ``engine.confirm_answer_s`` as prior worth :data:`LAG_PRIOR_COUNT` of them."""
+    return (room.answer_sum + room.answer_prior * LAG_PRIOR_COUNT) / (room.answer_n + LAG_PRIOR_COUNT)
+
+
+def lag_words(room, tier) -> str:
+    """How :func:`learned_lag` is made up, for reasons: ``3.2 s learned lag`` (+ the answer time)."""
+    lag = learned_lag(room, tier)
+    if tier.auto_freeze == "confirm":
+        ans = answer_time(room)
+        return f"{lag:.1f} s ({lag - ans:.1f} s learned lag + {ans:.1f} s to confirm)"
+    return f"{lag:.1f} s learned lag"
 
 
 def on_stock(eng, m, frozen: bool, ts: float) -> None:
     """A ``stock`` event of SKU ``m``: a freeze acknowledged (or lifted)."""
     if frozen and m.frozen_at is None:
+        if m.asked_at is not None and m.freeze_sent:  # the operator answered the engine's ask
+            room = eng.room
+            room.answer_sum += ts - m.asked_at
+            room.answer_n += 1
+        m.asked_at = None
         m.frozen_at = ts
         m.frozen_last_order = None
         m.lag_open = True
         m.auto_frozen = m.freeze_sent  # we asked for it: we may release it
+        # The freeze landed: the next one may be sent once it is lifted.  (The intake's own reset
+        # misses a release and a re-freeze within one tick: freeze_sent then stayed set and the
+        # next release left the SKU with no freeze at all - evening-show seed 13, TD04, oversold 3.)
+        m.freeze_sent = False
         # (a re-freeze within the hold: the SKU's rates decayed in the last freeze)
         rr = released_rate(m, ts, eng._e.freeze_hold_s) * 60.0
         m.freeze_rate = max(m.fc.rate_per_min if m.fc is not None else 0.0, rr)
         m.freeze_cart = m.fc.cart_rate_per_min if m.fc is not None else 0.0
         m.freeze_times.append(ts)
+        m.freeze_featured = m.featured_now(ts, eng._tail)
+        m.freeze_off = m.off_rate
     elif not frozen and m.frozen_at is not None:
         _close_lag(eng, m, ts)
         m.frozen_at = None
@@ -100,11 +137,21 @@ def released_rate(m, ts: float, hold_s: float) -> float:
 
 def hard_reserve(m, lag: float, ts: float, hold_s: float) -> float:
     """Units that can still be ordered while a freeze lands: rate x lag x margin (the instant
-    rate, or within the hold the demand the release was judged on), floored."""
+    rate, or within the hold the demand the release was judged on), never below the last few
+    units a release leaves (:data:`LAST_FEW_FLOORS` safety floors x exit ratio): a burst of a few
+    multi-unit orders takes those inside the storefront's lag (evening-show seeds 14 and 16: held
+    down to 3 and 7 left after a release, then orders of 2-3 units oversold 4 and 3)."""
     r = m.live.value(ts, 0) * m.live.inv[0] + m.other_rate
     rr = released_rate(m, ts, hold_s)
     x = (r if r > rr else rr) * lag * m.tier.safety_margin
-    return x if x > m.tier.safety_floor else m.tier.safety_floor
+    few = last_few(m.tier)
+    return x if x > few else few
+
+
+def last_few(tier) -> float:
+    """The last few units: no release leaves fewer, and a SKU the engine released is frozen again
+    at them (its safety stock never below this): :data:`LAST_FEW_FLOORS` floors x exit ratio."""
+    return LAST_FEW_FLOORS * tier.safety_floor * tier.exit_ratio
 
 
 def may_freeze(eng, m, available: int, ts: float) -> tuple[bool, str]:
@@ -117,6 +164,10 @@ def may_freeze(eng, m, available: int, ts: float) -> tuple[bool, str]:
     capped = len(ft) >= e.freeze_max_per_10min
     if not (held or capped):
         return True, ""
+    if m.feat_since is not None and m.released_at is not None and m.feat_since >= m.released_at:
+        # A feature of the SKU began after the release: not the momentary spike the hold is for,
+        # but the demand a release judged on the feature's end (step_frozen) did not cover.
+        return True, "; featured again since its release"
     lag = learned_lag(eng.room, m.tier)
     hr = hard_reserve(m, lag, ts, e.freeze_hold_s)
     if available <= hr:
@@ -131,6 +182,7 @@ def step_frozen(eng, m, st, ts: float, out: list, rate_pm: float) -> None:
         m.auto_frozen = False
         m.freeze_rate = rate_pm
         m.freeze_cart = m.fc.cart_rate_per_min if m.fc is not None else 0.0
+        m.freeze_featured = False
     lag = learned_lag(eng.room, m.tier)
     since = ts - m.frozen_at
     last = m.frozen_last_order if m.frozen_last_order is not None else m.frozen_at
@@ -156,6 +208,18 @@ def step_frozen(eng, m, st, ts: float, out: list, rate_pm: float) -> None:
     # flash lot whose buyers came back at full rate once it showed again (flash-sale seed 8:
     # 1,075 oversold after a release judged on the cart-scaled demand).
     demand_release = m.freeze_rate if m.freeze_rate > demand else demand
+    faded = ""
+    if m.freeze_featured and not m.featured_now(ts, eng._tail):
+        # Frozen in a feature of its own that is over now: its buyers are back at the rate the
+        # feature fades to, measured before the freeze (evening-show seed 1: TD04 frozen at 215
+        # left in its feature, against a 258 reserve at 2,000/min, stayed frozen for the last
+        # 2 h 14 min of the show).  Featured again, the rate at the freeze holds again.
+        off = m.freeze_off * 60.0
+        if off < demand_release:
+            demand_release = off
+            faded = " (its feature is over: the rate it fades to)"
+        if off < demand:
+            demand = off
     if a > 0:
         yuan = demand * st.price_cents / 100.0
         reason = (f"frozen with {a} left · ¥{yuan:,.0f}/min not selling ({demand:.1f}/min at "
@@ -174,18 +238,25 @@ def step_frozen(eng, m, st, ts: float, out: list, rate_pm: float) -> None:
     # Worth a release: what is left (a restock, or what the freeze kept back) is past the
     # reserve by the tier's exit ratio (the usual hysteresis: a release that would sell a unit
     # or two above it only churns freeze and release).
+    # Not for the last few units either: one order of several units is a burst there, and the
+    # re-freeze would land after it (evening-show seed 18: released at 6 left against a reserve of
+    # 5, re-frozen at 4, and orders of 3 in the storefront's lag oversold 3).
+    if a < last_few(tier):
+        return
     if a < reserve * tier.exit_ratio:
         # Too little left to sell at full exposure, but a tier that may lower exposure sells it at a
         # trickle: shown to few enough buyers that what is left covers their in-flight orders.
         _release_lowered(eng, m, a, reserve, demand_release, lag, last, ts)
         return
+    if a < last_few(tier) * tier.exit_ratio:
+        return  # a released SKU is frozen again at last_few: this much above it, or it churns
     m.release_sent = True
     m.released_at = ts
     m.release_rate = demand_release / 60.0
     eng._actions.append({
         "op": "unfreeze", "sku": m.sku, "by": "auto", "confirm": tier.auto_freeze == "confirm", "ts": ts,
-        "reason": (f"release: {a} left above the reserve {ceil(reserve)} ({demand_release:.1f}/min x {lag:.1f} s learned "
-                   f"lag x {tier.safety_margin:g}); orders in flight settled {ts - last:.0f} s ago; "
+        "reason": (f"release: {a} left above the reserve {ceil(reserve)} ({demand_release:.1f}/min{faded} x "
+                   f"{lag_words(eng.room, tier)} x {tier.safety_margin:g}); orders in flight settled {ts - last:.0f} s ago; "
                    f"no re-freeze for {eng._e.freeze_hold_s:g} s unless stock runs out"),
     })
 
@@ -199,10 +270,9 @@ def _release_lowered(eng, m, a: int, reserve: float, demand_release: float, lag:
     is then sized on the lowered demand, and the exposure comes back with a restock
     (engine/exposure.py)."""
     tier = m.tier
-    # Not for the last few units: one order of several units is a burst there (evening-show seed 8
-    # oversold 6 when a trickle went down to 6 left).  Each cycle waits for the orders in flight to
-    # settle, which bounds the churn.
-    if tier.lower_exposure_to >= 1.0 or a < TRICKLE_FLOORS * tier.safety_floor * tier.exit_ratio:
+    # Never for the last few units (step_frozen: evening-show seed 8 oversold 6 when a trickle went
+    # down to 6 left).  Each cycle waits for the orders in flight to settle, which bounds the churn.
+    if tier.lower_exposure_to >= 1.0:
         return
     # The demand was measured at the exposure the engine last set: the reserve at full exposure is
     # that over the weight (a weight sized on an already lowered rate oversold 1,177 units on

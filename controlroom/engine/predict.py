@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from controlroom.engine.context import EngineState
 from controlroom.engine.forecast import held_window_sales, sellout_seconds, upper_band
-from controlroom.engine.freeze import learned_lag, released_rate
+from controlroom.engine.freeze import last_few, learned_lag, released_rate
 from controlroom.engine.rates import exposure, posterior_rate, posterior_var
 from controlroom.engine.sku import SkuModel
 from controlroom.engine.tiers import safety_stock
@@ -104,6 +104,8 @@ def predict(eng: EngineState, m: SkuModel, st: SkuStock, ts: float) -> Predictio
     of, om, os_ = m.off.at(ts)
     xf, xm, xs = m.off_exposures(ts, eng._off_scales, eng._tail)
     off_rate = posterior_rate(os_, xs, lam0, beta)  # what a featured burst fades back to
+    if not st.frozen:  # (while frozen no order comes: the rate decays, no measure of demand)
+        m.off_rate = off_rate + r_o
     if featured:
         level = pooled
     else:
@@ -230,6 +232,13 @@ def predict(eng: EngineState, m: SkuModel, st: SkuStock, ts: float) -> Predictio
     r_safe = inst if inst > rate_now else rate_now
     rr = released_rate(m, ts, e.freeze_hold_s)  # just released: its rates decayed while frozen
     safety = safety_stock(tier, r_safe if r_safe > rr else rr, lag)
+    if m.released_at is not None:
+        # A SKU the engine released is frozen again at the last few units (engine/freeze.py): at
+        # the floor alone, orders of 2-3 units in the storefront's lag oversold (evening-show
+        # seeds 14 and 16 after releases judged on a feature's end).
+        few = last_few(tier)
+        if safety < few:
+            safety = few
     m.safety_tick = safety
     m.safety = safety
     floor = e.cusum_min_rate_per_min / 60.0

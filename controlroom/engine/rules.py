@@ -64,11 +64,12 @@ def critical_now(eng: EngineState, m: SkuModel, st: SkuStock, ts: float, out: li
             return  # held after a release, or the 10-minute limit: only when stock truly runs out
         m.freeze_sent = True
         confirm = m.tier.auto_freeze == "confirm"
-        lag = freeze.learned_lag(eng.room, m.tier)
+        if confirm and m.asked_at is None:  # its answer time is learnt from the first ask (engine/freeze.py)
+            m.asked_at = ts
         eng._actions.append({
             "op": "freeze", "sku": m.sku, "by": "auto", "confirm": confirm, "ts": ts, "alert": a.key,
             "reason": (f"available {st.available} at or below safety stock {_down(m.safety)} ({m.tier_name}: "
-                       f"rate x {lag:.1f} s learned lag x {m.tier.safety_margin:g}){why}"),
+                       f"rate x {freeze.lag_words(eng.room, m.tier)} x {m.tier.safety_margin:g}){why}"),
         })
 
 STOCK_LEVELS = ("watch", "warning", "critical", "lost_sales")
@@ -104,6 +105,8 @@ def evaluate(eng: EngineState, m: SkuModel, st: SkuStock, ts: float, out: list) 
         rpm = rate * 60.0
         if a > safety * tier.exit_ratio:
             m.freeze_sent = False
+            if m.asked_at is not None and ts - m.asked_at > 2.0 * freeze.answer_time(eng.room):
+                m.asked_at = None  # an ask left unanswered, and no longer needed
         exposure.step_exposure(eng, m, a, safety, ts)  # lower exposure first, where the tier allows
         # critical
         if a <= safety:

@@ -26,7 +26,8 @@ class SkuModel:
                  "freeze_sent", "was_frozen", "up_latch", "down_latch", "deescalated", "kappa", "feat_end", "off", "off_expo", "off_last",
                  "k_units", "k_adds", "n_orders", "feat_rise", "frozen_at", "frozen_last_order", "lag_open",
                  "auto_frozen", "freeze_rate", "freeze_cart", "freeze_times", "released_at", "release_sent",
-                 "release_rate", "exposure_line", "exposure_weight")
+                 "release_rate", "exposure_line", "exposure_weight", "asked_at",
+                 "off_rate", "freeze_featured", "freeze_off")
 
     def __init__(self, sku: str, tier_name: str, tier: TierSettings, e: EngineSettings, t0: float) -> None:
         self.sku = sku
@@ -68,6 +69,10 @@ class SkuModel:
         self.release_rate = 0.0  # demand (units/s) a release was judged on
         self.exposure_line: float | None = None  # the engine lowered exposure at this stock line (engine/exposure.py)
         self.exposure_weight = 1.0  # the exposure the engine last set (its rates are measured at it)
+        self.off_rate = 0.0  # units/s a featured burst fades back to (set by predict while not frozen)
+        self.freeze_featured = False  # the freeze came in a feature of this SKU (or its tail)
+        self.freeze_off = 0.0  # off_rate at the freeze
+        self.asked_at: float | None = None  # a confirm tier's freeze asked of the operator, not yet answered
         self.deescalated = False  # the critical resolved this tick
         self.kappa = e.cart_conversion_prior  # units per cart add, learnt outside cart surges
         self.k_units = 0  # live units and cart adds as of the last steady period (the conversion's data)
@@ -126,7 +131,7 @@ class RoomModel:
     """Room-level traffic: entries on a fast and a slow scale, the featured SKU, feature lengths."""
 
     __slots__ = ("entries", "featured", "t0", "feat_n", "feat_sum", "tier_kappa", "tier_qty", "lag_n", "lag_sum",
-                 "lag_floor")
+                 "lag_floor", "answer_n", "answer_sum", "answer_prior")
 
     def __init__(self, e: EngineSettings, t0: float) -> None:
         self.entries = DecayedCounts((e.fast_scale_s, e.slow_scale_s), t0)
@@ -139,6 +144,9 @@ class RoomModel:
         self.lag_n = 0  # storefront lag observations (engine/freeze.py: freeze ack -> last order)
         self.lag_sum = 0.0
         self.lag_floor = e.lag_floor  # share of a tier's safety_lag_s the learned lag never goes below
+        self.answer_n = 0  # operator answers to a confirm tier's freeze (engine/freeze.py: ask -> ack)
+        self.answer_sum = 0.0
+        self.answer_prior = e.confirm_answer_s
 
     def feature_prior_weight(self) -> float:
         """Weight of the prior in :meth:`feature_length` (1 before any feature ended, then falling)."""
