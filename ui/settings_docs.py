@@ -72,6 +72,7 @@ TEXTS = [
     QT_TRANSLATE_NOOP("SettingsDoc", 'after the engine released its freeze, it freezes the SKU again only when stock truly runs out for this long'),
     QT_TRANSLATE_NOOP("SettingsDoc", 'freezes'),
     QT_TRANSLATE_NOOP("SettingsDoc", 'auto-freezes of one SKU in 10 minutes; more only when stock truly runs out'),
+    QT_TRANSLATE_NOOP("SettingsDoc", "time an operator takes to answer a freeze the engine asks for (a confirm tier): its prior, learned from the asks answered; a confirm tier's safety stock covers it"),
     QT_TRANSLATE_NOOP("SettingsDoc", 'x safety_lag_s'),
     QT_TRANSLATE_NOOP("SettingsDoc", "the learned storefront lag never goes below this share of the tier's safety_lag_s (1: a faster storefront never shrinks the reserve; below 1 lets it, which oversold a burst in testing)"),
     QT_TRANSLATE_NOOP("SettingsDoc", 'SKUs'),

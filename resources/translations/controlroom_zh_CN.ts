@@ -2167,6 +2167,10 @@
         <translation>单个商品 10 分钟内的自动冻结次数上限；超出仅在库存真正将尽时冻结</translation>
     </message>
     <message>
+        <source>time an operator takes to answer a freeze the engine asks for (a confirm tier): its prior, learned from the asks answered; a confirm tier&apos;s safety stock covers it</source>
+        <translation>中控确认引擎所请求冻结（需确认的层级）所需的时间：初始值，之后从已答复的请求中学习；需确认层级的安全库存会覆盖这段时间</translation>
+    </message>
+    <message>
         <source>x safety_lag_s</source>
         <translation>× safety_lag_s</translation>
     </message>
