@@ -147,13 +147,13 @@ def test_a_line_whose_view_box_went_answers_an_empty_rect(qtbot):
 
     import pyqtgraph as pg
 
-    from ui.plots import Line
+    import ui.plots  # noqa: F401 - installs the guard
 
     make_app("en")
     view = pg.GraphicsLayoutWidget()
     qtbot.addWidget(view)
     plot = view.addPlot()
-    line, region = Line(3.0, angle=90), pg.LinearRegionItem(values=(1, 2))
+    line, region = pg.InfiniteLine(3.0, angle=90), pg.LinearRegionItem(values=(1, 2))
     plot.addItem(line)
     plot.addItem(region)
     view.resize(300, 200)

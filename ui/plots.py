@@ -20,11 +20,9 @@ from PySide6.QtWidgets import QWidget
 
 def _guarded(compute):
     def compute_bounds(line: pg.InfiniteLine) -> QRectF:
-        if line.getViewBox() is None:
-            return QRectF()
         try:
             return compute(line)
-        except AttributeError:  # the view box went half-way through (its weak reference died)
+        except AttributeError:  # its view box has gone (the weak reference died), its view rect is still cached
             return QRectF()
 
     compute_bounds.guarded = True
@@ -42,7 +40,6 @@ def guard_infinite_lines() -> None:
 
 # Every module that draws plots imports this one, so the guard is in place before the first line exists.
 guard_infinite_lines()
-Line = pg.InfiniteLine  # the guarded line, by the name the plots use
 
 
 def adopt_plot_menu(plot: pg.PlotItem, owner: QWidget) -> pg.PlotItem:

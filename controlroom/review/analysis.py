@@ -66,8 +66,8 @@ from controlroom.review.actions import Action, actions_from_rows
 from controlroom.review.alerts import (ALERT_BUCKET_S, LEVEL_RANK, PREVENTIVE_OPS, WARNING_LEVELS, AlertFacts,
                                        WarningSpan, alert_facts, alerts_per_bucket)
 from controlroom.review.episodes import shown_episodes
-from controlroom.review.metrics import alerts_per_operator_per_10min
 from controlroom.review.incidents import LIVE_STATES, FeedIncident, feed_incidents
+from controlroom.review.metrics import alerts_per_operator_per_10min
 from controlroom.review.stock import (MIN_SELLOUT_S, OBSERVED_WINDOW_S, SURGE_HOLD_S, SellOut, SkuSummary, StockFacts,
                                       Unavailable, estimate_lost_sales, stock_facts)
 

@@ -15,7 +15,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, Qt
 
 from ui import theme
-from ui.plots import Line
+import ui.plots  # noqa: F401 - guards every InfiniteLine (ui/plots.py)
 from ui.desk.chart_parts import AHEAD_CHOICES_MIN, CAP, HISTORY_S, ITEM_CACHE, REGIONS, RelativeTimeAxis, \
     cosmetic_pen, free_width, html_escape, nice_ceiling, style_axis, title_metrics
 
@@ -50,9 +50,9 @@ class SkuChart:
             r.hide()
             p.addItem(r, ignoreBounds=True)
             self.regions.append(r)
-        self.warning = Line(angle=0, pen=cosmetic_pen(theme.LEVEL_COLORS["warning"], 1, Qt.PenStyle.DashLine))
-        self.safety = Line(angle=0, pen=cosmetic_pen(theme.LEVEL_COLORS["critical"], 1, Qt.PenStyle.DotLine))
-        self.now_line = Line(angle=90, pen=cosmetic_pen(theme.MUTED, 1))
+        self.warning = pg.InfiniteLine(angle=0, pen=cosmetic_pen(theme.LEVEL_COLORS["warning"], 1, Qt.PenStyle.DashLine))
+        self.safety = pg.InfiniteLine(angle=0, pen=cosmetic_pen(theme.LEVEL_COLORS["critical"], 1, Qt.PenStyle.DotLine))
+        self.now_line = pg.InfiniteLine(angle=90, pen=cosmetic_pen(theme.MUTED, 1))
         for ln in (self.warning, self.safety, self.now_line):
             p.addItem(ln, ignoreBounds=True)
         self.expected = pg.PlotCurveItem(pen=cosmetic_pen(theme.FORECAST, 1, Qt.PenStyle.DashLine))

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
 
 from ui import fmt, theme
 from ui.review.models import RowsModel
-from ui.plots import Line, adopt_plot_menus
+from ui.plots import adopt_plot_menus
 
 
 class SkuTab(QWidget):
@@ -67,7 +67,7 @@ class SkuTab(QWidget):
         lay = QVBoxLayout(self)
         lay.addLayout(top)
         lay.addWidget(split, 1)
-        self.cursor = Line(angle=90, movable=False, pen=pg.mkPen(theme.ACCENT, width=1))
+        self.cursor = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(theme.ACCENT, width=1))
 
     def show_overview(self, ov) -> None:
         self.ov = ov
@@ -134,11 +134,11 @@ class SkuTab(QWidget):
         ey = [min(e, tier.window_min * 2) for e in eta if e is not None]
         brushes = [pg.mkBrush(theme.level_color(r[4])) for r, e in zip(rows, eta) if e is not None]
         self.p_eta.addItem(pg.ScatterPlotItem(ex, ey, size=3, brush=brushes, pen=pg.mkPen(None)))
-        self.p_eta.addItem(Line(tier.critical_horizon_min, angle=0,
+        self.p_eta.addItem(pg.InfiniteLine(tier.critical_horizon_min, angle=0,
                                            pen=pg.mkPen(theme.LEVEL_COLORS["critical"], style=Qt.PenStyle.DotLine)))
         for a in rv.actions:
             if a.sku == sku and a.ts is not None:
-                self.p_stock.addItem(Line((a.ts - t0) / 60.0, angle=90,
+                self.p_stock.addItem(pg.InfiniteLine((a.ts - t0) / 60.0, angle=90,
                                                      pen=pg.mkPen(theme.ACTION, width=1, style=Qt.PenStyle.DashLine)))
         self.p_stock.addItem(self.cursor)
         # alerts and actions on it, in time order

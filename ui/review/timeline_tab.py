@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QGraphicsItem, QHBoxLayout, QH
 
 from controlroom.review.scrub import Scrubber
 from ui import fmt, theme
-from ui.plots import Line, adopt_plot_menus
+from ui.plots import adopt_plot_menus
 from ui.review.models import PlainCellDelegate, RowsModel
 from ui.review.workers import IndexWorker
 
@@ -56,7 +56,7 @@ class TimelineTab(QWidget):
                                                 (2, self.tr("warning")), (3, self.tr("critical"))]])
         self.cursors = []
         for p in (self.p_view, self.p_rate, self.p_marks):
-            line = Line(angle=90, movable=True, pen=pg.mkPen(theme.ACCENT, width=2))
+            line = pg.InfiniteLine(angle=90, movable=True, pen=pg.mkPen(theme.ACCENT, width=2))
             line.sigPositionChanged.connect(self._line_moved)
             p.addItem(line, ignoreBounds=True)  # moving it must not re-measure every item for auto-range
             self.cursors.append(line)
