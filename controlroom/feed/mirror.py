@@ -14,25 +14,33 @@ from controlroom.protocol import Reject
 STR_ONLY = frozenset((str,))
 INT_ONLY = frozenset((int,))
 DEDUP_GENERATION = 250_000  # ids per generation; two generations are remembered
+DEDUP_WINDOW_S = 120.0  # shop seconds per generation at most (so at least the last 2 minutes are remembered)
 DRIFTS_KEPT = 1000  # latest drifts kept for the desk and the review (all are counted)
 
 
 class RecentIds:
-    """The order ids seen lately: at least the last ``generation`` ids, at most twice that.
+    """The order ids seen lately: at least the last ``generation`` ids or the last ``window_s`` of
+    shop time, whichever holds fewer; at most twice that.
 
     An unbounded set grows without end during a show, and each time it grows
     CPython rehashes all of it in one step while holding the GIL (78 ms at 2.5M
     ids, measured): the desk's GUI thread stalled on it.  Two bounded generations
-    keep lookups O(1), memory bounded and every rehash small.  A shop that re-sends
-    an order does so within seconds, far inside the window.
+    keep lookups O(1), memory bounded and every rehash small.  A generation also
+    ends after ``window_s`` of shop time (when the caller gives the events' ``ts``):
+    a 10M-event show filled both 250,000-id generations in the core's mirror and in
+    the session log's, about 75 MB of the core process (measured); two minutes of
+    ids are a fraction of that.  A shop that re-sends an order does so within
+    seconds, far inside the window.
     """
 
-    __slots__ = ("generation", "current", "previous")
+    __slots__ = ("generation", "window_s", "current", "previous", "since")
 
-    def __init__(self, generation: int = DEDUP_GENERATION) -> None:
+    def __init__(self, generation: int = DEDUP_GENERATION, window_s: float = DEDUP_WINDOW_S) -> None:
         self.generation = generation
+        self.window_s = window_s
         self.current: set[str] = set()
         self.previous: set[str] = set()
+        self.since: float | None = None  # shop time the current generation began (first ts given)
 
     def __contains__(self, oid: str) -> bool:
         return oid in self.current or oid in self.previous
@@ -40,7 +48,9 @@ class RecentIds:
     def __len__(self) -> int:
         return len(self.current) + len(self.previous)
 
-    def add(self, oid: str) -> None:
+    def add(self, oid: str, ts: float | None = None) -> None:
+        if ts is not None and (self.since is None or ts - self.since >= self.window_s):
+            self._turn(ts)
         self.current.add(oid)
         if len(self.current) >= self.generation:
             self._rotate()
@@ -48,27 +58,40 @@ class RecentIds:
     def isdisjoint(self, oids) -> bool:
         return self.current.isdisjoint(oids) and self.previous.isdisjoint(oids)
 
-    def update(self, oids) -> None:
+    def update(self, oids, ts: float | None = None) -> None:
+        if ts is not None and (self.since is None or ts - self.since >= self.window_s):
+            self._turn(ts)
         self.current.update(oids)
         if len(self.current) >= self.generation:
             self._rotate()
 
-    def add_new(self, oids: set) -> bool:
-        """Add a set of ids if none of them was seen; else add nothing and return False.
+    def add_new(self, oids: set, ts: float | None = None) -> bool:
+        """Add a set of ids (events up to shop time ``ts``) if none of them was seen; else add
+        nothing and return False.
 
         Set against set: the hashes the batch's set already holds are reused, and a lookup in
         the big generations happens once per id for the check and once for the insert."""
-        cur = self.current
-        if not cur.isdisjoint(oids) or not self.previous.isdisjoint(oids):
+        if not self.current.isdisjoint(oids) or not self.previous.isdisjoint(oids):
             return False
+        if ts is not None and (self.since is None or ts - self.since >= self.window_s):
+            self._turn(ts)
+        cur = self.current
         cur |= oids
         if len(cur) >= self.generation:
             self._rotate()
         return True
 
+    def _turn(self, ts: float) -> None:
+        """Shop time ``ts`` has come: start timing the first generation, or end one that is
+        ``window_s`` old (the previous generation then spans at least ``window_s``)."""
+        if self.since is not None:
+            self._rotate()
+        self.since = ts
+
     def _rotate(self) -> None:
         self.previous = self.current
         self.current = set()
+        self.since = None  # the next ts given starts the new generation's clock
 
 
 @dataclass(slots=True)
@@ -157,7 +180,7 @@ class StockMirror:
             oid = ev["order_id"]
             if oid in self.orders_seen:
                 return False
-            self.orders_seen.add(oid)
+            self.orders_seen.add(oid, ts)
             q = ev["qty"]
             st.available -= q
             st.sold += q
@@ -170,7 +193,7 @@ class StockMirror:
             oid = ev["order_id"]
             if oid in self.cancels_seen:
                 return False
-            self.cancels_seen.add(oid)
+            self.cancels_seen.add(oid, ts)
             q = ev["qty"]
             st.available += q
             st.sold -= q
@@ -207,7 +230,7 @@ class StockMirror:
             per_sku: dict = {}
             _count_elements(per_sku, sku)  # Counter's own C loop, without Counter's Python around it
             oids = set(oid)
-            if not skus.keys() >= per_sku.keys() or len(oids) != len(oid) or not self.orders_seen.add_new(oids):
+            if not skus.keys() >= per_sku.keys() or len(oids) != len(oid) or not self.orders_seen.add_new(oids, max(ts)):
                 return False
             if max(qty) == 1 and len(set(price)) == 1:
                 # The common shape at peak: single units at one price. Counted in C.

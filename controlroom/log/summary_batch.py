@@ -133,7 +133,7 @@ def _orders(tr, cols: tuple, first_id: int, m: int, hi: float) -> bool:
         if a - u <= 0 or flags.get(s) != (a <= 0, bool(st.frozen)):
             return False  # a sell-out inside the batch, or a flag not yet recorded
     oids = set(oid)
-    if len(oids) != n or not mirror.orders_seen.add_new(oids):
+    if len(oids) != n or not mirror.orders_seen.add_new(oids, hi):
         return False  # a duplicate: the per-event way counts it (add_new added nothing)
     # From here on the batch is taken.
     _start(tr, "order", n, m, hi, ts, first_id)
