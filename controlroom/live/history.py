@@ -7,10 +7,15 @@ from typing import Iterable
 import numpy as np
 
 KEEP_EVERY_S = 10.0  # an unchanged value is still recorded this often, so charts reach "now"
-# How much shop time a series keeps: the desk draws the last 30 minutes (ui.desk.chart_parts.HISTORY_S);
-# the session log keeps the whole show.  Older samples are dropped when the buffer fills, so a
-# 4-hour show holds no more than this per SKU (bounded memory, and bounded history frames).
-HORIZON_S = 3600.0
+# How much shop time a series keeps: the desk draws the last 30 minutes (ui.desk.chart_parts.HISTORY_S),
+# plus 100 s of margin; the session log keeps the whole show.  Older samples are dropped when the
+# buffer fills, so a 4-hour show holds no more than this per SKU (bounded memory, and bounded
+# history frames).  At most one sample per shop-second (the core's tick), so a series that changes
+# every second fits a 2,048-sample buffer (32 kB): 500 such SKUs hold 16 MB.  (An hour, with the
+# buffer doubled whenever compaction would free less than a quarter, held 8,192 samples
+# a SKU: 65 MB for 500.)
+HORIZON_S = 1900.0
+COMPACT_FREES = 16  # compact in place when that frees 1/16 of the buffer (a 32 kB move per 128 samples)
 
 
 class _Series:
@@ -38,9 +43,9 @@ class _Series:
 
     def _drop_older(self, cutoff: float) -> bool:
         """Drop the samples before ``cutoff`` (keeping the last one before it, so a chart's line
-        starts at the horizon) if that frees at least a quarter of the buffer; say whether it did."""
+        starts at the horizon) if that frees at least 1/16 of the buffer; say whether it did."""
         k = int(np.searchsorted(self.ts[: self.n], cutoff)) - 1
-        if k < len(self.ts) // 4:
+        if k < len(self.ts) // COMPACT_FREES:
             return False
         keep = self.n - k
         self.ts[:keep] = self.ts[k: self.n]
