@@ -15,7 +15,7 @@ import json
 import sys
 import time
 
-BENCHES = ["feed", "commands", "log", "ui", "review", "state", "host", "rooms", "soak", "peak"]
+BENCHES = ["feed", "commands", "log", "ui", "review", "state", "host", "rooms", "soak", "soak_desk", "peak"]
 
 
 def main(argv: list[str] | None = None) -> int:

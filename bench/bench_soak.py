@@ -8,6 +8,9 @@ thread, with its session log writer attached, as the desk runs it in-thread) —
 own RSS.  Full: 500 SKUs, 10,000,000 events (the issue's 4-hour show); ``--quick``: 100 SKUs,
 200,000 events (same 4 simulated hours, so everything that grows with time is exercised).
 
+The shop also waits at every 10 shop seconds until the core has applied everything and the log
+has committed it (:func:`_shop`): a real 4-hour show never lets the writer fall minutes behind.
+
 Figures: peak RSS (target <= 300 MB) and the growth over the last three hours (flat after
 warm-up: target <= 10 % of the peak).
 """
@@ -36,6 +39,30 @@ def rss_mb(pid: int | None = None) -> float:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
 
 
+def _sqlite_mb() -> float | None:
+    """Memory SQLite holds in this process (all connections: page caches, statements), in MB."""
+    import ctypes
+    import ctypes.util
+
+    try:  # the same shared library the sqlite3 module uses, so the same counters
+        lib = ctypes.CDLL(ctypes.util.find_library("sqlite3") or "libsqlite3.so.0")
+        lib.sqlite3_memory_used.restype = ctypes.c_int64
+        return lib.sqlite3_memory_used() / 1e6
+    except (OSError, AttributeError, TypeError):
+        return None
+
+
+def census(session, log) -> dict:
+    """What the bounded structures hold now: ids remembered by the core's and the log summary's
+    mirrors, chart history buffers (MB) and SQLite's memory (MB)."""
+    tr = getattr(getattr(log, "_summary", None), "tracker", None)
+    series = list(session.history_store._series.values())
+    return {"ids_core": len(session.feed.mirror.orders_seen),
+            "ids_log": len(tr.mirror.orders_seen) if tr is not None else None,
+            "history_mb": sum(x.ts.nbytes + x.val.nbytes for x in series) / 1e6,
+            "sqlite_mb": _sqlite_mb()}
+
+
 class _Book:
     """The shop's catalogue: stock that lasts the show (restocked when low, as a shop does)."""
 
@@ -54,8 +81,12 @@ class _Book:
         return []
 
 
-def _shop(conn, n_skus: int, n_events: int) -> None:
-    """Publish the show chunk by chunk (10 simulated minutes each), waiting for "next" in between."""
+def _shop(conn, n_skus: int, n_events: int, slice_s: int = 10) -> None:
+    """Publish the show chunk by chunk (10 simulated minutes each), waiting for "next" in between;
+    and inside a chunk, after every ``slice_s`` shop seconds, for "ok": in a real show events come
+    at 700 a second and the log writer never lags minutes behind the core, so the soak must not let
+    it lag either (unpaced, a 10-minute chunk of 416,000 events queued up in the writer: that
+    backlog, not the show's state, was most of the memory)."""
     import random
 
     import zmq
@@ -108,6 +139,11 @@ def _shop(conn, n_skus: int, n_events: int) -> None:
                     e["seq"] = seq0 + i + 1
                 shop.send_stamped(evs)
                 shop.poll(0)
+                if int(now[0] - T0) % slice_s == 0 and now[0] < t_end:
+                    conn.send(("slice", stamper.seq))
+                    while not conn.poll(0.001):
+                        shop.poll(0)
+                    conn.recv()
             conn.send(("chunk", chunk, stamper.seq, order_no))
             while not conn.poll(0.01):  # keep heartbeats and snapshots going while the core catches up
                 shop.poll(0)
@@ -116,6 +152,17 @@ def _shop(conn, n_skus: int, n_events: int) -> None:
     finally:
         shop.close()
         ctx.destroy(0)
+
+
+def _caught_up(session, log, seq: int) -> None:
+    """Wait until the core has applied event ``seq`` and the log has committed it."""
+    deadline = time.monotonic() + 600
+    while session.feed.seq < seq and time.monotonic() < deadline:
+        time.sleep(0.002)
+    if session.feed.seq < seq:
+        raise RuntimeError(f"the core never reached seq {seq} (at {session.feed.seq})")
+    if not log.flush(600):
+        raise RuntimeError(f"the session log did not commit: {log.stats['last_error']}")
 
 
 def run(quick: bool = False, skus: int | None = None, events: int | None = None) -> dict:
@@ -183,13 +230,16 @@ def _run_here(quick: bool = False, skus: int | None = None, events: int | None =
             msg = parent.recv()
             if msg[0] == "done":
                 break
+            if msg[0] == "slice":
+                _caught_up(session, log, msg[1])
+                parent.send("ok")
+                continue
             _, chunk, seq, _orders = msg
-            deadline = time.monotonic() + 600
-            while session.feed.seq < seq and time.monotonic() < deadline:
-                time.sleep(0.02)
+            _caught_up(session, log, seq)
             gc.collect()  # what stays after a collection, not the collector's timing
             samples.append({"sim_min": (chunk + 1) * SAMPLE_S // 60, "rss_mb": rss_mb(), "events": session.feed.seq,
-                            "wall_s": time.perf_counter() - t_start, "log_queue": log.stats["queue_depth"]})
+                            "wall_s": time.perf_counter() - t_start, "log_queue": log.stats["queue_depth"],
+                            **census(session, log)})
             parent.send("next")
         feed = session.feed.summary()
     finally:
@@ -218,6 +268,11 @@ def report(r: dict) -> str:
         lines.append("   " + "   ".join(row[i:i + 5]))
     lines.append(f"   peak {r['peak_rss_mb']:.0f} MB (target <= {PEAK_TARGET_MB:g}); growth from 1 h to the end "
                  f"{r['growth_last_3h_mb']:+.1f} MB")
+    last = r["samples"][-1]
+    if "history_mb" in last:
+        lines.append(f"   at the end: order ids remembered {last['ids_core']:,} (core mirror), {last['ids_log'] or 0:,} "
+                     f"(log summary's); chart histories {last['history_mb']:.1f} MB; SQLite "
+                     f"{last['sqlite_mb'] or 0:.1f} MB")
     return "\n".join(lines)
 
 

@@ -103,6 +103,7 @@ def _status(session) -> dict:
     st: dict[str, Any] = {"log_path": None}
     if session.session_log is not None:
         st["log_path"] = str(getattr(session.session_log, "path", "") or "") or None
+        st["log_queue"] = session.session_log.stats["queue_depth"]  # batches not yet taken by the writer
     if session.stream is not None:
         p = session.stream.publisher
         sent = p.stats["deltas"] + p.stats["snapshots"]
