@@ -147,7 +147,21 @@ def test_soak_benchmark_smoke_samples_every_ten_simulated_minutes():
     assert [s["sim_min"] for s in res["samples"]] == list(range(0, 241, 10))  # 4 simulated hours
     assert res["gaps"] == 0 and res["rejects"] == 0
     assert res["events"] >= 5_000 and all(s["rss_mb"] > 0 for s in res["samples"])
+    last = res["samples"][-1]  # what the bounded structures hold, sampled with the RSS
+    assert last["ids_core"] == last["ids_log"] > 0 and last["history_mb"] > 0
     _check_figures(bench_soak, res)
+
+
+@pytest.mark.timeout(600)
+def test_desk_soak_benchmark_smoke_samples_both_processes():
+    """The soak with the core in its own process and the desk window in this one (offscreen)."""
+    from bench import bench_soak_desk
+
+    res = bench_soak_desk.run(skus=10, events=5_000)
+    assert [s["sim_min"] for s in res["samples"]] == list(range(0, 241, 10))
+    assert res["gaps"] == 0 and res["events"] >= 5_000
+    assert all(s["desk_mb"] > 0 and s["core_mb"] > 0 for s in res["samples"])
+    _check_figures(bench_soak_desk, res)
 
 
 def test_host_benchmark_smoke_sees_every_probe():
