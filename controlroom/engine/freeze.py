@@ -36,6 +36,8 @@ from __future__ import annotations
 
 from math import ceil, floor
 
+from controlroom.engine.tiers import safety_stock
+
 __all__ = ["LAG_PRIOR_COUNT", "SETTLE_S", "learned_lag", "answer_time", "lag_words", "on_stock", "on_frozen_order", "step_frozen",
            "may_freeze", "hard_reserve", "last_few"]
 
@@ -143,7 +145,7 @@ def hard_reserve(m, lag: float, ts: float, hold_s: float) -> float:
     down to 3 and 7 left after a release, then orders of 2-3 units oversold 4 and 3)."""
     r = m.live.value(ts, 0) * m.live.inv[0] + m.other_rate
     rr = released_rate(m, ts, hold_s)
-    x = (r if r > rr else rr) * lag * m.tier.safety_margin
+    x = safety_stock(m.tier, r if r > rr else rr, lag, m.spread)  # (the count's spread too)
     few = last_few(m.tier)
     return x if x > few else few
 
@@ -232,9 +234,8 @@ def step_frozen(eng, m, st, ts: float, out: list, rate_pm: float) -> None:
     if not (m.auto_frozen and settled and a > 0 and not m.release_sent) or tier.auto_freeze == "off":
         return
     # Release once what is left is more than a freeze would protect now.
-    reserve = demand_release / 60.0 * lag * tier.safety_margin
-    if reserve < tier.safety_floor:
-        reserve = tier.safety_floor
+    # (the count's spread too: released just above the mean x margin, a few orders re-freeze it)
+    reserve = safety_stock(tier, demand_release / 60.0, lag, m.spread)
     # Worth a release: what is left (a restock, or what the freeze kept back) is past the
     # reserve by the tier's exit ratio (the usual hysteresis: a release that would sell a unit
     # or two above it only churns freeze and release).

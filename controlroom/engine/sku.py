@@ -27,7 +27,7 @@ class SkuModel:
                  "k_units", "k_adds", "n_orders", "feat_rise", "frozen_at", "frozen_last_order", "lag_open",
                  "auto_frozen", "freeze_rate", "freeze_cart", "freeze_times", "released_at", "release_sent",
                  "release_rate", "exposure_line", "exposure_weight", "asked_at",
-                 "off_rate", "freeze_featured", "freeze_off")
+                 "off_rate", "freeze_featured", "freeze_off", "lag_in", "spread")
 
     def __init__(self, sku: str, tier_name: str, tier: TierSettings, e: EngineSettings, t0: float) -> None:
         self.sku = sku
@@ -93,6 +93,8 @@ class SkuModel:
         self.tier_name = tier_name
         self.tier = tier
         self.lag_margin = tier.safety_lag_s * tier.safety_margin
+        self.lag_in = tier.safety_lag_s  # the learned time a freeze is in flight (predict sets both)
+        self.spread = 0.0  # tiers.count_spread of the SKU's orders: 0 until its first tick
         self.safety_tick = tier.safety_floor
         self.safety = tier.safety_floor
 
