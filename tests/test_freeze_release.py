@@ -110,7 +110,8 @@ def test_the_storefront_lag_is_learnt_from_freezes_and_sizes_the_safety_stock():
 
 
 def test_a_freeze_releases_itself_once_orders_in_flight_settled_and_stock_remains():
-    st = Settings().with_changes({"engine.lag_floor": 0.0})  # learn a faster storefront too
+    # learn a faster storefront too; the orders here are evenly spaced: no count spread to cover
+    st = Settings().with_changes({"engine.lag_floor": 0.0, "engine.safety_z": 0.0})
     shop = LaggingShop(300, st)
     shop.run(260, lambda t: 150.0 if int(t // 40) % 2 == 0 else 3.0)
     o = [a["op"] for a in shop.actions]
@@ -125,7 +126,8 @@ def test_a_freeze_releases_itself_once_orders_in_flight_settled_and_stock_remain
 
 
 def test_hold_and_ten_minute_limit_refreeze_only_when_stock_truly_runs_out():
-    st = Settings().with_changes({"engine.lag_floor": 0.0})  # learn a faster storefront too
+    # learn a faster storefront too; the orders here are evenly spaced: no count spread to cover
+    st = Settings().with_changes({"engine.lag_floor": 0.0, "engine.safety_z": 0.0})
     shop = LaggingShop(300, st)
     # demand flips between a burst and a lull every 40 s: without the hold and the limit this
     # would freeze and release over and over

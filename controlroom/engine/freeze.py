@@ -38,7 +38,7 @@ from math import ceil, floor
 
 from controlroom.engine.tiers import safety_stock
 
-__all__ = ["LAG_PRIOR_COUNT", "SETTLE_S", "learned_lag", "answer_time", "lag_words", "on_stock", "on_frozen_order", "step_frozen",
+__all__ = ["LAG_PRIOR_COUNT", "SETTLE_S", "learned_lag", "answer_time", "lag_words", "spread_words", "on_stock", "on_frozen_order", "step_frozen",
            "may_freeze", "hard_reserve", "last_few"]
 
 LAG_PRIOR_COUNT = 1.0  # observations the tier's safety_lag_s is worth as the learned lag's prior
@@ -58,7 +58,13 @@ def learned_lag(room, tier) -> float:
     oversell).  A ``confirm`` tier's freeze also waits for the operator: the orders of that wait
     are in flight too (evening-show seeds 9, 12, 13: 6 units oversold by profit SKUs that sold out
     while their freeze waited 15 s for an answer), so :func:`answer_time` is added."""
-    lag = (room.lag_sum + tier.safety_lag_s * LAG_PRIOR_COUNT) / (room.lag_n + LAG_PRIOR_COUNT)
+    # Each observation (ack -> last order in flight) is a lower bound on the lag, and that plus the
+    # SKU's gap between orders an upper one (the next order would have come in it, had the
+    # storefront still been open).  The lag is the longest upper bound of the room's last
+    # LAG_SAMPLES: a mean with the 5 s prior worth one kept a 2 s storefront's reserve at 3.5 s
+    # after the first flash freeze, and the flash lots it froze never came back above it.
+    hi = room.lag_hi
+    lag = max(hi) if hi else tier.safety_lag_s
     floor = tier.safety_lag_s * room.lag_floor
     lag = lag if lag > floor else floor
     if tier.auto_freeze == "confirm":
@@ -79,6 +85,12 @@ def lag_words(room, tier) -> str:
         ans = answer_time(room)
         return f"{lag:.1f} s ({lag - ans:.1f} s learned lag + {ans:.1f} s to confirm)"
     return f"{lag:.1f} s learned lag"
+
+
+def spread_words(eng, m) -> str:
+    """For reasons: that the reserve covers the count's spread too (``engine.safety_z``), or ''."""
+    z = eng._e.safety_z
+    return f", or mean + {z:g} sd of the orders in flight" if z > 0.0 else ""
 
 
 def on_stock(eng, m, frozen: bool, ts: float) -> None:
@@ -123,8 +135,14 @@ def _close_lag(eng, m, ts: float) -> None:
     m.lag_open = False
     if m.frozen_last_order is not None and m.frozen_at is not None:
         room = eng.room
-        room.lag_sum += m.frozen_last_order - m.frozen_at
+        x = m.frozen_last_order - m.frozen_at
+        room.lag_sum += x
         room.lag_n += 1
+        per_s = m.freeze_rate / 60.0 / (m.mean_qty if m.mean_qty > 1.0 else 1.0)  # orders/s at the freeze
+        gap = 1.0 / per_s if per_s > 0.0 else float("inf")
+        prior = m.tier.safety_lag_s
+        if gap < prior or x >= prior:  # a slow SKU's early last order says little about the lag
+            room.lag_hi.append(x + (gap if gap < prior else 0.0))
 
 
 def released_rate(m, ts: float, hold_s: float) -> float:
@@ -257,7 +275,7 @@ def step_frozen(eng, m, st, ts: float, out: list, rate_pm: float) -> None:
     eng._actions.append({
         "op": "unfreeze", "sku": m.sku, "by": "auto", "confirm": tier.auto_freeze == "confirm", "ts": ts,
         "reason": (f"release: {a} left above the reserve {ceil(reserve)} ({demand_release:.1f}/min{faded} x "
-                   f"{lag_words(eng.room, tier)} x {tier.safety_margin:g}); orders in flight settled {ts - last:.0f} s ago; "
+                   f"{lag_words(eng.room, tier)} x {tier.safety_margin:g}{spread_words(eng, m)}); orders in flight settled {ts - last:.0f} s ago; "
                    f"no re-freeze for {eng._e.freeze_hold_s:g} s unless stock runs out"),
     })
 

@@ -69,7 +69,8 @@ def critical_now(eng: EngineState, m: SkuModel, st: SkuStock, ts: float, out: li
         eng._actions.append({
             "op": "freeze", "sku": m.sku, "by": "auto", "confirm": confirm, "ts": ts, "alert": a.key,
             "reason": (f"available {st.available} at or below safety stock {_down(m.safety)} ({m.tier_name}: "
-                       f"rate x {freeze.lag_words(eng.room, m.tier)} x {m.tier.safety_margin:g}){why}"),
+                       f"rate x {freeze.lag_words(eng.room, m.tier)} x {m.tier.safety_margin:g}"
+                       f"{freeze.spread_words(eng, m)}){why}"),
         })
 
 STOCK_LEVELS = ("watch", "warning", "critical", "lost_sales")

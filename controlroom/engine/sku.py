@@ -127,13 +127,14 @@ class SkuModel:
 
 
 FEATURE_PRIOR_COUNT = 2.0  # features the feature-length prior is worth
+LAG_SAMPLES = 10  # the learned lag is the longest of the room's last this many (a faster storefront is followed)
 
 
 class RoomModel:
     """Room-level traffic: entries on a fast and a slow scale, the featured SKU, feature lengths."""
 
     __slots__ = ("entries", "featured", "t0", "feat_n", "feat_sum", "tier_kappa", "tier_qty", "lag_n", "lag_sum",
-                 "lag_floor", "answer_n", "answer_sum", "answer_prior")
+                 "lag_floor", "answer_n", "answer_sum", "answer_prior", "lag_hi")
 
     def __init__(self, e: EngineSettings, t0: float) -> None:
         self.entries = DecayedCounts((e.fast_scale_s, e.slow_scale_s), t0)
@@ -145,6 +146,8 @@ class RoomModel:
         self.tier_qty: dict[str, float] = {}  # pooled mean order size per tier
         self.lag_n = 0  # storefront lag observations (engine/freeze.py: freeze ack -> last order)
         self.lag_sum = 0.0
+        # Upper bounds on the lag (engine/freeze.py: an observation plus the SKU's order gap), the last few
+        self.lag_hi: deque[float] = deque(maxlen=LAG_SAMPLES)
         self.lag_floor = e.lag_floor  # share of a tier's safety_lag_s the learned lag never goes below
         self.answer_n = 0  # operator answers to a confirm tier's freeze (engine/freeze.py: ask -> ack)
         self.answer_sum = 0.0
