@@ -143,3 +143,24 @@ def test_a_refreeze_within_one_tick_of_an_unfreeze_rearms_the_next_freeze():
     t, n = sell_until_freeze(t, n)
     assert [a["op"] for a in actions[k:]] == ["freeze"], [a["op"] for a in actions[k:]]
     assert stock["available"] > 0
+
+
+def test_one_freeze_teaches_the_storefront_lag_and_a_slow_skus_early_last_order_does_not():
+    from controlroom.engine import freeze
+
+    st = Settings().with_changes({"engine.lag_floor": 0.0, "engine.safety_z": 0.0})
+    tier = st.tiers["traffic_driver"]
+    # 120 orders/min, a 2 s storefront: the last order in flight comes 1.75-2 s after the
+    # acknowledgement, the next would have come 0.5 s later.  After this one freeze the reserve is
+    # sized on about 2 s (a mean with the 5 s prior worth one said 3.5 s).
+    shop = LaggingShop(200, st)
+    shop.run(120, lambda t: 120.0)
+    room = shop.engine.room
+    assert [a["op"] for a in shop.actions][:1] == ["freeze"] and room.lag_n == 1
+    assert 1.75 <= freeze.learned_lag(room, tier) <= 2.6, list(room.lag_hi)
+    # 6 orders/min (one each 10 s): the last order in flight may come at once after the
+    # acknowledgement, which bounds the lag from below only: no sample, the prior holds.
+    slow = LaggingShop(12, st)
+    slow.run(150, lambda t: 6.0)
+    assert [a["op"] for a in slow.actions][:1] == ["freeze"]
+    assert not slow.engine.room.lag_hi and freeze.learned_lag(slow.engine.room, tier) == tier.safety_lag_s
