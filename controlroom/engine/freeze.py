@@ -4,9 +4,11 @@ and "frozen with stock" as an alert.
 * **Learned lag.**  After the shop acknowledges a freeze (the ``stock`` event that says
   frozen), live orders still arrive for as long as the storefront shows the old state.
   The time from the acknowledgement to the last such order is one observation of the
-  storefront's lag; the room's lag is their mean with the tier's ``safety_lag_s`` as a
-  prior worth :data:`LAG_PRIOR_COUNT` observations.  The safety stock is sized from it
-  (``rate x learned lag x safety_margin``) instead of the fixed 5 s.  A ``confirm`` tier's
+  storefront's lag (a lower bound; plus the SKU's gap between orders, an upper one); the
+  room's lag is the longest upper bound of its last freezes, the tier's ``safety_lag_s``
+  before the first.  The safety stock is sized from it (``rate x learned lag x
+  safety_margin``, and at least ``engine.safety_z`` standard deviations of the count of
+  orders in that time above its mean: :func:`~controlroom.engine.tiers.count_spread`).  A ``confirm`` tier's
   freeze waits for the operator as well: the time from the engine's ask to the freeze's
   acknowledgement is learnt the same way (``engine.confirm_answer_s`` its prior) and added.
 * **Self-release.**  A freeze the engine sent is released by the engine once the orders in
@@ -41,7 +43,7 @@ from controlroom.engine.tiers import safety_stock
 __all__ = ["LAG_PRIOR_COUNT", "SETTLE_S", "learned_lag", "answer_time", "lag_words", "spread_words", "on_stock", "on_frozen_order", "step_frozen",
            "may_freeze", "hard_reserve", "last_few"]
 
-LAG_PRIOR_COUNT = 1.0  # observations the tier's safety_lag_s is worth as the learned lag's prior
+LAG_PRIOR_COUNT = 1.0  # answers the confirm_answer_s prior is worth (answer_time)
 SETTLE_S = 2.0  # the engine waits at least lag + this after a freeze's acknowledgement
 TEN_MIN = 600.0
 MIN_TRICKLE = 0.05  # a release at a lower exposure than this sells too little to be worth it
@@ -51,8 +53,8 @@ LAST_FEW_FLOORS = 2.0  # any release needs this many safety floors (x exit ratio
 def learned_lag(room, tier) -> float:
     """The time (s) a freeze is in flight: the storefront's lag, plus a ``confirm`` tier's answer time.
 
-    The storefront's lag is the room's observations with the tier's ``safety_lag_s`` as prior; it
-    never goes below ``engine.lag_floor`` × ``safety_lag_s`` (default 1: a storefront slower than
+    The storefront's lag is the longest upper bound the room's last freezes gave (see below),
+    the tier's ``safety_lag_s`` before the first; it never goes below ``engine.lag_floor`` × ``safety_lag_s`` (default 1: a storefront slower than
     configured raises the reserve, a faster one never lowers it — sized on a learned 2.2 s, an
     evening-show freeze at 15 left met a burst and oversold 6 units, and auto-freeze must not
     oversell).  A ``confirm`` tier's freeze also waits for the operator: the orders of that wait
