@@ -116,10 +116,11 @@ def test_a_freeze_left_below_its_reserve_is_released_at_a_trickle_where_the_tier
     # Frozen at the safety stock, the storefront 2 s behind: the orders in flight leave less than
     # the full-exposure reserve (sized on the 5 s prior), so a plain release never comes and the
     # units stay frozen.  A tier that may lower exposure sells them at a trickle instead.
-    plain = ExposureShop(400, Settings())
+    # (the lag pinned at the 5 s prior: engine.lag_floor 1; the default 0.6 shrinks it to 3 s)
+    plain = ExposureShop(400, Settings().with_changes({"engine.lag_floor": 1.0}))
     plain.run(600, lambda t: RATE * plain.exposure)
     assert [a["op"] for a in plain.actions] == ["freeze"] and plain.frozen and plain.available >= 8
-    shop = ExposureShop(400, lowered(lower_exposure_to=0.5, lower_exposure_at=1.0))
+    shop = ExposureShop(400, lowered(lower_exposure_to=0.5, lower_exposure_at=1.0).with_changes({"engine.lag_floor": 1.0}))
     shop.run(600, lambda t: RATE * shop.exposure)
     ops = [a["op"] for a in shop.actions]
     i = next(k for k, a in enumerate(shop.actions) if a["op"] == "exposure")
