@@ -4,9 +4,11 @@ and "frozen with stock" as an alert.
 * **Learned lag.**  After the shop acknowledges a freeze (the ``stock`` event that says
   frozen), live orders still arrive for as long as the storefront shows the old state.
   The time from the acknowledgement to the last such order is one observation of the
-  storefront's lag; the room's lag is their mean with the tier's ``safety_lag_s`` as a
-  prior worth :data:`LAG_PRIOR_COUNT` observations.  The safety stock is sized from it
-  (``rate x learned lag x safety_margin``) instead of the fixed 5 s.  A ``confirm`` tier's
+  storefront's lag (a lower bound; plus the SKU's gap between orders, an upper one); the
+  room's lag is the longest upper bound of its last freezes, the tier's ``safety_lag_s``
+  before the first.  The safety stock is sized from it (``rate x learned lag x
+  safety_margin``, and at least ``engine.safety_z`` standard deviations of the count of
+  orders in that time above its mean: :func:`~controlroom.engine.tiers.count_spread`).  A ``confirm`` tier's
   freeze waits for the operator as well: the time from the engine's ask to the freeze's
   acknowledgement is learnt the same way (``engine.confirm_answer_s`` its prior) and added.
 * **Self-release.**  A freeze the engine sent is released by the engine once the orders in
@@ -36,10 +38,12 @@ from __future__ import annotations
 
 from math import ceil, floor
 
-__all__ = ["LAG_PRIOR_COUNT", "SETTLE_S", "learned_lag", "answer_time", "lag_words", "on_stock", "on_frozen_order", "step_frozen",
+from controlroom.engine.tiers import safety_stock
+
+__all__ = ["LAG_PRIOR_COUNT", "SETTLE_S", "learned_lag", "answer_time", "lag_words", "spread_words", "on_stock", "on_frozen_order", "step_frozen",
            "may_freeze", "hard_reserve", "last_few"]
 
-LAG_PRIOR_COUNT = 1.0  # observations the tier's safety_lag_s is worth as the learned lag's prior
+LAG_PRIOR_COUNT = 1.0  # answers the confirm_answer_s prior is worth (answer_time)
 SETTLE_S = 2.0  # the engine waits at least lag + this after a freeze's acknowledgement
 TEN_MIN = 600.0
 MIN_TRICKLE = 0.05  # a release at a lower exposure than this sells too little to be worth it
@@ -49,14 +53,20 @@ LAST_FEW_FLOORS = 2.0  # any release needs this many safety floors (x exit ratio
 def learned_lag(room, tier) -> float:
     """The time (s) a freeze is in flight: the storefront's lag, plus a ``confirm`` tier's answer time.
 
-    The storefront's lag is the room's observations with the tier's ``safety_lag_s`` as prior; it
-    never goes below ``engine.lag_floor`` × ``safety_lag_s`` (default 1: a storefront slower than
+    The storefront's lag is the longest upper bound the room's last freezes gave (see below),
+    the tier's ``safety_lag_s`` before the first; it never goes below ``engine.lag_floor`` × ``safety_lag_s`` (default 1: a storefront slower than
     configured raises the reserve, a faster one never lowers it — sized on a learned 2.2 s, an
     evening-show freeze at 15 left met a burst and oversold 6 units, and auto-freeze must not
     oversell).  A ``confirm`` tier's freeze also waits for the operator: the orders of that wait
     are in flight too (evening-show seeds 9, 12, 13: 6 units oversold by profit SKUs that sold out
     while their freeze waited 15 s for an answer), so :func:`answer_time` is added."""
-    lag = (room.lag_sum + tier.safety_lag_s * LAG_PRIOR_COUNT) / (room.lag_n + LAG_PRIOR_COUNT)
+    # Each observation (ack -> last order in flight) is a lower bound on the lag, and that plus the
+    # SKU's gap between orders an upper one (the next order would have come in it, had the
+    # storefront still been open).  The lag is the longest upper bound of the room's last
+    # LAG_SAMPLES: a mean with the 5 s prior worth one kept a 2 s storefront's reserve at 3.5 s
+    # after the first flash freeze, and the flash lots it froze never came back above it.
+    hi = room.lag_hi
+    lag = max(hi) if hi else tier.safety_lag_s
     floor = tier.safety_lag_s * room.lag_floor
     lag = lag if lag > floor else floor
     if tier.auto_freeze == "confirm":
@@ -77,6 +87,12 @@ def lag_words(room, tier) -> str:
         ans = answer_time(room)
         return f"{lag:.1f} s ({lag - ans:.1f} s learned lag + {ans:.1f} s to confirm)"
     return f"{lag:.1f} s learned lag"
+
+
+def spread_words(eng, m) -> str:
+    """For reasons: that the reserve covers the count's spread too (``engine.safety_z``), or ''."""
+    z = eng._e.safety_z
+    return f", or mean + {z:g} sd of the orders in flight" if z > 0.0 else ""
 
 
 def on_stock(eng, m, frozen: bool, ts: float) -> None:
@@ -121,8 +137,14 @@ def _close_lag(eng, m, ts: float) -> None:
     m.lag_open = False
     if m.frozen_last_order is not None and m.frozen_at is not None:
         room = eng.room
-        room.lag_sum += m.frozen_last_order - m.frozen_at
+        x = m.frozen_last_order - m.frozen_at
+        room.lag_sum += x
         room.lag_n += 1
+        per_s = m.freeze_rate / 60.0 / (m.mean_qty if m.mean_qty > 1.0 else 1.0)  # orders/s at the freeze
+        gap = 1.0 / per_s if per_s > 0.0 else float("inf")
+        prior = m.tier.safety_lag_s
+        if gap < prior or x >= prior:  # a slow SKU's early last order says little about the lag
+            room.lag_hi.append(x + (gap if gap < prior else 0.0))
 
 
 def released_rate(m, ts: float, hold_s: float) -> float:
@@ -143,7 +165,7 @@ def hard_reserve(m, lag: float, ts: float, hold_s: float) -> float:
     down to 3 and 7 left after a release, then orders of 2-3 units oversold 4 and 3)."""
     r = m.live.value(ts, 0) * m.live.inv[0] + m.other_rate
     rr = released_rate(m, ts, hold_s)
-    x = (r if r > rr else rr) * lag * m.tier.safety_margin
+    x = safety_stock(m.tier, r if r > rr else rr, lag, m.spread)  # (the count's spread too)
     few = last_few(m.tier)
     return x if x > few else few
 
@@ -232,9 +254,8 @@ def step_frozen(eng, m, st, ts: float, out: list, rate_pm: float) -> None:
     if not (m.auto_frozen and settled and a > 0 and not m.release_sent) or tier.auto_freeze == "off":
         return
     # Release once what is left is more than a freeze would protect now.
-    reserve = demand_release / 60.0 * lag * tier.safety_margin
-    if reserve < tier.safety_floor:
-        reserve = tier.safety_floor
+    # (the count's spread too: released just above the mean x margin, a few orders re-freeze it)
+    reserve = safety_stock(tier, demand_release / 60.0, lag, m.spread)
     # Worth a release: what is left (a restock, or what the freeze kept back) is past the
     # reserve by the tier's exit ratio (the usual hysteresis: a release that would sell a unit
     # or two above it only churns freeze and release).
@@ -256,7 +277,7 @@ def step_frozen(eng, m, st, ts: float, out: list, rate_pm: float) -> None:
     eng._actions.append({
         "op": "unfreeze", "sku": m.sku, "by": "auto", "confirm": tier.auto_freeze == "confirm", "ts": ts,
         "reason": (f"release: {a} left above the reserve {ceil(reserve)} ({demand_release:.1f}/min{faded} x "
-                   f"{lag_words(eng.room, tier)} x {tier.safety_margin:g}); orders in flight settled {ts - last:.0f} s ago; "
+                   f"{lag_words(eng.room, tier)} x {tier.safety_margin:g}{spread_words(eng, m)}); orders in flight settled {ts - last:.0f} s ago; "
                    f"no re-freeze for {eng._e.freeze_hold_s:g} s unless stock runs out"),
     })
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import Counter
 from itertools import groupby
+from math import sqrt
 from operator import itemgetter, le
 
 from controlroom.engine import freeze
@@ -58,7 +59,13 @@ class EventIntake:
                     m.feat_units += u
                 else:
                     m.off.add(ts, u)
-                s = (m.live.c[0] * self._inv_inst + m.other_rate) * m.lag_margin
+                rs = m.live.c[0] * self._inv_inst + m.other_rate
+                s = rs * m.lag_margin
+                if m.spread > 0.0:  # the count's upper quantile (tiers.safety_stock)
+                    mu = rs * m.lag_in
+                    hi = mu + sqrt(mu * m.spread)
+                    if hi > s:
+                        s = hi
                 if s > m.safety:
                     m.safety = s
             else:
@@ -247,7 +254,13 @@ class EventIntake:
                     m.feat_units += uc
                 else:
                     m.off.add(t, uc)
-                x = (m.live.c[0] * inv_inst + m.other_rate) * m.lag_margin
+                rs = m.live.c[0] * inv_inst + m.other_rate
+                x = rs * m.lag_margin
+                if m.spread > 0.0:  # the count's upper quantile (tiers.safety_stock)
+                    mu = rs * m.lag_in
+                    hi = mu + sqrt(mu * m.spread)
+                    if hi > x:
+                        x = hi
                 if x > m.safety:
                     m.safety = x
                 if immediate:

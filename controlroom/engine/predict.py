@@ -15,7 +15,7 @@ from controlroom.engine.forecast import held_window_sales, sellout_seconds, uppe
 from controlroom.engine.freeze import last_few, learned_lag, released_rate
 from controlroom.engine.rates import exposure, posterior_rate, posterior_var
 from controlroom.engine.sku import SkuModel
-from controlroom.engine.tiers import safety_stock
+from controlroom.engine.tiers import count_spread, safety_stock
 from controlroom.feed.mirror import SkuStock
 
 
@@ -229,9 +229,11 @@ def predict(eng: EngineState, m: SkuModel, st: SkuStock, ts: float) -> Predictio
         exit_line = line
     lag = learned_lag(eng.room, tier)
     m.lag_margin = lag * tier.safety_margin  # the hot path's safety stock uses the learned lag too
+    m.lag_in = lag
+    m.spread = count_spread(e.safety_z, m.mean_qty)  # (the hot path's too)
     r_safe = inst if inst > rate_now else rate_now
     rr = released_rate(m, ts, e.freeze_hold_s)  # just released: its rates decayed while frozen
-    safety = safety_stock(tier, r_safe if r_safe > rr else rr, lag)
+    safety = safety_stock(tier, r_safe if r_safe > rr else rr, lag, m.spread)
     if m.released_at is not None:
         # A SKU the engine released is frozen again at the last few units (engine/freeze.py): at
         # the floor alone, orders of 2-3 units in the storefront's lag oversold (evening-show

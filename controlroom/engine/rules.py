@@ -69,7 +69,8 @@ def critical_now(eng: EngineState, m: SkuModel, st: SkuStock, ts: float, out: li
         eng._actions.append({
             "op": "freeze", "sku": m.sku, "by": "auto", "confirm": confirm, "ts": ts, "alert": a.key,
             "reason": (f"available {st.available} at or below safety stock {_down(m.safety)} ({m.tier_name}: "
-                       f"rate x {freeze.lag_words(eng.room, m.tier)} x {m.tier.safety_margin:g}){why}"),
+                       f"rate x {freeze.lag_words(eng.room, m.tier)} x {m.tier.safety_margin:g}"
+                       f"{freeze.spread_words(eng, m)}){why}"),
         })
 
 STOCK_LEVELS = ("watch", "warning", "critical", "lost_sales")
@@ -104,9 +105,13 @@ def evaluate(eng: EngineState, m: SkuModel, st: SkuStock, ts: float, out: list) 
         a = st.available
         rpm = rate * 60.0
         if a > safety * tier.exit_ratio:
-            m.freeze_sent = False
             if m.asked_at is not None and ts - m.asked_at > 2.0 * freeze.answer_time(eng.room):
                 m.asked_at = None  # an ask left unanswered, and no longer needed
+            # Not while the operator may still answer the engine's ask: the tick's safety stock can be
+            # below the one the order path asked at, and a freeze landing with freeze_sent cleared is
+            # taken for the operator's own and never released (a late truck then found PF07 frozen).
+            if m.asked_at is None:
+                m.freeze_sent = False
         exposure.step_exposure(eng, m, a, safety, ts)  # lower exposure first, where the tier allows
         # critical
         if a <= safety:

@@ -27,7 +27,7 @@ class SkuModel:
                  "k_units", "k_adds", "n_orders", "feat_rise", "frozen_at", "frozen_last_order", "lag_open",
                  "auto_frozen", "freeze_rate", "freeze_cart", "freeze_times", "released_at", "release_sent",
                  "release_rate", "exposure_line", "exposure_weight", "asked_at",
-                 "off_rate", "freeze_featured", "freeze_off")
+                 "off_rate", "freeze_featured", "freeze_off", "lag_in", "spread")
 
     def __init__(self, sku: str, tier_name: str, tier: TierSettings, e: EngineSettings, t0: float) -> None:
         self.sku = sku
@@ -93,6 +93,8 @@ class SkuModel:
         self.tier_name = tier_name
         self.tier = tier
         self.lag_margin = tier.safety_lag_s * tier.safety_margin
+        self.lag_in = tier.safety_lag_s  # the learned time a freeze is in flight (predict sets both)
+        self.spread = 0.0  # tiers.count_spread of the SKU's orders: 0 until its first tick
         self.safety_tick = tier.safety_floor
         self.safety = tier.safety_floor
 
@@ -125,13 +127,14 @@ class SkuModel:
 
 
 FEATURE_PRIOR_COUNT = 2.0  # features the feature-length prior is worth
+LAG_SAMPLES = 10  # the learned lag is the longest of the room's last this many (a faster storefront is followed)
 
 
 class RoomModel:
     """Room-level traffic: entries on a fast and a slow scale, the featured SKU, feature lengths."""
 
     __slots__ = ("entries", "featured", "t0", "feat_n", "feat_sum", "tier_kappa", "tier_qty", "lag_n", "lag_sum",
-                 "lag_floor", "answer_n", "answer_sum", "answer_prior")
+                 "lag_floor", "answer_n", "answer_sum", "answer_prior", "lag_hi")
 
     def __init__(self, e: EngineSettings, t0: float) -> None:
         self.entries = DecayedCounts((e.fast_scale_s, e.slow_scale_s), t0)
@@ -143,6 +146,8 @@ class RoomModel:
         self.tier_qty: dict[str, float] = {}  # pooled mean order size per tier
         self.lag_n = 0  # storefront lag observations (engine/freeze.py: freeze ack -> last order)
         self.lag_sum = 0.0
+        # Upper bounds on the lag (engine/freeze.py: an observation plus the SKU's order gap), the last few
+        self.lag_hi: deque[float] = deque(maxlen=LAG_SAMPLES)
         self.lag_floor = e.lag_floor  # share of a tier's safety_lag_s the learned lag never goes below
         self.answer_n = 0  # operator answers to a confirm tier's freeze (engine/freeze.py: ask -> ack)
         self.answer_sum = 0.0

@@ -111,7 +111,8 @@ class EngineSettings:
     freeze_hold_s: float = setting(120.0, "s", "after the engine released its freeze, it freezes the SKU again only when stock truly runs out for this long", ge=0)
     freeze_max_per_10min: int = setting(2, "freezes", "auto-freezes of one SKU in 10 minutes; more only when stock truly runs out", ge=1)
     confirm_answer_s: float = setting(15.0, "s", "time an operator takes to answer a freeze the engine asks for (a confirm tier): its prior, learned from the asks answered; a confirm tier's safety stock covers it", ge=0)
-    lag_floor: float = setting(1.0, "x safety_lag_s", "the learned storefront lag never goes below this share of the tier's safety_lag_s (1: a faster storefront never shrinks the reserve; below 1 lets it, which oversold a burst in testing)", ge=0, le=1)
+    safety_z: float = setting(2.33, "sd", "the safety stock also covers this many standard deviations of the units ordered while a freeze is in flight (their count is random: a few orders of several units), not only rate x lag x margin (0: the margin alone)", ge=0)
+    lag_floor: float = setting(1.0, "x safety_lag_s", "the learned storefront lag never goes below this share of the tier's safety_lag_s (1: a faster storefront never shrinks the reserve; below 1 lets it, which oversold rising flash sales in testing)", ge=0, le=1)
     episode_group_min_skus: int = setting(3, "SKUs", "this many SKUs with a watch at once are one room-surge episode (0: never group)", ge=0)
 
 
