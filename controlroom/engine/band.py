@@ -52,6 +52,15 @@ def _quantile(values, level: float) -> float:
     return s[min(n - 1, max(0, int(level * n)))]
 
 
+def _part(mu: float, sd: float, f: float) -> tuple[float, float]:
+    """Sales and spread of a forecast ``(mu, sd)`` over the fraction ``f`` of its window: the
+    Poisson part (``mu``, at most the whole variance) scales with ``f``, the rate's part (the
+    rest) with ``f^2``; at ``f`` = 1 it is ``(mu, sd)``."""
+    var = sd * sd
+    poisson = mu if mu < var else var
+    return mu * f, math.sqrt(max(0.0, poisson * f + (var - poisson) * f * f))
+
+
 class BandCalibrator:
     """Per tier: the multiplier ``q`` of the forecast's spread that makes an 80 % band."""
 
@@ -60,7 +69,7 @@ class BandCalibrator:
         self.gain = gain  # the adaptive level's step; 0: the plain 80th percentile
         self.early = early
         self.next_ts: float | None = None
-        self.open: dict[str, list] = {}  # sku -> [(due ts, sold0, mu, sd, tier, q shown)], due order
+        self.open: dict[str, list] = {}  # sku -> [(due, start, window, sold0, mu, sd, tier, q shown)], due order
         self.obs: dict[str, deque] = {}  # tier -> |z| observations
         self.pool: dict[str, deque] = {}  # family (rate basis) -> |z| observations of its tiers
         self.family: dict[str, str] = {}  # tier -> family
@@ -97,19 +106,20 @@ class BandCalibrator:
             q = self.open[sku] = []
         k = 0
         while k < len(q) and q[k][0] <= ts:
-            _due, sold0, mu0, sd0, t0, shown = q[k]
-            self._add(t0, abs(sold - sold0 - mu0) / sd0, shown)
+            _due, t_start, w0, sold0, mu0, sd0, t0, shown = q[k]
+            # Judged over the time really elapsed (a tick may land after the due time): the
+            # forecast's sales and spread for that part of its window.
+            mu_f, sd_f = _part(mu0, sd0, (ts - t_start) / w0)
+            if sd_f > 0.0:
+                self._add(t0, abs(sold - sold0 - mu_f) / sd_f, shown)
             k += 1
         if k:
             del q[:k]
         if sample and sd > 0.0:
             shown = self.scale(tier)
-            q.append((ts + window_s, sold, mu, sd, tier, shown))
+            q.append((ts + window_s, ts, window_s, sold, mu, sd, tier, shown))
             if self.early:
-                f = EARLY
-                sd_f = math.sqrt(max(0.0, mu * f + max(0.0, sd * sd - mu) * f * f))
-                if sd_f > 0.0:
-                    q.append((ts + window_s * f, sold, mu * f, sd_f, tier, shown))
+                q.append((ts + window_s * EARLY, ts, window_s, sold, mu, sd, tier, shown))
             if len(q) > 1 and q[-1][0] < q[-2][0]:
                 q.sort(key=lambda r: r[0])
 
