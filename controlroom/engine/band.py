@@ -3,45 +3,85 @@
 The engine's band (``predicted_hi``: Poisson noise plus the rate's posterior spread, at
 ``band_z``) drives the pessimistic sell-out and the alerts; it says nothing about how
 often real sales land inside it.  Demand in a live room is far more dispersed than that
-(features start and stop, a host mentions an item), and how much more differs by tier
-and by room.  So the shown band is ``mu +- q x sd`` with ``sd`` the forecast's own spread
-and ``q`` learnt:
+(features start and stop, a host mentions an item, traffic surges, a price is cut), and how
+much more differs by tier and by room.  So the shown band is ``mu +- q x sd`` with ``sd``
+the forecast's own spread and ``q`` learnt:
 
-* every ``SAMPLE_S`` of shop time each selling SKU's forecast (``mu``, ``sd``) and its
-  units sold so far are remembered;
-* when the SKU's window has passed, ``|sold - mu| / sd`` is one observation for its tier,
-  unless the window was cut off (the SKU sold out, was frozen or delisted in it): those
-  say how much stock there was, not how much would have sold;
-* ``q`` is the 80th percentile of the tier's last :data:`KEEP` observations; until
-  :data:`MIN_OBS` are in, the prior (``engine.band80_prior_z``) shares the weight.
+* every ``SAMPLE_S`` of shop time each selling SKU's forecast (``mu``, ``sd``), its units
+  sold so far and the ``q`` it was shown with are remembered;
+* when half the SKU's window has passed (:data:`EARLY`), ``|sold - mu/2| / sd_half`` is a first
+  observation for its tier, and when the whole window has passed ``|sold - mu| / sd`` is a
+  second (``sd_half``: the same spread over half the window, Poisson part halved, rate part
+  quartered).  Windows cut off (the SKU sold out, was frozen or delisted in it) are left out:
+  those say how much stock there was, not how much would have sold.  The early look halves
+  the delay before the calibration hears of a new regime; it matters most for the
+  30-minute tiers, whose first whole window ends only half an hour into the show;
+* ``q`` is the empirical quantile of the tier's last :data:`KEEP` observations at a level
+  that *adaptive conformal inference* (Gibbs & Candes 2021) moves with the misses of the
+  bands really shown: each observation outside the band it was shown with raises the level
+  by ``gain x 0.8``, each inside lowers it by ``gain x 0.2``, so over the show the misses come
+  to 20 % even where demand moves in steps and a plain 80th percentile of past windows lags
+  the regime (which it does: a window's observation arrives a whole window after its
+  forecast).  ``engine.band80_gain`` 0 gives the plain 80th percentile;
+* until a tier has :data:`MIN_OBS` observations of its own it borrows those of the tiers
+  forecasting the same way (the same ``rate_basis``: the long tail's one long-run rate is far
+  less dispersed than the dynamic tiers'), and before any, the prior
+  (``engine.band80_prior_z``) shares the weight.
 
-So the band covers what it claims in this room, per tier, after the first window.
+So the band covers what it claims in this room, per tier, from the first half window on.
 """
 from __future__ import annotations
 
+import math
 from collections import deque
 
-__all__ = ["BandCalibrator", "SAMPLE_S", "KEEP", "MIN_OBS", "COVER"]
+__all__ = ["BandCalibrator", "SAMPLE_S", "KEEP", "MIN_OBS", "COVER", "EARLY"]
 
 SAMPLE_S = 60.0
 KEEP = 400  # observations per tier the quantile is taken over (the last ~hour of a busy tier)
 MIN_OBS = 30  # observations worth as much as the prior
 COVER = 0.8  # the band's claimed coverage
+EARLY = 0.5  # the early look at a window, as a fraction of it
+LEVEL_RANGE = (0.5, 0.99)  # the quantile level the adaptation may use (median .. near the max)
+ALPHA_LIMIT = 3.0  # |miss-rate target| bound: only against runaway in a pathological room
+
+
+def _quantile(values, level: float) -> float:
+    s = sorted(values)
+    n = len(s)
+    return s[min(n - 1, max(0, int(level * n)))]
+
+
+def _part(mu: float, sd: float, f: float) -> tuple[float, float]:
+    """Sales and spread of a forecast ``(mu, sd)`` over the fraction ``f`` of its window: the
+    Poisson part (``mu``, at most the whole variance) scales with ``f``, the rate's part (the
+    rest) with ``f^2``; at ``f`` = 1 it is ``(mu, sd)``."""
+    var = sd * sd
+    poisson = mu if mu < var else var
+    return mu * f, math.sqrt(max(0.0, poisson * f + (var - poisson) * f * f))
 
 
 class BandCalibrator:
     """Per tier: the multiplier ``q`` of the forecast's spread that makes an 80 % band."""
 
-    def __init__(self, prior_z: float) -> None:
+    def __init__(self, prior_z: float, gain: float = 0.02, early: bool = True) -> None:
         self.prior_z = prior_z
+        self.gain = gain  # the adaptive level's step; 0: the plain 80th percentile
+        self.early = early
         self.next_ts: float | None = None
-        self.open: dict[str, deque] = {}  # sku -> (due ts, sold0, mu, sd, tier)
+        self.open: dict[str, list] = {}  # sku -> [(due, start, window, sold0, mu, sd, tier, q shown)], due order
         self.obs: dict[str, deque] = {}  # tier -> |z| observations
-        self.q: dict[str, float] = {}  # tier -> learnt multiplier
+        self.pool: dict[str, deque] = {}  # family (rate basis) -> |z| observations of its tiers
+        self.family: dict[str, str] = {}  # tier -> family
+        self.alpha: dict[str, float] = {}  # tier -> miss rate aimed at now (ACI's alpha_t)
+        self.q: dict[str, float] = {}  # tier -> learnt multiplier (cached; see _refresh)
 
     def scale(self, tier: str) -> float:
         """The multiplier of ``sd`` for the tier's 80 % band now."""
-        return self.q.get(tier, self.prior_z)
+        q = self.q.get(tier)
+        if q is None:
+            q = self.q[tier] = self._compute(tier)
+        return q
 
     def band(self, tier: str, mu: float, sd: float) -> tuple[float, float]:
         """``(lo, hi)`` of the 80 % band of window sales ``mu`` with spread ``sd``."""
@@ -50,8 +90,12 @@ class BandCalibrator:
         return (lo if lo > 0.0 else 0.0), mu + q * sd
 
     def observe(self, ts: float, sku: str, tier: str, window_s: float, sold: int, available: int,
-                blocked: bool, mu: float, sd: float, sample: bool) -> None:
-        """One SKU at one tick (the engine calls it for every SKU); ``sample``: a sampling tick."""
+                blocked: bool, mu: float, sd: float, sample: bool, family: str = "") -> None:
+        """One SKU at one tick (the engine calls it for every SKU); ``sample``: a sampling tick;
+        ``family``: the tier's way of forecasting (tiers of one family lend each other data)."""
+        if tier not in self.family:
+            self.family[tier] = family or tier
+            self.q.pop(tier, None)
         if available <= 0 or blocked:
             q = self.open.get(sku)
             if q:
@@ -59,13 +103,25 @@ class BandCalibrator:
             return
         q = self.open.get(sku)
         if q is None:
-            q = self.open[sku] = deque()
-        while q and q[0][0] <= ts:
-            _due, sold0, mu0, sd0, t0 = q.popleft()
-            if sd0 > 0.0:
-                self._add(t0, abs(sold - sold0 - mu0) / sd0)
+            q = self.open[sku] = []
+        k = 0
+        while k < len(q) and q[k][0] <= ts:
+            _due, t_start, w0, sold0, mu0, sd0, t0, shown = q[k]
+            # Judged over the time really elapsed (a tick may land after the due time): the
+            # forecast's sales and spread for that part of its window.
+            mu_f, sd_f = _part(mu0, sd0, (ts - t_start) / w0)
+            if sd_f > 0.0:
+                self._add(t0, abs(sold - sold0 - mu_f) / sd_f, shown)
+            k += 1
+        if k:
+            del q[:k]
         if sample and sd > 0.0:
-            q.append((ts + window_s, sold, mu, sd, tier))
+            shown = self.scale(tier)
+            q.append((ts + window_s, ts, window_s, sold, mu, sd, tier, shown))
+            if self.early:
+                q.append((ts + window_s * EARLY, ts, window_s, sold, mu, sd, tier, shown))
+            if len(q) > 1 and q[-1][0] < q[-2][0]:
+                q.sort(key=lambda r: r[0])
 
     def is_sampling_tick(self, ts: float) -> bool:
         """True once every ``SAMPLE_S`` of shop time (the first call starts the clock)."""
@@ -77,13 +133,38 @@ class BandCalibrator:
             return True
         return False
 
-    def _add(self, tier: str, z: float) -> None:
+    def _add(self, tier: str, z: float, shown: float) -> None:
         o = self.obs.get(tier)
         if o is None:
             o = self.obs[tier] = deque(maxlen=KEEP)
         o.append(z)
-        s = sorted(o)
-        n = len(s)
-        emp = s[min(n - 1, int(COVER * n))]
-        w = n / (n + MIN_OBS)
-        self.q[tier] = w * emp + (1.0 - w) * self.prior_z
+        fam = self.family.get(tier, tier)
+        p = self.pool.get(fam)
+        if p is None:
+            p = self.pool[fam] = deque(maxlen=KEEP)
+        p.append(z)
+        if self.gain > 0.0:
+            # Gibbs & Candes: alpha += gain x (target - miss), the miss judged against the band
+            # that was really shown (with delayed feedback this overshoots for a while after a
+            # step, which is what brings the show's misses back to 20 %).
+            miss = 1.0 if z > shown else 0.0
+            a = self.alpha.get(tier, 1.0 - COVER) + self.gain * ((1.0 - COVER) - miss)
+            self.alpha[tier] = min(ALPHA_LIMIT, max(-ALPHA_LIMIT, a))
+        # This tier's q, and that of every tier that borrows from the same family, change.
+        for t, f in self.family.items():
+            if f == fam:
+                self.q.pop(t, None)
+
+    def _compute(self, tier: str) -> float:
+        lo, hi = LEVEL_RANGE
+        level = min(hi, max(lo, 1.0 - self.alpha.get(tier, 1.0 - COVER)))
+        base = self.prior_z
+        p = self.pool.get(self.family.get(tier, tier))
+        if p:
+            w = len(p) / (len(p) + MIN_OBS)
+            base = w * _quantile(p, level) + (1.0 - w) * self.prior_z
+        o = self.obs.get(tier)
+        if not o:
+            return base
+        w = len(o) / (len(o) + MIN_OBS)
+        return w * _quantile(o, level) + (1.0 - w) * base

@@ -86,6 +86,7 @@ class EngineSettings:
     trend_horizon_s: float = setting(60.0, "s", "a detected rise adds slope x this to the level (the fast rate's lag)", ge=0)
     band_z: float = setting(1.64, "sigma", "width of the upper band (predicted_hi, pessimistic sell-out)", ge=0)
     band80_prior_z: float = setting(1.28, "x spread", "the shown 80 % band is the forecast +- this x its spread until the room's own windows calibrate it per tier", gt=0)
+    band80_gain: float = setting(0.02, "ratio", "how fast the shown 80 % band's quantile level follows the band's own misses (its step per observed window) (adaptive conformal inference); 0: the plain 80th percentile of past windows", ge=0, le=0.5)
     cart_conversion_prior: float = setting(0.6, "orders/add", "cart adds that become orders, assumed before a tier has its own data (units: x the mean order size)", ge=0)
     cart_conversion_strength: float = setting(30.0, "adds", "cart adds the conversion prior is worth", gt=0)
     feature_tail_s: float = setting(120.0, "s", "orders this long after a feature ends still count as featured demand", ge=0)
