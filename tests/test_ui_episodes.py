@@ -99,6 +99,14 @@ def test_an_unsteady_episode_is_marked_and_a_surge_is_one_room_row(app):
     assert "Level changed 2 times" in m.index(0, 2).data(Qt.ItemDataRole.ToolTipRole)
     assert m.index(1, 1).data() == "room" and m.index(1, 2).data() == "Room-wide surge"
     assert m.index(1, 3).data() == "5 SKUs at once: A1, B2, C3, D4, …" and m.index(1, 0).data() == "watch"
+    # The surge row of a host's mentions, one SKU at a time (the default: every watch alone is listed
+    # there), and after its surges are over (recovering until quiet).
+    for group, what, why in ((("B2",), "Surges (advisory)", "surging: B2"), ((), "Surges (advisory)", "no SKU surging now")):
+        snap2 = ViewSnapshot(version=2, ts=400.0, skus=skus, alerts=(), episodes=(
+            EpisodeView("ep:room:surge:4", None, "surge", "firing" if group else "recovering", "surge", 300.0,
+                        group=group),))
+        m.update(rows_from(snap2), {"A1": "Mask"}, snap2.ts, skus)
+        assert (m.index(0, 2).data(), m.index(0, 3).data()) == (what, why)
 
 
 def test_frozen_with_stock_row_says_what_is_left_now():

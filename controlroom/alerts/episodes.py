@@ -19,9 +19,13 @@ a condition holds.  The operator is shown *episodes* instead
   level more than ``episode_flap_changes`` times in ``episode_flap_window_s`` is marked
   *unsteady* and held at the highest level of that window until it has been steady for
   a whole window.
-* **grouping**: a room-wide surge (``episode_group_min_skus`` or more SKUs with a watch
-  and nothing worse at once) is one room episode listing its SKUs, not one per SKU; a
-  member that escalates to a warning leaves the group and opens its own episode.
+* **grouping**: a watch alone is advisory (a surge, no action yet).  Once
+  ``episode_group_min_skus`` SKUs have one (the first for ``episode_pending_s``), the room's
+  *surge* episode opens: one row listing every SKU with a watch and nothing worse, joined
+  in place by later ones, ended ``episode_quiet_s`` after the last surge is over.  With the
+  default 1, every watch alone is shown there (a host's mentions, one after another, are one
+  row, not a problem each); a member that escalates to a warning leaves the row and opens
+  its own episode.
 
 The book is fed every tick's transitions (:meth:`EpisodeBook.update`) and only reads the
 transitions' shop time: deterministic, like the engine.
@@ -165,7 +169,7 @@ class EpisodeBook:
             if top is None:
                 return
             if top.level == "watch":
-                if self.group is not None or self._surge_ready():
+                if self.group is not None or self._surge_ready(ts):
                     return  # the room's surge episode carries it (_step_group)
                 if ts - self._watch_since[sku] < self.pending_s:
                     return
@@ -233,21 +237,25 @@ class EpisodeBook:
             ep.hold_rank = 0
             self._emit(ep)
 
-    def _surge_ready(self) -> bool:
-        """Enough SKUs have a watch alone (firing) now for one room-surge episode."""
+    def _surge_ready(self, ts: float) -> bool:
+        """The room's surge episode may open: ``episode_group_min_skus`` SKUs have a watch alone, one of
+        them for ``episode_pending_s`` already (a watch that blips opens nothing, as for a SKU's own)."""
         if self.group_min <= 0:
             return False
-        return sum(1 for s in self._watch_since if s not in self.by_sku) >= self.group_min
+        since = [t for s, t in self._watch_since.items() if s not in self.by_sku]
+        return len(since) >= self.group_min and ts - min(since) >= self.pending_s
 
     def _step_group(self, ts: float) -> None:
         g = self.group
         members = [s for s in self._watch_since if s not in self.by_sku]
         if g is None:
-            if self.group_min <= 0 or len(members) < self.group_min:
+            # Once it is open, every SKU with a watch alone is listed in it at once: the row is there
+            # already, and one more name in it is not a new problem.
+            if not self._surge_ready(ts):
                 return
             g = self.group = self._open(None, ts, group=True)
             g.group = set(members)
-            top = max((self._top(s) for s in members), key=lambda t: (t.rate_per_min or 0.0))
+            top = max((self._top(s) for s in g.group), key=lambda t: (t.rate_per_min or 0.0))
             self._set_level(g, top, 1, ts, surge=True)
             return
         new = set(members) | {s for s in g.group if s in self._watch_since and s not in self.by_sku}
@@ -298,8 +306,14 @@ class EpisodeBook:
         t = ep.alert
         if ep.sku is None and ep.group is not None and ep.level == SURGE:
             n = len(ep.group)
-            reason = (f"room-wide surge: {n} SKUs accelerating at once ({', '.join(sorted(ep.group)[:6])}"
-                      f"{', ...' if n > 6 else ''}); e.g. {t.sku}: {t.reason}") if t is not None else "room-wide surge"
+            names = f"{', '.join(sorted(ep.group)[:6])}{', ...' if n > 6 else ''}"
+            if n >= 3:
+                head = f"room-wide surge: {n} SKUs accelerating at once ({names})"
+            elif n:
+                head = f"surge (advisory): {names} accelerating"
+            else:
+                head = "surges over (advisory): no SKU accelerating now"
+            reason = f"{head}; e.g. {t.sku}: {t.reason}" if t is not None and n else head
         else:
             reason = t.reason if t is not None else ""
         if ep.unsteady:

@@ -78,7 +78,8 @@ class EpisodeModel(AlertModel):
 
     def what(self, a) -> str:
         if getattr(a, "surge", False):
-            return self.tr("Room-wide surge")
+            # One row lists every SKU with a watch alone; "room-wide" only when many surge at once.
+            return self.tr("Room-wide surge") if len(a.group) >= 3 else self.tr("Surges (advisory)")
         return super().what(a)
 
     def why(self, a) -> str:
@@ -90,8 +91,12 @@ class EpisodeModel(AlertModel):
             return self.tr("frozen with {n} left · {money}/min not selling").format(
                 n=fmt.count(a.available or 0), money=yuan)
         if a.surge:
-            return self.tr("{n} SKUs at once: {skus}").format(n=len(a.group), skus=", ".join(a.group[:4]) + (
-                ", …" if len(a.group) > 4 else ""))
+            if not a.group:
+                return self.tr("no SKU surging now")
+            names = ", ".join(a.group[:4]) + (", …" if len(a.group) > 4 else "")
+            if len(a.group) < 3:
+                return self.tr("surging: {skus}").format(skus=names)
+            return self.tr("{n} SKUs at once: {skus}").format(n=len(a.group), skus=names)
         bits = []
         if a.available is not None:
             bits.append(self.tr("avail {n}").format(n=fmt.count(a.available)))
