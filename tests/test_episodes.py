@@ -183,6 +183,37 @@ def test_mentions_one_after_another_are_one_surge_row_until_the_surges_are_over(
     assert b0.count_shown() == 5
 
 
+def test_warnings_of_many_skus_at_once_are_one_room_wave():
+    # A traffic surge lifts many SKUs over their warning lines within minutes: A1 is warned first (its
+    # own row), B1 100 s later turns that row into the room's wave (in place: same id), and C1..E1,
+    # within 5 minutes of each other, are listed there: one row, not five.  C1 going critical leaves the
+    # wave with a row of its own (a critical is news of its own); B1's warning ending and firing again
+    # comes back to the wave; F1, warned long after, is a problem of its own.
+    b = book(episode_wave_min_skus=2, episode_wave_window_s=300.0)
+    w = lambda sku, n, t, st="firing": tr(f"{sku}:warning:{n}", t, "warning", st, sku=sku)  # noqa: E731
+    s = {0: [w("A1", 1, 0)], 100: [w("B1", 2, 100)], 150: [w("C1", 3, 150)], 200: [w("D1", 4, 200)],
+         260: [w("E1", 5, 260)],
+         300: [tr("C1:critical:6", 300, "critical", "firing", sku="C1"), w("C1", 3, 300, "resolved")],
+         320: [w("B1", 2, 320, "resolved")], 400: [w("B1", 7, 400)],
+         900: [w("F1", 8, 900)]}
+    changes = run(b, s, 901)
+    a1 = [c for c in changes if c.id == "ep:A1:1"]
+    assert a1[0].sku == "A1" and a1[0].group == ()  # shown alone first
+    wave = [c for c in a1 if c.sku is None]
+    assert wave and all(c.level == "warning" for c in wave) and wave[0].group == ("A1", "B1")
+    groups = [c.group for c in wave]
+    assert ("A1", "B1", "C1", "D1", "E1") in groups and ("A1", "D1", "E1") in groups
+    assert groups[-1] == ("A1", "B1", "D1", "E1")
+    assert "room-wide: 4 SKUs below their warning lines" in wave[-1].reason
+    assert {e.sku for e in b.open_episodes()} == {None, "C1", "F1"}
+    assert b.count_shown() == 3  # the wave (A1's row), C1's critical, F1 (not six rows)
+    assert [r for _t, i, r in b.level_log if i == "ep:A1:1"] == [2]  # no level change: updated in place
+    # The wave off: every SKU's warning is a row.
+    b0 = book(episode_wave_min_skus=0)
+    run(b0, s, 901)
+    assert b0.count_shown() == 6
+
+
 def test_ack_marks_the_episode():
     b = book()
     run(b, {0: [tr("A1:warning:1", 0, "warning", "firing")]}, 1)
