@@ -32,7 +32,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TIERS = ("traffic_driver", "profit", "long_tail")
 # Alerts at once: every selling SKU of these tiers is under its warning line (and so outranks the others).
 def warn_all(tiers) -> dict:
-    return {f"tiers.{t}.{k}": v for t in tiers for k, v in (("warning_floor", 100000.0), ("pending_s", 0.0))}
+    # Every SKU below its line at once would be one room-wide warning wave (one row); these drills act
+    # on the SKUs' own rows, so the wave is off (it has its own tests: test_episodes.py, test_ui_episodes.py).
+    ov = {f"tiers.{t}.{k}": v for t in tiers for k, v in (("warning_floor", 100000.0), ("pending_s", 0.0))}
+    ov["engine.episode_wave_min_skus"] = 0
+    return ov
 
 
 @pytest.fixture

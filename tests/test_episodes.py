@@ -89,13 +89,17 @@ def test_min_hold_keeps_the_level_before_stepping_down():
 
 
 def test_a_watch_waits_its_pending_period_and_a_blip_opens_nothing():
-    b = book(episode_pending_s=20.0)
-    s = {0: [tr("A1:watch:1", 0, "watch", "firing")], 10: [tr("A1:watch:1", 10, "watch", "resolved")],
-         100: [tr("A1:watch:2", 100, "watch", "firing")]}
-    run(b, s, 119)
-    assert b.count_shown() == 0
-    b.update([], T0 + 120)
-    assert b.count_shown() == 1 and b.open_episodes()[0].level == "watch"
+    # Grouping off: the watch is a row of its own.  Default (a group of one): it is listed in the
+    # room's surge row, which waits the same pending period.
+    for group_min, level, group in ((0, "watch", ()), (1, "surge", ("A1",))):
+        b = book(episode_pending_s=20.0, episode_group_min_skus=group_min)
+        s = {0: [tr("A1:watch:1", 0, "watch", "firing")], 10: [tr("A1:watch:1", 10, "watch", "resolved")],
+             100: [tr("A1:watch:2", 100, "watch", "firing")]}
+        run(b, s, 119)
+        assert b.count_shown() == 0, group_min
+        b.update([], T0 + 120)
+        (ep,) = b.open_episodes()
+        assert b.count_shown() == 1 and (ep.level, ep.group) == (level, group), group_min
 
 
 def _flipping(period=40, until=600):
@@ -148,6 +152,66 @@ def test_room_wide_surge_is_one_grouped_episode():
     assert [e.sku for e in eps if e.sku] == ["B1"]
     assert b.count_shown() == 2  # the surge and B1's warning, not four watches
     assert "room-wide surge: 4 SKUs" not in group[0].reason and "3 SKUs" in group[0].reason
+
+
+def test_mentions_one_after_another_are_one_surge_row_until_the_surges_are_over():
+    # A host mentions A1, then B1, then C1, minutes apart: each is a watch alone (a surge, no action
+    # yet).  By default they are listed in one room row, not three problems; D1's watch that goes on to
+    # a warning gets a row of its own; after episode_quiet_s without a surge the row ends, and the next
+    # mention opens a new one.
+    b = book(episode_pending_s=20.0, episode_quiet_s=900.0, episode_min_hold_s=600.0)
+    s = {0: [tr("A1:watch:1", 0, "watch", "firing", sku="A1")],
+         120: [tr("A1:watch:1", 120, "watch", "resolved", sku="A1")],
+         300: [tr("B1:watch:2", 300, "watch", "firing", sku="B1")],
+         400: [tr("B1:watch:2", 400, "watch", "resolved", sku="B1")],
+         700: [tr("C1:watch:3", 700, "watch", "firing", sku="C1"), tr("D1:watch:4", 700, "watch", "firing", sku="D1")],
+         760: [tr("D1:warning:5", 760, "warning", "firing", sku="D1"), tr("D1:watch:4", 760, "watch", "resolved", sku="D1")],
+         800: [tr("C1:watch:3", 800, "watch", "resolved", sku="C1")],
+         2000: [tr("E1:watch:6", 2000, "watch", "firing", sku="E1")]}
+    changes = run(b, s, 2100)
+    surge = [c for c in changes if c.level == "surge"]
+    assert {c.id for c in surge} == {"ep:room:surge:1", "ep:room:surge:3"}
+    assert [c.group for c in surge if c.id == "ep:room:surge:1" and c.state == "firing"][-1] == ("C1",)
+    assert ("A1",) in {c.group for c in surge} and ("B1",) in {c.group for c in surge}
+    first_end = [c for c in surge if c.id == "ep:room:surge:1" and c.state == "resolved"]
+    assert len(first_end) == 1 and first_end[0].end_ts == T0 + 800  # ended where the surges did
+    assert b.count_shown() == 3  # one surge row, D1's warning, the later surge row (not six rows)
+    assert {e.sku for e in b.open_episodes()} == {None, "D1"}
+    # Grouping off: every watch alone is a row (the figure before the surge row).
+    b0 = book(episode_pending_s=20.0, episode_group_min_skus=0)
+    run(b0, s, 2100)
+    assert b0.count_shown() == 5
+
+
+def test_warnings_of_many_skus_at_once_are_one_room_wave():
+    # A traffic surge lifts many SKUs over their warning lines within minutes: A1 is warned first (its
+    # own row), B1 100 s later turns that row into the room's wave (in place: same id), and C1..E1,
+    # within 5 minutes of each other, are listed there: one row, not five.  C1 going critical leaves the
+    # wave with a row of its own (a critical is news of its own); B1's warning ending and firing again
+    # comes back to the wave; F1, warned long after, is a problem of its own.
+    b = book(episode_wave_min_skus=2, episode_wave_window_s=300.0)
+    w = lambda sku, n, t, st="firing": tr(f"{sku}:warning:{n}", t, "warning", st, sku=sku)  # noqa: E731
+    s = {0: [w("A1", 1, 0)], 100: [w("B1", 2, 100)], 150: [w("C1", 3, 150)], 200: [w("D1", 4, 200)],
+         260: [w("E1", 5, 260)],
+         300: [tr("C1:critical:6", 300, "critical", "firing", sku="C1"), w("C1", 3, 300, "resolved")],
+         320: [w("B1", 2, 320, "resolved")], 400: [w("B1", 7, 400)],
+         900: [w("F1", 8, 900)]}
+    changes = run(b, s, 901)
+    a1 = [c for c in changes if c.id == "ep:A1:1"]
+    assert a1[0].sku == "A1" and a1[0].group == ()  # shown alone first
+    wave = [c for c in a1 if c.sku is None]
+    assert wave and all(c.level == "warning" for c in wave) and wave[0].group == ("A1", "B1")
+    groups = [c.group for c in wave]
+    assert ("A1", "B1", "C1", "D1", "E1") in groups and ("A1", "D1", "E1") in groups
+    assert groups[-1] == ("A1", "B1", "D1", "E1")
+    assert "room-wide: 4 SKUs below their warning lines" in wave[-1].reason
+    assert {e.sku for e in b.open_episodes()} == {None, "C1", "F1"}
+    assert b.count_shown() == 3  # the wave (A1's row), C1's critical, F1 (not six rows)
+    assert [r for _t, i, r in b.level_log if i == "ep:A1:1"] == [2]  # no level change: updated in place
+    # The wave off: every SKU's warning is a row.
+    b0 = book(episode_wave_min_skus=0)
+    run(b0, s, 901)
+    assert b0.count_shown() == 6
 
 
 def test_ack_marks_the_episode():

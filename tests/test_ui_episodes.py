@@ -18,6 +18,9 @@ pytestmark = pytest.mark.timeout(90)
 
 FAST_ALERTS = {f"tiers.{t}.{k}": v for t in ("traffic_driver", "profit", "long_tail")
                for k, v in (("warning_floor", 100000.0), ("pending_s", 0.0))}
+# Every SKU below its line at once is what the room's warning wave gathers into one row; these
+# tests look at the SKUs' own rows, so the wave is off here (it has its own tests in test_episodes.py).
+FAST_ALERTS["engine.episode_wave_min_skus"] = 0
 
 
 @pytest.fixture
@@ -99,6 +102,21 @@ def test_an_unsteady_episode_is_marked_and_a_surge_is_one_room_row(app):
     assert "Level changed 2 times" in m.index(0, 2).data(Qt.ItemDataRole.ToolTipRole)
     assert m.index(1, 1).data() == "room" and m.index(1, 2).data() == "Room-wide surge"
     assert m.index(1, 3).data() == "5 SKUs at once: A1, B2, C3, D4, …" and m.index(1, 0).data() == "watch"
+    # The surge row of a host's mentions, one SKU at a time (the default: every watch alone is listed
+    # there), and after its surges are over (recovering until quiet).
+    for group, what, why in ((("B2",), "Surges (advisory)", "surging: B2"), ((), "Surges (advisory)", "no SKU surging now")):
+        snap2 = ViewSnapshot(version=2, ts=400.0, skus=skus, alerts=(), episodes=(
+            EpisodeView("ep:room:surge:4", None, "surge", "firing" if group else "recovering", "surge", 300.0,
+                        group=group),))
+        m.update(rows_from(snap2), {"A1": "Mask"}, snap2.ts, skus)
+        assert (m.index(0, 2).data(), m.index(0, 3).data()) == (what, why)
+    # The room's warning wave: one room row at warning level listing the SKUs below their lines.
+    snap3 = ViewSnapshot(version=3, ts=400.0, skus=skus, alerts=(), episodes=(
+        EpisodeView("ep:A1:5", None, "warning", "firing", "room-wide: 3 SKUs below their warning lines", 300.0,
+                    group=("A1", "B2", "C3"), rate_per_min=3.0, threshold=60.0),))
+    m.update(rows_from(snap3), {"A1": "Mask"}, snap3.ts, skus)
+    assert (m.index(0, 1).data(), m.index(0, 2).data(), m.index(0, 3).data()) == (
+        "room", "Room-wide warnings", "3 below their warning lines: A1, B2, C3")
 
 
 def test_frozen_with_stock_row_says_what_is_left_now():

@@ -12,6 +12,7 @@ pytestmark = pytest.mark.timeout(60)
 
 FAST_ALERTS = {f"tiers.{t}.{k}": v for t in ("traffic_driver", "profit", "long_tail")
                for k, v in (("warning_floor", 100000.0), ("pending_s", 0.0))}
+FAST_ALERTS["engine.episode_wave_min_skus"] = 0  # each SKU its own row here (every SKU warns at once: a wave)
 
 
 @pytest.fixture

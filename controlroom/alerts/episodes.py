@@ -19,9 +19,19 @@ a condition holds.  The operator is shown *episodes* instead
   level more than ``episode_flap_changes`` times in ``episode_flap_window_s`` is marked
   *unsteady* and held at the highest level of that window until it has been steady for
   a whole window.
-* **grouping**: a room-wide surge (``episode_group_min_skus`` or more SKUs with a watch
-  and nothing worse at once) is one room episode listing its SKUs, not one per SKU; a
-  member that escalates to a warning leaves the group and opens its own episode.
+* **grouping**: a watch alone is advisory (a surge, no action yet).  Once
+  ``episode_group_min_skus`` SKUs have one (the first for ``episode_pending_s``), the room's
+  *surge* episode opens: one row listing every SKU with a watch and nothing worse, joined
+  in place by later ones, ended ``episode_quiet_s`` after the last surge is over.  With the
+  default 1, every watch alone is shown there (a host's mentions, one after another, are one
+  row, not a problem each); a member that escalates to a warning leaves the row and opens
+  its own episode.
+* **the warning wave**: warnings of many SKUs within minutes of each other have a room-wide
+  cause (a traffic surge).  When ``episode_wave_min_skus`` SKUs were warned within
+  ``episode_wave_window_s``, the first one's row becomes the room's *wave* in place (same id,
+  no new problem) and lists every SKU with a warning alone that comes within that time of the
+  last; a member's next warning comes back to it; a member that goes critical leaves with a
+  row of its own (a critical is news of its own).
 
 The book is fed every tick's transitions (:meth:`EpisodeBook.update`) and only reads the
 transitions' shop time: deterministic, like the engine.
@@ -78,6 +88,9 @@ class EpisodeBook:
         self.opened = 0  # episodes that reached the operator this session
         self.by_sku: dict[str | None, _Open] = {}  # open SKU episodes (None: the room's feed)
         self.group: _Open | None = None  # the open room-surge episode
+        self.wave: _Open | None = None  # the open room-wide warning episode (a wave of warnings)
+        self._wave_in: set[str] = set()  # SKUs the open wave has taken in (listed while their warning holds)
+        self._wave_last = 0.0  # when the open wave last took in a SKU
         self.history: list[EpisodeView] = []  # ended, oldest first, bounded
         self.level_log: list[tuple[float, str, int]] = []  # (ts, episode id, shown rank; 0 = ended)
         self._alerts: dict[str | None, dict[str, object]] = {}  # sku -> {alert key: last transition} (on)
@@ -86,6 +99,8 @@ class EpisodeBook:
         self._quiet: dict[str, float] = {}  # episode id -> since when all its alerts are resolved
         self._changed: dict[str, EpisodeView] = {}  # since the last take_changes()
         self._now: dict[str, EpisodeView] = {}  # in the current update()
+        self._ts = 0.0  # the current update()'s shop time
+        self.shown_at: dict[str, float] = {}  # sku -> when it was first on a row (its own or the room's)
 
     def configure(self, e) -> None:
         """Take new settings (``EngineSettings``)."""
@@ -95,13 +110,17 @@ class EpisodeBook:
         self.flap_n = e.episode_flap_changes
         self.flap_w = e.episode_flap_window_s
         self.group_min = e.episode_group_min_skus
+        self.wave_min = e.episode_wave_min_skus
+        self.wave_w = e.episode_wave_window_s
 
     # --- reading ------------------------------------------------------------------------------
     def open_episodes(self) -> list[EpisodeView]:
         """Open episodes, most severe first, then oldest first."""
-        eps = list(self.by_sku.values()) + ([self.group] if self.group is not None else [])
-        views = [e.view for e in eps if e.view is not None]
+        views = [e.view for e in self._all() if e.view is not None]
         return sorted(views, key=lambda v: (-RANK.get(v.level, 1), v.start_ts, v.id))
+
+    def _all(self) -> list[_Open]:
+        return list(self.by_sku.values()) + [g for g in (self.group, self.wave) if g is not None]
 
     def count_shown(self) -> int:
         """Episodes that reached the operator this session (what ``evaluate`` counts)."""
@@ -117,6 +136,7 @@ class EpisodeBook:
     def update(self, transitions, ts: float) -> list[EpisodeView]:
         """Apply one tick's alert transitions at shop time ``ts``; returns the episodes that changed."""
         self._now = {}
+        self._ts = ts
         touched: set[str | None] = set()
         for t in transitions:
             if t.state in ("acked", "snoozed"):
@@ -133,10 +153,11 @@ class EpisodeBook:
         for sku in touched | set(self.by_sku) | set(self._watch_since):
             self._step_sku(sku, ts)
         self._step_group(ts)
+        self._step_wave(ts)
         return list(self._now.values())
 
     def _ack(self, t) -> None:
-        for ep in list(self.by_sku.values()) + ([self.group] if self.group else []):
+        for ep in self._all():
             if ep.alert is not None and ep.alert.key == t.key and ep.view is not None and not ep.view.acked:
                 self._emit(ep, acked=True)
 
@@ -165,11 +186,13 @@ class EpisodeBook:
             if top is None:
                 return
             if top.level == "watch":
-                if self.group is not None or self._surge_ready():
+                if self.group is not None or self._surge_ready(ts):
                     return  # the room's surge episode carries it (_step_group)
                 if ts - self._watch_since[sku] < self.pending_s:
                     return
-            ep = self._open(sku, ts)  # (a member of the room's surge leaves it: _step_group)
+            if raw == RANK["warning"] and self._wave_takes(sku, ts):
+                return  # the room's warning wave lists it (_step_wave)
+            ep = self._open(sku, ts)  # (a member of the room's surge or wave leaves it: _step_group/_wave)
             self._set_level(ep, top, raw, ts)
             return
         self._flap(ep, raw, ts)
@@ -233,21 +256,25 @@ class EpisodeBook:
             ep.hold_rank = 0
             self._emit(ep)
 
-    def _surge_ready(self) -> bool:
-        """Enough SKUs have a watch alone (firing) now for one room-surge episode."""
+    def _surge_ready(self, ts: float) -> bool:
+        """The room's surge episode may open: ``episode_group_min_skus`` SKUs have a watch alone, one of
+        them for ``episode_pending_s`` already (a watch that blips opens nothing, as for a SKU's own)."""
         if self.group_min <= 0:
             return False
-        return sum(1 for s in self._watch_since if s not in self.by_sku) >= self.group_min
+        since = [t for s, t in self._watch_since.items() if s not in self.by_sku]
+        return len(since) >= self.group_min and ts - min(since) >= self.pending_s
 
     def _step_group(self, ts: float) -> None:
         g = self.group
         members = [s for s in self._watch_since if s not in self.by_sku]
         if g is None:
-            if self.group_min <= 0 or len(members) < self.group_min:
+            # Once it is open, every SKU with a watch alone is listed in it at once: the row is there
+            # already, and one more name in it is not a new problem.
+            if not self._surge_ready(ts):
                 return
             g = self.group = self._open(None, ts, group=True)
             g.group = set(members)
-            top = max((self._top(s) for s in members), key=lambda t: (t.rate_per_min or 0.0))
+            top = max((self._top(s) for s in g.group), key=lambda t: (t.rate_per_min or 0.0))
             self._set_level(g, top, 1, ts, surge=True)
             return
         new = set(members) | {s for s in g.group if s in self._watch_since and s not in self.by_sku}
@@ -270,12 +297,92 @@ class EpisodeBook:
         if ts - q >= self.quiet_s and ts - g.up_since >= self.hold_s:
             self._close(g, q)
 
+    def _wave_takes(self, sku: str, ts: float) -> bool:
+        """A SKU's new warning belongs to the room's wave: an open one that took in a SKU within
+        ``episode_wave_window_s`` (or listed this SKU before), or, to open one, ``episode_wave_min_skus``
+        - 1 other SKUs' warning episodes opened within that window (a room-wide cause lifting many SKUs
+        at once)."""
+        if self.wave_min <= 0:
+            return False
+        w = self.wave
+        if w is not None:
+            return sku in self._wave_in or ts - self._wave_last <= self.wave_w
+        recent = sum(1 for e in self.by_sku.values()
+                     if e.sku not in (None, sku) and e.rank == RANK["warning"] and ts - e.start <= self.wave_w)
+        return recent >= self.wave_min - 1
+
+    def _step_wave(self, ts: float) -> None:
+        """The room's warning wave: lists the SKUs it took in whose warning (and nothing worse) holds."""
+        w = self.wave
+        if w is None:
+            fresh = {s for s, on in self._alerts.items() if s is not None and s not in self.by_sku and on
+                     and self._raw.get(s) == RANK["warning"]}
+            if not fresh:
+                return
+            # The SKUs whose own warning row opened within the window (what let the wave open) are
+            # part of it: the earliest row becomes the wave in place (same id, now the room's), any
+            # other ends there, so the operator never sees the first SKU of a wave twice.
+            olds = sorted((e for e in self.by_sku.values() if e.sku is not None and e.rank == RANK["warning"]
+                           and e.level == "warning" and ts - e.start <= self.wave_w), key=lambda e: e.start)
+            for e in olds:
+                del self.by_sku[e.sku]
+                fresh.add(e.sku)
+            if olds:
+                w = self.wave = olds[0]
+                for e in olds[1:]:
+                    self._close(e, ts)
+                w.sku, w.unsteady, w.raw_changes = None, False, deque()
+                self._quiet.pop(w.id, None)
+            else:
+                w = self.wave = self._open(None, ts, kind="wave")
+            self._wave_in = set(fresh)
+            self._wave_last = ts
+            w.group = set(fresh)
+            if olds:  # the same level: no level change, the row is updated in place
+                w.alert = self._wave_top(fresh)
+                self._emit(w)
+            else:
+                self._set_level(w, self._wave_top(fresh), RANK["warning"], ts)
+            return
+        # Its members: every SKU with a warning alone and no row of its own (_step_sku let the wave
+        # take it: _wave_takes), remembered so that a member's next warning comes back to it.
+        members = {s for s, on in self._alerts.items() if s is not None and s not in self.by_sku and on
+                   and self._raw.get(s) == RANK["warning"]}
+        if members - self._wave_in:
+            self._wave_last = ts
+            self._wave_in |= members
+        if members != w.group:
+            w.group = members
+            if members:
+                w.alert = self._wave_top(members)
+            self._emit(w)
+        firing = any(t.state == "firing" for s in members for t in self._alerts.get(s, {}).values())
+        if members:
+            self._quiet.pop(w.id, None)
+            if w.state != ("firing" if firing else "recovering"):
+                w.state = "firing" if firing else "recovering"
+                self._emit(w)
+            return
+        q = self._quiet.setdefault(w.id, ts)
+        if w.state != "recovering":
+            w.state = "recovering"
+            self._emit(w)
+        if ts - q >= self.quiet_s and ts - w.up_since >= self.hold_s:
+            self._close(w, q)
+
+    def _wave_top(self, skus):
+        """The members' most urgent warning (soonest sell-out): the figures the wave's row shows."""
+        tops = [self._top(s) for s in skus]
+        return min((t for t in tops if t is not None),
+                   key=lambda t: (t.predicted_sellout_s if t.predicted_sellout_s is not None else float("inf")))
+
     # --- changes ------------------------------------------------------------------------------
-    def _open(self, sku: str | None, ts: float, group: bool = False) -> _Open:
+    def _open(self, sku: str | None, ts: float, group: bool = False, kind: str = "") -> _Open:
         self._seq += 1
-        subject = "room:surge" if group else (sku if sku is not None else "room")
+        kind = "surge" if group else kind
+        subject = f"room:{kind}" if kind else (sku if sku is not None else "room")
         ep = _Open(f"ep:{subject}:{self._seq}", sku, ts)
-        if not group:
+        if not kind:
             self.by_sku[sku] = ep
         self.opened += 1
         return ep
@@ -298,8 +405,20 @@ class EpisodeBook:
         t = ep.alert
         if ep.sku is None and ep.group is not None and ep.level == SURGE:
             n = len(ep.group)
-            reason = (f"room-wide surge: {n} SKUs accelerating at once ({', '.join(sorted(ep.group)[:6])}"
-                      f"{', ...' if n > 6 else ''}); e.g. {t.sku}: {t.reason}") if t is not None else "room-wide surge"
+            names = f"{', '.join(sorted(ep.group)[:6])}{', ...' if n > 6 else ''}"
+            if n >= 3:
+                head = f"room-wide surge: {n} SKUs accelerating at once ({names})"
+            elif n:
+                head = f"surge (advisory): {names} accelerating"
+            else:
+                head = "surges over (advisory): no SKU accelerating now"
+            reason = f"{head}; e.g. {t.sku}: {t.reason}" if t is not None and n else head
+        elif ep is self.wave:
+            n = len(ep.group)
+            names = f"{', '.join(sorted(ep.group)[:6])}{', ...' if n > 6 else ''}"
+            head = (f"room-wide: {n} SKU{'s' if n != 1 else ''} below their warning lines, warned within "
+                    f"{self.wave_w / 60:g} min of each other ({names})") if n else "room-wide warnings over"
+            reason = f"{head}; soonest {t.sku}: {t.reason}" if t is not None and n else head
         else:
             reason = t.reason if t is not None else ""
         if ep.unsteady:
@@ -315,6 +434,8 @@ class EpisodeBook:
             acked=(old.acked and (old.alert_key == (None if t is None else t.key))) if acked is None and old else bool(acked),
             level_changes=ep.changes)
         self._changed[ep.id] = ep.view
+        for sku in (ep.sku,) if ep.sku is not None else ep.group:
+            self.shown_at.setdefault(sku, self._ts)
         self._now[ep.id] = ep.view
 
     def _close(self, ep: _Open, end_ts: float) -> None:
@@ -323,6 +444,9 @@ class EpisodeBook:
         self.level_log.append((end_ts, ep.id, 0))
         if ep is self.group:
             self.group = None
+        elif ep is self.wave:
+            self.wave = None
+            self._wave_in = set()
         else:
             self.by_sku.pop(ep.sku, None)
         h = self.history

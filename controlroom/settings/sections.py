@@ -114,7 +114,9 @@ class EngineSettings:
     confirm_answer_s: float = setting(15.0, "s", "time an operator takes to answer a freeze the engine asks for (a confirm tier): its prior, learned from the asks answered; a confirm tier's safety stock covers it", ge=0)
     safety_z: float = setting(2.33, "sd", "the safety stock also covers this many standard deviations of the units ordered while a freeze is in flight (their count is random: a few orders of several units), not only rate x lag x margin (0: the margin alone)", ge=0)
     lag_floor: float = setting(1.0, "x safety_lag_s", "the learned storefront lag never goes below this share of the tier's safety_lag_s (1: a faster storefront never shrinks the reserve; below 1 lets it, which oversold rising flash sales in testing)", ge=0, le=1)
-    episode_group_min_skus: int = setting(3, "SKUs", "this many SKUs with a watch at once are one room-surge episode (0: never group)", ge=0)
+    episode_group_min_skus: int = setting(1, "SKUs", "this many SKUs with a watch alone (each for episode_pending_s) open the room's surge episode, the one row that lists every SKU with a watch and nothing worse until the surges have been over for episode_quiet_s (1: every watch is shown there, never as a row of its own; 0: never group)", ge=0)
+    episode_wave_min_skus: int = setting(2, "SKUs", "a SKU's warning is listed in the room's warning wave, one row, rather than a row of its own when this many SKUs were warned within episode_wave_window_s (a room-wide cause such as a traffic surge); a member that goes critical leaves it (0: never)", ge=0)
+    episode_wave_window_s: float = setting(300.0, "s", "warnings this close to each other are one room-wide wave: a SKU warned within this time of the wave's last new member joins it", gt=0)
 
 
 @dataclass(frozen=True)

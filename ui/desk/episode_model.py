@@ -73,12 +73,20 @@ def rows_from(snap) -> tuple[EpisodeRow, ...]:
     return tuple(out)
 
 
+def _wave(a) -> bool:
+    """The room's warning wave (``controlroom.alerts.episodes``): a room row at warning level."""
+    return isinstance(a, EpisodeRow) and a.sku is None and not a.surge and a.level == "warning"
+
+
 class EpisodeModel(AlertModel):
     """Open episodes as rows, kept in place (see the module doc)."""
 
     def what(self, a) -> str:
         if getattr(a, "surge", False):
-            return self.tr("Room-wide surge")
+            # One row lists every SKU with a watch alone; "room-wide" only when many surge at once.
+            return self.tr("Room-wide surge") if len(a.group) >= 3 else self.tr("Surges (advisory)")
+        if _wave(a):
+            return self.tr("Room-wide warnings")
         return super().what(a)
 
     def why(self, a) -> str:
@@ -89,9 +97,20 @@ class EpisodeModel(AlertModel):
             yuan = fmt.money(int(round((a.rate_per_min or 0.0) * a.price_cents)))
             return self.tr("frozen with {n} left · {money}/min not selling").format(
                 n=fmt.count(a.available or 0), money=yuan)
+        if _wave(a):
+            # The room's warning wave: the SKUs below their lines now (each one's figures are its own row's
+            # in the SKU table; the selected row's detail gives the soonest one's).
+            if not a.group:
+                return self.tr("no SKU below its line now")
+            return self.tr("{n} below their warning lines: {skus}").format(
+                n=len(a.group), skus=", ".join(a.group[:4]) + (", …" if len(a.group) > 4 else ""))
         if a.surge:
-            return self.tr("{n} SKUs at once: {skus}").format(n=len(a.group), skus=", ".join(a.group[:4]) + (
-                ", …" if len(a.group) > 4 else ""))
+            if not a.group:
+                return self.tr("no SKU surging now")
+            names = ", ".join(a.group[:4]) + (", …" if len(a.group) > 4 else "")
+            if len(a.group) < 3:
+                return self.tr("surging: {skus}").format(skus=names)
+            return self.tr("{n} SKUs at once: {skus}").format(n=len(a.group), skus=names)
         bits = []
         if a.available is not None:
             bits.append(self.tr("avail {n}").format(n=fmt.count(a.available)))
