@@ -834,8 +834,32 @@
         <translation>全场激增</translation>
     </message>
     <message>
+        <source>Surges (advisory)</source>
+        <translation>需求激增（提示）</translation>
+    </message>
+    <message>
+        <source>Room-wide warnings</source>
+        <translation>全场预警</translation>
+    </message>
+    <message>
         <source>frozen with {n} left · {money}/min not selling</source>
         <translation>冻结中仍有 {n} 件 · 每分钟少卖 {money}</translation>
+    </message>
+    <message>
+        <source>no SKU below its line now</source>
+        <translation>当前无商品低于预警线</translation>
+    </message>
+    <message>
+        <source>{n} below their warning lines: {skus}</source>
+        <translation>{n} 个低于预警线：{skus}</translation>
+    </message>
+    <message>
+        <source>no SKU surging now</source>
+        <translation>当前无商品激增</translation>
+    </message>
+    <message>
+        <source>surging: {skus}</source>
+        <translation>激增中：{skus}</translation>
     </message>
     <message>
         <source>{n} SKUs at once: {skus}</source>
@@ -2039,6 +2063,10 @@
         <translation>在本直播间的窗口按档位校准之前，显示的 80% 区间为预测值 ± 该倍数 × 离散度</translation>
     </message>
     <message>
+        <source>how fast the shown 80 % band&apos;s quantile level follows the band&apos;s own misses (its step per observed window) (adaptive conformal inference); 0: the plain 80th percentile of past windows</source>
+        <translation>显示的 80% 区间的分位水平随区间自身未覆盖情况调整的速度（每个观测窗口的步长）（自适应共形推断）；0：直接取过往窗口的第 80 百分位</translation>
+    </message>
+    <message>
         <source>orders/add</source>
         <translation>单/加购</translation>
     </message>
@@ -2171,20 +2199,36 @@
         <translation>中控确认引擎所请求冻结（需确认的层级）所需的时间：初始值，之后从已答复的请求中学习；需确认层级的安全库存会覆盖这段时间</translation>
     </message>
     <message>
+        <source>sd</source>
+        <translation>个标准差</translation>
+    </message>
+    <message>
+        <source>the safety stock also covers this many standard deviations of the units ordered while a freeze is in flight (their count is random: a few orders of several units), not only rate x lag x margin (0: the margin alone)</source>
+        <translation>安全库存还覆盖冻结生效前下单件数的这么多个标准差（下单数是随机的：几笔多件订单），而不只是 速率 x 延迟 x 余量（0：只用余量）</translation>
+    </message>
+    <message>
         <source>x safety_lag_s</source>
         <translation>× safety_lag_s</translation>
     </message>
     <message>
-        <source>the learned storefront lag never goes below this share of the tier&apos;s safety_lag_s (1: a faster storefront never shrinks the reserve; below 1 lets it, which oversold a burst in testing)</source>
-        <translation>学习到的店铺延迟不会低于该档位 safety_lag_s 的这一比例（1：店铺更快也不会缩小预留库存；小于 1 则允许缩小，测试中曾在突发下单时超卖）</translation>
+        <source>the learned storefront lag never goes below this share of the tier&apos;s safety_lag_s (1: a faster storefront never shrinks the reserve; below 1 lets it, which oversold rising flash sales in testing)</source>
+        <translation>学习到的店铺延迟不低于该档位 safety_lag_s 的这个比例（1：更快的店铺从不缩小预留；低于 1 则允许缩小，测试中在不断上升的闪购里超卖）</translation>
+    </message>
+    <message>
+        <source>this many SKUs with a watch alone (each for episode_pending_s) open the room&apos;s surge episode, the one row that lists every SKU with a watch and nothing worse until the surges have been over for episode_quiet_s (1: every watch is shown there, never as a row of its own; 0: never group)</source>
+        <translation>有这么多商品仅处于关注（各持续 episode_pending_s）时，打开直播间的激增事件：这一行列出所有仅处于关注、没有更高级别的商品，直到激增结束满 episode_quiet_s（1：每个关注都只显示在这一行，不单独成行；0：从不合并）</translation>
+    </message>
+    <message>
+        <source>a SKU&apos;s warning is listed in the room&apos;s warning wave, one row, rather than a row of its own when this many SKUs were warned within episode_wave_window_s (a room-wide cause such as a traffic surge); a member that goes critical leaves it (0: never)</source>
+        <translation>当 episode_wave_window_s 内有这么多商品触发预警时（全场性的原因，如流量激增），商品的预警列入直播间的预警潮这一行，而不单独成行；升级为紧急的商品离开它（0：从不）</translation>
+    </message>
+    <message>
+        <source>warnings this close to each other are one room-wide wave: a SKU warned within this time of the wave&apos;s last new member joins it</source>
+        <translation>彼此间隔在此时间内的预警合为一个全场预警潮：在预警潮最近一个新成员之后这段时间内触发预警的商品加入它</translation>
     </message>
     <message>
         <source>SKUs</source>
         <translation>个商品</translation>
-    </message>
-    <message>
-        <source>this many SKUs with a watch at once are one room-surge episode (0: never group)</source>
-        <translation>同时有这么多商品处于关注时，合并为一个直播间流量激增事件（0：从不合并）</translation>
     </message>
     <message>
         <source>forecast window: predicted sales are over this many minutes</source>
