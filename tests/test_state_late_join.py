@@ -109,9 +109,15 @@ def test_late_and_slow_views_match_the_desk_and_the_session_log(tmp_path):
             desk.receive()
             assert time.monotonic() < end
             time.sleep(0.05)
-        time.sleep(0.6)
-        late.receive()
-        desk.receive()
+        # Histories are re-sent every 0.5 s: the first reply may predate the last tick's sample
+        # (it answered the request made before the show stopped), so wait for the views to reach it.
+        end = time.monotonic() + 15
+        while not all(late.history(k)[1][-1] == final_views[k] and desk.history(k)[1][-1] == final_views[k]
+                      for k in charted):
+            late.receive()
+            desk.receive()
+            assert time.monotonic() < end, "chart histories did not reach the final stock"
+            time.sleep(0.05)
         hist = {}
         for sku in charted:
             lt, la = late.history(sku)
