@@ -242,3 +242,30 @@ def test_the_desk_sounds_once_per_episode_and_again_only_when_it_goes_up(qtbot):
     ch.update_from(ViewSnapshot(version=9, ts=130.0, room="demo"), settings)  # ended
     ch.update_from(ep_snap(10, "warning", "A1:warning:4"), settings)  # a new episode under the same id: news
     assert sound.log == ["warning", "critical", "warning"]
+
+
+def test_a_sku_joining_the_rooms_warning_wave_sounds_once_though_the_panel_shows_one_row(qtbot):
+    """The warning wave (controlroom.alerts.episodes) lists many SKUs' warnings in one row; each SKU
+    that joins it is still a new SKU below its warning line: one warning sound per new member, none
+    for a member already told, none for the row's figures moving."""
+    from ui.desk.channels import DeskChannels
+    from ui.sound import AlertSound
+
+    sound = AlertSound(backend="silent")
+    ch = DeskChannels(sound)
+    settings = Settings()
+
+    def wave_snap(version, sku, group):
+        e = EpisodeView(id="ep:A1:1", sku=sku, level="warning", state="firing", reason="warning",
+                        start_ts=100.0, group=tuple(group))
+        return ViewSnapshot(version=version, ts=110.0 + version, room="demo", episodes=(e,))
+
+    ch.update_from(wave_snap(1, "A1", ()), settings)  # A1's own row
+    assert sound.log == ["warning"]
+    ch.update_from(wave_snap(2, None, ("A1", "B1")), settings)  # becomes the wave in place: B1 is news
+    assert sound.log == ["warning"] * 2
+    ch.update_from(wave_snap(3, None, ("A1", "B1")), settings)  # nothing new
+    ch.update_from(wave_snap(4, None, ("B1",)), settings)  # A1 left (recovered): no news
+    assert sound.log == ["warning"] * 2
+    ch.update_from(wave_snap(5, None, ("A1", "B1", "C1")), settings)  # C1 joins (A1 was told before)
+    assert sound.log == ["warning"] * 3

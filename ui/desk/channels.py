@@ -5,7 +5,8 @@ the desk's panel (always), ``sound``, ``desktop``, ``host`` and ``webhook`` (the
 core's notifier posts those).  :class:`DeskChannels` reads each snapshot's open
 *episodes* (one per problem, ``controlroom.alerts.episodes``; not the raw alerts, so a
 SKU whose alert flaps sounds once) and acts on the ones that are new or went up a level
-(a step down is no news):
+(a step down is no news; a SKU newly listed in the room's warning wave is news too: its
+warning sounds once, though the panel shows one row):
 
 * sound — the level's own sound once; a critical alert that is neither acknowledged
   nor snoozed repeats its sound every :data:`CRITICAL_REPEAT_MS` until it is;
@@ -80,6 +81,7 @@ class DeskChannels(QObject):
         self._host_keys: set[str] = set()
         self._repeating: set[str] = set()  # unacknowledged critical alerts whose sound repeats
         self._quieted: set[str] = set()  # routed, then acknowledged or snoozed (a snooze may run out)
+        self._members: dict[str, frozenset] = {}  # room-wide warning rows -> the SKUs already told
         self.repeat = QTimer(self)
         self.repeat.setInterval(CRITICAL_REPEAT_MS)
         self.repeat.timeout.connect(self._repeat)
@@ -100,7 +102,13 @@ class DeskChannels(QObject):
             quiet = is_quiet(a, snap.ts)
             told = self._seen.get(key)
             up = told is not None and RANK.get(a.level, 1) > RANK.get(told, 1)
-            if (told is None and a.state == "firing") or up:
+            # A SKU joining the room's warning wave is a new SKU below its warning line: its row is
+            # the wave's (one problem on the panel), but its warning still sounds once.
+            joined = a.sku is None and a.level == "warning" and a.group and a.state == "firing" \
+                and told is not None and not frozenset(a.group) <= self._members.get(key, frozenset())
+            if a.sku is None and a.group:
+                self._members[key] = self._members.get(key, frozenset()) | frozenset(a.group)
+            if (told is None and a.state == "firing") or up or joined:
                 self._seen[key] = a.level
                 self._quieted.discard(key)
                 if not quiet:
@@ -121,6 +129,7 @@ class DeskChannels(QObject):
         for key in list(self._seen):
             if key not in firing:  # ended (or gone): nothing more on any channel
                 del self._seen[key]
+                self._members.pop(key, None)
                 self._quieted.discard(key)
                 self._stop_repeat(key)
                 self._withdraw(key)
