@@ -33,6 +33,7 @@ So the band covers what it claims in this room, per tier, from the first half wi
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, insort
 from collections import deque
 
 __all__ = ["BandCalibrator", "SAMPLE_S", "KEEP", "MIN_OBS", "COVER", "EARLY"]
@@ -46,10 +47,20 @@ LEVEL_RANGE = (0.5, 0.99)  # the quantile level the adaptation may use (median .
 ALPHA_LIMIT = 3.0  # |miss-rate target| bound: only against runaway in a pathological room
 
 
-def _quantile(values, level: float) -> float:
-    s = sorted(values)
+def _quantile(s: list, level: float) -> float:
+    """The empirical ``level`` quantile of the already sorted ``s``."""
     n = len(s)
     return s[min(n - 1, max(0, int(level * n)))]
+
+
+def _push(window: deque, ordered: list, z: float) -> None:
+    """Append ``z`` to the bounded ``window`` and keep ``ordered`` its sorted copy: the quantile is
+    read for every SKU whose windows matured on a tick (all of them, once a minute), so the
+    observations are kept sorted as they come rather than sorted again for each read."""
+    if len(window) == window.maxlen:
+        del ordered[bisect_left(ordered, window[0])]
+    window.append(z)
+    insort(ordered, z)
 
 
 def _part(mu: float, sd: float, f: float) -> tuple[float, float]:
@@ -72,9 +83,11 @@ class BandCalibrator:
         self.open: dict[str, list] = {}  # sku -> [(due, start, window, sold0, mu, sd, tier, q shown)], due order
         self.obs: dict[str, deque] = {}  # tier -> |z| observations
         self.pool: dict[str, deque] = {}  # family (rate basis) -> |z| observations of its tiers
+        self._obs_sorted: dict[str, list] = {}  # tier -> its observations, sorted
+        self._pool_sorted: dict[str, list] = {}  # family -> its observations, sorted
         self.family: dict[str, str] = {}  # tier -> family
         self.alpha: dict[str, float] = {}  # tier -> miss rate aimed at now (ACI's alpha_t)
-        self.q: dict[str, float] = {}  # tier -> learnt multiplier (cached; see _refresh)
+        self.q: dict[str, float] = {}  # tier -> learnt multiplier (cached until an observation changes it: scale)
 
     def scale(self, tier: str) -> float:
         """The multiplier of ``sd`` for the tier's 80 % band now."""
@@ -137,12 +150,14 @@ class BandCalibrator:
         o = self.obs.get(tier)
         if o is None:
             o = self.obs[tier] = deque(maxlen=KEEP)
-        o.append(z)
+            self._obs_sorted[tier] = []
+        _push(o, self._obs_sorted[tier], z)
         fam = self.family.get(tier, tier)
         p = self.pool.get(fam)
         if p is None:
             p = self.pool[fam] = deque(maxlen=KEEP)
-        p.append(z)
+            self._pool_sorted[fam] = []
+        _push(p, self._pool_sorted[fam], z)
         if self.gain > 0.0:
             # Gibbs & Candes: alpha += gain x (target - miss), the miss judged against the band
             # that was really shown (with delayed feedback this overshoots for a while after a
@@ -159,11 +174,11 @@ class BandCalibrator:
         lo, hi = LEVEL_RANGE
         level = min(hi, max(lo, 1.0 - self.alpha.get(tier, 1.0 - COVER)))
         base = self.prior_z
-        p = self.pool.get(self.family.get(tier, tier))
+        p = self._pool_sorted.get(self.family.get(tier, tier))
         if p:
             w = len(p) / (len(p) + MIN_OBS)
             base = w * _quantile(p, level) + (1.0 - w) * self.prior_z
-        o = self.obs.get(tier)
+        o = self._obs_sorted.get(tier)
         if not o:
             return base
         w = len(o) / (len(o) + MIN_OBS)

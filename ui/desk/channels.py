@@ -104,10 +104,12 @@ class DeskChannels(QObject):
             up = told is not None and RANK.get(a.level, 1) > RANK.get(told, 1)
             # A SKU joining the room's warning wave is a new SKU below its warning line: its row is
             # the wave's (one problem on the panel), but its warning still sounds once.
-            joined = a.sku is None and a.level == "warning" and a.group and a.state == "firing" \
-                and told is not None and not frozenset(a.group) <= self._members.get(key, frozenset())
+            joined = False
             if a.sku is None and a.group:
-                self._members[key] = self._members.get(key, frozenset()) | frozenset(a.group)
+                members = self._members.get(key, frozenset())
+                if not members.issuperset(a.group):  # (checked per refresh: no set built unless it grew)
+                    self._members[key] = members.union(a.group)
+                    joined = a.level == "warning" and a.state == "firing" and told is not None
             if (told is None and a.state == "firing") or up or joined:
                 self._seen[key] = a.level
                 self._quieted.discard(key)
