@@ -214,6 +214,21 @@ def test_warnings_of_many_skus_at_once_are_one_room_wave():
     assert b0.count_shown() == 6
 
 
+def test_a_wave_left_with_one_sku_no_longer_says_room_wide():
+    # A1 and B1 warned 60 s apart: the room's wave.  B1 goes critical (a row of its own): the wave
+    # lists A1 alone, and its reason no longer claims a room-wide cause.
+    b = book(episode_wave_min_skus=2, episode_wave_window_s=300.0)
+    w = lambda sku, n, t, st="firing": tr(f"{sku}:warning:{n}", t, "warning", st, sku=sku)  # noqa: E731
+    s = {0: [w("A1", 1, 0)], 60: [w("B1", 2, 60)],
+         200: [tr("B1:critical:3", 200, "critical", "firing", sku="B1"), w("B1", 2, 200, "resolved")]}
+    changes = run(b, s, 400)
+    wave = [c for c in changes if c.id == "ep:A1:1" and c.sku is None]
+    assert wave[0].group == ("A1", "B1") and wave[0].reason.startswith("room-wide: 2 SKUs")
+    assert wave[-1].group == ("A1",)
+    assert wave[-1].reason.startswith("warning wave: A1 still below its warning line")
+    assert "room-wide" not in wave[-1].reason
+
+
 def test_ack_marks_the_episode():
     b = book()
     run(b, {0: [tr("A1:warning:1", 0, "warning", "firing")]}, 1)

@@ -110,3 +110,26 @@ def test_acknowledging_the_alert_behind_an_episode_stops_its_reminders():
         assert r.book.open_episodes()[0].acked
     finally:
         r.close()
+
+
+def test_a_sku_joining_a_told_wave_is_news_even_after_an_ack():
+    # A1 warns alone (told); B1 60 s later turns A1's row into the room's wave (news: now room-wide);
+    # the operator acknowledges it; C1 joins 5 minutes later: a new SKU below its line is news again,
+    # posted once at the next group interval, not every tick.  The wave ending is told once.
+    r = Room(group_interval_s=30.0)
+    try:
+        w = lambda sku, n, t, st="firing": tr(f"{sku}:warning:{n}", t, "warning", st, sku=sku)  # noqa: E731
+        ack = AlertTransition(key="A1:warning:1", ts=T0 + 150, sku="A1", level="warning", state="acked",
+                              reason="acknowledged by op", by="op")
+        s = {0: [w("A1", 1, 0)], 60: [w("B1", 2, 60)], 150: [ack], 300: [w("C1", 3, 300)],
+             1000: [w("A1", 1, 1000, "resolved"), w("B1", 2, 1000, "resolved"), w("C1", 3, 1000, "resolved")]}
+        r.run(s, 3000)
+        firing = [e for b in r.gw.bodies() for g in b["groups"] if not g["repeat"] for e in g["firing"]]
+        resolved = [e for b in r.gw.bodies() for g in b["groups"] for e in g["resolved"]]
+        # A1 alone, the wave of A1+B1, the wave with C1 (then reminders: the join undid the ack)
+        assert len(firing) == 3, [e["reason"] for e in firing]
+        assert "A1, B1" in firing[1]["reason"] and "C1" in firing[2]["reason"]
+        assert firing[2]["reason"].startswith("room-wide: 3 SKUs")
+        assert len(resolved) == 1
+    finally:
+        r.close()

@@ -416,8 +416,13 @@ class EpisodeBook:
         elif ep is self.wave:
             n = len(ep.group)
             names = f"{', '.join(sorted(ep.group)[:6])}{', ...' if n > 6 else ''}"
-            head = (f"room-wide: {n} SKU{'s' if n != 1 else ''} below their warning lines, warned within "
-                    f"{self.wave_w / 60:g} min of each other ({names})") if n else "room-wide warnings over"
+            if n >= 2:
+                head = (f"room-wide: {n} SKUs below their warning lines, warned within "
+                        f"{self.wave_w / 60:g} min of each other ({names})")
+            elif n:  # the others recovered or went critical (rows of their own): no longer room-wide
+                head = f"warning wave: {names} still below its warning line, the wave's other SKUs no longer"
+            else:
+                head = "room-wide warnings over"
             reason = f"{head}; soonest {t.sku}: {t.reason}" if t is not None and n else head
         else:
             reason = t.reason if t is not None else ""

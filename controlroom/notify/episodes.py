@@ -7,6 +7,8 @@ news, one id per episode from its first alert to its end:
 
 * a new episode, or one whose shown level changed: ``firing`` at its level (the
   router moves it between its level groups; a step up is news, a step down is not);
+* a room episode (the warning wave) that took in a SKU it had not told of: ``firing``
+  again, with its members (the router posts it as news at the next group interval);
 * acknowledged or snoozed (the alert behind its level): ``acked``;
 * ended: ``resolved``.
 
@@ -33,6 +35,7 @@ class EpisodeNews:
 
     def __init__(self) -> None:
         self._told: dict[str, tuple[str, bool]] = {}  # episode id -> (level told, acked told)
+        self._members: dict[str, frozenset] = {}  # room episode id -> the SKUs told of
 
     def items(self, episodes: Iterable, room: str) -> list[NotifyItem]:
         """Items for the episode records of one tick (``EpisodeView``), in order."""
@@ -43,11 +46,18 @@ class EpisodeNews:
             if e.end_ts is not None:
                 if told is not None:
                     del self._told[e.id]
+                    self._members.pop(e.id, None)
                     out.append(self._item(e, room, level, "resolved", e.end_ts))
                 continue
-            if told is None or told[0] != level:
+            members = frozenset(e.group) if e.sku is None else frozenset()
+            joined = bool(members - self._members.get(e.id, frozenset()))
+            if told is None or told[0] != level or (joined and told is not None and level != "watch"):
+                # A SKU that joins a told wave is a new problem for the operator (a surge's watch is
+                # advisory: its new members are not worth a post).
                 out.append(self._item(e, room, level, "firing", e.start_ts))
                 told = (level, False)
+            if members:
+                self._members[e.id] = members | self._members.get(e.id, frozenset())
             if e.acked and not told[1]:
                 out.append(self._item(e, room, level, "acked", e.start_ts))
             self._told[e.id] = (level, e.acked)
@@ -57,4 +67,5 @@ class EpisodeNews:
     def _item(e, room: str, level: str, state: str, ts: float) -> NotifyItem:
         return NotifyItem(id=e.id, room=room, sku=e.sku, level=level, state=state, reason=e.reason, ts=ts,
                           available=e.available, rate_per_min=e.rate_per_min,
-                          predicted_sellout_s=e.predicted_sellout_s, threshold=e.threshold)
+                          predicted_sellout_s=e.predicted_sellout_s, threshold=e.threshold,
+                          members=tuple(e.group) if e.sku is None else ())

@@ -26,7 +26,8 @@ class NotifyItem:
 
     ``id`` names the episode (stays the same from firing to resolved); ``state`` is
     ``firing``, ``resolved`` or ``acked`` (acknowledged or snoozed: stop repeating);
-    ``ts`` is shop time.  The figures are the numbers behind the reason.
+    ``ts`` is shop time.  The figures are the numbers behind the reason; ``members``
+    lists a room episode's SKUs, so that one joining an episode already told is news.
     """
 
     id: str
@@ -41,6 +42,7 @@ class NotifyItem:
     predicted_sellout_s: float | None = None
     threshold: float | None = None
     by: str | None = None
+    members: tuple[str, ...] = ()  # a room episode's SKUs (a warning wave): a SKU joining is news
 
     @property
     def figures(self) -> dict:

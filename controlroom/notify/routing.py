@@ -105,8 +105,13 @@ class Router:
                 self._news(g, now)
             else:
                 was_resolved = ep.item.state == "resolved"
+                joined = set(item.members) - set(ep.item.members)
                 ep.item = item
-                if was_resolved:
+                if joined and not was_resolved:
+                    # A room episode took in a SKU: news, even if the episode was acknowledged.
+                    ep.dirty, ep.acked = True, False
+                    self._news(g, now)
+                elif was_resolved:
                     # Re-fired before its resolved message went out: no news after all.
                     ep.dirty = not ep.posted
                     ep.acked = False

@@ -842,6 +842,10 @@
         <translation>全场预警</translation>
     </message>
     <message>
+        <source>Warning wave</source>
+        <translation>预警潮</translation>
+    </message>
+    <message>
         <source>frozen with {n} left · {money}/min not selling</source>
         <translation>冻结中仍有 {n} 件 · 每分钟少卖 {money}</translation>
     </message>

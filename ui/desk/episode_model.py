@@ -86,7 +86,8 @@ class EpisodeModel(AlertModel):
             # One row lists every SKU with a watch alone; "room-wide" only when many surge at once.
             return self.tr("Room-wide surge") if len(a.group) >= 3 else self.tr("Surges (advisory)")
         if _wave(a):
-            return self.tr("Room-wide warnings")
+            # "Room-wide" while two or more SKUs are in it; one left is what remains of a wave.
+            return self.tr("Room-wide warnings") if len(a.group) >= 2 else self.tr("Warning wave")
         return super().what(a)
 
     def why(self, a) -> str:
