@@ -78,6 +78,9 @@ class _Open:
         self.view: EpisodeView | None = None
 
 
+LEVEL_LOG_MAX = 100_000  # level changes kept in memory (evaluate's longest show has a few thousand)
+
+
 class EpisodeBook:
     """All episodes of a session; see the module doc.  ``settings`` is an ``EngineSettings``."""
 
@@ -92,7 +95,9 @@ class EpisodeBook:
         self._wave_in: set[str] = set()  # SKUs the open wave has taken in (listed while their warning holds)
         self._wave_last = 0.0  # when the open wave last took in a SKU
         self.history: list[EpisodeView] = []  # ended, oldest first, bounded
-        self.level_log: list[tuple[float, str, int]] = []  # (ts, episode id, shown rank; 0 = ended)
+        # (ts, episode id, shown rank; 0 = ended), what evaluate counts chatter from.  Bounded so a live
+        # show of any length stays flat (~10 MB at the bound); a show's review reads the session log.
+        self.level_log: deque[tuple[float, str, int]] = deque(maxlen=LEVEL_LOG_MAX)
         self._alerts: dict[str | None, dict[str, object]] = {}  # sku -> {alert key: last transition} (on)
         self._watch_since: dict[str, float] = {}  # sku -> when its watch (alone) started firing
         self._raw: dict[str | None, int] = {}  # sku -> rank of its alerts now
