@@ -854,6 +854,10 @@
         <translation>当前无商品低于预警线</translation>
     </message>
     <message>
+        <source>{sku} still below its warning line</source>
+        <translation>{sku} 仍低于预警线</translation>
+    </message>
+    <message>
         <source>{n} below their warning lines: {skus}</source>
         <translation>{n} 个低于预警线：{skus}</translation>
     </message>

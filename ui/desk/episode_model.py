@@ -103,6 +103,8 @@ class EpisodeModel(AlertModel):
             # in the SKU table; the selected row's detail gives the soonest one's).
             if not a.group:
                 return self.tr("no SKU below its line now")
+            if len(a.group) == 1:  # what is left of a wave: the others recovered or have rows of their own
+                return self.tr("{sku} still below its warning line").format(sku=a.group[0])
             return self.tr("{n} below their warning lines: {skus}").format(
                 n=len(a.group), skus=", ".join(a.group[:4]) + (", …" if len(a.group) > 4 else ""))
         if a.surge:
