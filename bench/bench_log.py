@@ -158,6 +158,8 @@ def _writer_run(path: Path, payloads, rate: float | None, max_queue_batches: int
         "events_per_writer_cpu_s": n / st["writer_cpu_s"] if st["writer_cpu_s"] else 0.0,
         "max_queue_depth": st["max_queue_depth"],
         "queue_bound": max_queue_batches,
+        "max_queue_rows": st["max_queue_rows_seen"],  # the queue's memory: rows waiting at most
+        "queue_row_bound": st["max_queue_rows"],
         "producer_waits": st["producer_waits"],
         "commits": st["commits"],
         "checkpoints": st.get("checkpoints", 0),  # WAL checkpoints off the writer thread (log/wal.py)
@@ -378,6 +380,7 @@ def report(res: dict) -> str:
         f"paced 200k/s : {p['events']:,} events, producer achieved {p['producer_rate']:,.0f}/s, "
         f"writer drained {p['drain_after_last_s']*1000:.0f} ms after the last batch, "
         f"max queue depth {p['max_queue_depth']} batches of {BATCH} (bound {p['queue_bound']}), "
+        f"{p['max_queue_rows']:,} rows (bound {p['queue_row_bound']:,}; the producer waited {p['producer_waits']} times), "
         f"commits {p['commits']}, WAL checkpoints off the writer thread {p['checkpoints']} "
         f"({p['checkpoint_s']:.2f} s), no loss: {p['no_loss']}, "
         f"SessionLog.events() call {p['producer_call_us']:.1f} us per batch   {'OK' if keeps_up else 'MISSED'}",
