@@ -291,10 +291,12 @@ def _engine_replay(path: Path) -> dict | None:
         with open_log(path) as r:
             data.reader = r
             res, secs = run_replay(data, settings)
-        return res, secs, time.perf_counter() - t0, data.block_cache, time.process_time() - c0
+            st = r.stored_blocks  # the column blocks the writer stored (schema 5): hits, misses
+        return res, secs, time.perf_counter() - t0, data.block_cache, time.process_time() - c0, st
 
     try:
-        res, secs, total, bc1, cpu1 = from_file()  # the first replay of this log: writes the block cache
+        # the first replay of this log: reads the writer's stored blocks (a log without them: writes the block cache)
+        res, secs, total, bc1, cpu1, st1 = from_file()
         with open_log(path) as r:
             blocks = list(r.iter_event_blocks())
         t0, c0 = time.perf_counter(), time.process_time()
@@ -302,7 +304,7 @@ def _engine_replay(path: Path) -> dict | None:
                      batched=True)
         mem_s, mem_cpu = time.perf_counter() - t0, time.process_time() - c0
         del blocks
-        res2, _, total2, bc2, cpu2 = from_file()  # a later replay: reads it
+        res2, _, total2, bc2, cpu2, _ = from_file()  # a later replay
         cache_mb = os.path.getsize(bc2.path) / 1e6 if bc2.path.exists() else 0.0
     finally:
         if cache_env is None:
@@ -317,6 +319,7 @@ def _engine_replay(path: Path) -> dict | None:
             "ratio_file_to_memory": mem_s / total, "same_decisions": same,
             # by CPU time of the process (both threads): what the wall ratio is when no core is free
             "cpu_ratio_file_to_memory": mem_cpu / cpu1 if cpu1 else 0.0,
+            "blocks_stored": st1.hits if st1 else 0, "blocks_from_events": st1.misses if st1 else 0,
             "cached": {"seconds": total2, "events_per_s": n / total2, "ratio_file_to_memory": mem_s / total2,
                        "cpu_ratio_file_to_memory": mem_cpu / cpu2 if cpu2 else 0.0,
                        "same_decisions": same2, "blocks_from_cache": bc2.hits, "blocks_from_log": bc2.misses,
@@ -404,6 +407,8 @@ def report(res: dict) -> str:
         lines.append(f"engine replay: {e['events']:,} events from the file in {e['seconds']:.2f} s = "
                      f"{e['events_per_s']:,.0f} events/s (open + read + mirror + engine; target "
                      f"{REPLAY_TARGET:,}/s)   {'OK' if ok else 'MISSED'}")
+        lines.append(f"               first replay: {e['blocks_stored']} blocks from the writer's stored columns, "
+                     f"{e['blocks_from_events']} built by SQLite from the events")
         lines.append(f"               in memory (decoded dicts, baseline): {e['in_memory_events_per_s']:,.0f} events/s; "
                      f"file/memory = {e['ratio_file_to_memory']:.2f} (by CPU time {e['cpu_ratio_file_to_memory']:.2f}); "
                      f"same decisions: {e['same_decisions']}")

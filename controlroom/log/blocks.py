@@ -101,12 +101,15 @@ class EventBlock:
     other events.
     """
 
-    __slots__ = ("codes", "_cols", "_others", "_reader", "_lo", "_hi", "_events")
+    __slots__ = ("codes", "_cols", "_others", "_reader", "_lo", "_hi", "_events", "_decoded")
 
-    def __init__(self, reader: BatchSource, lo: int, hi: int, codes: str, cols: tuple, others: str | None) -> None:
+    def __init__(self, reader: BatchSource, lo: int, hi: int, codes: str, cols: tuple, others: str | list | None,
+                 decoded: bool = False) -> None:
         self.codes = codes
         self._cols = cols
         self._others = others
+        # decoded: cols and others are the values already (a stored block, log.stored_blocks), not JSON text
+        self._decoded = decoded
         self._reader = reader
         self._lo = lo
         self._hi = hi
@@ -130,13 +133,17 @@ class EventBlock:
         codes = self.codes
         loads = orjson.loads
         ts_k, sku, oid, qty, price, chan, delta = self._cols
-        ts = list(map(mul, loads(ts_k), repeat(_TS_UNSCALE)))
-        sku = loads(sku)
-        if "o" in codes:
-            oid, qty, price, chan = loads(oid), loads(qty), loads(price), loads(chan)
-        if "c" in codes:
-            delta = loads(delta)
-        others = loads(self._others) if self._others is not None else []
+        if self._decoded:
+            ts = list(map(mul, ts_k, repeat(_TS_UNSCALE)))
+            others = self._others
+        else:
+            ts = list(map(mul, loads(ts_k), repeat(_TS_UNSCALE)))
+            sku = loads(sku)
+            if "o" in codes:
+                oid, qty, price, chan = loads(oid), loads(qty), loads(price), loads(chan)
+            if "c" in codes:
+                delta = loads(delta)
+            others = loads(self._others) if self._others is not None else []
         out: list = []
         pos = 0  # next event of the block
         k = ko = kc = d = 0  # its index among the block's orders and carts, orders, carts, others

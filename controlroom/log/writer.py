@@ -32,6 +32,7 @@ from typing import Any, Iterable
 
 from controlroom.feed.batch import EventBatch
 from controlroom.log import schema
+from controlroom.log.block_writer import INSERT_BLOCK, BlockWriter
 from controlroom.log.inserts import (ACTION, ALERT, EVENTS, FEED, FLUSH, REJECT, SAMPLES, SETTINGS, SKUS, SNAPSHOT,
                                      STOP, TABLE, chunks_for, insert_events, insert_item, item_rows)
 from controlroom.log.schema import LogFormatError
@@ -88,6 +89,7 @@ class SessionLog:
         # SELECT max(id) per item); None after the slow path: the summary then asks the file.
         self._last_id: int | None = None
         self._chunks: tuple[int, ...] = ()
+        self._blocks: BlockWriter | None = None  # the replay's column blocks, written with the events
 
         # bounded in items and in rows; the producer waits at a bound (controlroom.log.writer_queue)
         self._q = WriterQueue(self.max_queue_batches, self.max_queue_rows)
@@ -143,6 +145,7 @@ class SessionLog:
             raise
         self._conn = conn
         self._chunks = chunks_for(conn)
+        self._blocks = BlockWriter(conn.execute("SELECT max(id) FROM events").fetchone()[0] or 0)
         if self.background_checkpoints:
             self._ckpt = WalCheckpointer(self.path).start()
         self._alive = True
@@ -382,6 +385,7 @@ class SessionLog:
                 pass
             self._fail(e, txn_rows)
             self._summary.failed(e)
+            self._blocks.broken()
             return False
         dt = time.perf_counter() - t0
         if dt > self._max_commit_s:
@@ -416,6 +420,7 @@ class SessionLog:
                     pass
                 self._fail(e, sum(self._txn_counts.values()) + self._item_rows(item))
                 self._txn_counts = {}
+                self._blocks.broken()
                 self._summary.failed(e)
                 return False, 0
             log.warning("session log: slow path for %s after %s: %s", table, type(e).__name__, e)
@@ -434,8 +439,12 @@ class SessionLog:
             if fast:
                 n, last = insert_events(self._conn, item, self._chunks)
                 self._last_id = last if n else None
+                if n:  # the blocks this item completed, in the same SAVEPOINT as its events
+                    for row in self._blocks.add(item[1], last - n + 1):
+                        self._conn.execute(INSERT_BLOCK, row)
                 return n
             self._last_id = None  # the slow path: rows may be missing, the summary asks the file
+            self._blocks.broken()
         return insert_item(self._conn, kind, item, fast, self._fail)
 
     def _finish(self, conn: sqlite3.Connection) -> None:

@@ -1,0 +1,180 @@
+"""The replay's column blocks stored by the writer (``event_blocks``, schema 5).
+
+Each stored row must be what SQLite would build from ``events`` for that block
+(``fetch_block``), a block the columns cannot stand for gets no row, and a row that does not
+decode into the schema (the file may come from anyone) is ignored: that block is read from
+``events``, and the replay's input is the same either way.
+"""
+from __future__ import annotations
+
+import shutil
+import sqlite3
+
+import orjson
+
+from bench.bench_log import _decode, _payloads
+from controlroom.log import SessionLog, open_log
+from controlroom.log.blocks import fetch_block
+from controlroom.log.columns import ColumnRun
+from controlroom.log.stored_blocks import _SELECT, decode_row
+
+SKUS = [{"sku": f"SKU-{i:03d}", "name": f"S{i}", "tier": "profit", "price_cents": 2999, "available": 10**6}
+        for i in range(60)]
+
+
+def _write(path, payloads, extra=None, every=7):
+    """The feed's batches as the core hands them over (EventBatch for orders and carts, dicts for the
+    rest), with now and then a single event as a dict (the feed's per-event path)."""
+    log = SessionLog(path, room="bench", settings={}).start()
+    log.skus(SKUS)
+    for k, (topic, payload) in enumerate(payloads):
+        log.events(_decode(topic, payload), 1.0)
+        if extra is not None and k % every == 3:
+            log.events([extra(k)], 1.0)
+    assert log.flush(30)
+    log.close()
+
+
+def _rows_against_events(path, every: bool = True) -> tuple[int, int]:
+    """Every whole block: a stored row only when SQLite gives columns, with the same values (and,
+    with ``every``, a row for every such block)."""
+    with open_log(path) as r:
+        c = r.conn
+        rows = {row[0]: row for row in c.execute(_SELECT, (0,))}
+        top = c.execute("SELECT max(id) FROM events").fetchone()[0]
+        n_cols = 0
+        for lo in range(0, top - top % 2048, 2048):
+            got = fetch_block(c, lo, lo + 2048, True)
+            if got[0] != "cols":
+                assert lo not in rows, lo
+                continue
+            n_cols += 1
+            if not every and lo not in rows:
+                continue
+            assert lo in rows, lo
+            dec = decode_row(rows[lo], lo, lo + 2048)
+            want = (got[1], tuple(orjson.loads(x) for x in got[2]), orjson.loads(got[3]) if got[3] else [])
+            assert dec is not None and dec[1:] == want, lo
+        return len(rows), n_cols
+
+
+def _walk(path, prefetch=False):
+    """The replay's input, piece by piece, and the stored blocks' hits and misses."""
+    out = []
+    with open_log(path) as r:
+        for b in r.iter_event_blocks(columns=True, prefetch=prefetch):
+            for p in (b.pieces() if hasattr(b, "pieces") else [b]):
+                out.append((p.topic, p.cols) if type(p) is ColumnRun else list(p))
+        st = r.stored_blocks
+        return out, st.hits, st.misses
+
+
+def _odd(k):
+    if k % 2:
+        return {"v": 1, "epoch": "bench", "seq": 10**7 + k, "ts": 1_760_000_000.5, "room": "bench",
+                "sku": "SKU-001", "available": 99, "topic": "stock"}
+    return {"v": 1, "epoch": "bench", "seq": 10**7 + k, "ts": 1_760_000_000.25, "room": "bench",
+            "sku": "SKU-002", "delta": -1, "topic": "cart"}
+
+
+def test_stored_rows_are_what_sqlite_builds_from_the_events_and_replay_reads_the_same(tmp_path):
+    p = tmp_path / "s.sqlite"
+    _write(p, _payloads(30_000))
+    n_rows, n_cols = _rows_against_events(p)
+    assert n_rows == n_cols == 30_000 // 2048  # the feed's batches: every whole block has its columns
+    plain = tmp_path / "plain.sqlite"
+    shutil.copy(p, plain)
+    with sqlite3.connect(plain) as c:
+        c.execute("DELETE FROM event_blocks")
+    c.close()
+    want, h0, m0 = _walk(plain)
+    assert h0 == 0
+    for prefetch in (False, True):
+        got, hits, misses = _walk(p, prefetch)
+        assert got == want
+        assert hits == n_rows and misses == 1  # the last block is partial
+
+
+def test_single_events_between_batches_short_runs_and_other_topics(tmp_path):
+    p = tmp_path / "s.sqlite"
+    _write(p, _payloads(20_000), extra=_odd)
+    n_rows, n_cols = _rows_against_events(p)
+    assert n_rows == n_cols > 0
+    got, hits, _ = _walk(p, prefetch=True)
+    plain = tmp_path / "plain.sqlite"
+    shutil.copy(p, plain)
+    with sqlite3.connect(plain) as c:
+        c.execute("DELETE FROM event_blocks")
+    c.close()
+    assert got == _walk(plain)[0] and hits == n_rows
+
+
+def test_a_continued_log_and_the_slow_path_leave_their_blocks_without_a_row(tmp_path):
+    p = tmp_path / "s.sqlite"
+    pay = _payloads(16_000)
+    _write(p, pay[:6])  # 3,000 events: block (2048, 4096] begins in this segment
+    log = SessionLog(p, room="bench", settings={}).start()
+    for k, (topic, payload) in enumerate(pay[6:], 6):
+        batch = _decode(topic, payload)
+        if k == 20:  # a value SQLite cannot bind: the slow path stores it, ids may not follow
+            batch = list(batch) + [dict(batch[-1] if type(batch) is list else batch.events()[-1],
+                                        seq=10**7, qty=2**70, topic="order")]
+        log.events(batch, 1.0)
+    assert log.flush(30)
+    log.close()
+    with open_log(p) as r:
+        los = {row[0] for row in r.conn.execute("SELECT lo FROM event_blocks")}
+        top = r.conn.execute("SELECT max(id) FROM events").fetchone()[0]
+    assert 2048 not in los  # the block the continued segment starts in
+    assert 0 in los and 4096 in los
+    slow_first = 20 * 500 + 1  # the slow item's 501 ids (after the first 20 batches of 500)
+    slow_blocks = {(i - 1) // 2048 * 2048 for i in (slow_first, slow_first + 500)}
+    assert len(slow_blocks) == 2 and not slow_blocks & los  # it spans two blocks: neither has a row
+    assert los and max(los) + 2048 <= top
+    n_rows, n_cols = _rows_against_events(p, every=False)
+    assert n_rows == n_cols - 3  # every other block has its row
+
+
+def test_rows_that_do_not_decode_into_the_schema_are_read_from_the_events(tmp_path):
+    p = tmp_path / "s.sqlite"
+    _write(p, _payloads(20_000))
+    want, hits0, _ = _walk(p)
+    bad = tmp_path / "bad.sqlite"
+    shutil.copy(p, bad)
+    with sqlite3.connect(bad) as c:
+        los = [r[0] for r in c.execute("SELECT lo FROM event_blocks ORDER BY lo")]
+        # the first value replaced, every column's length kept
+        def first(col: str, value: str) -> str:
+            return f"UPDATE event_blocks SET {col} = '[{value}' || substr({col}, instr({col}, ',')) WHERE lo = ?"
+
+        c.execute(first("c3", '"x"'), (los[0],))  # a quantity as text
+        c.execute("UPDATE event_blocks SET codes = replace(codes, 'o', 'z') WHERE lo = ?", (los[1],))
+        c.execute("UPDATE event_blocks SET c1 = NULL WHERE lo = ?", (los[2],))
+        c.execute("UPDATE event_blocks SET c0 = '[1,2,3]' WHERE lo = ?", (los[3],))  # lengths disagree
+        c.execute("UPDATE event_blocks SET others = '{\"topic\": \"x\"}' WHERE lo = ?", (los[4],))
+        c.execute(first("c4", "-5"), (los[5],))  # a price out of the protocol's range
+        c.execute("UPDATE event_blocks SET c2 = X'00' WHERE lo = ?", (los[6],))  # a BLOB
+        c.execute("UPDATE event_blocks SET hi = hi + 1 WHERE lo = ?", (los[7],))
+    c.close()
+    got, hits, misses = _walk(bad)
+    assert got == want
+    assert hits == hits0 - 8 and misses == 8 + 1
+
+
+def test_a_schema_4_log_migrates_to_an_empty_table_and_replays_from_the_events(tmp_path):
+    p = tmp_path / "s.sqlite"
+    _write(p, _payloads(10_000))
+    want = _walk(p)[0]
+    with sqlite3.connect(p) as c:
+        c.execute("DROP TABLE event_blocks")
+        c.execute("PRAGMA user_version = 4")
+    c.close()
+    with open_log(p, migrate=False) as r:  # as the review opens it: no table, read from events
+        assert r.file_version == 4
+        got = [x for b in r.iter_event_blocks(columns=True) for x in (b.pieces() if hasattr(b, "pieces") else [b])]
+        assert len(got) == len(want) and r.stored_blocks.coverage == 0
+    got, hits, misses = _walk(p)  # open_log migrates: the table is there, empty
+    assert got == want and hits == 0
+    with sqlite3.connect(p) as c:
+        assert c.execute("SELECT count(*) FROM event_blocks").fetchone()[0] == 0
+        assert c.execute("PRAGMA user_version").fetchone()[0] == 5
