@@ -18,6 +18,8 @@ starts in) gets no row, and the reader asks SQLite for it as before.  Only whole
 from __future__ import annotations
 
 import re
+from itertools import repeat
+from operator import mul
 import orjson
 
 from controlroom.feed.batch import EventBatch
@@ -120,8 +122,16 @@ class BlockWriter:
                 self._sku += c[5][a:b]
                 self._delta += c[6][a:b]
             return
-        for e in batch[a:b]:
-            self._take_dict(e)
+        part = batch[a:b]
+        topics = set(map(dict.get, part, repeat("topic")))  # TypeError for anything but dicts
+        if "order" in topics or "cart" in topics:
+            for e in part:
+                self._take_dict(e)
+            return
+        # Other topics only (traffic, stock, ...): their JSON is the events rows' raw text (orjson,
+        # compact), so the array of the slice, brackets off, is those texts joined by commas.
+        self._codes.append("." * (b - a))
+        self._others.append(orjson.dumps(part)[1:-1].decode())
 
     def _take_dict(self, e) -> None:
         topic = e.get("topic") if type(e) is dict else None
@@ -162,7 +172,7 @@ class BlockWriter:
         rest = _LONG_RUN.sub("", codes)
         if "o" in rest or "c" in rest:
             return None  # a short run: the block is read as dicts
-        scaled = [t * _TS_SCALE for t in self._ts]
+        scaled = list(map(mul, self._ts, repeat(_TS_SCALE)))
         if not all(map(float.is_integer, scaled)) or max(scaled) >= _TS_MAX or min(scaled) <= -_TS_MAX:
             return None
         dumps = orjson.dumps
