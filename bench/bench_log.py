@@ -199,11 +199,13 @@ def _baseline(path: Path, payloads) -> dict:
     return {"events": len(rows), "events_per_s": len(rows) / dt, "events_per_cpu_s": len(rows) / cpu if cpu else 0.0}
 
 
-def _writer_work(path: Path, payloads, summary: bool = True) -> float:
+def _writer_work(path: Path, payloads, summary: bool = True, blocks: bool = True) -> float:
     """The writer thread's work alone, in this thread (no producer, no GIL hand-offs): per queue item
-    a SAVEPOINT, the INSERT (``inserts.insert_item``) and the summary, a commit with the summary rows
-    every ``batch_rows`` (20,000) rows, as ``SessionLog`` does.  Decoding happens before the clock.
+    a SAVEPOINT, the INSERT (``inserts.insert_item``), the replay's column blocks it completes
+    (``block_writer``, schema 5) and the summary, a commit with the summary rows every
+    ``batch_rows`` (20,000) rows, as ``SessionLog`` does.  Decoding happens before the clock.
     Returns the CPU seconds (``thread_time``)."""
+    from controlroom.log.block_writer import INSERT_BLOCK, BlockWriter
     from controlroom.log.inserts import EVENTS, insert_item
     from controlroom.log.schema import create_schema
     from controlroom.log.summary import SummaryTracker, create_summary_tables
@@ -217,6 +219,7 @@ def _writer_work(path: Path, payloads, summary: bool = True) -> float:
     tr = SummaryTracker()
     tr.catalogue("bench", SKUS)
     tr.reset({"room": "bench", "skus": SKUS}, 0)
+    bw = BlockWriter(0)
 
     def fail(e, n):
         raise e
@@ -227,6 +230,9 @@ def _writer_work(path: Path, payloads, summary: bool = True) -> float:
     for it in items:
         conn.execute("SAVEPOINT item")
         k = insert_item(conn, EVENTS, (EVENTS, it, 0.0), True, fail)
+        if blocks:
+            for row in bw.add(it, top + 1):
+                conn.execute(INSERT_BLOCK, row)
         conn.execute("RELEASE item")
         top += k
         rows += k

@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 
+import msgspec
 import orjson
 
 from bench.bench_log import _decode, _payloads
@@ -53,7 +54,9 @@ def _rows_against_events(path, every: bool = True) -> tuple[int, int]:
                 continue
             assert lo in rows, lo
             dec = decode_row(rows[lo], lo, lo + 2048)
-            want = (got[1], tuple(orjson.loads(x) for x in got[2]), orjson.loads(got[3]) if got[3] else [])
+            cols = [orjson.loads(x) for x in got[2]]
+            cols[0] = [t * 2.0**-30 for t in cols[0]]  # SQLite's scaled times; the stored row has the times
+            want = (got[1], tuple(cols), orjson.loads(got[3]) if got[3] else [])
             assert dec is not None and dec[1:] == want, lo
         return len(rows), n_cols
 
@@ -142,23 +145,28 @@ def test_rows_that_do_not_decode_into_the_schema_are_read_from_the_events(tmp_pa
     bad = tmp_path / "bad.sqlite"
     shutil.copy(p, bad)
     with sqlite3.connect(bad) as c:
-        los = [r[0] for r in c.execute("SELECT lo FROM event_blocks ORDER BY lo")]
-        # the first value replaced, every column's length kept
-        def first(col: str, value: str) -> str:
-            return f"UPDATE event_blocks SET {col} = '[{value}' || substr({col}, instr({col}, ',')) WHERE lo = ?"
+        rows = c.execute("SELECT lo, data FROM event_blocks ORDER BY lo").fetchall()
+        los = [lo for lo, _ in rows]
 
-        c.execute(first("c3", '"x"'), (los[0],))  # a quantity as text
-        c.execute("UPDATE event_blocks SET codes = replace(codes, 'o', 'z') WHERE lo = ?", (los[1],))
-        c.execute("UPDATE event_blocks SET c1 = NULL WHERE lo = ?", (los[2],))
-        c.execute("UPDATE event_blocks SET c0 = '[1,2,3]' WHERE lo = ?", (los[3],))  # lengths disagree
-        c.execute("UPDATE event_blocks SET others = '{\"topic\": \"x\"}' WHERE lo = ?", (los[4],))
-        c.execute(first("c4", "-5"), (los[5],))  # a price out of the protocol's range
-        c.execute("UPDATE event_blocks SET c2 = X'00' WHERE lo = ?", (los[6],))  # a BLOB
+        def changed(i, k, value):
+            """Row i with field k of its array replaced (every length kept unless the value changes it)."""
+            arr = list(msgspec.msgpack.decode(rows[i][1]))
+            arr[k] = value(arr[k])
+            c.execute("UPDATE event_blocks SET data = ? WHERE lo = ?", (msgspec.msgpack.encode(arr), los[i]))
+
+        changed(0, 4, lambda q: ["x"] + q[1:])  # a quantity as text
+        changed(1, 0, lambda codes: codes.replace("o", "z"))  # a letter that is no event kind
+        changed(2, 2, lambda sku: None)  # no SKUs
+        changed(3, 1, lambda ts: ts[:3])  # lengths disagree
+        changed(4, 8, lambda o: '{"topic": "x"}')  # the others not an array
+        changed(5, 5, lambda p: [-5] + p[1:])  # a price out of the protocol's range
+        changed(6, 6, lambda ch: ["carrier pigeon"] + ch[1:])  # a channel the protocol does not have
         c.execute("UPDATE event_blocks SET hi = hi + 1 WHERE lo = ?", (los[7],))
+        c.execute("UPDATE event_blocks SET data = 'not msgpack' WHERE lo = ?", (los[8],))
     c.close()
     got, hits, misses = _walk(bad)
     assert got == want
-    assert hits == hits0 - 8 and misses == 8 + 1
+    assert hits == hits0 - 9 and misses == 9 + 1
 
 
 def test_a_schema_4_log_migrates_to_an_empty_table_and_replays_from_the_events(tmp_path):

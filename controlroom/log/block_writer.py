@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from itertools import repeat
 from operator import mul
+import msgspec
 import orjson
 
 from controlroom.feed.batch import EventBatch
@@ -30,12 +31,15 @@ BLOCK = 2048  # ids per block: LogReader.iter_event_blocks' default
 _TS_SCALE = float(1 << 30)  # as controlroom.log.blocks: shop times as integers ts * 2**30
 _TS_MAX = float(1 << 62)  # SQLite's CAST(... AS INTEGER) clamps at 2**63; stay well inside
 _LONG_RUN = re.compile(r"o{4,}|c{4,}")
-# lo, hi, codes, then fetch_block's seven column arrays (scaled ts, sku, order_id, qty, price_cents,
-# channel, delta) and the other events' raw JSON as one array
+# lo, hi and one MessagePack array: the codes (a letter per event: o order, c cart, . other), the
+# columns of orders and carts (ts, sku), of orders (order_id, qty, price_cents, channel) and of carts
+# (delta), and the other events' raw JSON as one JSON array (or nil).  MessagePack keeps every shop
+# time's float exactly in 9 bytes (fetch_block's JSON needs the scaled integer, ~20) and costs one
+# encoder call: about 35 bytes an event against ~60 as JSON text, which the writer's COMMITs feel.
 EVENT_BLOCKS_DDL = ("CREATE TABLE IF NOT EXISTS event_blocks (lo INTEGER PRIMARY KEY, hi INTEGER NOT NULL, "
-                    "codes TEXT NOT NULL, c0 TEXT, c1 TEXT, c2 TEXT, c3 TEXT, c4 TEXT, c5 TEXT, c6 TEXT, "
-                    "others TEXT)")
-INSERT_BLOCK = "INSERT OR REPLACE INTO event_blocks VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+                    "data BLOB NOT NULL)")
+INSERT_BLOCK = "INSERT OR REPLACE INTO event_blocks VALUES (?,?,?)"
+_pack = msgspec.msgpack.Encoder().encode
 _ORDER_KEYS = ("ts", "sku", "order_id", "qty", "price_cents", "channel")
 _ORDER_TYPES = ((int, float), str, str, int, int, str)
 
@@ -175,10 +179,8 @@ class BlockWriter:
         scaled = list(map(mul, self._ts, repeat(_TS_SCALE)))
         if not all(map(float.is_integer, scaled)) or max(scaled) >= _TS_MAX or min(scaled) <= -_TS_MAX:
             return None
-        dumps = orjson.dumps
         lo = self._lo
         self.rows_written += 1
-        return (lo, lo + self.block, codes, dumps(list(map(int, scaled))).decode(), dumps(self._sku).decode(),
-                dumps(self._oid).decode(), dumps(self._qty).decode(), dumps(self._price).decode(),
-                dumps(self._chan).decode(), dumps(self._delta).decode(),
-                ("[" + ",".join(self._others) + "]") if self._others else None)
+        others = ("[" + ",".join(self._others) + "]") if self._others else None
+        return (lo, lo + self.block, _pack((codes, self._ts, self._sku, self._oid, self._qty, self._price,
+                                            self._chan, self._delta, others)))

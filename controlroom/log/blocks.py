@@ -133,8 +133,8 @@ class EventBlock:
         codes = self.codes
         loads = orjson.loads
         ts_k, sku, oid, qty, price, chan, delta = self._cols
-        if self._decoded:
-            ts = list(map(mul, ts_k, repeat(_TS_UNSCALE)))
+        if self._decoded:  # the shop times themselves (a stored block keeps them exactly)
+            ts = ts_k
             others = self._others
         else:
             ts = list(map(mul, loads(ts_k), repeat(_TS_UNSCALE)))

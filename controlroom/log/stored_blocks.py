@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from typing import Literal
+from typing import Literal, Optional
 
 import msgspec
 
@@ -25,35 +25,30 @@ __all__ = ["StoredBlocks", "decode_row"]
 
 _LONG_RUN = re.compile(r"o{4,}|c{4,}")
 _CODES = re.compile(r"[oc.]*")
-_INTS = msgspec.json.Decoder(list[int])
-_STRS = msgspec.json.Decoder(list[NonEmptyStr])
-_QTY = msgspec.json.Decoder(list[Positive])
-_PRICE = msgspec.json.Decoder(list[Natural])
-_CHAN = msgspec.json.Decoder(list[Literal["live", "other"]])
+# The stored row's schema (controlroom.log.block_writer): codes, ts, sku, order_id, qty, price_cents,
+# channel, delta, others' JSON; the protocol's types and ranges, checked while decoding.
+_ROW = msgspec.msgpack.Decoder(tuple[str, list[float], list[NonEmptyStr], list[NonEmptyStr], list[Positive],
+                                     list[Natural], list[Literal["live", "other"]], list[int], Optional[str]])
 _OTHERS = msgspec.json.Decoder(list[dict])
-_SELECT = ("SELECT lo, hi, codes, c0, c1, c2, c3, c4, c5, c6, others FROM event_blocks "
-           "WHERE lo >= ? ORDER BY lo")
+_SELECT = "SELECT lo, hi, data FROM event_blocks WHERE lo >= ? ORDER BY lo"
 
 
 def decode_row(row: tuple, lo: int, hi: int) -> tuple | None:
-    """``("dcols", codes, (ts_scaled, sku, order_id, qty, price, channel, delta), others)`` with
-    every value decoded and checked, or None when the stored row is not one block's columns."""
-    if len(row) != 11 or row[0] != lo or row[1] != hi:
+    """``("dcols", codes, (ts, sku, order_id, qty, price, channel, delta), others)`` with every value
+    decoded and checked, or None when the stored row is not one block's columns."""
+    if len(row) != 3 or row[0] != lo or row[1] != hi:
         return None
-    codes = row[2]
-    if type(codes) is not str or len(codes) != hi - lo or not _CODES.fullmatch(codes):
+    try:
+        codes, ts, sku, oid, qty, price, chan, delta, others = _ROW.decode(row[2])
+        others = _OTHERS.decode(others) if others is not None else []
+    except (msgspec.DecodeError, TypeError):  # a NULL or text where the blob belongs: TypeError
+        return None
+    if len(codes) != hi - lo or not _CODES.fullmatch(codes):
         return None
     rest = _LONG_RUN.sub("", codes)
     if "o" in rest or "c" in rest:
         return None
     n_o, n_c = codes.count("o"), codes.count("c")
-    try:
-        ts, sku = _INTS.decode(row[3]), _STRS.decode(row[4])
-        oid, qty, price, chan = _STRS.decode(row[5]), _QTY.decode(row[6]), _PRICE.decode(row[7]), _CHAN.decode(row[8])
-        delta = _INTS.decode(row[9])
-        others = _OTHERS.decode(row[10]) if row[10] is not None else []
-    except (msgspec.DecodeError, TypeError):  # a NULL or a BLOB where text belongs: TypeError
-        return None
     if not (len(ts) == len(sku) == n_o + n_c and len(oid) == len(qty) == len(price) == len(chan) == n_o
             and len(delta) == n_c and len(others) == len(codes) - n_o - n_c and ts):
         return None
