@@ -1,8 +1,9 @@
 """The session log writer's queue is bounded in rows: at the bound the producer waits, nothing is lost.
 
 The writer is held up for real: another connection holds the file's write lock (``BEGIN
-IMMEDIATE``), so the writer's INSERTs wait in SQLite's busy handler while the producer goes on
-putting batches.
+IMMEDIATE``), so the writer's INSERTs wait in SQLite's busy handler (up to its 10 s busy timeout)
+while the producer goes on putting batches; the lock is released as soon as the producer is seen
+waiting.
 """
 from __future__ import annotations
 
@@ -50,8 +51,8 @@ def test_a_stalled_writer_blocks_the_producer_at_the_row_bound_and_loses_nothing
     th.start()
     try:
         # the producer stops at the bound: it cannot finish while the writer is held up
-        assert _wait_until(lambda: log.stats["producer_waits"] > 0 or done.is_set())
-        assert not done.is_set()
+        assert _wait_until(lambda: log.stats["producer_waiting"] > 0 or done.is_set(), timeout=8.0)
+        assert not done.is_set() and log.stats["producer_waits"] >= 1
         st = log.stats
         assert st["queue_rows"] <= 1_000 and st["max_queue_rows_seen"] <= 1_000
         assert put[0] < 3_001
@@ -80,3 +81,18 @@ def test_an_item_larger_than_the_row_bound_goes_in_once_the_queue_is_empty(tmp_p
     log.close()
     assert st["committed"] == 500 and st["dropped"] == 0
     assert st["max_queue_rows_seen"] <= 250
+
+
+def test_the_log_settings_reach_the_writer(tmp_path):
+    from types import SimpleNamespace
+
+    from controlroom.live.wiring import open_session_log
+    from controlroom.settings import Settings
+
+    s = Settings().with_changes({"log.max_queue_rows": 1234, "log.batch_rows": 777, "log.commit_interval_ms": 250})
+    lg = open_session_log(SimpleNamespace(log=str(tmp_path / "s.sqlite")), s, "r1")
+    try:
+        assert (lg.max_queue_rows, lg.batch_rows, lg.commit_interval_s) == (1234, 777, 0.25)
+        assert lg.stats["max_queue_rows"] == 1234
+    finally:
+        lg.close()

@@ -281,6 +281,7 @@ class SessionLog:
             "max_queue_rows_seen": q.max_pending_rows,
             "max_queue_rows": self.max_queue_rows,
             "producer_waits": q.waits,
+            "producer_waiting": q.waiting,
             "producer_wait_s": q.wait_s,
         }
         s.update({

@@ -40,8 +40,13 @@ class WriterQueue:
         self.pending_rows = 0  # rows put and not yet taken by the writer
         self.max_depth = 0  # most items waiting at once
         self.max_pending_rows = 0  # most rows waiting at once
-        self.waits = 0  # times a producer blocked at a bound
+        self.waits = 0  # times a producer blocked at a bound (counted as each wait begins)
         self.wait_s = 0.0
+
+    @property
+    def waiting(self) -> int:
+        """Producers blocked at a bound right now."""
+        return self._waiting
 
     def qsize(self) -> int:
         return self._q.qsize()
@@ -73,6 +78,8 @@ class WriterQueue:
 
     def _wait(self, nrows: int, alive) -> None:
         t0 = time.perf_counter()
+        with self._lock:
+            self.waits += 1  # counted when it begins: a producer still waiting shows
         with self._room:
             self._waiting += 1
             try:
@@ -83,7 +90,6 @@ class WriterQueue:
             finally:
                 self._waiting -= 1
         with self._lock:
-            self.waits += 1
             self.wait_s += time.perf_counter() - t0
 
     def get(self, timeout: float | None = None) -> tuple:
