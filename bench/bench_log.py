@@ -201,12 +201,13 @@ def _baseline(path: Path, payloads) -> dict:
 
 def _writer_work(path: Path, payloads, summary: bool = True, blocks: bool = True) -> float:
     """The writer thread's work alone, in this thread (no producer, no GIL hand-offs): per queue item
-    a SAVEPOINT, the INSERT (``inserts.insert_item``), the replay's column blocks it completes
+    a SAVEPOINT, the INSERTs (``event_inserts.insert_events``, as the writer's fast path), the replay's column blocks it completes
     (``block_writer``, schema 5) and the summary, a commit with the summary rows every
     ``batch_rows`` (20,000) rows, as ``SessionLog`` does.  Decoding happens before the clock.
     Returns the CPU seconds (``thread_time``)."""
     from controlroom.log.block_writer import INSERT_BLOCK, BlockWriter
-    from controlroom.log.inserts import EVENTS, insert_item
+    from controlroom.log.event_inserts import chunks_for, insert_events
+    from controlroom.log.inserts import EVENTS
     from controlroom.log.schema import create_schema
     from controlroom.log.summary import SummaryTracker, create_summary_tables
 
@@ -220,18 +221,17 @@ def _writer_work(path: Path, payloads, summary: bool = True, blocks: bool = True
     tr.catalogue("bench", SKUS)
     tr.reset({"room": "bench", "skus": SKUS}, 0)
     bw = BlockWriter(0)
-
-    def fail(e, n):
-        raise e
+    chunks = chunks_for(conn)
 
     c0 = time.thread_time()
     conn.execute("BEGIN")
     top = rows = 0
     for it in items:
         conn.execute("SAVEPOINT item")
-        k = insert_item(conn, EVENTS, (EVENTS, it, 0.0), True, fail)
+        raws: list = []
+        k = insert_events(conn, (EVENTS, it, 0.0), chunks, raws)[0]
         if blocks:
-            for row in bw.add(it, top + 1):
+            for row in bw.add(it, top + 1, raws):
                 conn.execute(INSERT_BLOCK, row)
         conn.execute("RELEASE item")
         top += k

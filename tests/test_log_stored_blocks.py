@@ -7,6 +7,7 @@ decode into the schema (the file may come from anyone) is ignored: that block is
 """
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 
@@ -36,29 +37,43 @@ def _write(path, payloads, extra=None, every=7):
     log.close()
 
 
-def _rows_against_events(path, every: bool = True) -> tuple[int, int]:
-    """Every whole block: a stored row only when SQLite gives columns, with the same values (and,
-    with ``every``, a row for every such block)."""
+def _block_codes(topics: list) -> str:
+    """What a block's codes must be: runs of 4 or more orders or carts as letters, the rest '.'."""
+    letters = "".join({"order": "o", "cart": "c"}.get(t, ".") for t in topics)
+    return re.sub(r"o+|c+", lambda m: m.group() if len(m.group()) >= 4 else "." * len(m.group()), letters)
+
+
+def _rows_against_events(path) -> tuple[int, int]:
+    """Every stored row against its block's events: the codes as the replay takes the runs, each
+    column value the event's own, every other event's dict exactly the one read from ``raw``; and
+    where SQLite's column query gives columns (a block without short runs), exactly its values.
+    Returns (rows, whole blocks)."""
     with open_log(path) as r:
         c = r.conn
         rows = {row[0]: row for row in c.execute(_SELECT, (0,))}
         top = c.execute("SELECT max(id) FROM events").fetchone()[0]
-        n_cols = 0
-        for lo in range(0, top - top % 2048, 2048):
+        for lo, row in rows.items():
+            dec = decode_row(row, lo, lo + 2048)
+            assert dec is not None, lo
+            _, codes, (ts, sku, oid, qty, price, chan, delta), others = dec
+            evs = [e for b in r.iter_event_batches(2048, start_id=lo, _stop_id=lo + 2048) for e in b]
+            assert codes == _block_codes([e["topic"] for e in evs]), lo
+            cols, ords, carts, rest = iter(zip(ts, sku)), iter(zip(oid, qty, price, chan)), iter(delta), iter(others)
+            for code, e in zip(codes, evs):
+                if code == "o":
+                    assert (*next(cols), *next(ords)) == (e["ts"], e["sku"], e["order_id"], e["qty"],
+                                                          e["price_cents"], e["channel"]), lo
+                elif code == "c":
+                    assert (*next(cols), next(carts)) == (e["ts"], e["sku"], e["delta"]), lo
+                else:
+                    assert next(rest) == e, lo
             got = fetch_block(c, lo, lo + 2048, True)
-            if got[0] != "cols":
-                assert lo not in rows, lo
-                continue
-            n_cols += 1
-            if not every and lo not in rows:
-                continue
-            assert lo in rows, lo
-            dec = decode_row(rows[lo], lo, lo + 2048)
-            cols = [orjson.loads(x) for x in got[2]]
-            cols[0] = [t * 2.0**-30 for t in cols[0]]  # SQLite's scaled times; the stored row has the times
-            want = (got[1], tuple(cols), orjson.loads(got[3]) if got[3] else [])
-            assert dec is not None and dec[1:] == want, lo
-        return len(rows), n_cols
+            if got[0] == "cols":
+                want = [orjson.loads(x) for x in got[2]]
+                want[0] = [t * 2.0**-30 for t in want[0]]  # SQLite's scaled times; the stored row has the times
+                assert (codes, (ts, sku, oid, qty, price, chan, delta), others) == (
+                    got[1], tuple(want), orjson.loads(got[3]) if got[3] else []), lo
+        return len(rows), top // 2048
 
 
 def _walk(path, prefetch=False):
@@ -72,10 +87,41 @@ def _walk(path, prefetch=False):
         return out, st.hits, st.misses
 
 
+def _events(pieces) -> list:
+    """The replay's input event by event, orders and carts as their column fields (pieces may cut a
+    block differently: runs as columns or as dicts)."""
+    out = []
+    for p in pieces:
+        if type(p) is tuple:  # (topic, cols) of a ColumnRun
+            topic, c = p
+            if topic == "order":
+                out += [("order", *v) for v in zip(c[3], c[6], c[5], c[7], c[8], c[9])]
+            else:
+                out += [("cart", *v) for v in zip(c[3], c[5], c[6])]
+            continue
+        for e in p:
+            if e.get("topic") == "order":
+                out.append(("order", e["ts"], e["sku"], e["order_id"], e["qty"], e["price_cents"], e["channel"]))
+            elif e.get("topic") == "cart":
+                out.append(("cart", e["ts"], e["sku"], e["delta"]))
+            else:
+                out.append(e)
+    return out
+
+
+def _decisions(path):
+    from controlroom.review.backtest import load_log, run_replay
+    from controlroom.settings import Settings
+
+    with open_log(path) as r:
+        data = load_log(r)
+        return run_replay(data, Settings(), cache=False)[0]
+
+
 def _odd(k):
     if k % 2:
         return {"v": 1, "epoch": "bench", "seq": 10**7 + k, "ts": 1_760_000_000.5, "room": "bench",
-                "sku": "SKU-001", "available": 99, "topic": "stock"}
+                "sku": "SKU-001", "available": 99, "frozen": False, "topic": "stock"}
     return {"v": 1, "epoch": "bench", "seq": 10**7 + k, "ts": 1_760_000_000.25, "room": "bench",
             "sku": "SKU-002", "delta": -1, "topic": "cart"}
 
@@ -83,8 +129,8 @@ def _odd(k):
 def test_stored_rows_are_what_sqlite_builds_from_the_events_and_replay_reads_the_same(tmp_path):
     p = tmp_path / "s.sqlite"
     _write(p, _payloads(30_000))
-    n_rows, n_cols = _rows_against_events(p)
-    assert n_rows == n_cols == 30_000 // 2048  # the feed's batches: every whole block has its columns
+    n_rows, whole = _rows_against_events(p)
+    assert n_rows == whole == 30_000 // 2048  # every whole block has its row
     plain = tmp_path / "plain.sqlite"
     shutil.copy(p, plain)
     with sqlite3.connect(plain) as c:
@@ -101,15 +147,22 @@ def test_stored_rows_are_what_sqlite_builds_from_the_events_and_replay_reads_the
 def test_single_events_between_batches_short_runs_and_other_topics(tmp_path):
     p = tmp_path / "s.sqlite"
     _write(p, _payloads(20_000), extra=_odd)
-    n_rows, n_cols = _rows_against_events(p)
-    assert n_rows == n_cols > 0
+    n_rows, whole = _rows_against_events(p)
+    assert n_rows == whole > 0
     got, hits, _ = _walk(p, prefetch=True)
     plain = tmp_path / "plain.sqlite"
     shutil.copy(p, plain)
     with sqlite3.connect(plain) as c:
         c.execute("DELETE FROM event_blocks")
     c.close()
-    assert got == _walk(plain)[0] and hits == n_rows
+    want = _walk(plain)[0]
+    assert got != want  # the pieces differ: short runs between the columns instead of whole blocks of dicts
+    assert _events(got) == _events(want) and hits == n_rows
+    from tests.test_replay_columns import _same
+
+    a, b = _decisions(p), _decisions(plain)
+    _same(a, b)
+    assert len(a.transitions) > 0
 
 
 def test_a_continued_log_and_the_slow_path_leave_their_blocks_without_a_row(tmp_path):
@@ -134,8 +187,8 @@ def test_a_continued_log_and_the_slow_path_leave_their_blocks_without_a_row(tmp_
     slow_blocks = {(i - 1) // 2048 * 2048 for i in (slow_first, slow_first + 500)}
     assert len(slow_blocks) == 2 and not slow_blocks & los  # it spans two blocks: neither has a row
     assert los and max(los) + 2048 <= top
-    n_rows, n_cols = _rows_against_events(p, every=False)
-    assert n_rows == n_cols - 3  # every other block has its row
+    n_rows, whole = _rows_against_events(p)
+    assert n_rows == whole - 3  # every other block has its row
 
 
 def test_rows_that_do_not_decode_into_the_schema_are_read_from_the_events(tmp_path):

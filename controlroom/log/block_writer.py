@@ -5,32 +5,34 @@ carts, SQLite builds one JSON array per column (:func:`~controlroom.log.blocks.f
 a microsecond an event, as much as the mirror and the engine together.  The writer holds the same
 values as columns already (the feed's :class:`~controlroom.feed.batch.EventBatch`), so
 :class:`BlockWriter` gathers them per block of ids and, when a block's last id is stored, writes
-the block's row to ``event_blocks`` in the same transaction as its events: exactly what
-``fetch_block`` would return for that block (the same codes and the same values in each column).
-A replay then reads one row per block (:mod:`~controlroom.log.stored_blocks`).
+the block's row to ``event_blocks`` in the same transaction as its events: each run of 4 or more
+orders or carts as columns, and every other event — other topics, and orders and carts in shorter
+runs — as its raw JSON text, which the replay decodes into the dict it would have read from
+``events``.  So a replay reads one row per block (:mod:`~controlroom.log.stored_blocks`) and gets
+the same events in the same pieces as ``replay(..., batched=True)`` takes them from dicts (runs of
+4 or more as columns, the rest one by one).  SQLite's own column query (``fetch_block``) reads a
+block with any short run as dicts only, and a real show has short runs in nearly every block.
 
-``events`` stays the record; a block row is only a faster way to read it.  A block the columns
-cannot stand for (a short run of orders, a value the scaled time cannot carry, an event without a
-field, a row stored on the writer's slow path, ids that do not follow, the block a continued log
-starts in) gets no row, and the reader asks SQLite for it as before.  Only whole blocks
+``events`` stays the record; a block row is only a faster way to read it.  A block with an order or
+cart the columns cannot stand for (a field missing, a value SQLite would store differently), a row
+stored on the writer's slow path, ids that do not follow, or the block a continued log starts in
+gets no row, and the reader asks SQLite for it as before.  Only whole blocks
 ``(k * BLOCK, (k + 1) * BLOCK]`` get rows.
 """
 from __future__ import annotations
 
 import re
 from itertools import repeat
-from operator import mul
+
 import msgspec
-import orjson
 
 from controlroom.feed.batch import EventBatch
 
 __all__ = ["BLOCK", "BlockWriter", "EVENT_BLOCKS_DDL", "INSERT_BLOCK"]
 
 BLOCK = 2048  # ids per block: LogReader.iter_event_blocks' default
-_TS_SCALE = float(1 << 30)  # as controlroom.log.blocks: shop times as integers ts * 2**30
-_TS_MAX = float(1 << 62)  # SQLite's CAST(... AS INTEGER) clamps at 2**63; stay well inside
-_LONG_RUN = re.compile(r"o{4,}|c{4,}")
+_RUN = re.compile(r"o+|c+")
+_LONG = 4  # the replay takes runs of at least this many orders or carts as columns (as feed_batch)
 # lo, hi and one MessagePack array: the codes (a letter per event: o order, c cart, . other), the
 # columns of orders and carts (ts, sku), of orders (order_id, qty, price_cents, channel) and of carts
 # (delta), and the other events' raw JSON as one JSON array (or nil).  MessagePack keeps every shop
@@ -48,9 +50,9 @@ class BlockWriter:
     """Gathers the events the writer stores into column blocks; see the module doc.
 
     ``top`` is the last event id already in the file.  :meth:`add` is called after each EVENTS
-    item was stored on the fast path with ids ``first_id ...``; it returns the rows of the blocks
-    that item completed.  :meth:`broken` is called whenever stored ids may not follow (a slow
-    path, a rolled-back transaction): the block under way gets no row.
+    item was stored on the fast path with ids ``first_id ...`` and the rows' raw JSON texts; it
+    returns the rows of the blocks that item completed.  :meth:`broken` is called whenever stored
+    ids may not follow (a slow path, a rolled-back transaction): the block under way gets no row.
     """
 
     def __init__(self, top: int, block: int = BLOCK) -> None:
@@ -63,28 +65,29 @@ class BlockWriter:
 
     def _reset(self) -> None:
         self._codes: list[str] = []
-        self._ts: list = []
+        self._raw: list[str] = []  # every event's raw JSON text, in order (references, no copies)
+        self._ts: list = []  # orders and carts
         self._sku: list = []
-        self._oid: list = []
+        self._oid: list = []  # orders
         self._qty: list = []
         self._price: list = []
         self._chan: list = []
-        self._delta: list = []
-        self._others: list[str] = []
+        self._delta: list = []  # carts
 
     def broken(self) -> None:
         """Ids may no longer follow: no row for the block under way."""
         self._ok = False
         self._next = -1
 
-    def add(self, batch, first_id: int) -> list[tuple]:
-        """The events of one stored EVENTS item (ids ``first_id`` on); returns finished block rows."""
+    def add(self, batch, first_id: int, raws: list) -> list[tuple]:
+        """The events of one stored EVENTS item (ids ``first_id`` on, ``raws`` their raw JSON texts);
+        returns the rows of the blocks it finished."""
         n = len(batch)
-        if first_id != self._next:  # after broken(), or ids we did not expect: wait for a boundary
+        if first_id != self._next or len(raws) != n:  # ids we did not expect: wait for a boundary
             self._ok = False
             self._lo = (first_id - 1) - (first_id - 1) % self.block
             self._reset()
-            if (first_id - 1) % self.block == 0:
+            if (first_id - 1) % self.block == 0 and len(raws) == n:
                 self._ok = True
         out = []
         i = 0
@@ -94,15 +97,14 @@ class BlockWriter:
             if self._ok:
                 try:
                     self._take(batch, i, i + k)
+                    self._raw += raws[i:i + k]
                 except (TypeError, ValueError, KeyError, AttributeError):
                     self._ok = False
             i += k
             cur += k
             if cur - 1 == self._lo + self.block:  # the block's last id is stored
                 if self._ok:
-                    row = self._row()
-                    if row is not None:
-                        out.append(row)
+                    out.append(self._row())
                 self._reset()
                 self._lo += self.block
                 self._ok = True
@@ -131,56 +133,85 @@ class BlockWriter:
         if "order" in topics or "cart" in topics:
             for e in part:
                 self._take_dict(e)
-            return
-        # Other topics only (traffic, stock, ...): their JSON is the events rows' raw text (orjson,
-        # compact), so the array of the slice, brackets off, is those texts joined by commas.
-        self._codes.append("." * (b - a))
-        self._others.append(orjson.dumps(part)[1:-1].decode())
+        else:  # other topics only (traffic, stock, ...): their raw texts are all the block needs
+            self._codes.append("." * (b - a))
 
-    def _take_dict(self, e) -> None:
-        topic = e.get("topic") if type(e) is dict else None
-        if topic == "order" or topic == "cart":
+    def _take_dict(self, e: dict) -> None:
+        topic = e.get("topic")
+        if topic == "order":
             # only values SQLite stores unchanged in its typed columns; anything else: no row
+            vals = [e.get(k) for k in _ORDER_KEYS]
+            for v, t in zip(vals, _ORDER_TYPES):
+                if type(v) is bool or not isinstance(v, t) or (t is int and type(v) is not int):
+                    raise TypeError("not a column value")
             if e.get("epoch") is None or e.get("seq") is None:
                 raise ValueError("no envelope")
-            if topic == "order":
-                vals = [e.get(k) for k in _ORDER_KEYS]
-                for v, t in zip(vals, _ORDER_TYPES):
-                    if type(v) is bool or not isinstance(v, t) or (t is int and type(v) is not int):
-                        raise TypeError("not a column value")
-                self._codes.append("o")
-                self._ts.append(vals[0])
-                self._sku.append(vals[1])
-                self._oid.append(vals[2])
-                self._qty.append(vals[3])
-                self._price.append(vals[4])
-                self._chan.append(vals[5])
-            else:
-                ts, sku, delta = e.get("ts"), e.get("sku"), e.get("delta")
-                if type(ts) not in (int, float) or type(sku) is not str or type(delta) is not int:
-                    raise TypeError("not a column value")
-                self._codes.append("c")
-                self._ts.append(ts)
-                self._sku.append(sku)
-                self._delta.append(delta)
-            return
-        self._codes.append(".")
-        # the same text the events row got (event_inserts.event_rows)
-        self._others.append(orjson.dumps(e).decode())
+            self._codes.append("o")
+            self._ts.append(vals[0])
+            self._sku.append(vals[1])
+            self._oid.append(vals[2])
+            self._qty.append(vals[3])
+            self._price.append(vals[4])
+            self._chan.append(vals[5])
+        elif topic == "cart":
+            ts, sku, delta = e.get("ts"), e.get("sku"), e.get("delta")
+            if type(ts) not in (int, float) or type(sku) is not str or type(delta) is not int:
+                raise TypeError("not a column value")
+            if e.get("epoch") is None or e.get("seq") is None:
+                raise ValueError("no envelope")
+            self._codes.append("c")
+            self._ts.append(ts)
+            self._sku.append(sku)
+            self._delta.append(delta)
+        else:
+            self._codes.append(".")
 
-    def _row(self) -> tuple | None:
-        """The block's row, or None where fetch_block would not return columns either."""
+    def _row(self) -> tuple:
+        """The block's row: runs of 4 or more orders or carts as columns, every other event (short
+        runs included) as its raw JSON text in one JSON array, in order."""
         codes = "".join(self._codes)
-        if len(codes) != self.block or not self._ts:
-            return None
-        rest = _LONG_RUN.sub("", codes)
-        if "o" in rest or "c" in rest:
-            return None  # a short run: the block is read as dicts
-        scaled = list(map(mul, self._ts, repeat(_TS_SCALE)))
-        if not all(map(float.is_integer, scaled)) or max(scaled) >= _TS_MAX or min(scaled) <= -_TS_MAX:
-            return None
+        raw = self._raw
+        ts, sku, oid, qty, price, chan, delta = self._ts, self._sku, self._oid, self._qty, self._price, self._chan, self._delta
+        c_ts: list = []
+        c_sku: list = []
+        c_oid: list = []
+        c_qty: list = []
+        c_price: list = []
+        c_chan: list = []
+        c_delta: list = []
+        others: list[str] = []
+        parts: list[str] = []
+        pos = k = ko = kc = 0  # next event; its index among orders and carts, orders, carts
+        for m in _RUN.finditer(codes):
+            a, b = m.span()
+            n = b - a
+            if a > pos:
+                parts.append("." * (a - pos))
+                others += raw[pos:a]
+            if n >= _LONG:
+                parts.append(codes[a:b])
+                c_ts += ts[k:k + n]
+                c_sku += sku[k:k + n]
+                if codes[a] == "o":
+                    c_oid += oid[ko:ko + n]
+                    c_qty += qty[ko:ko + n]
+                    c_price += price[ko:ko + n]
+                    c_chan += chan[ko:ko + n]
+                else:
+                    c_delta += delta[kc:kc + n]
+            else:  # a short run: its events go as dicts, one by one
+                parts.append("." * n)
+                others += raw[a:b]
+            k += n
+            if codes[a] == "o":
+                ko += n
+            else:
+                kc += n
+            pos = b
+        if pos < len(codes):
+            parts.append("." * (len(codes) - pos))
+            others += raw[pos:]
         lo = self._lo
         self.rows_written += 1
-        others = ("[" + ",".join(self._others) + "]") if self._others else None
-        return (lo, lo + self.block, _pack((codes, self._ts, self._sku, self._oid, self._qty, self._price,
-                                            self._chan, self._delta, others)))
+        return (lo, lo + self.block, _pack(("".join(parts), c_ts, c_sku, c_oid, c_qty, c_price, c_chan, c_delta,
+                                            ("[" + ",".join(others) + "]") if others else None)))

@@ -95,7 +95,8 @@ class EventBlock:
     """The events with ids in ``(lo, hi]``, as :meth:`pieces` for ``Replayer``.
 
     Built from one row of the column query: ``codes`` has a letter per event (``o`` order,
-    ``c`` cart, ``.`` any other topic; every run of orders or carts is at least 4 long),
+    ``c`` cart, ``.`` any other event; every run of orders or carts is at least 4 long: a stored
+    block (schema 5) codes orders and carts of shorter runs ``.`` and keeps them with the others),
     ``cols`` the JSON arrays of the columns (scaled time and SKU of orders and carts; order
     id, quantity, price and channel of orders; delta of carts), ``others`` the JSON of the
     other events.

@@ -50,7 +50,7 @@ def decode_row(row: tuple, lo: int, hi: int) -> tuple | None:
         return None
     n_o, n_c = codes.count("o"), codes.count("c")
     if not (len(ts) == len(sku) == n_o + n_c and len(oid) == len(qty) == len(price) == len(chan) == n_o
-            and len(delta) == n_c and len(others) == len(codes) - n_o - n_c and ts):
+            and len(delta) == n_c and len(others) == len(codes) - n_o - n_c):
         return None
     return ("dcols", codes, (ts, sku, oid, qty, price, chan, delta), others)
 

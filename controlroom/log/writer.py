@@ -438,10 +438,11 @@ class SessionLog:
     def _insert(self, kind: int, item: tuple, fast: bool) -> int:
         if kind == EVENTS:
             if fast:
-                n, last = insert_events(self._conn, item, self._chunks)
+                raws: list = []
+                n, last = insert_events(self._conn, item, self._chunks, raws)
                 self._last_id = last if n else None
                 if n:  # the blocks this item completed, in the same SAVEPOINT as its events
-                    for row in self._blocks.add(item[1], last - n + 1):
+                    for row in self._blocks.add(item[1], last - n + 1, raws):
                         self._conn.execute(INSERT_BLOCK, row)
                 return n
             self._last_id = None  # the slow path: rows may be missing, the summary asks the file
