@@ -158,6 +158,8 @@ def _writer_run(path: Path, payloads, rate: float | None, max_queue_batches: int
         "events_per_writer_cpu_s": n / st["writer_cpu_s"] if st["writer_cpu_s"] else 0.0,
         "max_queue_depth": st["max_queue_depth"],
         "queue_bound": max_queue_batches,
+        "max_queue_rows": st["max_queue_rows_seen"],  # the queue's memory: rows waiting at most
+        "queue_row_bound": st["max_queue_rows"],
         "producer_waits": st["producer_waits"],
         "commits": st["commits"],
         "checkpoints": st.get("checkpoints", 0),  # WAL checkpoints off the writer thread (log/wal.py)
@@ -197,12 +199,15 @@ def _baseline(path: Path, payloads) -> dict:
     return {"events": len(rows), "events_per_s": len(rows) / dt, "events_per_cpu_s": len(rows) / cpu if cpu else 0.0}
 
 
-def _writer_work(path: Path, payloads, summary: bool = True) -> float:
+def _writer_work(path: Path, payloads, summary: bool = True, blocks: bool = True) -> float:
     """The writer thread's work alone, in this thread (no producer, no GIL hand-offs): per queue item
-    a SAVEPOINT, the INSERT (``inserts.insert_item``) and the summary, a commit with the summary rows
-    every ``batch_rows`` (20,000) rows, as ``SessionLog`` does.  Decoding happens before the clock.
+    a SAVEPOINT, the INSERTs (``event_inserts.insert_events``, as the writer's fast path), the replay's column blocks it completes
+    (``block_writer``, schema 5) and the summary, a commit with the summary rows every
+    ``batch_rows`` (20,000) rows, as ``SessionLog`` does.  Decoding happens before the clock.
     Returns the CPU seconds (``thread_time``)."""
-    from controlroom.log.inserts import EVENTS, insert_item
+    from controlroom.log.block_writer import INSERT_BLOCK, BlockWriter
+    from controlroom.log.event_inserts import chunks_for, insert_events
+    from controlroom.log.inserts import EVENTS
     from controlroom.log.schema import create_schema
     from controlroom.log.summary import SummaryTracker, create_summary_tables
 
@@ -215,16 +220,19 @@ def _writer_work(path: Path, payloads, summary: bool = True) -> float:
     tr = SummaryTracker()
     tr.catalogue("bench", SKUS)
     tr.reset({"room": "bench", "skus": SKUS}, 0)
-
-    def fail(e, n):
-        raise e
+    bw = BlockWriter(0)
+    chunks = chunks_for(conn)
 
     c0 = time.thread_time()
     conn.execute("BEGIN")
     top = rows = 0
     for it in items:
         conn.execute("SAVEPOINT item")
-        k = insert_item(conn, EVENTS, (EVENTS, it, 0.0), True, fail)
+        raws: list = []
+        k = insert_events(conn, (EVENTS, it, 0.0), chunks, raws)[0]
+        if blocks:
+            for row in bw.add(it, top + 1, raws):
+                conn.execute(INSERT_BLOCK, row)
         conn.execute("RELEASE item")
         top += k
         rows += k
@@ -289,10 +297,12 @@ def _engine_replay(path: Path) -> dict | None:
         with open_log(path) as r:
             data.reader = r
             res, secs = run_replay(data, settings)
-        return res, secs, time.perf_counter() - t0, data.block_cache, time.process_time() - c0
+            st = r.stored_blocks  # the column blocks the writer stored (schema 5): hits, misses
+        return res, secs, time.perf_counter() - t0, data.block_cache, time.process_time() - c0, st
 
     try:
-        res, secs, total, bc1, cpu1 = from_file()  # the first replay of this log: writes the block cache
+        # the first replay of this log: reads the writer's stored blocks (a log without them: writes the block cache)
+        res, secs, total, bc1, cpu1, st1 = from_file()
         with open_log(path) as r:
             blocks = list(r.iter_event_blocks())
         t0, c0 = time.perf_counter(), time.process_time()
@@ -300,7 +310,7 @@ def _engine_replay(path: Path) -> dict | None:
                      batched=True)
         mem_s, mem_cpu = time.perf_counter() - t0, time.process_time() - c0
         del blocks
-        res2, _, total2, bc2, cpu2 = from_file()  # a later replay: reads it
+        res2, _, total2, bc2, cpu2, _ = from_file()  # a later replay
         cache_mb = os.path.getsize(bc2.path) / 1e6 if bc2.path.exists() else 0.0
     finally:
         if cache_env is None:
@@ -315,6 +325,7 @@ def _engine_replay(path: Path) -> dict | None:
             "ratio_file_to_memory": mem_s / total, "same_decisions": same,
             # by CPU time of the process (both threads): what the wall ratio is when no core is free
             "cpu_ratio_file_to_memory": mem_cpu / cpu1 if cpu1 else 0.0,
+            "blocks_stored": st1.hits if st1 else 0, "blocks_from_events": st1.misses if st1 else 0,
             "cached": {"seconds": total2, "events_per_s": n / total2, "ratio_file_to_memory": mem_s / total2,
                        "cpu_ratio_file_to_memory": mem_cpu / cpu2 if cpu2 else 0.0,
                        "same_decisions": same2, "blocks_from_cache": bc2.hits, "blocks_from_log": bc2.misses,
@@ -378,6 +389,7 @@ def report(res: dict) -> str:
         f"paced 200k/s : {p['events']:,} events, producer achieved {p['producer_rate']:,.0f}/s, "
         f"writer drained {p['drain_after_last_s']*1000:.0f} ms after the last batch, "
         f"max queue depth {p['max_queue_depth']} batches of {BATCH} (bound {p['queue_bound']}), "
+        f"{p['max_queue_rows']:,} rows (bound {p['queue_row_bound']:,}; the producer waited {p['producer_waits']} times), "
         f"commits {p['commits']}, WAL checkpoints off the writer thread {p['checkpoints']} "
         f"({p['checkpoint_s']:.2f} s), no loss: {p['no_loss']}, "
         f"SessionLog.events() call {p['producer_call_us']:.1f} us per batch   {'OK' if keeps_up else 'MISSED'}",
@@ -401,6 +413,8 @@ def report(res: dict) -> str:
         lines.append(f"engine replay: {e['events']:,} events from the file in {e['seconds']:.2f} s = "
                      f"{e['events_per_s']:,.0f} events/s (open + read + mirror + engine; target "
                      f"{REPLAY_TARGET:,}/s)   {'OK' if ok else 'MISSED'}")
+        lines.append(f"               first replay: {e['blocks_stored']} blocks from the writer's stored columns, "
+                     f"{e['blocks_from_events']} built by SQLite from the events")
         lines.append(f"               in memory (decoded dicts, baseline): {e['in_memory_events_per_s']:,.0f} events/s; "
                      f"file/memory = {e['ratio_file_to_memory']:.2f} (by CPU time {e['cpu_ratio_file_to_memory']:.2f}); "
                      f"same decisions: {e['same_decisions']}")

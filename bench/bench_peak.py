@@ -350,6 +350,7 @@ def run(quick: bool = False, seconds: float | None = None, orders_per_s: float =
         "view_lag_ms": {"n": len(lags), "p50": _pct(lags, 0.5), "p99": _pct(lags, 0.99), "max": lags[-1] if lags else None},
         "log_counts": log_counts, "log_exact": log_counts == core_counts,
         "log": {"max_queue_depth": lstats["max_queue_depth"], "bound": lstats["max_queue_batches"],
+                "max_queue_rows": lstats.get("max_queue_rows_seen", 0), "row_bound": lstats.get("max_queue_rows", 0),
                 "producer_waits": lstats["producer_waits"], "dropped": lstats["dropped"], "errors": lstats["errors"]},
         "max_backlog": max(samples["backlog"], default=0),
         "core_lag_ms": {"p50": _pct(sorted(samples["core_lag_ms"]), 0.5), "max": max(samples["core_lag_ms"], default=0)},
@@ -381,7 +382,8 @@ def report(r: dict) -> str:
         f"max {lag['max'] or 0:.0f} ms ({lag['n']} views)",
         f"   queues: feed backlog max {r['max_backlog']:,} events; core behind the shop clock p50 "
         f"{r['core_lag_ms']['p50']:.0f} ms, max {r['core_lag_ms']['max']:.0f} ms; log queue max "
-        f"{r['log']['max_queue_depth']} batches (bound {r['log']['bound']}), producer waits {r['log']['producer_waits']}",
+        f"{r['log']['max_queue_depth']} batches (bound {r['log']['bound']}), {r['log']['max_queue_rows']:,} rows "
+        f"(bound {r['log']['row_bound']:,}), producer waits {r['log']['producer_waits']}",
         f"   stock exact against the books: {not r['stock_mismatch']} (frozen by the core: {r['frozen']}, "
         f"{r['commands']} commands); log rows exact: {r['log_exact']} {r['log_counts']}",
     ])
@@ -406,6 +408,8 @@ def figures(r: dict) -> list[dict]:
         figure("peak: log event rows exact", r["log_exact"], True, "=="),
         figure("peak: log queue max / bound", r["log"]["max_queue_depth"] / r["log"]["bound"], 0.5, "<=",
                met=r["log"]["max_queue_depth"] < r["log"]["bound"] and r["log"]["dropped"] == 0),
+        figure("peak: log queue rows max / row bound", r["log"]["max_queue_rows"] / max(1, r["log"]["row_bound"]), 0.5,
+               "<=", met=r["log"]["max_queue_rows"] < r["log"]["row_bound"] and r["log"]["dropped"] == 0),
         figure("peak: feed backlog max (events queued shop -> core)", r["max_backlog"], target, "<=",
                unit="ev", kind="absolute", note="target: one second of feed"),
         figure("peak: view lag p99 (receipt - shop ts)", r["view_lag_ms"]["p99"], LAG_TARGET_MS, "<=", "ms",

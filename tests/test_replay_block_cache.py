@@ -4,11 +4,14 @@ A real log (the demo shop's flash sale, logged one topic per hand-over, with re-
 unknown SKUs: see ``test_replay_columns``) is replayed without the cache, then with it twice:
 the first replay writes the cache, the second reads every block from it; all three decide the
 same.  A log that grows gets a new cache; a replay stopped early or a broken cache file leaves
-the replay as it was.
+the replay as it was.  The logs here have no stored column blocks (``event_blocks`` emptied, as in
+a log written before schema 5): a log that has them is read from them, with no cache
+(``tests/test_log_stored_blocks.py``).
 """
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 
 import pytest
 
@@ -28,10 +31,18 @@ def cache_dir(tmp_path, monkeypatch):
     return d
 
 
+def _without_stored_blocks(path) -> None:
+    """As a log written before schema 5: no block has a stored row, so replays use the block cache."""
+    with sqlite3.connect(path) as c:
+        c.execute("DELETE FROM event_blocks")
+    c.close()
+
+
 @pytest.fixture(scope="module")
 def show_log(tmp_path_factory):
     path = tmp_path_factory.mktemp("blockcache") / "show.sqlite"
     write_grouped_session(path, until_s=300.0)
+    _without_stored_blocks(path)
     return path
 
 
@@ -76,6 +87,7 @@ def test_cached_blocks_give_the_same_events_with_resets_and_feed_marks(show_log,
 def test_a_log_that_grew_gets_a_new_cache(tmp_path, cache_dir):
     path = tmp_path / "growing.sqlite"
     write_grouped_session(path, until_s=120.0)
+    _without_stored_blocks(path)
     _replay(path, cache=True)
     with open_log(path) as r:
         data = load_log(r)
@@ -88,6 +100,7 @@ def test_a_log_that_grew_gets_a_new_cache(tmp_path, cache_dir):
     log = SessionLog(path, room=data.room, settings=Settings(), app_version="grow-test").start()
     log.events(more, last["ts"] + 1.0)
     log.close()
+    _without_stored_blocks(path)
     grown, d = _replay(path, cache=True)
     assert d.block_cache.built and d.block_cache.hits == 0  # the old cache's key no longer matches
     plain, _ = _replay(path, cache=False)

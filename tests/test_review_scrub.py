@@ -16,7 +16,7 @@ import orjson
 import pytest
 
 from controlroom.feed.mirror import StockMirror
-from controlroom.log import SessionLog
+from controlroom.log import SCHEMA_VERSION, SessionLog
 from controlroom.log.checkpoints import EVERY_S, MAX_EVENTS
 from controlroom.protocol import Reject
 from controlroom.review.overview import Scrubber, ensure_checkpoints, open_overview
@@ -112,7 +112,7 @@ def check_states(sc, truth):
 
 def test_writer_keeps_checkpoints_every_few_seconds(evening):
     c = sqlite3.connect(f"file:{evening}?mode=ro", uri=True)
-    assert c.execute("PRAGMA user_version").fetchone()[0] == 4
+    assert c.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION  # 4 added the checkpoints
     at = c.execute("SELECT n, ts, through_id, full FROM sum_check_at ORDER BY n").fetchall()
     top = c.execute("SELECT max(id) FROM events").fetchone()[0]
     ts_of = dict(c.execute("SELECT id, ts FROM events"))

@@ -134,7 +134,10 @@ def open_session_log(args, settings, room: str) -> Any:
         return None
     path = log_path_for(getattr(args, "log", None), room, getattr(args, "new_show_after", None))
     path.parent.mkdir(parents=True, exist_ok=True)
-    lg = SessionLog(path, room=room, settings=settings.to_dict(), app_version=__version__)
+    ls = settings.log
+    lg = SessionLog(path, room=room, settings=settings.to_dict(), app_version=__version__,
+                    commit_interval_s=ls.commit_interval_ms / 1000.0, batch_rows=ls.batch_rows,
+                    max_queue_rows=ls.max_queue_rows)
     lg.start()
     return lg
 

@@ -1,5 +1,9 @@
 """A per-log cache of the replay's column blocks: SQLite's share of a replay paid once per log.
 
+Since schema 5 the writer stores these blocks in the log itself (``event_blocks``,
+:mod:`~controlroom.log.block_writer`), and a replay of such a log reads them there and uses no
+cache; this cache serves logs written before that (or by a writer whose blocks are missing).
+
 Replaying from the log (``LogReader.iter_event_blocks(columns=True)``) costs SQLite about a
 microsecond an event to build each block's column arrays (:func:`~controlroom.log.blocks.fetch_block`:
 one aggregate per column, each converting every value to JSON text), about as much as the

@@ -95,18 +95,22 @@ class EventBlock:
     """The events with ids in ``(lo, hi]``, as :meth:`pieces` for ``Replayer``.
 
     Built from one row of the column query: ``codes`` has a letter per event (``o`` order,
-    ``c`` cart, ``.`` any other topic; every run of orders or carts is at least 4 long),
+    ``c`` cart, ``.`` any other event; every run of orders or carts is at least 4 long: a stored
+    block (schema 5) codes orders and carts of shorter runs ``.`` and keeps them with the others),
     ``cols`` the JSON arrays of the columns (scaled time and SKU of orders and carts; order
     id, quantity, price and channel of orders; delta of carts), ``others`` the JSON of the
     other events.
     """
 
-    __slots__ = ("codes", "_cols", "_others", "_reader", "_lo", "_hi", "_events")
+    __slots__ = ("codes", "_cols", "_others", "_reader", "_lo", "_hi", "_events", "_decoded")
 
-    def __init__(self, reader: BatchSource, lo: int, hi: int, codes: str, cols: tuple, others: str | None) -> None:
+    def __init__(self, reader: BatchSource, lo: int, hi: int, codes: str, cols: tuple, others: str | list | None,
+                 decoded: bool = False) -> None:
         self.codes = codes
         self._cols = cols
         self._others = others
+        # decoded: cols and others are the values already (a stored block, log.stored_blocks), not JSON text
+        self._decoded = decoded
         self._reader = reader
         self._lo = lo
         self._hi = hi
@@ -130,13 +134,17 @@ class EventBlock:
         codes = self.codes
         loads = orjson.loads
         ts_k, sku, oid, qty, price, chan, delta = self._cols
-        ts = list(map(mul, loads(ts_k), repeat(_TS_UNSCALE)))
-        sku = loads(sku)
-        if "o" in codes:
-            oid, qty, price, chan = loads(oid), loads(qty), loads(price), loads(chan)
-        if "c" in codes:
-            delta = loads(delta)
-        others = loads(self._others) if self._others is not None else []
+        if self._decoded:  # the shop times themselves (a stored block keeps them exactly)
+            ts = ts_k
+            others = self._others
+        else:
+            ts = list(map(mul, loads(ts_k), repeat(_TS_UNSCALE)))
+            sku = loads(sku)
+            if "o" in codes:
+                oid, qty, price, chan = loads(oid), loads(qty), loads(price), loads(chan)
+            if "c" in codes:
+                delta = loads(delta)
+            others = loads(self._others) if self._others is not None else []
         out: list = []
         pos = 0  # next event of the block
         k = ko = kc = d = 0  # its index among the block's orders and carts, orders, carts, others

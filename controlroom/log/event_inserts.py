@@ -69,24 +69,31 @@ def event_rows(item: tuple):
              e.get("channel"), e.get("delta")) for e in batch]
 
 
-def _bound(item: tuple) -> tuple[_Shape, list]:
-    """The item's shape and the values it binds, row after row, in one flat list."""
+def _bound(item: tuple) -> tuple[_Shape, list, list]:
+    """The item's shape, the values it binds (row after row, in one flat list) and each row's raw JSON text."""
     batch, rat = item[1], item[2]
     if type(batch) is EventBatch and batch.topic in ("order", "cart"):
         # cols: v, epoch, seq, ts, room, then order_id, sku, qty, price_cents, channel / sku, delta
         c, n = batch.cols, len(batch.items)
         raw, r = batch.raw_lines(), repeat(rat, n)
         if batch.topic == "order":
-            return _ORDER, list(chain.from_iterable(zip(c[1], c[2], c[3], r, c[6], c[7], c[5], raw, c[8], c[9])))
-        return _CART, list(chain.from_iterable(zip(c[1], c[2], c[3], r, c[5], raw, c[6])))
-    return _GENERIC, list(chain.from_iterable(event_rows(item)))
+            return _ORDER, list(chain.from_iterable(zip(c[1], c[2], c[3], r, c[6], c[7], c[5], raw, c[8], c[9]))), raw
+        return _CART, list(chain.from_iterable(zip(c[1], c[2], c[3], r, c[5], raw, c[6]))), raw
+    rows = event_rows(item)
+    if type(rows) is not list:  # an EventBatch of another topic: its lazy rows, once
+        rows = list(rows)
+    return _GENERIC, list(chain.from_iterable(rows)), [r[8] for r in rows]
 
 
-def insert_events(conn: sqlite3.Connection, item: tuple, chunks: tuple[int, ...] = CHUNKS) -> tuple[int, int]:
+def insert_events(conn: sqlite3.Connection, item: tuple, chunks: tuple[int, ...] = CHUNKS,
+                  raws: list | None = None) -> tuple[int, int]:
     """Insert the events of a queued EVENTS item with multi-row statements; returns (rows
     inserted, the last row's id, 0 if none).  Not atomic across its statements: the writer holds
-    a SAVEPOINT around each item.  A row of the wrong width is refused before anything is stored."""
-    shape, flat = _bound(item)
+    a SAVEPOINT around each item.  A row of the wrong width is refused before anything is stored.
+    ``raws``, if given, is extended with each row's raw JSON text (the writer's column blocks use them)."""
+    shape, flat, raw = _bound(item)
+    if raws is not None:
+        raws.extend(raw)
     w = shape.width
     n, rest = divmod(len(flat), w)
     if rest:

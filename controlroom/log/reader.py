@@ -25,6 +25,7 @@ import orjson
 from controlroom.log import schema
 from controlroom.log.blocks import BLOCK_SQL, EventBlock, fetch_block
 from controlroom.log.schema import LogFormatError
+from controlroom.log.stored_blocks import StoredBlocks
 
 if TYPE_CHECKING:
     from controlroom.log.blockcache import BlockCache
@@ -78,6 +79,7 @@ class LogReader:
     def __init__(self, path: str | os.PathLike, migrate: bool = True) -> None:
         self.path = Path(path)
         self.conn, self.file_version = _open_for_reading(self.path, migrate)
+        self.stored_blocks: StoredBlocks | None = None  # the last column walk's stored blocks (hits, misses)
         self.conn.row_factory = None
 
     @classmethod
@@ -87,6 +89,7 @@ class LogReader:
         self = cls.__new__(cls)
         self.path = Path(path)
         self.conn, self.file_version = conn, file_version
+        self.stored_blocks = None
         self.conn.row_factory = None
         return self
 
@@ -199,10 +202,14 @@ class LogReader:
             conn.execute("BEGIN")
         try:
             top = conn.execute("SELECT max(id) FROM events").fetchone()[0] or 0
+            stored = StoredBlocks(conn, start_id, block, top) if columns else None
+            self.stored_blocks = stored
+            fetch = stored if stored is not None and stored.coverage else (
+                lambda lo, hi: fetch_block(conn, lo, hi, columns))
             lo = start_id
             while lo < top:
                 hi = min(lo + block, top)
-                yield from self._block(lo, hi, fetch_block(conn, lo, hi, columns))
+                yield from self._block(lo, hi, fetch(lo, hi))
                 lo = hi
         finally:
             if own_txn and conn.in_transaction:
@@ -213,6 +220,8 @@ class LogReader:
         kind = got[0]
         if kind == "cols":
             yield EventBlock(self, lo, hi, *got[1:])
+        elif kind == "dcols":  # a block's stored row, decoded and checked (log.stored_blocks)
+            yield EventBlock(self, lo, hi, *got[1:], decoded=True)
         elif kind == "raw":
             yield orjson.loads(got[1])
         elif kind == "rows":
@@ -227,7 +236,14 @@ class LogReader:
         try:  # the read transaction starts here; the helper thread, if any, goes on with it
             conn.execute("BEGIN")
             top = conn.execute("SELECT max(id) FROM events").fetchone()[0] or 0
-            if cache is not None:
+            stored = StoredBlocks(conn, start_id, block, top) if columns else None
+            self.stored_blocks = stored
+            if stored is not None and stored.coverage > 0:
+                # The writer stored the columns of every block they stand for (log.stored_blocks): a
+                # block cache would hold nothing more, so none is read or built.
+                cache = None
+                fetch = stored
+            elif cache is not None:
                 fetch = cache.open(conn, start_id, block, top, columns)
             else:
                 def fetch(lo: int, hi: int) -> tuple:
@@ -243,7 +259,7 @@ class LogReader:
                 conn.execute("COMMIT")
             conn.close()
 
-        if cache is not None and cache.serves_walk:
+        if (fetch is stored and stored.coverage >= 0.9) or (cache is not None and cache.serves_walk):
             # One row of the cache file per block: cheaper here than handing blocks over from a thread.
             try:
                 lo = start_id

@@ -23,12 +23,16 @@ Version history
   ``sum_meta`` (:mod:`controlroom.log.summary`), kept by the writer as it writes.  Migration
   2 -> 3 creates them empty (no ``sum_meta`` row: the review builds a cache instead); a writer
   continuing such a file fills them from the events already there.
-* **4** — the current layout: the scrub checkpoints ``sum_check`` and ``sum_check_at``
+* **4** — the scrub checkpoints ``sum_check`` and ``sum_check_at``
   (:mod:`controlroom.log.checkpoints`), every SKU's stock every few seconds of shop time, kept by
   the writer with the summary rows.  Migration 3 -> 4 creates them empty; a writer continuing
   the file rebuilds them with every summary row.  Readers take empty checkpoint tables beside
   events (a file migrated by a reader, or a schema-3 file, which the review never migrates) as
   missing: the review then builds the checkpoints into its cache.
+* **5** — the current layout: ``event_blocks`` (:mod:`controlroom.log.block_writer`), the replay's
+  column blocks, one row per whole block of 2,048 event ids, written by the writer with the events.
+  Migration 4 -> 5 creates it empty; a block without a row is read from ``events`` as before, so
+  older files replay exactly as they did (``events`` stays the record either way).
 
 A migration step ``n -> n+1`` lives in :data:`MIGRATIONS`; :func:`migrate`
 runs every step the file needs inside one transaction, so a failed migration
@@ -41,10 +45,11 @@ from typing import Callable
 
 import sqlite_utils
 
+from controlroom.log.block_writer import EVENT_BLOCKS_DDL
 from controlroom.log.checkpoints import CHECKPOINT_DDL
 from controlroom.log.summary import create_summary_tables
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 APPLICATION_ID = 0x43524C47  # "CRLG"
 
 
@@ -153,6 +158,7 @@ def create_schema(conn: sqlite3.Connection) -> None:
     try:
         _create_tables(_db(conn))
         create_summary_tables(conn)
+        conn.execute(EVENT_BLOCKS_DDL)
         conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
@@ -221,11 +227,17 @@ def _migrate_3_to_4(conn: sqlite3.Connection) -> None:
         conn.execute(sql)
 
 
+def _migrate_4_to_5(conn: sqlite3.Connection) -> None:
+    # Empty: no block has a row, so every block is read from events as before.
+    conn.execute(EVENT_BLOCKS_DDL)
+
+
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     0: _migrate_0_to_1,
     1: _migrate_1_to_2,
     2: _migrate_2_to_3,
     3: _migrate_3_to_4,
+    4: _migrate_4_to_5,
 }
 
 

@@ -32,6 +32,7 @@ from typing import Any, Iterable
 
 from controlroom.feed.batch import EventBatch
 from controlroom.log import schema
+from controlroom.log.block_writer import INSERT_BLOCK, BlockWriter
 from controlroom.log.inserts import (ACTION, ALERT, EVENTS, FEED, FLUSH, REJECT, SAMPLES, SETTINGS, SKUS, SNAPSHOT,
                                      STOP, TABLE, chunks_for, insert_events, insert_item, item_rows)
 from controlroom.log.schema import LogFormatError
@@ -39,6 +40,7 @@ from controlroom.log.segments import (continue_session, end_session, lock_path, 
                                       take_lock)
 from controlroom.log.values import settings_json
 from controlroom.log.wal import CAP_PAGES, WalCheckpointer
+from controlroom.log.writer_queue import WriterQueue
 from controlroom.log.writer_summary import SUMMARY_KINDS, LogSummary
 
 log = logging.getLogger(__name__)
@@ -56,7 +58,7 @@ class SessionLog:
 
     def __init__(self, path: str | os.PathLike, *, room: str, settings: Any = None,
                  app_version: str = "", commit_interval_s: float = 0.1, batch_rows: int = 20_000,
-                 max_queue_batches: int = 10_000, synchronous: str = "NORMAL",
+                 max_queue_batches: int = 10_000, max_queue_rows: int = 400_000, synchronous: str = "NORMAL",
                  raw_limit: int = 512, background_checkpoints: bool = True) -> None:
         self.path = Path(path)
         self.room = room
@@ -65,6 +67,9 @@ class SessionLog:
         self.commit_interval_s = float(commit_interval_s)
         self.batch_rows = int(batch_rows)
         self.max_queue_batches = int(max_queue_batches)
+        # The queue's memory bound: rows queued and not yet written (a batch carries up to hundreds).
+        # At the bound the producer waits (backpressure, see _put); no row is ever dropped there.
+        self.max_queue_rows = int(max_queue_rows)
         self.synchronous = synchronous.upper()
         if self.synchronous not in ("NORMAL", "FULL", "EXTRA"):
             raise ValueError("synchronous must be NORMAL, FULL or EXTRA")
@@ -84,22 +89,15 @@ class SessionLog:
         # SELECT max(id) per item); None after the slow path: the summary then asks the file.
         self._last_id: int | None = None
         self._chunks: tuple[int, ...] = ()
+        self._blocks: BlockWriter | None = None  # the replay's column blocks, written with the events
 
-        self._q: queue.SimpleQueue = queue.SimpleQueue()
-        self._plock = threading.Lock()  # producer-side counters
-        self._room_cv = threading.Condition()
-        self._waiting = 0
+        # bounded in items and in rows; the producer waits at a bound (controlroom.log.writer_queue)
+        self._q = WriterQueue(self.max_queue_batches, self.max_queue_rows)
         self._conn: sqlite3.Connection | None = None
         self._lock_file: Any = None
         self._thread: threading.Thread | None = None
         self._closed = False
         self._alive = False
-        # producer-side counters (under _plock)
-        self._queued_items = 0
-        self._queued_rows = 0
-        self._max_depth = 0
-        self._producer_waits = 0
-        self._producer_wait_s = 0.0
         # writer-side counters (writer thread only)
         self._committed_rows = 0
         self._committed: dict[str, int] = {t: 0 for t in TABLE.values()}
@@ -147,6 +145,7 @@ class SessionLog:
             raise
         self._conn = conn
         self._chunks = chunks_for(conn)
+        self._blocks = BlockWriter(conn.execute("SELECT max(id) FROM events").fetchone()[0] or 0)
         if self.background_checkpoints:
             self._ckpt = WalCheckpointer(self.path).start()
         self._alive = True
@@ -185,7 +184,7 @@ class SessionLog:
         if not self._alive:
             return False
         done = threading.Event()
-        self._q.put((FLUSH, done))
+        self._q.put_control((FLUSH, done))
         if not done.wait(timeout):
             return False
         return self._dropped_rows == 0
@@ -197,7 +196,7 @@ class SessionLog:
         self._closed = True
         if self._thread is None:
             return
-        self._q.put((STOP,))
+        self._q.put_control((STOP,))
         self._thread.join(timeout)
         if self._thread.is_alive():
             log.error("session log writer did not stop within %.1f s", timeout)
@@ -212,34 +211,11 @@ class SessionLog:
 
     # ------------------------------------------------------------------ producer side
     def _put(self, item: tuple, nrows: int) -> None:
+        """Queue one item; at the queue's bound (``max_queue_batches`` items or ``max_queue_rows``
+        rows waiting) the caller blocks until the writer has drained it: backpressure, no loss."""
         if self._closed:
             raise RuntimeError("session log is closed")
-        q = self._q
-        depth = q.qsize()
-        if depth >= self.max_queue_batches:
-            self._wait_for_room()
-            depth = q.qsize()
-        with self._plock:
-            self._queued_items += 1
-            self._queued_rows += nrows
-            if depth >= self._max_depth:
-                self._max_depth = depth + 1
-        q.put(item)
-
-    def _wait_for_room(self) -> None:
-        t0 = time.perf_counter()
-        with self._room_cv:
-            self._waiting += 1
-            try:
-                while self._q.qsize() >= self.max_queue_batches:
-                    if not self._alive:
-                        raise RuntimeError("session log writer is not running and its queue is full")
-                    self._room_cv.wait(0.05)
-            finally:
-                self._waiting -= 1
-        with self._plock:
-            self._producer_waits += 1
-            self._producer_wait_s += time.perf_counter() - t0
+        self._q.put(item, nrows, lambda: self._alive)
 
     def events(self, batch: list[dict] | EventBatch, received_at: float) -> None:
         """Accepted, validated events (dicts with ``topic``, or the feed's immutable
@@ -294,16 +270,20 @@ class SessionLog:
 
     @property
     def stats(self) -> dict:
-        with self._plock:
-            s = {
-                "queued": self._queued_rows,
-                "queued_items": self._queued_items,
-                "queue_depth": self._q.qsize(),
-                "max_queue_depth": self._max_depth,
-                "max_queue_batches": self.max_queue_batches,
-                "producer_waits": self._producer_waits,
-                "producer_wait_s": self._producer_wait_s,
-            }
+        q = self._q
+        s = {
+            "queued": q.rows,
+            "queued_items": q.items,
+            "queue_depth": q.qsize(),
+            "max_queue_depth": q.max_depth,
+            "max_queue_batches": self.max_queue_batches,
+            "queue_rows": q.pending_rows,  # rows waiting now, and the most at once (bound max_queue_rows)
+            "max_queue_rows_seen": q.max_pending_rows,
+            "max_queue_rows": self.max_queue_rows,
+            "producer_waits": q.waits,
+            "producer_waiting": q.waiting,
+            "producer_wait_s": q.wait_s,
+        }
         s.update({
             "committed": self._committed_rows,
             "committed_by_table": dict(self._committed),
@@ -328,7 +308,6 @@ class SessionLog:
         q = self._q
         interval = self.commit_interval_s
         limit = self.batch_rows
-        wake_at = self.max_queue_batches * 3 // 4
         mono = time.monotonic
         in_txn = False
         txn_rows = 0
@@ -347,11 +326,7 @@ class SessionLog:
                         continue
                 else:
                     item = q.get()
-                # A blocked producer is woken once the queue has drained to 3/4 of its bound, not
-                # after every item: each wake-up hands the GIL over (its own 50 ms wait re-checks).
-                if self._waiting and q.qsize() <= wake_at:
-                    with self._room_cv:
-                        self._room_cv.notify_all()
+                q.taken(item_rows(item) if item[0] < FLUSH else 0)  # its rows leave the bound's count
                 kind = item[0]
                 if kind == FLUSH:
                     if in_txn:
@@ -385,8 +360,7 @@ class SessionLog:
         finally:
             self._alive = False
             self._finish(conn)
-            with self._room_cv:
-                self._room_cv.notify_all()
+            q.wake()
 
     def _item_rows(self, item: tuple) -> int:
         return item_rows(item)
@@ -412,6 +386,7 @@ class SessionLog:
                 pass
             self._fail(e, txn_rows)
             self._summary.failed(e)
+            self._blocks.broken()
             return False
         dt = time.perf_counter() - t0
         if dt > self._max_commit_s:
@@ -446,6 +421,7 @@ class SessionLog:
                     pass
                 self._fail(e, sum(self._txn_counts.values()) + self._item_rows(item))
                 self._txn_counts = {}
+                self._blocks.broken()
                 self._summary.failed(e)
                 return False, 0
             log.warning("session log: slow path for %s after %s: %s", table, type(e).__name__, e)
@@ -462,10 +438,15 @@ class SessionLog:
     def _insert(self, kind: int, item: tuple, fast: bool) -> int:
         if kind == EVENTS:
             if fast:
-                n, last = insert_events(self._conn, item, self._chunks)
+                raws: list = []
+                n, last = insert_events(self._conn, item, self._chunks, raws)
                 self._last_id = last if n else None
+                if n:  # the blocks this item completed, in the same SAVEPOINT as its events
+                    for row in self._blocks.add(item[1], last - n + 1, raws):
+                        self._conn.execute(INSERT_BLOCK, row)
                 return n
             self._last_id = None  # the slow path: rows may be missing, the summary asks the file
+            self._blocks.broken()
         return insert_item(self._conn, kind, item, fast, self._fail)
 
     def _finish(self, conn: sqlite3.Connection) -> None:

@@ -189,6 +189,9 @@ class LogSettings:
     path: str | None = setting(None, "path", "session log file (unset: sessions/<room>-<start>.sqlite)")
     commit_interval_ms: int = setting(100, "ms", "group commit: the writer commits at least this often", gt=0)
     batch_rows: int = setting(20_000, "rows", "group commit: or after this many rows", gt=0)
+    max_queue_rows: int = setting(400_000, "rows", "rows waiting for the writer at most; at this bound the core "
+                                                   "waits for the writer (the feed's backlog stays in its socket) "
+                                                   "and nothing is dropped", gt=0)
 
 
 WEBHOOK_LEVELS = ("watch", "warning", "critical", "feed", "lost_sales", "frozen_with_stock")  # = notify.NOTIFY_LEVELS
