@@ -114,6 +114,7 @@ TEXTS = [
     QT_TRANSLATE_NOOP("SettingsDoc", 'group commit: the writer commits at least this often'),
     QT_TRANSLATE_NOOP("SettingsDoc", 'rows'),
     QT_TRANSLATE_NOOP("SettingsDoc", 'group commit: or after this many rows'),
+    QT_TRANSLATE_NOOP("SettingsDoc", "rows waiting for the writer at most; at this bound the core waits for the writer (the feed's backlog stays in its socket) and nothing is dropped"),
     QT_TRANSLATE_NOOP("SettingsDoc", 'list of tables'),
     QT_TRANSLATE_NOOP("SettingsDoc", 'webhooks: [[notify.webhooks]] tables {url, levels, states, headers}; levels default critical, lost_sales, feed; states default firing, resolved'),
     QT_TRANSLATE_NOOP("SettingsDoc", 'a webhook call unanswered this long counts as failed'),

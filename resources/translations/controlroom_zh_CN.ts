@@ -2367,6 +2367,10 @@
         <translation>批量提交：或累计这么多行后提交</translation>
     </message>
     <message>
+        <source>rows waiting for the writer at most; at this bound the core waits for the writer (the feed&apos;s backlog stays in its socket) and nothing is dropped</source>
+        <translation>等待写入的行数上限；达到上限时核心线程等待写入线程（数据流的积压留在其套接字中），不丢弃任何数据</translation>
+    </message>
+    <message>
         <source>list of tables</source>
         <translation>表列表</translation>
     </message>
