@@ -112,6 +112,8 @@ def evaluate(eng: EngineState, m: SkuModel, st: SkuStock, ts: float, out: list) 
             # taken for the operator's own and never released (a late truck then found PF07 frozen).
             if m.asked_at is None:
                 m.freeze_sent = False
+        if m.pulse_end is not None:  # a measured-pulse release: frozen again at its end
+            freeze.end_pulse(eng, m, st, ts)
         exposure.step_exposure(eng, m, a, safety, ts)  # lower exposure first, where the tier allows
         # critical
         if a <= safety:
