@@ -108,6 +108,7 @@ def on_stock(eng, m, frozen: bool, ts: float) -> None:
         m.lag_open = True
         m.inflight_units = 0.0
         m.pulse_end = None
+        m.pulse_open = None
         if m.pulse_units0 is not None and m.unfrozen_at is not None:  # the end of a measured pulse
             m.pulse_open = ts - m.unfrozen_at
         m.auto_frozen = m.freeze_sent  # we asked for it: we may release it
@@ -229,7 +230,8 @@ def step_frozen(eng, m, st, ts: float, out: list, rate_pm: float) -> None:
     if m.lag_open and ts - last >= max(2.0 * sl, sl + SETTLE_S):
         _close_lag(eng, m, ts)
         lag = learned_lag(eng.room, m.tier)
-        if m.pulse_open is not None:
+        m.freeze_pulsed = m.pulse_open is not None
+        if m.freeze_pulsed:
             _measure_pulse(m)
     settled = not m.lag_open
     book = eng.book
@@ -362,7 +364,7 @@ def pulse_rate(m, demand_release: float, last: float) -> float:
     span = last - m.frozen_at if m.frozen_at is not None else 0.0
     # (after a pulse its own measure is in demand_release: the orders in flight at its end came
     # in the storefront's part of it, not over the span since the acknowledgement)
-    if span > 0.0 and m.inflight_units > 0.0 and m.unfrozen_at is None:
+    if span > 0.0 and m.inflight_units > 0.0 and not m.freeze_pulsed:
         r_in = m.inflight_units / span
         if r_in > r:
             r = r_in
@@ -376,6 +378,9 @@ def _measure_pulse(m) -> None:
     acknowledgements (both shown after the same lag), and every live order since the release
     was placed in it: a direct measure of the demand now, where the rate at the first freeze
     (kept by the hold) would go on sizing pulses for a flash that is over."""
+    if m.pulse_units0 is None:
+        m.pulse_open = None
+        return
     units = m.live_units - m.pulse_units0
     if m.pulse_open > 0.0:
         r = units / m.pulse_open
@@ -446,8 +451,12 @@ def end_pulse(eng, m, st, ts: float) -> None:
     if end is None or ts < end:
         return
     m.pulse_end = None
+    if m.freeze_sent:
+        return  # the order path's freeze is on its way: it ends the pulse
     # (the unfreeze may not be acknowledged yet: the shop applies the two in order)
-    if st.delisted or m.freeze_sent or (st.frozen and not m.release_sent) or m.tier.auto_freeze != "auto":
+    if st.delisted or (st.frozen and not m.release_sent) or m.tier.auto_freeze != "auto":
+        if not st.frozen:
+            m.pulse_units0 = None  # no re-freeze ends this pulse: the SKU is back to the usual rules
         return
     m.freeze_sent = True
     eng._actions.append({
