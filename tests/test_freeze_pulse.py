@@ -9,7 +9,7 @@ reserve a release needs while the flash goes on.
 from __future__ import annotations
 
 from controlroom.settings import Settings
-from tests.test_freeze_release import LaggingShop
+from tests.test_freeze_release import T0, LaggingShop
 
 FLASH = (30.0, 120.0)
 
@@ -43,6 +43,12 @@ def test_a_frozen_flash_lot_is_sold_in_measured_pulses_without_overselling():
         assert end["op"] == "freeze" and end["reason"].startswith("end of the "), end
         assert end["t"] - rel["t"] <= d + 1e-9
     assert shop.oversold == 0
+    # For the operator the SKU stays frozen with stock through the pulses: one frozen-with-stock
+    # alert that does not end at each pulse, and no critical firing again in them.
+    t_freeze = T0 + acts[0]["t"]
+    after = [(t.level, t.state) for t in shop.rep.result.transitions if t.ts > t_freeze]
+    assert ("frozen_with_stock", "firing") in after, after
+    assert ("frozen_with_stock", "resolved") not in after and ("critical", "firing") not in after, after
     # What the first freeze kept back (about 570 units) is sold in the flash, down to less than
     # one pulse of the feed's step (100/s x 0.25 s x 1.5 and the count's spread).
     assert left < 100, left
