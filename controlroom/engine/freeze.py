@@ -226,7 +226,9 @@ def step_frozen(eng, m, st, ts: float, out: list, rate_pm: float) -> None:
     # The lag measured, not the floored one the reserve uses: once the acknowledged freeze has
     # shown, nothing more is in flight (waiting 10 s on a 2 s storefront let flash-sale's flashes
     # end while 10,000 units of each lot sat frozen, the first release came too late to sell them).
-    sl = storefront_lag(eng.room, m.tier)
+    # (An auto tier's: a confirm tier's release is an ask, and its settle keeps the answer time in,
+    # as measured on late-restock before this change.)
+    sl = storefront_lag(eng.room, m.tier) if m.tier.auto_freeze == "auto" else lag
     if m.lag_open and ts - last >= max(2.0 * sl, sl + SETTLE_S):
         _close_lag(eng, m, ts)
         lag = learned_lag(eng.room, m.tier)
