@@ -21,6 +21,11 @@ and "frozen with stock" as an alert.
   x exit ratio): one order of several units is a burst there.  Release actions go out
   like the freeze (``auto``: sent; ``confirm``: asked) with a reason.  An operator's own
   freeze is never released by the engine.
+* **Measured pulses** (``engine.release_pulses``, auto tiers).  A freeze whose settled stock is
+  below the reserve a release needs (a flash lot frozen at rate x 5 s x margin while the flash
+  goes on) is released for as long as that stock covers at the measured rate x margin, and
+  frozen again at the pulse's end (the lag delays both alike); each pulse's own orders give
+  the next one's rate.  For the operator the SKU stays frozen with stock through it.
 * **Hold and limit.**  For ``freeze_hold_s`` after a release, and once a SKU was frozen
   ``freeze_max_per_10min`` times in 10 minutes, the engine freezes it again only when
   stock truly runs out: available at or below the units that can still be ordered while
