@@ -46,6 +46,13 @@ def prior_lag() -> Settings:
     return Settings().with_changes(PRIOR_LAG)
 
 
+def whole_release() -> Settings:
+    """The prior lag, and no measured pulses: these sessions test the release of what a freeze kept
+    back once the reserve allows it (a pulse would sell part of it in the burst first:
+    tests/test_freeze_pulse.py)."""
+    return prior_lag().with_changes({"engine.release_pulses": False})
+
+
 def confirm_settings(**engine) -> Settings:
     return Settings().with_changes({"tiers.traffic_driver.auto_freeze": "confirm", **PRIOR_LAG,
                                     **{f"engine.{k}": v for k, v in engine.items()}})
@@ -88,19 +95,19 @@ def test_the_last_few_units_are_not_released_into_a_burst():
         shop.run(240, lambda t: 6.0 if t < 103 else 240.0)
         return shop
 
-    shop = session(LaggingShop(12, prior_lag()))
+    shop = session(LaggingShop(12, whole_release()))
     assert [a["op"] for a in shop.actions] == ["freeze"] and shop.oversold == 0 and shop.available == 9
     # A release of those 9 (the rule switched off) meets the burst: the re-freeze lands after it.
     old = freeze.LAST_FEW_FLOORS
     freeze.LAST_FEW_FLOORS = 0.0
     try:
-        loose = session(LaggingShop(12, prior_lag()))
+        loose = session(LaggingShop(12, whole_release()))
     finally:
         freeze.LAST_FEW_FLOORS = old
     assert [a["op"] for a in loose.actions][:3] == ["freeze", "unfreeze", "freeze"]
     assert loose.oversold > 0
     # A restock worth selling is released as before.
-    big = LaggingShop(12, prior_lag())
+    big = LaggingShop(12, whole_release())
     big.run(100, lambda t: 6.0)
     big.restock(30)
     big.run(140, lambda t: 6.0)
@@ -122,7 +129,7 @@ def test_a_freeze_made_in_a_feature_is_released_once_the_feature_is_over():
     # Frozen at the safety stock of the featured burst.  The feature ends at 200 s and the buyers
     # are back at 20/min: what the freeze kept back is far above a reserve at that rate, so it is
     # released once the feature's tail (120 s) is over.
-    shop = featured_session(LaggingShop(600, prior_lag()))
+    shop = featured_session(LaggingShop(600, whole_release()))
     ops = [(a["op"], a["t"]) for a in shop.actions]
     assert [o for o, _ in ops][:2] == ["freeze", "unfreeze"], ops
     rel = shop.actions[1]
@@ -140,7 +147,7 @@ def test_a_released_sku_is_frozen_again_at_the_last_few_units_not_at_the_floor()
     # down to 5, where one burst of multi-unit orders inside the storefront's lag oversells.  A SKU
     # the engine released is frozen again at the last few units, where no release would leave it.
     tier = Settings().tiers["traffic_driver"]
-    shop = featured_session(LaggingShop(600, prior_lag()))
+    shop = featured_session(LaggingShop(600, whole_release()))
     n = len(shop.actions)
     assert [a["op"] for a in shop.actions] == ["freeze", "unfreeze"]
     shop.run(700, lambda t: 20.0)

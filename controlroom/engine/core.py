@@ -50,6 +50,7 @@ class Engine(EventIntake):
         self.held = False
         self._out: list[AlertTransition] = []
         self._actions: list[dict] = []
+        self._pulse_due = float("inf")  # the earliest end of a measured-pulse release (engine/freeze.py)
         self._configure(settings)
         self._sync_skus(self.now)
 

@@ -21,6 +21,11 @@ and "frozen with stock" as an alert.
   x exit ratio): one order of several units is a burst there.  Release actions go out
   like the freeze (``auto``: sent; ``confirm``: asked) with a reason.  An operator's own
   freeze is never released by the engine.
+* **Measured pulses** (``engine.release_pulses``, auto tiers).  A freeze whose settled stock is
+  below the reserve a release needs (a flash lot frozen at rate x 5 s x margin while the flash
+  goes on) is released for as long as that stock covers at the measured rate x margin, and
+  frozen again at the pulse's end (the lag delays both alike); each pulse's own orders give
+  the next one's rate.  For the operator the SKU stays frozen with stock through it.
 * **Hold and limit.**  For ``freeze_hold_s`` after a release, and once a SKU was frozen
   ``freeze_max_per_10min`` times in 10 minutes, the engine freezes it again only when
   stock truly runs out: available at or below the units that can still be ordered while
@@ -40,7 +45,7 @@ from math import ceil, floor
 
 from controlroom.engine.tiers import safety_stock
 
-__all__ = ["LAG_PRIOR_COUNT", "SETTLE_S", "learned_lag", "answer_time", "lag_words", "spread_words", "on_stock", "on_frozen_order", "step_frozen",
+__all__ = ["LAG_PRIOR_COUNT", "SETTLE_S", "learned_lag", "storefront_lag", "pulse_rate", "end_pulse", "answer_time", "lag_words", "spread_words", "on_stock", "on_frozen_order", "step_frozen",
            "may_freeze", "hard_reserve", "last_few"]
 
 LAG_PRIOR_COUNT = 1.0  # answers the confirm_answer_s prior is worth (answer_time)
@@ -106,6 +111,11 @@ def on_stock(eng, m, frozen: bool, ts: float) -> None:
         m.frozen_at = ts
         m.frozen_last_order = None
         m.lag_open = True
+        m.inflight_units = 0.0
+        m.pulse_end = None
+        m.pulse_open = None
+        if m.pulse_units0 is not None and m.unfrozen_at is not None:  # the end of a measured pulse
+            m.pulse_open = ts - m.unfrozen_at
         m.auto_frozen = m.freeze_sent  # we asked for it: we may release it
         # The freeze landed: the next one may be sent once it is lifted.  (The intake's own reset
         # misses a release and a re-freeze within one tick: freeze_sent then stayed set and the
@@ -122,12 +132,14 @@ def on_stock(eng, m, frozen: bool, ts: float) -> None:
         _close_lag(eng, m, ts)
         m.frozen_at = None
         m.auto_frozen = False
+        m.unfrozen_at = ts
 
 
-def on_frozen_order(m, ts: float) -> None:
-    """A live order of a frozen SKU: still in flight from before the storefront saw the freeze."""
+def on_frozen_order(m, ts: float, units: float = 0.0) -> None:
+    """A live order of a frozen SKU (``units`` of it): still in flight from before the storefront saw the freeze."""
     if m.lag_open:
         m.frozen_last_order = ts
+        m.inflight_units += units
 
 
 def _close_lag(eng, m, ts: float) -> None:
@@ -190,6 +202,12 @@ def may_freeze(eng, m, available: int, ts: float) -> tuple[bool, str]:
         # A feature of the SKU began after the release: not the momentary spike the hold is for,
         # but the demand a release judged on the feature's end (step_frozen) did not cover.
         return True, "; featured again since its release"
+    if m.pulse_end is not None and ts < m.pulse_end:
+        # A measured pulse is open: its end freezes the SKU again (end_pulse), unless it sells
+        # faster than it was sized for (a flash that began in it).
+        if m.pulse_units0 is not None and m.live_units - m.pulse_units0 > m.pulse_plan:
+            return True, f"; the pulse sells faster than the {m.pulse_plan:.0f} units it was sized for"
+        return False, ""
     lag = learned_lag(eng.room, m.tier)
     hr = hard_reserve(m, lag, ts, e.freeze_hold_s)
     if available <= hr:
@@ -208,11 +226,20 @@ def step_frozen(eng, m, st, ts: float, out: list, rate_pm: float) -> None:
     lag = learned_lag(eng.room, m.tier)
     since = ts - m.frozen_at
     last = m.frozen_last_order if m.frozen_last_order is not None else m.frozen_at
-    # The orders in flight have settled when none came for twice the lag (and lag + SETTLE_S):
-    # that closes the lag observation, and the reserve is then sized from what it taught.
-    if m.lag_open and ts - last >= max(2.0 * lag, lag + SETTLE_S):
+    # The orders in flight have settled when none came for twice the storefront's lag (and lag +
+    # SETTLE_S): that closes the lag observation, and the reserve is then sized from what it taught.
+    # The lag measured, not the floored one the reserve uses: once the acknowledged freeze has
+    # shown, nothing more is in flight (waiting 10 s on a 2 s storefront let flash-sale's flashes
+    # end while 10,000 units of each lot sat frozen, the first release came too late to sell them).
+    # (An auto tier's: a confirm tier's release is an ask, and its settle keeps the answer time in,
+    # as measured on late-restock before this change.)
+    sl = storefront_lag(eng.room, m.tier) if m.tier.auto_freeze == "auto" else lag
+    if m.lag_open and ts - last >= max(2.0 * sl, sl + SETTLE_S):
         _close_lag(eng, m, ts)
         lag = learned_lag(eng.room, m.tier)
+        m.freeze_pulsed = m.pulse_open is not None
+        if m.freeze_pulsed:
+            _measure_pulse(m)
     settled = not m.lag_open
     book = eng.book
     a = st.available
@@ -265,9 +292,12 @@ def step_frozen(eng, m, st, ts: float, out: list, rate_pm: float) -> None:
     if a < last_few(tier):
         return
     if a < reserve * tier.exit_ratio:
-        # Too little left to sell at full exposure, but a tier that may lower exposure sells it at a
-        # trickle: shown to few enough buyers that what is left covers their in-flight orders.
-        _release_lowered(eng, m, a, reserve, demand_release, lag, last, ts)
+        # Too little left to sell at full exposure: an auto tier opens the storefront for a measured
+        # pulse; a tier that may lower exposure sells it at a trickle: shown to few enough buyers
+        # that what is left covers their in-flight orders.
+        if not (tier.auto_freeze == "auto" and eng._e.release_pulses
+                and _release_pulse(eng, m, a, demand_release, last, ts)):
+            _release_lowered(eng, m, a, reserve, demand_release, lag, last, ts)
         return
     if a < last_few(tier) * tier.exit_ratio:
         return  # a released SKU is frozen again at last_few: this much above it, or it churns
@@ -321,6 +351,125 @@ def _release_lowered(eng, m, a: int, reserve: float, demand_release: float, lag:
         "reason": (f"release at exposure {w:g}: {a} left, below the reserve {ceil(reserve)} at full exposure "
                    f"({demand_full:.1f}/min x {lag:.1f} s learned lag x {tier.safety_margin:g}), above "
                    f"{ceil(reserve * w)} at {w:g}; orders in flight settled {ts - last:.0f} s ago"),
+    })
+
+
+def storefront_lag(room, tier) -> float:
+    """The storefront's lag as measured: the longest upper bound of the room's last freezes
+    (:func:`learned_lag` without its floor or a confirm tier's answer time), the tier's
+    ``safety_lag_s`` before the first.  How long orders can still be in flight after a freeze
+    was acknowledged."""
+    hi = room.lag_hi
+    return max(hi) if hi else tier.safety_lag_s
+
+
+def pulse_rate(m, demand_release: float, last: float) -> float:
+    """The demand (units/s) a measured pulse is sized on: the rate the release is judged on, or
+    the rate the orders still in flight came at after the freeze's acknowledgement, the larger
+    (the storefront's last seconds open: in a flash, the rate the next pulse meets)."""
+    r = demand_release / 60.0
+    span = last - m.frozen_at if m.frozen_at is not None else 0.0
+    # (after a pulse its own measure is in demand_release: the orders in flight at its end came
+    # in the storefront's part of it, not over the span since the acknowledgement)
+    if span > 0.0 and m.inflight_units > 0.0 and not m.freeze_pulsed:
+        r_in = m.inflight_units / span
+        if r_in > r:
+            r = r_in
+    return r
+
+
+def _measure_pulse(m) -> None:
+    """A pulse's orders have all come: the rate it sold at is the demand the next release is judged on.
+
+    The storefront was open for exactly the time between the unfreeze's and the freeze's
+    acknowledgements (both shown after the same lag), and every live order since the release
+    was placed in it: a direct measure of the demand now, where the rate at the first freeze
+    (kept by the hold) would go on sizing pulses for a flash that is over."""
+    if m.pulse_units0 is None:
+        m.pulse_open = None
+        return
+    units = m.live_units - m.pulse_units0
+    if m.pulse_open > 0.0:
+        r = units / m.pulse_open
+        # Never below what the carts say is coming (they lead the orders): a pulse before a flash's
+        # orders arrive measures the calm before it (flash-sale seed 5, FS04: a pulse measured
+        # 645/min, the release that followed met the flash and oversold 403 units).
+        cart = m.fc.cart_rate_per_min if m.fc is not None else 0.0
+        c = m.kappa * cart / 60.0
+        if c > r:
+            r = c
+        m.release_rate = r
+        m.freeze_rate = r * 60.0
+        m.freeze_cart = cart
+    m.pulse_open = None
+    m.pulse_units0 = None
+
+
+def _release_pulse(eng, m, a: int, demand_release: float, last: float, ts: float) -> bool:
+    """Release for a measured pulse: open for as long as ``a`` covers, then frozen again.
+
+    The storefront sees the release and the re-freeze after the same lag, so it stays open for
+    the pulse's length whatever the lag is: ``rate x length x margin`` (and ``safety_z`` sd of
+    the count) must fit in what is left above the last few units.  The re-freeze goes out at
+    the first event at or after the pulse's end (the intake's clock, :func:`end_pulse`), which
+    can be one step of the feed late (``room.feed_gap``): the end is set that much early.  The
+    order path's re-freeze still comes first if the pulse sells faster than it was sized for
+    (:func:`may_freeze`).  False if no pulse fits."""
+    tier = m.tier
+    budget = a - last_few(tier)
+    r = pulse_rate(m, demand_release, last)
+    if r <= 0.0 or budget <= 0.0:
+        return False
+    d = budget / (r * tier.safety_margin)
+    for _ in range(60):  # the count's spread (safety_z) too: shorten until it fits
+        if safety_stock(tier, r, d, m.spread) <= budget:
+            break
+        d *= 0.95
+    else:
+        return False
+    early = eng.room.feed_gap
+    if d < early:  # (the re-freeze at the first event after the release: open one step of the feed)
+        return False
+    m.release_sent = True
+    m.released_at = ts
+    m.release_rate = r
+    m.pulse_end = ts + d - early
+    if m.pulse_end < eng._pulse_due:
+        eng._pulse_due = m.pulse_end
+    m.pulse_units0 = m.live_units
+    m.pulse_plan = r * d
+    eng._actions.append({
+        "op": "unfreeze", "sku": m.sku, "by": "auto", "confirm": False, "ts": ts,
+        "reason": (f"release for a pulse of at most {d:.1f} s: {a} left, below the reserve at full exposure; "
+                   f"{r * 60.0:.1f}/min x {d:.1f} s x {tier.safety_margin:g}{spread_words(eng, m)} = "
+                   f"{ceil(safety_stock(tier, r, d, m.spread))} fit above the last {ceil(last_few(tier))}; "
+                   f"orders in flight settled {ts - last:.0f} s ago; frozen again in {d - early:.1f} s "
+                   f"(+ up to {early:.1f} s, the feed's step)"),
+    })
+    return True
+
+
+def end_pulse(eng, m, st, ts: float) -> None:
+    """Tick of an unfrozen SKU released for a measured pulse: frozen again once the pulse is over.
+
+    Not judged by :func:`may_freeze`: the re-freeze is the release's own end (the stock the
+    storefront may still sell in it is what was left), sized and logged when it went out."""
+    end = m.pulse_end
+    if end is None or ts < end:
+        return
+    m.pulse_end = None
+    if m.freeze_sent:
+        return  # the order path's freeze is on its way: it ends the pulse
+    # (the unfreeze may not be acknowledged yet: the shop applies the two in order)
+    if st.delisted or (st.frozen and not m.release_sent) or m.tier.auto_freeze != "auto":
+        if not st.frozen:
+            m.pulse_units0 = None  # no re-freeze ends this pulse: the SKU is back to the usual rules
+        return
+    m.freeze_sent = True
+    eng._actions.append({
+        "op": "freeze", "sku": m.sku, "by": "auto", "confirm": False, "ts": ts,
+        "reason": (f"end of the {ts - m.released_at:.1f} s pulse: {st.available} available; the orders of "
+                   f"its last seconds are still in flight ({m.release_rate * 60.0:.1f}/min)"),
     })
 
 

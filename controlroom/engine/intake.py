@@ -19,6 +19,7 @@ from controlroom.engine.rules import critical_now
 
 __all__ = ["EventIntake"]
 
+FEED_GAP_S = 10.0  # the feed's step (room.feed_gap) is the longest gap between its events in this long
 QTY_EWMA = 0.05  # smoothing of the mean order size that caps a bulk order (burst_qty_factor)
 SLICE_FRACTION = 1e-3  # on_events: events within this fraction of the instant scale count at one time
 _TOPIC = itemgetter("topic")
@@ -35,9 +36,7 @@ class EventIntake:
         topic = ev["topic"]
         ts = ev["ts"]
         if ts > self.now:
-            if self.start_ts is None:
-                self._start(ts)
-            self.now = ts
+            self._advance_now(ts)
         if topic == "order":
             sku = ev["sku"]
             m = self.models.get(sku) or self._model(sku, ts)
@@ -52,7 +51,7 @@ class EventIntake:
                 m.live_units += q
                 m.n_orders += 1
                 if m.lag_open:
-                    freeze.on_frozen_order(m, ts)
+                    freeze.on_frozen_order(m, ts, q)
                 m.ord_cusum.update(ts, 1.0, m.ord_base)
                 m.ord_down.update(ts, 1.0, m.down_base)
                 if m.feat_since is not None or ts - m.feat_end < self._tail:
@@ -136,9 +135,7 @@ class EventIntake:
             elif topic in ("hb", "cancel"):
                 t = max(map(itemgetter("ts"), evs))
                 if t > self.now:
-                    if self.start_ts is None:
-                        self._start(t)
-                    self.now = t
+                    self._advance_now(t)
             else:
                 for ev in evs:
                     self.on_event(ev)
@@ -176,7 +173,34 @@ class EventIntake:
         if t > self.now:
             if self.start_ts is None:
                 self._start(t)
+            else:
+                room = self.room
+                g = t - self.now
+                if g >= room.feed_gap or t - room.feed_gap_at > FEED_GAP_S:
+                    room.feed_gap = g
+                    room.feed_gap_at = t
             self.now = t
+            if t >= self._pulse_due:
+                self._end_pulses(t)
+
+    def _end_pulses(self, t: float) -> None:
+        """Freeze again the SKUs whose measured pulse is over (engine/freeze.py): at the first event
+        at or after its end, not the next tick (a pulse of a flash lot lasts a fraction of a second)."""
+        due = float("inf")
+        skus = self.mirror.skus
+        for m in self.models.values():
+            end = m.pulse_end
+            if end is None:
+                continue
+            if end <= t:
+                st = skus.get(m.sku)
+                if st is None:
+                    m.pulse_end = None
+                else:
+                    freeze.end_pulse(self, m, st, t)
+            elif end < due:
+                due = end
+        self._pulse_due = due
 
     def on_order_columns(self, ts, sku, qty, channel) -> None:
         """Orders as columns (``ts``, ``sku``, ``qty``, ``channel`` sequences of one batch, in order).
@@ -247,7 +271,7 @@ class EventIntake:
                 m.live_units += u
                 m.n_orders += n
                 if m.lag_open:
-                    freeze.on_frozen_order(m, t)
+                    freeze.on_frozen_order(m, t, u)
                 m.ord_cusum.update(t, n, m.ord_base)
                 m.ord_down.update(t, n, m.down_base)
                 if m.feat_since is not None or t - m.feat_end < tail:

@@ -52,7 +52,8 @@ def critical_now(eng: EngineState, m: SkuModel, st: SkuStock, ts: float, out: li
     a = book.get(m.sku, "critical")
     fc = m.fc
     rate = fc.rate_per_min if fc else None
-    if a is None or a.state != "firing":
+    # (not in a measured pulse: for the operator the SKU stays frozen with stock through it)
+    if (a is None or a.state != "firing") and m.pulse_units0 is None:
         reason = f"available {st.available} at or below safety stock {_down(m.safety)}: act now"
         a, _ = book.fire_now(m.sku, "critical", ts, reason, out,
                              (st.available, rate, fc.sellout_pessimistic_s if fc else None, m.safety))
@@ -67,7 +68,7 @@ def critical_now(eng: EngineState, m: SkuModel, st: SkuStock, ts: float, out: li
         if confirm and m.asked_at is None:  # its answer time is learnt from the first ask (engine/freeze.py)
             m.asked_at = ts
         eng._actions.append({
-            "op": "freeze", "sku": m.sku, "by": "auto", "confirm": confirm, "ts": ts, "alert": a.key,
+            "op": "freeze", "sku": m.sku, "by": "auto", "confirm": confirm, "ts": ts, "alert": a.key if a is not None else None,
             "reason": (f"available {st.available} at or below safety stock {_down(m.safety)} ({m.tier_name}: "
                        f"rate x {freeze.lag_words(eng.room, m.tier)} x {m.tier.safety_margin:g}"
                        f"{freeze.spread_words(eng, m)}){why}"),
@@ -86,6 +87,10 @@ def blocked(eng: EngineState, m: SkuModel, st: SkuStock, ts: float, out: list) -
                 eng.book.resolve_level(m.sku, "frozen_with_stock", ts, out, "delisted")
         m.freeze_sent = False if not st.frozen else m.freeze_sent
         return True
+    if m.pulse_units0 is not None:
+        # Released for a measured pulse (engine/freeze.py): still frozen with stock for the operator
+        # until it settled, not a critical that fires and a frozen-with-stock that ends every pulse.
+        return True
     if eng.book.active:
         eng.book.resolve_level(m.sku, "frozen_with_stock", ts, out, "unfrozen")
     return False
@@ -101,6 +106,8 @@ def evaluate(eng: EngineState, m: SkuModel, st: SkuStock, ts: float, out: list) 
     if blocked(eng, m, st, ts, out):
         if st.frozen and not st.delisted:
             freeze.step_frozen(eng, m, st, ts, out, rate * 60.0)
+        elif m.pulse_end is not None:  # a measured pulse: frozen again at its end
+            freeze.end_pulse(eng, m, st, ts)
     else:
         a = st.available
         rpm = rate * 60.0

@@ -27,7 +27,7 @@ class SkuModel:
                  "k_units", "k_adds", "n_orders", "feat_rise", "frozen_at", "frozen_last_order", "lag_open",
                  "auto_frozen", "freeze_rate", "freeze_cart", "freeze_times", "released_at", "release_sent",
                  "release_rate", "exposure_line", "exposure_weight", "asked_at",
-                 "off_rate", "freeze_featured", "freeze_off", "lag_in", "spread")
+                 "off_rate", "freeze_featured", "freeze_off", "lag_in", "spread", "inflight_units", "pulse_end", "pulse_units0", "pulse_plan", "pulse_open", "unfrozen_at", "freeze_pulsed")
 
     def __init__(self, sku: str, tier_name: str, tier: TierSettings, e: EngineSettings, t0: float) -> None:
         self.sku = sku
@@ -60,6 +60,13 @@ class SkuModel:
         self.frozen_at: float | None = None
         self.frozen_last_order: float | None = None
         self.lag_open = False
+        self.inflight_units = 0.0  # live units ordered since the freeze's acknowledgement (in flight)
+        self.pulse_end: float | None = None  # a measured-pulse release re-freezes at this ts
+        self.pulse_units0: float | None = None  # live_units when the pulse was released
+        self.pulse_plan = 0.0  # the units the pulse was sized to sell (rate x length)
+        self.pulse_open: float | None = None  # seconds the last pulse was open (unfreeze ack -> freeze ack)
+        self.unfrozen_at: float | None = None  # the last unfreeze's acknowledgement
+        self.freeze_pulsed = False  # the current freeze ended a measured pulse (its in-flight orders are the pulse's)
         self.auto_frozen = False
         self.freeze_rate = 0.0
         self.freeze_cart = 0.0  # cart adds per minute at the freeze
@@ -134,7 +141,7 @@ class RoomModel:
     """Room-level traffic: entries on a fast and a slow scale, the featured SKU, feature lengths."""
 
     __slots__ = ("entries", "featured", "t0", "feat_n", "feat_sum", "tier_kappa", "tier_qty", "lag_n", "lag_sum",
-                 "lag_floor", "answer_n", "answer_sum", "answer_prior", "lag_hi")
+                 "lag_floor", "answer_n", "answer_sum", "answer_prior", "lag_hi", "feed_gap", "feed_gap_at")
 
     def __init__(self, e: EngineSettings, t0: float) -> None:
         self.entries = DecayedCounts((e.fast_scale_s, e.slow_scale_s), t0)
@@ -152,6 +159,11 @@ class RoomModel:
         self.answer_n = 0  # operator answers to a confirm tier's freeze (engine/freeze.py: ask -> ack)
         self.answer_sum = 0.0
         self.answer_prior = e.confirm_answer_s
+        # The longest step of the engine's clock (between event timestamps, or ticks) in the last
+        # FEED_GAP_S: a measured pulse's re-freeze goes out at the first event at or after its end,
+        # so up to this late (engine/freeze.py).  1 s (the tick) until measured.
+        self.feed_gap = 1.0
+        self.feed_gap_at = t0
 
     def feature_prior_weight(self) -> float:
         """Weight of the prior in :meth:`feature_length` (1 before any feature ended, then falling)."""

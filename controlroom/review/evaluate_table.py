@@ -309,6 +309,9 @@ def _rows(sc: dict) -> list[tuple[str, dict[str, str]]]:
     # books; a freeze turns that buyer away instead, which is.  So the floor of "with" is about this.
     row("  without: lost + oversold (cancelled)",
         lambda a: f"{sum(a['lost_wo']) + sum(a['over_wo']):.0f} ({_pct(sum(a['lost_wo']) + sum(a['over_wo']), sum(a['lost_wo']))})")
+    # What auto-freeze costs beyond that floor (the targets stay "vs without", above).
+    row("  with auto-freeze vs that floor",
+        lambda a: _pct(sum(a["lost_w"]), sum(a["lost_wo"]) + sum(a["over_wo"])) if a["lost_w"] else "-")
     return rows
 
 
