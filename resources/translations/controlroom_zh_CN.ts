@@ -2223,6 +2223,10 @@
         <translation>学习到的店铺延迟不低于该档位 safety_lag_s 的这个比例（1：更快的店铺从不缩小预留；低于 1 则允许缩小，测试中在不断上升的闪购里超卖）</translation>
     </message>
     <message>
+        <source>a freeze the engine sent (auto tiers) whose stock left is below the reserve is released in measured pulses: the storefront is opened for as long as that stock covers at the rate the freeze turned away (x safety_margin, + safety_z sd), then frozen again, each time the orders in flight have settled with stock left (the storefront&apos;s lag delays the release and the re-freeze alike; off: frozen until the reserve allows a whole release)</source>
+        <translation>引擎发出的冻结(自动冻结的层级)若剩余库存低于预留量,则按测算的脉冲解冻:按冻结时被拒的需求速率(× safety_margin,再加 safety_z 个标准差)计算剩余库存能支撑多久,店面就开放多久,随后再次冻结;每当在途订单落定且仍有库存时重复一次(店面延迟对解冻和再冻结的影响相同;关闭:保持冻结,直到预留量允许整体解冻)</translation>
+    </message>
+    <message>
         <source>this many SKUs with a watch alone (each for episode_pending_s) open the room&apos;s surge episode, the one row that lists every SKU with a watch and nothing worse until the surges have been over for episode_quiet_s (1: every watch is shown there, never as a row of its own; 0: never group)</source>
         <translation>有这么多商品仅处于关注（各持续 episode_pending_s）时，打开直播间的激增事件：这一行列出所有仅处于关注、没有更高级别的商品，直到激增结束满 episode_quiet_s（1：每个关注都只显示在这一行，不单独成行；0：从不合并）</translation>
     </message>
