@@ -40,7 +40,9 @@ class Engine(EventIntake):
         self.mirror = mirror
         self.book = AlertBook(settings.engine.history_max)
         self.episodes = EpisodeBook(settings.engine, settings.engine.history_max)
-        self.band = BandCalibrator(settings.engine.band80_prior_z, settings.engine.band80_gain)
+        self.band = BandCalibrator(settings.engine.band80_prior_z, settings.engine.band80_gain,
+                                   inflight_weight=settings.engine.band80_inflight_weight,
+                                   borrow_level=settings.engine.band80_borrow_level)
         self._band_sample = False
         self.models: dict[str, SkuModel] = {}
         self.now = float(mirror.last_ts or 0.0)
@@ -81,6 +83,7 @@ class Engine(EventIntake):
         self.book.history_max = e.history_max
         self.episodes.configure(e)
         self.band.prior_z, self.band.gain = e.band80_prior_z, e.band80_gain
+        self.band.inflight_weight, self.band.borrow_level = e.band80_inflight_weight, e.band80_borrow_level
         self.band.q.clear()  # the cached multipliers were worked out with the old ones
         self.episodes.history_max = e.history_max
         for sku, m in self.models.items():

@@ -205,7 +205,7 @@ def evaluate(eng: EngineState, m: SkuModel, st: SkuStock, ts: float, out: list) 
     spread = (hi - mu) / z if z > 0 else 0.0
     cal = eng.band
     cal.observe(ts, sku, m.tier_name, w, st.sold, st.available, st.frozen or st.delisted, mu, spread,
-                eng._band_sample, family=tier.rate_basis)
+                eng._band_sample, family=tier.rate_basis, early=tier.band_early_look)
     lo80, hi80 = cal.band(m.tier_name, mu, spread)
     return Forecast(rate_per_min=rate * 60.0, window_min=tier.window_min, predicted_sales=mu,
                     predicted_hi=hi, sellout_s=sellout, sellout_pessimistic_s=sellout_p,

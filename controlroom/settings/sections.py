@@ -86,7 +86,9 @@ class EngineSettings:
     trend_horizon_s: float = setting(60.0, "s", "a detected rise adds slope x this to the level (the fast rate's lag)", ge=0)
     band_z: float = setting(1.64, "sigma", "width of the upper band (predicted_hi, pessimistic sell-out)", ge=0)
     band80_prior_z: float = setting(1.28, "x spread", "the shown 80 % band is the forecast +- this x its spread until the room's own windows calibrate it per tier", gt=0)
-    band80_gain: float = setting(0.02, "ratio", "how fast the shown 80 % band's quantile level follows the band's own misses (its step per observed window) (adaptive conformal inference); 0: the plain 80th percentile of past windows", ge=0, le=0.5)
+    band80_gain: float = setting(0.04, "ratio", "how fast the shown 80 % band's quantile level follows the band's own misses (its step per observed window) (adaptive conformal inference); 0: the plain 80th percentile of past windows", ge=0, le=0.5)
+    band80_inflight_weight: float = setting(0.5, "ratio", "the windows still open count in the shown 80 % band's level at this weight of the miss rate their band is expected to have, so the level stops climbing once the band shown is wide enough rather than a whole window later (0: only windows that ended count)", ge=0, le=1)
+    band80_borrow_level: bool = setting(True, "bool", "a tier with few windows of its own reads its 80 % band at the level of the tiers forecasting the same way (same rate basis), not only from their windows")
     cart_conversion_prior: float = setting(0.6, "orders/add", "cart adds that become orders, assumed before a tier has its own data (units: x the mean order size)", ge=0)
     cart_conversion_strength: float = setting(30.0, "adds", "cart adds the conversion prior is worth", gt=0)
     feature_tail_s: float = setting(120.0, "s", "orders this long after a feature ends still count as featured demand", ge=0)
@@ -144,6 +146,7 @@ class TierSettings:
     lower_exposure_to: float = setting(1.0, "weight", "lower the SKU's exposure to at most this weight: before an auto-freeze, at lower_exposure_at x safety stock; and to release a freeze whose stock left is below the reserve at full exposure (1: never; needs auto_freeze auto or confirm)", ge=0, le=1)
     lower_exposure_at: float = setting(2.0, "x safety stock", "the line, in safety stocks, at which exposure is lowered before a freeze (1: never before; only the release at a lower exposure)", ge=1)
     leading_indicators: bool = setting(True, "bool", "let cart adds and featured traffic raise the predicted rate")
+    band_early_look: bool = setting(True, "bool", "the shown 80 % band also learns from each window at half its length (hears of a change sooner; off where early misses would only widen the rest of the show's band)")
 
 
 def _tier(**kw: Any) -> TierSettings:
@@ -165,7 +168,7 @@ DEFAULT_TIERS: dict[str, TierSettings] = {
     "long_tail": _tier(window_min=30.0, multiplier=1.5, warning_floor=5.0, critical_horizon_min=10.0,
                        safety_lag_s=5.0, safety_margin=1.2, safety_floor=2.0, auto_freeze="off",
                        pending_s=30.0, recover_s=180.0, prior_rate_per_min=0.3, featured_rate_per_min=3.0,
-                       rate_basis="longrun", watch=False, leading_indicators=False),
+                       rate_basis="longrun", watch=False, leading_indicators=False, band_early_look=False),
 }
 
 
