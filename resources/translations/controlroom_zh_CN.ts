@@ -2075,6 +2075,14 @@
         <translation>显示的 80% 区间的分位水平随区间自身未覆盖情况调整的速度（每个观测窗口的步长）（自适应共形推断）；0：直接取过往窗口的第 80 百分位</translation>
     </message>
     <message>
+        <source>the windows still open count in the shown 80 % band&apos;s level at this weight of the miss rate their band is expected to have, so the level stops climbing once the band shown is wide enough rather than a whole window later (0: only windows that ended count)</source>
+        <translation>尚未结束的窗口按其区间预期的未覆盖率、以此权重计入显示的 80% 区间的分位水平，使区间够宽时水平即停止上调，而不是晚一整个窗口（0：只计已结束的窗口）</translation>
+    </message>
+    <message>
+        <source>a tier with few windows of its own reads its 80 % band at the level of the tiers forecasting the same way (same rate basis), not only from their windows</source>
+        <translation>自身窗口尚少的档位，按预测方式相同（速率基准相同）的档位的分位水平取其 80% 区间，而不只借用它们的窗口</translation>
+    </message>
+    <message>
         <source>orders/add</source>
         <translation>单/加购</translation>
     </message>
@@ -2321,6 +2329,10 @@
     <message>
         <source>let cart adds and featured traffic raise the predicted rate</source>
         <translation>允许加购和讲解流量抬高预测速度</translation>
+    </message>
+    <message>
+        <source>the shown 80 % band also learns from each window at half its length (hears of a change sooner; off where early misses would only widen the rest of the show&apos;s band)</source>
+        <translation>显示的 80% 区间在每个窗口过半时也学习一次（更早察觉变化；若开场的未覆盖只会让此后整场的区间变宽，则关闭）</translation>
     </message>
     <message>
         <source>per-SKU tier override (beats the snapshot&apos;s tier)</source>
