@@ -81,6 +81,7 @@ class EngineSettings:
     cusum_threshold: float = setting(6.0, "nats", "change detector: log-likelihood ratio that declares a surge", gt=0)
     cusum_min_rate_per_min: float = setting(1.0, "units/min", "change detector: floor on the baseline rate", gt=0)
     surge_decay_min: float = setting(6.0, "min", "an elevated rate is assumed to fade to the slow rate with this time constant", gt=0)
+    line_horizon_min: float = setting(45.0, "min", "the warning line's steady part covers at least this many minutes of the steady rate, whatever the tier's multiplier x window (45: the rule of thumb's 1.5 x 30 min, so a short-window tier is not warned later than the naive rule on the same demand); 0: multiplier x window alone", ge=0)
     longrun_enters: bool = setting(False, "bool", "the long-run rate also raises the warning line (not only keeps it from clearing)")
     trend_weight: float = setting(1.0, "ratio", "weight of the rising-only trend term (during a detected rise)", ge=0, le=1)
     trend_horizon_s: float = setting(60.0, "s", "a detected rise adds slope x this to the level (the fast rate's lag)", ge=0)
