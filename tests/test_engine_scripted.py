@@ -121,7 +121,7 @@ def test_steady_forecast_numbers():
     assert f.window_min == 15.0
     assert f.predicted_sales == pytest.approx(150.0, rel=0.1)
     assert f.predicted_hi > f.predicted_sales
-    # steady: the rule of thumb's 45 min (engine.line_horizon_min; the tier's 2 x 15 min is shorter)
+    # steady: the rule of thumb's 45 min (tiers.traffic_driver.line_horizon_min; the tier's 2 x 15 min is shorter)
     assert f.warning_line == pytest.approx(3.0 * f.predicted_sales, rel=0.01)
     avail = r.mirror.skus["S1"].available
     assert f.sellout_s == pytest.approx(avail / (f.rate_per_min / 60.0), rel=0.01)  # as of the last tick
@@ -134,7 +134,7 @@ def test_steady_forecast_numbers():
 
 # These two hold the line at the tier's own 2 x 15 min (~300 at 10/min), the numbers they were
 # written for: what they test is the hysteresis, not the line's horizon (tests/test_line_horizon.py).
-TIER_LINE = Settings().with_changes({"engine.line_horizon_min": 0})
+TIER_LINE = Settings().with_changes({"tiers.traffic_driver.line_horizon_min": 0})
 
 
 @pytest.mark.parametrize("swing", [0.05, 0.10])
@@ -406,7 +406,7 @@ def test_update_settings_applies_live():
     line = eng.forecast("A1").warning_line
     eng.update_settings(Settings().with_changes({"tiers.traffic_driver.multiplier": 4.0}))
     eng.tick(eng.now + 2)
-    # 4 x 15 = 60 min of the steady rate, where 2 x 15 drew the 45-min floor (engine.line_horizon_min)
+    # 4 x 15 = 60 min of the steady rate, where 2 x 15 drew the 45-min floor (tiers.traffic_driver.line_horizon_min)
     assert eng.forecast("A1").warning_line == pytest.approx(60.0 / 45.0 * line, rel=0.05)
     # a per-SKU tier override moves the SKU to another window
     eng.update_settings(Settings().with_changes({"sku_tiers.A1": "long_tail"}))

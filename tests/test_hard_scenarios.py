@@ -112,7 +112,7 @@ def test_a_price_cut_is_warned_early_and_frozen_without_overselling():
     # Each cut item's episode opens within a minute of the cut (at 300 s), long before it sells out.
     # (On its own row or the room's warning wave: both cut items cross their lines within seconds.)
     # TD06 may be on a row before the cut: its stock, planned for this 25-min show, is under the 45 min
-    # of its old rate the line covers (engine.line_horizon_min; the naive rule's 1.5 x 30 min too).
+    # of its old rate the line covers (tiers.traffic_driver.line_horizon_min; the naive rule's 1.5 x 30 min too).
     first = {sku: t for sku, t in c["shown_at"].items() if sku in cut}
     assert set(first) == cut and all(t <= 360.0 for t in first.values()), first
     assert 300.0 <= first["PF06"] <= 360.0, first

@@ -1,4 +1,4 @@
-"""The warning line covers at least ``engine.line_horizon_min`` of the steady rate (issue 16).
+"""The warning line covers at least ``tiers.traffic_driver.line_horizon_min`` of the steady rate (issue 16).
 
 A traffic driver's own line is 2 x 15 min = 30 min of its steady rate; the naive rule draws
 1.5 x 30 min = 45 min.  On the same steady burn the engine warned a quarter of an hour after
@@ -31,7 +31,7 @@ def _run(changes: dict):
 @pytest.fixture(scope="module")
 def leads():
     out = {name: _run(ch) for name, ch in (("naive", {"engine.policy": "naive"}), ("engine", {}),
-                                           ("tier horizon only", {"engine.line_horizon_min": 0}))}
+                                           ("tier horizon only", {"tiers.traffic_driver.line_horizon_min": 0}))}
     return out
 
 

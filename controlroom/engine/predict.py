@@ -52,11 +52,11 @@ class Prediction(NamedTuple):
     featured_burst: bool = False  # the burst is a feature's (else a rise of another cause)
 
 
-def line_horizon_s(e, tier) -> float:
-    """Seconds of the steady rate the warning line covers: multiplier x window, at least
-    ``engine.line_horizon_min``."""
+def line_horizon_s(tier) -> float:
+    """Seconds of the steady rate the warning line covers: multiplier x window, at least the
+    tier's ``line_horizon_min``."""
     h = tier.multiplier * tier.window_min * 60.0
-    floor = e.line_horizon_min * 60.0
+    floor = tier.line_horizon_min * 60.0
     return h if h > floor else floor
 
 
@@ -218,11 +218,11 @@ def predict(eng: EngineState, m: SkuModel, st: SkuStock, ts: float) -> Predictio
     # feature-length estimate).  A rise that is not a feature keeps the full multiplier.
     mult = tier.multiplier
     hz_w = mult * w
-    # The steady part covers at least line_horizon_min of the steady rate: a driver's
+    # The steady part covers at least the tier's line_horizon_min of the steady rate: a driver's
     # 2 x 15 min drew 30 min where the rule of thumb draws 1.5 x 30 = 45 min, so on the same
     # steady demand it warned a quarter of an hour after the naive rule (steady, mentions,
     # traffic-surge seeds 1-5).  The burst keeps the tier's own horizon: it fades anyway.
-    hz_s = line_horizon_s(e, tier)
+    hz_s = line_horizon_s(tier)
     steady = (base + r_o) * hz_s
     burst = held_window_sales(level, base, hz_w, hold, fade) - base * hz_w
     if featured_burst:

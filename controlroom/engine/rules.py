@@ -131,7 +131,7 @@ def evaluate(eng: EngineState, m: SkuModel, st: SkuStock, ts: float, out: list) 
                                   f"{hz * tier.exit_ratio:g} min")
             if was_on and book.get(sku, "critical") is None:
                 m.deescalated = True
-        hz_min = line_horizon_s(eng._e, tier) / 60.0
+        hz_min = line_horizon_s(tier) / 60.0
         if burst * buf > 0.5:
             w_reason = (f"available {a} below warning line {_up(line)}: predicted sales in the next "
                         f"{hz_min:g} min = {steady:.0f} at the steady rate + "

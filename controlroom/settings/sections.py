@@ -81,7 +81,6 @@ class EngineSettings:
     cusum_threshold: float = setting(6.0, "nats", "change detector: log-likelihood ratio that declares a surge", gt=0)
     cusum_min_rate_per_min: float = setting(1.0, "units/min", "change detector: floor on the baseline rate", gt=0)
     surge_decay_min: float = setting(6.0, "min", "an elevated rate is assumed to fade to the slow rate with this time constant", gt=0)
-    line_horizon_min: float = setting(45.0, "min", "the warning line's steady part covers at least this many minutes of the steady rate, whatever the tier's multiplier x window (45: the rule of thumb's 1.5 x 30 min, so a short-window tier is not warned later than the naive rule on the same demand); 0: multiplier x window alone", ge=0)
     longrun_enters: bool = setting(False, "bool", "the long-run rate also raises the warning line (not only keeps it from clearing)")
     trend_weight: float = setting(1.0, "ratio", "weight of the rising-only trend term (during a detected rise)", ge=0, le=1)
     trend_horizon_s: float = setting(60.0, "s", "a detected rise adds slope x this to the level (the fast rate's lag)", ge=0)
@@ -127,6 +126,7 @@ class TierSettings:
     window_min: float = setting(30.0, "min", "forecast window: predicted sales are over this many minutes", gt=0)
     multiplier: float = setting(1.5, "x", "warning line = multiplier x predicted window sales", gt=0)
     warning_floor: float = setting(10.0, "units", "the warning line never drops below this (for a selling SKU)", ge=0)
+    line_horizon_min: float = setting(0.0, "min", "the warning line's steady part covers at least this many minutes of the steady rate, above multiplier x window (traffic drivers: 45, the rule of thumb's 1.5 x 30 min, where their 2 x 15 min warned later than the naive rule on the same demand); 0: multiplier x window alone", ge=0)
     exit_ratio: float = setting(1.15, "x", "hysteresis: a condition clears only past threshold x this", ge=1)
     critical_horizon_min: float = setting(5.0, "min", "critical when the pessimistic sell-out is nearer than this", ge=0)
     safety_lag_s: float = setting(5.0, "s", "freeze-in-flight time the safety stock must cover", ge=0)
@@ -152,7 +152,7 @@ def _tier(**kw: Any) -> TierSettings:
 
 DEFAULT_TIERS: dict[str, TierSettings] = {
     # 引流款: short window, generous multiplier, early warning, auto-freeze at safety stock.
-    "traffic_driver": _tier(window_min=15.0, multiplier=2.0, warning_floor=20.0, critical_horizon_min=3.0,
+    "traffic_driver": _tier(window_min=15.0, multiplier=2.0, warning_floor=20.0, line_horizon_min=45.0, critical_horizon_min=3.0,
                             safety_lag_s=5.0, safety_margin=1.5, safety_floor=5.0, auto_freeze="auto",
                             pending_s=5.0, recover_s=300.0, prior_rate_per_min=3.0, featured_rate_per_min=40.0),
     # 利润款: finer thresholds, confirm before freezing.
