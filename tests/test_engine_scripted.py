@@ -121,7 +121,8 @@ def test_steady_forecast_numbers():
     assert f.window_min == 15.0
     assert f.predicted_sales == pytest.approx(150.0, rel=0.1)
     assert f.predicted_hi > f.predicted_sales
-    assert f.warning_line == pytest.approx(2.0 * f.predicted_sales, rel=0.01)  # steady: the rule of thumb
+    # steady: the rule of thumb's 45 min (tiers.traffic_driver.line_horizon_min; the tier's 2 x 15 min is shorter)
+    assert f.warning_line == pytest.approx(3.0 * f.predicted_sales, rel=0.01)
     avail = r.mirror.skus["S1"].available
     assert f.sellout_s == pytest.approx(avail / (f.rate_per_min / 60.0), rel=0.01)  # as of the last tick
     assert f.sellout_pessimistic_s < f.sellout_s
@@ -131,6 +132,11 @@ def test_steady_forecast_numbers():
 
 # --- hovering at the warning line: one alert, not a storm ---------------------------------------
 
+# These two hold the line at the tier's own 2 x 15 min (~300 at 10/min), the numbers they were
+# written for: what they test is the hysteresis, not the line's horizon (tests/test_line_horizon.py).
+TIER_LINE = Settings().with_changes({"tiers.traffic_driver.line_horizon_min": 0})
+
+
 @pytest.mark.parametrize("swing", [0.05, 0.10])
 def test_hovering_at_the_warning_line_fires_once(swing):
     # 10/min on a traffic driver (line ~ 2 x 150).  After a warm-up, stock is topped up
@@ -138,7 +144,7 @@ def test_hovering_at_the_warning_line_fires_once(swing):
     # every few minutes for an hour.
     warm = Script([{"sku": "H1", "tier": "traffic_driver", "available": 2000}])
     warm.orders("H1", 10, 0, 1800)
-    rep = Replayer(Settings(), warm.snapshot(), start_ts=warm.start_ts)
+    rep = Replayer(TIER_LINE, warm.snapshot(), start_ts=warm.start_ts)
     for ev in warm.events():
         rep.feed(ev)
     rep.advance(warm.ts(1800))
@@ -176,7 +182,7 @@ def test_recovering_alert_reenters_without_a_new_alert():
     s.orders("H1", 10, 1900, 1950)
     s.stock("H1", 1950, 250)  # back under within recover_s (90 s): same alert fires again
     s.orders("H1", 10, 1950, 2100)
-    r = replay(s.snapshot(), s.events(), Settings(), end_ts=s.ts(2100), samples=False)
+    r = replay(s.snapshot(), s.events(), TIER_LINE, end_ts=s.ts(2100), samples=False)
     states = [x.state for x in r.transitions if x.level == "warning"]
     assert "recovering" in states
     assert len(fired(r.transitions, "warning")) == 1
@@ -400,7 +406,8 @@ def test_update_settings_applies_live():
     line = eng.forecast("A1").warning_line
     eng.update_settings(Settings().with_changes({"tiers.traffic_driver.multiplier": 4.0}))
     eng.tick(eng.now + 2)
-    assert eng.forecast("A1").warning_line == pytest.approx(2 * line, rel=0.05)
+    # 4 x 15 = 60 min of the steady rate, where 2 x 15 drew the 45-min floor (tiers.traffic_driver.line_horizon_min)
+    assert eng.forecast("A1").warning_line == pytest.approx(60.0 / 45.0 * line, rel=0.05)
     # a per-SKU tier override moves the SKU to another window
     eng.update_settings(Settings().with_changes({"sku_tiers.A1": "long_tail"}))
     eng.tick(eng.now + 3)

@@ -111,11 +111,15 @@ def test_a_price_cut_is_warned_early_and_frozen_without_overselling():
     e, n = c["engine"], c["naive"]
     # Each cut item's episode opens within a minute of the cut (at 300 s), long before it sells out.
     # (On its own row or the room's warning wave: both cut items cross their lines within seconds.)
+    # TD06 may be on a row before the cut: its stock, planned for this 25-min show, is under the 45 min
+    # of its old rate the line covers (tiers.traffic_driver.line_horizon_min; the naive rule's 1.5 x 30 min too).
     first = {sku: t for sku, t in c["shown_at"].items() if sku in cut}
-    assert set(first) == cut and all(300.0 <= t <= 360.0 for t in first.values()), first
-    # Lead time: measured 517 s (naive 660 s: the engine's warning line waits for the critical
-    # horizon on a step it cannot yet tell from a feature's burst — the gap this case keeps in view).
-    assert e["median_lead_s"] >= 450 and n["median_lead_s"] >= 600
+    assert set(first) == cut and all(t <= 360.0 for t in first.values()), first
+    assert 300.0 <= first["PF06"] <= 360.0, first
+    # Lead time: measured 660 s, naive 660 s (517 s before the line covered 45 min of the steady rate:
+    # the driver's 2 x 15 min waited for the critical horizon on a step it could not yet tell from a
+    # feature's burst).
+    assert e["median_lead_s"] >= 600 and n["median_lead_s"] >= 600
     assert c["oversold_open"] > 0 and c["oversold_closed"] == 0
     assert c["lost_closed"] <= 1.2 * max(c["lost_open"], 1.0) + 20, (c["lost_closed"], c["lost_open"])
 

@@ -19,7 +19,7 @@ from controlroom.engine.tiers import count_spread, safety_stock
 from controlroom.feed.mirror import SkuStock
 
 
-__all__ = ["Prediction", "predict", "FEATURED_STRENGTH_S", "QTY_PRIOR_ORDERS", "LATCH_RATIO"]
+__all__ = ["Prediction", "predict", "line_horizon_s", "FEATURED_STRENGTH_S", "QTY_PRIOR_ORDERS", "LATCH_RATIO"]
 
 FEATURED_STRENGTH_S = 120.0  # seconds of featuring the tier's featured prior is worth
 QTY_PRIOR_ORDERS = 10.0  # orders the tier's pooled mean order size is worth for one SKU
@@ -49,6 +49,15 @@ class Prediction(NamedTuple):
     steady: float  # the line's steady part
     burst: float  # the line's burst part (before its buffer)
     buf: float  # the burst's buffer multiplier
+    featured_burst: bool = False  # the burst is a feature's (else a rise of another cause)
+
+
+def line_horizon_s(tier) -> float:
+    """Seconds of the steady rate the warning line covers: multiplier x window, at least the
+    tier's ``line_horizon_min``."""
+    h = tier.multiplier * tier.window_min * 60.0
+    floor = tier.line_horizon_min * 60.0
+    return h if h > floor else floor
 
 
 def predict(eng: EngineState, m: SkuModel, st: SkuStock, ts: float) -> Prediction:
@@ -209,7 +218,12 @@ def predict(eng: EngineState, m: SkuModel, st: SkuStock, ts: float) -> Predictio
     # feature-length estimate).  A rise that is not a feature keeps the full multiplier.
     mult = tier.multiplier
     hz_w = mult * w
-    steady = (base + r_o) * hz_w
+    # The steady part covers at least the tier's line_horizon_min of the steady rate: a driver's
+    # 2 x 15 min drew 30 min where the rule of thumb draws 1.5 x 30 = 45 min, so on the same
+    # steady demand it warned a quarter of an hour after the naive rule (steady, mentions,
+    # traffic-surge seeds 1-5).  The burst keeps the tier's own horizon: it fades anyway.
+    hz_s = line_horizon_s(tier)
+    steady = (base + r_o) * hz_s
     burst = held_window_sales(level, base, hz_w, hold, fade) - base * hz_w
     if featured_burst:
         buf = 1.0 + (mult - 1.0) * eng.room.feature_prior_weight()
@@ -219,12 +233,12 @@ def predict(eng: EngineState, m: SkuModel, st: SkuStock, ts: float) -> Predictio
     if line < tier.warning_floor:
         line = tier.warning_floor
     if e.longrun_enters and tier.rate_basis == "dynamic":
-        lr = tier.multiplier * (r_l + r_o) * w
+        lr = (r_l + r_o) * hz_s
         if lr > line:
             line = lr
     # Enter fast, leave slow: the warning clears only above the line the long-run
     # rate (featured bursts included) would also draw.
-    exit_line = tier.multiplier * (r_l + r_o) * w
+    exit_line = (r_l + r_o) * hz_s
     if exit_line < line:
         exit_line = line
     lag = learned_lag(eng.room, tier)
@@ -252,4 +266,4 @@ def predict(eng: EngineState, m: SkuModel, st: SkuStock, ts: float) -> Predictio
     surge = up or surge_c
     exit_surge = s_up < h * 0.5 and s_cart < h * 0.5
     return Prediction(rate_now, w, mu, hi, sellout, sellout_p, line, safety, cart_f, surge, exit_surge, cart_m,
-                      kappa, r_s + r_o, surge_c and not up, exit_line, rate_hi, steady, burst, buf)
+                      kappa, r_s + r_o, surge_c and not up, exit_line, rate_hi, steady, burst, buf, featured_burst)

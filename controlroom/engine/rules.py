@@ -14,7 +14,7 @@ from math import ceil, floor
 from controlroom.engine import baselines, exposure, freeze
 from controlroom.engine.context import EngineState
 from controlroom.engine.forecast import Forecast, sellout_seconds
-from controlroom.engine.predict import predict
+from controlroom.engine.predict import line_horizon_s, predict
 from controlroom.engine.sku import SkuModel
 from controlroom.engine.tiers import critical_condition, warning_condition
 from controlroom.feed.mirror import SkuStock
@@ -99,7 +99,7 @@ def evaluate(eng: EngineState, m: SkuModel, st: SkuStock, ts: float, out: list) 
     """The engine policy at one tick: predict, then step the SKU's critical, warning, watch and
     losing-sales alerts (transitions appended to ``out``); returns the SKU's forecast."""
     (rate, w, mu, hi, sellout, sellout_p, line, safety, cart_f, surge, exit_surge, cart_m, kappa,
-     slow, cart_only, exit_line, rate_hi, steady, burst, buf) = predict(eng, m, st, ts)
+     slow, cart_only, exit_line, rate_hi, steady, burst, buf, featured_burst) = predict(eng, m, st, ts)
     tier = m.tier
     book = eng.book
     sku = m.sku
@@ -138,11 +138,15 @@ def evaluate(eng: EngineState, m: SkuModel, st: SkuStock, ts: float, out: list) 
                                   f"{hz * tier.exit_ratio:g} min")
             if was_on and book.get(sku, "critical") is None:
                 m.deescalated = True
+        hz_min = line_horizon_s(tier) / 60.0
         if burst * buf > 0.5:
             w_reason = (f"available {a} below warning line {_up(line)}: predicted sales in the next "
-                        f"{tier.multiplier * tier.window_min:g} min = {steady:.0f} at the steady rate + "
-                        f"{burst:.0f} from the {'feature' if buf < tier.multiplier else 'surge'} x {buf:.2f} "
+                        f"{hz_min:g} min = {steady:.0f} at the steady rate + "
+                        f"{burst:.0f} from the {'feature' if featured_burst else 'surge'} x {buf:.2f} "
                         f"(buffer): prepare a restock")
+        elif hz_min > tier.multiplier * tier.window_min:
+            w_reason = (f"available {a} below warning line {_up(line)} ({steady:.0f} predicted in {hz_min:g} min "
+                        f"at the steady rate): prepare a restock")
         else:
             w_reason = (f"available {a} below warning line {_up(line)} ({tier.multiplier:g} x "
                         f"{mu:.0f} predicted in {tier.window_min:g} min): prepare a restock")

@@ -129,6 +129,7 @@ class TierSettings:
     window_min: float = setting(30.0, "min", "forecast window: predicted sales are over this many minutes", gt=0)
     multiplier: float = setting(1.5, "x", "warning line = multiplier x predicted window sales", gt=0)
     warning_floor: float = setting(10.0, "units", "the warning line never drops below this (for a selling SKU)", ge=0)
+    line_horizon_min: float = setting(0.0, "min", "the warning line's steady part covers at least this many minutes of the steady rate, above multiplier x window (traffic drivers: 45, the rule of thumb's 1.5 x 30 min, where their 2 x 15 min warned later than the naive rule on the same demand); 0: multiplier x window alone", ge=0)
     exit_ratio: float = setting(1.15, "x", "hysteresis: a condition clears only past threshold x this", ge=1)
     critical_horizon_min: float = setting(5.0, "min", "critical when the pessimistic sell-out is nearer than this", ge=0)
     safety_lag_s: float = setting(5.0, "s", "freeze-in-flight time the safety stock must cover", ge=0)
@@ -155,7 +156,7 @@ def _tier(**kw: Any) -> TierSettings:
 
 DEFAULT_TIERS: dict[str, TierSettings] = {
     # 引流款: short window, generous multiplier, early warning, auto-freeze at safety stock.
-    "traffic_driver": _tier(window_min=15.0, multiplier=2.0, warning_floor=20.0, critical_horizon_min=3.0,
+    "traffic_driver": _tier(window_min=15.0, multiplier=2.0, warning_floor=20.0, line_horizon_min=45.0, critical_horizon_min=3.0,
                             safety_lag_s=5.0, safety_margin=1.5, safety_floor=5.0, auto_freeze="auto",
                             pending_s=5.0, recover_s=300.0, prior_rate_per_min=3.0, featured_rate_per_min=40.0),
     # 利润款: finer thresholds, confirm before freezing.

@@ -1,0 +1,58 @@
+"""The warning line covers at least ``tiers.traffic_driver.line_horizon_min`` of the steady rate (issue 16).
+
+A traffic driver's own line is 2 x 15 min = 30 min of its steady rate; the naive rule draws
+1.5 x 30 min = 45 min.  On the same steady burn the engine warned a quarter of an hour after
+the naive rule (traced on steady, mentions and traffic-surge seeds 1-5).  Scripted, evenly
+spaced orders: the sell-out time and both lines are known by hand.
+"""
+from __future__ import annotations
+
+import pytest
+
+from controlroom.engine.scripted import Script
+from controlroom.review import metrics
+from controlroom.review.replay import replay
+from controlroom.settings import Settings
+
+RATE, STOCK, END = 12.0, 700, 3600.0  # sells out at 700 / 12 min = 3500 s
+
+
+def _run(changes: dict):
+    s = Script([{"sku": "A1", "tier": "traffic_driver", "available": STOCK}], viewers=10000)
+    s.orders("A1", per_min=RATE, start_s=0, end_s=END)
+    s.heartbeats(0, END, every_s=5)
+    r = replay(s.snapshot(), s.events(), Settings().with_changes(changes), start_ts=s.ts(0), end_ts=s.ts(END),
+               samples=False)
+    sellout = s.ts(STOCK / RATE * 60.0)
+    lead = metrics.lead_times(r.transitions, {"A1": sellout})["A1"]
+    return r, lead
+
+
+@pytest.fixture(scope="module")
+def leads():
+    out = {name: _run(ch) for name, ch in (("naive", {"engine.policy": "naive"}), ("engine", {}),
+                                           ("tier horizon only", {"tiers.traffic_driver.line_horizon_min": 0}))}
+    return out
+
+
+def test_a_drivers_steady_burn_is_warned_about_as_early_as_the_naive_rule_warns(leads):
+    naive, engine, short = (leads[k][1] for k in ("naive", "engine", "tier horizon only"))
+    assert naive is not None and engine is not None and short is not None
+    # The naive line (1.5 x 30 min x 12/min = 540) is crossed at 700 - 540 = 160 units sold: 800 s in,
+    # 2700 s before the sell-out.  The engine's own 30 min would wait for 360 (1700 s in).
+    assert naive == pytest.approx(2700.0, abs=30.0)
+    assert short < 0.7 * naive
+    # With the 45-min horizon the engine leads within a tenth of the naive rule: its rate keeps the
+    # tier's cold-start prior (3/min, worth prior_strength_s) a few per cent under the true 12/min.
+    assert engine >= 0.9 * naive
+    assert engine > short + 600.0
+
+
+def test_the_warnings_reason_names_the_horizon_it_used(leads):
+    r, _lead = leads["engine"]
+    fired = [t for t in r.transitions if t.sku == "A1" and t.level == "warning" and t.state == "firing"]
+    assert fired, "the engine raised no warning"
+    assert "45 min" in fired[0].reason
+    r0, _ = leads["tier horizon only"]
+    fired0 = [t for t in r0.transitions if t.sku == "A1" and t.level == "warning" and t.state == "firing"]
+    assert "45 min" not in fired0[0].reason and "30 min" in fired0[0].reason  # 2 x 15 min
