@@ -88,6 +88,7 @@ TEXTS = [
     QT_TRANSLATE_NOOP("SettingsDoc", 'forecast window: predicted sales are over this many minutes'),
     QT_TRANSLATE_NOOP("SettingsDoc", 'warning line = multiplier x predicted window sales'),
     QT_TRANSLATE_NOOP("SettingsDoc", 'the warning line never drops below this (for a selling SKU)'),
+    QT_TRANSLATE_NOOP("SettingsDoc", "the warning line's steady part covers at least this many minutes of the steady rate, above multiplier x window (traffic drivers: 45, the rule of thumb's 1.5 x 30 min, where their 2 x 15 min warned later than the naive rule on the same demand); 0: multiplier x window alone"),
     QT_TRANSLATE_NOOP("SettingsDoc", 'hysteresis: a condition clears only past threshold x this'),
     QT_TRANSLATE_NOOP("SettingsDoc", 'critical when the pessimistic sell-out is nearer than this'),
     QT_TRANSLATE_NOOP("SettingsDoc", 'freeze-in-flight time the safety stock must cover'),

@@ -2263,6 +2263,10 @@
         <translation>预警线的下限（对在售商品）</translation>
     </message>
     <message>
+        <source>the warning line&apos;s steady part covers at least this many minutes of the steady rate, above multiplier x window (traffic drivers: 45, the rule of thumb&apos;s 1.5 x 30 min, where their 2 x 15 min warned later than the naive rule on the same demand); 0: multiplier x window alone</source>
+        <translation>预警线的稳定部分至少覆盖按稳定速率计算的这么多分钟的销量，高于倍数 × 窗口时以此为准（引流款：45，即经验法则的 1.5 × 30 分钟；其 2 × 15 分钟在同样的需求下比简单规则预警得晚）；0：仅用倍数 × 窗口</translation>
+    </message>
+    <message>
         <source>hysteresis: a condition clears only past threshold x this</source>
         <translation>滞回：越过阈值 × 此倍数才解除</translation>
     </message>
