@@ -264,6 +264,12 @@ def step_frozen(eng, m, st, ts: float, out: list, rate_pm: float) -> None:
         # left in its feature, against a 258 reserve at 2,000/min, stayed frozen for the last
         # 2 h 14 min of the show).  Featured again, the rate at the freeze holds again.
         off = m.freeze_off * 60.0
+        if m.freeze_pulsed and m.kappa * cart > off:
+            # After a measured pulse, never below what the carts say is coming (as the pulse's own
+            # measure): evening-show seed 16, TD08 pulsed at 270/min, was then released whole on the
+            # 2.1/min its feature had faded to before the freeze, and orders of ~70/min oversold 4
+            # units before the re-freeze landed.
+            off = m.kappa * cart
         if off < demand_release:
             demand_release = off
             faded = " (its feature is over: the rate it fades to)"
