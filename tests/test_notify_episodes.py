@@ -118,18 +118,23 @@ def test_a_sku_joining_a_told_wave_is_news_even_after_an_ack():
     # posted once at the next group interval, not every tick.  The wave ending is told once.
     r = Room(group_interval_s=30.0)
     try:
-        w = lambda sku, n, t, st="firing": tr(f"{sku}:warning:{n}", t, "warning", st, sku=sku)  # noqa: E731
+        def w(sku, n, t, st="firing"):
+            # A1 sells out soonest: the wave shows (and is acknowledged by) A1's alert
+            return AlertTransition(key=f"{sku}:warning:{n}", ts=T0 + t, sku=sku, level="warning", state=st,
+                                   reason=f"warning {st} at {t}", available=20, rate_per_min=10.0,
+                                   predicted_sellout_s=60.0 if sku == "A1" else 120.0 + n, threshold=30.0)
         ack = AlertTransition(key="A1:warning:1", ts=T0 + 150, sku="A1", level="warning", state="acked",
                               reason="acknowledged by op", by="op")
         s = {0: [w("A1", 1, 0)], 60: [w("B1", 2, 60)], 150: [ack], 300: [w("C1", 3, 300)],
              1000: [w("A1", 1, 1000, "resolved"), w("B1", 2, 1000, "resolved"), w("C1", 3, 1000, "resolved")]}
         r.run(s, 3000)
-        firing = [e for b in r.gw.bodies() for g in b["groups"] if not g["repeat"] for e in g["firing"]]
+        firing = [e["reason"] for b in r.gw.bodies() for g in b["groups"] for e in g["firing"]]
         resolved = [e for b in r.gw.bodies() for g in b["groups"] for e in g["resolved"]]
-        # A1 alone, the wave of A1+B1, the wave with C1 (then reminders: the join undid the ack)
-        assert len(firing) == 3, [e["reason"] for e in firing]
-        assert "A1, B1" in firing[1]["reason"] and "C1" in firing[2]["reason"]
-        assert firing[2]["reason"].startswith("room-wide: 3 SKUs")
+        # A1 alone, the wave of A1+B1, then the wave with C1: acknowledged, the wave had no reminders,
+        # so only the join's news names C1.  (A slow sender may merge posts; each names an episode once,
+        # so count what was told, not posts.)
+        assert firing[0] == "warning firing at 0" and any(f.startswith("room-wide: 2 SKUs") for f in firing), firing
+        assert any(f.startswith("room-wide: 3 SKUs") and "C1" in f for f in firing), firing
         assert len(resolved) == 1
     finally:
         r.close()

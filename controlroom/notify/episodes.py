@@ -51,11 +51,15 @@ class EpisodeNews:
                 continue
             members = frozenset(e.group) if e.sku is None else frozenset()
             joined = bool(members - self._members.get(e.id, frozenset()))
-            if told is None or told[0] != level or (joined and told is not None and level != "watch"):
-                # A SKU that joins a told wave is a new problem for the operator (a surge's watch is
-                # advisory: its new members are not worth a post).
+            if told is None or told[0] != level:
                 out.append(self._item(e, room, level, "firing", e.start_ts))
                 told = (level, False)
+            elif joined and level != "watch":
+                # A SKU that joins a told wave is a new problem for the operator (a surge's watch is
+                # advisory: its new members are not worth a post).  The wave's own acknowledgement
+                # (its top alert's) carries over in the book: not told again, or it would cancel this.
+                out.append(self._item(e, room, level, "firing", e.start_ts))
+                told = (level, e.acked)
             if members:
                 self._members[e.id] = members | self._members.get(e.id, frozenset())
             if e.acked and not told[1]:
