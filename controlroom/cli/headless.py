@@ -106,7 +106,8 @@ def run_engine(args) -> int:
 
 
 def stop_on_sigterm() -> None:
-    """SIGTERM (``systemctl stop``, ``podman stop``) ends the run as Ctrl-C does: the log is closed cleanly.
+    """SIGTERM (``systemctl stop``, ``podman stop``) ends the run as Ctrl-C does: the log is closed cleanly;
+    SIGINT always does, even if the parent ignored it.
 
     Python's default for SIGTERM is to die on the spot, which would leave the session log
     looking like a crash.
@@ -118,6 +119,9 @@ def stop_on_sigterm() -> None:
 
     try:
         signal.signal(signal.SIGTERM, _term)
+        # Ctrl-C too, even when whoever started us ignored SIGINT (Python then leaves it ignored:
+        # a headless engine started by a test runner's worker ran on to its --duration)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     except ValueError:  # not the main thread (an engine run inside a test): nothing to install
         pass
 
