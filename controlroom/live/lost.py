@@ -65,7 +65,9 @@ class LostSalesMeter:
             return
         down_s: dict[str, float] = {}
         for sp in point.down:  # in start order
-            d = max(0.0, (t1 if sp.end is None else sp.end) - sp.start)
+            # A span still open is valued to the engine's last tick, as the first engine had counted it.
+            upto = (sp.seen_to or t1) if sp.end is None else sp.end
+            d = max(0.0, upto - sp.start)
             on_sale_s = max(0.0, sp.start - t0 - down_s.get(sp.sku, 0.0))
             before = sp.rate_before
             avg = sp.sold_before / (on_sale_s / 60.0) if on_sale_s >= 60.0 else before
