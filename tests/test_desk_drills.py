@@ -204,6 +204,7 @@ def test_drill_undo_a_freeze_from_its_toast(app, qtbot):
         qtbot.waitUntil(lambda: not h.shop_frozen(sku), timeout=10000)
         assert operator_commands(h, "unfreeze") == [sku]
         assert any("Undo sent" in t.text and sku in t.text for t in w.toasts.toasts)
+        assert w.status_left.text().startswith("Undo sent") and sku in w.status_left.text()  # not "Sent: freeze"
         # And by keyboard: F, then Ctrl+Z.
         press(qtbot, h, Qt.Key.Key_F)
         qtbot.waitUntil(lambda: h.shop_frozen(sku), timeout=10000)

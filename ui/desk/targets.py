@@ -138,7 +138,9 @@ class DeskTargets:
         """The toast of a command just sent (with Undo where possible), then the table has the focus again."""
         what = self._what(op, qty, weight)
         if undoing:
-            self.toasts.show(self.tr("Undo sent: {what} {sku}").format(what=what, sku=sku))
+            text = self.tr("Undo sent: {what} {sku}").format(what=what, sku=sku)
+            self.toasts.show(text)
+            self.status_left.setText(text)  # not still "Sent: freeze …" under a toast that says it was undone
         elif op == "restock":
             self.toasts.show(self.tr("Sent: {what} {sku}. A restock cannot be undone (protocol v1): "
                                      "to correct it, freeze and tell the warehouse.").format(what=what, sku=sku))
