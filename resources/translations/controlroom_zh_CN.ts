@@ -679,7 +679,7 @@
     </message>
     <message>
         <source>▲ {n} more urgent</source>
-        <translation>▲ 上方还有 {n} 个更紧急</translation>
+        <translation>▲ 另有 {n} 个更紧急</translation>
     </message>
     <message>
         <source>Undo sent: {what} {sku}</source>
