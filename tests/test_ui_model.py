@@ -237,7 +237,9 @@ def test_header_shows_a_drift_but_not_our_restock_landing():
     assert "drift" not in h.feed_detail.text() and "restock" not in h.feed_detail.text()
     drifted = FeedView(state="live", seq=8, last_drift="B2: mirror 40, shop 37 (-3)", drift="B2: mirror 40, shop 37 (-3)")
     h.update_from(ViewSnapshot(version=2, ts=11.0, feed=drifted))
-    assert h.feed_detail.text() == "stock changed without a restock: B2: mirror 40, shop 37 (-3)"
+    whole = "stock changed without a restock: B2: mirror 40, shop 37 (-3)"
+    assert h.feed_detail.toolTip() == whole  # the caption line shows as much of it as fits, then "…"
+    assert whole.startswith(h.feed_detail.text().rstrip("…")) and "stock changed" in h.feed_detail.text()
 
 
 def test_a_frozen_sku_with_stock_never_reads_ok_nor_shows_a_sell_out_time():
@@ -252,3 +254,20 @@ def test_a_frozen_sku_with_stock_never_reads_ok_nor_shows_a_sell_out_time():
     # Frozen and sold out is no longer "frozen with stock"; a selling SKU keeps its times.
     assert m.data(m.index(r1, COL["level"])) == "ok"
     assert m.data(m.index(r2, COL["sellout"])) != "frozen"
+
+
+def test_header_cuts_a_long_feed_caption_with_an_ellipsis_and_keeps_the_whole_in_the_tooltip():
+    from controlroom.state.view import FeedView
+    from ui.desk.header import HeaderBar
+
+    h = HeaderBar()
+    h.update_from(ViewSnapshot(version=1, ts=10.0, feed=FeedView(state="live", seq=7)))
+    caption = "CORE STOPPED · figures as of 01:28:29 · Restart core: Ctrl+Shift+R"
+    h.set_truth("core_stopped", caption)
+    shown = h.feed_detail.text()
+    assert shown.endswith("…") and caption.startswith(shown[:-1])
+    assert h.feed_detail.fontMetrics().horizontalAdvance(shown) <= h.feed_detail.maximumWidth()
+    assert h.feed_detail.toolTip() == caption
+    # Snapshots still coming in while the core is stopped keep its words (not the cut ones as the tooltip).
+    h.update_from(ViewSnapshot(version=2, ts=11.0, feed=FeedView(state="live", seq=8)))
+    assert h.feed_detail.text() == shown and h.feed_detail.toolTip() == caption

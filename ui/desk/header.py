@@ -108,6 +108,7 @@ class HeaderBar(QFrame):
         keep(self, lambda: fcap.setText(self.tr("Feed")))
         self.feed_chip = _chip("—")
         self.feed_detail = QLabel("")
+        self._detail_full = ""
         self.feed_detail.setObjectName("caption")
         self.feed_detail.setMinimumWidth(100)
         self.feed_detail.setMaximumWidth(260)
@@ -204,7 +205,7 @@ class HeaderBar(QFrame):
         f = snap.feed
         state = "down" if core_error else f.state
         if self.truth in ("core_hung", "core_stopped", "connection_lost"):
-            detail = self.feed_detail.text()  # set_truth owns the chip and its words while the core is not sending
+            detail = self._detail_full  # set_truth owns the chip and its words while the core is not sending
         elif core_error:
             _set_chip(self.feed_chip, self.tr("CORE STOPPED"), theme.LEVEL_COLORS["critical"])
             detail = core_error
@@ -222,7 +223,7 @@ class HeaderBar(QFrame):
             if not bits:
                 bits.append(self.tr("seq {seq} · {n} resyncs").format(seq=f.seq, n=f.resyncs))
             detail = " · ".join(bits)
-        self._set(self.feed_detail, detail)
+        self._set_detail(detail)
         self._tip(self.feed_chip, self.tr("Feed {state}: {events} events, {rejects} rejected, {gaps} gaps, "
                                           "{resyncs} resyncs; last message {age} s ago").format(
             state=fmt.feed_state_name(f.state), events=f.events, rejects=f.rejects, gaps=f.gaps, resyncs=f.resyncs,
@@ -243,13 +244,13 @@ class HeaderBar(QFrame):
         was, self.truth = self.truth, state
         if state == "core_hung":
             _set_chip(self.feed_chip, self.tr("CORE HUNG"), STATE_COLORS[state])
-            self._set(self.feed_detail, caption)
+            self._set_detail(caption)
         elif state == "core_stopped":
             _set_chip(self.feed_chip, self.tr("CORE STOPPED"), STATE_COLORS[state])
-            self._set(self.feed_detail, caption)
+            self._set_detail(caption)
         elif state == "connection_lost":
             _set_chip(self.feed_chip, self.tr("CONNECTION LOST"), STATE_COLORS[state])
-            self._set(self.feed_detail, caption)
+            self._set_detail(caption)
         if state in ("core_hung", "core_stopped", "connection_lost"):
             self._tip(self.feed_detail, caption)
         if (state == "live") != (was == "live") or was is None:
@@ -264,6 +265,15 @@ class HeaderBar(QFrame):
     def _tip(w, text: str) -> None:
         if w.toolTip() != text:
             w.setToolTip(text)
+
+    def _set_detail(self, text: str) -> None:
+        """The feed's words on the caption line, cut with "…" to the room it has (the whole in the tooltip):
+        a stopped core's caption ran past it, clipped mid-shortcut ("Restart core: Ctrl+S")."""
+        self._detail_full = text
+        lab = self.feed_detail
+        shown = lab.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, lab.maximumWidth())
+        self._set(lab, shown)
+        self._tip(lab, text)
 
     @staticmethod
     def _set(lab: QLabel, text: str) -> None:
