@@ -18,8 +18,9 @@ pytest.importorskip("controlroom.review.replay")
 START = 1_700_000_000.0
 
 
-def write_demo_session(path, scenario="evening-show", seed=3, until_s=600.0, dt=0.5, settings=None):
-    """Run the demo shop for ``until_s`` shop seconds; log everything. Returns the shop model."""
+def write_demo_session(path, scenario="evening-show", seed=3, until_s=600.0, dt=0.5, settings=None, hole=None):
+    """Run the demo shop for ``until_s`` shop seconds; log everything (but the events of ``hole``, a
+    ``(from, to)`` in seconds of show, as if the core had been down). Returns the shop model."""
     from controlroom.protocol import validate_event
     from controlroom.review.replay import Replayer
     from controlroom.settings import Settings
@@ -46,7 +47,7 @@ def write_demo_session(path, scenario="evening-show", seed=3, until_s=600.0, dt=
         batch = [validate_event(t, f) for t, f in model.step(dt)]
         for ev in batch:
             rep.feed(ev)
-        if batch:
+        if batch and not (hole and hole[0] <= model.now - model.start_ts < hole[1]):
             log.events(batch, model.now)
         for item in [p for p in pending if p[0] <= model.now]:
             pending.remove(item)

@@ -199,3 +199,26 @@ def test_a_live_log_is_followed(qtbot, window, tmp_path):
         assert "live" in window.overview.source.text()
     finally:
         log.close()
+
+
+def test_minutes_with_nothing_logged_are_shown_as_no_data(qtbot, window, tmp_path):
+    """A core down for minutes leaves a hole in the log: the timeline marks it and does not draw the
+    viewers line straight across it (seen in a demo whose core was killed for an hour of show)."""
+    import pyqtgraph as pg
+
+    path = tmp_path / "hole.sqlite"
+    write_demo_session(path, scenario="evening-show", until_s=900.0, hole=(300.0, 540.0))  # TD05 featured across it
+    open_in(qtbot, window, path)
+    tl = window.timeline
+    assert len(tl.gaps) == 1
+    a, b = tl.gaps[0]
+    assert a == 5 and 8 <= b <= 9, tl.gaps  # minutes of show (from the first event: the hole is 5:00-9:00)
+    curves = [it for it in tl.p_view.items if isinstance(it, pg.PlotDataItem)]
+    assert len(curves) == 2  # the line stops at the hole and starts again after it
+    xs = [x for c in curves for x in c.getData()[0]]
+    assert not any(a < x < b for x in xs)
+    regions = [it for it in tl.p_view.items if isinstance(it, pg.LinearRegionItem) and it.getRegion() == (a, b)]
+    assert regions
+    featured = [it.getRegion() for it in tl.p_view.items if isinstance(it, pg.LinearRegionItem)
+                and it.getRegion() != (a, b)]
+    assert not any(lo < (a + b) / 2 < hi for lo, hi in featured)  # no featured period drawn across it

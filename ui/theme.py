@@ -74,6 +74,7 @@ COMMAND_COLORS: dict[str, str] = {}
 
 BAND = (91, 141, 239, 60)
 FEATURED = (242, 169, 59, 28)
+NO_DATA = (140, 140, 150, 45)  # review timeline: minutes of show with nothing logged
 _listeners: list = []
 
 

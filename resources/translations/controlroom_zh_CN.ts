@@ -2754,6 +2754,10 @@ Sell-out in {so}, pessimistic {sop}</source>
         <translation>冻结</translation>
     </message>
     <message>
+        <source>no data</source>
+        <translation>无数据</translation>
+    </message>
+    <message>
         <source>Indexing the show for scrubbing (once): {done} of {total} events</source>
         <translation>正在为拖动时间轴建立索引（仅一次）：{done} / {total} 个事件</translation>
     </message>

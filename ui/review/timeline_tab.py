@@ -113,6 +113,7 @@ class TimelineTab(QWidget):
         lay.addWidget(split)
         self._moving = False
         self.cursor_ts: float | None = None
+        self.gaps: list[tuple[float, float]] = []  # (from, to) minutes of show with nothing logged
 
     # ------------------------------------------------------------------ data
     def show_overview(self, ov) -> None:
@@ -126,8 +127,22 @@ class TimelineTab(QWidget):
         rv = ov.review
         mins = [r[0] + 1 for r in ov.room_minutes]  # a minute's row closes at its end
         view_max = [r[6] or 0 for r in ov.room_minutes]
-        self.p_view.plot(mins, view_max, pen=pg.mkPen(theme.VIEWERS, width=2), fillLevel=0,
-                         brush=pg.mkBrush(60, 185, 208, 40), antialias=True)
+        # Whole minutes with nothing logged (the core was down, the feed cut off): shown as such, and the
+        # viewers line is broken there, not drawn straight across as if the room had been watched.
+        self.gaps = [(a, b - 1) for a, b in zip(mins, mins[1:]) if b - a > 1]
+        cuts = [0] + [i + 1 for i, (a, b) in enumerate(zip(mins, mins[1:])) if b - a > 1] + [len(mins)]
+        for i, j in zip(cuts, cuts[1:]):
+            self.p_view.plot(mins[i:j], view_max[i:j], pen=pg.mkPen(theme.VIEWERS, width=2), fillLevel=0,
+                             brush=pg.mkBrush(60, 185, 208, 40), antialias=True)
+        for a, b in self.gaps:
+            for p in (self.p_view, self.p_rate):
+                reg = pg.LinearRegionItem((a, b), movable=False, brush=pg.mkBrush(*theme.NO_DATA),
+                                          pen=pg.mkPen(None))
+                reg.setZValue(-5)
+                p.addItem(reg)
+            t = pg.TextItem(self.tr("no data"), color=theme.MUTED, anchor=(0.5, 1))
+            t.setPos((a + b) / 2.0, max(view_max or [0]) / 2.0)
+            self.p_view.addItem(t)
         prev = 0
         rate_x, rate_y = [], []
         for r in ov.room_minutes:
@@ -137,13 +152,15 @@ class TimelineTab(QWidget):
         self.p_rate.addItem(pg.BarGraphItem(x=rate_x, height=rate_y, width=0.9, brush=pg.mkBrush(theme.ORDERS),
                                             pen=pg.mkPen(None)))
         # featured periods: runs of one featured SKU
-        runs, cur, start = [], None, None
+        runs, cur, start, last = [], None, None, None
         for r in ov.room_minutes:
             f = r[7]
-            if f != cur:
+            hole = last is not None and r[0] - last > 1  # nothing logged in between: not known as featured
+            if f != cur or hole:
                 if cur is not None:
-                    runs.append((start, r[0], cur))
+                    runs.append((start, last + 1 if hole else r[0], cur))
                 cur, start = f, r[0]
+            last = r[0]
         if cur is not None and ov.room_minutes:
             runs.append((start, ov.room_minutes[-1][0] + 1, cur))
         for a, b, sku in runs:
