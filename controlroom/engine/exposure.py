@@ -31,7 +31,7 @@ def step_exposure(eng, m, available: int, safety: float, ts: float) -> None:
             m.exposure_weight = w
             eng._actions.append({
                 "op": "exposure", "sku": m.sku, "weight": w, "by": "auto", "confirm": tier.auto_freeze == "confirm",
-                "ts": ts,
+                "ts": ts, "why": "exposure_line", "available": available, "line": ceil(line),
                 "reason": (f"available {available} at or below the exposure line {ceil(line)} "
                            f"({tier.lower_exposure_at:g} x safety stock {safety:.1f}): exposure lowered to {w:g} "
                            f"before a freeze"),
@@ -41,7 +41,7 @@ def step_exposure(eng, m, available: int, safety: float, ts: float) -> None:
         m.exposure_weight = 1.0
         eng._actions.append({
             "op": "exposure", "sku": m.sku, "weight": 1.0, "by": "auto", "confirm": tier.auto_freeze == "confirm",
-            "ts": ts,
+            "ts": ts, "why": "exposure_restore", "available": available, "line": ceil(line),
             "reason": (f"available {available} back above the exposure line {ceil(line)} x {tier.exit_ratio:g}: "
                        f"exposure restored to 1"),
         })

@@ -312,6 +312,7 @@ def step_frozen(eng, m, st, ts: float, out: list, rate_pm: float) -> None:
     m.release_rate = demand_release / 60.0
     eng._actions.append({
         "op": "unfreeze", "sku": m.sku, "by": "auto", "confirm": tier.auto_freeze == "confirm", "ts": ts,
+        "why": "release", "available": a, "line": ceil(reserve),
         "reason": (f"release: {a} left above the reserve {ceil(reserve)} ({demand_release:.1f}/min{faded} x "
                    f"{lag_words(eng.room, tier)} x {tier.safety_margin:g}{spread_words(eng, m)}); orders in flight settled {ts - last:.0f} s ago; "
                    f"no re-freeze for {eng._e.freeze_hold_s:g} s unless stock runs out"),
@@ -350,10 +351,12 @@ def _release_lowered(eng, m, a: int, reserve: float, demand_release: float, lag:
     confirm = tier.auto_freeze == "confirm"
     eng._actions.append({
         "op": "exposure", "sku": m.sku, "weight": w, "by": "auto", "confirm": confirm, "ts": ts,
+        "why": "release_exposure", "available": a, "line": ceil(reserve * w),
         "reason": f"release at exposure {w:g}: {a} left cover the reserve {ceil(reserve * w)} at {w:g} of the demand",
     })
     eng._actions.append({
         "op": "unfreeze", "sku": m.sku, "by": "auto", "confirm": confirm, "ts": ts,
+        "why": "release_exposure", "available": a, "line": ceil(reserve * w), "at_weight": w,
         "reason": (f"release at exposure {w:g}: {a} left, below the reserve {ceil(reserve)} at full exposure "
                    f"({demand_full:.1f}/min x {lag:.1f} s learned lag x {tier.safety_margin:g}), above "
                    f"{ceil(reserve * w)} at {w:g}; orders in flight settled {ts - last:.0f} s ago"),

@@ -69,6 +69,7 @@ def critical_now(eng: EngineState, m: SkuModel, st: SkuStock, ts: float, out: li
             m.asked_at = ts
         eng._actions.append({
             "op": "freeze", "sku": m.sku, "by": "auto", "confirm": confirm, "ts": ts, "alert": a.key if a is not None else None,
+            "why": "safety_stock", "available": st.available, "line": _down(m.safety),  # for the desk's own words
             "reason": (f"available {st.available} at or below safety stock {_down(m.safety)} ({m.tier_name}: "
                        f"rate x {freeze.lag_words(eng.room, m.tier)} x {m.tier.safety_margin:g}"
                        f"{freeze.spread_words(eng, m)}){why}"),

@@ -303,6 +303,26 @@
         <source>Reject</source>
         <translation>拒绝</translation>
     </message>
+    <message>
+        <source>available {n} at or below safety stock {s}</source>
+        <translation>可售 {n}，已到安全库存 {s} 或以下</translation>
+    </message>
+    <message>
+        <source>available {n} at or below the exposure line {l}: exposure down to {w}</source>
+        <translation>可售 {n}，已到曝光线 {l} 或以下：曝光降至 {w}</translation>
+    </message>
+    <message>
+        <source>available {n} back above the exposure line {l}: exposure back to 1</source>
+        <translation>可售 {n}，回到曝光线 {l} 以上：曝光恢复为 1</translation>
+    </message>
+    <message>
+        <source>{n} left above the reserve {l}, the orders in flight have settled: sell again</source>
+        <translation>剩余 {n} 件，高于预留量 {l}，在途订单已结清：恢复销售</translation>
+    </message>
+    <message>
+        <source>{n} left, enough for the orders in flight at exposure {w}: sell at that exposure</source>
+        <translation>剩余 {n} 件，够曝光 {w} 下的在途订单：以该曝光恢复销售</translation>
+    </message>
     <message numerus="yes">
         <source>WAITING FOR YOU: %n auto action(s) to confirm (Y accepts, N rejects the first)</source>
         <translation>

@@ -130,6 +130,29 @@ class AutoConfirmBox(QFrame):
         self.setFixedHeight(self.sizeHint().height())
         self._render()
 
+    def why(self, c: dict) -> str:
+        """The rule an auto action answers, in the desk's language, from the figures the engine sent
+        with it; the engine's own (English) sentence where it sent none."""
+        why, n, line = c.get("why"), c.get("available"), c.get("line")
+        if n is None or line is None:
+            return str(c.get("reason", ""))
+        n, line = fmt.count(n), fmt.count(line)
+        if why == "safety_stock":
+            return self.tr("available {n} at or below safety stock {s}").format(n=n, s=line)
+        if why == "exposure_line":
+            return self.tr("available {n} at or below the exposure line {l}: exposure down to {w}").format(
+                n=n, l=line, w=f"{c.get('weight', 0):g}")
+        if why == "exposure_restore":
+            return self.tr("available {n} back above the exposure line {l}: exposure back to 1").format(n=n, l=line)
+        if why == "release":
+            return self.tr("{n} left above the reserve {l}, the orders in flight have settled: sell again").format(
+                n=n, l=line)
+        if why == "release_exposure":
+            w = c.get("weight", c.get("at_weight", 0))
+            return self.tr("{n} left, enough for the orders in flight at exposure {w}: sell at that exposure").format(
+                n=n, w=f"{w:g}")
+        return str(c.get("reason", ""))
+
     def _answer(self, w, accept: bool) -> None:
         for i, row in enumerate(self.rows):
             if row[0] is w and self._ids[i]:
@@ -172,7 +195,8 @@ class AutoConfirmBox(QFrame):
                 c = self.pending[i]
                 self._ids[i] = c["id"]
                 lab.setText(self.tr("{op} {sku}: {reason}").format(op=fmt.op_name(c.get("op", "")),
-                                                                   sku=c.get("sku", ""), reason=c.get("reason", "")))
+                                                                   sku=c.get("sku", ""), reason=self.why(c)))
+                lab.setToolTip(c.get("reason", ""))  # the engine's whole rule and figures
                 w.show()
             else:
                 self._ids[i] = None
