@@ -66,7 +66,8 @@ def write_demo_session(path, scenario="evening-show", seed=3, until_s=600.0, dt=
             nt = len(res.transitions)
         if len(res.samples) > ns:
             log.samples([(s["ts"], s["sku"], s["available"], s["sold"], s["rate_per_min"], s["sellout_s"],
-                          s["level"]) for s in res.samples[ns:]])
+                          s["level"]) for s in res.samples[ns:]
+                         if not (hole and hole[0] <= s["ts"] - model.start_ts < hole[1])])
             ns = len(res.samples)
     rep.finish(model.now)
     for t in res.transitions[nt:]:

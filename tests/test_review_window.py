@@ -219,6 +219,21 @@ def test_minutes_with_nothing_logged_are_shown_as_no_data(qtbot, window, tmp_pat
     assert not any(a < x < b for x in xs)
     regions = [it for it in tl.p_view.items if isinstance(it, pg.LinearRegionItem) and it.getRegion() == (a, b)]
     assert regions
+    # ... and so does each SKU's burn-down: its curves stop at the hole and go on after it.
+    window.tabs.setCurrentWidget(window.sku)
+    window.sku.show_sku("TD01")
+    (sa, sb), = window.sku.gaps
+    assert 4.9 <= sa <= 5.1 and 8.9 <= sb <= 9.1, window.sku.gaps
+    stock = [it for it in window.sku.p_stock.items if isinstance(it, pg.PlotDataItem)]
+    assert not any(sa < x < sb for c in stock for x in c.getData()[0])
+    # Its alerts read in the reader's language (the figures), the engine's logged sentence as the tooltip.
+    import sqlite3
+    sku, reason = sqlite3.connect(path).execute(
+        "SELECT sku, reason FROM alerts WHERE sku IS NOT NULL AND available IS NOT NULL ORDER BY id").fetchone()
+    window.sku.show_sku(sku)
+    m = window.sku.model
+    row = next(i for i in range(m.rowCount()) if m.rows[i][1] == "alert")
+    assert m.rows[row][3].startswith("avail ") and m.tips[row] == reason
     featured = [it.getRegion() for it in tl.p_view.items if isinstance(it, pg.LinearRegionItem)
                 and it.getRegion() != (a, b)]
     assert not any(lo < (a + b) / 2 < hi for lo, hi in featured)  # no featured period drawn across it

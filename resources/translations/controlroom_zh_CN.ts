@@ -2566,6 +2566,10 @@
         <translation>库存</translation>
     </message>
     <message>
+        <source>no data</source>
+        <translation>无数据</translation>
+    </message>
+    <message>
         <source>alert</source>
         <translation>告警</translation>
     </message>

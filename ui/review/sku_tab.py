@@ -10,7 +10,7 @@ listed; double-clicking one emits ``moment(ts)``.
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QSplitter, QTableView,
                                QVBoxLayout, QWidget)
 
@@ -68,6 +68,7 @@ class SkuTab(QWidget):
         lay.addLayout(top)
         lay.addWidget(split, 1)
         self.cursor = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(theme.ACCENT, width=1))
+        self.gaps: list[tuple[float, float]] = []  # (from, to) minutes of show without samples, this SKU
 
     def show_overview(self, ov) -> None:
         self.ov = ov
@@ -113,16 +114,32 @@ class SkuTab(QWidget):
         fore = [a - q * tier.window_min for a, q in zip(avail, rate)]
         line = [warning_line(tier, q * tier.window_min) for q in rate]
         safety = [safety_stock(tier, q / 60.0) for q in rate]
+        self.gaps = []
         if rows:
-            self.p_stock.addItem(pg.FillBetweenItem(pg.PlotDataItem(x, avail), pg.PlotDataItem(x, fore),
-                                                    brush=pg.mkBrush(*theme.BAND)))
-            self.p_stock.plot(x, fore, pen=pg.mkPen(theme.FORECAST, width=1, style=Qt.PenStyle.DashLine),
-                              name=self.tr("forecast: stock left after the window"))
-            self.p_stock.plot(x, line, pen=pg.mkPen(theme.LEVEL_COLORS["warning"], width=1),
-                              name=self.tr("warning line"))
-            self.p_stock.plot(x, safety, pen=pg.mkPen(theme.LEVEL_COLORS["critical"], width=1),
-                              name=self.tr("safety stock"))
-            self.p_stock.plot(x, avail, pen=pg.mkPen(theme.CURVE, width=2), name=self.tr("stock"))
+            # A stretch with no samples (the core was down) is shown as such: every curve stops at it and goes on
+            # after it, instead of a straight line drawn across as if the SKU had sold evenly all that time.
+            hole = max(1.0, 5.0 * step / 60.0)  # minutes: several sample steps with nothing
+            cuts = [0] + [i + 1 for i in range(len(x) - 1) if x[i + 1] - x[i] > hole] + [len(x)]
+            self.gaps = [(x[i - 1], x[i]) for i in cuts[1:-1]]
+            for k, (i, j) in enumerate(zip(cuts, cuts[1:])):
+                named = (lambda n: n) if k == 0 else (lambda n: None)  # one legend entry per curve
+                xs = x[i:j]
+                self.p_stock.addItem(pg.FillBetweenItem(pg.PlotDataItem(xs, avail[i:j]), pg.PlotDataItem(xs, fore[i:j]),
+                                                        brush=pg.mkBrush(*theme.BAND)))
+                self.p_stock.plot(xs, fore[i:j], pen=pg.mkPen(theme.FORECAST, width=1, style=Qt.PenStyle.DashLine),
+                                  name=named(self.tr("forecast: stock left after the window")))
+                self.p_stock.plot(xs, line[i:j], pen=pg.mkPen(theme.LEVEL_COLORS["warning"], width=1),
+                                  name=named(self.tr("warning line")))
+                self.p_stock.plot(xs, safety[i:j], pen=pg.mkPen(theme.LEVEL_COLORS["critical"], width=1),
+                                  name=named(self.tr("safety stock")))
+                self.p_stock.plot(xs, avail[i:j], pen=pg.mkPen(theme.CURVE, width=2), name=named(self.tr("stock")))
+            for a, b in self.gaps:
+                reg = pg.LinearRegionItem((a, b), movable=False, brush=pg.mkBrush(*theme.NO_DATA), pen=pg.mkPen(None))
+                reg.setZValue(-5)
+                self.p_stock.addItem(reg)
+                t = pg.TextItem(self.tr("no data"), color=theme.MUTED, anchor=(0.5, 1))
+                t.setPos((a + b) / 2.0, max(avail) / 2.0)
+                self.p_stock.addItem(t)
         else:  # no samples: the exact burn-down from the review's replay
             pts = rv.stock.series.get(sku, [])
             self.p_stock.plot([(t - t0) / 60.0 for t, _a in pts], [a for _t, a in pts],
@@ -146,7 +163,7 @@ class SkuTab(QWidget):
         for r in rv.alerts_rows if hasattr(rv, "alerts_rows") else ov.reader.alerts():
             if r.get("sku") == sku:
                 items.append((r["ts"], self.tr("alert"), f"{fmt.level_name(r['level'])} · {fmt.alert_state_name(r['state'])}",
-                              r.get("reason") or "", theme.level_text(r["level"])))
+                              alert_figures(r), theme.level_text(r["level"]), r.get("reason") or ""))
         for a in rv.actions:
             if a.sku == sku:
                 ok = self.tr("done") if a.ok else (self.tr("failed") if a.ok is False else "?")
@@ -159,7 +176,8 @@ class SkuTab(QWidget):
                               theme.level_text("critical")))
         items.sort(key=lambda i: i[0] or 0)
         self.model.set_rows([(fmt.shop_time(i[0]) if i[0] else "—", i[1], i[2], i[3]) for i in items],
-                            [[None, i[4], i[4], theme.MUTED] for i in items], [i[0] for i in items])
+                            [[None, i[4], i[4], theme.MUTED] for i in items], [i[0] for i in items],
+                            [i[5] if len(i) > 5 else None for i in items])  # an alert's logged rule, whole
 
     def set_cursor(self, ts: float) -> None:
         if self.ov is not None:
@@ -169,3 +187,23 @@ class SkuTab(QWidget):
         ts = self.model.payload(index.row())
         if ts:
             self.moment.emit(float(ts))
+
+
+def alert_figures(r: dict) -> str:
+    """A logged alert's figures in the reader's language (the desk's words for them, context
+    ``AlertModel``); its logged reason is the engine's English sentence, kept for the tooltip."""
+    def t(text: str) -> str:
+        return QCoreApplication.translate("AlertModel", text)
+
+    level, bits = r.get("level"), []
+    if r.get("available") is not None:
+        bits.append(t("avail {n}").format(n=fmt.count(r["available"])))
+    if r.get("threshold") is not None and level in ("warning", "critical"):
+        label = t("line {n}") if level == "warning" else t("safety {n}")
+        bits.append(label.format(n=f"{r['threshold']:,.0f}"))
+    if r.get("rate_per_min") is not None:
+        bits.append((t("losing {r}/min") if level == "lost_sales" else t("{r}/min")).format(
+            r=fmt.rate(r["rate_per_min"])))
+    if r.get("predicted_sellout_s") is not None and level not in ("lost_sales", "feed"):
+        bits.append(t("sell-out {t}").format(t=fmt.duration(r["predicted_sellout_s"])))
+    return " · ".join(bits) if bits else (r.get("reason") or "")
