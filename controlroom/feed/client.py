@@ -26,7 +26,7 @@ import orjson
 import zmq
 
 from controlroom.net.diagnose import ConnectionWatch
-from controlroom.feed.batch import EventBatch, decode_batch
+from controlroom.feed.batch import EventBatch, decode_batch, session_decoders
 from controlroom.feed.mirror import StockMirror
 from controlroom.feed.validate import columns
 from controlroom.protocol import (
@@ -115,6 +115,8 @@ class FeedClient:
         self.last_drift: str | None = None
         self.incidents: deque = deque(maxlen=500)  # (wall, kind, detail)
         self._buffer: list[dict] = []
+        # The batch decoders of the adopted session (epoch, room, catalogue as literals), if any.
+        self._decoders: dict | None = None
         self._pending_id: str | None = None
         self._pending_since = 0.0
         self._next_try = 0.0
@@ -268,6 +270,7 @@ class FeedClient:
         self.room = room
         self.epoch = epoch
         self.seq = seq
+        self._decoders = session_decoders(epoch, room, self.mirror.skus.keys())
         self.snapshots += 1
         self._drifts_seen = self.mirror.drift_count
         self.listener.on_reset(snap, now_wall)
@@ -318,9 +321,12 @@ class FeedClient:
         tried = False
         if self.state == "live" and payload[:1] == b"[":
             # The peak's shape, arrays of orders or cart changes: Structs, columns, one hand-off.
-            items = decode_batch(topic, payload)
+            # The session's decoders refuse another epoch, room or an unknown SKU while decoding:
+            # such a batch goes the per-event way below, which names what is wrong.
+            sess = self._decoders
+            items = decode_batch(topic, payload, sess)
             if items is not None:
-                if len(items) > 4 and self._take_batch(topic, items, now_wall):
+                if len(items) > 4 and self._take_batch(topic, items, now_wall, sess is not None):
                     return
                 evs = msgspec.to_builtins(items)  # valid, but not in step: the per-event way below
                 tried = True
@@ -349,15 +355,17 @@ class FeedClient:
             good.append(ev)
         self._take(good, now_wall)
 
-    def _take_batch(self, topic: str, items: list, now_wall: float) -> bool:
+    def _take_batch(self, topic: str, items: list, now_wall: float, in_session: bool = False) -> bool:
         """Apply a decoded batch at once if it is exactly the next events of this epoch and room
-        and the mirror can take it whole (no duplicate, no unknown SKU); else change nothing."""
+        and the mirror can take it whole (no duplicate, no unknown SKU); else change nothing.
+        ``in_session``: decoded by this session's decoders, which checked epoch and room already."""
         batch = EventBatch(topic, items)
         cols = batch.cols
         n = len(items)
+        if cols[2] != tuple(range(self.seq + 1, self.seq + 1 + n)):
+            return False
         # Compared by value: a wrong epoch or room shows as a second member of the set.
-        if (set(cols[1]) != {self.epoch} or set(cols[4]) != {self.room}
-                or cols[2] != tuple(range(self.seq + 1, self.seq + 1 + n))):
+        if not in_session and (set(cols[1]) != {self.epoch} or set(cols[4]) != {self.room}):
             return False
         if not self.mirror.apply_columns(topic, cols, typed=True):
             return False
