@@ -73,7 +73,8 @@ class RecentIds:
         No set is built for the batch: the ids' strings cache their hash at the first lookup, the
         insert's probes land where the check's did (in cache), and the count after the insert
         shows an id the batch holds twice, which is rare enough to undo."""
-        if not self.current.isdisjoint(oids) or not self.previous.isdisjoint(oids):
+        prev = self.previous  # empty for the first generation: then not walked at all
+        if not self.current.isdisjoint(oids) or (prev and not prev.isdisjoint(oids)):
             return False
         if ts is not None and (self.since is None or ts - self.since >= self.window_s):
             self._turn(ts)
