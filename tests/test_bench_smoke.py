@@ -34,7 +34,7 @@ def _check_figures(mod, res) -> list[dict]:
 
 
 def test_feed_benchmark_smoke_loses_nothing():
-    res = bench_feed.run(quick=True)
+    res = bench_feed.run(quick=True, rounds=1, n=5_000)
     for case in ("batch1", "batch100"):
         for side in ("bare", "feed"):
             assert res[case][side]["lost"] == 0, res
