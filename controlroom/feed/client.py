@@ -42,6 +42,11 @@ from controlroom.protocol import (
 log = logging.getLogger(__name__)
 
 RAW_KEEP = 512  # bytes of a rejected message kept for review
+# Feed messages queued unread in this process at most (setting feed.receive_queue_messages). Past it
+# the SUB socket stops reading, TCP pushes back, and the shop's PUB queue fills and drops: the next
+# message that does arrive (a heartbeat at the latest) shows a seq gap and a snapshot restores the
+# truth.  At the peak's 100-event batches (~19 KB) 5,000 messages are ~95 MB, ~9 s of 55k ev/s.
+RCVHWM = 5_000
 MAX_MSGS_PER_HANDLE = 200  # bound one handle() call so commands and timers get their turn
 
 
@@ -88,6 +93,7 @@ class FeedClient:
         backoff_max_s: float = 5.0,
         clock: Callable[[], float] = time.monotonic,
         wall: Callable[[], float] = time.time,
+        rcvhwm: int = RCVHWM,
     ) -> None:
         self.events_endpoint = events_endpoint
         self.requests_endpoint = requests_endpoint
@@ -100,6 +106,7 @@ class FeedClient:
         self.backoff_max_s = backoff_max_s
         self.clock = clock
         self.wall = wall
+        self.rcvhwm = rcvhwm
         self.mirror = StockMirror()
         self.state = "connecting"
         self.epoch: str | None = None
@@ -136,7 +143,9 @@ class FeedClient:
     def _new_sub(self) -> zmq.Socket:
         s = self.ctx.socket(zmq.SUB)
         s.setsockopt(zmq.LINGER, 0)
-        s.setsockopt(zmq.RCVHWM, 0)  # never drop at our end; the shop's HWM bounds memory
+        # Bounded (0: not): a core that falls behind holds at most this many messages; what the
+        # shop then drops shows as a gap here and is resynced, never lost silently.
+        s.setsockopt(zmq.RCVHWM, self.rcvhwm)
         if self.curve is not None:
             self.curve.apply(s)
         s.setsockopt(zmq.SUBSCRIBE, b"")
