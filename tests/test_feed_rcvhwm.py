@@ -10,7 +10,6 @@ core).
 """
 from __future__ import annotations
 
-import orjson
 import pytest
 
 from controlroom.feed.client import RCVHWM, FeedClient
@@ -18,55 +17,27 @@ from controlroom.settings import load_settings
 from controlroom.shop.server import ShopServer
 from controlroom.shop.stamp import Stamper
 from tests.conftest import LOOPBACK, wait_until
+from tests.shop_book import Book, live_feed, order_message
 
 SKUS = ["A", "B", "C", "D"]
 BATCHES, PER_BATCH = 2_000, 100  # ~37 MB of wire: several times what loopback TCP buffers hold (tcp_rmem + tcp_wmem maxima 6 + 4 MB by default)
 
 
-class Book:
-    """A shop whose stock follows every order it publishes, dropped or not."""
-
-    def __init__(self):
-        self.available = {s: 10**6 for s in SKUS}
-
-    def snapshot(self):
-        return {"room": "R", "viewers": 0, "featured": None,
-                "skus": [{"sku": s, "name": s, "tier": "profit", "price_cents": 100, "available": a, "frozen": False}
-                         for s, a in self.available.items()]}
-
-    def apply_command(self, req):
-        return {"ok": False, "error": "read-only"}
-
-    def drain(self):
-        return []
+def _flood(server, stamper, book, batches: int) -> None:
+    for b in range(batches):
+        server.pub.send_multipart(order_message(stamper, book, SKUS * (PER_BATCH // len(SKUS)), f"b{b}-"))
 
 
 def _flood_while_stalled(rcvhwm: int) -> tuple[FeedClient, Stamper, Book, int]:
-    book = Book()
-    stamper = Stamper("R", clock=lambda: 1_700_000_000.0)
+    book = Book(SKUS, available=10**6)
     # A shop with a small send queue: a subscriber that does not read makes it drop (PUB never blocks).
-    server = ShopServer(book, stamper, events_endpoint=LOOPBACK, requests_endpoint=LOOPBACK, sndhwm=50)
-    fc = FeedClient(server.events_endpoint, server.requests_endpoint, rcvhwm=rcvhwm)
-    step = lambda: (server.poll(0), fc.poll(5))  # noqa: E731
-    try:
-        assert wait_until(lambda: fc.state == "live", 10, step=step)
+    with live_feed(book, sndhwm=50, rcvhwm=rcvhwm) as (stamper, server, fc, step):
         # The core is stalled (nothing reads the feed) while the shop publishes.
-        for b in range(BATCHES):
-            evs = []
-            for i in range(PER_BATCH):
-                sku = SKUS[i % len(SKUS)]
-                evs.append(stamper.stamp({"order_id": f"b{b}-{i}", "sku": sku, "qty": 1, "price_cents": 100,
-                                          "channel": "live"}))
-                book.available[sku] -= 1
-            server.pub.send_multipart([b"order", orjson.dumps(evs)])
+        _flood(server, stamper, book, BATCHES)
         # Reading again: heartbeats (server.poll) follow, so even a dropped tail shows as a gap.
         assert wait_until(lambda: fc.state == "live" and fc.seq == stamper.seq and not fc._buffer, 60, step=step), \
             fc.summary()
-        accepted = fc.counts["order"]
-        return fc, stamper, book, accepted
-    finally:
-        fc.close()
-        server.close()
+        return fc, stamper, book, fc.counts["order"]
 
 
 def test_a_stalled_core_holds_a_bounded_queue_and_what_the_shop_drops_is_a_gap_and_a_resync():
@@ -83,7 +54,7 @@ def test_a_stalled_core_holds_a_bounded_queue_and_what_the_shop_drops_is_a_gap_a
 def _shop_process(conn, batches: int) -> None:
     """The shop in its own process (so the client's memory is the test process's own): a send
     queue big enough to hold the whole flood, as the demo shop's (SNDHWM 1,000,000)."""
-    book = Book()
+    book = Book(SKUS, available=10**6)
     stamper = Stamper("R", clock=lambda: 1_700_000_000.0)
     server = ShopServer(book, stamper, events_endpoint=LOOPBACK, requests_endpoint=LOOPBACK, sndhwm=1_000_000)
     conn.send((server.events_endpoint, server.requests_endpoint))
@@ -92,14 +63,7 @@ def _shop_process(conn, batches: int) -> None:
         if conn.poll(0):
             cmd = conn.recv()
             if cmd == "flood":
-                for b in range(batches):
-                    evs = []
-                    for i in range(PER_BATCH):
-                        sku = SKUS[i % len(SKUS)]
-                        evs.append(stamper.stamp({"order_id": f"b{b}-{i}", "sku": sku, "qty": 1, "price_cents": 100,
-                                                  "channel": "live"}))
-                        book.available[sku] -= 1
-                    server.pub.send_multipart([b"order", orjson.dumps(evs)])
+                _flood(server, stamper, book, batches)
                 conn.send("sent")
             elif cmd == "seq":
                 conn.send((stamper.seq, book.available))

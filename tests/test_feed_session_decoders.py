@@ -16,41 +16,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from controlroom.feed.batch import EventBatch, decode_batch, session_decoders
-from controlroom.feed.client import FeedClient, FeedListener
 from controlroom.feed.mirror import RecentIds
-from controlroom.shop.server import ShopServer
-from controlroom.shop.stamp import Stamper
-from tests.conftest import LOOPBACK, wait_until
+from tests.conftest import wait_until
+from tests.shop_book import Book, live_feed, order_message
+from tests.test_feed_batch_structs import KEYS, Columns, batch, mutated
 
 CATALOGUE = ["A", "B"]
-
-
-def batch(n=10, topic="order"):
-    evs = []
-    for i in range(n):
-        ev = {"order_id": f"o{i}", "sku": "AB"[i % 2], "qty": 1 + i % 3, "price_cents": 250 + i, "channel": "live"} \
-            if topic == "order" else {"sku": "AB"[i % 2], "delta": 2 - i % 5}
-        ev.update({"v": 1, "epoch": "E", "seq": 10 + i, "ts": 100.0 + i * 0.001, "room": "R"})
-        evs.append(ev)
-    return evs
 
 
 VALUES = [None, True, 0, -1, 1.5, "", "x", [], {}, 10**20, "A", "B", "C", "E", "E2", "R", "R2", "live"]
 
 
 @settings(max_examples=600, deadline=None)
-@given(topic=st.sampled_from(["order", "cart"]), idx=st.integers(0, 9),
-       key=st.sampled_from(["v", "epoch", "seq", "ts", "room", "order_id", "sku", "qty", "price_cents", "channel",
-                            "delta", "__drop__"]),
+@given(topic=st.sampled_from(["order", "cart"]), idx=st.integers(0, 9), key=st.sampled_from(KEYS),
        value=st.sampled_from(VALUES))
 def test_a_session_decoder_accepts_exactly_the_valid_batches_of_its_session(topic, idx, key, value):
-    evs = batch(topic=topic)
-    ev = evs[idx]
-    if key == "__drop__":
-        ev.pop(sorted(ev)[idx % len(ev)])
-    elif key in ev:
-        ev[key] = value
-    wire = json.dumps(evs).encode()  # the stdlib encoder: orjson refuses an integer beyond 64 bits
+    wire = json.dumps(mutated(topic, idx, key, value)).encode()  # stdlib: orjson refuses integers beyond 64 bits
     generic = decode_batch(topic, wire)
     ours = decode_batch(topic, wire, session_decoders("E", "R", CATALOGUE))
     of_session = generic is not None and all(
@@ -91,77 +72,32 @@ def test_recent_ids_add_a_batch_whole_or_not_at_all():
     assert r.add_new({"d", "e"}, 2.0) and len(r) == 5
 
 
-class Book:
-    """A shop whose stock follows the orders it is told about; its catalogue can grow."""
-
-    def __init__(self):
-        self.available = {s: 1000 for s in CATALOGUE}
-
-    def snapshot(self):
-        return {"room": "R", "viewers": 0, "featured": None,
-                "skus": [{"sku": s, "name": s, "tier": "profit", "price_cents": 100, "available": a, "frozen": False}
-                         for s, a in self.available.items()]}
-
-    def apply_command(self, req):
-        return {"ok": False, "error": "read-only"}
-
-    def drain(self):
-        return []
-
-
-class Heard(FeedListener):
-    def __init__(self):
-        self.batches, self.events = [], []
-
-    def on_batch(self, batch, received_at):
-        self.batches.append(batch)
-
-    def on_events(self, events, received_at):
-        self.events.append(events)
-
-
-def _orders(stamper, book, skus, tag):
-    evs = []
-    for i, s in enumerate(skus):
-        evs.append(stamper.stamp({"order_id": f"{tag}{i}", "sku": s, "qty": 1, "price_cents": 100, "channel": "live"}))
-        book.available[s] -= 1
-    return [b"order", orjson.dumps(evs)]
-
-
 def test_a_new_sku_and_a_new_epoch_resync_and_then_batches_are_taken_whole_again():
-    book = Book()
-    stamper = Stamper("R", clock=lambda: 1_700_000_000.0)
-    server = ShopServer(book, stamper, events_endpoint=LOOPBACK, requests_endpoint=LOOPBACK)
-    heard = Heard()
-    fc = FeedClient(server.events_endpoint, server.requests_endpoint, listener=heard)
-    step = lambda: (server.poll(0), fc.poll(5))  # noqa: E731
-    try:
-        assert wait_until(lambda: fc.state == "live", 10, step=step)
-        server.pub.send_multipart(_orders(stamper, book, "AB" * 5, "a"))
+    book = Book(CATALOGUE)
+    heard = Columns()
+    with live_feed(book, heard) as (stamper, server, fc, step):
+        server.pub.send_multipart(order_message(stamper, book, "AB" * 5, "a"))
         assert wait_until(lambda: fc.seq == stamper.seq, 10, step=step)
         assert len(heard.batches) == 1 and fc.snapshots == 1
         # The shop lists C; the client's catalogue does not have it yet: C's event is refused
         # (unknown_sku, seq left alone), the next shows a gap, and the snapshot brings C and the truth.
         book.available["C"] = 1000
-        server.pub.send_multipart(_orders(stamper, book, "ACBCAB", "c"))
+        server.pub.send_multipart(order_message(stamper, book, "ACBCAB", "c"))
         assert wait_until(lambda: fc.snapshots == 2 and fc.state == "live" and fc.seq == stamper.seq, 10, step=step)
         assert fc.rejects["unknown_sku"] == 1 and fc.gaps == 1
         assert fc.mirror.available() == book.available
         # Now C is the session's: a batch with C is taken whole.
-        server.pub.send_multipart(_orders(stamper, book, "CCABCC", "d"))
+        server.pub.send_multipart(order_message(stamper, book, "CCABCC", "d"))
         assert wait_until(lambda: fc.seq == stamper.seq, 10, step=step)
         assert len(heard.batches) == 2 and [e["order_id"] for e in heard.batches[-1]] == [f"d{i}" for i in range(6)]
         # The shop restarts (a new epoch, seq from 1): the old session's decoders refuse the batch,
         # the per-event way sees the epoch and resyncs; then the new epoch's batches go whole.
         stamper.epoch, stamper.seq = "restarted", 0
-        server.pub.send_multipart(_orders(stamper, book, "ABCABC", "e"))
+        server.pub.send_multipart(order_message(stamper, book, "ABCABC", "e"))
         assert wait_until(lambda: fc.epoch == "restarted" and fc.state == "live" and fc.seq == stamper.seq, 10,
                           step=step)
-        server.pub.send_multipart(_orders(stamper, book, "BBCCAA", "f"))
+        server.pub.send_multipart(order_message(stamper, book, "BBCCAA", "f"))
         assert wait_until(lambda: fc.seq == stamper.seq, 10, step=step)
         assert [e["order_id"] for e in heard.batches[-1]] == [f"f{i}" for i in range(6)]
         assert fc.mirror.available() == book.available
         assert sum(fc.rejects.values()) == 1  # the one unknown SKU, nothing else
-    finally:
-        fc.close()
-        server.close()
