@@ -27,6 +27,7 @@ import zmq
 
 from controlroom.net.diagnose import ConnectionWatch
 from controlroom.feed.batch import EventBatch, decode_batch, session_decoders
+from controlroom.feed.listener import FeedListener
 from controlroom.feed.mirror import StockMirror
 from controlroom.feed.validate import columns
 from controlroom.protocol import (
@@ -48,32 +49,6 @@ RAW_KEEP = 512  # bytes of a rejected message kept for review
 # truth.  At the peak's 100-event batches (~19 KB) 5,000 messages are ~95 MB, ~9 s of 55k ev/s.
 RCVHWM = 5_000
 MAX_MSGS_PER_HANDLE = 200  # bound one handle() call so commands and timers get their turn
-
-
-class FeedListener:
-    """What the owner of a :class:`FeedClient` hears. Override what you need."""
-
-    def on_events(self, events: list[dict], received_at: float) -> None:
-        """Accepted events, in seq order (a batch, never one call per event)."""
-
-    def on_batch(self, batch: EventBatch, received_at: float) -> None:
-        """A whole feed message of accepted orders or cart changes, as columns (the hot path).
-
-        By default the same as :meth:`on_events` with the batch's events as dicts; a listener
-        that reads the columns (the live session) overrides it and builds no dict at all."""
-        # The base class's on_events ignores them: then build no dicts (a subclass's method or an
-        # instance's own callable gets them).
-        if getattr(self.on_events, "__func__", None) is not FeedListener.on_events:
-            self.on_events(batch.events(), received_at)
-
-    def on_reset(self, snapshot: dict, received_at: float) -> None:
-        """A snapshot was adopted; the mirror now reflects it."""
-
-    def on_reject(self, received_at: float, reason: str, raw: bytes) -> None:
-        """A message or event was refused (``raw`` is truncated)."""
-
-    def on_feed_state(self, state: str, detail: str, received_at: float) -> None:
-        """State change (connecting/live/stale/resyncing) or incident (gap/drift/epoch)."""
 
 
 class FeedClient:
