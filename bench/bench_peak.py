@@ -354,7 +354,8 @@ def run(quick: bool = False, seconds: float | None = None, orders_per_s: float =
                 "producer_waits": lstats["producer_waits"], "dropped": lstats["dropped"], "errors": lstats["errors"]},
         "max_backlog": max(samples["backlog"], default=0),
         "core_lag_ms": {"p50": _pct(sorted(samples["core_lag_ms"]), 0.5), "max": max(samples["core_lag_ms"], default=0)},
-        "feed_rcvhwm": "0 (unlimited: the shop's SNDHWM 1,000,000 bounds it)", "quick": quick,
+        "feed_rcvhwm": f"{settings.feed.receive_queue_messages} messages (beyond it the shop's SNDHWM, 1,000,000, "
+                       "holds the backlog)", "quick": quick,
         "cpus": os.cpu_count(), "loadavg": os.getloadavg(),
     }
 

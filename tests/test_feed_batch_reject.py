@@ -14,26 +14,9 @@ from controlroom.protocol import decode_valid
 from controlroom.shop.server import ShopServer
 from controlroom.shop.stamp import Stamper
 from tests.conftest import LOOPBACK, wait_until
+from tests.shop_book import Book
 
 SKUS = ["A", "B"]
-
-
-class Book:
-    """A two-SKU shop whose stock follows the orders it is told about."""
-
-    def __init__(self):
-        self.available = {s: 1000 for s in SKUS}
-
-    def snapshot(self):
-        return {"room": "R", "viewers": 0, "featured": None,
-                "skus": [{"sku": s, "name": s, "tier": "profit", "price_cents": 100, "available": a, "frozen": False}
-                         for s, a in self.available.items()]}
-
-    def apply_command(self, req):
-        return {"ok": False, "error": "read-only"}
-
-    def drain(self):
-        return []
 
 
 class Heard(FeedListener):
@@ -46,7 +29,7 @@ class Heard(FeedListener):
 
 @pytest.fixture
 def world():
-    book = Book()
+    book = Book(SKUS)
     stamper = Stamper("R", clock=lambda: 1_700_000_000.0)
     server = ShopServer(book, stamper, events_endpoint=LOOPBACK, requests_endpoint=LOOPBACK)
     heard = Heard()

@@ -17,6 +17,7 @@ from controlroom.protocol import Reject, decode_valid, validate_event
 from controlroom.shop.server import ShopServer
 from controlroom.shop.stamp import Stamper
 from tests.conftest import LOOPBACK, wait_until
+from tests.shop_book import Book
 
 
 def batch(n=10, topic="order"):
@@ -39,20 +40,25 @@ def all_valid(topic, evs):
 
 
 BAD_VALUES = [None, True, False, 0, -1, 1.5, "", "x", [], {}, 10**20, "other"]
+KEYS = ["v", "epoch", "seq", "ts", "room", "order_id", "sku", "qty", "price_cents", "channel", "delta", "__drop__"]
 
 
-@settings(max_examples=500, deadline=None)
-@given(topic=st.sampled_from(["order", "cart"]), idx=st.integers(0, 9),
-       key=st.sampled_from(["v", "epoch", "seq", "ts", "room", "order_id", "sku", "qty", "price_cents", "channel",
-                            "delta", "__drop__"]),
-       value=st.sampled_from(BAD_VALUES))
-def test_structs_accept_exactly_what_the_per_event_path_accepts(topic, idx, key, value):
+def mutated(topic, idx, key, value) -> list[dict]:
+    """A valid batch with one change to event ``idx``: ``key`` set to ``value``, or a key dropped."""
     evs = batch(topic=topic)
     ev = evs[idx]
     if key == "__drop__":
         ev.pop(sorted(ev)[idx % len(ev)])
     elif key in ev:
         ev[key] = value
+    return evs
+
+
+@settings(max_examples=500, deadline=None)
+@given(topic=st.sampled_from(["order", "cart"]), idx=st.integers(0, 9), key=st.sampled_from(KEYS),
+       value=st.sampled_from(BAD_VALUES))
+def test_structs_accept_exactly_what_the_per_event_path_accepts(topic, idx, key, value):
+    evs = mutated(topic, idx, key, value)
     wire = json.dumps(evs).encode()  # the stdlib encoder: orjson refuses an integer beyond 64 bits
     items = decode_batch(topic, wire)
     assert (items is not None) == all_valid(topic, evs), (key, value)
@@ -110,22 +116,6 @@ def test_typed_columns_count_like_the_per_event_mirror_and_refuse_duplicates_who
     assert (a.skus["A"].available, len(a.orders_seen)) == before
 
 
-class Book:
-    def __init__(self):
-        self.available = {"A": 1000, "B": 1000}
-
-    def snapshot(self):
-        return {"room": "R", "viewers": 0, "featured": None,
-                "skus": [{"sku": s, "name": s, "tier": "profit", "price_cents": 100, "available": a, "frozen": False}
-                         for s, a in self.available.items()]}
-
-    def apply_command(self, req):
-        return {"ok": False, "error": "read-only"}
-
-    def drain(self):
-        return []
-
-
 class Columns(FeedListener):
     """A listener that reads batches as columns (as the live session does)."""
 
@@ -140,7 +130,7 @@ class Columns(FeedListener):
 
 
 def test_the_feed_client_hands_a_valid_array_over_as_one_batch_on_real_sockets():
-    book = Book()
+    book = Book(["A", "B"])
     stamper = Stamper("R", clock=lambda: 1_700_000_000.0)
     server = ShopServer(book, stamper, events_endpoint=LOOPBACK, requests_endpoint=LOOPBACK)
     heard = Columns()

@@ -14,6 +14,7 @@ gets each event's JSON text from one encoder call per batch (:meth:`EventBatch.r
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import repeat
 from typing import Literal
 
@@ -21,7 +22,7 @@ import msgspec
 
 from controlroom.protocol import MAX_PAYLOAD_BYTES, NonEmptyStr, Natural, Positive
 
-__all__ = ["EventBatch", "decode_batch", "BATCH_TOPICS"]
+__all__ = ["EventBatch", "decode_batch", "session_decoders", "BATCH_TOPICS"]
 
 
 # Field order is the column layout of ``feed.validate.check_batch`` (envelope, then the topic's
@@ -58,11 +59,48 @@ _ENCODER = msgspec.json.Encoder()
 _astuple = msgspec.structs.astuple
 
 
-def decode_batch(topic: str, payload: bytes) -> list | None:
+MAX_LITERAL_SKUS = 20_000  # a catalogue larger than this is checked by the mirror, not while decoding
+
+
+def session_decoders(epoch: object, room: object, skus) -> dict | None:
+    """Decoders for one session (a snapshot's ``epoch``, ``room`` and catalogue): the batch Structs
+    with ``v``, ``epoch``, ``room`` and ``sku`` as literals, so msgspec checks them while decoding.
+
+    What a session decoder accepts is what :func:`decode_batch`'s accepts and whose epoch and room
+    are the session's and whose SKUs are in its catalogue.  Why: every event of a peak batch
+    carries the same epoch and room and one of a few hundred SKUs; as literals msgspec hands back
+    the snapshot's own string objects (hashed once, compared by identity) instead of allocating
+    three new strings per event that the feed client then hashes to check and count, and the
+    epoch/room check costs nothing more.  ``None`` if the session cannot be put as literals (not
+    non-empty strings, an empty or huge catalogue): the caller then uses :func:`decode_batch`
+    and checks epoch and room itself."""
+    if type(epoch) is not str or type(room) is not str or not epoch or not room:
+        return None
+    # Only what the protocol allows as a SKU can be a literal (the generic rule refuses the rest).
+    cat = tuple(sorted(s for s in skus if type(s) is str and s))
+    if not cat or len(cat) > MAX_LITERAL_SKUS:
+        return None
+    return _session_decoders(epoch, room, cat)
+
+
+@lru_cache(maxsize=8)  # a resync to the same session reuses its decoders
+def _session_decoders(epoch: str, room: str, cat: tuple) -> dict:
+    e, r, sku = Literal[epoch], Literal[room], Literal[cat]
+    env = [("v", Literal[1]), ("epoch", e), ("seq", Positive), ("ts", int | float), ("room", r)]
+    order = msgspec.defstruct("SessionOrderRow", env + [
+        ("order_id", NonEmptyStr), ("sku", sku), ("qty", Positive), ("price_cents", Natural),
+        ("channel", Literal["live", "other"])], tag_field="topic", tag="order", gc=False)
+    cart = msgspec.defstruct("SessionCartRow", env + [("sku", sku), ("delta", int)],
+                             tag_field="topic", tag="cart", gc=False)
+    return {"order": msgspec.json.Decoder(list[order]), "cart": msgspec.json.Decoder(list[cart])}
+
+
+def decode_batch(topic: str, payload: bytes, decoders: dict | None = None) -> list | None:
     """The events of an ``order`` or ``cart`` array payload as Structs, all protocol-valid, or
     ``None`` (another topic, a single object, an empty array, anything invalid: the caller's
-    per-event path then finds out what)."""
-    dec = _DECODERS.get(topic)
+    per-event path then finds out what).  ``decoders``: a session's (:func:`session_decoders`),
+    which also refuse another epoch, another room and a SKU not in the catalogue."""
+    dec = (decoders or _DECODERS).get(topic)
     if dec is None or len(payload) > MAX_PAYLOAD_BYTES:
         return None
     try:

@@ -26,7 +26,8 @@ import orjson
 import zmq
 
 from controlroom.net.diagnose import ConnectionWatch
-from controlroom.feed.batch import EventBatch, decode_batch
+from controlroom.feed.batch import EventBatch, decode_batch, session_decoders
+from controlroom.feed.listener import FeedListener
 from controlroom.feed.mirror import StockMirror
 from controlroom.feed.validate import columns
 from controlroom.protocol import (
@@ -42,33 +43,12 @@ from controlroom.protocol import (
 log = logging.getLogger(__name__)
 
 RAW_KEEP = 512  # bytes of a rejected message kept for review
+# Feed messages queued unread in this process at most (setting feed.receive_queue_messages). Past it
+# the SUB socket stops reading, TCP pushes back, and the shop's PUB queue fills and drops: the next
+# message that does arrive (a heartbeat at the latest) shows a seq gap and a snapshot restores the
+# truth.  At the peak's 100-event batches (~19 KB) 5,000 messages are ~95 MB, ~9 s of 55k ev/s.
+RCVHWM = 5_000
 MAX_MSGS_PER_HANDLE = 200  # bound one handle() call so commands and timers get their turn
-
-
-class FeedListener:
-    """What the owner of a :class:`FeedClient` hears. Override what you need."""
-
-    def on_events(self, events: list[dict], received_at: float) -> None:
-        """Accepted events, in seq order (a batch, never one call per event)."""
-
-    def on_batch(self, batch: EventBatch, received_at: float) -> None:
-        """A whole feed message of accepted orders or cart changes, as columns (the hot path).
-
-        By default the same as :meth:`on_events` with the batch's events as dicts; a listener
-        that reads the columns (the live session) overrides it and builds no dict at all."""
-        # The base class's on_events ignores them: then build no dicts (a subclass's method or an
-        # instance's own callable gets them).
-        if getattr(self.on_events, "__func__", None) is not FeedListener.on_events:
-            self.on_events(batch.events(), received_at)
-
-    def on_reset(self, snapshot: dict, received_at: float) -> None:
-        """A snapshot was adopted; the mirror now reflects it."""
-
-    def on_reject(self, received_at: float, reason: str, raw: bytes) -> None:
-        """A message or event was refused (``raw`` is truncated)."""
-
-    def on_feed_state(self, state: str, detail: str, received_at: float) -> None:
-        """State change (connecting/live/stale/resyncing) or incident (gap/drift/epoch)."""
 
 
 class FeedClient:
@@ -88,6 +68,7 @@ class FeedClient:
         backoff_max_s: float = 5.0,
         clock: Callable[[], float] = time.monotonic,
         wall: Callable[[], float] = time.time,
+        rcvhwm: int = RCVHWM,
     ) -> None:
         self.events_endpoint = events_endpoint
         self.requests_endpoint = requests_endpoint
@@ -100,6 +81,7 @@ class FeedClient:
         self.backoff_max_s = backoff_max_s
         self.clock = clock
         self.wall = wall
+        self.rcvhwm = rcvhwm
         self.mirror = StockMirror()
         self.state = "connecting"
         self.epoch: str | None = None
@@ -115,6 +97,8 @@ class FeedClient:
         self.last_drift: str | None = None
         self.incidents: deque = deque(maxlen=500)  # (wall, kind, detail)
         self._buffer: list[dict] = []
+        # The batch decoders of the adopted session (epoch, room, catalogue as literals), if any.
+        self._decoders: dict | None = None
         self._pending_id: str | None = None
         self._pending_since = 0.0
         self._next_try = 0.0
@@ -134,7 +118,9 @@ class FeedClient:
     def _new_sub(self) -> zmq.Socket:
         s = self.ctx.socket(zmq.SUB)
         s.setsockopt(zmq.LINGER, 0)
-        s.setsockopt(zmq.RCVHWM, 0)  # never drop at our end; the shop's HWM bounds memory
+        # Bounded (0: not): a core that falls behind holds at most this many messages; what the
+        # shop then drops shows as a gap here and is resynced, never lost silently.
+        s.setsockopt(zmq.RCVHWM, self.rcvhwm)
         if self.curve is not None:
             self.curve.apply(s)
         s.setsockopt(zmq.SUBSCRIBE, b"")
@@ -268,6 +254,7 @@ class FeedClient:
         self.room = room
         self.epoch = epoch
         self.seq = seq
+        self._decoders = session_decoders(epoch, room, self.mirror.skus.keys())
         self.snapshots += 1
         self._drifts_seen = self.mirror.drift_count
         self.listener.on_reset(snap, now_wall)
@@ -318,9 +305,12 @@ class FeedClient:
         tried = False
         if self.state == "live" and payload[:1] == b"[":
             # The peak's shape, arrays of orders or cart changes: Structs, columns, one hand-off.
-            items = decode_batch(topic, payload)
+            # The session's decoders refuse another epoch, room or an unknown SKU while decoding:
+            # such a batch goes the per-event way below, which names what is wrong.
+            sess = self._decoders
+            items = decode_batch(topic, payload, sess)
             if items is not None:
-                if len(items) > 4 and self._take_batch(topic, items, now_wall):
+                if len(items) > 4 and self._take_batch(topic, items, now_wall, sess is not None):
                     return
                 evs = msgspec.to_builtins(items)  # valid, but not in step: the per-event way below
                 tried = True
@@ -349,15 +339,17 @@ class FeedClient:
             good.append(ev)
         self._take(good, now_wall)
 
-    def _take_batch(self, topic: str, items: list, now_wall: float) -> bool:
+    def _take_batch(self, topic: str, items: list, now_wall: float, in_session: bool = False) -> bool:
         """Apply a decoded batch at once if it is exactly the next events of this epoch and room
-        and the mirror can take it whole (no duplicate, no unknown SKU); else change nothing."""
+        and the mirror can take it whole (no duplicate, no unknown SKU); else change nothing.
+        ``in_session``: decoded by this session's decoders, which checked epoch and room already."""
         batch = EventBatch(topic, items)
         cols = batch.cols
         n = len(items)
+        if cols[2] != tuple(range(self.seq + 1, self.seq + 1 + n)):
+            return False
         # Compared by value: a wrong epoch or room shows as a second member of the set.
-        if (set(cols[1]) != {self.epoch} or set(cols[4]) != {self.room}
-                or cols[2] != tuple(range(self.seq + 1, self.seq + 1 + n))):
+        if not in_session and (set(cols[1]) != {self.epoch} or set(cols[4]) != {self.room}):
             return False
         if not self.mirror.apply_columns(topic, cols, typed=True):
             return False

@@ -65,18 +65,25 @@ class RecentIds:
         if len(self.current) >= self.generation:
             self._rotate()
 
-    def add_new(self, oids: set, ts: float | None = None) -> bool:
-        """Add a set of ids (events up to shop time ``ts``) if none of them was seen; else add
-        nothing and return False.
+    def add_new(self, oids, ts: float | None = None) -> bool:
+        """Add a batch's ids (a set, or a tuple straight from the columns; events up to shop time
+        ``ts``) if none of them was seen and none comes twice; else add none and return False
+        (a generation may have turned meanwhile: that forgets nothing).
 
-        Set against set: the hashes the batch's set already holds are reused, and a lookup in
-        the big generations happens once per id for the check and once for the insert."""
-        if not self.current.isdisjoint(oids) or not self.previous.isdisjoint(oids):
+        No set is built for the batch: the ids' strings cache their hash at the first lookup, the
+        insert's probes land where the check's did (in cache), and the count after the insert
+        shows an id the batch holds twice, which is rare enough to undo."""
+        prev = self.previous  # empty for the first generation: then not walked at all
+        if not self.current.isdisjoint(oids) or (prev and not prev.isdisjoint(oids)):
             return False
         if ts is not None and (self.since is None or ts - self.since >= self.window_s):
             self._turn(ts)
         cur = self.current
-        cur |= oids
+        n0 = len(cur)
+        cur.update(oids)
+        if len(cur) - n0 != len(oids):
+            cur.difference_update(oids)  # none of them was in any generation before (checked above)
+            return False
         if len(cur) >= self.generation:
             self._rotate()
         return True
@@ -229,22 +236,22 @@ class StockMirror:
                 return False
             per_sku: dict = {}
             _count_elements(per_sku, sku)  # Counter's own C loop, without Counter's Python around it
-            oids = set(oid)
-            if not skus.keys() >= per_sku.keys() or len(oids) != len(oid) or not self.orders_seen.add_new(oids, max(ts)):
+            n = len(oid)
+            m = max(ts)
+            if not skus.keys() >= per_sku.keys() or not self.orders_seen.add_new(oid, m):
                 return False
-            if max(qty) == 1 and len(set(price)) == 1:
+            p = price[0]
+            if qty.count(1) == n and price.count(p) == n:
                 # The common shape at peak: single units at one price. Counted in C.
-                p = price[0]
                 for s, u in per_sku.items():
                     st = skus[s]
                     st.available -= u
                     st.sold += u
                     st.orders += u
                     st.gmv_cents += p * u
-                self.gmv_cents += p * len(oid)
-                self.units += len(oid)
-                self.orders += len(oid)
-                m = max(ts)
+                self.gmv_cents += p * n
+                self.units += n
+                self.orders += n
                 if m > self.last_ts:
                     self.last_ts = m
                 return True

@@ -218,7 +218,7 @@ class LiveSession(FeedListener):
         fs = s.feed
         self.feed = FeedClient(fs.events_endpoint, fs.requests_endpoint, room=fs.room, listener=self,
                                context=self.ctx, curve=self.curve, stale_after_s=fs.stale_after_s,
-                               backoff_max_s=fs.resync_backoff_max_s)
+                               backoff_max_s=fs.resync_backoff_max_s, rcvhwm=fs.receive_queue_messages)
         self.engine = self._make_engine(self.feed.mirror)
         from controlroom.commands import CommandClient
 

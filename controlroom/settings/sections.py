@@ -59,6 +59,9 @@ class FeedSettings:
     stale_after_s: float = setting(3.0, "s", "no message for this long (wall clock) marks the feed stale", gt=0)
     resync_backoff_max_s: float = setting(5.0, "s", "longest wait between snapshot retries", gt=0)
     room: str | None = setting(None, "room id", "accept only this room's events (unset: the first snapshot's room)")
+    receive_queue_messages: int = setting(
+        5_000, "messages", "most feed messages queued unread in the core (0: no bound); past it the shop's "
+        "queue fills and drops, which the client sees as a gap and resyncs from a snapshot", ge=0)
 
 
 @dataclass(frozen=True)
