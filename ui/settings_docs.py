@@ -10,6 +10,8 @@ TEXTS = [
     QT_TRANSLATE_NOOP("SettingsDoc", 'longest wait between snapshot retries'),
     QT_TRANSLATE_NOOP("SettingsDoc", 'room id'),
     QT_TRANSLATE_NOOP("SettingsDoc", "accept only this room's events (unset: the first snapshot's room)"),
+    QT_TRANSLATE_NOOP("SettingsDoc", 'messages'),
+    QT_TRANSLATE_NOOP("SettingsDoc", "most feed messages queued unread in the core (0: no bound); past it the shop's queue fills and drops, which the client sees as a gap and resyncs from a snapshot"),
     QT_TRANSLATE_NOOP("SettingsDoc", 'choice'),
     QT_TRANSLATE_NOOP("SettingsDoc", 'alert policy: engine, or a baseline: naive or static'),
     QT_TRANSLATE_NOOP("SettingsDoc", 'units'),

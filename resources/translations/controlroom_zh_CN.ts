@@ -1971,6 +1971,14 @@
         <translation>只接收此直播间的事件（未设置：以第一个快照为准）</translation>
     </message>
     <message>
+        <source>messages</source>
+        <translation>条消息</translation>
+    </message>
+    <message>
+        <source>most feed messages queued unread in the core (0: no bound); past it the shop&apos;s queue fills and drops, which the client sees as a gap and resyncs from a snapshot</source>
+        <translation>核心中最多排队的未读数据流消息数（0：不设上限）；超过后由店铺的发送队列积压并丢弃，客户端将其识别为序号缺口，并通过快照重新同步</translation>
+    </message>
+    <message>
         <source>choice</source>
         <translation>选项</translation>
     </message>
