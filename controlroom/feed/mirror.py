@@ -132,6 +132,10 @@ class StockMirror:
         # grow the core's memory; drift_count counts every one (readers compare it, not len()).
         self.drifts: deque[tuple[float, str, int, int]] = deque(maxlen=DRIFTS_KEPT)
         self.drift_count = 0
+        # The per-SKU sums of the last order batch apply_columns took, (orders, units, gross or None
+        # when every order had one price): the feed client hands them on with the batch, so the
+        # session log's summary does not count the same batch again (controlroom.log.summary_batch).
+        self.order_sums: tuple | None = None
         self.units = 0
         self.orders = 0
         self.gmv_cents = 0
@@ -223,6 +227,7 @@ class StockMirror:
         """
         ts = cols[3]
         if topic == "order":
+            self.order_sums = None
             oid, sku, qty, price = cols[5], cols[6], cols[7], cols[8]
             skus = self.skus
             if not typed and not STR_ONLY >= set(map(type, sku)):
@@ -247,6 +252,7 @@ class StockMirror:
                 m = max(ts)
                 if m > self.last_ts:
                     self.last_ts = m
+                self.order_sums = (per_sku, per_sku, None)  # one unit an order, one price
                 return True
             # Counted per distinct (sku, qty[, price]) in C, not per event in Python: a batch
             # has a few dozen distinct pairs against hundreds of events.  With the protocol's
@@ -281,6 +287,7 @@ class StockMirror:
                 self.gmv_cents += g
             self.units += sum(units.values())
             self.orders += len(oid)
+            self.order_sums = (orders, units, gmv)
         elif topic == "cart":
             sku, delta = cols[5], cols[6]
             if (not typed and not STR_ONLY >= set(map(type, sku))) or not self.skus.keys() >= set(sku):
