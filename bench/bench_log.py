@@ -50,9 +50,8 @@ import orjson
 
 from controlroom.feed.batch import EventBatch, decode_batch
 from controlroom.log import SessionLog, open_log
-from controlroom.log.schema import INSERT_SQL
 
-from bench.log_work import breakdown
+from bench.log_work import breakdown, executemany
 
 BATCH = 500  # events per feed message
 REPLAY_TARGET = 500_000  # events/s, replay of a 1,000,000-event log (issue 5)
@@ -188,23 +187,8 @@ def _rows(payloads) -> list[tuple]:
 
 def _baseline(path: Path, payloads) -> dict:
     """Raw executemany of pre-built tuples, one thread, commit every 5,000 rows."""
-    from controlroom.log.schema import create_schema
-
     rows = _rows(payloads)
-    conn = sqlite3.connect(str(path), isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    create_schema(conn)
-    sql = INSERT_SQL["events"]
-    c0 = time.process_time()
-    t0 = time.perf_counter()
-    for i in range(0, len(rows), 5000):
-        conn.execute("BEGIN")
-        conn.executemany(sql, rows[i:i + 5000])
-        conn.execute("COMMIT")
-    dt = time.perf_counter() - t0
-    cpu = time.process_time() - c0
-    conn.close()
+    dt, cpu = executemany(path, rows)
     return {"events": len(rows), "events_per_s": len(rows) / dt, "events_per_cpu_s": len(rows) / cpu if cpu else 0.0}
 
 

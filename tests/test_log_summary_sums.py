@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import sqlite3
+from contextlib import closing
 
 import orjson
 import pytest
@@ -20,6 +21,7 @@ from controlroom.log.summary import SummaryTracker, create_summary_tables
 
 SKUS = [f"S{i}" for i in range(6)]
 STOCK = [{"sku": s, "available": 100_000} for s in SKUS]
+TABLES = ("sum_minute", "sum_marks", "sum_meta", "sum_check", "sum_check_at")
 
 
 def _order_batches(seed: int) -> list[list[dict]]:
@@ -57,12 +59,11 @@ def _rows(tmp_path, name: str, feed) -> tuple:
     tr.catalogue("R", STOCK)
     tr.reset({"room": "R", "skus": STOCK})
     feed(tr)
-    conn = sqlite3.connect(tmp_path / f"{name}.sqlite")
-    create_summary_tables(conn)
-    tr.flush(conn)
-    rows = {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr)
-            for t in ("sum_minute", "sum_marks", "sum_meta", "sum_check", "sum_check_at")}
-    conn.close()
+    with closing(sqlite3.connect(tmp_path / f"{name}.sqlite")) as conn:  # the rows as a reader finds them
+        create_summary_tables(conn)
+        tr.flush(conn)
+        conn.commit()
+        rows = {t: sorted(conn.execute(f"SELECT * FROM {t}"), key=repr) for t in TABLES}
     m = tr.mirror
     return rows, {k: (st.available, st.sold, st.orders, st.gmv_cents) for k, st in m.skus.items()}, \
         (m.units, m.orders, m.gmv_cents, tr.room_units, tr.room_gross, dict(tr.units_ordered), dict(tr.gross))
