@@ -260,6 +260,7 @@ class StockMirror:
             orders: dict = {}
             units: dict = {}
             gmv: dict = {}
+            one_price = False
             if not typed and not (INT_ONLY >= set(map(type, qty)) and INT_ONLY >= set(map(type, price))):
                 for s, q, p in zip(sku, qty, price):
                     orders[s] = orders.get(s, 0) + 1
@@ -267,6 +268,7 @@ class StockMirror:
                     gmv[s] = gmv.get(s, 0) + q * p
             elif len(set(price)) == 1:
                 p = price[0]
+                one_price = True
                 for (s, q), c in Counter(zip(sku, qty)).items():
                     orders[s] = orders.get(s, 0) + c
                     units[s] = units.get(s, 0) + q * c
@@ -287,7 +289,8 @@ class StockMirror:
                 self.gmv_cents += g
             self.units += sum(units.values())
             self.orders += len(oid)
-            self.order_sums = (orders, units, gmv)
+            # (at one price the gross is units x price: one dict fewer held while the batch waits for the log)
+            self.order_sums = (orders, units, None if one_price else gmv)
         elif topic == "cart":
             sku, delta = cols[5], cols[6]
             if (not typed and not STR_ONLY >= set(map(type, sku))) or not self.skus.keys() >= set(sku):
