@@ -17,9 +17,10 @@ What it measures, all in one run on the same machine:
 3. **baseline**: raw ``sqlite3`` ``executemany`` of the already-built row
    tuples into the same table in one thread, same commit size: the floor cost
    of SQLite itself.  ``ratio`` = writer ceiling / baseline; 2 and 3 run back to
-   back three times (once with ``--quick``) and the median round is reported;
-   each round also times the writer's own work in one thread (``_writer_work``: no producer,
-   no GIL hand-offs, CPU time), with and without the per-minute summary.
+   back three times (once with ``--quick``) and the median round is reported.
+   The writer's own work is then timed in one thread, part by part, by CPU time
+   (``bench/log_work.py``: no producer, no GIL hand-offs; the fastest of several interleaved
+   rounds of each part, with the baseline's ``executemany`` and the producer's decoding).
 4. **reader**: decoding every event of the paced log back to dicts in order with
    ``LogReader.iter_event_batches`` (one ``orjson.loads`` per row) and with
    ``LogReader.iter_event_blocks`` (one per block; the replay input), events/s.
@@ -49,7 +50,8 @@ import orjson
 
 from controlroom.feed.batch import EventBatch, decode_batch
 from controlroom.log import SessionLog, open_log
-from controlroom.log.schema import INSERT_SQL
+
+from bench.log_work import breakdown, executemany
 
 BATCH = 500  # events per feed message
 REPLAY_TARGET = 500_000  # events/s, replay of a 1,000,000-event log (issue 5)
@@ -170,10 +172,8 @@ def _writer_run(path: Path, payloads, rate: float | None, max_queue_batches: int
     }
 
 
-def _baseline(path: Path, payloads) -> dict:
-    """Raw executemany of pre-built tuples, one thread, commit every 5,000 rows."""
-    from controlroom.log.schema import create_schema
-
+def _rows(payloads) -> list[tuple]:
+    """The ``events`` rows of the messages, built as plain tuples (the baseline's input)."""
     dumps = orjson.dumps
     rows = []
     for topic, payload in payloads:
@@ -182,72 +182,14 @@ def _baseline(path: Path, payloads) -> dict:
             rows.append((e.get("epoch"), e.get("seq"), topic, e.get("ts"), 0.0, e.get("sku"), e.get("qty"),
                          e.get("order_id"), dumps(e).decode(), e.get("price_cents"), e.get("channel"),
                          e.get("delta")))
-    conn = sqlite3.connect(str(path), isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    create_schema(conn)
-    sql = INSERT_SQL["events"]
-    c0 = time.process_time()
-    t0 = time.perf_counter()
-    for i in range(0, len(rows), 5000):
-        conn.execute("BEGIN")
-        conn.executemany(sql, rows[i:i + 5000])
-        conn.execute("COMMIT")
-    dt = time.perf_counter() - t0
-    cpu = time.process_time() - c0
-    conn.close()
+    return rows
+
+
+def _baseline(path: Path, payloads) -> dict:
+    """Raw executemany of pre-built tuples, one thread, commit every 5,000 rows."""
+    rows = _rows(payloads)
+    dt, cpu = executemany(path, rows)
     return {"events": len(rows), "events_per_s": len(rows) / dt, "events_per_cpu_s": len(rows) / cpu if cpu else 0.0}
-
-
-def _writer_work(path: Path, payloads, summary: bool = True, blocks: bool = True) -> float:
-    """The writer thread's work alone, in this thread (no producer, no GIL hand-offs): per queue item
-    a SAVEPOINT, the INSERTs (``event_inserts.insert_events``, as the writer's fast path), the replay's column blocks it completes
-    (``block_writer``, schema 5) and the summary, a commit with the summary rows every
-    ``batch_rows`` (20,000) rows, as ``SessionLog`` does.  Decoding happens before the clock.
-    Returns the CPU seconds (``thread_time``)."""
-    from controlroom.log.block_writer import INSERT_BLOCK, BlockWriter
-    from controlroom.log.event_inserts import chunks_for, insert_events
-    from controlroom.log.inserts import EVENTS
-    from controlroom.log.schema import create_schema
-    from controlroom.log.summary import SummaryTracker, create_summary_tables
-
-    items = [_decode(t, p) for t, p in payloads]
-    conn = sqlite3.connect(str(path), isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    create_schema(conn)
-    create_summary_tables(conn)
-    tr = SummaryTracker()
-    tr.catalogue("bench", SKUS)
-    tr.reset({"room": "bench", "skus": SKUS}, 0)
-    bw = BlockWriter(0)
-    chunks = chunks_for(conn)
-
-    c0 = time.thread_time()
-    conn.execute("BEGIN")
-    top = rows = 0
-    for it in items:
-        conn.execute("SAVEPOINT item")
-        raws: list = []
-        k = insert_events(conn, (EVENTS, it, 0.0), chunks, raws)[0]
-        if blocks:
-            for row in bw.add(it, top + 1, raws):
-                conn.execute(INSERT_BLOCK, row)
-        conn.execute("RELEASE item")
-        top += k
-        rows += k
-        if summary:
-            tr.feed(it, top - k + 1)
-        if rows >= 20_000:
-            tr.flush(conn)
-            conn.execute("COMMIT")
-            conn.execute("BEGIN")
-            rows = 0
-    tr.flush(conn)
-    conn.execute("COMMIT")
-    cpu = time.thread_time() - c0
-    conn.close()
-    return cpu
 
 
 def _reader(path: Path) -> dict:
@@ -347,17 +289,15 @@ def run(quick: bool = False, n: int | None = None) -> dict:
         # Ceiling and baseline back to back, three rounds (one with a given n), the median round
         # reported: one round's ratio moves by half when another job wakes up on a shared machine.
         rounds = []
-        work = []
         for k in range(1 if (n or quick) else 3):
             flat = _writer_run(d / f"max{k}.sqlite", maxp, None, max_queue_batches=64)
             base = _baseline(d / f"base{k}.sqlite", maxp)
             rounds.append((flat["events_per_s"] / base["events_per_s"], flat, base))
-            # the steadier figure: the writer's own work in one thread against the same baseline's CPU
-            w = _writer_work(d / f"work{k}.sqlite", maxp)
-            w0 = _writer_work(d / f"nosum{k}.sqlite", maxp, summary=False)
-            b = len(maxp) * BATCH / base["events_per_cpu_s"] if base["events_per_cpu_s"] else 0.0
-            work.append((b / w if w else 0.0, b / w0 if w0 else 0.0))
         ratio, flat, base = sorted(rounds, key=lambda r: r[0])[len(rounds) // 2]
+        # The steadier figures: the writer's work part by part in one thread, by CPU time, the fastest of
+        # several interleaved rounds (bench/log_work.py), on the ceiling's first 100 messages.
+        wp = maxp[:100]
+        work = breakdown(d, wp, _decode, _rows(wp), SKUS, reps=2 if n else (5 if quick else 7))
         cpu_ratios = sorted(f["events_per_cpu_s"] / b["events_per_cpu_s"] for _, f, b in rounds
                             if b["events_per_cpu_s"])
         writer_ratios = sorted(f["events_per_writer_cpu_s"] / b["events_per_cpu_s"] for _, f, b in rounds
@@ -372,8 +312,9 @@ def run(quick: bool = False, n: int | None = None) -> dict:
         "cpu_ratio_writer_to_baseline": cpu_ratios[len(cpu_ratios) // 2] if cpu_ratios else 0.0,
         # the writer thread alone (the producer's decoding is the feed's cost, not the log's)
         "writer_cpu_ratio": writer_ratios[len(writer_ratios) // 2] if writer_ratios else 0.0,
-        "writer_work_ratio": sorted(w for w, _ in work)[len(work) // 2],
-        "writer_work_ratio_no_summary": sorted(w for _, w in work)[len(work) // 2],
+        "writer_work_ratio": work["work_ratio"],
+        "writer_work_ratio_no_summary": work["work_ratio_no_summary"],
+        "work": work,
         "reader": reader,
         "engine_replay": engine,
         "paced_file_mb": size_mb,
@@ -401,6 +342,7 @@ def report(res: dict) -> str:
         f"rounds {res.get('ceiling_rounds')}, the median reported)",
         f"writer work  : in one thread, by CPU time, vs the same executemany: {res['writer_work_ratio']:.2f} "
         f"({res['writer_work_ratio_no_summary']:.2f} without the per-minute summary)",
+        _work_line(res["work"]),
         f"reader       : {r['events']:,} events in {r['seconds']:.2f} s = {r['events_per_s']:,.0f} events/s "
         f"(in order: {r['in_seq_order']})   {'OK' if r['events_per_s'] >= 500_000 and r['in_seq_order'] else 'MISSED'}",
     ]
@@ -429,6 +371,16 @@ def report(res: dict) -> str:
     return "\n".join(lines)
 
 
+def _work_line(w: dict) -> str:
+    u = w["us_per_event"]
+    return (f"  per event  : thread CPU, fastest of {w['reps']} interleaved rounds of {w['events']:,} events: "
+            f"executemany {u['baseline']:.2f} us; the writer {u['writer']:.2f} us (with the core mirror's "
+            f"sums {u['with_sums']:.2f}; without the summary {u['no_summary']:.2f}, without it and the blocks "
+            f"{u['no_blocks']:.2f}); the producer's decoding "
+            f"{u['decode']:.2f} us; so with one core for both threads the ceiling is at most "
+            f"{w['one_core_ratio']:.2f} of executemany")
+
+
 def figures(res: dict) -> list[dict]:
     """The common-shape figures (bench/figures.py)."""
     from bench.figures import figure
@@ -440,6 +392,10 @@ def figures(res: dict) -> list[dict]:
                   res["cpu_ratio_writer_to_baseline"], 0.8),
            figure("same, by the writer thread's CPU time alone", res["writer_cpu_ratio"], 0.8),
            figure("same, the writer's work in one thread (no producer), by CPU time", res["writer_work_ratio"], 0.8),
+           figure("same, with the core mirror's per-SKU sums (as in the live core)", res["work"]["work_ratio_with_sums"],
+                  0.8),
+           figure("same, the most it can be with one core for writer and producer, by CPU time",
+                  res["work"]["one_core_ratio"], 0.8),
            figure(f"writer paced 200k ev/s, {p['events']:,} events: done after the last batch",
                   p["drain_after_last_s"], 0.5, "<=", "s", kind="absolute",
                   met=p["drain_after_last_s"] <= 0.5 and p["no_loss"] and p["flush_ok"]),

@@ -201,7 +201,9 @@ def test_peak_benchmark_smoke_loses_nothing_and_ends_exact():
     assert res["lost"] == 0 and res["gaps"] == 0 and res["rejects"] == 0 and res["orders_exact"], res
     assert res["resyncs"] == 0 and all(v["resyncs"] == 0 and v["gaps"] == 0 for v in res["views"]), res
     assert res["stock_mismatch"] == [] and all(v["match"] for v in res["views"]), res
-    assert res["log_exact"] and res["log_counts"]["order"] == res["shop_counts"]["order"], res
+    # per topic, so a failure says which differed: the log's rows, the core's counts when it stopped
+    assert res["log_exact"], (res["log_counts"], res["core_counts_at_stop"], res["core_counts"])
+    assert res["log_counts"]["order"] == res["shop_counts"]["order"], (res["log_counts"], res["shop_counts"])
     assert res["log"]["dropped"] == 0 and res["view_lag_ms"]["n"] > 0
     figs = _check_figures(bench_peak, res)
     assert [f["met"] for f in figs[1:5]] == [True, True, True, True]

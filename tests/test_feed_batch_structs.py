@@ -145,6 +145,7 @@ def test_the_feed_client_hands_a_valid_array_over_as_one_batch_on_real_sockets()
         (b,) = heard.batches
         assert isinstance(b, EventBatch) and b.topic == "order"
         assert b.events() == [dict(e, topic="order") for e in evs]
+        assert b.sums == ({"A": 15, "B": 15}, {"A": 15, "B": 15}, None)  # the mirror's, for the log's summary
         # The same order ids again (new seqs): duplicates, so the careful way, each refused alone.
         dup = [stamper.stamp({"order_id": f"o{i}", "sku": "A", "qty": 1, "price_cents": 100, "channel": "live"})
                for i in range(10)]

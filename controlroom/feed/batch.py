@@ -118,15 +118,21 @@ class EventBatch:
     layout ``StockMirror.apply_columns`` and ``Engine.on_columns`` take.  Iterating a batch, or
     :meth:`events`, gives the same events as dicts with ``"topic"`` (built once, on first use),
     so a consumer written for lists of dicts still works.  Immutable once built.
+
+    ``sums``: for an order batch the feed client's mirror took whole, the mirror's per-SKU sums of
+    it, ``(orders, units, gross)`` (dicts by SKU; ``gross`` None when every order had the batch's
+    first price), set by the feed client before it hands the batch on; else None.  The session
+    log's summary reads them instead of counting the batch again.
     """
 
-    __slots__ = ("topic", "items", "cols", "_events")
+    __slots__ = ("topic", "items", "cols", "_events", "sums")
 
     def __init__(self, topic: str, items: list, cols: tuple | None = None) -> None:
         self.topic = topic
         self.items = items
         self.cols = cols if cols is not None else columns_of(items)
         self._events: list[dict] | None = None
+        self.sums: tuple | None = None
 
     def __len__(self) -> int:
         return len(self.items)

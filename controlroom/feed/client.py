@@ -353,6 +353,8 @@ class FeedClient:
             return False
         if not self.mirror.apply_columns(topic, cols, typed=True):
             return False
+        if topic == "order":  # counted once: the log's summary takes the mirror's sums
+            batch.sums = self.mirror.order_sums
         self.seq += n
         self.counts[topic] += n
         self.listener.on_batch(batch, now_wall)

@@ -139,6 +139,10 @@ class StockMirror:
         # grow the core's memory; drift_count counts every one (readers compare it, not len()).
         self.drifts: deque[tuple[float, str, int, int]] = deque(maxlen=DRIFTS_KEPT)
         self.drift_count = 0
+        # The per-SKU sums of the last order batch apply_columns took, (orders, units, gross or None
+        # when every order had one price): the feed client hands them on with the batch, so the
+        # session log's summary does not count the same batch again (controlroom.log.summary_batch).
+        self.order_sums: tuple | None = None
         self.units = 0
         self.orders = 0
         self.gmv_cents = 0
@@ -230,6 +234,7 @@ class StockMirror:
         """
         ts = cols[3]
         if topic == "order":
+            self.order_sums = None
             oid, sku, qty, price = cols[5], cols[6], cols[7], cols[8]
             skus = self.skus
             if not typed and not STR_ONLY >= set(map(type, sku)):
@@ -254,6 +259,7 @@ class StockMirror:
                 self.orders += n
                 if m > self.last_ts:
                     self.last_ts = m
+                self.order_sums = (per_sku, per_sku, None)  # one unit an order, one price
                 return True
             # Counted per distinct (sku, qty[, price]) in C, not per event in Python: a batch
             # has a few dozen distinct pairs against hundreds of events.  With the protocol's
@@ -261,6 +267,7 @@ class StockMirror:
             orders: dict = {}
             units: dict = {}
             gmv: dict = {}
+            one_price = False
             if not typed and not (INT_ONLY >= set(map(type, qty)) and INT_ONLY >= set(map(type, price))):
                 for s, q, p in zip(sku, qty, price):
                     orders[s] = orders.get(s, 0) + 1
@@ -268,6 +275,7 @@ class StockMirror:
                     gmv[s] = gmv.get(s, 0) + q * p
             elif len(set(price)) == 1:
                 p = price[0]
+                one_price = True
                 for (s, q), c in Counter(zip(sku, qty)).items():
                     orders[s] = orders.get(s, 0) + c
                     units[s] = units.get(s, 0) + q * c
@@ -288,6 +296,8 @@ class StockMirror:
                 self.gmv_cents += g
             self.units += sum(units.values())
             self.orders += len(oid)
+            # (at one price the gross is units x price: one dict fewer held while the batch waits for the log)
+            self.order_sums = (orders, units, None if one_price else gmv)
         elif topic == "cart":
             sku, delta = cols[5], cols[6]
             if (not typed and not STR_ONLY >= set(map(type, sku))) or not self.skus.keys() >= set(sku):

@@ -92,40 +92,48 @@ def feed_batch(tr, batch, first_id: int) -> bool:
     except TypeError:
         return False
     if topic == "order":
-        return _orders(tr, cols, first_id, m, hi)
+        return _orders(tr, cols, first_id, m, hi, batch.sums if type(batch) is EventBatch else None)
     if topic == "cart":
         return _carts(tr, cols, first_id, m, hi)
     return _traffic(tr, cols, first_id, m, hi)
 
 
-def _orders(tr, cols: tuple, first_id: int, m: int, hi: float) -> bool:
+def _orders(tr, cols: tuple, first_id: int, m: int, hi: float, sums: tuple | None = None) -> bool:
     ts, oid, sku, qty, price = cols
     n = len(ts)
     mirror = tr.mirror
     skus = mirror.skus
-    # Per SKU: orders and units of this batch, each counted once, in C.
-    orders: dict = {}
-    _count_elements(orders, sku)
-    if not skus.keys() >= orders.keys():
-        return False  # an unknown SKU: counted as such event by event
     p = price[0]
-    one_price = price.count(p) == n  # the usual batch (tuple.count: a C loop, no set built)
-    if qty.count(1) == n:
-        units = orders
+    if sums is not None and sum(sums[0].values()) == n:
+        # The core's mirror counted this very batch already (EventBatch.sums): per SKU its orders,
+        # units and gross (None: every order at the first price).  Counting it again here was about
+        # a third of the summary's time (docs/benchmarks.md, sixth pass).
+        orders, units, gross = sums
+        if not skus.keys() >= orders.keys():
+            return False
     else:
-        pairs: dict = {}
-        _count_elements(pairs, zip(sku, qty))
-        units = {}
-        for (s, q), c in pairs.items():
-            units[s] = units.get(s, 0) + q * c
-    if one_price:
-        gross = None
-    else:  # summed per distinct (sku, qty, price): a few dozen against hundreds
-        triples: dict = {}
-        _count_elements(triples, zip(sku, qty, price))
-        gross = {}
-        for (s, q, pr), c in triples.items():
-            gross[s] = gross.get(s, 0) + q * pr * c
+        # Per SKU: orders and units of this batch, each counted once, in C.
+        orders = {}
+        _count_elements(orders, sku)
+        if not skus.keys() >= orders.keys():
+            return False  # an unknown SKU: counted as such event by event
+        one_price = price.count(p) == n  # the usual batch (tuple.count: a C loop, no set built)
+        if qty.count(1) == n:
+            units = orders
+        else:
+            pairs: dict = {}
+            _count_elements(pairs, zip(sku, qty))
+            units = {}
+            for (s, q), c in pairs.items():
+                units[s] = units.get(s, 0) + q * c
+        if one_price:
+            gross = None
+        else:  # summed per distinct (sku, qty, price): a few dozen against hundreds
+            triples: dict = {}
+            _count_elements(triples, zip(sku, qty, price))
+            gross = {}
+            for (s, q, pr), c in triples.items():
+                gross[s] = gross.get(s, 0) + q * pr * c
     flags = tr._flags
     for s, u in units.items():
         st = skus[s]
