@@ -78,6 +78,14 @@ def predict(eng: EngineState, m: SkuModel, st: SkuStock, ts: float) -> Predictio
         tf = min(4.0, max(0.25, viewers / e.reference_viewers))
     lam0 = tier.prior_rate_per_min / 60.0 * tf
     beta = e.prior_strength_s
+    # The slow and long-run rates (the warning line's steady part, the window's level) use a
+    # prior that fades as the SKU's own orders come in: a fixed 60 s prior kept a steady SKU's
+    # rate a few per cent under its true rate all show and, worse, 1-2 minutes slow to leave
+    # the tier's prior at the start, so an under-stocked steady SKU was warned 20-150 s after
+    # the naive session average did (steady, seeds 1-20).  The short scales keep the full
+    # prior: it is what keeps their noise from firing the change detector.
+    n0 = e.prior_fade_orders
+    beta_s = beta * n0 / (n0 + m.n_orders) if n0 > 0.0 else beta
     # Mean order size (units per order) for turning order counts into units: the SKU's own,
     # the tier's pooled size as its prior (cold start: the tier and the room).
     q = (m.live_units + eng.room.tier_qty.get(m.tier_name, 1.0) * QTY_PRIOR_ORDERS) / (m.n_orders + QTY_PRIOR_ORDERS)
@@ -90,14 +98,14 @@ def predict(eng: EngineState, m: SkuModel, st: SkuStock, ts: float) -> Predictio
     r_i = posterior_rate(ci, e_i, lam0, b_i)
     r_f = posterior_rate(cf, e_f, lam0, b_f)
     r_m = posterior_rate(cm, e_m, lam0, b_m)
-    r_s = posterior_rate(cs, e_s, lam0, beta)
-    pooled = posterior_rate(cf + cm + cs, e_f + e_m + e_s, lam0, beta)
-    r_l = posterior_rate(cl, exposure(t_l, age), lam0, beta)
+    r_s = posterior_rate(cs, e_s, lam0, beta_s)
+    pooled = posterior_rate(cf + cm + cs, e_f + e_m + e_s, lam0, beta_s)
+    r_l = posterior_rate(cl, exposure(t_l, age), lam0, beta_s)
     if tier.rate_basis == "longrun":  # the simple rule: every rate on the long-run scale
         e_l = exposure(t_l, age)
-        r_o = m.other.value(ts, 1) / (e_l + beta) if e_l + beta > 0 else 0.0
+        r_o = m.other.value(ts, 1) / (e_l + beta_s) if e_l + beta_s > 0 else 0.0
     else:
-        r_o = m.other.value(ts, 0) / (e_s + beta) if e_s + beta > 0 else 0.0
+        r_o = m.other.value(ts, 0) / (e_s + beta_s) if e_s + beta_s > 0 else 0.0
     m.other_rate = r_o
     h = e.cusum_threshold
     s_up = m.ord_cusum.value(ts, m.ord_base)
@@ -112,13 +120,13 @@ def predict(eng: EngineState, m: SkuModel, st: SkuStock, ts: float) -> Predictio
     featured = m.featured_now(ts, eng._tail)
     of, om, os_ = m.off.at(ts)
     xf, xm, xs = m.off_exposures(ts, eng._off_scales, eng._tail)
-    off_rate = posterior_rate(os_, xs, lam0, beta)  # what a featured burst fades back to
+    off_rate = posterior_rate(os_, xs, lam0, beta_s)  # what a featured burst fades back to
     if not st.frozen:  # (while frozen no order comes: the rate decays, no measure of demand)
         m.off_rate = off_rate + r_o
     if featured:
         level = pooled
     else:
-        level = posterior_rate(of + om + os_, xf + xm + xs, lam0, beta)
+        level = posterior_rate(of + om + os_, xf + xm + xs, lam0, beta_s)
     base = off_rate
     slope = 0.0
     if up:
