@@ -1,4 +1,4 @@
-"""The slow rates' cold-start prior fades as the SKU's own orders come in (issue 16, steady).
+"""The steady rates' cold-start prior fades as their own data comes in (issue 16, steady).
 
 A steady SKU stocked below the naive line from the start is warned by the naive rule as soon
 as its session average is defined (one minute in).  With a fixed prior worth 60 s the engine's
