@@ -90,7 +90,9 @@ def predict(eng: EngineState, m: SkuModel, st: SkuStock, ts: float) -> Predictio
     # the tier's prior at the start, so an under-stocked steady SKU was warned 20-150 s after the
     # naive session average did (steady, seeds 1-20).  The short scales keep the full prior: it is
     # what keeps their noise from firing the change detector.
-    n0 = e.prior_fade_orders
+    # Dynamic tiers only: the long tail's one long-run rate keeps the full prior (faded, its band
+    # on steady seeds 6-20 went from 81.7 % to 85.7 %, and its rare orders are what the prior is for).
+    n0 = e.prior_fade_orders if tier.rate_basis == "dynamic" else 0.0
     # Mean order size (units per order) for turning order counts into units: the SKU's own,
     # the tier's pooled size as its prior (cold start: the tier and the room).
     q = (m.live_units + eng.room.tier_qty.get(m.tier_name, 1.0) * QTY_PRIOR_ORDERS) / (m.n_orders + QTY_PRIOR_ORDERS)
