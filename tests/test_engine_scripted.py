@@ -229,8 +229,8 @@ def test_freezing_resolves_active_alerts_at_once():
 # --- a stale feed holds SKU alerts --------------------------------------------------------------
 
 def test_stale_feed_raises_one_alert_and_holds_sku_alerts():
-    s = Script([{"sku": "A1", "tier": "traffic_driver", "available": 400}])
-    s.orders("A1", 10, 0, 1200)  # line ~300 is crossed at ~10 min
+    s = Script([{"sku": "A1", "tier": "traffic_driver", "available": 560}])
+    s.orders("A1", 10, 0, 1200)  # the line (45 min x 10/min = 450) is crossed at ~11 min, while the feed is stale
     s.feed_state(200, "stale")
     s.feed_state(205, "resyncing")
     s.feed_state(210, "stale")  # still one feed alert

@@ -79,6 +79,7 @@ class EngineSettings:
     slow_scale_s: float = setting(900.0, "s", "time scale of the slow burn rate (the baseline surges are measured against)", gt=0)
     longrun_scale_s: float = setting(3600.0, "s", "time scale of the long-run rate (features included) that keeps a warning from clearing", gt=0)
     prior_strength_s: float = setting(60.0, "s", "seconds of observation the tier's prior rate is worth (cold start)", ge=0)
+    prior_fade_orders: float = setting(1.0, "orders", "the slow and long-run rates' prior fades as each rate's own data comes in (dynamic tiers): worth prior_strength_s x this / (this + units in that rate's decayed count) (0: it never fades)", ge=0)
     burst_qty_factor: float = setting(4.0, "x", "one order counts at most this x the SKU's mean order size toward the rate", ge=1)
     cusum_ratio: float = setting(3.0, "x", "change detector: the rate multiple it looks for", gt=1)
     cusum_threshold: float = setting(6.0, "nats", "change detector: log-likelihood ratio that declares a surge", gt=0)
