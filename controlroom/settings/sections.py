@@ -120,6 +120,7 @@ class EngineSettings:
     episode_group_min_skus: int = setting(1, "SKUs", "this many SKUs with a watch alone (each for episode_pending_s) open the room's surge episode, the one row that lists every SKU with a watch and nothing worse until the surges have been over for episode_quiet_s (1: every watch is shown there, never as a row of its own; 0: never group)", ge=0)
     episode_wave_min_skus: int = setting(2, "SKUs", "a SKU's warning is listed in the room's warning wave, one row, rather than a row of its own when this many SKUs were warned within episode_wave_window_s (a room-wide cause such as a traffic surge); a member that goes critical leaves it (0: never)", ge=0)
     episode_wave_window_s: float = setting(300.0, "s", "warnings this close to each other are one room-wide wave: a SKU warned within this time of the wave's last new member joins it", gt=0)
+    episode_room_regroup: bool = setting(True, "bool", "an open warning wave also takes a later wave of warnings (episode_wave_min_skus SKUs warned within episode_wave_window_s), whose own new rows end there, rather than leaving them rows of their own beside it; and a room row left with one SKU that escalates (the surge row's only member warned or worse, the wave's only member critical) goes on as that SKU's row in place (off: they leave it with a new row)")
 
 
 @dataclass(frozen=True)
