@@ -69,10 +69,23 @@ def test_the_surge_rows_only_member_warned_goes_on_as_its_row_in_place():
     assert b.count_shown() == 1
     (ep,) = b.open_episodes()
     assert ep.id == "ep:room:surge:1" and ep.sku == "A1" and ep.level == "warning" and ep.group == ()
+    assert ep.start_ts == T0 + 20  # since A1 was listed (the surge row opened for it), not before
     assert [r for _t, i, r in b.level_log if i == ep.id] == [1, 2]
     assert b.group is None
     off, _ = run(s, 200, False)
     assert off.count_shown() == 2
+
+
+def test_a_row_taken_in_place_starts_when_its_sku_was_first_listed():
+    # B1 accelerates first (the surge row opens for it at 20 s) and calms down; A1 accelerates at 100 s,
+    # is listed, and is warned at 300 s while alone in the row: A1's row starts when A1 was listed.
+    s = {0: [tr("B1:watch:1", 0, "watch", "firing", "B1")], 60: [tr("B1:watch:1", 60, "watch", "resolved", "B1")],
+         100: [tr("A1:watch:2", 100, "watch", "firing", "A1")],
+         300: [w("A1", 3, 300), tr("A1:watch:2", 300, "watch", "resolved", "A1")]}
+    b, _ = run(s, 400, True)
+    (ep,) = b.open_episodes()
+    assert ep.id == "ep:room:surge:1" and ep.sku == "A1" and ep.start_ts == T0 + 100
+    assert b.count_shown() == 1
 
 
 def test_a_surge_row_with_other_members_is_not_taken():
@@ -94,6 +107,7 @@ def test_the_waves_last_member_going_critical_goes_on_in_place():
     assert b.count_shown() == 2
     eps = {e.id: e for e in b.open_episodes()}
     assert eps["ep:A1:1"].sku == "A1" and eps["ep:A1:1"].level == "critical" and eps["ep:A1:1"].group == ()
+    assert eps["ep:A1:1"].start_ts == T0  # A1's own row first, the wave in place: since A1's warning
     assert b.wave is None
     off, _ = run(s, 500, False)
     assert off.count_shown() == 3

@@ -107,6 +107,7 @@ class EpisodeBook(RoomRows):
         self._now: dict[str, EpisodeView] = {}  # in the current update()
         self._ts = 0.0  # the current update()'s shop time
         self.shown_at: dict[str, float] = {}  # sku -> when it was first on a row (its own or the room's)
+        self._row_since: dict[tuple[str, str], float] = {}  # (open room row id, sku) -> when it was first listed
 
     def configure(self, e) -> None:
         """Take new settings (``EngineSettings``)."""
@@ -330,12 +331,17 @@ class EpisodeBook(RoomRows):
         self._changed[ep.id] = ep.view
         for sku in (ep.sku,) if ep.sku is not None else ep.group:
             self.shown_at.setdefault(sku, self._ts)
+        if ep.sku is None:
+            for sku in ep.group:
+                self._row_since.setdefault((ep.id, sku), self._ts)
         self._now[ep.id] = ep.view
 
     def _close(self, ep: _Open, end_ts: float) -> None:
         self._quiet.pop(ep.id, None)
         self._emit(ep, end_ts=end_ts)
         self.level_log.append((end_ts, ep.id, 0))
+        if self._row_since:
+            self._row_since = {k: v for k, v in self._row_since.items() if k[0] != ep.id}
         if ep is self.group:
             self.group = None
         elif ep is self.wave:

@@ -100,6 +100,8 @@ class RoomRows:
                 w = self.wave = olds[0]
                 for e in olds[1:]:
                     self._close(e, ts)
+                for e in olds:  # listed since their own rows began
+                    self._row_since[(w.id, e.sku)] = e.start
                 w.sku, w.unsteady, w.raw_changes = None, False, deque()
                 self._quiet.pop(w.id, None)
             else:
@@ -173,6 +175,8 @@ class RoomRows:
             row = w
         else:
             return False
+        # Its problem began when the SKU was first listed in it, not when the room's row opened.
+        row.start = self._row_since.get((row.id, sku), row.start)
         row.sku, row.group, row.unsteady, row.raw_changes = sku, set(), False, deque()
         self.by_sku[sku] = row
         self._quiet.pop(row.id, None)
