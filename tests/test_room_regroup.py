@@ -111,3 +111,20 @@ def test_the_waves_last_member_going_critical_goes_on_in_place():
     assert b.wave is None
     off, _ = run(s, 500, False)
     assert off.count_shown() == 3
+
+
+def test_a_taken_rows_changes_count_as_its_skus_in_the_chatter_figure():
+    # A1 takes the surge row (warning at 100 s), B1's surge opens the room's next surge row at 170 s,
+    # A1 goes critical at 200 s.  evaluate's episode chatter reads the taken row's changes as A1's:
+    # A1 goes up twice, the room's surge rows stay at their one level (mentions seed 2 read 3 swings
+    # of "the room" before, the SKU's rise and the next surge row taken as one subject swinging).
+    from controlroom.review.chatter import episode_level_changes
+
+    s = {0: [tr("A1:watch:1", 0, "watch", "firing", "A1")],
+         100: [w("A1", 2, 100), tr("A1:watch:1", 100, "watch", "resolved", "A1")],
+         150: [tr("B1:watch:3", 150, "watch", "firing", "B1")],
+         200: [tr("A1:critical:4", 200, "critical", "firing", "A1"), w("A1", 2, 200, "resolved")]}
+    b, _ = run(s, 300, True)
+    assert b.taken == {"ep:room:surge:1": (T0 + 100, "A1")}
+    assert episode_level_changes(b.level_log, b.taken)["max_swings_10min"] == 1
+    assert episode_level_changes(b.level_log)["max_swings_10min"] == 3  # the room's subject, untold

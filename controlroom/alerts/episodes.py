@@ -108,6 +108,7 @@ class EpisodeBook(RoomRows):
         self._ts = 0.0  # the current update()'s shop time
         self.shown_at: dict[str, float] = {}  # sku -> when it was first on a row (its own or the room's)
         self._row_since: dict[tuple[str, str], float] = {}  # (open room row id, sku) -> when it was first listed
+        self.taken: dict[str, tuple[float, str]] = {}  # room row id -> (ts, sku) a SKU took it in place (chatter)
 
     def configure(self, e) -> None:
         """Take new settings (``EngineSettings``)."""

@@ -175,6 +175,9 @@ class RoomRows:
             row = w
         else:
             return False
+        self.taken[row.id] = (ts, sku)  # its level changes are the SKU's from now on (review.chatter)
+        if len(self.taken) > 10_000:  # a live show of any length stays flat
+            del self.taken[next(iter(self.taken))]
         # Its problem began when the SKU was first listed in it, not when the room's row opened.
         row.start = self._row_since.get((row.id, sku), row.start)
         row.sku, row.group, row.unsteady, row.raw_changes = sku, set(), False, deque()
