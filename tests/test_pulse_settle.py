@@ -1,4 +1,4 @@
-"""A measured pulse's re-freeze settles on the storefront's measured lag (``engine.pulse_settle_s``).
+"""A measured pulse's re-freeze settles on the storefront's measured lag (``engine.pulse_settle_s``, off by default).
 
 Traced on flash-sale seeds 1-5 (closed loop): between two pulses the engine waited as after any
 freeze, for no order in twice the storefront's lag (about 7 s a cycle on a 2 s storefront), and
@@ -21,7 +21,7 @@ def gaps(actions):
 
 
 def test_pulses_follow_each_other_on_the_measured_lag():
-    shop, left = run(Settings())
+    shop, left = run(Settings().with_changes({"engine.pulse_settle_s": 1.0}))
     g = gaps(shop.actions)
     assert g and all(x <= 2.0 + 1.0 + 1.0 for x in g), g  # lag 2 s + pulse_settle_s + one tick
     assert shop.oversold == 0 and left < 100
