@@ -40,6 +40,7 @@ from __future__ import annotations
 
 from collections import deque
 
+from controlroom.alerts.room_rows import RoomRows
 from controlroom.state.view import EpisodeView
 
 __all__ = ["Episode", "EpisodeBook", "RANK", "SURGE"]
@@ -81,7 +82,7 @@ class _Open:
 LEVEL_LOG_MAX = 100_000  # level changes kept in memory (evaluate's longest show has a few thousand)
 
 
-class EpisodeBook:
+class EpisodeBook(RoomRows):
     """All episodes of a session; see the module doc.  ``settings`` is an ``EngineSettings``."""
 
     def __init__(self, settings, history_max: int = 500) -> None:
@@ -106,6 +107,8 @@ class EpisodeBook:
         self._now: dict[str, EpisodeView] = {}  # in the current update()
         self._ts = 0.0  # the current update()'s shop time
         self.shown_at: dict[str, float] = {}  # sku -> when it was first on a row (its own or the room's)
+        self._row_since: dict[tuple[str, str], float] = {}  # (open room row id, sku) -> when it was first listed
+        self.taken: dict[str, tuple[float, str]] = {}  # room row id -> (ts, sku) a SKU took it in place (chatter)
 
     def configure(self, e) -> None:
         """Take new settings (``EngineSettings``)."""
@@ -117,6 +120,7 @@ class EpisodeBook:
         self.group_min = e.episode_group_min_skus
         self.wave_min = e.episode_wave_min_skus
         self.wave_w = e.episode_wave_window_s
+        self.regroup = e.episode_room_regroup
 
     # --- reading ------------------------------------------------------------------------------
     def open_episodes(self) -> list[EpisodeView]:
@@ -177,6 +181,8 @@ class EpisodeBook:
         top = self._top(sku)
         raw = RANK.get(top.level, 1) if top is not None else 0
         ep = self.by_sku.get(sku)
+        if ep is None and top is not None and self._room_row_escalates(sku, top, raw, ts):
+            return  # the room's row it was alone in goes on as its own (room_rows)
         prev_raw = self._raw.get(sku, 0)
         if raw != prev_raw:
             self._raw[sku] = raw
@@ -261,126 +267,6 @@ class EpisodeBook:
             ep.hold_rank = 0
             self._emit(ep)
 
-    def _surge_ready(self, ts: float) -> bool:
-        """The room's surge episode may open: ``episode_group_min_skus`` SKUs have a watch alone, one of
-        them for ``episode_pending_s`` already (a watch that blips opens nothing, as for a SKU's own)."""
-        if self.group_min <= 0:
-            return False
-        since = [t for s, t in self._watch_since.items() if s not in self.by_sku]
-        return len(since) >= self.group_min and ts - min(since) >= self.pending_s
-
-    def _step_group(self, ts: float) -> None:
-        g = self.group
-        members = [s for s in self._watch_since if s not in self.by_sku]
-        if g is None:
-            # Once it is open, every SKU with a watch alone is listed in it at once: the row is there
-            # already, and one more name in it is not a new problem.
-            if not self._surge_ready(ts):
-                return
-            g = self.group = self._open(None, ts, group=True)
-            g.group = set(members)
-            top = max((self._top(s) for s in g.group), key=lambda t: (t.rate_per_min or 0.0))
-            self._set_level(g, top, 1, ts, surge=True)
-            return
-        new = set(members) | {s for s in g.group if s in self._watch_since and s not in self.by_sku}
-        if new != g.group:
-            g.group = new
-            if new:
-                top = max((self._top(s) for s in new), key=lambda t: (t.rate_per_min or 0.0))
-                g.alert = top
-            self._emit(g)
-        if g.group:
-            self._quiet.pop(g.id, None)
-            if g.state != "firing":
-                g.state = "firing"
-                self._emit(g)
-            return
-        q = self._quiet.setdefault(g.id, ts)
-        if g.state != "recovering":
-            g.state = "recovering"
-            self._emit(g)
-        if ts - q >= self.quiet_s and ts - g.up_since >= self.hold_s:
-            self._close(g, q)
-
-    def _wave_takes(self, sku: str, ts: float) -> bool:
-        """A SKU's new warning belongs to the room's wave: an open one that took in a SKU within
-        ``episode_wave_window_s`` (or listed this SKU before), or, to open one, ``episode_wave_min_skus``
-        - 1 other SKUs' warning episodes opened within that window (a room-wide cause lifting many SKUs
-        at once)."""
-        if self.wave_min <= 0:
-            return False
-        w = self.wave
-        if w is not None:
-            return sku in self._wave_in or ts - self._wave_last <= self.wave_w
-        recent = sum(1 for e in self.by_sku.values()
-                     if e.sku not in (None, sku) and e.rank == RANK["warning"] and ts - e.start <= self.wave_w)
-        return recent >= self.wave_min - 1
-
-    def _step_wave(self, ts: float) -> None:
-        """The room's warning wave: lists the SKUs it took in whose warning (and nothing worse) holds."""
-        w = self.wave
-        if w is None:
-            fresh = {s for s, on in self._alerts.items() if s is not None and s not in self.by_sku and on
-                     and self._raw.get(s) == RANK["warning"]}
-            if not fresh:
-                return
-            # The SKUs whose own warning row opened within the window (what let the wave open) are
-            # part of it: the earliest row becomes the wave in place (same id, now the room's), any
-            # other ends there, so the operator never sees the first SKU of a wave twice.
-            olds = sorted((e for e in self.by_sku.values() if e.sku is not None and e.rank == RANK["warning"]
-                           and e.level == "warning" and ts - e.start <= self.wave_w), key=lambda e: e.start)
-            for e in olds:
-                del self.by_sku[e.sku]
-                fresh.add(e.sku)
-            if olds:
-                w = self.wave = olds[0]
-                for e in olds[1:]:
-                    self._close(e, ts)
-                w.sku, w.unsteady, w.raw_changes = None, False, deque()
-                self._quiet.pop(w.id, None)
-            else:
-                w = self.wave = self._open(None, ts, kind="wave")
-            self._wave_in = set(fresh)
-            self._wave_last = ts
-            w.group = set(fresh)
-            if olds:  # the same level: no level change, the row is updated in place
-                w.alert = self._wave_top(fresh)
-                self._emit(w)
-            else:
-                self._set_level(w, self._wave_top(fresh), RANK["warning"], ts)
-            return
-        # Its members: every SKU with a warning alone and no row of its own (_step_sku let the wave
-        # take it: _wave_takes), remembered so that a member's next warning comes back to it.
-        members = {s for s, on in self._alerts.items() if s is not None and s not in self.by_sku and on
-                   and self._raw.get(s) == RANK["warning"]}
-        if members - self._wave_in:
-            self._wave_last = ts
-            self._wave_in |= members
-        if members != w.group:
-            w.group = members
-            if members:
-                w.alert = self._wave_top(members)
-            self._emit(w)
-        firing = any(t.state == "firing" for s in members for t in self._alerts.get(s, {}).values())
-        if members:
-            self._quiet.pop(w.id, None)
-            if w.state != ("firing" if firing else "recovering"):
-                w.state = "firing" if firing else "recovering"
-                self._emit(w)
-            return
-        q = self._quiet.setdefault(w.id, ts)
-        if w.state != "recovering":
-            w.state = "recovering"
-            self._emit(w)
-        if ts - q >= self.quiet_s and ts - w.up_since >= self.hold_s:
-            self._close(w, q)
-
-    def _wave_top(self, skus):
-        """The members' most urgent warning (soonest sell-out): the figures the wave's row shows."""
-        tops = [self._top(s) for s in skus]
-        return min((t for t in tops if t is not None),
-                   key=lambda t: (t.predicted_sellout_s if t.predicted_sellout_s is not None else float("inf")))
-
     # --- changes ------------------------------------------------------------------------------
     def _open(self, sku: str | None, ts: float, group: bool = False, kind: str = "") -> _Open:
         self._seq += 1
@@ -446,12 +332,17 @@ class EpisodeBook:
         self._changed[ep.id] = ep.view
         for sku in (ep.sku,) if ep.sku is not None else ep.group:
             self.shown_at.setdefault(sku, self._ts)
+        if ep.sku is None:
+            for sku in ep.group:
+                self._row_since.setdefault((ep.id, sku), self._ts)
         self._now[ep.id] = ep.view
 
     def _close(self, ep: _Open, end_ts: float) -> None:
         self._quiet.pop(ep.id, None)
         self._emit(ep, end_ts=end_ts)
         self.level_log.append((end_ts, ep.id, 0))
+        if self._row_since:
+            self._row_since = {k: v for k, v in self._row_since.items() if k[0] != ep.id}
         if ep is self.group:
             self.group = None
         elif ep is self.wave:

@@ -234,7 +234,16 @@ def step_frozen(eng, m, st, ts: float, out: list, rate_pm: float) -> None:
     # (An auto tier's: a confirm tier's release is an ask, and its settle keeps the answer time in,
     # as measured on late-restock before this change.)
     sl = storefront_lag(eng.room, m.tier) if m.tier.auto_freeze == "auto" else lag
-    if m.lag_open and ts - last >= max(2.0 * sl, sl + SETTLE_S):
+    ps = eng._e.pulse_settle_s
+    if ps > 0.0 and m.pulse_units0 is not None and eng.room.lag_hi and m.frozen_at is not None:
+        # A pulse's re-freeze, the storefront's lag measured already: its orders have all come once that
+        # lag (+ ps) has passed since the acknowledgement and none came for ps.  The first freeze's
+        # wait (twice the lag after the last order) let flash-sale's flash orders end between two
+        # pulses with 1-2k units of the lot left frozen (seeds 1-5: a pulse every 7 s, now every 3 s).
+        settles = ts - m.frozen_at >= sl + ps and ts - last >= ps
+    else:
+        settles = ts - last >= max(2.0 * sl, sl + SETTLE_S)
+    if m.lag_open and settles:
         _close_lag(eng, m, ts)
         lag = learned_lag(eng.room, m.tier)
         m.freeze_pulsed = m.pulse_open is not None

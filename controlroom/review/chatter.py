@@ -36,12 +36,18 @@ def level_changes(transitions, duration_s: float) -> dict:
     return _swings(changes)
 
 
-def episode_level_changes(level_log) -> dict:
+def episode_level_changes(level_log, taken: dict | None = None) -> dict:
     """Chatter of what the operator is shown: the episodes' level changes (``EpisodeBook.level_log``:
-    ``(ts, episode id, rank)``, rank 0 when an episode ends), per SKU (the grouped surge as one)."""
+    ``(ts, episode id, rank)``, rank 0 when an episode ends), per SKU (the grouped surge as one).
+
+    ``taken`` (``EpisodeBook.taken``: episode id -> (ts, SKU)): a room row a SKU took in place at
+    ts; its changes from then on are that SKU's, not the room's (else the SKU's warning and the
+    room's next surge row would read as one subject swinging)."""
     changes: dict[str, list[tuple[float, int]]] = {}
+    taken = taken or {}
     for ts, eid, rank in sorted(level_log, key=lambda x: x[0]):
-        subject = eid.split(":")[1]
+        tk = taken.get(eid)
+        subject = tk[1] if tk is not None and ts >= tk[0] else eid.split(":")[1]
         ch = changes.setdefault(subject, [])
         if not ch or ch[-1][1] != rank:
             ch.append((float(ts), rank))

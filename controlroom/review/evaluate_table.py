@@ -155,7 +155,8 @@ def evaluate_show(scenario: str, seed: int, config: str | None = None, overrides
         eps = _episodes(results[p])
         if eps is not None:
             s["episodes"] = eps
-            ec = episode_level_changes(results[p].engine.episodes.level_log)
+            book = results[p].engine.episodes
+            ec = episode_level_changes(book.level_log, book.taken)
             s.update({f"ep_{k}": v for k, v in ec.items()})
         s["oversold_without_freeze"] = sum(model.books.oversold.values())
         s["lost_without_freeze"] = round(sum(model.books.lost.values()), 1)
