@@ -153,14 +153,23 @@ def replay(path: str, *, skip: int, profile: str | None = None) -> dict:
     bridge, window = build_desk(session, store=store, sound=AlertSound(backend="silent"))
     window.resize(1680, 1000)
     window.show()
+    from bench.ui_probe import Trace
+
+    paints = Trace(None, os.getpid())  # only its paint timers: GUI CPU per paint of each big widget
+    paints.close()
+    paints.watch_paints(window)
     done = {"n": 0}
     window.refreshed.connect(lambda _ms: done.__setitem__("n", done["n"] + 1))
     steps: dict[str, list[float]] = {k: [] for k in ("decode", "table+panels", "alerts+charts", "paint", "total")}
+    parts: dict[str, list[float]] = {k: [] for k in ("table_ms", "panels_ms", "alerts_ms", "charts_ms")}
+    painted: dict[str, list[float]] = {k: [] for k in paints.paints}
     wall: list[float] = []
     selected = False
     prof = None
     n = 0
     while session.feed_next():
+        for xs in paints.paints.values():
+            xs.clear()
         w0, c0 = time.perf_counter(), time.thread_time()
         if not session.receive():
             continue
@@ -189,12 +198,18 @@ def replay(path: str, *, skip: int, profile: str | None = None) -> dict:
                             ("paint", c3, c4), ("total", c0, c4)):
                 steps[k].append((b - a) * 1000.0)
             wall.append((w1 - w0) * 1000.0)
+            for k in parts:
+                parts[k].append(window.timings.get(k, 0.0))
+            for k, xs in paints.paints.items():
+                painted[k].append(sum(xs))
     if prof is not None:
         prof.disable()
         prof.dump_stats(profile)
     out = {"refreshes": len(wall), "rows": window.model.rowCount(), "charts": len(window.charts.shown_skus()),
            "wall_median_ms": statistics.median(wall) if wall else float("nan"),
            "cpu_ms": {k: (statistics.median(v), statistics.mean(v), max(v)) for k, v in steps.items() if v},
+           "apply_ms": {k: (statistics.median(v), statistics.mean(v), max(v)) for k, v in parts.items() if v},
+           "paint_cpu_ms": {k: (statistics.median(v), statistics.mean(v), max(v)) for k, v in painted.items() if v},
            "loadavg": os.getloadavg()}
     window.close()
     tmp.cleanup()
@@ -222,6 +237,10 @@ def main(argv: list[str] | None = None) -> int:
           f"{res['loadavg'][0]:.1f}; wall median {res['wall_median_ms']:.1f} ms")
     for k, (med, mean, mx) in res["cpu_ms"].items():
         print(f"  GUI CPU {k:<14} median {med:6.2f} ms  mean {mean:6.2f}  max {mx:6.1f}")
+    print("  of which (wall, per refresh): " + ", ".join(f"{k} {m:.2f} (mean {a:.2f})" for k, (m, a, _x) in
+                                                        res["apply_ms"].items()))
+    print("  paints (GUI CPU, per refresh): " + ", ".join(f"{k} {m:.2f} (mean {a:.2f})" for k, (m, a, _x) in
+                                                         res["paint_cpu_ms"].items()))
     return 0
 
 

@@ -96,6 +96,8 @@ class FastCellDelegate(ModelCells, QStyledItemDelegate):
         # QStaticText skips the shaping and layout drawText(rect, ...) does on every call, which was most of
         # a cell's paint (a busy refresh repaints ~100 cells).
         self._laid: dict[tuple, tuple] = {}
+        self._font = QFont()
+        self._font_key = self._font.key()
         self._proxy = proxy
         self._model = model
 
@@ -123,16 +125,20 @@ class FastCellDelegate(ModelCells, QStyledItemDelegate):
             return
         r = rect.adjusted(PAD, 0, -PAD, 0)
         painter.setPen(fg if fg is not None else TEXT)
-        font_key = option.font.key()
+        font = option.font
+        if font != self._font:  # the view's font (a theme or language change): QFont.key() costs 4 us a cell
+            self._font = QFont(font)
+            self._font_key = font.key()
+        font_key = self._font_key
         if bold:
             f = self._bold.get(font_key)
             if f is None:
-                f = QFont(option.font)
+                f = QFont(font)
                 f.setBold(True)
                 self._bold[font_key] = f
             painter.setFont(f)
         else:
-            painter.setFont(option.font)
+            painter.setFont(font)
         w = r.width()
         laid = self._laid.get((text, w, bold, font_key))
         if laid is None:
