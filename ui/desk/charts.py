@@ -21,6 +21,11 @@ from ui.desk.sku_chart import SkuChart
 from ui.retranslate import keep
 
 
+def _on_screen(w: QWidget) -> bool:
+    """Shown with some room (a splitter pane dragged shut is 0 px high), and its window not minimised."""
+    return w.isVisible() and w.height() > 1 and w.width() > 1 and not w.window().isMinimized()
+
+
 class ChartsPanel(QWidget):
     """A grid of SKU charts over the room charts, in a vertical splitter."""
 
@@ -68,7 +73,7 @@ class ChartsPanel(QWidget):
                     item.picture = None
                     item.update()
         for c in self.charts:
-            c._title = None  # the next refresh writes each title afresh (SkuChart.set_title skips an equal one)
+            c._title = c._title_key = None  # the next refresh writes each title afresh (in the new language)
 
     def _clicked(self, ev) -> None:
         pos = ev.scenePos()
@@ -101,6 +106,14 @@ class ChartsPanel(QWidget):
         """Redraw every chart from the snapshot (``history(sku) -> (ts, available)``)."""
         now = snap.ts
         if not now:
+            return
+        # Charts only for what is on screen: a pane the operator dragged shut (or a hidden window) is not
+        # redrawn, and its SKUs' histories stop being asked for; it catches up on the next refresh it shows.
+        if _on_screen(self.room_view):
+            self.room.update(snap.room_series, snap.featured_periods, now)
+        turn = self.updates  # which group of charts may slide its view this time (SLIDE_GROUPS)
+        self.updates += 1
+        if not _on_screen(self.grid_view):
             return
         sel = selected if model.view_of(selected or "") is not None else None
         mono = time.monotonic()
@@ -146,9 +159,7 @@ class ChartsPanel(QWidget):
             ts, vals = history(sku)
             chart.update(v, ts, vals, now, selected=(i == 0 and sku == selected), tier_label=tier_label(sku, v.tier),
                          alerts=alerts.get(sku, []), actions=actions.get(sku, []), featured=snap.featured_periods,
-                         may_slide=i % SLIDE_GROUPS == self.updates % SLIDE_GROUPS)
-        self.room.update(snap.room_series, snap.featured_periods, now)
-        self.updates += 1
+                         may_slide=i % SLIDE_GROUPS == turn % SLIDE_GROUPS)
 
     def shown_skus(self) -> list[str]:
         return [c.sku for c in self.charts if c.sku and c.visible]
