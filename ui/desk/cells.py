@@ -9,8 +9,8 @@ directly.  Models used with it return ``(text, fg, bg, align, bold, extra)``.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QStaticText, QTextOption
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from ui import theme
@@ -21,12 +21,6 @@ CELL_ROLE = Qt.ItemDataRole.UserRole + 30
 _SELECTED = QStyle.StateFlag.State_Selected.value
 _ALTERNATE = QStyleOptionViewItem.ViewItemFeature.Alternate.value
 _ELIDE = Qt.TextElideMode.ElideRight
-_RIGHT = Qt.AlignmentFlag.AlignRight.value
-_HCENTER = Qt.AlignmentFlag.AlignHCenter.value
-_TOP = Qt.AlignmentFlag.AlignTop.value
-_BOTTOM = Qt.AlignmentFlag.AlignBottom.value
-_NO_WRAP = QTextOption(); _NO_WRAP.setWrapMode(QTextOption.WrapMode.NoWrap)  # noqa: E702
-TEXT_CACHE = 20000  # laid-out texts kept per delegate (a few visible screens' worth of distinct cells)
 
 BASE = SELECTION = ALTERNATE = TEXT = QColor()
 PAD = 6
@@ -92,27 +86,10 @@ class FastCellDelegate(ModelCells, QStyledItemDelegate):
         straight from the model: no ``data()`` round trip through the bindings and the proxy."""
         super().__init__(parent)
         self._bold: dict[str, QFont] = {}
-        # (text, width, bold, font) -> the text laid out once (elided to fit), and its size: painting a
-        # QStaticText skips the shaping and layout drawText(rect, ...) does on every call, which was most of
-        # a cell's paint (a busy refresh repaints ~100 cells).
-        self._laid: dict[tuple, tuple] = {}
-        self._font = QFont()
-        self._font_key = self._font.key()
+        self._elided: dict[tuple, str] = {}  # (text, width, bold) -> what fits
         self._proxy = proxy
         self._model = model
 
-    def _layout(self, painter: QPainter, text: str, w: int, bold: bool, font_key: str) -> tuple:
-        fm = painter.fontMetrics()
-        shown = text if fm.horizontalAdvance(text) <= w else fm.elidedText(text, _ELIDE, w)
-        st = QStaticText(shown)
-        st.setTextFormat(Qt.TextFormat.PlainText)
-        st.setTextOption(_NO_WRAP)
-        st.prepare(painter.transform(), painter.font())
-        size = st.size()
-        if len(self._laid) > TEXT_CACHE:
-            self._laid.clear()
-        laid = self._laid[(text, w, bold, font_key)] = (st, size.width(), size.height())
-        return laid
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
         cell = self.cell(index)
@@ -125,29 +102,26 @@ class FastCellDelegate(ModelCells, QStyledItemDelegate):
             return
         r = rect.adjusted(PAD, 0, -PAD, 0)
         painter.setPen(fg if fg is not None else TEXT)
-        font = option.font
-        if font != self._font:  # the view's font (a theme or language change): QFont.key() costs 4 us a cell
-            self._font = QFont(font)
-            self._font_key = font.key()
-        font_key = self._font_key
         if bold:
-            f = self._bold.get(font_key)
+            key = option.font.key()
+            f = self._bold.get(key)
             if f is None:
-                f = QFont(font)
+                f = QFont(option.font)
                 f.setBold(True)
-                self._bold[font_key] = f
+                self._bold[key] = f
             painter.setFont(f)
         else:
-            painter.setFont(font)
+            painter.setFont(option.font)
         w = r.width()
-        laid = self._laid.get((text, w, bold, font_key))
-        if laid is None:
-            laid = self._layout(painter, text, w, bold, font_key)
-        st, tw, th = laid
-        a = int(align)
-        x = r.right() + 1 - tw if a & _RIGHT else (r.left() + (w - tw) / 2 if a & _HCENTER else r.left())
-        y = r.top() if a & _TOP else (r.bottom() + 1 - th if a & _BOTTOM else r.top() + (r.height() - th) / 2)
-        painter.drawStaticText(QPointF(x, y), st)
+        k = (text, w, bold)
+        shown = self._elided.get(k)
+        if shown is None:
+            fm = painter.fontMetrics()
+            shown = text if fm.horizontalAdvance(text) <= w else fm.elidedText(text, _ELIDE, w)
+            if len(self._elided) > 20000:
+                self._elided.clear()
+            self._elided[k] = shown
+        painter.drawText(r, align, shown)
 
 
 def visible_rows(view) -> tuple[int, int] | None:
