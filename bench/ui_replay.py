@@ -65,8 +65,9 @@ class _Tape:
         return None
 
 
-def record(out: str, seconds: float) -> None:
-    """Run the live desk benchmark and write the frames its state client received."""
+def record(out: str, seconds: float, **run_kw) -> dict:
+    """Run the live desk benchmark (``run_kw``: :func:`bench.bench_ui.run`'s, e.g. ``rate``, ``n_skus``)
+    and write the frames its state client received; returns the live run's result."""
     from bench import bench_ui
     from controlroom.live.process import RemoteSession
 
@@ -82,7 +83,7 @@ def record(out: str, seconds: float) -> None:
 
     RemoteSession.receive = receive
     try:
-        r = bench_ui.run(seconds=seconds, baseline_s=3.0)
+        r = bench_ui.run(**{"seconds": seconds, "baseline_s": 3.0, **run_kw})
     finally:
         RemoteSession.receive = orig
     kept = [b for b in batches if b]
@@ -90,6 +91,7 @@ def record(out: str, seconds: float) -> None:
     print(f"recorded {sum(len(b) for b in kept)} frames in {len(kept)} batches "
           f"({Path(out).stat().st_size / 1e6:.1f} MB); live run: refresh median {r['loaded']['median_ms']:.1f} ms, "
           f"core received {r['loaded']['events_per_s']:,.0f} ev/s, load {os.getloadavg()[0]:.1f}")
+    return r
 
 
 class ReplaySession:
@@ -140,7 +142,6 @@ def replay(path: str, *, skip: int, profile: str | None = None) -> dict:
     import tempfile
 
     from PySide6.QtCore import QCoreApplication, QSettings
-    from PySide6.QtWidgets import QApplication
 
     from ui.app import build_desk, make_app
     from ui.sound import AlertSound
@@ -212,9 +213,8 @@ def replay(path: str, *, skip: int, profile: str | None = None) -> dict:
            "paint_cpu_ms": {k: (statistics.median(v), statistics.mean(v), max(v)) for k, v in painted.items() if v},
            "loadavg": os.getloadavg()}
     window.close()
+    window.deleteLater()
     tmp.cleanup()
-    del app
-    QApplication.instance()
     return out
 
 
