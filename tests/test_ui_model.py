@@ -111,6 +111,21 @@ def test_effective_tier_from_settings():
     assert m.data(m.index(m.row_of("S01"), COL["tier"])).endswith("*")
 
 
+def test_a_new_tier_override_reaches_the_table_though_tiers_are_remembered():
+    m = SkuTableModel()
+    skus = tuple(sku(i) for i in range(3))
+    m.update(skus, load_settings(None).tier_of)
+    assert not m.data(m.index(m.row_of("S01"), COL["tier"])).endswith("*")
+    m.update(skus, load_settings(None, {"sku_tiers.S01": "long_tail"}).tier_of)  # settings applied: new object
+    assert m.tier_of("S01") == "long_tail"
+    assert m.data(m.index(m.row_of("S01"), COL["tier"])).endswith("*")
+    plain = load_settings(None).tier_of
+    m.update(skus, plain)  # the override is gone again
+    assert m.tier_of("S01") == skus[1].tier and m.tier_of("S02") == "long_tail"
+    m.update(tuple(dataclasses.replace(v, tier="traffic_driver") if v.sku == "S02" else v for v in skus), plain)
+    assert m.tier_of("S02") == "traffic_driver"  # the shop moved S02: same settings, the new tier is looked up
+
+
 class FakeSession:
     def __init__(self):
         self.snapshot = ViewSnapshot()

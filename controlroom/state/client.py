@@ -300,8 +300,16 @@ class StateClient:
 
 def _keep_spark(old, new):
     """``new`` with ``old``'s spark tuple when the points are the same (the desk's table compares by identity)."""
-    if old is None or old.spark is new.spark or len(old.spark) != len(new.spark):
+    if old is None:
         return new
-    if all(x == y or (x != x and y != y) for x, y in zip(old.spark, new.spark)):
-        object.__setattr__(new, "spark", old.spark)
+    a, b = old.spark, new.spark
+    if a is b or len(a) != len(b):
+        return new
+    if a != b:  # C-level compare; NaN (before a SKU's history starts) differs from itself here, so look again
+        x, y = a[-1], b[-1]
+        if x != y and (x == x or y == y):
+            return new  # the newest point moved: the common case, settled without a Python loop
+        if not all(x == y or (x != x and y != y) for x, y in zip(a, b)):
+            return new
+    object.__setattr__(new, "spark", a)
     return new

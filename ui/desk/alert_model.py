@@ -76,12 +76,15 @@ class AlertModel(QAbstractTableModel):
             self._update_cells(alerts, vis)
             return changed_set
         self._cells = [None] * len(alerts)
-        if not changed_set:
+        if not changed_set and alerts is not old:  # the same tuple: the state client kept the list as it was
             changed = [i for i, (a, b) in enumerate(zip(old, alerts)) if a != b]
             if changed:
                 self.dataChanged.emit(self.index(min(changed), 0), self.index(max(changed), self.columnCount() - 1),
                                       [CELL_ROLE, Qt.ItemDataRole.DisplayRole])
-        if alerts and not self.history:  # "since" is relative to now: refresh that column when it reads differently
+        # "since" is relative to now: refresh that column when it reads differently — unless the model's view
+        # is hidden (another tab): its cells were dropped above and are made afresh, with the age of the
+        # moment, when it is shown.
+        if alerts and not self.history and self.visible_rows is None:
             ages = [fmt.age(now_ts, a.since_ts) for a in alerts]
             if ages != self._ages:
                 self._ages = ages

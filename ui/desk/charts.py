@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from ui.plots import adopt_plot_menus
@@ -21,10 +21,16 @@ from ui.desk.sku_chart import SkuChart
 from ui.retranslate import keep
 
 
+def _on_screen(w: QWidget) -> bool:
+    """Shown with some room (a splitter pane dragged shut is 0 px high), and its window not minimised."""
+    return w.isVisible() and w.height() > 1 and w.width() > 1 and not w.window().isMinimized()
+
+
 class ChartsPanel(QWidget):
     """A grid of SKU charts over the room charts, in a vertical splitter."""
 
     skuClicked = Signal(str)
+    reopened = Signal()  # the SKU charts' pane got room again after being shut: they want a redraw now
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -52,11 +58,21 @@ class ChartsPanel(QWidget):
         self.splitter.setSizes([600, 160])
         lay.addWidget(self.splitter)
         self.grid_view.scene().sigMouseClicked.connect(self._clicked)
+        self.grid_view.installEventFilter(self)
         keep(self, self._words)
         self.updates = 0
         self._plan: list = [None] * MAX_CHARTS
         self._plan_at = 0.0
         self._plan_selected = None
+        self._stale = False  # the SKU charts were skipped while off screen
+
+    def eventFilter(self, obj, ev) -> bool:
+        # Charts skipped while their pane was shut (see update_from) are redrawn as soon as it opens, not
+        # only at the next snapshot (a stalled core sends none).
+        if (self._stale and obj is self.grid_view and ev.type() == QEvent.Type.Resize
+                and ev.oldSize().height() <= 1 < ev.size().height()):
+            self.reopened.emit()
+        return False
 
     def _words(self) -> None:
         """The room charts' titles, and again after a language switch with every axis' labels ("now", "+10m")
@@ -68,7 +84,7 @@ class ChartsPanel(QWidget):
                     item.picture = None
                     item.update()
         for c in self.charts:
-            c._title = None  # the next refresh writes each title afresh (SkuChart.set_title skips an equal one)
+            c._title = c._title_key = None  # the next refresh writes each title afresh (in the new language)
 
     def _clicked(self, ev) -> None:
         pos = ev.scenePos()
@@ -102,6 +118,16 @@ class ChartsPanel(QWidget):
         now = snap.ts
         if not now:
             return
+        # Charts only for what is on screen: a pane the operator dragged shut (or a hidden window) is not
+        # redrawn, and its SKUs' histories stop being asked for; it catches up on the next refresh it shows.
+        if _on_screen(self.room_view):
+            self.room.update(snap.room_series, snap.featured_periods, now)
+        turn = self.updates  # which group of charts may slide its view this time (SLIDE_GROUPS)
+        self.updates += 1
+        if not _on_screen(self.grid_view):
+            self._stale = True  # when shown again, every chart slides to now at once (no turns)
+            return
+        stale, self._stale = self._stale, False
         sel = selected if model.view_of(selected or "") is not None else None
         mono = time.monotonic()
         if (sel != self._plan_selected or mono - self._plan_at >= RESHUFFLE_EVERY_S
@@ -146,9 +172,7 @@ class ChartsPanel(QWidget):
             ts, vals = history(sku)
             chart.update(v, ts, vals, now, selected=(i == 0 and sku == selected), tier_label=tier_label(sku, v.tier),
                          alerts=alerts.get(sku, []), actions=actions.get(sku, []), featured=snap.featured_periods,
-                         may_slide=i % SLIDE_GROUPS == self.updates % SLIDE_GROUPS)
-        self.room.update(snap.room_series, snap.featured_periods, now)
-        self.updates += 1
+                         may_slide=stale or i % SLIDE_GROUPS == turn % SLIDE_GROUPS)
 
     def shown_skus(self) -> list[str]:
         return [c.sku for c in self.charts if c.sku and c.visible]

@@ -82,6 +82,7 @@ class SkuChart:
         self.px = np.empty(2)
         self.py = np.empty(2)
         self._title = None
+        self._title_key = None  # what the title was made from (see update)
         self._hist_key = None
         self._fc_key = None
         self._marks_key = None
@@ -110,6 +111,7 @@ class SkuChart:
             for r in self.regions:
                 r.hide()
             self._regions_key = None
+            self._title_key = None
             self.set_title("")
         self.visible = on
 
@@ -255,26 +257,35 @@ class SkuChart:
             # moving items from inside a paint schedules a second paint of the whole view.
             self.plot.vb.updateMatrix()
         self._move_view = False
+        # The title: measured, elided and written as HTML only when something in it changed (a name, the
+        # level, the width ...), not on every refresh.
+        avail = self.plot.vb.width() - 6  # the title sits over the view box, not over the axis
+        fws = bool(v.frozen) and v.available > 0
+        title_key = (v.sku, v.name, v.level, fws, selected, tier_label, avail, theme.current)
+        if title_key != self._title_key:
+            self._title_key = title_key
+            self.set_title(self._title_html(v, selected, tier_label, fws, avail))
+
+    def _title_html(self, v, selected: bool, tier_label: str, fws: bool, avail: float) -> str:
         color = theme.level_text(v.level) if v.level != "ok" else theme.TEXT
         sel = "▶ " if selected else ""
         tail = f" · {tier_label}"
         frozen = ""
-        if v.frozen and v.available > 0:  # frozen with stock left: said in the title, in the table's colour
+        if fws:  # frozen with stock left: said in the title, in the table's colour
             if v.level == "ok":
                 color = theme.FROZEN_TEXT
             frozen = " · " + QCoreApplication.translate("SkuTableModel", "frozen")
         # Elide the name so the title never widens the grid; drop the tier if even that is too long (never
         # the word frozen).
         fm = title_metrics()
-        avail = self.plot.vb.width() - 6  # the title sits over the view box, not over the axis
         room = avail - fm.horizontalAdvance(f"{sel}{v.sku} {frozen}{tail}")
         if room < 48:
             tail = ""
             room = avail - fm.horizontalAdvance(f"{sel}{v.sku} {frozen}")
         name = fm.elidedText(v.name, Qt.TextElideMode.ElideRight, int(max(room, 24)))
-        self.set_title(f'<span style="color:{color}">{sel}{v.sku} {html_escape(name)}</span>'
-                       f'<span style="color:{theme.FROZEN_TEXT}; font-weight:600">{html_escape(frozen)}</span>'
-                       f'<span style="color:{theme.MUTED}">{html_escape(tail)}</span>')
+        return (f'<span style="color:{color}">{sel}{v.sku} {html_escape(name)}</span>'
+                f'<span style="color:{theme.FROZEN_TEXT}; font-weight:600">{html_escape(frozen)}</span>'
+                f'<span style="color:{theme.MUTED}">{html_escape(tail)}</span>')
 
     def _choose_ahead(self, sellout_s: float | None) -> float:
         """Minutes shown ahead of now: the smallest choice that holds the sell-out (sticky)."""

@@ -35,6 +35,7 @@ from PySide6.QtGui import QColor, QFont
 
 from ui import fmt, theme
 from ui.desk.cells import CELL_ROLE
+from ui.desk.sku_tiers import TierMemo
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 SKU_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -124,6 +125,7 @@ class SkuTableModel(QAbstractTableModel):
         self.sort_order = Qt.SortOrder.AscendingOrder
         self._last_skus: tuple = ()
         self._last_tier_of = None
+        self._tiers = TierMemo()
         self._sorted_at = 0.0
         self.now_ts = 0.0
         self.resets = 0
@@ -172,8 +174,7 @@ class SkuTableModel(QAbstractTableModel):
                force_order: bool = False) -> int:
         """Apply a snapshot's SKUs (urgency order); returns the number of changed rows."""
         self._last_skus, self._last_tier_of = skus, tier_of
-        tf = tier_of or (lambda sku, t: t)
-        tiers = {v.sku: tf(v.sku, v.tier) for v in skus}
+        tiers = self._tiers.tiers(skus, tier_of)
         row_of = self._row_of
         rank = {v.sku: i for i, v in enumerate(skus)}
         if len(skus) != len(self._rows) or any(v.sku not in row_of for v in skus):
@@ -231,7 +232,7 @@ class SkuTableModel(QAbstractTableModel):
         for i, v in enumerate(order):
             pv, pt = prev[i][0], prev[i][1]
             t = self._tier[i]
-            if pv != v or pt != t:
+            if (pv is not v and pv != v) or pt != t:  # the state client hands an unchanged SKU over as it was
                 cache[i] = None
                 self._cells[i] = None
                 changed_rows.append(i)

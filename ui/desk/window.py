@@ -198,6 +198,7 @@ class DeskWindow(DeskTargets, DeskTruth, DeskShortcuts, LayoutMemory, QMainWindo
         self.charts = ChartsPanel() if charts else None
         if self.charts is not None:
             self.charts.skuClicked.connect(self.jump_to_sku)
+            self.charts.reopened.connect(self._charts_soon)
         self.actions = ActionsPanel()
         self.actions.commandRequested.connect(self._command)
         self.alerts.commandRequested.connect(self._command)  # one-click unfreeze of a SKU frozen with stock
