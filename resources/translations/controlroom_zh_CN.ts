@@ -2035,6 +2035,14 @@
         <translation>分层先验速度相当于多少秒的观测（冷启动）</translation>
     </message>
     <message>
+        <source>orders</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the slow and long-run rates&apos; prior fades as each rate&apos;s own data comes in (dynamic tiers): worth prior_strength_s x this / (this + units in that rate&apos;s decayed count) (0: it never fades)</source>
+        <translation>慢速与长期速率的先验随该速率自身数据的积累而减弱（动态档位）：其权重为 prior_strength_s × 此值 / (此值 + 该速率衰减计数中的件数)（0：从不减弱）</translation>
+    </message>
+    <message>
         <source>one order counts at most this x the SKU&apos;s mean order size toward the rate</source>
         <translation>单笔订单计入速度时最多按平均单量的这么多倍</translation>
     </message>
@@ -2263,6 +2271,10 @@
         <translation>引擎发出的冻结(自动冻结的层级)若剩余库存低于预留量,则按测算的脉冲解冻:按冻结时被拒的需求速率(× safety_margin,再加 safety_z 个标准差)计算剩余库存能支撑多久,店面就开放多久,随后再次冻结;每当在途订单落定且仍有库存时重复一次(店面延迟对解冻和再冻结的影响相同;关闭:保持冻结,直到预留量允许整体解冻)</translation>
     </message>
     <message>
+        <source>after a measured pulse&apos;s re-freeze, its orders in flight have settled once the storefront&apos;s measured lag plus this has passed since the acknowledgement and no order came for this long (0, the default: as after any freeze, no order for twice the lag and at least the lag + 2 s; 1 s measured on flash-sale, see docs/engine.md)</source>
+        <translation>测算脉冲结束后再次冻结时，自确认起经过已测得的店面延迟再加这段时间，且这段时间内没有新订单，即认为在途订单已落定（0，默认：与任何冻结相同，两倍延迟内无订单，且至少为延迟 + 2 秒；在 flash-sale 上测过 1 秒，见 docs/engine.md）</translation>
+    </message>
+    <message>
         <source>this many SKUs with a watch alone (each for episode_pending_s) open the room&apos;s surge episode, the one row that lists every SKU with a watch and nothing worse until the surges have been over for episode_quiet_s (1: every watch is shown there, never as a row of its own; 0: never group)</source>
         <translation>有这么多商品仅处于关注（各持续 episode_pending_s）时，打开直播间的激增事件：这一行列出所有仅处于关注、没有更高级别的商品，直到激增结束满 episode_quiet_s（1：每个关注都只显示在这一行，不单独成行；0：从不合并）</translation>
     </message>
@@ -2277,6 +2289,10 @@
     <message>
         <source>SKUs</source>
         <translation>个商品</translation>
+    </message>
+    <message>
+        <source>an open warning wave also takes a later wave of warnings (episode_wave_min_skus SKUs warned within episode_wave_window_s), whose own new rows end there, rather than leaving them rows of their own beside it; and a room row left with one SKU that escalates (the surge row&apos;s only member warned or worse, the wave&apos;s only member critical) goes on as that SKU&apos;s row in place (off: they leave it with a new row)</source>
+        <translation>已打开的预警潮也收纳之后的一波预警（episode_wave_window_s 内有 episode_wave_min_skus 个商品触发预警），这些商品刚单独打开的行在此结束，而不是在它旁边各占一行；只剩一个商品的直播间行在该商品升级时（激增行的唯一成员进入预警或更高级别、预警潮的唯一成员升级为紧急）原地续为该商品自己的行（关闭：它离开并另开一行）</translation>
     </message>
     <message>
         <source>forecast window: predicted sales are over this many minutes</source>
