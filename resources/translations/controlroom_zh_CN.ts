@@ -2036,7 +2036,7 @@
     </message>
     <message>
         <source>orders</source>
-        <translation type="unfinished"></translation>
+        <translation>单</translation>
     </message>
     <message>
         <source>the slow and long-run rates&apos; prior fades as each rate&apos;s own data comes in (dynamic tiers): worth prior_strength_s x this / (this + units in that rate&apos;s decayed count) (0: it never fades)</source>
