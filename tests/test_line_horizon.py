@@ -11,20 +11,14 @@ import re
 
 import pytest
 
-from controlroom.engine.scripted import Script
 from controlroom.review import metrics
-from controlroom.review.replay import replay
-from controlroom.settings import Settings
+from tests.steady_driver import steady_driver
 
 RATE, STOCK, END = 12.0, 700, 3600.0  # sells out at 700 / 12 min = 3500 s
 
 
 def _run(changes: dict):
-    s = Script([{"sku": "A1", "tier": "traffic_driver", "available": STOCK}], viewers=10000)
-    s.orders("A1", per_min=RATE, start_s=0, end_s=END)
-    s.heartbeats(0, END, every_s=5)
-    r = replay(s.snapshot(), s.events(), Settings().with_changes(changes), start_ts=s.ts(0), end_ts=s.ts(END),
-               samples=False)
+    s, r = steady_driver(STOCK, RATE, END, changes)
     sellout = s.ts(STOCK / RATE * 60.0)
     lead = metrics.lead_times(r.transitions, {"A1": sellout})["A1"]
     return r, lead

@@ -14,16 +14,13 @@ from controlroom.engine.scripted import Script
 from controlroom.review import metrics
 from controlroom.review.replay import replay
 from controlroom.settings import Settings
+from tests.steady_driver import steady_driver
 
 RATE, STOCK, END = 12.0, 520, 1200.0  # under both 540-unit lines (1.5 x 30 min, 45 min x 12/min) from the start
 
 
 def _run(changes: dict):
-    s = Script([{"sku": "A1", "tier": "traffic_driver", "available": STOCK}], viewers=10000)
-    s.orders("A1", per_min=RATE, start_s=0, end_s=END)
-    s.heartbeats(0, END, every_s=5)
-    r = replay(s.snapshot(), s.events(), Settings().with_changes(changes), start_ts=s.ts(0), end_ts=s.ts(END),
-               samples=False)
+    s, r = steady_driver(STOCK, RATE, END, changes)
     spans = metrics.warning_spans(r.transitions).get("A1")
     return r, (spans[0][0] - s.ts(0) if spans else None)
 
