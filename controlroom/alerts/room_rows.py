@@ -52,18 +52,7 @@ class RoomRows:
                 top = max((self._top(s) for s in new), key=lambda t: (t.rate_per_min or 0.0))
                 g.alert = top
             self._emit(g)
-        if g.group:
-            self._quiet.pop(g.id, None)
-            if g.state != "firing":
-                g.state = "firing"
-                self._emit(g)
-            return
-        q = self._quiet.setdefault(g.id, ts)
-        if g.state != "recovering":
-            g.state = "recovering"
-            self._emit(g)
-        if ts - q >= self.quiet_s and ts - g.up_since >= self.hold_s:
-            self._close(g, q)
+        self._settle(g, bool(g.group), "firing", ts)
 
     def _wave_takes(self, sku: str, ts: float) -> bool:
         """A SKU's new warning belongs to the room's wave: an open one that took in a SKU within
@@ -135,18 +124,23 @@ class RoomRows:
                 w.alert = self._wave_top(members)
             self._emit(w)
         firing = any(t.state == "firing" for s in members for t in self._alerts.get(s, {}).values())
-        if members:
-            self._quiet.pop(w.id, None)
-            if w.state != ("firing" if firing else "recovering"):
-                w.state = "firing" if firing else "recovering"
-                self._emit(w)
+        self._settle(w, bool(members), "firing" if firing else "recovering", ts)
+
+    def _settle(self, row, listed: bool, state: str, ts: float) -> None:
+        """A room row after its members were counted: in ``state`` while it lists SKUs; with none left,
+        recovering, and closed once quiet for ``quiet_s`` and up for ``hold_s``."""
+        if listed:
+            self._quiet.pop(row.id, None)
+            if row.state != state:
+                row.state = state
+                self._emit(row)
             return
-        q = self._quiet.setdefault(w.id, ts)
-        if w.state != "recovering":
-            w.state = "recovering"
-            self._emit(w)
-        if ts - q >= self.quiet_s and ts - w.up_since >= self.hold_s:
-            self._close(w, q)
+        q = self._quiet.setdefault(row.id, ts)
+        if row.state != "recovering":
+            row.state = "recovering"
+            self._emit(row)
+        if ts - q >= self.quiet_s and ts - row.up_since >= self.hold_s:
+            self._close(row, q)
 
     def _wave_top(self, skus):
         """The members' most urgent warning (soonest sell-out): the figures the wave's row shows."""
