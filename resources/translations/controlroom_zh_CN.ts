@@ -2272,7 +2272,7 @@
     </message>
     <message>
         <source>after a measured pulse&apos;s re-freeze, its orders in flight have settled once the storefront&apos;s measured lag plus this has passed since the acknowledgement and no order came for this long (0, the default: as after any freeze, no order for twice the lag and at least the lag + 2 s; 1 s measured on flash-sale, see docs/engine.md)</source>
-        <translation>测算脉冲结束后再次冻结时，自确认起经过已测得的店面延迟再加这段时间，且这段时间内没有新订单，即认为在途订单已落定（0，默认：与任何冻结相同，两倍延迟内无订单，且至少为延迟 + 2 秒；在 flash-sale 上测过 1 秒，见 docs/engine.md）</translation>
+        <translation>测算脉冲结束后再次冻结时，自确认起经过已测得的店面延迟再加这段时间，且这段时间内没有新订单，即认为在途订单已落定（0，默认：与任何冻结相同，两倍延迟内无订单，且至少为延迟 + 2 秒；在闪购场景中测过 1 秒，见工程文档）</translation>
     </message>
     <message>
         <source>this many SKUs with a watch alone (each for episode_pending_s) open the room&apos;s surge episode, the one row that lists every SKU with a watch and nothing worse until the surges have been over for episode_quiet_s (1: every watch is shown there, never as a row of its own; 0: never group)</source>
