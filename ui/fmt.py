@@ -180,3 +180,28 @@ def rate(r: float | None) -> str:
     if r >= 100:
         return QLocale().toString(float(r), "f", 0)
     return QLocale().toString(float(r), "f", 1)
+
+
+def alert_figures(level: str, available, threshold, rate_per_min, sellout_s, reason: str | None) -> str:
+    """An alert's figures in the reader's language, "avail 12 · line 40 · 3.2/min · sell-out 4 min"
+    (the desk's alert list and the review's SKU tab; the words are the ``AlertModel`` context's);
+    its reason, the engine's English sentence, where it has no figures."""
+    # (QCoreApplication.translate spelled out each time: lupdate finds only that form)
+    bits = []
+    if available is not None:
+        bits.append(QCoreApplication.translate("AlertModel", "avail {n}").format(n=count(available)))
+    if threshold is not None and level in ("warning", "critical"):
+        if level == "warning":
+            line = QCoreApplication.translate("AlertModel", "line {n}")
+        else:
+            line = QCoreApplication.translate("AlertModel", "safety {n}")
+        bits.append(line.format(n=f"{threshold:,.0f}"))
+    if rate_per_min is not None:
+        if level == "lost_sales":
+            per_min = QCoreApplication.translate("AlertModel", "losing {r}/min")
+        else:
+            per_min = QCoreApplication.translate("AlertModel", "{r}/min")
+        bits.append(per_min.format(r=rate(rate_per_min)))
+    if sellout_s is not None and level not in ("lost_sales", "feed"):
+        bits.append(QCoreApplication.translate("AlertModel", "sell-out {t}").format(t=duration(sellout_s)))
+    return " · ".join(bits) if bits else (reason or "")

@@ -221,20 +221,7 @@ class AlertModel(QAbstractTableModel):
         return a.reason
 
     def why(self, a) -> str:
-        bits = []
-        if a.available is not None:
-            bits.append(self.tr("avail {n}").format(n=fmt.count(a.available)))
-        if a.threshold is not None and a.level in ("warning", "critical"):
-            label = self.tr("line {n}") if a.level == "warning" else self.tr("safety {n}")
-            bits.append(label.format(n=f"{a.threshold:,.0f}"))
-        if a.rate_per_min is not None:
-            if a.level == "lost_sales":
-                bits.append(self.tr("losing {r}/min").format(r=fmt.rate(a.rate_per_min)))
-            else:
-                bits.append(self.tr("{r}/min").format(r=fmt.rate(a.rate_per_min)))
-        if a.predicted_sellout_s is not None and a.level not in ("lost_sales", "feed"):
-            bits.append(self.tr("sell-out {t}").format(t=fmt.duration(a.predicted_sellout_s)))
-        return " · ".join(bits) if bits else a.reason
+        return fmt.alert_figures(a.level, a.available, a.threshold, a.rate_per_min, a.predicted_sellout_s, a.reason)
 
     def state_text(self, a) -> str:
         # Snoozed: the clock time it wakes is all the cell says (the state is in the tooltip), so it is

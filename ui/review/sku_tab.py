@@ -10,7 +10,7 @@ listed; double-clicking one emits ``moment(ts)``.
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QSplitter, QTableView,
                                QVBoxLayout, QWidget)
 
@@ -163,7 +163,9 @@ class SkuTab(QWidget):
         for r in rv.alerts_rows if hasattr(rv, "alerts_rows") else ov.reader.alerts():
             if r.get("sku") == sku:
                 items.append((r["ts"], self.tr("alert"), f"{fmt.level_name(r['level'])} · {fmt.alert_state_name(r['state'])}",
-                              alert_figures(r), theme.level_text(r["level"]), r.get("reason") or ""))
+                              fmt.alert_figures(r.get("level"), r.get("available"), r.get("threshold"),
+                                                r.get("rate_per_min"), r.get("predicted_sellout_s"), r.get("reason")),
+                              theme.level_text(r["level"]), r.get("reason") or ""))
         for a in rv.actions:
             if a.sku == sku:
                 ok = self.tr("done") if a.ok else (self.tr("failed") if a.ok is False else "?")
@@ -187,23 +189,3 @@ class SkuTab(QWidget):
         ts = self.model.payload(index.row())
         if ts:
             self.moment.emit(float(ts))
-
-
-def alert_figures(r: dict) -> str:
-    """A logged alert's figures in the reader's language (the desk's words for them, context
-    ``AlertModel``); its logged reason is the engine's English sentence, kept for the tooltip."""
-    def t(text: str) -> str:
-        return QCoreApplication.translate("AlertModel", text)
-
-    level, bits = r.get("level"), []
-    if r.get("available") is not None:
-        bits.append(t("avail {n}").format(n=fmt.count(r["available"])))
-    if r.get("threshold") is not None and level in ("warning", "critical"):
-        label = t("line {n}") if level == "warning" else t("safety {n}")
-        bits.append(label.format(n=f"{r['threshold']:,.0f}"))
-    if r.get("rate_per_min") is not None:
-        bits.append((t("losing {r}/min") if level == "lost_sales" else t("{r}/min")).format(
-            r=fmt.rate(r["rate_per_min"])))
-    if r.get("predicted_sellout_s") is not None and level not in ("lost_sales", "feed"):
-        bits.append(t("sell-out {t}").format(t=fmt.duration(r["predicted_sellout_s"])))
-    return " · ".join(bits) if bits else (r.get("reason") or "")
