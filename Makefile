@@ -7,7 +7,9 @@ TESTSTAMP := $(VENV)/.installed-test
 # Three test processes on two cores: most tests wait on sockets, timers and child processes (one process
 # keeps ~1.3 cores busy), so the suite takes about half the wall time of one process.
 # `make test PYTEST_JOBS=` runs them in one process, e.g. to debug.
-PYTEST_JOBS ?= -n 3 --dist loadfile
+# --max-worker-restart=0: a worker that dies (the 120 s per-test timeout ends a hung test with os._exit)
+# ends the run naming its test; replacing it hangs xdist's loadfile scheduler (pytest-xdist #784, #1323).
+PYTEST_JOBS ?= -n 3 --dist loadfile --max-worker-restart=0
 
 .PHONY: demo test bench venv clean screenshots translations dist smoke-dist
 

@@ -53,42 +53,53 @@ def test_colour_difference_is_ciede2000():
     assert ciede2000((50, 2.5, 0), (73, 25, -18)) == pytest.approx(27.1492, abs=1e-4)
 
 
-@pytest.mark.parametrize("name", ["dark", "light"])
-def test_levels_stay_apart_for_colour_blind_operators(qtbot, name):
+def _judge_theme(window, name):
+    """Grab the running desk in theme ``name`` and check its level colours; returns them."""
     from ui import fmt, theme
-    from ui.app import make_app
+
+    img = window.grab().toImage()
+    got = _rendered_level_colours(img, window)
+    # What was sampled is the level's colour in this theme (so the test reads the real frame).
+    for lv, rgb in got.items():
+        want = theme.LEVEL_COLORS[lv]
+        assert all(abs(a - int(want[i:i + 2], 16)) <= 3 for a, i in zip(rgb, (1, 3, 5))), (name, lv, rgb, want)
+    # Not by colour alone: each chip and each table row names its level.
+    for lv in LEVELS:
+        assert window.header.count_chips[lv].text().startswith(fmt.level_name(lv))
+    names = {window.model.index(r, 0).data(Qt.ItemDataRole.DisplayRole) for r in range(window.model.rowCount())}
+    assert {fmt.level_name(lv) for lv in LEVELS} <= names
+    bg = window.palette().window().color()
+    assert (bg.lightness() < 80) == (name == "dark"), name
+    return got
+
+
+def test_levels_stay_apart_for_colour_blind_operators(qtbot):
+    """One live show with all three levels firing, judged in the dark theme and then, switched live,
+    in the light one (one show for both keeps the test inside its time budget on a loaded machine)."""
+    from ui.app import apply_theme, make_app
     from ui.testing import DeskHarness
 
-    make_app("en", theme_name=name)
+    app = make_app("en", theme_name="dark")
+    seen = {}
     try:
         with DeskHarness("evening-show", seed=1, speed=120.0, size=(1280, 720), charts=False) as h:
-            _wait(lambda: all(h.bridge.current.firing_counts().get(lv, 0) for lv in LEVELS), 150)
+            _wait(lambda: all(h.bridge.current.firing_counts().get(lv, 0) for lv in LEVELS), 90)
             h.bridge.pull(force=True)
             h.bridge.stop()
             _wait(lambda: all(h.window.header.count_chips[lv].text().endswith(
                 str(h.bridge.current.firing_counts()[lv])) for lv in LEVELS), 10)
-            qtbot.wait(200)
-            w = h.window
-            img = w.grab().toImage()
-            got = _rendered_level_colours(img, w)
-            # What was sampled is the level's colour in this theme (so the test reads the real frame).
-            for lv, rgb in got.items():
-                want = theme.LEVEL_COLORS[lv]
-                assert all(abs(a - int(want[i:i + 2], 16)) <= 3 for a, i in zip(rgb, (1, 3, 5))), (lv, rgb, want)
-            # Not by colour alone: each chip and each table row names its level.
-            for lv in LEVELS:
-                assert w.header.count_chips[lv].text().startswith(fmt.level_name(lv))
-            names = {w.model.index(r, 0).data(Qt.ItemDataRole.DisplayRole) for r in range(w.model.rowCount())}
-            assert {fmt.level_name(lv) for lv in LEVELS} <= names
-            bg = w.palette().window().color()
-            assert (bg.lightness() < 80) == (name == "dark")
+            for name in ("dark", "light"):
+                apply_theme(app, name)
+                qtbot.wait(200)
+                seen[name] = _judge_theme(h.window, name)
     finally:
         make_app("en")
     worst = {}
-    for kind in (None, "protanopia", "deuteranopia"):
-        labs = {lv: lab(simulate(rgb, kind) if kind else rgb) for lv, rgb in got.items()}
-        for a, b in itertools.combinations(LEVELS, 2):
-            worst[(kind or "normal", a, b)] = round(ciede2000(labs[a], labs[b]), 1)
+    for name, got in seen.items():
+        for kind in (None, "protanopia", "deuteranopia"):
+            labs = {lv: lab(simulate(rgb, kind) if kind else rgb) for lv, rgb in got.items()}
+            for a, b in itertools.combinations(LEVELS, 2):
+                worst[(name, kind or "normal", a, b)] = round(ciede2000(labs[a], labs[b]), 1)
     assert min(worst.values()) >= MIN_DELTA_E00, worst
 
 

@@ -1,7 +1,7 @@
 """The header: room, session clock, viewers (with trend), GMV, units, on air, feed and command channel, alert counts."""
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QSize, Qt
+from PySide6.QtCore import QEvent, QPointF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
@@ -164,6 +164,14 @@ class HeaderBar(QFrame):
         val.setObjectName("value")
         box.addWidget(val)
         return val
+
+    def changeEvent(self, event) -> None:
+        """A theme switch recolours the level chips at once: their fills are set by hand, and with the
+        core stopped or hung no next snapshot would do it."""
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange) \
+                and getattr(self, "_last_counts", None) is not None:
+            self.retranslate_counts(self._last_counts)
 
     def retranslate_counts(self, counts: dict) -> None:
         live = self.truth == "live"
