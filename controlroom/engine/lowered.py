@@ -47,6 +47,7 @@ def release_lowered(eng, m, a: int, reserve: float, demand_release: float, lag: 
     m.released_at = ts
     m.release_rate = demand_full / 60.0 * w
     m.exposure_weight = w
+    m.pulse_w = 1.0  # (this exposure replaces one a thin pulse left: the next release must not restore it)
     if m.exposure_line is None:
         m.exposure_line = full * tier.lower_exposure_at
     reserve = full
