@@ -41,8 +41,9 @@ and "frozen with stock" as an alert.
 """
 from __future__ import annotations
 
-from math import ceil, floor
+from math import ceil
 
+from controlroom.engine.lowered import release_lowered as _release_lowered, restore_exposure, thin_weight
 from controlroom.engine.tiers import safety_stock
 
 __all__ = ["LAG_PRIOR_COUNT", "SETTLE_S", "learned_lag", "storefront_lag", "pulse_rate", "end_pulse", "answer_time", "lag_words", "spread_words", "on_stock", "on_frozen_order", "step_frozen",
@@ -51,7 +52,6 @@ __all__ = ["LAG_PRIOR_COUNT", "SETTLE_S", "learned_lag", "storefront_lag", "puls
 LAG_PRIOR_COUNT = 1.0  # answers the confirm_answer_s prior is worth (answer_time)
 SETTLE_S = 2.0  # the engine waits at least lag + this after a freeze's acknowledgement
 TEN_MIN = 600.0
-MIN_TRICKLE = 0.05  # a release at a lower exposure than this sells too little to be worth it
 LAST_FEW_FLOORS = 2.0  # any release needs this many safety floors (x exit ratio) left
 
 
@@ -124,11 +124,13 @@ def on_stock(eng, m, frozen: bool, ts: float) -> None:
         # (a re-freeze within the hold: the SKU's rates decayed in the last freeze)
         rr = released_rate(m, ts, eng._e.freeze_hold_s) * 60.0
         m.freeze_rate = max(m.fc.rate_per_min if m.fc is not None else 0.0, rr)
-        m.freeze_cart = m.fc.cart_rate_per_min if m.fc is not None else 0.0
+        m.freeze_cart = (m.fc.cart_rate_per_min if m.fc is not None else 0.0) / m.pulse_w  # (at full exposure)
         m.freeze_times.append(ts)
         m.freeze_featured = m.featured_now(ts, eng._tail)
         m.freeze_off = m.off_rate
     elif not frozen and m.frozen_at is not None:
+        if not m.release_sent:  # unfrozen by someone else: no thin pulse's exposure stays behind
+            restore_exposure(eng, m, ts, "unfrozen by the operator")
         _close_lag(eng, m, ts)
         m.frozen_at = None
         m.auto_frozen = False
@@ -234,7 +236,15 @@ def step_frozen(eng, m, st, ts: float, out: list, rate_pm: float) -> None:
     # (An auto tier's: a confirm tier's release is an ask, and its settle keeps the answer time in,
     # as measured on late-restock before this change.)
     sl = storefront_lag(eng.room, m.tier) if m.tier.auto_freeze == "auto" else lag
-    ps = eng._e.pulse_settle_s
+    e = eng._e
+    ps = e.pulse_settle_s
+    if e.pulse_flash_settle_s > 0.0 and 0.0 < e.pulse_thin_rate_pm <= m.release_rate * 60.0:
+        # A pulse at a flash's rate: the wait after the first freeze (twice the lag after the last
+        # order, a pulse every ~7 s) let flash-sale's flash orders end between pulses with 3k units
+        # of a lot frozen (seed 1, FS04).  At thousands of orders a minute a second without one means
+        # the storefront shows the freeze; slower pulses keep the old wait (pulse_settle_s at 1 s for
+        # every pulse cost mentions and traffic-surge sales).
+        ps = e.pulse_flash_settle_s
     if ps > 0.0 and m.pulse_units0 is not None and eng.room.lag_hi and m.frozen_at is not None:
         # A pulse's re-freeze, the storefront's lag measured already: its orders have all come once that
         # lag (+ ps) has passed since the acknowledgement and none came for ps.  The first freeze's
@@ -256,7 +266,7 @@ def step_frozen(eng, m, st, ts: float, out: list, rate_pm: float) -> None:
     # Demand the freeze turns away: orders stop, so the live rate is no measure of it.  The rate
     # at the freeze, moved by the cart adds since (the storefront still takes them): a flash
     # or a feature that ends shows in the carts, and the stock left can sell again.
-    cart = m.fc.cart_rate_per_min if m.fc else 0.0
+    cart = (m.fc.cart_rate_per_min if m.fc else 0.0) / m.pulse_w  # (carts too are thinned by a lowered exposure)
     demand = m.freeze_rate
     if m.freeze_cart > 0.0 and cart < m.freeze_cart:
         demand *= cart / m.freeze_cart
@@ -319,56 +329,13 @@ def step_frozen(eng, m, st, ts: float, out: list, rate_pm: float) -> None:
     m.release_sent = True
     m.released_at = ts
     m.release_rate = demand_release / 60.0
+    restore_exposure(eng, m, ts, "released whole")
     eng._actions.append({
         "op": "unfreeze", "sku": m.sku, "by": "auto", "confirm": tier.auto_freeze == "confirm", "ts": ts,
         "why": "release", "available": a, "line": ceil(reserve),
         "reason": (f"release: {a} left above the reserve {ceil(reserve)} ({demand_release:.1f}/min{faded} x "
                    f"{lag_words(eng.room, tier)} x {tier.safety_margin:g}{spread_words(eng, m)}); orders in flight settled {ts - last:.0f} s ago; "
                    f"no re-freeze for {eng._e.freeze_hold_s:g} s unless stock runs out"),
-    })
-
-
-def _release_lowered(eng, m, a: int, reserve: float, demand_release: float, lag: float, last: float,
-                     ts: float) -> None:
-    """Release at the exposure that makes ``a`` cover the reserve (tiers with ``lower_exposure_to`` < 1).
-
-    The weight is what is left over the reserve at full exposure (by the exit ratio), at most the
-    tier's ``lower_exposure_to`` and at least :data:`MIN_TRICKLE`; the hold's "truly runs out" line
-    is then sized on the lowered demand, and the exposure comes back with a restock
-    (engine/exposure.py)."""
-    tier = m.tier
-    # Never for the last few units (step_frozen: evening-show seed 8 oversold 6 when a trickle went
-    # down to 6 left).  Each cycle waits for the orders in flight to settle, which bounds the churn.
-    if tier.lower_exposure_to >= 1.0:
-        return
-    # The demand was measured at the exposure the engine last set: the reserve at full exposure is
-    # that over the weight (a weight sized on an already lowered rate oversold 1,177 units on
-    # flash-sale seed 6).
-    full = reserve / m.exposure_weight
-    demand_full = demand_release / m.exposure_weight
-    w = min(tier.lower_exposure_to, a / (full * tier.exit_ratio))
-    if w < MIN_TRICKLE:
-        return
-    w = floor(w * 100.0) / 100.0
-    m.release_sent = True
-    m.released_at = ts
-    m.release_rate = demand_full / 60.0 * w
-    m.exposure_weight = w
-    if m.exposure_line is None:
-        m.exposure_line = full * tier.lower_exposure_at
-    reserve = full
-    confirm = tier.auto_freeze == "confirm"
-    eng._actions.append({
-        "op": "exposure", "sku": m.sku, "weight": w, "by": "auto", "confirm": confirm, "ts": ts,
-        "why": "release_exposure", "available": a, "line": ceil(reserve * w),
-        "reason": f"release at exposure {w:g}: {a} left cover the reserve {ceil(reserve * w)} at {w:g} of the demand",
-    })
-    eng._actions.append({
-        "op": "unfreeze", "sku": m.sku, "by": "auto", "confirm": confirm, "ts": ts,
-        "why": "release_exposure", "available": a, "line": ceil(reserve * w), "at_weight": w,
-        "reason": (f"release at exposure {w:g}: {a} left, below the reserve {ceil(reserve)} at full exposure "
-                   f"({demand_full:.1f}/min x {lag:.1f} s learned lag x {tier.safety_margin:g}), above "
-                   f"{ceil(reserve * w)} at {w:g}; orders in flight settled {ts - last:.0f} s ago"),
     })
 
 
@@ -408,11 +375,11 @@ def _measure_pulse(m) -> None:
         return
     units = m.live_units - m.pulse_units0
     if m.pulse_open > 0.0:
-        r = units / m.pulse_open
+        r = units / m.pulse_open / m.pulse_w  # (a thin pulse: its orders at full exposure)
         # Never below what the carts say is coming (they lead the orders): a pulse before a flash's
         # orders arrive measures the calm before it (flash-sale seed 5, FS04: a pulse measured
         # 645/min, the release that followed met the flash and oversold 403 units).
-        cart = m.fc.cart_rate_per_min if m.fc is not None else 0.0
+        cart = (m.fc.cart_rate_per_min if m.fc is not None else 0.0) / m.pulse_w
         c = m.kappa * cart / 60.0
         if c > r:
             r = c
@@ -446,8 +413,19 @@ def _release_pulse(eng, m, a: int, demand_release: float, last: float, ts: float
     else:
         return False
     early = eng.room.feed_gap
+    w = 1.0
     if d < early:  # (the re-freeze at the first event after the release: open one step of the feed)
-        return False
+        # Too little left for one step at full exposure.  At a flash's rate that is 1-2k units of the
+        # lot, frozen until its feature is over and then sold slowly (flash-sale seeds 1-5: 900-1,900
+        # of each lot still there at the show's end): one step at the exposure that covers it sells
+        # part of it in the flash, and its measured rate shows when the flash is over.
+        thin = eng._e.pulse_thin_rate_pm
+        if thin <= 0.0 or r * 60.0 < thin:
+            return False
+        d = early
+        w = thin_weight(tier, r, d, budget, m.spread)
+        if w <= 0.0:
+            return False
     m.release_sent = True
     m.released_at = ts
     m.release_rate = r
@@ -455,12 +433,22 @@ def _release_pulse(eng, m, a: int, demand_release: float, last: float, ts: float
     if m.pulse_end < eng._pulse_due:
         eng._pulse_due = m.pulse_end
     m.pulse_units0 = m.live_units
-    m.pulse_plan = r * d
+    m.pulse_plan = r * w * d
+    if w < 1.0:
+        m.pulse_w = w
+        eng._actions.append({
+            "op": "exposure", "sku": m.sku, "weight": w, "by": "auto", "confirm": False, "ts": ts,
+            "reason": (f"exposure {w:g} for a pulse of one feed step ({d:.1f} s): {a} left cover "
+                       f"{r * 60.0 * w:.1f}/min x {d:.1f} s x {tier.safety_margin:g}{spread_words(eng, m)} above the last "
+                       f"{ceil(last_few(tier))}, not the full {r * 60.0:.1f}/min"),
+        })
+    else:
+        restore_exposure(eng, m, ts, "a pulse at full exposure")
     eng._actions.append({
         "op": "unfreeze", "sku": m.sku, "by": "auto", "confirm": False, "ts": ts,
-        "reason": (f"release for a pulse of at most {d:.1f} s: {a} left, below the reserve at full exposure; "
-                   f"{r * 60.0:.1f}/min x {d:.1f} s x {tier.safety_margin:g}{spread_words(eng, m)} = "
-                   f"{ceil(safety_stock(tier, r, d, m.spread))} fit above the last {ceil(last_few(tier))}; "
+        "reason": (f"release for a pulse of at most {d:.1f} s{f' at exposure {w:g}' if w < 1.0 else ''}: {a} left, below the reserve at full exposure; "
+                   f"{r * 60.0 * w:.1f}/min x {d:.1f} s x {tier.safety_margin:g}{spread_words(eng, m)} = "
+                   f"{ceil(safety_stock(tier, r * w, d, m.spread))} fit above the last {ceil(last_few(tier))}; "
                    f"orders in flight settled {ts - last:.0f} s ago; frozen again in {d - early:.1f} s "
                    f"(+ up to {early:.1f} s, the feed's step)"),
     })

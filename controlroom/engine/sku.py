@@ -27,7 +27,7 @@ class SkuModel:
                  "k_units", "k_adds", "n_orders", "feat_rise", "frozen_at", "frozen_last_order", "lag_open",
                  "auto_frozen", "freeze_rate", "freeze_cart", "freeze_times", "released_at", "release_sent",
                  "release_rate", "exposure_line", "exposure_weight", "asked_at",
-                 "off_rate", "freeze_featured", "freeze_off", "lag_in", "spread", "inflight_units", "pulse_end", "pulse_units0", "pulse_plan", "pulse_open", "unfrozen_at", "freeze_pulsed")
+                 "off_rate", "freeze_featured", "freeze_off", "lag_in", "spread", "inflight_units", "pulse_end", "pulse_units0", "pulse_plan", "pulse_open", "unfrozen_at", "freeze_pulsed", "pulse_w")
 
     def __init__(self, sku: str, tier_name: str, tier: TierSettings, e: EngineSettings, t0: float) -> None:
         self.sku = sku
@@ -66,6 +66,7 @@ class SkuModel:
         self.pulse_plan = 0.0  # the units the pulse was sized to sell (rate x length)
         self.pulse_open: float | None = None  # seconds the last pulse was open (unfreeze ack -> freeze ack)
         self.unfrozen_at: float | None = None  # the last unfreeze's acknowledgement
+        self.pulse_w = 1.0  # the exposure a thin pulse left the SKU at (restored with the next release)
         self.freeze_pulsed = False  # the current freeze ended a measured pulse (its in-flight orders are the pulse's)
         self.auto_frozen = False
         self.freeze_rate = 0.0
