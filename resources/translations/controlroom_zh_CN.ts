@@ -2275,6 +2275,14 @@
         <translation>测算脉冲结束后再次冻结时，自确认起经过已测得的店面延迟再加这段时间，且这段时间内没有新订单，即认为在途订单已落定（0，默认：与任何冻结相同，两倍延迟内无订单，且至少为延迟 + 2 秒；在闪购场景中测过 1 秒，见工程文档）</translation>
     </message>
     <message>
+        <source>a measured pulse too short for one step of the feed at full exposure (a flash lot&apos;s last units) is opened for one step at the lowered exposure that what is left covers (x safety_margin, + safety_z sd), when the rate the pulse is sized on is at least this (a flash: thousands of orders a minute); the rate that pulse measures judges the next release (0: off, such a lot stays frozen until the reserve allows a release)</source>
+        <translation>测算脉冲若在全曝光下撑不满数据流的一个步长（秒杀批次的最后几件），且脉冲所依据的速率不低于此值（秒杀：每分钟数千单），则以剩余库存能覆盖的较低曝光开放一个步长（× safety_margin，再加 safety_z 个标准差）；该脉冲测得的速率用于判断下一次解冻（0：关闭，这样的批次保持冻结，直到预留量允许解冻）</translation>
+    </message>
+    <message>
+        <source>pulse_settle_s for a pulse sized on a flash&apos;s rate (at least pulse_thin_rate_pm): its re-freeze&apos;s orders in flight have settled once the storefront&apos;s measured lag plus this has passed since the acknowledgement and no order came for this long (thousands of orders a minute leave no such gap while the storefront is open); other pulses keep pulse_settle_s (0: flash pulses keep it too)</source>
+        <translation>按秒杀速率（不低于 pulse_thin_rate_pm）测算的脉冲所用的 pulse_settle_s：再次冻结后，自确认起经过已测得的店面延迟再加这段时间，且这段时间内没有新订单，即认为在途订单已落定（店面开放时，每分钟数千单不会留下这样的空档）；其他脉冲仍用 pulse_settle_s（0：秒杀脉冲也用它）</translation>
+    </message>
+    <message>
         <source>this many SKUs with a watch alone (each for episode_pending_s) open the room&apos;s surge episode, the one row that lists every SKU with a watch and nothing worse until the surges have been over for episode_quiet_s (1: every watch is shown there, never as a row of its own; 0: never group)</source>
         <translation>有这么多商品仅处于关注（各持续 episode_pending_s）时，打开直播间的激增事件：这一行列出所有仅处于关注、没有更高级别的商品，直到激增结束满 episode_quiet_s（1：每个关注都只显示在这一行，不单独成行；0：从不合并）</translation>
     </message>
