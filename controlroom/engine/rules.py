@@ -164,7 +164,8 @@ def evaluate(eng: EngineState, m: SkuModel, st: SkuStock, ts: float, out: list) 
                 m.deescalated = False
                 if enter:
                     book.fire_now(sku, "warning", ts, w_reason, out, (a, rpm, sellout, line))
-            book.step(sku, "warning", ts, enter, clear, tier.pending_s, tier.recover_s, w_reason,
+            book.step(sku, "warning", ts, enter, clear, warning_pending_s(eng, tier, a, line, steady, burst, buf),
+                      tier.recover_s, w_reason,
                       out, (a, rpm, sellout, line), clear_reason=w_clear,
                       band_reason=f"available {a} under the exit level {_up(w_exit)} (warning line now {_up(line)})")
             warn = book.get(sku, "warning")
@@ -216,6 +217,21 @@ def evaluate(eng: EngineState, m: SkuModel, st: SkuStock, ts: float, out: list) 
                     predicted_hi=hi, sellout_s=sellout, sellout_pessimistic_s=sellout_p,
                     warning_line=line, safety_stock=safety, level=book.level_of(sku),
                     cart_rate_per_min=cart_f * 60.0, band_lo=lo80, band_hi=hi80)
+
+def warning_pending_s(eng: EngineState, tier, a: int, line: float, steady: float, burst: float, buf: float) -> float:
+    """How long the warning's condition must hold before it fires: the tier's ``pending_s``, or
+    ``burst_warning_pending_s`` when only the burst's part of the line puts the SKU under it.
+    Traced on traffic-surge seeds 1-5: most lone warnings of featured SKUs fired at the
+    feature's onset, a few units under a line whose feature part was at its highest, and
+    recovered 5-25 s later as the feature's part was re-estimated (then held the operator's row
+    for the recover and quiet times).  A burst that really empties the SKU keeps it under the
+    line past that wait, and a nearer sell-out is the critical's, which does not wait."""
+    p = eng._e.burst_warning_pending_s
+    if p > tier.pending_s and buf * burst > 0.5:
+        bare = line - buf * burst  # the line without its burst part
+        if a >= bare and a >= steady and a >= tier.warning_floor:
+            return p
+    return tier.pending_s
 
 def baseline_numbers(eng: EngineState, m: SkuModel, st: SkuStock, ts: float) -> tuple[float, float, float, str]:
     """(rate per s, line, window min, why) of the baseline policy."""
