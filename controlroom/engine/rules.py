@@ -220,16 +220,17 @@ def evaluate(eng: EngineState, m: SkuModel, st: SkuStock, ts: float, out: list) 
 
 def warning_pending_s(eng: EngineState, tier, a: int, line: float, steady: float, burst: float, buf: float) -> float:
     """How long the warning's condition must hold before it fires: the tier's ``pending_s``, or
-    ``burst_warning_pending_s`` when only the burst's part of the line puts the SKU under it.
-    Traced on traffic-surge seeds 1-5: most lone warnings of featured SKUs fired at the
-    feature's onset, a few units under a line whose feature part was at its highest, and
-    recovered 5-25 s later as the feature's part was re-estimated (then held the operator's row
-    for the recover and quiet times).  A burst that really empties the SKU keeps it under the
-    line past that wait, and a nearer sell-out is the critical's, which does not wait."""
+    ``burst_warning_pending_s`` when only the buffer on a burst puts the SKU under the line (the
+    stock covers the steady part and the burst's expected sales; not the burst times its buffer).
+    Traced on traffic-surge seeds 1-5: the lone warnings of featured SKUs (none sold out) fired at
+    a feature's onset, a few units under a line whose feature part was at its highest, and
+    recovered 5-25 s later as the feature's part was re-estimated; each was such a warning.  A
+    SKU whose stock the burst's expected sales would empty is warned after the tier's pending_s
+    (delaying those too cut evening-show's lead by ~55 s a featured sell-out)."""
     p = eng._e.burst_warning_pending_s
-    if p > tier.pending_s and buf * burst > 0.5:
+    if p > tier.pending_s and buf > 1.0 and burst > 0.5:
         bare = line - buf * burst  # the line without its burst part
-        if a >= bare and a >= steady and a >= tier.warning_floor:
+        if a >= bare + burst and a >= steady + burst and a >= tier.warning_floor:
             return p
     return tier.pending_s
 
