@@ -1,5 +1,5 @@
 """Chinese for the new strings of branch surge3 (the lead folds it in with python -m ui.i18n --import-dict)."""
 ZH = {
-    "a warning that only a burst's part of the line makes (a feature's or a surge's: without it the SKU would not be warned) must hold this long before it fires, instead of the tier's pending_s; a line at a burst's onset is at its highest and falls within seconds (0: the tier's pending_s)":
-        "仅由预警线中突发部分（讲解或流量激增带来的部分：没有它该商品不会预警）造成的预警，须持续这么久才触发，代替档位的待定时长；突发刚开始时预警线最高，几秒内就会回落（0：用档位的待定时长）",
+    "a warning that only the buffer on a burst makes (a feature's or a surge's: the stock covers the steady sales and the burst's expected sales, not the burst times its buffer) must hold this long before it fires, instead of the tier's pending_s; such a line is at its highest at the burst's onset and falls within seconds (0: the tier's pending_s)":
+        "仅由突发（讲解或流量激增）的缓冲系数造成的预警（库存够覆盖平稳销量加上突发的预期销量，但不够突发乘以缓冲系数）须持续这么久才触发，代替档位的待定时长；这种预警线在突发刚开始时最高，几秒内就会回落（0：用档位的待定时长）",
 }
