@@ -61,6 +61,7 @@ TEXTS = [
     QT_TRANSLATE_NOOP("SettingsDoc", 'a detected surge must last this long before watch fires (the detector already confirmed it)'),
     QT_TRANSLATE_NOOP("SettingsDoc", 'windows'),
     QT_TRANSLATE_NOOP("SettingsDoc", 'a surge raises watch only if it would empty the SKU within this many windows'),
+    QT_TRANSLATE_NOOP("SettingsDoc", "a warning that only the buffer on a burst makes (a feature's or a surge's: the stock covers the steady sales and the burst's expected sales, not the burst times its buffer) must hold this long before it fires, instead of the tier's pending_s; such a line is at its highest at the burst's onset and falls within seconds (0: the tier's pending_s)"),
     QT_TRANSLATE_NOOP("SettingsDoc", 'adds/min'),
     QT_TRANSLATE_NOOP("SettingsDoc", "sold-out SKU: cart adds per minute that raise 'losing sales'"),
     QT_TRANSLATE_NOOP("SettingsDoc", "'losing sales' must hold this long before it fires"),

@@ -164,7 +164,8 @@ def evaluate(eng: EngineState, m: SkuModel, st: SkuStock, ts: float, out: list) 
                 m.deescalated = False
                 if enter:
                     book.fire_now(sku, "warning", ts, w_reason, out, (a, rpm, sellout, line))
-            book.step(sku, "warning", ts, enter, clear, tier.pending_s, tier.recover_s, w_reason,
+            book.step(sku, "warning", ts, enter, clear, warning_pending_s(eng, tier, a, line, steady, burst, buf),
+                      tier.recover_s, w_reason,
                       out, (a, rpm, sellout, line), clear_reason=w_clear,
                       band_reason=f"available {a} under the exit level {_up(w_exit)} (warning line now {_up(line)})")
             warn = book.get(sku, "warning")
@@ -216,6 +217,22 @@ def evaluate(eng: EngineState, m: SkuModel, st: SkuStock, ts: float, out: list) 
                     predicted_hi=hi, sellout_s=sellout, sellout_pessimistic_s=sellout_p,
                     warning_line=line, safety_stock=safety, level=book.level_of(sku),
                     cart_rate_per_min=cart_f * 60.0, band_lo=lo80, band_hi=hi80)
+
+def warning_pending_s(eng: EngineState, tier, a: int, line: float, steady: float, burst: float, buf: float) -> float:
+    """How long the warning's condition must hold before it fires: the tier's ``pending_s``, or
+    ``burst_warning_pending_s`` when only the buffer on a burst puts the SKU under the line (the
+    stock covers the steady part and the burst's expected sales; not the burst times its buffer).
+    Traced on traffic-surge seeds 1-5: the lone warnings of featured SKUs (none sold out) fired at
+    a feature's onset, a few units under a line whose feature part was at its highest, and
+    recovered 5-25 s later as the feature's part was re-estimated; each was such a warning.  A
+    SKU whose stock the burst's expected sales would empty is warned after the tier's pending_s
+    (delaying those too cut evening-show's lead by ~55 s a featured sell-out)."""
+    p = eng._e.burst_warning_pending_s
+    if p > tier.pending_s and buf > 1.0 and burst > 0.5:
+        bare = line - buf * burst  # the line without its burst part
+        if a >= bare + burst and a >= steady + burst and a >= tier.warning_floor:
+            return p
+    return tier.pending_s
 
 def baseline_numbers(eng: EngineState, m: SkuModel, st: SkuStock, ts: float) -> tuple[float, float, float, str]:
     """(rate per s, line, window min, why) of the baseline policy."""

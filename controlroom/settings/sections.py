@@ -103,6 +103,7 @@ class EngineSettings:
     reference_viewers: int = setting(10000, "viewers", "audience at which the tiers' prior rates apply", gt=0)
     watch_pending_s: float = setting(2.0, "s", "a detected surge must last this long before watch fires (the detector already confirmed it)", ge=0)
     watch_horizon_windows: float = setting(0.5, "windows", "a surge raises watch only if it would empty the SKU within this many windows", gt=0)
+    burst_warning_pending_s: float = setting(0.0, "s", "a warning that only the buffer on a burst makes (a feature's or a surge's: the stock covers the steady sales and the burst's expected sales, not the burst times its buffer) must hold this long before it fires, instead of the tier's pending_s; such a line is at its highest at the burst's onset and falls within seconds (0: the tier's pending_s)", ge=0)
     lost_sales_min_cart_per_min: float = setting(2.0, "adds/min", "sold-out SKU: cart adds per minute that raise 'losing sales'", gt=0)
     lost_sales_pending_s: float = setting(30.0, "s", "'losing sales' must hold this long before it fires", ge=0)
     lost_sales_recover_s: float = setting(300.0, "s", "'losing sales' keeps firing this long after cart adds fall away", ge=0)

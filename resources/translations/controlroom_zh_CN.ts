@@ -2175,6 +2175,10 @@
         <translation>只有在这么多个窗口内会售罄的激增才触发关注</translation>
     </message>
     <message>
+        <source>a warning that only the buffer on a burst makes (a feature&apos;s or a surge&apos;s: the stock covers the steady sales and the burst&apos;s expected sales, not the burst times its buffer) must hold this long before it fires, instead of the tier&apos;s pending_s; such a line is at its highest at the burst&apos;s onset and falls within seconds (0: the tier&apos;s pending_s)</source>
+        <translation>仅由突发（讲解或流量激增）的缓冲系数造成的预警（库存够覆盖平稳销量加上突发的预期销量，但不够突发乘以缓冲系数）须持续这么久才触发，代替档位的待定时长；这种预警线在突发刚开始时最高，几秒内就会回落（0：用档位的待定时长）</translation>
+    </message>
+    <message>
         <source>adds/min</source>
         <translation>加购/分钟</translation>
     </message>
