@@ -147,7 +147,7 @@ class EventIntake:
         if len(c[3]) < 4:
             self.on_events(batch.events())
         elif batch.topic == "order":
-            self.on_order_columns(c[3], c[6], c[7], c[9])
+            self.on_order_columns(c[3], c[6], c[7], c[9], batch.sums)
         elif batch.topic == "cart":
             self.on_cart_columns(c[3], c[5], c[6])
         else:
@@ -202,10 +202,13 @@ class EventIntake:
                 due = end
         self._pulse_due = due
 
-    def on_order_columns(self, ts, sku, qty, channel) -> None:
+    def on_order_columns(self, ts, sku, qty, channel, sums: tuple | None = None) -> None:
         """Orders as columns (``ts``, ``sku``, ``qty``, ``channel`` sequences of one batch, in order).
 
         The fast path of :meth:`on_events` (the replay passes the columns it already has).
+        ``sums``: the mirror's per-SKU ``(orders, units, ...)`` of exactly these orders
+        (``StockMirror.order_sums``), in the order the SKUs first appear; taken instead of counting
+        them again when the batch is one slice of live orders.
         """
         sl = self._slices(ts)
         if sl is None:
@@ -213,16 +216,17 @@ class EventIntake:
                 self.on_event({"topic": "order", "ts": ev_ts, "sku": s, "qty": q, "channel": c})
             return
         if len(sl) == 1:
-            self._order_slice(ts[-1], sku, qty, channel)
+            self._order_slice(ts[-1], sku, qty, channel, sums)
         else:
             for i, j in sl:
                 self._order_slice(ts[j - 1], sku[i:j], qty[i:j], channel[i:j])
 
-    def _order_slice(self, t: float, sku, qty, channel) -> None:
+    def _order_slice(self, t: float, sku, qty, channel, sums: tuple | None = None) -> None:
         self._advance_now(t)
         models = self.models
         others = None
         if "other" in channel:
+            sums = None  # the mirror's sums count every channel; the live rates only live orders
             live_s, live_q, others = [], [], set()
             for s, q, c in zip(sku, qty, channel):
                 if c == "live":
@@ -238,7 +242,12 @@ class EventIntake:
         skus = self.mirror.skus
         if sku:
             qmax = max(qty)
-            if qmax == 1:
+            burst = self._burst
+            capped = qmax > burst  # the cap is >= burst_qty_factor: the mean order size is >= 1
+            if sums is not None and not capped:  # the same counts, the same order (first appearance)
+                counts, units = sums[0], sums[1]
+                pairs = None
+            elif qmax == 1:
                 counts = Counter(sku)
                 units = counts
                 pairs = None
@@ -248,8 +257,6 @@ class EventIntake:
                 for (s, q), c in pairs.items():
                     counts[s] = counts.get(s, 0) + c
                     units[s] = units.get(s, 0) + q * c
-            burst = self._burst
-            capped = qmax > burst  # the cap is >= burst_qty_factor: the mean order size is >= 1
             inv_inst = self._inv_inst
             tail = self._tail
             keep = 1.0 - QTY_EWMA

@@ -145,6 +145,7 @@ class EventBlock:
             if "c" in codes:
                 delta = loads(delta)
             others = loads(self._others) if self._others is not None else []
+        typed = self._decoded  # a stored row's columns were decoded into their types (log.stored_blocks)
         out: list = []
         pos = 0  # next event of the block
         k = ko = kc = d = 0  # its index among the block's orders and carts, orders, carts, others
@@ -165,7 +166,7 @@ class EventBlock:
                 cols = (None, None, None, tuple(ts[k:k + n]), None, tuple(sku[k:k + n]), tuple(delta[kc:j]))
                 kc = j
                 topic = "cart"
-            out.append(ColumnRun(topic, cols, lambda a=a, b=b: self.events()[a:b]))
+            out.append(ColumnRun(topic, cols, lambda a=a, b=b: self.events()[a:b], typed))
             k += n
             pos = b
         if pos < len(codes):

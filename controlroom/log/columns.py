@@ -21,15 +21,19 @@ class ColumnRun:
     ``load()`` returns the same events as dicts; it is called only where the replay needs
     them one by one (a run the mirror's batch path refuses, shop-seconds out of order).
     Iterating a run yields those dicts.
+    ``typed``: the builder vouches too that every SKU and order id is a ``str`` and every quantity
+    and price an ``int`` (a stored block's row, which msgspec decoded into those types), so the
+    mirror does not check the types again (``StockMirror.apply_columns(..., typed=True)``).
     """
 
-    __slots__ = ("topic", "cols", "_load", "_events")
+    __slots__ = ("topic", "cols", "_load", "_events", "typed")
 
-    def __init__(self, topic: str, cols: tuple, load: Callable[[], list[dict]]) -> None:
+    def __init__(self, topic: str, cols: tuple, load: Callable[[], list[dict]], typed: bool = False) -> None:
         self.topic = topic
         self.cols = cols
         self._load = load
         self._events: list[dict] | None = None
+        self.typed = typed
 
     def __len__(self) -> int:
         return len(self.cols[3])
@@ -45,4 +49,4 @@ class ColumnRun:
 
     def part(self, i: int, j: int, cols: tuple) -> "ColumnRun":
         """Events ``i:j`` of this run, whose columns are ``cols``; their dicts still loaded lazily."""
-        return ColumnRun(self.topic, cols, lambda: self.events()[i:j])
+        return ColumnRun(self.topic, cols, lambda: self.events()[i:j], self.typed)

@@ -65,8 +65,10 @@ def report_main(argv: Sequence[str] | None = None,
     from controlroom.review.report import write_report
 
     try:
-        with open_for_review(args.file) as reader:
-            rv = build_review(reader)
+        rv = _from_summary(args.file) if not (args.report or args.csv) else None
+        if rv is None:
+            with open_for_review(args.file) as reader:
+                rv = build_review(reader)
     except (FileNotFoundError, LogFormatError) as e:
         print(f"controlroom review: {_one_line(e)}", file=sys.stderr)
         return EXIT_ERROR
@@ -84,6 +86,29 @@ def report_main(argv: Sequence[str] | None = None,
         if not args.quiet:
             print(f"csv: {len(files)} files in {args.csv}")
     return EXIT_OK
+
+
+def _from_summary(path: str):
+    """The review from the writer's per-minute summary, as the review window opens it, or None
+    when the log's summary does not cover every event (then every event is replayed).
+
+    The headline numbers are the same either way (``tests/test_review_summary.py``); reading the
+    summary grows with the show's minutes, replaying grows with its events (~9 µs of CPU an
+    event: ``docs/benchmarks.md``, "Replay under contention; loading a log for review").  The HTML
+    report and the CSV files still replay every event: their per-SKU stock curves and order
+    logs are exact to the event, the summary's to the minute."""
+    from controlroom.log.summary import summary_complete
+    from controlroom.review.logfile import open_for_review
+    from controlroom.review.overview import open_overview
+
+    with open_for_review(path) as reader:
+        if not summary_complete(reader.conn):
+            return None
+    ov = open_overview(path)
+    try:
+        return ov.review
+    finally:
+        ov.close()
 
 
 def _one_line(e: BaseException) -> str:

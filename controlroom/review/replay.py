@@ -207,9 +207,11 @@ class Replayer:
         """
         mirror = self.mirror
         eng = self.engine
-        if cols is not None and len(ts) >= 4 and mirror.apply_columns(topic, cols):
-            if topic == "order":
-                eng.on_order_columns(cols[3], cols[6], cols[7], cols[9])
+        # a stored block's run was type-checked while decoded: the mirror need not look again
+        typed = type(evs) is ColumnRun and evs.typed
+        if cols is not None and len(ts) >= 4 and mirror.apply_columns(topic, cols, typed=typed):
+            if topic == "order":  # the engine takes the mirror's per-SKU sums instead of counting again
+                eng.on_order_columns(cols[3], cols[6], cols[7], cols[9], mirror.order_sums)
             else:
                 eng.on_cart_columns(cols[3], cols[5], cols[6])
             if eng.actions_pending:

@@ -292,7 +292,14 @@ def stock_facts(room: str, skus: list[dict], stream: Iterable[tuple[str, Any]],
     sellouts.sort(key=lambda s: (s.ts, s.sku))
     for k in frozen_spans:
         frozen_spans[k] = [(clamp(a), b) for a, b in frozen_spans[k]]
-        series[k] = [(clamp(t), a) for t, a in series[k]]
+        pts = series[k]
+        # Only points observed before the first timed event carry -inf (every logged event has a
+        # ts): clamp that leading run, not the SKU's whole series (one point per order).
+        i = 0
+        while i < len(pts) and pts[i][0] == -math.inf:
+            i += 1
+        if i:
+            series[k] = [(clamp(t), a) for t, a in pts[:i]] + pts[i:]
 
     for k, s in summaries.items():
         st = mirror.skus.get(k)
