@@ -246,7 +246,29 @@ def predict(eng: EngineState, m: SkuModel, st: SkuStock, ts: float) -> Predictio
     # traffic-surge seeds 1-5).  The burst keeps the tier's own horizon: it fades anyway.
     hz_s = line_horizon_s(tier)
     steady = (base + r_o) * hz_s
+    if tier.rate_basis == "longrun" and e.tail_line_fade_orders > 0.0:
+        # The long tail's forecast keeps the full prior (its band needs it), but its line does not:
+        # the tier's low prior held an under-stocked tail SKU's line 1-3 minutes under the naive
+        # rule's at the start (steady seed 2 ST06 warned 17 s after naive).
+        n_t = e.tail_line_fade_orders
+        e_l = exposure(t_l, age)
+        c_o = m.other.value(ts, 1)
+        b_o = faded(beta, n_t, c_o)
+        steady = (posterior_rate(cl, e_l, lam0, faded(beta, n_t, cl))
+                  + (c_o / (e_l + b_o) if e_l + b_o > 0 else 0.0)) * hz_s
     burst = held_window_sales(level, base, hz_w, hold, fade) - base * hz_w
+    if m.up_latch or surge_c:
+        if m.rise_since is None:
+            m.rise_since = ts
+    else:
+        m.rise_since = None
+    if (not featured_burst and m.rise_since is not None and burst > 0.0
+            and ts - m.rise_since < e.burst_persist_s):
+        # A rise of no known cause lifts the line only once it has lasted: on steady demand the
+        # detectors fire on noise for seconds to a minute (steady seeds 1-5: ST01 seed 5's cart
+        # detector on and off for 1-7 s, its burst x 2 lifting the line 444 -> 625 over 599
+        # available), and each such lift was a false warning the naive rule did not give.
+        burst = 0.0
     if featured_burst:
         buf = 1.0 + (mult - 1.0) * eng.room.feature_prior_weight()
     else:

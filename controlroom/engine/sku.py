@@ -27,7 +27,7 @@ class SkuModel:
                  "k_units", "k_adds", "n_orders", "feat_rise", "frozen_at", "frozen_last_order", "lag_open",
                  "auto_frozen", "freeze_rate", "freeze_cart", "freeze_times", "released_at", "release_sent",
                  "release_rate", "exposure_line", "exposure_weight", "asked_at",
-                 "off_rate", "freeze_featured", "freeze_off", "lag_in", "spread", "inflight_units", "pulse_end", "pulse_units0", "pulse_plan", "pulse_open", "unfrozen_at", "freeze_pulsed", "pulse_w")
+                 "off_rate", "freeze_featured", "freeze_off", "lag_in", "spread", "inflight_units", "pulse_end", "pulse_units0", "pulse_plan", "pulse_open", "unfrozen_at", "freeze_pulsed", "pulse_w", "rise_since")
 
     def __init__(self, sku: str, tier_name: str, tier: TierSettings, e: EngineSettings, t0: float) -> None:
         self.sku = sku
@@ -43,6 +43,7 @@ class SkuModel:
         self.live_units = 0  # live units this session (for the cart->order conversion)
         self.n_orders = 0  # live orders this session (mean order size)
         self.feat_rise = False  # the current detected rise began while featured
+        self.rise_since: float | None = None  # a rise (order latch or cart surge) on since (engine/predict.py)
         self.cart_adds = 0
         self.ord_base = e.cusum_min_rate_per_min / 60.0  # change-detector baselines (events/s), set per tick
         self.down_base = e.cusum_min_rate_per_min / 60.0

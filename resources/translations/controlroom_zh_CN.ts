@@ -2043,6 +2043,10 @@
         <translation>慢速与长期速率的先验随该速率自身数据的积累而减弱（动态档位）：其权重为 prior_strength_s × 此值 / (此值 + 该速率衰减计数中的件数)（0：从不减弱）</translation>
     </message>
     <message>
+        <source>the long tail&apos;s warning line (not its forecast or band) reads its long-run rates with a prior that fades like prior_fade_orders (0: the full prior, as its forecast)</source>
+        <translation>长尾款的预警线（而非其预测或区间）读取长期速率时使用按 prior_fade_orders 方式减弱的先验（0：与其预测相同，使用完整先验）</translation>
+    </message>
+    <message>
         <source>one order counts at most this x the SKU&apos;s mean order size toward the rate</source>
         <translation>单笔订单计入速度时最多按平均单量的这么多倍</translation>
     </message>
@@ -2065,6 +2069,10 @@
     <message>
         <source>change detector: floor on the baseline rate</source>
         <translation>变化检测：基准速度下限</translation>
+    </message>
+    <message>
+        <source>a rise of another cause than a feature (order or cart change detector) lifts the warning line only once it has lasted this long without a break (noise that fires the detector for a few seconds does not); 0: at once</source>
+        <translation>非主推原因的上升（订单或加购变化检测器）须不间断持续此时长后才抬高预警线（检测器因噪声触发几秒不会抬高）；0：立即抬高</translation>
     </message>
     <message>
         <source>an elevated rate is assumed to fade to the slow rate with this time constant</source>
