@@ -76,3 +76,26 @@ def test_pulses_at_a_flash_rate_settle_a_second_after_their_last_order():
     assert g_on and all(x <= 2.0 + 1.0 + 1.0 for x in g_on), g_on  # lag 2 s + 1 s + one tick
     assert g_off and all(x > 5.0 for x in g_off), g_off
     assert on.oversold == 0 and off.oversold == 0
+
+
+def test_a_sku_open_in_a_pulse_is_held_frozen_for_every_screen():
+    """The moments a pulse has the shop's flag off: the engine's frozen-with-stock alert still fires, so
+    ``ViewSnapshot.held_frozen`` names the SKU and the screens show it frozen, not green with seconds left."""
+    from controlroom.state.view import ViewSnapshot
+
+    shop = ExposedShop(8000, Settings())
+    open_moments = held = 0
+    t = 0.0
+    while t < 120.0:
+        t += 0.25
+        shop.run(t, lambda x: rate(x) * shop.w)
+        st = shop.rep.mirror.skus["A1"]
+        last = next((a for a in reversed(shop.actions) if a["op"] in ("freeze", "unfreeze")), None)
+        if st.frozen or st.available <= 0 or last is None or not last["reason"].startswith("release for a pulse"):
+            continue
+        open_moments += 1  # the shop's flag is off: the engine opened it for a pulse
+        snap = ViewSnapshot(alerts=tuple(a.to_view() for a in shop.engine.active_alerts()))
+        if "A1" in snap.held_frozen():
+            held += 1
+    assert open_moments >= 5, open_moments  # the flash's last units went in several pulses
+    assert held == open_moments, (held, open_moments)

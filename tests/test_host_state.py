@@ -57,3 +57,24 @@ def test_connection_and_room_cover_the_view():
     assert host_state(v, "lost").covered and host_state(v, "connecting").covered
     assert host_state(v, "live", wanted_room="r2").covered
     assert not host_state(v, "live", wanted_room="r1").covered
+
+
+def test_a_featured_sku_open_in_an_auto_freeze_pulse_keeps_the_frozen_banner():
+    from controlroom.state.view import AlertView
+
+    fws = AlertView(key="k", sku="A", level="frozen_with_stock", state="firing", since_ts=1.0, reason="frozen with 40 left")
+    skus = (_sku("A", 40, featured=True, level="ok"), _sku("B"))
+    st = host_state(ViewSnapshot(skus=skus, alerts=(fws,)), "live")
+    assert st.banner == "frozen" and st.featured.frozen and st.featured.sku == "A"
+    assert [s.sku for s in st.next] == ["B"]  # the featured SKU is still not listed as next
+    assert host_state(ViewSnapshot(skus=skus), "live").banner is None  # no hold: it is selling
+
+
+def test_the_rooms_headline_counts_a_sku_open_in_a_pulse_as_frozen_with_stock():
+    from controlroom.rooms.headline import headline
+    from controlroom.state.view import AlertView
+
+    fws = AlertView(key="k", sku="A", level="frozen_with_stock", state="firing", since_ts=1.0, reason="frozen with 40 left")
+    skus = (_sku("A", 40), _sku("B", 10, frozen=True), _sku("C"))
+    assert headline("r", "R", ViewSnapshot(skus=skus, alerts=(fws,)), "live", 0.0).frozen_with_stock == 2
+    assert headline("r", "R", ViewSnapshot(skus=skus), "live", 0.0).frozen_with_stock == 1

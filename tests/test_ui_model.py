@@ -286,3 +286,38 @@ def test_header_cuts_a_long_feed_caption_with_an_ellipsis_and_keeps_the_whole_in
     # Snapshots still coming in while the core is stopped keep its words (not the cut ones as the tooltip).
     h.update_from(ViewSnapshot(version=2, ts=11.0, feed=FeedView(state="live", seq=8)))
     assert h.feed_detail.text() == shown and h.feed_detail.toolTip() == caption
+
+
+def test_a_sku_the_engine_holds_frozen_reads_frozen_while_a_pulse_has_it_open():
+    """Auto-freeze sells a lot's last units in pulses: for a second the shop's flag is off while the engine's
+    frozen-with-stock episode stays open.  The row stays frozen (level, sell-out, badge, tooltip, tint) rather
+    than flickering to a green "ok" that sells out in 2 s; when the engine lets go, it reads ok again."""
+    from ui.desk.sku_delegates import BadgeDelegate
+
+    m = SkuTableModel()
+    pulsing = sku(0, available=529, sellout_s=2.0, sellout_pessimistic_s=1.5, rate_per_min=19526.0)
+    skus = (pulsing, sku(1))
+    fws = AlertView(key="k", sku="S00", level="frozen_with_stock", state="firing", since_ts=1.0,
+                    reason="frozen with 256 left")
+    held = ViewSnapshot(skus=skus, alerts=(fws,)).held_frozen()
+    assert held == {"S00"}
+    m.update(skus, held=held)
+    r = m.row_of("S00")
+    assert m.data(m.index(r, COL["level"])) == "frozen"
+    assert m.data(m.index(r, COL["sellout"])) == "frozen"
+    assert "HELD FROZEN by auto-freeze with 529 left" in m.data(m.index(r, COL["name"]), Qt.ItemDataRole.ToolTipRole)
+    assert m.cell(r, COL["level"])[2] is not None  # the frozen tint, not a bare (green) row
+    assert m.view_of("S00").frozen  # the chart and the action bar read the same
+    assert dict(BadgeDelegate(model=m).badges(m.view_of("S00"))).get("frozen_stock") == "frozen, 529 left"
+    # The same SKU view with the engine's hold gone: the row changes (one dataChanged) and reads ok.
+    rec = Recorder(m)
+    m.update(skus, held=frozenset())
+    assert rec.data == [(r, r)]
+    assert m.data(m.index(r, COL["level"])) == "ok" and m.data(m.index(r, COL["sellout"])) != "frozen"
+    assert not m.view_of("S00").frozen
+    # ... and back: a resort keeps the hold (it is not lost when the operator clicks a column).
+    m.update(skus, held=held)
+    m.set_sort(COL["available"], Qt.SortOrder.DescendingOrder)
+    assert m.data(m.index(m.row_of("S00"), COL["level"])) == "frozen"
+    # An alert that is only pending (a freeze settling) or a SKU the shop itself froze needs no hold.
+    assert ViewSnapshot(alerts=(dataclasses.replace(fws, state="pending"),)).held_frozen() == frozenset()

@@ -46,10 +46,12 @@ def worst_alert(snap: ViewSnapshot):
 def headline(name: str, label: str, snap: ViewSnapshot, health: str, silent_s: float) -> Headline:
     """The headline of room ``name`` from its newest snapshot and its stream's health."""
     w = worst_alert(snap)
+    held = snap.held_frozen()  # a SKU opened in an auto-freeze pulse counts as frozen throughout
     return Headline(
         name=name, label=label, health=health, feed=snap.feed.state if snap.version or snap.room else "",
         worst_level=w.level if w else None, worst_sku=w.sku if w else None, worst_reason=w.reason if w else "",
         firing=sum(1 for a in snap.alerts if a.state in FIRING),
-        frozen_with_stock=sum(1 for v in snap.skus if v.frozen and v.available > 0 and not v.delisted),
+        frozen_with_stock=sum(1 for v in snap.skus if (v.frozen or v.sku in held) and v.available > 0
+                              and not v.delisted),
         lost_units=snap.lost_units, lost_cents=snap.lost_cents, gmv_cents=snap.gmv_cents, ts=snap.ts,
         silent_s=silent_s)

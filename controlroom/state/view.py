@@ -176,6 +176,17 @@ class ViewSnapshot:
     host_prompts: bool = True  # host views prompt by themselves at critical stock and sell-out ("host" channel)
     notify: tuple[dict, ...] = ()  # notification targets and latest notices (controlroom.notify.Notifier.desk_view)
 
+    def held_frozen(self) -> frozenset[str]:
+        """SKUs the engine holds frozen with stock left (an active ``frozen_with_stock`` alert).
+
+        While auto-freeze sells a lot's last units in measured pulses, the shop's own ``frozen``
+        flag is off for a second at a time; the engine still holds the SKU (it re-freezes it and
+        its frozen-with-stock episode stays open), so every screen shows it frozen throughout
+        rather than flickering to a green "ok" with a sell-out seconds away.
+        """
+        return frozenset(a.sku for a in self.alerts
+                         if a.level == "frozen_with_stock" and a.sku and a.state in ("firing", "recovering"))
+
     def firing_counts(self) -> dict[str, int]:
         """Number of firing alerts per level."""
         counts: dict[str, int] = {}

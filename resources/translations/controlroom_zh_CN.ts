@@ -2741,6 +2741,12 @@
         <translation>近 30 分钟可售库存</translation>
     </message>
     <message>
+        <source>HELD FROZEN by auto-freeze with {n} left: opened for a second at a time to sell the last units without overselling
+</source>
+        <translation>自动冻结中，仍有 {n} 件：每次只开放约一秒，卖完最后几件又不超卖
+</translation>
+    </message>
+    <message>
         <source>frozen</source>
         <translation>已冻结</translation>
     </message>

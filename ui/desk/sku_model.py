@@ -28,6 +28,7 @@ Display strings are made lazily for the rows a view asks about.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
@@ -81,6 +82,17 @@ def _look(v, col: int):
 def frozen_with_stock(v) -> bool:
     """Frozen while units are left: no sale is taken, yet it is not sold out — never shown as a green "ok"."""
     return bool(v.frozen) and v.available > 0
+
+
+def _shown_held(skus: tuple, held: frozenset[str]) -> tuple[tuple, frozenset[str]]:
+    """``skus`` with each held SKU the shop has open right now shown frozen, and those SKUs."""
+    open_now = [i for i, v in enumerate(skus) if v.sku in held and not v.frozen and v.available > 0]
+    if not open_now:
+        return skus, frozenset()
+    out = list(skus)
+    for i in open_now:
+        out[i] = replace(out[i], frozen=True)
+    return tuple(out), frozenset(skus[i].sku for i in open_now)
 
 
 def _sort_key(name: str, tier_of_row):
@@ -151,6 +163,8 @@ class SkuTableModel(QAbstractTableModel):
         # SKUs whose rows stay where they are when the order changes (the selected row, the row under
         # the pointer): the row the operator aims at never moves; the others re-sort around it.
         self.held: set[str] = set()
+        self._held_frozen: frozenset[str] = frozenset()
+        self._pulsing: frozenset[str] = frozenset()  # held by the engine, open in a pulse right now
 
     # --- ordering --------------------------------------------------------------------------------------
     def _ordered(self, skus: tuple, tiers: dict[str, str]) -> list:
@@ -167,13 +181,22 @@ class SkuTableModel(QAbstractTableModel):
             return
         self.sort_column, self.sort_order = column, order
         if self._last_skus:
-            self.update(self._last_skus, self._last_tier_of, force_order=True)
+            self.update(self._last_skus, self._last_tier_of, held=self._held_frozen, force_order=True)
 
     # --- updates from the snapshot --------------------------------------------------------------------
     def update(self, skus: tuple, tier_of: Callable[[str, str], str] | None = None, *,
-               force_order: bool = False) -> int:
-        """Apply a snapshot's SKUs (urgency order); returns the number of changed rows."""
-        self._last_skus, self._last_tier_of = skus, tier_of
+               held: frozenset[str] = frozenset(), force_order: bool = False) -> int:
+        """Apply a snapshot's SKUs (urgency order); returns the number of changed rows.
+
+        ``held``: SKUs the engine holds frozen with stock (``ViewSnapshot.held_frozen``).  One that
+        auto-freeze has opened for a measured pulse is shown frozen all the same — its row, badge,
+        chart and tooltip — not green "ok" for the second the shop's flag is off.
+        """
+        self._last_skus, self._last_tier_of, self._held_frozen = skus, tier_of, held
+        if held:
+            skus, self._pulsing = _shown_held(skus, held)
+        else:
+            self._pulsing = frozenset()
         tiers = self._tiers.tiers(skus, tier_of)
         row_of = self._row_of
         rank = {v.sku: i for i, v in enumerate(skus)}
@@ -481,7 +504,10 @@ class SkuTableModel(QAbstractTableModel):
     def _tooltip(self, row: int) -> str:
         v = self._rows[row]
         lead = ""
-        if frozen_with_stock(v):
+        if v.sku in self._pulsing:
+            lead = self.tr("HELD FROZEN by auto-freeze with {n} left: opened for a second at a time to sell the "
+                           "last units without overselling\n").format(n=fmt.count(v.available))
+        elif frozen_with_stock(v):
             lead = self.tr("FROZEN with {n} left: no orders are taken while units remain\n").format(
                 n=fmt.count(v.available))
         return lead + self.tr("{name} ({sku})\nAvailable {avail}, sold {sold}\nRate {rate}/min over a {win:g} min window: "

@@ -364,7 +364,7 @@ class DeskWindow(DeskTargets, DeskTruth, DeskShortcuts, LayoutMemory, QMainWindo
         settings = self.bridge.settings
         tier_of = settings.tier_of if settings is not None else None
         self.model.set_now(snap.ts)
-        self.model.update(snap.skus, tier_of)
+        self.model.update(snap.skus, tier_of, held=snap.held_frozen())
         t1 = time.perf_counter()
         key = (len(snap.skus), snap.skus[0].sku if snap.skus else None, self.model.resets)
         if key != self._names_key:

@@ -7,7 +7,7 @@ the operator's when one is up, else an automatic one at critical stock or sold o
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from controlroom.state.view import PromptView, SkuView, ViewSnapshot
 
@@ -54,6 +54,9 @@ def host_state(view: ViewSnapshot, health: str, *, silent_s: float = 0.0, seq: i
     """The frame to draw for ``view`` as received, with the stream's ``health``."""
     feat = pick_featured(view)
     nxt = tuple(s for s in view.skus if s is not feat and not s.delisted and s.available > 0)[:NEXT_COUNT]
+    if feat is not None and not feat.frozen and feat.available > 0 and feat.sku in view.held_frozen():
+        # Opened for a second in an auto-freeze pulse: still frozen for the host, not "selling" and back.
+        feat = replace(feat, frozen=True)
     banner = None
     auto = None
     if feat is not None:
