@@ -73,3 +73,24 @@ def test_a_saved_table_reprints_from_the_file_alone(capsys):
     assert "steady: seeds 6-20 (15 shows" in out and "MET   steady         misses 0" in out
     assert evaluate_main(["--load", str(saved), "--scenario", "mentions"]) == 2
     assert "no saved show matches --scenario mentions" in capsys.readouterr().err
+
+
+def test_a_file_saved_before_oversold_counted_as_lost_compares_on_todays_books():
+    """Shows saved before the books counted a cancelled oversold order as lost get those units added on load,
+    so an old file's "lost with vs without" reads as a new run's would."""
+    import json
+    from pathlib import Path
+
+    from controlroom.review.evaluate_table import aggregate
+
+    saved = Path(__file__).resolve().parents[1] / "docs" / "evaluate" / "seeds6-20-all-8655f20.json"
+    shows = [s for s in json.loads(saved.read_text()) if s["scenario"] == "evening-show"]
+    e0 = shows[0]["policies"]["engine"]
+    assert "lost_counts_oversold" not in e0 and e0["oversold_without_freeze"] > 0
+    agg = aggregate(shows)["evening-show"]["policies"]["engine"]
+    assert agg["lost_wo"][0] == e0["lost_without_freeze"] + e0["oversold_without_freeze"]
+    assert agg["lost_w"][0] == e0["lost_with_freeze"] + e0["oversold_with_freeze"]
+    # A show saved by today's code is taken as it is.
+    new = json.loads(json.dumps(shows[:1]))
+    new[0]["policies"]["engine"]["lost_counts_oversold"] = True
+    assert aggregate(new)["evening-show"]["policies"]["engine"]["lost_wo"][0] == e0["lost_without_freeze"]

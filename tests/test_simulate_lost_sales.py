@@ -84,3 +84,25 @@ def test_with_nothing_turned_away_everything_wanted_is_sold():
     m = _run([])
     assert m.books.lost == {} and m.books.lost_why == {}
     assert m.sold == {k: int(v) for k, v in m.books.wanted.items()}
+
+
+def test_an_oversold_order_is_a_lost_sale_the_books_balance():
+    """The storefront sells past the stock for its 2 s lag: each such order is cancelled, and the buyer
+    who wanted it got nothing, so it is booked lost (``oversold``) — wanted = delivered + lost."""
+    skus = [SkuSpec("A", "a", "traffic_driver", 1000, 100, base_rate=600.0, feature_rate=0.0)]
+    sc = Scenario("hand-built", "room-t", 3600.0, skus, [], viewers_base=1000, viewers_peak=1000, ramp_s=1.0,
+                  user_cancel_frac=0.0)
+    m = ShopModel(sc, 7, lag_s=2.0, start_ts=1_000.0)
+    ordered = cancelled = 0
+    while m.now - m.start_ts < 120.0:
+        for topic, ev in m.step(0.5):
+            if topic == "order":
+                ordered += ev["qty"]
+            elif topic == "cancel":
+                assert ev["reason"] == "oversold"
+                cancelled += ev["qty"]
+    b = m.books
+    assert cancelled > 0 and b.oversold["A"] == cancelled  # 10 a second for 2 s past the last unit
+    assert ordered - cancelled == 100  # the whole stock was delivered, no more
+    assert b.lost_why["oversold"] == cancelled
+    assert b.lost["A"] == pytest.approx(b.wanted["A"] - 100)  # every unit wanted and not delivered is lost

@@ -160,6 +160,7 @@ def evaluate_show(scenario: str, seed: int, config: str | None = None, overrides
             s.update({f"ep_{k}": v for k, v in ec.items()})
         s["oversold_without_freeze"] = sum(model.books.oversold.values())
         s["lost_without_freeze"] = round(sum(model.books.lost.values()), 1)
+        s["lost_counts_oversold"] = True  # see _books_lost
         out["policies"][p] = s
     out["policies"]["engine"]["band"] = sampler.coverage(sellouts, model.now) if sampler else {}
     cmodel, cres, applied = ev.run_closed_loop(scenario, seed, by_policy["engine"], dt=dt, until_s=until_s,
@@ -248,10 +249,10 @@ def aggregate(shows: list[dict]) -> dict[str, dict]:
             a["ep_swing"].append(m.get("ep_max_swings_10min"))
             a["raw10"].append(m["max_changes_10min"])
             a["over_wo"].append(m["oversold_without_freeze"])
-            a["lost_wo"].append(m["lost_without_freeze"])
+            a["lost_wo"].append(_books_lost(m, "without"))
             if "oversold_with_freeze" in m:
                 a["over_w"].append(m["oversold_with_freeze"])
-                a["lost_w"].append(m["lost_with_freeze"])
+                a["lost_w"].append(_books_lost(m, "with"))
             for tier, (inside, n) in m.get("band", {}).items():
                 b = a["band"].setdefault(tier, [0, 0])
                 b[0] += inside
@@ -306,14 +307,27 @@ def _rows(sc: dict) -> list[tuple[str, dict[str, str]]]:
     row("lost sales units, with auto-freeze (vs without)",
         lambda a: (f"{sum(a['lost_w']):.0f} ({_pct(sum(a['lost_w']), sum(a['lost_wo']))})" if a["lost_w"] else "-"))
     row("lost sales units, without (worst)", lambda a: f"{sum(a['lost_wo']):.0f} ({max(a['lost_wo']):.0f})")
-    # Context: an oversold unit is an order the shop cancels later, not counted as lost in the
-    # books; a freeze turns that buyer away instead, which is.  So the floor of "with" is about this.
-    row("  without: lost + oversold (cancelled)",
-        lambda a: f"{sum(a['lost_wo']) + sum(a['over_wo']):.0f} ({_pct(sum(a['lost_wo']) + sum(a['over_wo']), sum(a['lost_wo']))})")
-    # What auto-freeze costs beyond that floor (the targets stay "vs without", above).
-    row("  with auto-freeze vs that floor",
-        lambda a: _pct(sum(a["lost_w"]), sum(a["lost_wo"]) + sum(a["over_wo"])) if a["lost_w"] else "-")
+    # Context: the share of "without" that is oversold orders the shop cancelled (a freeze turns those
+    # buyers away before they order instead), and the comparison as the books made it before they
+    # counted a cancelled order as lost (up to 2026-12-07).
+    row("  without: of which oversold (cancelled)",
+        lambda a: f"{sum(a['over_wo']):.0f} ({100 * sum(a['over_wo']) / sum(a['lost_wo']):.1f}%)" if sum(a["lost_wo"]) else "-")
+    row("  with vs without, cancelled orders not counted",
+        lambda a: _pct(sum(a["lost_w"]) - sum(a["over_w"]), sum(a["lost_wo"]) - sum(a["over_wo"])) if a["lost_w"] else "-")
     return rows
+
+
+def _books_lost(m: dict, arm: str) -> float:
+    """Lost sales units of one policy's saved figures, ``arm`` "with" or "without" auto-freeze.
+
+    An oversold order is lost: the shop cancels it and the buyer gets nothing (controlroom.simulate.model).
+    Shows saved before the books counted it (no ``lost_counts_oversold``) get their cancelled units added,
+    so an old file and a new run compare on the same books.
+    """
+    lost = m[f"lost_{arm}_freeze"]
+    if not m.get("lost_counts_oversold"):
+        lost += m.get(f"oversold_{arm}_freeze", 0)
+    return lost
 
 
 def _pct(x: float, base: float) -> str:

@@ -17,8 +17,9 @@ delisted SKU shows none, and the orders not shown are lost (``exposure``,
 ``delisted``), not gone.  Buyers who reach the storefront while its view says
 frozen or delisted, or sold out, are lost too (``frozen``, ``delisted``,
 ``sold_out``), and so are other-channel buyers the warehouse refuses for the same
-reasons.  ``Books.lost_why`` splits the total by cause; ``Books.wanted`` is the
-true demand.
+reasons.  An oversold order is lost too (``oversold``): the buyer ordered, the shop
+cancelled, nobody got the goods — it is no sale, whatever the storefront showed.
+``Books.lost_why`` splits the total by cause; ``Books.wanted`` is the true demand.
 """
 from __future__ import annotations
 
@@ -33,15 +34,15 @@ from controlroom.shop.stamp import Stamper
 from controlroom.simulate.scenarios import Scenario, make_scenario
 
 
-LOST_CAUSES = ("sold_out", "frozen", "delisted", "exposure")
+LOST_CAUSES = ("sold_out", "frozen", "delisted", "exposure", "oversold")
 
 
 @dataclass
 class Books:
     """The shop's own accounting of what went wrong (ground truth for evaluation)."""
 
-    oversold: dict[str, int] = field(default_factory=dict)  # units cancelled as oversold
-    lost: dict[str, float] = field(default_factory=dict)  # units buyers wanted but could not buy
+    oversold: dict[str, int] = field(default_factory=dict)  # units cancelled as oversold (also in ``lost``)
+    lost: dict[str, float] = field(default_factory=dict)  # units buyers wanted but could not buy (or had cancelled)
     lost_why: dict[str, float] = field(default_factory=dict)  # the same units by cause (see LOST_CAUSES)
     wanted: dict[str, float] = field(default_factory=dict)  # true demand in units, at full exposure
     sellout_ts: dict[str, float] = field(default_factory=dict)  # first time true stock hit 0
@@ -317,6 +318,7 @@ class ShopModel:
         if self.available[i] < 0:
             # Accepted against a stale view: the warehouse cannot ship it.
             self.books.oversold[sku] = self.books.oversold.get(sku, 0) + qty
+            self.books.lose(sku, qty, "oversold")  # cancelled: a buyer who wanted it and did not get it
             self._return(i, oid, qty, "oversold", out)
         else:
             if self.available[i] == 0 and sku not in self.books.sellout_ts:
