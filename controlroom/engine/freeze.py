@@ -6,7 +6,9 @@ and "frozen with stock" as an alert.
   The time from the acknowledgement to the last such order is one observation of the
   storefront's lag (a lower bound; plus the SKU's gap between orders, an upper one); the
   room's lag is the longest upper bound of its last freezes, the tier's ``safety_lag_s``
-  before the first.  The safety stock is sized from it (``rate x learned lag x
+  before the first; an auto tier adds the longest time the room's last engine freezes took from
+  being sent to being acknowledged (:func:`transit`: a core behind its feed, a slow command
+  channel).  The safety stock is sized from it (``rate x learned lag x
   safety_margin``, and at least ``engine.safety_z`` standard deviations of the count of
   orders in that time above its mean: :func:`~controlroom.engine.tiers.count_spread`).  A ``confirm`` tier's
   freeze waits for the operator as well: the time from the engine's ask to the freeze's
@@ -46,7 +48,7 @@ from math import ceil
 from controlroom.engine.lowered import release_lowered as _release_lowered, restore_exposure, thin_weight
 from controlroom.engine.tiers import safety_stock
 
-__all__ = ["LAG_PRIOR_COUNT", "SETTLE_S", "learned_lag", "storefront_lag", "pulse_rate", "end_pulse", "answer_time", "lag_words", "spread_words", "on_stock", "on_frozen_order", "step_frozen",
+__all__ = ["LAG_PRIOR_COUNT", "SETTLE_S", "learned_lag", "transit", "storefront_lag", "pulse_rate", "end_pulse", "answer_time", "lag_words", "spread_words", "on_stock", "on_frozen_order", "step_frozen",
            "may_freeze", "hard_reserve", "last_few"]
 
 LAG_PRIOR_COUNT = 1.0  # answers the confirm_answer_s prior is worth (answer_time)
@@ -72,11 +74,24 @@ def learned_lag(room, tier) -> float:
     # after the first flash freeze, and the flash lots it froze never came back above it.
     hi = room.lag_hi
     lag = max(hi) if hi else tier.safety_lag_s
+    if tier.auto_freeze == "auto":
+        lag += transit(room)
     floor = tier.safety_lag_s * room.lag_floor
     lag = lag if lag > floor else floor
     if tier.auto_freeze == "confirm":
         return lag + answer_time(room)
     return lag
+
+
+def transit(room) -> float:
+    """The longest time (s, shop clock) the room's last engine freezes took from being sent to the shop's
+    acknowledgement: 0 until one landed.  Orders keep coming in it at the full rate, so an auto tier's
+    reserve covers it on top of the storefront's lag.  Live, a core behind its feed or a slow command
+    channel makes it seconds long: in a flash demo on a machine at load 10, a freeze decided at shop
+    time 322.1 s was acknowledged at 328.8 s, and 3,833 units were oversold after it; an offline replay
+    or ``evaluate`` applies an action at once (a step or less)."""
+    t = room.transit_hi
+    return max(t) if t and room.learn_transit else 0.0
 
 
 def answer_time(room) -> float:
@@ -91,6 +106,9 @@ def lag_words(room, tier) -> str:
     if tier.auto_freeze == "confirm":
         ans = answer_time(room)
         return f"{lag:.1f} s ({lag - ans:.1f} s learned lag + {ans:.1f} s to confirm)"
+    tr = transit(room) if tier.auto_freeze == "auto" else 0.0
+    if tr >= 0.5 and lag > tier.safety_lag_s * room.lag_floor:
+        return f"{lag:.1f} s learned lag ({lag - tr:.1f} s storefront + {tr:.1f} s for a freeze to land)"
     return f"{lag:.1f} s learned lag"
 
 
@@ -108,6 +126,10 @@ def on_stock(eng, m, frozen: bool, ts: float) -> None:
             room.answer_sum += ts - m.asked_at
             room.answer_n += 1
         m.asked_at = None
+        if m.freeze_sent and m.sent_at is not None and m.tier.auto_freeze == "auto":
+            # The engine's freeze landed: the orders of its flight were in flight too.
+            eng.room.transit_hi.append(max(ts - m.sent_at, 0.0))
+        m.sent_at = None
         m.frozen_at = ts
         m.frozen_last_order = None
         m.lag_open = True
@@ -472,6 +494,7 @@ def end_pulse(eng, m, st, ts: float) -> None:
             m.pulse_units0 = None  # no re-freeze ends this pulse: the SKU is back to the usual rules
         return
     m.freeze_sent = True
+    m.sent_at = ts
     eng._actions.append({
         "op": "freeze", "sku": m.sku, "by": "auto", "confirm": False, "ts": ts,
         "reason": (f"end of the {ts - m.released_at:.1f} s pulse: {st.available} available; the orders of "

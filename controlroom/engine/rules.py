@@ -64,6 +64,7 @@ def critical_now(eng: EngineState, m: SkuModel, st: SkuStock, ts: float, out: li
         if not ok:
             return  # held after a release, or the 10-minute limit: only when stock truly runs out
         m.freeze_sent = True
+        m.sent_at = ts
         confirm = m.tier.auto_freeze == "confirm"
         if confirm and m.asked_at is None:  # its answer time is learnt from the first ask (engine/freeze.py)
             m.asked_at = ts

@@ -27,7 +27,7 @@ class SkuModel:
                  "k_units", "k_adds", "n_orders", "feat_rise", "frozen_at", "frozen_last_order", "lag_open",
                  "auto_frozen", "freeze_rate", "freeze_cart", "freeze_times", "released_at", "release_sent",
                  "release_rate", "exposure_line", "exposure_weight", "asked_at",
-                 "off_rate", "freeze_featured", "freeze_off", "lag_in", "spread", "inflight_units", "pulse_end", "pulse_units0", "pulse_plan", "pulse_open", "unfrozen_at", "freeze_pulsed", "pulse_w", "rise_since")
+                 "off_rate", "freeze_featured", "freeze_off", "lag_in", "spread", "inflight_units", "pulse_end", "pulse_units0", "pulse_plan", "pulse_open", "unfrozen_at", "freeze_pulsed", "pulse_w", "rise_since", "sent_at")
 
     def __init__(self, sku: str, tier_name: str, tier: TierSettings, e: EngineSettings, t0: float) -> None:
         self.sku = sku
@@ -55,6 +55,7 @@ class SkuModel:
         self.feat_time = 0.0  # seconds featured (closed periods)
         self.feat_since: float | None = None  # start of the current featured period
         self.freeze_sent = False
+        self.sent_at: float | None = None  # when the engine sent its freeze (engine/freeze.py: its flight time)
         self.was_frozen = False
         # The freeze's life (engine/freeze.py): acknowledged at, last order still in flight,
         # whether the engine asked for it, the demand it turns away, recent freezes, release.
@@ -143,7 +144,8 @@ class RoomModel:
     """Room-level traffic: entries on a fast and a slow scale, the featured SKU, feature lengths."""
 
     __slots__ = ("entries", "featured", "t0", "feat_n", "feat_sum", "tier_kappa", "tier_qty", "lag_n", "lag_sum",
-                 "lag_floor", "answer_n", "answer_sum", "answer_prior", "lag_hi", "feed_gap", "feed_gap_at")
+                 "lag_floor", "answer_n", "answer_sum", "answer_prior", "lag_hi", "feed_gap", "feed_gap_at",
+                 "transit_hi", "learn_transit")
 
     def __init__(self, e: EngineSettings, t0: float) -> None:
         self.entries = DecayedCounts((e.fast_scale_s, e.slow_scale_s), t0)
@@ -157,6 +159,10 @@ class RoomModel:
         self.lag_sum = 0.0
         # Upper bounds on the lag (engine/freeze.py: an observation plus the SKU's order gap), the last few
         self.lag_hi: deque[float] = deque(maxlen=LAG_SAMPLES)
+        # The engine's own freezes: from sending to the shop's acknowledgement (shop clock), the last few.
+        # A core behind the feed or a slow command channel makes this seconds long (engine/freeze.py).
+        self.transit_hi: deque[float] = deque(maxlen=LAG_SAMPLES)
+        self.learn_transit = e.freeze_transit
         self.lag_floor = e.lag_floor  # share of a tier's safety_lag_s the learned lag never goes below
         self.answer_n = 0  # operator answers to a confirm tier's freeze (engine/freeze.py: ask -> ack)
         self.answer_sum = 0.0

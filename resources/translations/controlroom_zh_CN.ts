@@ -2271,6 +2271,10 @@
         <translation>安全库存还覆盖冻结生效前下单件数的这么多个标准差（下单数是随机的：几笔多件订单），而不只是 速率 x 延迟 x 余量（0：只用余量）</translation>
     </message>
     <message>
+        <source>an auto tier&apos;s reserve also covers a freeze&apos;s own flight: the longest time the room&apos;s last engine freezes took from being sent to the shop&apos;s acknowledgement (a core behind its feed, a slow command channel), on top of the storefront&apos;s lag; 0 until a freeze landed</source>
+        <translation>自动冻结层级的安全库存还要覆盖冻结指令本身的在途时间：本直播间最近几次引擎冻结从发出到店铺确认所用的最长时间（核心处理落后于数据流、指令通道变慢时会长达数秒），叠加在店铺前台延迟之上；在第一次冻结生效前为 0</translation>
+    </message>
+    <message>
         <source>x safety_lag_s</source>
         <translation>× safety_lag_s</translation>
     </message>
