@@ -24,8 +24,8 @@ from pathlib import Path
 if __name__ == "__main__" and __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.bench_soak import PEAK_TARGET_MB, SAMPLE_S, _shop, rss_mb  # noqa: E402
-from controlroom.live.census import proc_status_mb  # noqa: E402
+from bench.bench_soak import PEAK_TARGET_MB, SAMPLE_S, SHOW_S, _shop, rss_mb  # noqa: E402
+from controlroom.live.census import malloc_trim, proc_status_mb  # noqa: E402
 
 
 SLICE_S = 300  # the shop waits for the desk (and the core's log) every 5 minutes of shop time
@@ -124,23 +124,28 @@ def run(quick: bool = False, skus: int | None = None, events: int | None = None,
         pacer = tune_runtime(session)
         spin(1.0)
         gc.collect()
-        def take_sample(sim_min: int) -> dict:
-            """Both processes' RSS (the desk's after a collection) and both censuses."""
+        def take_sample(sim_min: int, trim: bool = False) -> dict:
+            """Both processes' RSS (the desk's after a collection), then both censuses; ``trim`` (the
+            last sample): then each process also gives its allocator's free memory back, and the
+            censuses say how much anonymous memory was left (a diagnostic after the measurement)."""
             gc.collect()  # what stays after a collection, not the collector's timing
-            session.ask_census()
+            desk_mb, core_mb = rss_mb(), _proc_rss_mb(core_pid)
+            session.ask_census(trim)
             seen, deadline = session.info, time.monotonic() + 30
             while "census" not in session.info or session.info is seen:
                 if time.monotonic() > deadline:
                     break
                 spin(0.05)
             core = dict(session.info.get("census") or {}) if session.info is not seen else {}
-            core_status = proc_status_mb(core_pid)
-            core["rssanon"], core["rssfile"] = core_status.get("rssanon"), core_status.get("rssfile")
+            if "rssanon" not in core:  # no census came (the child's own figures are from before any trim)
+                core.update(proc_status_mb(core_pid))
+            desk = desk_census(window, session)
+            if trim and malloc_trim():
+                desk["rssanon_after_trim"] = proc_status_mb().get("rssanon")
             feed = bridge.current.feed
-            s = {"sim_min": sim_min, "desk_mb": rss_mb(), "core_mb": _proc_rss_mb(core_pid), "events": feed.seq,
+            s = {"sim_min": sim_min, "desk_mb": desk_mb, "core_mb": core_mb, "events": feed.seq,
                  "wall_s": time.perf_counter() - t_start, "frames": session.frames, "gaps": feed.gaps,
-                 "resyncs": feed.resyncs, "loadavg": os.getloadavg()[0], "desk": desk_census(window, session),
-                 "core": core}
+                 "resyncs": feed.resyncs, "loadavg": os.getloadavg()[0], "desk": desk, "core": core}
             if progress:  # a long run shows how far it got, whatever happens to it later
                 print(sample_line(s), flush=True)
             return s
@@ -171,7 +176,7 @@ def run(quick: bool = False, skus: int | None = None, events: int | None = None,
                 continue
             _, chunk, seq, _orders = msg
             caught_up(seq)
-            samples.append(take_sample((chunk + 1) * SAMPLE_S // 60))
+            samples.append(take_sample((chunk + 1) * SAMPLE_S // 60, trim=chunk == SHOW_S // SAMPLE_S - 1))
             parent.send("next")
         feed = bridge.current.feed
     finally:
@@ -205,7 +210,10 @@ def sample_line(s: dict) -> str:
             f"{s['core_mb']:5.1f} MB (anon {c.get('rssanon') or 0:5.1f}) ids {c.get('ids_core')}/{c.get('ids_log')} "
             f"hist {c.get('history_mb') or 0:.1f} MB sqlite {c.get('sqlite_mb') or 0:.1f} MB alerts "
             f"{c.get('alert_history')}/{c.get('episode_history')} objs {c.get('py_objects') or 0:,} "
-            f"| gaps {s['gaps']} resyncs {s['resyncs']}")
+            f"| gaps {s['gaps']} resyncs {s['resyncs']}"
+            + (f" | after malloc_trim: anon desk {d.get('rssanon_after_trim') or 0:.1f}, core "
+               f"{c.get('rssanon_after_trim') or 0:.1f} MB" if "rssanon_after_trim" in c or "rssanon_after_trim" in d
+               else ""))
 
 
 def report(r: dict) -> str:

@@ -169,6 +169,10 @@ def test_desk_soak_benchmark_smoke_samples_both_processes():
     assert last["core"]["ids_core"] > 0 and last["core"]["history_mb"] > 0 and last["core"]["py_objects"] > 0
     assert all(s["core"].get("ids_core") is not None for s in res["samples"])
     assert "at the end:" in bench_soak_desk.report(res)
+    # the last sample trims both allocators after measuring: the anonymous memory left is no more than before
+    assert 0 < last["core"]["rssanon_after_trim"] <= last["core"]["rssanon"] + 1.0
+    assert 0 < last["desk"]["rssanon_after_trim"] <= last["desk"]["rssanon"] + 1.0
+    assert "rssanon_after_trim" not in res["samples"][-2]["core"]
     _check_figures(bench_soak_desk, res)
 
 

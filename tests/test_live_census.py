@@ -30,3 +30,12 @@ def test_process_memory_split_and_sqlite_count():
     used = sqlite_mb()
     assert used is None or used > 1.0  # 2 MB of rows held by this connection's pages
     con.close()
+
+
+def test_control_line_census_trim_asks_for_both():
+    stop, wanted, trim = threading.Event(), threading.Event(), threading.Event()
+    _read_control(io.BytesIO(b"census trim\n"), stop, wanted, trim)
+    assert wanted.is_set() and trim.is_set()
+    stop, wanted, trim = threading.Event(), threading.Event(), threading.Event()
+    _read_control(io.BytesIO(b"census\n"), stop, wanted, trim)
+    assert wanted.is_set() and not trim.is_set()

@@ -40,6 +40,17 @@ def proc_status_mb(pid: int | str = "self") -> dict[str, float]:
     return out
 
 
+def malloc_trim() -> bool:
+    """Give free heap memory back to the system (glibc ``malloc_trim(0)``, every arena); False where
+    there is no glibc.  Diagnostic only: what RSS drops by was free memory malloc still held."""
+    import ctypes
+
+    try:
+        return bool(ctypes.CDLL("libc.so.6").malloc_trim(0))
+    except (OSError, AttributeError):
+        return False
+
+
 def _len(obj: Any) -> int | None:
     try:
         return len(obj)
@@ -47,8 +58,11 @@ def _len(obj: Any) -> int | None:
         return None
 
 
-def census(session: Any, log: Any = None) -> dict:
+def census(session: Any, log: Any = None, trim: bool = False) -> dict:
     """Counts of what the core (a :class:`~controlroom.live.session.LiveSession`) holds now.
+
+    ``trim``: then call :func:`malloc_trim` and add ``rssanon_after_trim`` (taken once, at the end of a
+    soak: how much of the process's anonymous memory was free memory the allocator kept).
 
     May be called from another thread than the core's: every read is a count or a size, and a
     structure that changes size while being summed is simply counted again.
@@ -80,4 +94,6 @@ def census(session: Any, log: Any = None) -> dict:
     out["py_objects"] = len(gc.get_objects())
     out["py_blocks"] = sys.getallocatedblocks()
     out.update(proc_status_mb())
+    if trim and malloc_trim():
+        out["rssanon_after_trim"] = proc_status_mb().get("rssanon")
     return out

@@ -66,8 +66,8 @@ def serve_core(cfg: dict, control: IO[bytes], out: IO[bytes]) -> int:
         return 1
     say("endpoints", list(session.stream_endpoints))
     stop = threading.Event()
-    census_wanted = threading.Event()
-    threading.Thread(target=_read_control, args=(control, stop, census_wanted), name="core-control",
+    census_wanted, trim_wanted = threading.Event(), threading.Event()
+    threading.Thread(target=_read_control, args=(control, stop, census_wanted, trim_wanted), name="core-control",
                      daemon=True).start()
     parent_pid = cfg["parent_pid"]
     code = 0
@@ -89,22 +89,27 @@ def serve_core(cfg: dict, control: IO[bytes], out: IO[bytes]) -> int:
                     census_wanted.clear()
                     from controlroom.live.census import census
 
-                    st["census"] = census(session)
+                    st["census"] = census(session, trim=trim_wanted.is_set())
+                    trim_wanted.clear()
                 say("status", st)
     finally:
         session.stop()
     return code
 
 
-def _read_control(control: IO[bytes], stop: threading.Event, census_wanted: threading.Event | None = None) -> None:
+def _read_control(control: IO[bytes], stop: threading.Event, census_wanted: threading.Event | None = None,
+                  trim_wanted: threading.Event | None = None) -> None:
     """The desk's control pipe: ``stop`` (or its end: the desk is gone) ends the core; ``census``
-    asks for :func:`controlroom.live.census.census` in the next status line (any other line is ignored)."""
+    asks for :func:`controlroom.live.census.census` in the next status line, ``census trim`` for the
+    same followed by a ``malloc_trim`` (any other line is ignored)."""
     try:
         for line in control:
             cmd = line.strip()
             if cmd == b"stop":
                 break
-            if cmd == b"census" and census_wanted is not None:
+            if cmd in (b"census", b"census trim") and census_wanted is not None:
+                if cmd == b"census trim" and trim_wanted is not None:
+                    trim_wanted.set()
                 census_wanted.set()
     except (OSError, ValueError):
         pass
