@@ -63,7 +63,8 @@ def desk_census(window, session) -> dict:
            "snap_room_series": len(snap.room_series), "snap_featured": len(snap.featured_periods),
            "sku_rows": window.model.rowCount(), "alert_rows": window.alerts.model.rowCount(),
            "episode_rows": window.alerts.episodes.rowCount(),
-           "py_objects": len(gc.get_objects()), "py_blocks": sys.getallocatedblocks()}
+           "py_objects": len(gc.get_objects()), "py_frozen": gc.get_freeze_count(),
+           "py_blocks": sys.getallocatedblocks()}
     charts = window.charts
     if charts is not None:
         items = []
@@ -140,8 +141,14 @@ def run(quick: bool = False, skus: int | None = None, events: int | None = None,
             if "rssanon" not in core:  # no census came (the child's own figures are from before any trim)
                 core.update(proc_status_mb(core_pid))
             desk = desk_census(window, session)
-            if trim and malloc_trim():
-                desk["rssanon_after_trim"] = proc_status_mb().get("rssanon")
+            if trim:
+                # the desk freezes what survives its full collections (controlroom.live.gcpace): what
+                # a collection of everything frees now is garbage the freeze had kept
+                gc.unfreeze()
+                desk["unfrozen_collected"] = gc.collect()
+                desk["py_blocks_after_unfreeze"] = sys.getallocatedblocks()
+                if malloc_trim():
+                    desk["rssanon_after_trim"] = proc_status_mb().get("rssanon")
             feed = bridge.current.feed
             s = {"sim_min": sim_min, "desk_mb": desk_mb, "core_mb": core_mb, "events": feed.seq,
                  "wall_s": time.perf_counter() - t_start, "frames": session.frames, "gaps": feed.gaps,
@@ -206,12 +213,16 @@ def sample_line(s: dict) -> str:
             f"{s['desk_mb']:5.1f} MB (anon {d.get('rssanon', 0):5.1f}) frames {d['frames']:,} hist "
             f"{d['hist_skus']}/{d['hist_mb']:.2f} MB charts {d.get('chart_mb', 0):.2f} MB rows "
             f"{d['sku_rows']}/{d['alert_rows']}/{d['episode_rows']} snap hist {d['snap_history']} cmds "
-            f"{d['snap_commands']} room {d['snap_room_series']} objs {d['py_objects']:,} | core "
+            f"{d['snap_commands']} room {d['snap_room_series']} objs {d['py_objects']:,} frozen "
+            f"{d.get('py_frozen', 0):,} blocks {d.get('py_blocks', 0):,} | core "
             f"{s['core_mb']:5.1f} MB (anon {c.get('rssanon') or 0:5.1f}) ids {c.get('ids_core')}/{c.get('ids_log')} "
             f"hist {c.get('history_mb') or 0:.1f} MB sqlite {c.get('sqlite_mb') or 0:.1f} MB alerts "
             f"{c.get('alert_history')}/{c.get('episode_history')} objs {c.get('py_objects') or 0:,} "
+            f"blocks {c.get('py_blocks') or 0:,} "
             f"| gaps {s['gaps']} resyncs {s['resyncs']}"
-            + (f" | after malloc_trim: anon desk {d.get('rssanon_after_trim') or 0:.1f}, core "
+            + (f" | desk unfrozen+collected {d.get('unfrozen_collected')} objs, blocks then "
+               f"{d.get('py_blocks_after_unfreeze') or 0:,}"
+               f" | after malloc_trim: anon desk {d.get('rssanon_after_trim') or 0:.1f}, core "
                f"{c.get('rssanon_after_trim') or 0:.1f} MB" if "rssanon_after_trim" in c or "rssanon_after_trim" in d
                else ""))
 
