@@ -27,6 +27,9 @@ from pathlib import Path
 if __name__ == "__main__" and __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+# The census lives in the core so that the desk's core child can take it too (bench_soak_desk).
+from controlroom.live.census import census  # noqa: E402
+
 SHOW_S = 4 * 3600
 SAMPLE_S = 600
 T0 = 1_760_000_000.0
@@ -37,30 +40,6 @@ def rss_mb(pid: int | None = None) -> float:
     """Resident set size of a process (Linux /proc), in MB."""
     with open(f"/proc/{pid or 'self'}/statm") as f:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
-
-
-def _sqlite_mb() -> float | None:
-    """Memory SQLite holds in this process (all connections: page caches, statements), in MB."""
-    import ctypes
-    import ctypes.util
-
-    try:  # the same shared library the sqlite3 module uses, so the same counters
-        lib = ctypes.CDLL(ctypes.util.find_library("sqlite3") or "libsqlite3.so.0")
-        lib.sqlite3_memory_used.restype = ctypes.c_int64
-        return lib.sqlite3_memory_used() / 1e6
-    except (OSError, AttributeError, TypeError):
-        return None
-
-
-def census(session, log) -> dict:
-    """What the bounded structures hold now: ids remembered by the core's and the log summary's
-    mirrors, chart history buffers (MB) and SQLite's memory (MB)."""
-    tr = getattr(getattr(log, "_summary", None), "tracker", None)
-    series = list(session.history_store._series.values())
-    return {"ids_core": len(session.feed.mirror.orders_seen),
-            "ids_log": len(tr.mirror.orders_seen) if tr is not None else None,
-            "history_mb": sum(x.ts.nbytes + x.val.nbytes for x in series) / 1e6,
-            "sqlite_mb": _sqlite_mb()}
 
 
 class _Book:

@@ -163,6 +163,16 @@ def test_desk_soak_benchmark_smoke_samples_both_processes():
     assert [s["sim_min"] for s in res["samples"]] == list(range(0, 241, 10))
     assert res["gaps"] == 0 and res["events"] >= 5_000
     assert all(s["desk_mb"] > 0 and s["core_mb"] > 0 for s in res["samples"])
+    # each sample carries both censuses: the desk's own, and the core child's answer to "census"
+    last = res["samples"][-1]
+    assert last["desk"]["sku_rows"] == 10 and last["desk"]["frames"] > 0 and last["desk"]["py_objects"] > 0
+    assert last["core"]["ids_core"] > 0 and last["core"]["history_mb"] > 0 and last["core"]["py_objects"] > 0
+    assert all(s["core"].get("ids_core") is not None for s in res["samples"])
+    assert "at the end:" in bench_soak_desk.report(res)
+    # the last sample trims both allocators after measuring: the anonymous memory left is no more than before
+    assert 0 < last["core"]["rssanon_after_trim"] <= last["core"]["rssanon"] + 1.0
+    assert 0 < last["desk"]["rssanon_after_trim"] <= last["desk"]["rssanon"] + 1.0
+    assert "rssanon_after_trim" not in res["samples"][-2]["core"]
     _check_figures(bench_soak_desk, res)
 
 

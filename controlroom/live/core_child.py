@@ -5,8 +5,8 @@ Started by :func:`controlroom.live.process.spawn_core` as ``python -m controlroo
 (:mod:`controlroom.live.frames`).  The core thread binds the stream (per-run server key; the
 only allowed client is the desk's per-run operator key, plus the room's allow-list when the
 desk shares its stream) and serves it itself.  This process's main thread only watches: the
-desk (stdin: ``stop`` or end of file), the parent process, the core thread's health; it
-reports on stdout as JSON lines.
+desk (stdin: ``stop`` or end of file; ``census`` asks for a count of what the core holds with the
+next status line), the parent process, the core thread's health; it reports on stdout as JSON lines.
 """
 from __future__ import annotations
 
@@ -66,7 +66,9 @@ def serve_core(cfg: dict, control: IO[bytes], out: IO[bytes]) -> int:
         return 1
     say("endpoints", list(session.stream_endpoints))
     stop = threading.Event()
-    threading.Thread(target=_read_control, args=(control, stop), name="core-control", daemon=True).start()
+    census_wanted, trim_wanted = threading.Event(), threading.Event()
+    threading.Thread(target=_read_control, args=(control, stop, census_wanted, trim_wanted), name="core-control",
+                     daemon=True).start()
     parent_pid = cfg["parent_pid"]
     code = 0
     try:
@@ -80,20 +82,35 @@ def serve_core(cfg: dict, control: IO[bytes], out: IO[bytes]) -> int:
                 code = 1
                 break
             now = time.monotonic()
-            if now >= next_status:
+            if now >= next_status or census_wanted.is_set():
                 next_status = now + STATUS_EVERY_S
-                say("status", _status(session))
+                st = _status(session)
+                if census_wanted.is_set():  # the soak benchmark's: what the bounded structures hold
+                    census_wanted.clear()
+                    from controlroom.live.census import census
+
+                    st["census"] = census(session, trim=trim_wanted.is_set())
+                    trim_wanted.clear()
+                say("status", st)
     finally:
         session.stop()
     return code
 
 
-def _read_control(control: IO[bytes], stop: threading.Event) -> None:
-    """The desk's control pipe: ``stop`` (or its end: the desk is gone) ends the core."""
+def _read_control(control: IO[bytes], stop: threading.Event, census_wanted: threading.Event | None = None,
+                  trim_wanted: threading.Event | None = None) -> None:
+    """The desk's control pipe: ``stop`` (or its end: the desk is gone) ends the core; ``census``
+    asks for :func:`controlroom.live.census.census` in the next status line, ``census trim`` for the
+    same followed by a ``malloc_trim`` (any other line is ignored)."""
     try:
         for line in control:
-            if line.strip() == b"stop":
+            cmd = line.strip()
+            if cmd == b"stop":
                 break
+            if cmd in (b"census", b"census trim") and census_wanted is not None:
+                if cmd == b"census trim" and trim_wanted is not None:
+                    trim_wanted.set()
+                census_wanted.set()
     except (OSError, ValueError):
         pass
     stop.set()

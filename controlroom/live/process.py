@@ -203,6 +203,16 @@ class RemoteSession:
         """The child's session log file (once it knows the room)."""
         return self.info.get("log_path")
 
+    def ask_census(self, trim: bool = False) -> None:
+        """Ask the child to count what the core holds (:func:`controlroom.live.census.census`): the
+        answer comes as ``info["census"]`` with its next status line (the soak benchmark's census);
+        ``trim``: the child then also gives its allocator's free memory back and says how much."""
+        try:
+            self.proc.stdin.write(b"census trim\n" if trim else b"census\n")
+            self.proc.stdin.flush()
+        except (AttributeError, OSError, ValueError):  # no child, or it is gone: no census
+            pass
+
     # --- state (calling thread) ---------------------------------------------------------------------------
     @property
     def snapshot(self):
