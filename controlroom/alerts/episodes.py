@@ -30,8 +30,9 @@ a condition holds.  The operator is shown *episodes* instead
   cause (a traffic surge).  When ``episode_wave_min_skus`` SKUs were warned within
   ``episode_wave_window_s``, the first one's row becomes the room's *wave* in place (same id,
   no new problem) and lists every SKU with a warning alone that comes within that time of the
-  last; a member's next warning comes back to it; a member that goes critical leaves with a
-  row of its own (a critical is news of its own).
+  last (with ``episode_wave_takes_while_listed``, any time while it lists SKUs); a member's next
+  warning comes back to it; a member that goes critical leaves with a row of its own (a critical
+  is news of its own).
 
 The book is fed every tick's transitions (:meth:`EpisodeBook.update`) and only reads the
 transitions' shop time: deterministic, like the engine.
