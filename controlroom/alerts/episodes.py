@@ -30,8 +30,9 @@ a condition holds.  The operator is shown *episodes* instead
   cause (a traffic surge).  When ``episode_wave_min_skus`` SKUs were warned within
   ``episode_wave_window_s``, the first one's row becomes the room's *wave* in place (same id,
   no new problem) and lists every SKU with a warning alone that comes within that time of the
-  last; a member's next warning comes back to it; a member that goes critical leaves with a
-  row of its own (a critical is news of its own).
+  last (with ``episode_wave_takes_while_listed``, any time while it lists SKUs); a member's next
+  warning comes back to it; a member that goes critical leaves with a row of its own (a critical
+  is news of its own).
 
 The book is fed every tick's transitions (:meth:`EpisodeBook.update`) and only reads the
 transitions' shop time: deterministic, like the engine.
@@ -121,6 +122,7 @@ class EpisodeBook(RoomRows):
         self.wave_min = e.episode_wave_min_skus
         self.wave_w = e.episode_wave_window_s
         self.regroup = e.episode_room_regroup
+        self.wave_listed = e.episode_wave_takes_while_listed
 
     # --- reading ------------------------------------------------------------------------------
     def open_episodes(self) -> list[EpisodeView]:
@@ -307,7 +309,9 @@ class EpisodeBook(RoomRows):
         elif ep is self.wave:
             n = len(ep.group)
             names = f"{', '.join(sorted(ep.group)[:6])}{', ...' if n > 6 else ''}"
-            if n >= 2:
+            if n >= 2 and self.wave_listed:  # a late member joined while it was listed: not "within N min"
+                head = f"room-wide: {n} SKUs below their warning lines ({names})"
+            elif n >= 2:
                 head = (f"room-wide: {n} SKUs below their warning lines, warned within "
                         f"{self.wave_w / 60:g} min of each other ({names})")
             elif n:  # the others recovered or went critical (rows of their own): no longer room-wide

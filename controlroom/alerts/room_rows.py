@@ -11,7 +11,13 @@ small: the book's per-SKU episodes live there, the rows that group many SKUs her
   window: the fresh rows of that wave end there), rather than leaving each of them a row of its
   own beside it; and a room row left with one SKU that escalates (a surge row's only member warned
   or worse, a wave's only member critical) goes on as that SKU's row in place (same id): one
-  problem, one row, as a SKU's own row escalates in place.
+  problem, one row, as a SKU's own row escalates in place;
+* with ``episode_wave_takes_while_listed``: while the wave lists SKUs below their warning lines, a
+  SKU newly warned (alone) is listed there too, however long after the wave's last new member, as the
+  surge row lists every new watch while it is open: the room's warning row is on the screen, one more
+  name in it is not a new problem (traced on traffic-surge seeds 1-5: most lone rows were a feature's
+  warnings, or a later wave's first, while the raid's wave still listed SKUs; docs/engine.md).  A
+  member that goes critical still leaves it with a row of its own.
 """
 from __future__ import annotations
 
@@ -56,7 +62,8 @@ class RoomRows:
 
     def _wave_takes(self, sku: str, ts: float) -> bool:
         """A SKU's new warning belongs to the room's wave: an open one that took in a SKU within
-        ``episode_wave_window_s`` (or listed this SKU before), or, to open one, ``episode_wave_min_skus``
+        ``episode_wave_window_s`` (or listed this SKU before, or, with ``episode_wave_takes_while_listed``,
+        lists any SKU now), or, to open one, ``episode_wave_min_skus``
         - 1 other SKUs' warning episodes opened within that window (a room-wide cause lifting many SKUs
         at once)."""
         if self.wave_min <= 0:
@@ -64,6 +71,7 @@ class RoomRows:
         w = self.wave
         if w is not None:
             return (sku in self._wave_in or ts - self._wave_last <= self.wave_w
+                    or (self.wave_listed and bool(w.group))
                     or (self.regroup and len(self._new_rows(sku, ts)) >= self.wave_min - 1))
         recent = sum(1 for e in self.by_sku.values()
                      if e.sku not in (None, sku) and e.rank == RANK_WARNING and ts - e.start <= self.wave_w)

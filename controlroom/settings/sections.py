@@ -132,6 +132,7 @@ class EngineSettings:
     episode_wave_min_skus: int = setting(2, "SKUs", "a SKU's warning is listed in the room's warning wave, one row, rather than a row of its own when this many SKUs were warned within episode_wave_window_s (a room-wide cause such as a traffic surge); a member that goes critical leaves it (0: never)", ge=0)
     episode_wave_window_s: float = setting(300.0, "s", "warnings this close to each other are one room-wide wave: a SKU warned within this time of the wave's last new member joins it", gt=0)
     episode_room_regroup: bool = setting(True, "bool", "an open warning wave also takes a later wave of warnings (episode_wave_min_skus SKUs warned within episode_wave_window_s), whose own new rows end there, rather than leaving them rows of their own beside it; and a room row left with one SKU that escalates (the surge row's only member warned or worse, the wave's only member critical) goes on as that SKU's row in place (off: they leave it with a new row)")
+    episode_wave_takes_while_listed: bool = setting(True, "bool", "while the room's warning wave lists SKUs below their warning lines, a SKU newly warned is listed there too rather than opening a row of its own, however long after the wave's last new member (the room's warning row is on the screen; one more name in it is not a new problem); a member that goes critical still leaves it (off: only within episode_wave_window_s of the wave's last new member)")
 
 
 @dataclass(frozen=True)

@@ -2319,6 +2319,10 @@
         <translation>已打开的预警潮也收纳之后的一波预警（episode_wave_window_s 内有 episode_wave_min_skus 个商品触发预警），这些商品刚单独打开的行在此结束，而不是在它旁边各占一行；只剩一个商品的直播间行在该商品升级时（激增行的唯一成员进入预警或更高级别、预警潮的唯一成员升级为紧急）原地续为该商品自己的行（关闭：它离开并另开一行）</translation>
     </message>
     <message>
+        <source>while the room&apos;s warning wave lists SKUs below their warning lines, a SKU newly warned is listed there too rather than opening a row of its own, however long after the wave&apos;s last new member (the room&apos;s warning row is on the screen; one more name in it is not a new problem); a member that goes critical still leaves it (off: only within episode_wave_window_s of the wave&apos;s last new member)</source>
+        <translation>当全场预警波次仍列有低于预警线的 SKU 时，新触发预警的 SKU 也列入其中，而不单独开一行，无论距波次最后一个新成员多久（全场预警行已在屏幕上，多一个名字不算新问题）；成员升为严重时仍单独成行（关闭：仅在距波次最后一个新成员 episode_wave_window_s 之内才列入）</translation>
+    </message>
+    <message>
         <source>forecast window: predicted sales are over this many minutes</source>
         <translation>预测窗口：预计销量按这么多分钟计算</translation>
     </message>
