@@ -100,7 +100,7 @@ def evaluate(eng: EngineState, m: SkuModel, st: SkuStock, ts: float, out: list) 
     """The engine policy at one tick: predict, then step the SKU's critical, warning, watch and
     losing-sales alerts (transitions appended to ``out``); returns the SKU's forecast."""
     (rate, w, mu, hi, sellout, sellout_p, line, safety, cart_f, surge, exit_surge, cart_m, kappa,
-     slow, cart_only, exit_line, rate_hi, steady, burst, buf, featured_burst) = predict(eng, m, st, ts)
+     slow, cart_only, exit_line, rate_hi, steady, burst, buf, featured_burst, course) = predict(eng, m, st, ts)
     tier = m.tier
     book = eng.book
     sku = m.sku
@@ -151,6 +151,9 @@ def evaluate(eng: EngineState, m: SkuModel, st: SkuStock, ts: float, out: list) 
         else:
             w_reason = (f"available {a} below warning line {_up(line)} ({tier.multiplier:g} x "
                         f"{mu:.0f} predicted in {tier.window_min:g} min): prepare a restock")
+        wa = book.get(sku, "warning")
+        if course > exit_line and (m.deescalated or (wa is not None and wa.state != "pending")):
+            exit_line = course  # (a shown warning only: predict.py, exit_session_course)
         w_exit = exit_line * tier.exit_ratio
         w_clear = f"available {a} back at or above {_up(w_exit)} (exit line {exit_line:.0f} x {tier.exit_ratio:g})"
         if book.is_on(sku, "critical"):
