@@ -39,6 +39,8 @@ TEXTS = [
     QT_TRANSLATE_NOOP("SettingsDoc", 'an elevated rate is assumed to fade to the slow rate with this time constant'),
     QT_TRANSLATE_NOOP("SettingsDoc", 'bool'),
     QT_TRANSLATE_NOOP("SettingsDoc", 'the long-run rate also raises the warning line (not only keeps it from clearing)'),
+    QT_TRANSLATE_NOOP("SettingsDoc", "when a critical ends, the warning it hid takes over unless the warning's own exit condition is met (off: only while available is under the warning line itself)"),
+    QT_TRANSLATE_NOOP("SettingsDoc", "a warning that has fired also clears only once available covers the session's course (units sold this session / time since its start x the line's horizon, the naive rule's rate): a SKU on course to sell out over the whole show stays warned after a burst's after-glow (exit side only: it raises no warning)"),
     QT_TRANSLATE_NOOP("SettingsDoc", 'ratio'),
     QT_TRANSLATE_NOOP("SettingsDoc", 'weight of the rising-only trend term (during a detected rise)'),
     QT_TRANSLATE_NOOP("SettingsDoc", "a detected rise adds slope x this to the level (the fast rate's lag)"),

@@ -101,7 +101,7 @@ def evaluate(eng: EngineState, m: SkuModel, st: SkuStock, ts: float, out: list) 
     """The engine policy at one tick: predict, then step the SKU's critical, warning, watch and
     losing-sales alerts (transitions appended to ``out``); returns the SKU's forecast."""
     (rate, w, mu, hi, sellout, sellout_p, line, safety, cart_f, surge, exit_surge, cart_m, kappa,
-     slow, cart_only, exit_line, rate_hi, steady, burst, buf, featured_burst) = predict(eng, m, st, ts)
+     slow, cart_only, exit_line, rate_hi, steady, burst, buf, featured_burst, course) = predict(eng, m, st, ts)
     tier = m.tier
     book = eng.book
     sku = m.sku
@@ -152,6 +152,9 @@ def evaluate(eng: EngineState, m: SkuModel, st: SkuStock, ts: float, out: list) 
         else:
             w_reason = (f"available {a} below warning line {_up(line)} ({tier.multiplier:g} x "
                         f"{mu:.0f} predicted in {tier.window_min:g} min): prepare a restock")
+        wa = book.get(sku, "warning")
+        if course > exit_line and (m.deescalated or (wa is not None and wa.state != "pending")):
+            exit_line = course  # (a shown warning only: predict.py, exit_session_course)
         w_exit = exit_line * tier.exit_ratio
         w_clear = f"available {a} back at or above {_up(w_exit)} (exit line {exit_line:.0f} x {tier.exit_ratio:g})"
         if book.is_on(sku, "critical"):
@@ -161,10 +164,17 @@ def evaluate(eng: EngineState, m: SkuModel, st: SkuStock, ts: float, out: list) 
             enter, clear = warning_condition(tier, a, line, exit_line)
             if m.deescalated:
                 # The critical just resolved: if the warning's condition holds (it was only
-                # hidden), the warning takes over at once, no new pending period.
+                # hidden), the warning takes over at once, no new pending period.  Held means not
+                # cleared (warning_outlasts_critical): the hysteresis a firing warning has.  Traced on
+                # mentions seed 3 TD02: a mention's critical ended with 380 available, under the
+                # warning's exit level but over its line, and nothing was shown until the SKU fell
+                # under the line 130 s later (naive's warning held from 1895 s to the sell-out).
                 m.deescalated = False
-                if enter:
-                    book.fire_now(sku, "warning", ts, w_reason, out, (a, rpm, sellout, line))
+                if enter or (not clear and eng._e.warning_outlasts_critical):
+                    book.fire_now(sku, "warning", ts, w_reason if enter else (
+                        f"after the critical, available {a} is still under the exit level {_up(w_exit)} "
+                        f"(exit line {exit_line:.0f} x {tier.exit_ratio:g}; warning line now {_up(line)})"),
+                        out, (a, rpm, sellout, line))
             book.step(sku, "warning", ts, enter, clear, warning_pending_s(eng, tier, a, line, steady, burst, buf),
                       tier.recover_s, w_reason,
                       out, (a, rpm, sellout, line), clear_reason=w_clear,

@@ -88,6 +88,8 @@ class EngineSettings:
     burst_persist_s: float = setting(30.0, "s", "a rise of another cause than a feature (order or cart change detector) lifts the warning line only once it has lasted this long without a break (noise that fires the detector for a few seconds does not); 0: at once", ge=0)
     surge_decay_min: float = setting(6.0, "min", "an elevated rate is assumed to fade to the slow rate with this time constant", gt=0)
     longrun_enters: bool = setting(False, "bool", "the long-run rate also raises the warning line (not only keeps it from clearing)")
+    warning_outlasts_critical: bool = setting(True, "bool", "when a critical ends, the warning it hid takes over unless the warning's own exit condition is met (off: only while available is under the warning line itself)")
+    exit_session_course: bool = setting(True, "bool", "a warning that has fired also clears only once available covers the session's course (units sold this session / time since its start x the line's horizon, the naive rule's rate): a SKU on course to sell out over the whole show stays warned after a burst's after-glow (exit side only: it raises no warning)")
     trend_weight: float = setting(1.0, "ratio", "weight of the rising-only trend term (during a detected rise)", ge=0, le=1)
     trend_horizon_s: float = setting(60.0, "s", "a detected rise adds slope x this to the level (the fast rate's lag)", ge=0)
     band_z: float = setting(1.64, "sigma", "width of the upper band (predicted_hi, pessimistic sell-out)", ge=0)

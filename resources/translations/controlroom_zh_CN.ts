@@ -2087,6 +2087,14 @@
         <translation>长期速度也可抬高预警线（不只是防止解除）</translation>
     </message>
     <message>
+        <source>when a critical ends, the warning it hid takes over unless the warning&apos;s own exit condition is met (off: only while available is under the warning line itself)</source>
+        <translation>严重告警结束时，被它遮住的预警接着显示，除非预警自身的解除条件已满足（关闭：仅当可售仍低于预警线本身时）</translation>
+    </message>
+    <message>
+        <source>a warning that has fired also clears only once available covers the session&apos;s course (units sold this session / time since its start x the line&apos;s horizon, the naive rule&apos;s rate): a SKU on course to sell out over the whole show stays warned after a burst&apos;s after-glow (exit side only: it raises no warning)</source>
+        <translation>已触发的预警还须等可售库存覆盖本场的整体走势才解除（本场已售件数 / 开播以来的时长 × 预警线的时间范围，即简单规则的速率）：按整场走势会售罄的 SKU 在一阵爆发的余温过后仍保持预警（只作用于解除：不会新触发预警）</translation>
+    </message>
+    <message>
         <source>ratio</source>
         <translation>比例</translation>
     </message>
