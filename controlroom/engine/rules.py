@@ -153,7 +153,8 @@ def evaluate(eng: EngineState, m: SkuModel, st: SkuStock, ts: float, out: list) 
             w_reason = (f"available {a} below warning line {_up(line)} ({tier.multiplier:g} x "
                         f"{mu:.0f} predicted in {tier.window_min:g} min): prepare a restock")
         wa = book.get(sku, "warning")
-        if course > exit_line and (m.deescalated or (wa is not None and wa.state != "pending")):
+        by_course = course > exit_line and (m.deescalated or (wa is not None and wa.state != "pending"))
+        if by_course:
             exit_line = course  # (a shown warning only: predict.py, exit_session_course)
         w_exit = exit_line * tier.exit_ratio
         w_clear = f"available {a} back at or above {_up(w_exit)} (exit line {exit_line:.0f} x {tier.exit_ratio:g})"
@@ -178,7 +179,10 @@ def evaluate(eng: EngineState, m: SkuModel, st: SkuStock, ts: float, out: list) 
             book.step(sku, "warning", ts, enter, clear, warning_pending_s(eng, tier, a, line, steady, burst, buf),
                       tier.recover_s, w_reason,
                       out, (a, rpm, sellout, line), clear_reason=w_clear,
-                      band_reason=f"available {a} under the exit level {_up(w_exit)} (warning line now {_up(line)})")
+                      band_reason=(f"available {a} under the exit level {_up(w_exit)}: at this show's own pace so far "
+                                   f"it still sells out within the line's horizon (warning line now {_up(line)})"
+                                   if by_course else
+                                   f"available {a} under the exit level {_up(w_exit)} (warning line now {_up(line)})"))
             warn = book.get(sku, "warning")
             if warn is not None and warn.state != "pending":
                 book.resolve_level(sku, "watch", ts, out, "superseded by warning")
