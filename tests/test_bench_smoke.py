@@ -217,3 +217,20 @@ def test_peak_benchmark_smoke_loses_nothing_and_ends_exact():
     assert res["log"]["dropped"] == 0 and res["view_lag_ms"]["n"] > 0
     figs = _check_figures(bench_peak, res)
     assert [f["met"] for f in figs[1:5]] == [True, True, True, True]
+
+
+def test_a_run_of_several_benchmarks_runs_each_in_a_process_of_its_own(tmp_path):
+    """``python -m bench A B``: each benchmark in a fresh process (a memory figure counts that benchmark
+    alone), every figure in the one table; one that fails is said and left out, the rest still count."""
+    from bench.__main__ import _run_child
+
+    class Args:
+        quick, events = True, None
+
+    rows = _run_child(Args, "state")
+    assert rows and all(name == "state" for name, _f in rows)
+    for _name, f in rows:
+        assert set(f) == KEYS, f
+    assert any(f["name"] == "state delta view matches the source" and f["met"] is True for _n, f in rows)
+    assert "targets met" in table(rows)
+    assert _run_child(Args, "no_such_bench") == []  # not available: no figures, no crash
