@@ -8,19 +8,8 @@ it for a new row.  Each test runs the book with the setting on and off on the sa
 from __future__ import annotations
 
 from controlroom.alerts.episodes import EpisodeBook
-from controlroom.alerts.transition import AlertTransition
 from controlroom.settings import Settings
-
-T0 = 1_700_000_000.0
-
-
-def tr(key, t, level, state, sku):
-    return AlertTransition(key=key, ts=T0 + t, sku=sku, level=level, state=state, reason=f"{sku} {level} {state}",
-                           available=50, rate_per_min=10.0, predicted_sellout_s=300.0, threshold=60.0)
-
-
-def w(sku, n, t, st="firing"):
-    return tr(f"{sku}:warning:{n}", t, "warning", st, sku)
+from tests.episode_script import T0, tr, w
 
 
 def run(script, until, regroup):
