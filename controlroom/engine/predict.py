@@ -13,7 +13,8 @@ from typing import NamedTuple
 from controlroom.engine.baselines import naive_rate_per_s
 from controlroom.engine.context import EngineState
 from controlroom.engine.forecast import held_window_sales, sellout_seconds, upper_band
-from controlroom.engine.freeze import last_few, learned_lag, released_rate
+from controlroom.engine.freeze import last_few, released_rate
+from controlroom.engine.lag import learned_lag
 from controlroom.engine.rates import exposure, posterior_rate, posterior_var
 from controlroom.engine.sku import SkuModel
 from controlroom.engine.tiers import count_spread, safety_stock

@@ -28,7 +28,6 @@ Display strings are made lazily for the rows a view asks about.
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from typing import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
@@ -36,6 +35,7 @@ from PySide6.QtGui import QColor, QFont
 
 from ui import fmt, theme
 from ui.desk.cells import CELL_ROLE
+from ui.desk.sku_rows import shown_held, sort_key
 from ui.desk.sku_tiers import TierMemo
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -57,7 +57,6 @@ UPDATE_ROLES = [CELL_ROLE, Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.Foregrou
 
 RESORT_EVERY_S = 1.0
 
-_INF = float("inf")
 _ALIGN_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _ALIGN_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _R_DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -82,42 +81,6 @@ def _look(v, col: int):
 def frozen_with_stock(v) -> bool:
     """Frozen while units are left: no sale is taken, yet it is not sold out — never shown as a green "ok"."""
     return bool(v.frozen) and v.available > 0
-
-
-def _shown_held(skus: tuple, held: frozenset[str]) -> tuple[tuple, frozenset[str]]:
-    """``skus`` with each held SKU the shop has open right now shown frozen, and those SKUs."""
-    open_now = [i for i, v in enumerate(skus) if v.sku in held and not v.frozen and v.available > 0]
-    if not open_now:
-        return skus, frozenset()
-    out = list(skus)
-    for i in open_now:
-        out[i] = replace(out[i], frozen=True)
-    return tuple(out), frozenset(skus[i].sku for i in open_now)
-
-
-def _sort_key(name: str, tier_of_row):
-    """A key function over (SkuView, effective tier) for one column."""
-    if name == "sku":
-        return lambda vt: vt[0].sku
-    if name == "name":
-        return lambda vt: vt[0].name
-    if name == "tier":
-        return lambda vt: (vt[1], vt[0].sku)
-    if name == "available":
-        return lambda vt: vt[0].available
-    if name == "sold":
-        return lambda vt: vt[0].sold
-    if name == "rate":
-        return lambda vt: vt[0].rate_per_min
-    if name == "sellout":
-        return lambda vt: (vt[0].sellout_pessimistic_s if vt[0].sellout_pessimistic_s is not None else _INF)
-    if name == "warning_line":
-        return lambda vt: vt[0].warning_line
-    if name == "safety":
-        return lambda vt: vt[0].safety_stock
-    if name == "status":
-        return lambda vt: ((vt[0].available <= 0) * 8 + vt[0].frozen * 4 + vt[0].delisted * 2 + vt[0].featured)
-    return None  # level / spark: urgency (the snapshot's order)
 
 
 class SkuTableModel(QAbstractTableModel):
@@ -168,7 +131,7 @@ class SkuTableModel(QAbstractTableModel):
 
     # --- ordering --------------------------------------------------------------------------------------
     def _ordered(self, skus: tuple, tiers: dict[str, str]) -> list:
-        key = _sort_key(COLUMNS[self.sort_column], None)
+        key = sort_key(COLUMNS[self.sort_column], None)
         desc = self.sort_order == Qt.SortOrder.DescendingOrder
         if key is None:
             return list(reversed(skus)) if desc else list(skus)
@@ -194,7 +157,7 @@ class SkuTableModel(QAbstractTableModel):
         """
         self._last_skus, self._last_tier_of, self._held_frozen = skus, tier_of, held
         if held:
-            skus, self._pulsing = _shown_held(skus, held)
+            skus, self._pulsing = shown_held(skus, held)
         else:
             self._pulsing = frozenset()
         tiers = self._tiers.tiers(skus, tier_of)
@@ -439,7 +402,7 @@ class SkuTableModel(QAbstractTableModel):
         return d
 
     def _sort_value(self, row: int, col: int):
-        key = _sort_key(COLUMNS[col], None)
+        key = sort_key(COLUMNS[col], None)
         if key is None:
             return self._rank[row]
         return key((self._rows[row], self._tier[row]))
