@@ -10,6 +10,11 @@ one table, engine, naive and static side by side.
 
 Definitions beyond :mod:`controlroom.review.metrics`:
 
+* **lead**: per sell-out, how long before it the policy's first warning came (a miss is 0 s).
+  Printed three ways: the median over all sell-outs, the **sum over seeds** (the issue's own
+  figure for the table; its worst seed among seeds that had a sell-out), and **sell-outs warned
+  earlier / same / later than naive**, the same sell-out (seed, SKU) compared under both
+  policies (same: within half a second, one tick).  The targets check both the median and the sum.
 * **chatter**: changes of a SKU's shown level (the most severe of its firing or
   recovering watch, warning, losing-sales and critical alerts; ``ok`` when none) per
   SKU-hour.  **swings in 10 min**: the most, over SKUs and 10-minute windows, of runs
@@ -229,7 +234,8 @@ def aggregate(shows: list[dict]) -> dict[str, dict]:
         sc["sku_h"] += show["skus"] * show["duration_s"] / 3600.0
         sc["sellouts"] += show["sellouts"]
         for p, m in show["policies"].items():
-            a = sc["policies"].setdefault(p, {"leads": [], "seed_med": [], "misses": [], "fw": [], "inc": [],
+            a = sc["policies"].setdefault(p, {"leads": [], "seed_med": [], "seed_sum": [], "by_sellout": {},
+                                              "misses": [], "fw": [], "inc": [],
                                               "eps": [], "chg": [], "swing": [], "raw10": [], "over_w": [],
                                               "lost_w": [], "over_wo": [], "lost_wo": [], "band": {}, "dur": [],
                                               "band_seed": {}, "alarms": [], "ep_chg": [],
@@ -237,6 +243,10 @@ def aggregate(shows: list[dict]) -> dict[str, dict]:
             leads = [0.0 if v is None else v for v in m["lead_s"].values()]
             a["leads"].extend(leads)
             a["seed_med"].append(_med(leads))
+            if leads:  # (the worst seed's sum among seeds that had a sell-out)
+                a["seed_sum"].append(sum(leads))
+            for sku, v in m["lead_s"].items():  # (seed, SKU): the same sell-out under every policy
+                a["by_sellout"][(show["seed"], sku)] = 0.0 if v is None else v
             a["misses"].append(m["misses"])
             a["fw"].append(m["false_warnings"])
             a["inc"].append(m["incidents"])
@@ -282,6 +292,12 @@ def _rows(sc: dict) -> list[tuple[str, dict[str, str]]]:
 
     row("median lead, all sell-outs (s) (worst seed)",
         lambda a: f"{f0(_med(a['leads']))} ({f0(min((v for v in a['seed_med'] if v is not None), default=None))})")
+    row("lead summed over sell-outs (s) (worst seed)",
+        lambda a: f"{f0(sum(a['leads']))} ({f0(min(a['seed_sum'], default=None))})")
+    naive = pols.get("naive")
+    if naive is not None:
+        row("sell-outs warned earlier / same / later than naive",
+            lambda a: "-" if a is naive else "{} / {} / {}".format(*_versus(a, naive)))
     row("misses (worst seed)", lambda a: f"{sum(a['misses'])} ({max(a['misses'])})")
     row("false warnings (worst seed)", lambda a: f"{sum(a['fw'])} ({max(a['fw'])})")
     row("incidents /op/10 min (worst)", lambda a: "{:.2f} ({:.2f})".format(*_rate10(a["inc"], a["dur"])))
@@ -315,6 +331,21 @@ def _rows(sc: dict) -> list[tuple[str, dict[str, str]]]:
     row("  with vs without, cancelled orders not counted",
         lambda a: _pct(sum(a["lost_w"]) - sum(a["over_w"]), sum(a["lost_wo"]) - sum(a["over_wo"])) if a["lost_w"] else "-")
     return rows
+
+
+def _versus(a: dict, b: dict, tol_s: float = 0.5) -> tuple[int, int, int]:
+    """Sell-outs (seed, SKU) policy ``a`` warned earlier than, as early as (within ``tol_s``, one tick),
+    and later than policy ``b`` (a miss counts as 0 s lead)."""
+    earlier = same = later = 0
+    for key, v in a["by_sellout"].items():
+        d = v - b["by_sellout"].get(key, 0.0)
+        if d > tol_s:
+            earlier += 1
+        elif d < -tol_s:
+            later += 1
+        else:
+            same += 1
+    return earlier, same, later
 
 
 def _books_lost(m: dict, arm: str) -> float:
@@ -388,6 +419,11 @@ def check_targets(agg: dict[str, dict]) -> list[tuple[str, str, bool, str]]:
             le, ln = _med(e["leads"]), _med(n["leads"])
             out.append((name, "median lead >= naive", (le or 0) >= (ln or 0), f"{f'{le:.0f}' if le is not None else '-'} vs "
                         f"{f'{ln:.0f}' if ln is not None else '-'} s"))
+            # The issue's own figure for lead time: the sum over seeds (every sell-out, a miss 0 s).
+            se, sn = sum(e["leads"]), sum(n["leads"])
+            ea, same, la = _versus(e, n)
+            out.append((name, "lead summed over seeds >= naive", se >= sn,
+                        f"{se:.0f} vs {sn:.0f} s; earlier/same/later on {ea}/{same}/{la} sell-outs"))
         out.append((name, "misses 0", sum(e["misses"]) == 0, str(sum(e["misses"]))))
         if e["over_w"]:
             out.append((name, "oversold 0 with auto-freeze", sum(e["over_w"]) == 0, str(sum(e["over_w"]))))
