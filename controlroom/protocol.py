@@ -267,8 +267,8 @@ def encode_events(topic: str, events: Iterable[dict] | dict) -> list[bytes]:
 
 # --- requests on the ROUTER/DEALER socket -------------------------------------------------
 
-REQUEST_OPS = ("snapshot", "freeze", "unfreeze", "restock", "exposure", "delist", "relist")
-COMMAND_OPS = REQUEST_OPS[1:]
+REQUEST_OPS = ("snapshot", "clock", "freeze", "unfreeze", "restock", "exposure", "delist", "relist")
+COMMAND_OPS = REQUEST_OPS[2:]
 
 
 def encode_request(req: dict) -> bytes:

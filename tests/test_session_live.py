@@ -53,6 +53,10 @@ def test_logged_events_reproduce_final_stock(tmp_path, keys):
     session = _session(shop, client_curve, log_path)
     try:
         assert wait_until(lambda: session.snapshot.orders > 50, 20)
+        # The shop's clock is read about once a second; how far behind it the core is reaches the engine's
+        # reserve and the screens' feed status (tests/test_feed_clock.py, tests/test_freeze_behind.py).
+        assert wait_until(lambda: session.feed.clock_answers >= 1 and session.snapshot.feed.behind_s is not None, 10)
+        assert wait_until(lambda: session.engine.room.behind == min(session.feed.behind_s, 60.0), 5)
         shop.hold()
         assert wait_until(lambda: session.feed.seq >= shop.model.stamper.seq - 2
                           and session.feed.mirror.available() == _truth(shop.model), 10)

@@ -257,6 +257,21 @@ def test_header_shows_a_drift_but_not_our_restock_landing():
     assert whole.startswith(h.feed_detail.text().rstrip("…")) and "stock changed" in h.feed_detail.text()
 
 
+def test_header_says_how_far_behind_the_shop_the_core_is_once_it_matters():
+    """The feed client's clock reading (controlroom/feed/client.py): a second or two is a demo shop's step; from
+    BEHIND_SHOWN_S on the operator reads that the screen (and the engine) lag the shop."""
+    from controlroom.state.view import FeedView
+    from ui.desk.header import BEHIND_SHOWN_S, HeaderBar
+
+    h = HeaderBar()
+    h.update_from(ViewSnapshot(version=1, ts=10.0, feed=FeedView(state="live", seq=7, behind_s=BEHIND_SHOWN_S - 0.5)))
+    assert "behind" not in h.feed_detail.text() and "seq 7" in h.feed_detail.text()
+    h.update_from(ViewSnapshot(version=2, ts=11.0, feed=FeedView(state="live", seq=9, behind_s=7.6)))
+    assert h.feed_detail.toolTip().startswith("8 s behind the shop")
+    h.update_from(ViewSnapshot(version=3, ts=12.0, feed=FeedView(state="live", seq=9, behind_s=None)))
+    assert "behind" not in h.feed_detail.text()  # a shop that does not tell its clock: nothing said
+
+
 def test_a_frozen_sku_with_stock_never_reads_ok_nor_shows_a_sell_out_time():
     m = SkuTableModel()
     skus = (sku(0, frozen=True, available=80, sellout_s=600.0), sku(1, frozen=True, available=0, level="ok"),

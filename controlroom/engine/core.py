@@ -20,6 +20,7 @@ from controlroom.alerts.transition import AlertTransition
 from controlroom.engine.band import BandCalibrator
 from controlroom.engine.forecast import Forecast
 from controlroom.engine.intake import SLICE_FRACTION, EventIntake
+from controlroom.engine.lag import expire_behind, note_behind
 from controlroom.engine.predict import predict
 from controlroom.engine.rules import baseline_forecast, baseline_numbers, evaluate, evaluate_baseline
 from controlroom.engine.sku import RoomModel, SkuModel, scales
@@ -62,6 +63,8 @@ class Engine(EventIntake):
         self._e = e
         self.room.lag_floor = e.lag_floor
         self.room.answer_prior = e.confirm_answer_s
+        self.room.learn_transit = e.freeze_transit
+        self.room.learn_behind = e.freeze_behind
         self._policy = e.policy
         self._immediate = e.policy == "engine"
         self._burst = e.burst_qty_factor
@@ -183,6 +186,11 @@ class Engine(EventIntake):
         return out
 
     # --- per second ----------------------------------------------------------------------------
+    def note_behind(self, seconds: float, ts: float | None = None) -> None:
+        """The core is ``seconds`` (shop clock) behind the shop, as of engine time ``ts`` (default: now);
+        the live session calls it on each answer to the feed client's clock request (engine/lag.py)."""
+        note_behind(self.room, seconds, self.now if ts is None else ts)
+
     def tick(self, ts: float) -> list[AlertTransition]:
         """Forecast every SKU and run the alert rules; return all transitions since the last call."""
         if self.start_ts is None and ts > 0:
@@ -194,6 +202,7 @@ class Engine(EventIntake):
         if self.held:
             return out
         self.book.expire_silences(ts, out)
+        expire_behind(self.room, ts)
         mirror = self.mirror
         if mirror.featured != self.room.featured:
             self._set_featured(mirror.featured, ts)

@@ -6,9 +6,12 @@ Learnt by :mod:`controlroom.engine.freeze` from the freezes it sees acknowledged
 """
 from __future__ import annotations
 
-__all__ = ["LAG_PRIOR_COUNT", "learned_lag", "transit", "storefront_lag", "answer_time", "lag_words", "spread_words"]
+__all__ = ["LAG_PRIOR_COUNT", "BEHIND_FRESH_S", "BEHIND_MAX_S", "learned_lag", "transit", "behind", "note_behind",
+           "expire_behind", "storefront_lag", "answer_time", "lag_words", "spread_words"]
 
 LAG_PRIOR_COUNT = 1.0  # answers the confirm_answer_s prior is worth (answer_time)
+BEHIND_FRESH_S = 30.0  # shop seconds a reading of how far the core is behind counts (it is taken every second)
+BEHIND_MAX_S = 60.0  # a reading counts at most this far: a core further behind has its feed dropped and resyncs
 
 
 def learned_lag(room, tier) -> float:
@@ -28,7 +31,9 @@ def learned_lag(room, tier) -> float:
     # after the first flash freeze, and the flash lots it froze never came back above it.
     lag = storefront_lag(room, tier)
     if tier.auto_freeze == "auto":
-        lag += transit(room)
+        # A freeze's flight as learnt from the last ones, or the core's backlog as measured now (the first
+        # freeze of a backlog has no flight learnt yet); the flight holds the backlog of its time.
+        lag += max(transit(room), behind(room))
     floor = tier.safety_lag_s * room.lag_floor
     lag = lag if lag > floor else floor
     if tier.auto_freeze == "confirm":
@@ -47,6 +52,28 @@ def transit(room) -> float:
     return max(t) if t and room.learn_transit else 0.0
 
 
+def behind(room) -> float:
+    """How far (s, shop clock) the core is behind the shop, at its last clock reading (0 when caught up,
+    not measured, stale or ``engine.freeze_behind`` off).  Orders of that time are already placed when
+    a freeze decided now reaches the shop: live, a flash demo's core 7.9 s behind its feed oversold at
+    the first freeze of each flash, before any flight was learnt (:func:`transit`)."""
+    return room.behind if room.learn_behind else 0.0
+
+
+def note_behind(room, seconds: float, ts: float) -> None:
+    """Keep a clock reading (``seconds`` behind, at engine time ``ts``), at most :data:`BEHIND_MAX_S`."""
+    if seconds != seconds or seconds < 0.0:  # (NaN or negative: nothing behind)
+        seconds = 0.0
+    room.behind = seconds if seconds < BEHIND_MAX_S else BEHIND_MAX_S
+    room.behind_at = ts
+
+
+def expire_behind(room, ts: float) -> None:
+    """Forget a reading older than :data:`BEHIND_FRESH_S` (the clock requests stopped: a shop gone quiet)."""
+    if room.behind and ts - room.behind_at > BEHIND_FRESH_S:
+        room.behind = 0.0
+
+
 def answer_time(room) -> float:
     """The operator's time (s) from the engine asking for a freeze to its acknowledgement: the room's
     answered asks, ``engine.confirm_answer_s`` as prior worth :data:`LAG_PRIOR_COUNT` of them."""
@@ -60,7 +87,10 @@ def lag_words(room, tier) -> str:
         ans = answer_time(room)
         return f"{lag:.1f} s ({lag - ans:.1f} s learned lag + {ans:.1f} s to confirm)"
     tr = transit(room) if tier.auto_freeze == "auto" else 0.0
-    if tr >= 0.5 and lag > tier.safety_lag_s * room.lag_floor:
+    bh = behind(room) if tier.auto_freeze == "auto" else 0.0
+    if max(tr, bh) >= 0.5 and lag > tier.safety_lag_s * room.lag_floor:
+        if bh > tr:
+            return f"{lag:.1f} s learned lag ({lag - bh:.1f} s storefront + {bh:.1f} s the core is behind the shop)"
         return f"{lag:.1f} s learned lag ({lag - tr:.1f} s storefront + {tr:.1f} s for a freeze to land)"
     return f"{lag:.1f} s learned lag"
 

@@ -8,6 +8,11 @@ applies an event it cannot place exactly: anything it cannot apply does not
 advance ``seq``, so the next good event shows a gap and a snapshot restores the
 truth.
 
+While live it also asks the shop for its clock about once a second (``{"op": "clock"}`` on the
+request socket, whose answer overtakes the events still queued for us): the shop's ``ts`` minus the
+last applied event's is how far the core is **behind the shop** (:attr:`FeedClient.behind_s`,
+told to the listener's ``on_clock``).  A shop that refuses the request is not asked again.
+
 The client is run by one thread, which owns its sockets (``poll`` or, inside a
 bigger loop, ``register`` + ``handle`` + ``service``).  What it accepts goes to a
 ``listener`` one batch at a time (see :class:`FeedListener`).
@@ -49,6 +54,7 @@ RAW_KEEP = 512  # bytes of a rejected message kept for review
 # truth.  At the peak's 100-event batches (~19 KB) 5,000 messages are ~95 MB, ~9 s of 55k ev/s.
 RCVHWM = 5_000
 MAX_MSGS_PER_HANDLE = 200  # bound one handle() call so commands and timers get their turn
+CLOCK_EVERY_S = 1.0  # how often (wall) a live client asks the shop for its clock (0: never)
 
 
 class FeedClient:
@@ -69,6 +75,7 @@ class FeedClient:
         clock: Callable[[], float] = time.monotonic,
         wall: Callable[[], float] = time.time,
         rcvhwm: int = RCVHWM,
+        clock_every_s: float = CLOCK_EVERY_S,
     ) -> None:
         self.events_endpoint = events_endpoint
         self.requests_endpoint = requests_endpoint
@@ -82,6 +89,7 @@ class FeedClient:
         self.clock = clock
         self.wall = wall
         self.rcvhwm = rcvhwm
+        self.clock_every_s = clock_every_s
         self.mirror = StockMirror()
         self.state = "connecting"
         self.epoch: str | None = None
@@ -104,6 +112,14 @@ class FeedClient:
         self._next_try = 0.0
         self._backoff = 0.5
         self._drifts_seen = 0
+        # The clock request (see the module's docstring): its id while one is out, when it went out.
+        self._clock_id: str | None = None
+        self._clock_sent = 0.0
+        self._next_clock = 0.0
+        self.clock_refused: str | None = None  # the shop's answer, when it refused the request
+        self.behind_s: float | None = None  # shop seconds behind the shop, at the last answer
+        self.behind_events = 0  # and events (the shop's seq minus ours)
+        self.clock_answers = 0
         self.last_message = self.clock()
         self.watch: ConnectionWatch | None = None
         self.diagnosis: str | None = None  # why nothing arrived (socket monitor), once 3 s passed
@@ -191,6 +207,14 @@ class FeedClient:
             self._backoff = min(self.backoff_max_s, self._backoff * 2)
         if self._pending_id is None and self.state in ("connecting", "resyncing", "stale") and now >= self._next_try:
             self._request_snapshot()
+        if self._clock_id is not None and now - self._clock_sent > self.snapshot_timeout_s:
+            self._clock_id = None  # lost (a reopened socket, a busy shop): the next one is due already
+        if (self._clock_id is None and self.state == "live" and self.clock_every_s > 0
+                and self.clock_refused is None and now >= self._next_clock):
+            self._clock_id = uuid.uuid4().hex
+            self._clock_sent = now
+            self._next_clock = now + self.clock_every_s
+            self.dealer.send(orjson.dumps({"op": "clock", "id": self._clock_id}))
 
     def dealer_reopen(self) -> None:
         """Replace the request socket (drops any half-done exchange)."""
@@ -226,6 +250,9 @@ class FeedClient:
             except orjson.JSONDecodeError:
                 self._reject(self.wall(), "not_json", frames[-1])
                 continue
+            if type(rep) is dict and self._clock_id is not None and rep.get("id") == self._clock_id:
+                self._on_clock(rep)
+                continue
             if type(rep) is not dict or rep.get("id") != self._pending_id:
                 continue  # a late answer to a request we gave up on
             self._pending_id = None
@@ -241,6 +268,26 @@ class FeedClient:
                 self._reject(self.wall(), "bad_type", frames[-1])
                 self._note("snapshot_error", f"malformed snapshot: {e}"[:200])
                 self._next_try = self.clock() + self._backoff
+
+    def _on_clock(self, rep: dict) -> None:
+        """The shop's clock: how far behind it the events applied so far are."""
+        self._clock_id = None
+        if rep.get("ok") is not True:
+            # An older shop (or one that keeps its clock to itself): asked no more, said once.
+            self.clock_refused = str(rep.get("error"))[:200]
+            self._note("clock_refused", f"the shop does not tell its clock ({self.clock_refused}); "
+                                        "how far the core is behind it is not measured")
+            return
+        ts, seq = rep.get("ts"), rep.get("seq")
+        if (type(ts) not in (int, float) or type(seq) is not int or rep.get("epoch") != self.epoch
+                or self.state != "live" or self.mirror.last_ts <= 0.0):
+            # Malformed, or another epoch (a resync is coming), or no event applied yet to measure from
+            # (a heartbeat comes within the second): the next answer tells.
+            return
+        self.clock_answers += 1
+        self.behind_s = max(0.0, float(ts) - self.mirror.last_ts)
+        self.behind_events = max(0, seq - self.seq)
+        self.listener.on_clock(self.behind_s, self.behind_events, self.wall())
 
     def _adopt(self, snap: dict) -> None:
         epoch, seq, room = snap["epoch"], int(snap["seq"]), snap["room"]
@@ -474,7 +521,7 @@ class FeedClient:
             "state": self.state, "room": self.room, "epoch": self.epoch, "seq": self.seq,
             "events": dict(self.counts), "rejects": dict(self.rejects), "gaps": self.gaps,
             "resyncs": self.resyncs, "snapshots": self.snapshots, "skipped": self.skipped, "drifts": self.mirror.drift_count,
-            "available": self.mirror.available(),
+            "available": self.mirror.available(), "behind_s": self.behind_s, "behind_events": self.behind_events,
         }
 
 

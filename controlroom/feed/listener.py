@@ -1,5 +1,5 @@
 """What the owner of a :class:`~controlroom.feed.client.FeedClient` hears: accepted events (as dicts or,
-on the hot path, as a column batch), snapshots adopted, refusals and state changes."""
+on the hot path, as a column batch), snapshots adopted, the shop's clock, refusals and state changes."""
 from __future__ import annotations
 
 from controlroom.feed.batch import EventBatch
@@ -28,6 +28,10 @@ class FeedListener:
 
     def on_reject(self, received_at: float, reason: str, raw: bytes) -> None:
         """A message or event was refused (``raw`` is truncated)."""
+
+    def on_clock(self, behind_s: float, behind_events: int, received_at: float) -> None:
+        """The shop told its clock: the events applied so far are ``behind_s`` shop seconds (``behind_events``
+        events) behind it (0 when caught up, up to the shop's own step)."""
 
     def on_feed_state(self, state: str, detail: str, received_at: float) -> None:
         """State change (connecting/live/stale/resyncing) or incident (gap/drift/epoch)."""

@@ -349,6 +349,13 @@ class LiveSession(FeedListener):
         if self.session_log is not None:
             self.session_log.reject(received_at, reason, raw)
 
+    def on_clock(self, behind_s: float, behind_events: int, received_at: float) -> None:
+        # How far behind the shop the events applied so far are: an auto-freeze decided now meets that
+        # time's orders too (engine/lag.py); the desk shows it in the feed status (live/snapshot.py).
+        note = getattr(self.engine, "note_behind", None)
+        if note is not None:
+            note(behind_s)
+
     def on_feed_state(self, state: str, detail: str, received_at: float) -> None:
         if self.session_log is not None:
             self.session_log.feed(received_at, state, detail)

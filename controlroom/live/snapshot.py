@@ -148,7 +148,8 @@ class SnapshotBuilder:
                       last_drift=feed.last_drift, drift=self.drift, restocks_seen=self.restocks_seen,
                       events=sum(feed.counts.values()),
                       rejects=sum(feed.rejects.values()), resyncs=feed.resyncs, gaps=feed.gaps,
-                      last_message_age_s=round(time.monotonic() - feed.last_message, 2))
+                      last_message_age_s=round(time.monotonic() - feed.last_message, 2),
+                      behind_s=None if feed.behind_s is None else round(feed.behind_s, 1))
         self.version += 1
         return ViewSnapshot(
             version=self.version, ts=m.last_ts, started_ts=self.started_ts, room=m.room or "",

@@ -220,6 +220,12 @@ class ShopServer:
                 return orjson.dumps(error_reply(rid, "shop error while taking the snapshot"))
             rep = {"id": rid, "ok": True, "epoch": self.stamper.epoch, "seq": self.stamper.seq, **snap}
             return orjson.dumps(rep)
+        if op == "clock":
+            # Read-only, like a snapshot: where the shop's feed is now (its clock, its last seq).  The
+            # feed client asks every second; against the last event it applied, that is how far the
+            # core is behind the shop, which a freeze decided now will meet (engine/lag.py).
+            return orjson.dumps({"id": rid, "ok": True, "epoch": self.stamper.epoch, "seq": self.stamper.seq,
+                                 "ts": self.stamper.clock()})
         if isinstance(rid, str) and rid in self._replies:
             # A retried command: same answer, no second effect.
             self.replays += 1

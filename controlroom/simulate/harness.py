@@ -35,7 +35,7 @@ class _CrashableServer(ShopServer):
     def _answer(self, body: bytes, user: str | None) -> bytes:
         try:
             req = orjson.loads(body)
-            rid = req.get("id") if req.get("op") != "snapshot" else None
+            rid = req.get("id") if req.get("op") not in ("snapshot", "clock") else None
         except Exception:
             rid = None
         when = None

@@ -119,6 +119,7 @@ class Feed(msgspec.Struct, frozen=True):
     resyncs: int = 0
     gaps: int = 0
     last_message_age_s: float | None = None
+    behind_s: float | None = None
 
 
 class Prompt(msgspec.Struct, frozen=True):

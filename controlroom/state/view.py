@@ -126,6 +126,8 @@ class FeedView:
     resyncs: int = 0
     gaps: int = 0
     last_message_age_s: float | None = None
+    # Shop seconds the core is behind the shop at its last clock reading (feed/client.py); None: not measured.
+    behind_s: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

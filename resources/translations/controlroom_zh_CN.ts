@@ -1014,6 +1014,10 @@
         <translation>核心已停止</translation>
     </message>
     <message>
+        <source>{s} s behind the shop</source>
+        <translation>落后店铺 {s} 秒</translation>
+    </message>
+    <message>
         <source>silent {s} s</source>
         <translation>{s} 秒无消息</translation>
     </message>
@@ -2281,6 +2285,10 @@
     <message>
         <source>an auto tier&apos;s reserve also covers a freeze&apos;s own flight: the longest time the room&apos;s last engine freezes took from being sent to the shop&apos;s acknowledgement (a core behind its feed, a slow command channel), on top of the storefront&apos;s lag; 0 until a freeze landed</source>
         <translation>自动冻结层级的安全库存还要覆盖冻结指令本身的在途时间：本直播间最近几次引擎冻结从发出到店铺确认所用的最长时间（核心处理落后于数据流、指令通道变慢时会长达数秒），叠加在店铺前台延迟之上；在第一次冻结生效前为 0</translation>
+    </message>
+    <message>
+        <source>an auto tier&apos;s reserve also covers how far the core is behind the shop right now (the shop&apos;s clock, asked every second, minus the last event applied; feed/client.py): the orders of that time are already placed when a freeze decided now lands, the first freeze of a backlog included (the larger of this and freeze_transit counts)</source>
+        <translation>自动冻结层级的安全库存还要覆盖核心此刻落后店铺的时间（每秒向店铺询问其时钟，减去最后处理的事件时间；见 feed/client.py）：现在决定的冻结生效时，这段时间里的订单已经下了，积压后的第一次冻结也不例外（与 freeze_transit 取两者中较大的一个）</translation>
     </message>
     <message>
         <source>x safety_lag_s</source>

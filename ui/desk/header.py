@@ -8,6 +8,10 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QToolBut
 from ui import fmt, theme
 from ui.retranslate import keep
 
+# The feed status says how far the core is behind the shop from this many shop seconds (a demo shop steps its
+# clock up to a second at a time at high speed, so less is its rhythm, not a backlog).
+BEHIND_SHOWN_S = 3.0
+
 
 class TrendLine(QWidget):
     """A tiny line of the last 30 minutes of one series (viewers)."""
@@ -222,6 +226,10 @@ class HeaderBar(QFrame):
             _set_chip(self.feed_chip, text.upper() if f.state != "live" else text,
                       theme.FEED_COLORS.get(f.state, theme.MUTED))
             bits = []
+            if f.state == "live" and f.behind_s is not None and f.behind_s >= BEHIND_SHOWN_S:
+                # The screen and the engine's decisions are this far behind the shop: an operator who knows it
+                # freezes earlier by hand (the engine's own reserve already covers it, engine/lag.py).
+                bits.append(self.tr("{s} s behind the shop").format(s=f"{f.behind_s:.0f}"))
             if f.state == "stale" and f.last_message_age_s is not None:
                 bits.append(self.tr("silent {s} s").format(s=f"{f.last_message_age_s:.1f}"))
             if f.last_gap:

@@ -1,0 +1,89 @@
+"""How far the core is behind the shop: the feed client asks the shop for its clock (``{"op": "clock"}``) about
+once a second, and the answer, on the request socket, overtakes the events still queued on the subscription.
+
+Real ZeroMQ sockets on loopback and the real ShopServer (tests/shop_book.py's read-only book)."""
+from __future__ import annotations
+
+import orjson
+import zmq
+
+from controlroom.feed.client import FeedClient
+from controlroom.feed.listener import FeedListener
+from controlroom.shop.server import ShopServer
+from controlroom.shop.stamp import Stamper
+from tests.conftest import LOOPBACK, wait_until
+from tests.shop_book import Book, order_message
+
+T0 = 1_700_000_000.0
+
+
+class Heard(FeedListener):
+    def __init__(self) -> None:
+        self.clocks: list[tuple[float, int]] = []
+
+    def on_clock(self, behind_s: float, behind_events: int, received_at: float) -> None:
+        self.clocks.append((behind_s, behind_events))
+
+
+def test_a_core_behind_its_feed_learns_by_how_much_and_catches_up():
+    now = [T0]
+    book = Book(["A", "B"])
+    stamper = Stamper(book.room, clock=lambda: now[0])
+    server = ShopServer(book, stamper, events_endpoint=LOOPBACK, requests_endpoint=LOOPBACK)
+    heard = Heard()
+    fc = FeedClient(server.events_endpoint, server.requests_endpoint, listener=heard, clock_every_s=0.05)
+    try:
+        assert wait_until(lambda: fc.state == "live", 10, step=lambda: (server.poll(0), fc.poll(5)))
+        server.heartbeat()  # one event applied: something to measure from
+        assert wait_until(lambda: fc.clock_answers >= 2, 10, step=lambda: (server.poll(0), fc.poll(5)))
+        assert fc.behind_s == 0.0 and heard.clocks[-1] == (0.0, 0)  # caught up
+        # The shop runs 12 s on, 40 messages of orders, while the core reads nothing.
+        for i in range(40):
+            now[0] = T0 + 0.3 * (i + 1)
+            server.pub.send_multipart(order_message(stamper, book, ["A", "B"], f"o{i}-"))
+        # The core asks and hears only the answer: its subscription is left unread.
+        fc._next_clock = 0.0
+        fc.service()
+        assert wait_until(lambda: server.poll(0) > 0, 5)
+        assert fc.dealer.poll(5000, zmq.POLLIN)
+        fc.handle({fc.dealer: zmq.POLLIN})
+        assert fc.behind_s == 12.0 and fc.behind_events == 80, fc.summary()
+        assert heard.clocks[-1] == (12.0, 80)
+        # Once it has read the queue, the next answer says it caught up.
+        n = fc.clock_answers
+        assert wait_until(lambda: fc.clock_answers > n and fc.behind_s == 0.0, 10,
+                          step=lambda: (server.poll(0), fc.poll(5)))
+        assert fc.summary()["behind_s"] == 0.0 and fc.mirror.available() == book.available
+    finally:
+        fc.close()
+        server.close()
+
+
+def test_a_shop_that_refuses_the_clock_is_not_asked_again():
+    """An older shop answers "unknown op": said once as a feed note, asked no more, nothing measured."""
+    now = [T0]
+    book = Book(["A"])
+    stamper = Stamper(book.room, clock=lambda: now[0])
+
+    class OldShop(ShopServer):
+        asked = 0
+
+        def _answer(self, body: bytes, user):
+            if orjson.loads(body).get("op") == "clock":
+                OldShop.asked += 1
+                return orjson.dumps({"id": orjson.loads(body)["id"], "ok": False, "error": "unknown op 'clock'"})
+            return super()._answer(body, user)
+
+    server = OldShop(book, stamper, events_endpoint=LOOPBACK, requests_endpoint=LOOPBACK)
+    fc = FeedClient(server.events_endpoint, server.requests_endpoint, clock_every_s=0.05)
+    try:
+        assert wait_until(lambda: fc.state == "live", 10, step=lambda: (server.poll(0), fc.poll(5)))
+        server.heartbeat()
+        assert wait_until(lambda: fc.clock_refused is not None, 10, step=lambda: (server.poll(0), fc.poll(5)))
+        asked = OldShop.asked
+        wait_until(lambda: False, 0.5, step=lambda: (server.poll(0), fc.poll(5)))
+        assert OldShop.asked == asked == 1 and fc.behind_s is None and fc.state == "live"
+        assert any(kind == "clock_refused" and "unknown op 'clock'" in detail for _w, kind, detail in fc.incidents)
+    finally:
+        fc.close()
+        server.close()
