@@ -30,6 +30,21 @@ def test_desk_without_display_says_so_in_one_line():
     assert r.returncode == 2 and "no display" in r.stderr and len(r.stderr.strip().splitlines()) == 1
 
 
+def test_review_window_without_display_says_so_and_what_reads_a_log_without_one(tmp_path):
+    """A manager handed a log on a machine without a display: one line naming the verbs that need none, not Qt
+    aborting the process (it did: exit 134, "could not connect to display")."""
+    from controlroom.log.writer import SessionLog
+
+    log = tmp_path / "show.sqlite"
+    SessionLog(log, room="r", settings={}, app_version="test").start().close()
+    r = cr("review", str(log))
+    assert r.returncode == 2, (r.returncode, r.stderr)
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "no display" in lines[0] and "--summary" in lines[0] and "--report" in lines[0]
+    assert "qt.qpa" not in r.stderr and "Traceback" not in r.stderr
+    assert cr("review", str(log), "--summary").returncode == 0  # and that verb does read it
+
+
 def test_unknown_scenario_is_a_clear_error():
     r = cr("simulate", "--scenario", "nope", "--insecure")
     assert r.returncode == 2 and "unknown scenario 'nope'" in r.stderr and "evening-show" in r.stderr

@@ -13,14 +13,16 @@ from controlroom.cli.headless import headless_loop, start_demo_shop, stop_demo_s
 from controlroom.live.wiring import curves, load_session_settings
 
 
-def display_problem() -> str | None:
-    """Why a window cannot open here, or None."""
+DEMO_WITHOUT_WINDOW = ("or under a virtual one: `xvfb-run -a make demo`; for the engine alone: "
+                       "`.venv/bin/controlroom demo --headless`.")
+
+
+def display_problem(instead: str = DEMO_WITHOUT_WINDOW) -> str | None:
+    """Why a window cannot open here, or None (``instead``: what to do without one)."""
     if os.environ.get("QT_QPA_PLATFORM"):
         return None
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        return ("no display found (neither DISPLAY nor WAYLAND_DISPLAY is set). Run it on a desktop, "
-                "or under a virtual one: `xvfb-run -a make demo`; for the engine alone: "
-                "`.venv/bin/controlroom demo --headless`.")
+        return f"no display found (neither DISPLAY nor WAYLAND_DISPLAY is set). Run it on a desktop, {instead}"
     return None
 
 
@@ -61,7 +63,13 @@ def run_demo(args) -> int:
 
 
 def run_review_window(paths: list[str], lang: str | None) -> int:
-    """``controlroom review FILE`` with no ``--report``: the managers' review window."""
+    """``controlroom review FILE`` with no ``--report``: the managers' review window (without a display, the
+    one-line reason and the verbs that need none, instead of Qt aborting the process)."""
+    problem = display_problem("or read the log without a window: `controlroom review FILE --summary`, "
+                              "`--report OUT.html` or `--csv DIR`.")
+    if problem:
+        print(f"controlroom review: {problem}", file=sys.stderr)
+        return 2
     from ui.review.app import run_review_window as run  # Qt, only now
 
     return run(paths, lang)
