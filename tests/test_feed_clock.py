@@ -7,6 +7,7 @@ from __future__ import annotations
 import orjson
 import zmq
 
+from controlroom.feed import client as feed_client
 from controlroom.feed.client import FeedClient
 from controlroom.feed.listener import FeedListener
 from controlroom.shop.server import ShopServer
@@ -84,6 +85,38 @@ def test_a_shop_that_refuses_the_clock_is_not_asked_again():
         wait_until(lambda: False, 0.5, step=lambda: (server.poll(0), fc.poll(5)))
         assert OldShop.asked == asked == 1 and fc.behind_s is None and fc.state == "live"
         assert any(kind == "clock_refused" and "unknown op 'clock'" in detail for _w, kind, detail in fc.incidents)
+    finally:
+        fc.close()
+        server.close()
+
+
+def test_a_reading_is_dropped_once_answers_stop(monkeypatch):
+    """A shop that stops answering the clock (busy, or gone): after CLOCK_STALE_S (wall) the reading is dropped
+    and the listener hears 0, so no stale backlog keeps inflating the reserve."""
+    monkeypatch.setattr(feed_client, "CLOCK_STALE_S", 0.3)
+    now = [T0]
+    book = Book(["A"])
+    stamper = Stamper(book.room, clock=lambda: now[0])
+
+    class QuietShop(ShopServer):
+        quiet = False
+
+        def _handle(self, frames):
+            if QuietShop.quiet and orjson.loads(frames[-1].bytes).get("op") == "clock":
+                return  # no answer at all
+            super()._handle(frames)
+
+    server = QuietShop(book, stamper, events_endpoint=LOOPBACK, requests_endpoint=LOOPBACK)
+    heard = Heard()
+    fc = FeedClient(server.events_endpoint, server.requests_endpoint, listener=heard, clock_every_s=0.05)
+    try:
+        assert wait_until(lambda: fc.state == "live", 10, step=lambda: (server.poll(0), fc.poll(5)))
+        server.heartbeat()
+        now[0] = T0 + 4.0  # the shop's clock runs 4 s past the last event it published
+        assert wait_until(lambda: fc.behind_s == 4.0, 10, step=lambda: (server.poll(0), fc.poll(5)))
+        QuietShop.quiet = True
+        assert wait_until(lambda: fc.behind_s is None, 10, step=lambda: (server.poll(0), fc.poll(5)))
+        assert heard.clocks[-1] == (0.0, 0) and (4.0, 0) in heard.clocks and fc.state == "live"
     finally:
         fc.close()
         server.close()

@@ -20,7 +20,7 @@ from controlroom.alerts.transition import AlertTransition
 from controlroom.engine.band import BandCalibrator
 from controlroom.engine.forecast import Forecast
 from controlroom.engine.intake import SLICE_FRACTION, EventIntake
-from controlroom.engine.lag import expire_behind, note_behind
+from controlroom.engine.lag import note_behind
 from controlroom.engine.predict import predict
 from controlroom.engine.rules import baseline_forecast, baseline_numbers, evaluate, evaluate_baseline
 from controlroom.engine.sku import RoomModel, SkuModel, scales
@@ -202,7 +202,6 @@ class Engine(EventIntake):
         if self.held:
             return out
         self.book.expire_silences(ts, out)
-        expire_behind(self.room, ts)
         mirror = self.mirror
         if mirror.featured != self.room.featured:
             self._set_featured(mirror.featured, ts)

@@ -6,11 +6,10 @@ Learnt by :mod:`controlroom.engine.freeze` from the freezes it sees acknowledged
 """
 from __future__ import annotations
 
-__all__ = ["LAG_PRIOR_COUNT", "BEHIND_FRESH_S", "BEHIND_MAX_S", "learned_lag", "transit", "behind", "note_behind",
-           "expire_behind", "storefront_lag", "answer_time", "lag_words", "spread_words"]
+__all__ = ["LAG_PRIOR_COUNT", "BEHIND_MAX_S", "learned_lag", "transit", "behind", "note_behind",
+           "storefront_lag", "answer_time", "lag_words", "spread_words"]
 
 LAG_PRIOR_COUNT = 1.0  # answers the confirm_answer_s prior is worth (answer_time)
-BEHIND_FRESH_S = 30.0  # shop seconds a reading of how far the core is behind counts (it is taken every second)
 BEHIND_MAX_S = 60.0  # a reading counts at most this far: a core further behind has its feed dropped and resyncs
 
 
@@ -54,7 +53,7 @@ def transit(room) -> float:
 
 def behind(room) -> float:
     """How far (s, shop clock) the core is behind the shop, at its last clock reading (0 when caught up,
-    not measured, stale or ``engine.freeze_behind`` off).  Orders of that time are already placed when
+    not measured or ``engine.freeze_behind`` off; the feed client reports 0 once its readings stop).  Orders of that time are already placed when
     a freeze decided now reaches the shop: live, a flash demo's core 7.9 s behind its feed oversold at
     the first freeze of each flash, before any flight was learnt (:func:`transit`)."""
     return room.behind if room.learn_behind else 0.0
@@ -66,12 +65,6 @@ def note_behind(room, seconds: float, ts: float) -> None:
         seconds = 0.0
     room.behind = seconds if seconds < BEHIND_MAX_S else BEHIND_MAX_S
     room.behind_at = ts
-
-
-def expire_behind(room, ts: float) -> None:
-    """Forget a reading older than :data:`BEHIND_FRESH_S` (the clock requests stopped: a shop gone quiet)."""
-    if room.behind and ts - room.behind_at > BEHIND_FRESH_S:
-        room.behind = 0.0
 
 
 def answer_time(room) -> float:

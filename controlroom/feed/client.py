@@ -55,6 +55,7 @@ RAW_KEEP = 512  # bytes of a rejected message kept for review
 RCVHWM = 5_000
 MAX_MSGS_PER_HANDLE = 200  # bound one handle() call so commands and timers get their turn
 CLOCK_EVERY_S = 1.0  # how often (wall) a live client asks the shop for its clock (0: never)
+CLOCK_STALE_S = 5.0  # no answer for this long (wall): the reading is dropped (not measured, reported as 0)
 
 
 class FeedClient:
@@ -120,6 +121,7 @@ class FeedClient:
         self.behind_s: float | None = None  # shop seconds behind the shop, at the last answer
         self.behind_events = 0  # and events (the shop's seq minus ours)
         self.clock_answers = 0
+        self._clock_answered = 0.0
         self.last_message = self.clock()
         self.watch: ConnectionWatch | None = None
         self.diagnosis: str | None = None  # why nothing arrived (socket monitor), once 3 s passed
@@ -207,6 +209,10 @@ class FeedClient:
             self._backoff = min(self.backoff_max_s, self._backoff * 2)
         if self._pending_id is None and self.state in ("connecting", "resyncing", "stale") and now >= self._next_try:
             self._request_snapshot()
+        if self.behind_s is not None and (self.state != "live" or now - self._clock_answered > CLOCK_STALE_S):
+            # Wall time, not the shop's: at a demo's 60x a second between answers is a shop minute.
+            self.behind_s, self.behind_events = None, 0
+            self.listener.on_clock(0.0, 0, self.wall())
         if self._clock_id is not None and now - self._clock_sent > self.snapshot_timeout_s:
             self._clock_id = None  # lost (a reopened socket, a busy shop): the next one is due already
         if (self._clock_id is None and self.state == "live" and self.clock_every_s > 0
@@ -285,6 +291,7 @@ class FeedClient:
             # (a heartbeat comes within the second): the next answer tells.
             return
         self.clock_answers += 1
+        self._clock_answered = self.clock()
         self.behind_s = max(0.0, float(ts) - self.mirror.last_ts)
         self.behind_events = max(0, seq - self.seq)
         self.listener.on_clock(self.behind_s, self.behind_events, self.wall())
