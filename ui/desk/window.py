@@ -250,6 +250,9 @@ class DeskWindow(DeskTargets, DeskTruth, DeskShortcuts, LayoutMemory, QMainWindo
         self.status_right.setMinimumWidth(520)
         self.status_right.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.status.addPermanentWidget(self.status_right)
+        # The status line is written at most once a second: after a language switch, at the next refresh
+        # (it stayed in the old language up to a second, and a test caught it doing so).
+        keep(self, lambda: setattr(self, "_status_at", 0.0))
 
         self._make_actions()
         self.help = HelpOverlay(central)
