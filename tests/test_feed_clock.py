@@ -120,3 +120,27 @@ def test_a_reading_is_dropped_once_answers_stop(monkeypatch):
     finally:
         fc.close()
         server.close()
+
+
+def test_a_backlog_is_one_feed_incident_in_the_session_log(tmp_path):
+    """For the manager: the live session logs a backlog as one "behind" feed incident (from BEHIND_NOTED_S, its
+    worst reading when it ends), which the review counts with its length; a real SessionLog on a real file."""
+    from controlroom.live.session import LiveSession
+    from controlroom.log import open_log
+    from controlroom.log.writer import SessionLog
+    from controlroom.review.incidents import feed_incidents
+    from controlroom.settings import load_settings
+
+    path = tmp_path / "show.sqlite"
+    log = SessionLog(path, room="r", settings={}, app_version="test").start()
+    session = LiveSession(load_settings(None), session_log=log)  # not started: its listener side alone
+    for at, behind in ((100.0, 0.4), (101.0, 3.5), (102.0, 9.2), (103.0, 2.0), (104.0, 0.3), (105.0, 2.5)):
+        session.on_clock(behind, int(behind * 100), at)
+    log.close()
+    with open_log(path) as r:
+        rows = [x for x in r.feed() if x["state"] in ("behind", "caught_up")]
+        incidents = feed_incidents(r.feed(), [])
+    assert [(x["ts"], x["state"], x["detail"]) for x in rows] == [
+        (101.0, "behind", "3.5 s (350 events) behind the shop"),
+        (104.0, "caught_up", "caught up with the shop (at worst 9.2 s behind)")]
+    assert [(i.state, i.duration_s) for i in incidents] == [("behind", 3.0)]

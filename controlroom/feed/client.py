@@ -56,6 +56,10 @@ RCVHWM = 5_000
 MAX_MSGS_PER_HANDLE = 200  # bound one handle() call so commands and timers get their turn
 CLOCK_EVERY_S = 1.0  # how often (wall) a live client asks the shop for its clock (0: never)
 CLOCK_STALE_S = 5.0  # no answer for this long (wall): the reading is dropped (not measured, reported as 0)
+# Shop seconds behind from which the desk says so and the session log keeps a "behind" feed incident (a demo
+# shop steps its clock up to a second at a time at high speed: less is its rhythm, not a backlog).
+BEHIND_NOTED_S = 3.0
+CAUGHT_UP_S = 1.0  # and under which the incident ends ("caught up")
 
 
 class FeedClient:

@@ -1,5 +1,9 @@
 """Feed incidents: every feed row that is not a plain connected/live, with its length.
 
+A ``behind`` row is a backlog: the core was that far behind the shop (its clock reading, the live session
+logs it from ``BEHIND_NOTED_S``); it lasts until the ``caught_up`` row (a live state: the feed never stopped;
+not a state the replay gives the engine, which only hears connecting/live/stale/resyncing).
+
 A ``drift`` row records a ``stock`` event that moved the mirror's count.  After one of our
 own restocks the shop publishes the new stock, up by exactly the restocked quantity: that is
 the command landing, a logged action, not drift, and the review does not count it (the live
@@ -11,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-LIVE_STATES = ("connected", "live", "ok")
+LIVE_STATES = ("connected", "live", "ok", "caught_up")
 # "A1: mirror 10, shop 260 (+250)" (the feed client's detail); older rows wrote "A1 mirror 10 shop 260".
 _DRIFT = re.compile(r"^\s*(?P<sku>.+?):?\s+mirror\s+(?P<had>-?\d+),?\s+shop\s+(?P<shop>-?\d+)")
 RESTOCK_SLACK_S = 1.0  # a drift row logged this much before the restock's send time still counts as it landing
@@ -82,7 +86,7 @@ def feed_incidents(rows: list[dict], segments: list[dict], actions: Iterable[Any
             out.append(FeedIncident(r["ts"], st, r["detail"] or "", gap))
             continue
         dur = None
-        if st in ("stale", "resync", "resyncing", "connecting", "disconnected", "down", "gap"):
+        if st in ("stale", "resync", "resyncing", "connecting", "disconnected", "down", "gap", "behind"):
             for r2 in rows[i + 1:]:
                 if r2["state"] in LIVE_STATES:
                     dur = r2["ts"] - r["ts"]

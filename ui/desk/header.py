@@ -6,11 +6,8 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
 from ui import fmt, theme
+from controlroom.feed.client import BEHIND_NOTED_S as BEHIND_SHOWN_S  # the feed status says it from here
 from ui.retranslate import keep
-
-# The feed status says how far the core is behind the shop from this many shop seconds (a demo shop steps its
-# clock up to a second at a time at high speed, so less is its rhythm, not a backlog).
-BEHIND_SHOWN_S = 3.0
 
 
 class TrendLine(QWidget):
