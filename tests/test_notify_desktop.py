@@ -204,7 +204,11 @@ def test_on_the_desk_a_critical_alert_notifies_and_the_click_selects_its_sku(bus
             for k, v in (("warning_floor", 100000.0), ("pending_s", 0.0), ("critical_horizon_min", 100000.0))}
     desk = DesktopNotifier(bus=bus.address).start()
     with DeskHarness("evening-show", seed=1, speed=30.0, overrides=fast, charts=False, desktop=desk) as h:
-        first = bus.next(30)
+        # The desk notifies from its refresh on this (the GUI) thread: wait with the event loop running, not in a
+        # blocking get (which passed only when the harness's first refresh already held a critical; under load
+        # it did not, and nothing refreshed while the get blocked).
+        qtbot.waitUntil(lambda: not bus.lines.empty(), timeout=30000)
+        first = bus.next(1)
         assert first["call"] == "Notify" and first["urgency"] == 2
         sku = first["summary"].rsplit(" · ", 1)[1]
         reasons = {a.reason for a in h.bridge.current.alerts if a.sku == sku and a.level == "critical"}
