@@ -53,9 +53,10 @@ def transit(room) -> float:
 
 def behind(room) -> float:
     """How far (s, shop clock) the core is behind the shop, at its last clock reading (0 when caught up,
-    not measured or ``engine.freeze_behind`` off; the feed client reports 0 once its readings stop).  Orders of that time are already placed when
-    a freeze decided now reaches the shop: live, a flash demo's core 7.9 s behind its feed oversold at
-    the first freeze of each flash, before any flight was learnt (:func:`transit`)."""
+    not measured or ``engine.freeze_behind`` off; the feed client reports 0 once its readings stop).
+    Orders of that time are already placed when a freeze decided now reaches the shop: live, a flash
+    demo's core 7.9 s behind its feed oversold at the first freeze of each flash, before any flight
+    was learnt (:func:`transit`)."""
     return room.behind if room.learn_behind else 0.0
 
 
