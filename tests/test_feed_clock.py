@@ -144,3 +144,36 @@ def test_a_backlog_is_one_feed_incident_in_the_session_log(tmp_path):
         (101.0, "behind", "3.5 s (350 events) behind the shop"),
         (104.0, "caught_up", "caught up with the shop (at worst 9.2 s behind)")]
     assert [(i.state, i.duration_s) for i in incidents] == [("behind", 3.0)]
+
+
+def test_a_busy_core_reads_the_answer_before_giving_up_on_it():
+    """A core behind its feed spends each handle() at the subscription, and the poll before the next one finds
+    the subscription ready before the answer lands: the answer must still be read (in service(), before the
+    request times out), and it measures where the core was when it asked.  Before, every answer was given up on
+    unread once a backlog began (a core slowed 10 ms a batch at a flash: readings stopped for 6 s)."""
+    now = [T0]
+    mono = [100.0]
+    book = Book(["A", "B"])
+    stamper = Stamper(book.room, clock=lambda: now[0])
+    server = ShopServer(book, stamper, events_endpoint=LOOPBACK, requests_endpoint=LOOPBACK)
+    fc = FeedClient(server.events_endpoint, server.requests_endpoint, clock=lambda: mono[0], clock_every_s=1.0)
+    try:
+        assert wait_until(lambda: fc.state == "live", 10, step=lambda: (server.poll(0), fc.poll(5)))
+        server.heartbeat()
+        assert wait_until(lambda: fc.mirror.last_ts == T0, 10, step=lambda: (server.poll(0), fc.poll(5)))
+        for i in range(30):  # 9 shop seconds of orders queued for the core
+            now[0] = T0 + 0.3 * (i + 1)
+            server.pub.send_multipart(order_message(stamper, book, ["A", "B"], f"o{i}-"))
+        mono[0] += fc.clock_every_s  # (small steps: 3 s without a message would make the feed stale)
+        fc.service()  # the request goes out with the core at T0
+        assert fc._clock_id is not None
+        assert wait_until(lambda: server.poll(0) > 0, 5) and fc.dealer.poll(5000, zmq.POLLIN)
+        n = fc.clock_answers
+        fc.handle({fc.sub: zmq.POLLIN})  # the loop's poll saw only the subscription: a busy handle
+        assert fc.mirror.last_ts > T0  # it applied some of the backlog meanwhile
+        mono[0] += fc.snapshot_timeout_s + 0.5  # longer than the request's timeout
+        fc.service()
+        assert fc.clock_answers == n + 1 and fc.behind_s == 9.0 and fc.behind_events == 60, fc.summary()
+    finally:
+        fc.close()
+        server.close()

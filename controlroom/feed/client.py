@@ -120,6 +120,8 @@ class FeedClient:
         # The clock request (see the module's docstring): its id while one is out, when it went out.
         self._clock_id: str | None = None
         self._clock_sent = 0.0
+        self._clock_sent_ts = 0.0  # the last applied event's ts when it went out
+        self._clock_sent_seq = 0  # and our seq
         self._next_clock = 0.0
         self.clock_refused: str | None = None  # the shop's answer, when it refused the request
         self.behind_s: float | None = None  # shop seconds behind the shop, at the last answer
@@ -217,12 +219,20 @@ class FeedClient:
             # Wall time, not the shop's: at a demo's 60x a second between answers is a shop minute.
             self.behind_s, self.behind_events = None, 0
             self.listener.on_clock(0.0, 0, self.wall())
+        if self._clock_id is not None:
+            # Read the answer now if it is in: a busy feed keeps one handle() at the subscription for as long
+            # as the timeout, and the poll that starts the next finds the subscription ready before the
+            # answer lands, so every answer was given up on before it was read (seen: a core 4.5 s behind
+            # whose readings stopped as its backlog began).
+            self._handle_replies()
         if self._clock_id is not None and now - self._clock_sent > self.snapshot_timeout_s:
             self._clock_id = None  # lost (a reopened socket, a busy shop): the next one is due already
         if (self._clock_id is None and self.state == "live" and self.clock_every_s > 0
                 and self.clock_refused is None and now >= self._next_clock):
             self._clock_id = uuid.uuid4().hex
             self._clock_sent = now
+            self._clock_sent_ts = self.mirror.last_ts
+            self._clock_sent_seq = self.seq
             self._next_clock = now + self.clock_every_s
             self.dealer.send(orjson.dumps({"op": "clock", "id": self._clock_id}))
 
@@ -290,14 +300,16 @@ class FeedClient:
             return
         ts, seq = rep.get("ts"), rep.get("seq")
         if (type(ts) not in (int, float) or type(seq) is not int or rep.get("epoch") != self.epoch
-                or self.state != "live" or self.mirror.last_ts <= 0.0):
+                or self.state != "live" or self._clock_sent_ts <= 0.0):
             # Malformed, or another epoch (a resync is coming), or no event applied yet to measure from
             # (a heartbeat comes within the second): the next answer tells.
             return
         self.clock_answers += 1
         self._clock_answered = self.clock()
-        self.behind_s = max(0.0, float(ts) - self.mirror.last_ts)
-        self.behind_events = max(0, seq - self.seq)
+        # Against where the core was when it asked (the shop answers at once; a busy core may read the answer
+        # seconds later, having applied more by then): how far behind it was, a reading that old at most.
+        self.behind_s = max(0.0, float(ts) - self._clock_sent_ts)
+        self.behind_events = max(0, seq - self._clock_sent_seq)
         self.listener.on_clock(self.behind_s, self.behind_events, self.wall())
 
     def _adopt(self, snap: dict) -> None:
