@@ -151,7 +151,9 @@ def test_a_killed_room_is_lost_within_2s_and_touches_no_other_room(qapp, three_r
 
     # The desk on B is live again at the restarted engine's next frame (it was never reopened).
     assert spin(10, lambda: desk.desk.header.feed_chip.text() != "CONNECTION LOST"), desk.desk.header.feed_chip.text()
-    assert desk.desk.bridge.current.room == "room-b"
+    # (The chip leaves "connection lost" at the first frame the desk takes from the restarted engine, which can be
+    # one from before its feed adopted the shop's snapshot: no room yet.  Seen once in a loaded full run.)
+    assert spin(10, lambda: desk.desk.bridge.current.room == "room-b"), desk.desk.bridge.current.feed
     # The desk's Rooms menu switches to another room in the same process.
     menu = next(a.menu() for a in desk.desk.menuBar().actions()
                 if a.menu() is not None and any(x.text() == "Room C" for x in a.menu().actions()))
