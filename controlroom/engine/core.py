@@ -186,10 +186,10 @@ class Engine(EventIntake):
         return out
 
     # --- per second ----------------------------------------------------------------------------
-    def note_behind(self, seconds: float, ts: float | None = None) -> None:
-        """The core is ``seconds`` (shop clock) behind the shop, as of engine time ``ts`` (default: now);
-        the live session calls it on each answer to the feed client's clock request (engine/lag.py)."""
-        note_behind(self.room, seconds, self.now if ts is None else ts)
+    def note_behind(self, seconds: float) -> None:
+        """The core is ``seconds`` (shop clock) behind the shop: the live session calls it on each answer to
+        the feed client's clock request, and with 0 once they stop (engine/lag.py)."""
+        note_behind(self.room, seconds)
 
     def tick(self, ts: float) -> list[AlertTransition]:
         """Forecast every SKU and run the alert rules; return all transitions since the last call."""

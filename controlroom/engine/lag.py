@@ -60,12 +60,11 @@ def behind(room) -> float:
     return room.behind if room.learn_behind else 0.0
 
 
-def note_behind(room, seconds: float, ts: float) -> None:
-    """Keep a clock reading (``seconds`` behind, at engine time ``ts``), at most :data:`BEHIND_MAX_S`."""
+def note_behind(room, seconds: float) -> None:
+    """Keep a clock reading (``seconds`` behind), at most :data:`BEHIND_MAX_S`."""
     if seconds != seconds or seconds < 0.0:  # (NaN or negative: nothing behind)
         seconds = 0.0
     room.behind = seconds if seconds < BEHIND_MAX_S else BEHIND_MAX_S
-    room.behind_at = ts
 
 
 def answer_time(room) -> float:

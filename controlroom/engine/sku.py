@@ -145,7 +145,7 @@ class RoomModel:
 
     __slots__ = ("entries", "featured", "t0", "feat_n", "feat_sum", "tier_kappa", "tier_qty", "lag_n", "lag_sum",
                  "lag_floor", "answer_n", "answer_sum", "answer_prior", "lag_hi", "feed_gap", "feed_gap_at",
-                 "transit_hi", "learn_transit", "behind", "behind_at", "learn_behind")
+                 "transit_hi", "learn_transit", "behind", "learn_behind")
 
     def __init__(self, e: EngineSettings, t0: float) -> None:
         self.entries = DecayedCounts((e.fast_scale_s, e.slow_scale_s), t0)
@@ -163,10 +163,9 @@ class RoomModel:
         # A core behind the feed or a slow command channel makes this seconds long (engine/freeze.py).
         self.transit_hi: deque[float] = deque(maxlen=LAG_SAMPLES)
         self.learn_transit = e.freeze_transit
-        # How far (s, shop clock) the core was behind the shop at its last clock reading (feed/client.py), and
-        # when (engine clock): a freeze decided now meets those orders too (engine/lag.py).
+        # How far (s, shop clock) the core was behind the shop at its last clock reading (feed/shop_clock.py):
+        # a freeze decided now meets those orders too (engine/lag.py).
         self.behind = 0.0
-        self.behind_at = t0
         self.learn_behind = e.freeze_behind
         self.lag_floor = e.lag_floor  # share of a tier's safety_lag_s the learned lag never goes below
         self.answer_n = 0  # operator answers to a confirm tier's freeze (engine/freeze.py: ask -> ack)

@@ -8,10 +8,9 @@ applies an event it cannot place exactly: anything it cannot apply does not
 advance ``seq``, so the next good event shows a gap and a snapshot restores the
 truth.
 
-While live it also asks the shop for its clock about once a second (``{"op": "clock"}`` on the
-request socket, whose answer overtakes the events still queued for us): the shop's ``ts`` minus the
-last applied event's is how far the core is **behind the shop** (:attr:`FeedClient.behind_s`,
-told to the listener's ``on_clock``).  A shop that refuses the request is not asked again.
+While live it also asks the shop for its clock about once a second: how far the core is **behind
+the shop** (:mod:`controlroom.feed.shop_clock`; :attr:`FeedClient.behind_s`, told to the listener's
+``on_clock``).
 
 The client is run by one thread, which owns its sockets (``poll`` or, inside a
 bigger loop, ``register`` + ``handle`` + ``service``).  What it accepts goes to a
@@ -34,6 +33,7 @@ from controlroom.net.diagnose import ConnectionWatch
 from controlroom.feed.batch import EventBatch, decode_batch, session_decoders
 from controlroom.feed.listener import FeedListener
 from controlroom.feed.mirror import StockMirror
+from controlroom.feed.shop_clock import CLOCK_EVERY_S, ShopClock
 from controlroom.feed.validate import columns
 from controlroom.protocol import (
     DEFAULT_EVENTS_ENDPOINT,
@@ -54,12 +54,6 @@ RAW_KEEP = 512  # bytes of a rejected message kept for review
 # truth.  At the peak's 100-event batches (~19 KB) 5,000 messages are ~95 MB, ~9 s of 55k ev/s.
 RCVHWM = 5_000
 MAX_MSGS_PER_HANDLE = 200  # bound one handle() call so commands and timers get their turn
-CLOCK_EVERY_S = 1.0  # how often (wall) a live client asks the shop for its clock (0: never)
-CLOCK_STALE_S = 5.0  # no answer for this long (wall): the reading is dropped (not measured, reported as 0)
-# Shop seconds behind from which the desk says so and the session log keeps a "behind" feed incident (a demo
-# shop steps its clock up to a second at a time at high speed: less is its rhythm, not a backlog).
-BEHIND_NOTED_S = 3.0
-CAUGHT_UP_S = 1.0  # and under which the incident ends ("caught up")
 
 
 class FeedClient:
@@ -94,7 +88,6 @@ class FeedClient:
         self.clock = clock
         self.wall = wall
         self.rcvhwm = rcvhwm
-        self.clock_every_s = clock_every_s
         self.mirror = StockMirror()
         self.state = "connecting"
         self.epoch: str | None = None
@@ -117,17 +110,7 @@ class FeedClient:
         self._next_try = 0.0
         self._backoff = 0.5
         self._drifts_seen = 0
-        # The clock request (see the module's docstring): its id while one is out, when it went out.
-        self._clock_id: str | None = None
-        self._clock_sent = 0.0
-        self._clock_sent_ts = 0.0  # the last applied event's ts when it went out
-        self._clock_sent_seq = 0  # and our seq
-        self._next_clock = 0.0
-        self.clock_refused: str | None = None  # the shop's answer, when it refused the request
-        self.behind_s: float | None = None  # shop seconds behind the shop, at the last answer
-        self.behind_events = 0  # and events (the shop's seq minus ours)
-        self.clock_answers = 0
-        self._clock_answered = 0.0
+        self.shop_clock = ShopClock(clock_every_s, snapshot_timeout_s)  # how far behind the shop we are
         self.last_message = self.clock()
         self.watch: ConnectionWatch | None = None
         self.diagnosis: str | None = None  # why nothing arrived (socket monitor), once 3 s passed
@@ -215,26 +198,18 @@ class FeedClient:
             self._backoff = min(self.backoff_max_s, self._backoff * 2)
         if self._pending_id is None and self.state in ("connecting", "resyncing", "stale") and now >= self._next_try:
             self._request_snapshot()
-        if self.behind_s is not None and (self.state != "live" or now - self._clock_answered > CLOCK_STALE_S):
-            # Wall time, not the shop's: at a demo's 60x a second between answers is a shop minute.
-            self.behind_s, self.behind_events = None, 0
+        sc, live = self.shop_clock, self.state == "live"
+        if sc.lapse(now, live):
             self.listener.on_clock(0.0, 0, self.wall())
-        if self._clock_id is not None:
+        if sc.pending_id is not None:
             # Read the answer now if it is in: a busy feed keeps one handle() at the subscription for as long
             # as the timeout, and the poll that starts the next finds the subscription ready before the
             # answer lands, so every answer was given up on before it was read (seen: a core 4.5 s behind
             # whose readings stopped as its backlog began).
             self._handle_replies()
-        if self._clock_id is not None and now - self._clock_sent > self.snapshot_timeout_s:
-            self._clock_id = None  # lost (a reopened socket, a busy shop): the next one is due already
-        if (self._clock_id is None and self.state == "live" and self.clock_every_s > 0
-                and self.clock_refused is None and now >= self._next_clock):
-            self._clock_id = uuid.uuid4().hex
-            self._clock_sent = now
-            self._clock_sent_ts = self.mirror.last_ts
-            self._clock_sent_seq = self.seq
-            self._next_clock = now + self.clock_every_s
-            self.dealer.send(orjson.dumps({"op": "clock", "id": self._clock_id}))
+        req = sc.request(now, live, self.mirror.last_ts, self.seq)
+        if req is not None:
+            self.dealer.send(req)
 
     def dealer_reopen(self) -> None:
         """Replace the request socket (drops any half-done exchange)."""
@@ -270,7 +245,7 @@ class FeedClient:
             except orjson.JSONDecodeError:
                 self._reject(self.wall(), "not_json", frames[-1])
                 continue
-            if type(rep) is dict and self._clock_id is not None and rep.get("id") == self._clock_id:
+            if self.shop_clock.is_answer(rep):
                 self._on_clock(rep)
                 continue
             if type(rep) is not dict or rep.get("id") != self._pending_id:
@@ -291,26 +266,19 @@ class FeedClient:
 
     def _on_clock(self, rep: dict) -> None:
         """The shop's clock: how far behind it the events applied so far are."""
-        self._clock_id = None
-        if rep.get("ok") is not True:
-            # An older shop (or one that keeps its clock to itself): asked no more, said once.
-            self.clock_refused = str(rep.get("error"))[:200]
-            self._note("clock_refused", f"the shop does not tell its clock ({self.clock_refused}); "
+        sc = self.shop_clock
+        took = sc.take(rep, self.epoch, self.state == "live", self.clock())
+        if took == "refused":  # an older shop (or one that keeps its clock to itself): said once
+            self._note("clock_refused", f"the shop does not tell its clock ({sc.refused}); "
                                         "how far the core is behind it is not measured")
-            return
-        ts, seq = rep.get("ts"), rep.get("seq")
-        if (type(ts) not in (int, float) or type(seq) is not int or rep.get("epoch") != self.epoch
-                or self.state != "live" or self._clock_sent_ts <= 0.0):
-            # Malformed, or another epoch (a resync is coming), or no event applied yet to measure from
-            # (a heartbeat comes within the second): the next answer tells.
-            return
-        self.clock_answers += 1
-        self._clock_answered = self.clock()
-        # Against where the core was when it asked (the shop answers at once; a busy core may read the answer
-        # seconds later, having applied more by then): how far behind it was, a reading that old at most.
-        self.behind_s = max(0.0, float(ts) - self._clock_sent_ts)
-        self.behind_events = max(0, seq - self._clock_sent_seq)
-        self.listener.on_clock(self.behind_s, self.behind_events, self.wall())
+        elif took == "reading":
+            self.listener.on_clock(sc.behind_s, sc.behind_events, self.wall())
+
+    # The reading, as the client's own (the live session, the snapshot builder and the tests read these).
+    behind_s = property(lambda self: self.shop_clock.behind_s)
+    behind_events = property(lambda self: self.shop_clock.behind_events)
+    clock_answers = property(lambda self: self.shop_clock.answers)
+    clock_refused = property(lambda self: self.shop_clock.refused)
 
     def _adopt(self, snap: dict) -> None:
         epoch, seq, room = snap["epoch"], int(snap["seq"]), snap["room"]

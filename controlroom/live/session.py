@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 import zmq
 
-from controlroom.feed.client import BEHIND_NOTED_S, CAUGHT_UP_S, FeedClient, FeedListener
+from controlroom.feed.client import FeedClient, FeedListener
+from controlroom.live.backlog import BacklogRows
 from controlroom.live.history import SkuHistory
 from controlroom.live.resume import resume_show
 from controlroom.live.snapshot import SnapshotBuilder
@@ -87,7 +88,7 @@ class LiveSession(FeedListener):
         # controlroom.live.gcpace.GcPacer: full collections run on the core thread right after a redraw.
         self.gc_pacer = None
         self._resumed = False  # the totals were taken from a continued log (once, at the first snapshot)
-        self._behind_peak: float | None = None  # how far behind the shop at worst, while a backlog lasts
+        self._backlog = BacklogRows()  # the session log's "behind" incidents
 
     # --- life cycle -----------------------------------------------------------------------
     def start(self) -> "LiveSession":
@@ -356,20 +357,9 @@ class LiveSession(FeedListener):
         note = getattr(self.engine, "note_behind", None)
         if note is not None:
             note(behind_s)
-        # The manager's review: one "behind" feed incident per backlog (its start, how far at worst, its end).
-        if self._behind_peak is None:
-            if behind_s >= BEHIND_NOTED_S:
-                self._behind_peak = behind_s
-                self._feed_row(received_at, "behind", f"{behind_s:.1f} s ({behind_events} events) behind the shop")
-        elif behind_s < CAUGHT_UP_S:
-            self._feed_row(received_at, "caught_up", f"caught up with the shop (at worst {self._behind_peak:.1f} s behind)")
-            self._behind_peak = None
-        elif behind_s > self._behind_peak:
-            self._behind_peak = behind_s
-
-    def _feed_row(self, at: float, state: str, detail: str) -> None:
-        if self.session_log is not None:
-            self.session_log.feed(at, state, detail)
+        row = self._backlog.reading(behind_s, behind_events)  # the manager's review: one incident per backlog
+        if row is not None and self.session_log is not None:
+            self.session_log.feed(received_at, *row)
 
     def on_feed_state(self, state: str, detail: str, received_at: float) -> None:
         if self.session_log is not None:

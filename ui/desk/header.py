@@ -6,7 +6,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
 from ui import fmt, theme
-from controlroom.feed.client import BEHIND_NOTED_S as BEHIND_SHOWN_S  # the feed status says it from here
+from controlroom.feed.shop_clock import BEHIND_NOTED_S as BEHIND_SHOWN_S  # the feed status says it from here
 from ui.retranslate import keep
 
 
